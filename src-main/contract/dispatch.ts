@@ -1,0 +1,69 @@
+import { z } from 'zod';
+import { AppError, GENERIC_VI, isAppError, type ErrorPayload } from './errors';
+import type { Envelope, MethodDef, MethodMap } from './api';
+
+/** What a host knows about the caller; handlers use it to send progress to that caller only. */
+export interface CallContext {
+  /** Transport that carried the call, for logs only: handlers must not branch on it. */
+  transport: 'ipc' | 'bridge' | 'cli' | 'test';
+  /** Emits a progress event to the caller of this call. */
+  progress?: (event: string, payload: unknown) => void;
+}
+
+export type Handler<M extends MethodDef> = (input: z.output<M['input']>, ctx: CallContext) => Promise<z.input<M['output']>> | z.input<M['output']>;
+export type Handlers<A extends MethodMap> = { [K in keyof A]: Handler<A[K]> };
+
+export interface DispatchLog {
+  (line: { level: 'info' | 'warn' | 'error'; msg: string; method: string; code?: string; detail?: string }): void;
+}
+
+export interface DispatchOptions {
+  /** Parse outputs too (dev and test builds) to catch drift between a handler and its schema. */
+  checkOutputs?: boolean;
+  log?: DispatchLog;
+}
+
+/**
+ * The single entry point both transports call: method lookup, strict input validation, the handler,
+ * and an envelope. Thrown AppErrors keep their code and Vietnamese text; anything else becomes
+ * INTERNAL with a generic sentence (its text goes to the log, never to the renderer).
+ */
+export function createDispatcher<A extends MethodMap>(api: A, handlers: Partial<Handlers<A>>, options: DispatchOptions = {}) {
+  const log: DispatchLog = options.log ?? (() => {});
+  return async function dispatch(method: string, rawInput: unknown, ctx: CallContext): Promise<Envelope<unknown>> {
+    if (!Object.hasOwn(api, method) || !Object.hasOwn(handlers, method)) {
+      log({ level: 'warn', msg: 'unknown method', method });
+      return fail({ code: 'UNKNOWN_METHOD', message: GENERIC_VI.UNKNOWN_METHOD });
+    }
+    const def = api[method] as MethodDef;
+    const parsed = def.input.safeParse(rawInput);
+    if (!parsed.success) {
+      const fields = parsed.error.issues.map((i) => i.path.join('.') || '(root)').slice(0, 8).join(', ');
+      log({ level: 'warn', msg: 'input rejected', method, code: 'INPUT_INVALID', detail: fields });
+      return fail({ code: 'INPUT_INVALID', message: GENERIC_VI.INPUT_INVALID, data: { fields } });
+    }
+    try {
+      const handler = handlers[method] as Handler<MethodDef>;
+      const value = await handler(parsed.data, ctx);
+      if (options.checkOutputs) {
+        const out = def.output.safeParse(value);
+        if (!out.success) throw new AppError('INTERNAL', GENERIC_VI.INTERNAL, `output of ${method} does not match its schema: ${out.error.message}`);
+        return { ok: true, value: out.data };
+      }
+      return { ok: true, value };
+    } catch (e) {
+      if (isAppError(e)) {
+        log({ level: e.code === 'INTERNAL' ? 'error' : 'warn', msg: 'call failed', method, code: e.code, detail: e.message });
+        return fail(e.toPayload());
+      }
+      log({ level: 'error', msg: 'call crashed', method, code: 'INTERNAL', detail: e instanceof Error ? `${e.name}: ${e.message}` : String(e) });
+      return fail({ code: 'INTERNAL', message: GENERIC_VI.INTERNAL });
+    }
+  };
+}
+
+export type Dispatch = ReturnType<typeof createDispatcher>;
+
+function fail(error: ErrorPayload): Envelope<never> {
+  return { ok: false, error };
+}

@@ -1,0 +1,54 @@
+/**
+ * Vietnamese text rules shared by every layer (architecture.md §10). Pure functions: no Node, no DOM.
+ */
+
+/** NFC at every boundary: certificate fields, IPC input, imported XML. */
+export function nfc(s: string): string {
+  return s.normalize('NFC');
+}
+
+/**
+ * Accent-blind fold for search: strip combining marks AND map đ/Đ → d, which neither
+ * SQLite's remove_diacritics nor Intl.Collator does.
+ */
+export function vnFold(s: string): string {
+  return s
+    .normalize('NFD')
+    .replace(/\p{M}/gu, '')
+    .replace(/đ/g, 'd')
+    .replace(/Đ/g, 'D')
+    .toLowerCase();
+}
+
+const viCollator = new Intl.Collator('vi');
+/** Vietnamese order (A < Ă < Â, D < Đ); never plain .sort() on Vietnamese strings. */
+export function compareVi(a: string, b: string): number {
+  return viCollator.compare(a, b);
+}
+
+/** Decree 30 day: leading zero below 10. */
+export function decree30Day(day: number): string {
+  return day < 10 ? `0${day}` : String(day);
+}
+
+/** Decree 30 month: leading zero for January and February only. */
+export function decree30Month(month: number): string {
+  return month <= 2 ? `0${month}` : String(month);
+}
+
+/** "Hà Nội, ngày 05 tháng 02 năm 2025" (place optional). */
+export function decree30DateLine(date: { year: number; month: number; day: number }, place?: string): string {
+  const core = `ngày ${decree30Day(date.day)} tháng ${decree30Month(date.month)} năm ${date.year}`;
+  return place ? `${place}, ${core}` : core;
+}
+
+/** Số of a document: a leading zero below 10 (Phụ lục I). */
+export function decree30Number(n: number): string {
+  return n < 10 ? `0${n}` : String(n);
+}
+
+/** ISO 8601 with seconds in Vietnam time: 2026-11-26T15:04:05+07:00. */
+export function isoVietnam(date: Date): string {
+  const shifted = new Date(date.getTime() + 7 * 3600_000);
+  return `${shifted.toISOString().slice(0, 19)}+07:00`;
+}
