@@ -1,0 +1,68 @@
+import { createInterface } from 'node:readline';
+import { AppError } from '../contract/errors';
+
+/** What a CLI command may touch: arguments, output streams and the PIN source. */
+export interface CliIo {
+  out: (line: string) => void;
+  err: (line: string) => void;
+  env: NodeJS.ProcessEnv;
+  /** PIN from VANTHU_PIN or an interactive prompt, never from an argument. */
+  readPin: (prompt?: string) => Promise<Buffer>;
+}
+
+export type CliCommand = (args: string[], io: CliIo) => Promise<number>;
+
+/** Exit codes: 0 ok; 1 a check failed; 2 indeterminate; 64+ usage or I/O (sysexits). */
+export const EXIT = { OK: 0, FAILED: 1, INDETERMINATE: 2, USAGE: 64, DATA: 65, IO: 74, SOFTWARE: 70 } as const;
+
+export function defaultIo(): CliIo {
+  return {
+    out: (l) => process.stdout.write(`${l}\n`),
+    err: (l) => process.stderr.write(`${l}\n`),
+    env: process.env,
+    readPin: (prompt = 'Mã PIN: ') => readPinFrom(process.env, prompt),
+  };
+}
+
+async function readPinFrom(env: NodeJS.ProcessEnv, prompt: string): Promise<Buffer> {
+  const fromEnv = env.VANTHU_PIN;
+  if (fromEnv !== undefined && fromEnv !== '') return Buffer.from(fromEnv, 'utf8');
+  if (!process.stdin.isTTY) {
+    throw new AppError('TOKEN_PIN_INVALID', 'Cần mã PIN: đặt biến môi trường VANTHU_PIN hoặc chạy trong cửa sổ dòng lệnh để nhập.', 'no PIN: VANTHU_PIN unset and stdin is not a TTY');
+  }
+  // Echo off: the muted output hides the typed characters.
+  const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
+  const muted = rl as unknown as { _writeToOutput: (s: string) => void };
+  process.stderr.write(prompt);
+  muted._writeToOutput = () => {};
+  const answer = await new Promise<string>((resolve) => rl.question('', resolve));
+  rl.close();
+  process.stderr.write('\n');
+  return Buffer.from(answer, 'utf8');
+}
+
+/** Minimal flag parser: --name value, --flag, and positionals. Unknown flags are the caller's to reject. */
+export function parseArgs(args: string[], booleans: readonly string[] = []): { flags: Map<string, string | true>; positionals: string[] } {
+  const flags = new Map<string, string | true>();
+  const positionals: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    const a = args[i]!;
+    if (a.startsWith('--')) {
+      const eq = a.indexOf('=');
+      if (eq > 0) { flags.set(a.slice(2, eq), a.slice(eq + 1)); continue; }
+      const name = a.slice(2);
+      if (booleans.includes(name) || i + 1 >= args.length || args[i + 1]!.startsWith('--')) flags.set(name, true);
+      else flags.set(name, args[++i]!);
+    } else if (a === '-o' && i + 1 < args.length) {
+      flags.set('out', args[++i]!);
+    } else {
+      positionals.push(a);
+    }
+  }
+  return { flags, positionals };
+}
+
+export function flagString(flags: Map<string, string | true>, name: string): string | undefined {
+  const v = flags.get(name);
+  return typeof v === 'string' ? v : undefined;
+}

@@ -1,0 +1,49 @@
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { dirname, join } from 'node:path';
+import { isAppError } from '../contract/errors';
+import { defaultIo, EXIT, type CliCommand, type CliIo } from './io';
+
+const USAGE = `vanthu — trạm làm việc văn thư
+
+Cách dùng: vanthu <nhóm lệnh> [tham số]
+  start                         mở giao diện (Electron nếu có, nếu không thì chế độ trình duyệt)
+  token list [--module PATH] [--json]
+  sign approve|issue|appendix|copy …
+  verify <in.pdf> [--trust DIR] [--offline] [--json]
+  register import|search|print|close|audit|backup|restore …`;
+
+/**
+ * Each command group lives in commands/<group>.ts and default-exports a CliCommand, so adding a group
+ * never touches this file.
+ */
+export async function main(argv: string[], io: CliIo = defaultIo()): Promise<number> {
+  const [group, ...rest] = argv;
+  if (!group || group === '--help' || group === '-h' || group === 'help') {
+    io.out(USAGE);
+    return group ? EXIT.OK : EXIT.USAGE;
+  }
+  if (!/^[a-z][a-z0-9-]*$/.test(group)) {
+    io.err(`Lệnh không hợp lệ: ${group}\n${USAGE}`);
+    return EXIT.USAGE;
+  }
+  const here = dirname(fileURLToPath(import.meta.url));
+  const file = join(here, 'commands', `${group}.ts`);
+  if (!existsSync(file)) {
+    io.err(`Không có lệnh "${group}".\n${USAGE}`);
+    return EXIT.USAGE;
+  }
+  try {
+    const mod = (await import(file)) as { default: CliCommand };
+    return await mod.default(rest, io);
+  } catch (e) {
+    if (isAppError(e)) {
+      io.err(`Lỗi: ${e.vi}`);
+      io.err(`[${e.code}] ${e.message}`);
+      return e.code === 'INPUT_INVALID' ? EXIT.USAGE : EXIT.SOFTWARE;
+    }
+    io.err('Lỗi nội bộ. Xem chi tiết bên dưới.');
+    io.err(e instanceof Error ? (e.stack ?? e.message) : String(e));
+    return EXIT.SOFTWARE;
+  }
+}
