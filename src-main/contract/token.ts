@@ -1,0 +1,49 @@
+import { z } from 'zod';
+import { defineEvent, defineMethod, text } from './api';
+
+/** Opaque handle to one token: module + label + serial (never a slot index, which changes). */
+export const tokenRef = z.string().min(1).max(600);
+
+export const tokenDto = z.object({
+  ref: tokenRef,
+  label: z.string(),
+  serial: z.string(),
+  manufacturer: z.string(),
+  model: z.string(),
+  module: z.string(),
+  loggedIn: z.boolean(),
+  pinCountLow: z.boolean(),
+  pinFinalTry: z.boolean(),
+  pinLocked: z.boolean(),
+});
+export type TokenDto = z.infer<typeof tokenDto>;
+
+export const certificateDto = z.object({
+  keyId: z.string(),
+  subject: z.string(),
+  commonName: z.string(),
+  organisation: z.string().nullable(),
+  title: z.string().nullable(),
+  issuer: z.string(),
+  serial: z.string(),
+  notBefore: z.string(),
+  notAfter: z.string(),
+  hasPrivateKey: z.boolean(),
+  keyAlgorithm: z.string(),
+  /** Certificate not valid now (expired or not yet valid). */
+  outOfValidity: z.boolean(),
+});
+export type CertificateDto = z.infer<typeof certificateDto>;
+
+export const tokenMethods = {
+  'token.list': defineMethod(z.strictObject({}), z.object({ tokens: z.array(tokenDto) })),
+  'token.certificates': defineMethod(z.strictObject({ token: tokenRef }), z.object({ certificates: z.array(certificateDto) })),
+  // The PIN crosses the API once, as a string; the host turns it into a Buffer that is wiped after C_Login.
+  'token.login': defineMethod(z.strictObject({ token: tokenRef, pin: text(64, 4) }), z.object({ loggedIn: z.literal(true) })),
+  'token.logout': defineMethod(z.strictObject({ token: tokenRef }), z.object({ loggedIn: z.literal(false) })),
+};
+
+export const tokenEvents = {
+  'token.changed': defineEvent(z.object({ kind: z.enum(['inserted', 'removed']), label: z.string().nullable() })),
+};
+

@@ -1,0 +1,46 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { api, type Api } from '../contract';
+import { createDispatcher, type Dispatch, type Handlers } from '../contract/dispatch';
+import { repoRoot, type Settings } from './config';
+import { EventHub } from './events';
+import type { Logger } from './log';
+
+/**
+ * The backend both hosts serve: Electron (in a utility process) and the loopback bridge (browser mode,
+ * tests). It owns the core services and exposes them through one dispatch function and one event hub.
+ */
+export interface Backend {
+  dispatch: Dispatch;
+  subscribe: EventHub['subscribe'];
+  close(): Promise<void>;
+}
+
+export interface BackendOptions {
+  host: 'electron' | 'browser';
+  /** Parse outputs too (dev and tests): catches drift between handlers and the contract. */
+  checkOutputs?: boolean;
+}
+
+export async function createBackend(settings: Settings, log: Logger, opts: BackendOptions): Promise<Backend> {
+  const hub = new EventHub();
+  const version = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
+  const closers: Array<() => Promise<void> | void> = [];
+
+  const handlers: Partial<Handlers<Api>> = {
+    'app.info': () => ({ name: 'vanthu', version, host: opts.host, agency: settings.agency, demo: settings.demo }),
+  };
+
+  const dispatch = createDispatcher(api, handlers, {
+    checkOutputs: opts.checkOutputs ?? process.env.NODE_ENV !== 'production',
+    log: ({ level, msg, ...rest }) => log[level](msg, rest),
+  });
+
+  return {
+    dispatch,
+    subscribe: (l) => hub.subscribe(l),
+    async close() {
+      for (const c of closers.reverse()) await c();
+    },
+  };
+}

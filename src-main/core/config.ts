@@ -1,0 +1,69 @@
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import { z } from 'zod';
+import { AppError } from '../contract/errors';
+
+/**
+ * Agency settings. An administrator's file (VANTHU_CONFIG) wins; without one the workstation runs on
+ * an embedded demo profile that uses the SoftHSM test tokens, so a fresh machine starts usable.
+ */
+export const settingsSchema = z.strictObject({
+  agency: z.strictObject({ name: z.string().min(1).max(300), code: z.string().max(64) }),
+  /** PKCS#11 libraries allowed on this workstation; empty = auto-detect from the catalogue. */
+  pkcs11Modules: z.array(z.string().min(1).max(4096)).max(32),
+  trustDir: z.string().min(1),
+  tsaUrl: z.string().url().optional(),
+  sealMm: z.number().min(20).max(60),
+  dataDir: z.string().min(1),
+  /** Private SoftHSM configuration (demo and tests only). */
+  softhsm2Conf: z.string().optional(),
+  demo: z.boolean(),
+});
+export type Settings = z.infer<typeof settingsSchema>;
+
+export const repoRoot = resolve(import.meta.dirname, '../..');
+
+export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.VANTHU_DATA_DIR) return env.VANTHU_DATA_DIR;
+  if (process.platform === 'win32' && env.APPDATA) return join(env.APPDATA, 'vanthu');
+  return join(env.XDG_DATA_HOME ?? join(homedir(), '.local', 'share'), 'vanthu');
+}
+
+export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
+  const file = env.VANTHU_CONFIG;
+  if (file) {
+    let raw: unknown;
+    try {
+      raw = JSON.parse(readFileSync(file, 'utf8'));
+    } catch (e) {
+      throw new AppError('INPUT_INVALID', 'Không đọc được tệp cấu hình của cơ quan.', `cannot read settings ${file}: ${(e as Error).message}`);
+    }
+    const parsed = settingsSchema.safeParse(raw);
+    if (!parsed.success) {
+      throw new AppError('INPUT_INVALID', 'Tệp cấu hình của cơ quan không hợp lệ.', `settings ${file}: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`);
+    }
+    return parsed.data;
+  }
+  return demoSettings(env);
+}
+
+/** The demo profile: the SoftHSM test tokens and the test trust root, provisioned on first use. */
+export function demoSettings(env: NodeJS.ProcessEnv = process.env): Settings {
+  const pkiDir = env.VANTHU_TEST_PKI ?? join(repoRoot, '.tmp/pki');
+  if (!existsSync(join(pkiDir, 'manifest.json'))) {
+    execFileSync('bash', [join(repoRoot, 'native/provision-test-pki.sh'), pkiDir], { stdio: 'inherit' });
+  }
+  const dataDir = defaultDataDir(env);
+  mkdirSync(dataDir, { recursive: true });
+  return {
+    agency: { name: 'UBND tỉnh Thử Nghiệm (bản trình diễn)', code: '000.00.00.H99' },
+    pkcs11Modules: ['/usr/lib/softhsm/libsofthsm2.so'],
+    trustDir: join(pkiDir, 'trust'),
+    sealMm: 36,
+    dataDir,
+    softhsm2Conf: join(pkiDir, 'softhsm2.conf'),
+    demo: true,
+  };
+}
