@@ -18,11 +18,15 @@ if (!port) throw new Error('utility-entry must run inside an Electron utility pr
 
 const settings = loadSettings();
 const log = fileLogger(join(settings.dataDir, 'vanthu.log'));
-const backend = await createBackend(settings, log, { host: 'electron' });
-backend.subscribe((event, payload) => port.postMessage({ kind: 'event', event, payload }));
+if (settings.softhsm2Conf) process.env.SOFTHSM2_CONF = settings.softhsm2Conf;
+// Bundled as CommonJS for Electron, so no top-level await: calls made before the backend is up wait on it.
+const ready = createBackend(settings, log, { host: 'electron' });
+void ready.then((backend) => backend.subscribe((event, payload) => port.postMessage({ kind: 'event', event, payload })));
 
 port.on('message', ({ data }) => {
   const msg = data as { kind?: string; id?: number; method?: string; input?: unknown };
   if (msg?.kind !== 'invoke' || typeof msg.id !== 'number' || typeof msg.method !== 'string') return;
-  void backend.dispatch(msg.method, msg.input, { transport: 'ipc' }).then((reply) => port.postMessage({ kind: 'reply', id: msg.id, reply }));
+  void ready
+    .then((backend) => backend.dispatch(msg.method!, msg.input, { transport: 'ipc' }))
+    .then((reply) => port.postMessage({ kind: 'reply', id: msg.id, reply }));
 });

@@ -1,0 +1,61 @@
+import { existsSync, statSync } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { loadPki } from '../helpers/pki';
+import { launchChromium, screenshot, startWorkstation, type Workstation } from './harness';
+
+describe('browser mode: token login through the UI', () => {
+  let ws: Workstation;
+  let browser: Browser;
+  let page: Page;
+  const pki = loadPki();
+  const consoleErrors: string[] = [];
+
+  beforeAll(async () => {
+    ws = await startWorkstation();
+    browser = await launchChromium();
+    page = await browser.newPage({ locale: 'vi-VN' });
+    page.on('console', (m) => {
+      if (m.type() === 'error' && !m.text().includes('favicon')) consoleErrors.push(m.text());
+    });
+    await page.goto(ws.url);
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await ws?.stop();
+  });
+
+  it('shows the detected SoftHSM tokens in Vietnamese', async () => {
+    await page.getByRole('heading', { name: 'Thiết bị ký số (USB token)' }).waitFor();
+    const card = page.locator(`[data-token-label="${pki.tokens.agency}"]`);
+    await card.waitFor();
+    expect(await card.textContent()).toContain('Chưa đăng nhập');
+    // The secret left the address bar once read.
+    expect(page.url()).not.toContain('secret=');
+  });
+
+  it('refuses a wrong PIN with a Vietnamese message and keeps no PIN in the form', async () => {
+    const card = page.locator(`[data-token-label="${pki.tokens.agency}"]`);
+    await card.locator('input[name="pin"]').fill('000000');
+    await card.getByRole('button', { name: 'Đăng nhập' }).click();
+    await expect.poll(async () => (await card.getByRole('alert').textContent()) ?? '').toContain('PIN');
+    expect(await card.locator('input[name="pin"]').inputValue()).toBe('');
+  });
+
+  it('logs in to the agency token and sees its certificate', async () => {
+    const card = page.locator(`[data-token-label="${pki.tokens.agency}"]`);
+    await card.locator('input[name="pin"]').fill(pki.userPin);
+    await card.getByRole('button', { name: 'Đăng nhập' }).click();
+    await card.getByText('Đăng nhập token thành công.').waitFor();
+    await card.getByText('Đã đăng nhập', { exact: true }).waitFor();
+    await card.locator('[data-cert-cn="UBND tỉnh Thử Nghiệm"]').first().waitFor();
+    const shot = await screenshot(page, 'token-login');
+    expect(existsSync(shot) && statSync(shot).size > 10_000).toBe(true);
+    expect(consoleErrors).toEqual([]);
+  });
+
+  it('never writes the PIN to the workstation log', () => {
+    expect(ws.output()).not.toContain(pki.userPin);
+  });
+});
