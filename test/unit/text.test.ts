@@ -1,0 +1,41 @@
+import { describe, expect, it } from 'vitest';
+import { compareVi, decree30DateLine, decree30Month, decree30Number, isoVietnam, nfc, vnFold } from '../../src-main/contract/text';
+
+describe('Vietnamese text rules', () => {
+  it('folds accents and đ for search', () => {
+    expect(vnFold('Quyết định')).toBe('quyet dinh');
+    expect(vnFold('Đặng Thị Ánh')).toBe('dang thi anh');
+    expect(vnFold('ĐỒNG ĐỨC')).toBe('dong duc');
+    // decomposed input folds the same as composed input
+    expect(vnFold('Quyết định'.normalize('NFD'))).toBe('quyet dinh');
+  });
+
+  it('normalises to NFC', () => {
+    const decomposed = 'Nguyễn'.normalize('NFD');
+    expect(decomposed).not.toBe('Nguyễn');
+    expect(nfc(decomposed)).toBe('Nguyễn');
+  });
+
+  it('sorts in Vietnamese order', () => {
+    expect(['Vũ', 'Đặng', 'Dương', 'An', 'Ân'].sort(compareVi)).toEqual(['An', 'Ân', 'Dương', 'Đặng', 'Vũ']);
+  });
+
+  it.each([
+    [1, '01'], [2, '02'], [3, '3'], [4, '4'], [5, '5'], [6, '6'],
+    [7, '7'], [8, '8'], [9, '9'], [10, '10'], [11, '11'], [12, '12'],
+  ])('month %i is written %s', (m, s) => {
+    expect(decree30Month(m)).toBe(s);
+  });
+
+  it('writes the Decree-30 date line and number', () => {
+    expect(decree30DateLine({ year: 2025, month: 2, day: 5 }, 'Hà Nội')).toBe('Hà Nội, ngày 05 tháng 02 năm 2025');
+    expect(decree30DateLine({ year: 2026, month: 11, day: 26 })).toBe('ngày 26 tháng 11 năm 2026');
+    expect(decree30DateLine({ year: 2026, month: 3, day: 9 })).toBe('ngày 09 tháng 3 năm 2026');
+    expect(decree30Number(7)).toBe('07');
+    expect(decree30Number(12)).toBe('12');
+  });
+
+  it('formats machine time in +07:00', () => {
+    expect(isoVietnam(new Date('2026-11-26T20:30:05Z'))).toBe('2026-11-27T03:30:05+07:00');
+  });
+});
