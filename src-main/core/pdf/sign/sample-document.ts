@@ -48,15 +48,17 @@ export async function makeSampleDocument(opts: SampleDocumentOptions = {}): Prom
   centre(p1, 'ỦY BAN NHÂN DÂN TỈNH THỬ NGHIỆM', bold, 14, 297.64, 645);
   const body = [
     'Căn cứ Luật Tổ chức chính quyền địa phương ngày 16 tháng 6 năm 2025;',
-    'Căn cứ Nghị định số 30/2020/NĐ-CP ngày 05 tháng 3 năm 2020 của Chính phủ về công tác văn thư;',
+    'Căn cứ Nghị định số 30/2020/NĐ-CP ngày 05 tháng 3 năm 2020 của Chính phủ',
+    'về công tác văn thư;',
     'Theo đề nghị của Chánh Văn phòng Ủy ban nhân dân tỉnh.',
     'Điều 1. Ban hành kèm theo Quyết định này Quy chế công tác văn thư điện tử.',
     'Điều 2. Quyết định này có hiệu lực kể từ ngày ký.',
-    'Điều 3. Chánh Văn phòng, Thủ trưởng các sở, ban, ngành chịu trách nhiệm thi hành Quyết định này.',
+    'Điều 3. Chánh Văn phòng, Thủ trưởng các sở, ban, ngành chịu trách nhiệm',
+    'thi hành Quyết định này.',
   ];
   let y = 615;
   for (const line of body) {
-    p1.drawText(line, { x: left + 20, y, size: 13, font: regular, maxWidth: right - left - 20 });
+    p1.drawText(line, { x: left + 20, y, size: 13, font: regular });
     y -= 22;
   }
   for (let i = 2; i <= pages; i++) {

@@ -1,0 +1,99 @@
+import { createHash, X509Certificate } from 'node:crypto';
+import { readFileSync, statSync } from 'node:fs';
+import { AppError, isAppError } from '../../../contract/errors';
+import { isoVietnam } from '../../../contract/text';
+import type { KeySigner } from '../../crypto/signer';
+import type { TsaOptions } from '../../cms/timestamp';
+import { ioError, writeFileAtomic } from '../../fsx/atomic-write';
+import { IncrementalSigner, MAX_PDF_BYTES, PlaceholderTooSmall, type SignedRevision } from './incremental-signer';
+
+export interface CommonSignOptions {
+  /** RFC 3161 TSA: B-T when set, B-B otherwise. */
+  tsa?: TsaOptions;
+  /** Signing time (claimed, /M and visible text); default now. */
+  now?: Date;
+}
+
+/** JSON-safe outcome of one signing call. */
+export interface SignResult {
+  output: string;
+  bytes: number;
+  /** SHA-256 of the output, hex. */
+  sha256: string;
+  /** ISO 8601 +07:00, the instant written to /M and shown in visible text. */
+  signingTime: string;
+  signatures: Array<{ fieldName: string; byteRange: number[]; revisionEnd: number }>;
+}
+
+export type PdfInput = string | Uint8Array;
+
+export function readInput(input: PdfInput): Uint8Array {
+  if (typeof input !== 'string') return input;
+  try {
+    const size = statSync(input).size;
+    if (size > MAX_PDF_BYTES) throw new AppError('PDF_TOO_LARGE', 'Tệp PDF quá lớn (trên 1 GB), không ký được.', `${input}: ${size} bytes`);
+    return readFileSync(input);
+  } catch (e) {
+    if (isAppError(e)) throw e;
+    const code = (e as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') throw new AppError('NOT_FOUND', 'Không tìm thấy tệp PDF cần ký.', `${input}: ENOENT`);
+    throw ioError(e, input);
+  }
+}
+
+/** Refuses a certificate outside its validity at the signing time, before the token is asked. */
+export function assertCertificateUsable(signer: KeySigner, at: Date): void {
+  const cert = new X509Certificate(signer.certificate);
+  if (at < new Date(cert.validFrom)) {
+    throw new AppError('TOKEN_CERT_NOT_YET_VALID', 'Chứng thư số chưa đến ngày có hiệu lực, không ký được.', `certificate valid from ${cert.validFrom}`);
+  }
+  if (at > new Date(cert.validTo)) {
+    throw new AppError('TOKEN_CERT_EXPIRED', 'Chứng thư số đã hết hạn, không ký được. Vui lòng gia hạn chứng thư số.', `certificate expired ${cert.validTo}`);
+  }
+}
+
+/**
+ * Runs a signing job on the input bytes and writes the result atomically. A /Contents placeholder
+ * that proves too small (a large TSA token) rebuilds the whole job with twice the room, from the
+ * untouched input. Any failure leaves no output file.
+ */
+export async function runSigningJob(
+  inputBytes: Uint8Array,
+  output: string,
+  now: Date,
+  job: (s: IncrementalSigner) => Promise<void>,
+): Promise<SignResult> {
+  let signed: IncrementalSigner | null = null;
+  for (let boost = 0; boost <= 2 && !signed; boost++) {
+    const s = await IncrementalSigner.open(inputBytes, boost);
+    try {
+      await job(s);
+      signed = s;
+    } catch (e) {
+      if (!(e instanceof PlaceholderTooSmall) || boost === 2) throw asSignError(e);
+    }
+  }
+  const out = signed!.result();
+  writeFileAtomic(output, [out]);
+  return {
+    output,
+    bytes: out.byteLength,
+    sha256: createHash('sha256').update(out).digest('hex'),
+    signingTime: isoVietnam(now),
+    signatures: signed!.revisions.map((r: SignedRevision) => ({ fieldName: r.fieldName, byteRange: [...r.byteRange], revisionEnd: r.revisionEnd })),
+  };
+}
+
+export function asSignError(e: unknown): AppError {
+  if (isAppError(e)) return e;
+  return new AppError('SIGN_FAILED', 'Ký số không thành công; chưa tạo tệp kết quả.', `sign: ${(e as Error)?.message ?? String(e)}`, undefined, { cause: e });
+}
+
+/** Common name of the signer certificate (NFC), for locating the signer block and /Name. */
+export function certificateCommonName(der: Buffer): string {
+  const subject = new X509Certificate(der).subject;
+  const cn = subject.split('\n').find((l) => l.startsWith('CN='));
+  return (cn ? cn.slice(3) : subject).normalize('NFC');
+}
+
+export const MM_TO_PT = 72 / 25.4;

@@ -1,0 +1,163 @@
+/**
+ * Agency issuing signature (ký phát hành, VGCA "SignIssued"): "Thêm số", "Thêm ngày", "Đóng dấu".
+ *
+ * Decision: one incremental revision — one agency signature with one widget — per element (number,
+ * day, month, seal), not one signature carrying several widgets. poppler 22.12 lists every extra widget
+ * of a signature field as an unsigned signature (signing.md §8), and per-element revisions are what
+ * VGCA writes, so validators already in use read them as the expected pattern. All four are signed in
+ * one token session; the file is loaded and hashed once (see incremental-signer.ts). Each text widget
+ * covers only the blank it fills; the seal widget overlaps the leader's signature widget only.
+ */
+import { AppError } from '../../../contract/errors';
+import { decree30Day, decree30Month, decree30Number, nfc } from '../../../contract/text';
+import type { KeySigner } from '../../crypto/signer';
+import type { Rect, SignatureReport } from '../../verify/report';
+import { imageAppearance, pngInfo } from '../appearance/image';
+import { textAppearance, textWidth } from '../appearance/text';
+import type { FontFace } from '../appearance/fonts';
+import { findDateGaps, findNumberGap, findSignerBlock, signatureRectInBlock, type Gap } from '../layout/decree30';
+import { extractLines } from '../layout/text-lines';
+import { assertCertificateUsable, certificateCommonName, MM_TO_PT, readInput, runSigningJob, type CommonSignOptions, type PdfInput, type SignResult } from './common';
+import type { IncrementalSigner } from './incremental-signer';
+import { defaultVerifyPdf, requireLeaderSignature, type VerifyOptions, type VerifyPdf } from './leader-check';
+
+/** A place to write text: page, left x and baseline y (points), font size. */
+export interface TextSpot { page: number; x: number; baseline: number; size: number }
+
+export interface IssueOptions extends CommonSignOptions {
+  /** Số (1…); written with a leading zero below 10. */
+  number: number;
+  /** Ký hiệu, e.g. "QĐ-UBND" (recorded in /Reason; the page already prints it). */
+  notation: string;
+  /** Issue date; default the signing day in Vietnam time. */
+  date?: { year: number; month: number; day: number };
+  /** Red seal PNG with transparency. */
+  stamp: Uint8Array;
+  /** Real seal diameter in mm (settings or --seal-mm); default 36. The PNG's dpi is ignored. */
+  sealMm?: number;
+  /** "digitized": the agency digitised the document itself, so no leader signature is required. */
+  jobType?: 'issue' | 'digitized';
+  /** Trust for the leader check. */
+  trust?: Pick<VerifyOptions, 'trustDir' | 'trustAnchors'>;
+  /** Leader check without network (revocation unknown accepted); default true. */
+  offline?: boolean;
+  /** Explicit positions; default found from page 1 text. */
+  numberAt?: TextSpot;
+  dayAt?: TextSpot;
+  monthAt?: TextSpot;
+  /** Explicit seal square (points); default from the leader's signature widget. */
+  sealRect?: Rect & { page: number };
+  /** Injected verifier (tests, UI); default src-main/core/verify's verifyPdf. */
+  verifyPdf?: VerifyPdf;
+}
+
+export interface IssueResult extends SignResult {
+  number: string;
+  day: string;
+  month: string;
+  seal: Rect & { page: number };
+  leader: { fieldName: string; signerName: string | null } | null;
+}
+
+export async function issuePdf(input: PdfInput, output: string, signer: KeySigner, opts: IssueOptions): Promise<IssueResult> {
+  const now = opts.now ?? new Date();
+  if (!Number.isInteger(opts.number) || opts.number < 1 || opts.number > 9_999_999) {
+    throw new AppError('INPUT_INVALID', 'Số văn bản phải là số nguyên dương.', `number ${opts.number}`);
+  }
+  const sealMm = opts.sealMm ?? 36;
+  if (!(sealMm >= 10 && sealMm <= 80)) throw new AppError('INPUT_INVALID', 'Đường kính con dấu phải từ 10 đến 80 mm.', `sealMm ${sealMm}`);
+  pngInfo(opts.stamp);
+  assertCertificateUsable(signer, now);
+  const bytes = readInput(input);
+
+  let leader: SignatureReport | null = null;
+  if ((opts.jobType ?? 'issue') === 'issue') {
+    const verify = opts.verifyPdf ?? (await defaultVerifyPdf());
+    const offline = opts.offline ?? true;
+    const report = await verify(bytes, { ...opts.trust, offline, now });
+    leader = requireLeaderSignature(report, signer.certificate, offline);
+  }
+
+  const date = opts.date ?? vietnamDate(now);
+  const numberText = decree30Number(opts.number);
+  const dayText = decree30Day(date.day);
+  const monthText = decree30Month(date.month);
+  const spots = await locateSpots(bytes, opts);
+  const seal = opts.sealRect ?? (await sealFromLeader(bytes, leader, sealMm));
+
+  const notation = nfc(opts.notation).trim();
+  const result = await runSigningJob(bytes, output, now, async (s) => {
+    await signText(s, signer, opts, now, numberText, spots.number, 'regular', 'ThemSo', `Thêm số ${numberText}/${notation}`);
+    await signText(s, signer, opts, now, dayText, spots.day, 'italic', 'ThemNgay', `Thêm ngày ${dayText}`);
+    await signText(s, signer, opts, now, monthText, spots.month, 'italic', 'ThemThang', `Thêm tháng ${monthText}`);
+    const ap = await imageAppearance(s.doc, opts.stamp, seal.width, seal.height);
+    await s.sign({
+      signer, page: seal.page, rect: seal, appearance: ap, namePrefix: 'DongDau', signingTime: now,
+      name: certificateCommonName(signer.certificate), reason: `Ký phát hành văn bản số ${numberText}/${notation}`,
+      ...(opts.tsa ? { tsa: opts.tsa } : {}),
+    });
+  });
+  return {
+    ...result, number: numberText, day: dayText, month: monthText, seal,
+    leader: leader ? { fieldName: leader.fieldName, signerName: leader.signerName } : null,
+  };
+}
+
+async function signText(s: IncrementalSigner, signer: KeySigner, opts: IssueOptions, now: Date, text: string, at: TextSpot, face: FontFace, prefix: string, reason: string): Promise<void> {
+  const ap = await textAppearance(s.doc, text, at.size, face);
+  const rect = { x: at.x, y: at.baseline - ap.baselineOffset, width: ap.width, height: ap.height };
+  await s.sign({
+    signer, page: at.page, rect, appearance: ap.ref, namePrefix: prefix, signingTime: now,
+    name: certificateCommonName(signer.certificate), reason, ...(opts.tsa ? { tsa: opts.tsa } : {}),
+  });
+}
+
+/** Text spots: explicit, or centred in the blanks found on page 1. */
+async function locateSpots(bytes: Uint8Array, opts: IssueOptions): Promise<{ number: TextSpot; day: TextSpot; month: TextSpot }> {
+  if (opts.numberAt && opts.dayAt && opts.monthAt) return { number: opts.numberAt, day: opts.dayAt, month: opts.monthAt };
+  const { lines } = await extractLines(bytes, [0]);
+  const numberGap = findNumberGap(lines);
+  const dateGaps = findDateGaps(lines);
+  const numberText = decree30Number(opts.number);
+  const date = opts.date ?? vietnamDate(opts.now ?? new Date());
+  const number = opts.numberAt ?? (numberGap ? centreIn(numberGap, numberText, 'regular') : null);
+  const day = opts.dayAt ?? (dateGaps ? centreIn(dateGaps.day, decree30Day(date.day), 'italic') : null);
+  const month = opts.monthAt ?? (dateGaps ? centreIn(dateGaps.month, decree30Month(date.month), 'italic') : null);
+  if (!number) throw new AppError('INPUT_INVALID', 'Không tìm thấy chỗ trống sau "Số:" ở trang đầu; hãy chỉ định vị trí ghi số.', 'number gap not found');
+  if (!day || !month) throw new AppError('INPUT_INVALID', 'Không tìm thấy dòng "ngày … tháng … năm …" ở trang đầu; hãy chỉ định vị trí ghi ngày.', 'date gaps not found');
+  return { number, day, month };
+}
+
+function centreIn(gap: Gap, text: string, face: FontFace): TextSpot {
+  const width = textWidth(text, gap.size, face);
+  if (width > gap.x1 - gap.x0 + 1) {
+    throw new AppError('INPUT_INVALID', `Chỗ trống để ghi "${text}" quá hẹp; hãy chỉ định vị trí.`, `gap ${gap.x1 - gap.x0} < text ${width}`);
+  }
+  return { page: gap.page, x: (gap.x0 + gap.x1) / 2 - width / 2, baseline: gap.baseline, size: gap.size };
+}
+
+/**
+ * Seal square of side s over the left third of the leader's image (signing.md §5):
+ * x = x_img + w/3 − s, y = y_img + h/2 − s/2. With an invisible leader signature, the image rect
+ * that approvePdf would have used in the signer block stands in for it.
+ */
+async function sealFromLeader(bytes: Uint8Array, leader: SignatureReport | null, sealMm: number): Promise<Rect & { page: number }> {
+  const s = sealMm * MM_TO_PT;
+  let img: (Rect & { page: number }) | null = null;
+  if (leader?.widget && leader.widget.rect.width > 1 && leader.widget.rect.height > 1) img = { page: leader.widget.page, ...leader.widget.rect };
+  if (!img) {
+    const name = leader?.signerName;
+    const { lines } = await extractLines(bytes);
+    const block = name ? findSignerBlock(lines, name) : null;
+    if (!block) {
+      throw new AppError('INPUT_INVALID', 'Không xác định được vị trí chữ ký của lãnh đạo để đóng dấu; hãy chỉ định vị trí con dấu.', 'no leader widget and no signer block');
+    }
+    img = { page: block.page, ...signatureRectInBlock(block, 2.5) };
+  }
+  return { page: img.page, x: img.x + img.width / 3 - s, y: img.y + img.height / 2 - s / 2, width: s, height: s };
+}
+
+function vietnamDate(now: Date): { year: number; month: number; day: number } {
+  const v = new Date(now.getTime() + 7 * 3600_000);
+  return { year: v.getUTCFullYear(), month: v.getUTCMonth() + 1, day: v.getUTCDate() };
+}

@@ -1,0 +1,53 @@
+/**
+ * The rule of NĐ 30 Điều 32–33 (domain.md §10): the agency signs only after the authorised person's
+ * signature. The decision reads the verifier's report — never a second copy of verification.
+ */
+import { AppError } from '../../../contract/errors';
+import type { SignatureReport, VerificationReport } from '../../verify/report';
+
+export interface VerifyOptions {
+  trustDir?: string;
+  trustAnchors?: readonly Buffer[];
+  offline?: boolean;
+  now?: Date;
+}
+export type VerifyPdf = (bytes: Uint8Array, opts: VerifyOptions) => Promise<VerificationReport>;
+
+/** Loads src-main/core/verify's verifyPdf at run time (the module is built in parallel with this one). */
+export async function defaultVerifyPdf(): Promise<VerifyPdf> {
+  const specifier = '../../verify/index.ts';
+  const mod = (await import(specifier)) as { verifyPdf?: VerifyPdf };
+  if (typeof mod.verifyPdf !== 'function') throw new Error('verify module has no verifyPdf');
+  return mod.verifyPdf;
+}
+
+/**
+ * The leader's signature the agency signature follows: a personal certificate (not the agency's own),
+ * integrity and chain verified. Offline, unknown revocation status (TRY_LATER) is accepted: the rule is
+ * about integrity and the chain to the configured roots, and isolated agency networks must still work.
+ */
+export function requireLeaderSignature(report: VerificationReport, agencyCertificate: Buffer, offline: boolean): SignatureReport {
+  const agencyB64 = agencyCertificate.toString('base64');
+  const personal = report.signatures.filter((s) => !s.signerIsOrganisation && s.certificate !== agencyB64);
+  const accepted = (s: SignatureReport) =>
+    s.indication === 'TOTAL_PASSED' || (offline && s.indication === 'INDETERMINATE' && s.subIndication === 'TRY_LATER');
+  if (report.disallowedChange) {
+    throw refuse('Văn bản đã bị sửa đổi sau khi người có thẩm quyền ký; không ký phát hành.', 'disallowed change after a signature');
+  }
+  const ok = personal.filter(accepted);
+  if (ok.length > 0) return ok[ok.length - 1]!;
+  if (personal.length === 0) {
+    throw refuse('Văn bản chưa có chữ ký số hợp lệ của người có thẩm quyền; văn thư chỉ ký phát hành sau chữ ký của lãnh đạo.', `no personal signature among ${report.signatures.length}`);
+  }
+  const last = personal[personal.length - 1]!;
+  const why = last.subIndication === 'NO_CERTIFICATE_CHAIN_FOUND' || last.subIndication === 'CERTIFICATE_CHAIN_GENERAL_FAILURE'
+    ? 'chứng thư số của người ký không thuộc tổ chức cung cấp dịch vụ chứng thực được tin cậy'
+    : last.subIndication === 'HASH_FAILURE' || last.subIndication === 'SIG_CRYPTO_FAILURE'
+      ? 'nội dung văn bản đã bị thay đổi sau khi ký'
+      : last.summaryVi.replace(/\.$/, '');
+  throw refuse(`Chữ ký của người có thẩm quyền không hợp lệ (${why}); không ký phát hành.`, `leader signature ${last.indication}/${last.subIndication ?? '-'}`);
+}
+
+function refuse(vi: string, detail: string): AppError {
+  return new AppError('SIGN_REFUSED', vi, detail);
+}

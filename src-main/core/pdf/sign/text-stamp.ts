@@ -1,0 +1,58 @@
+import { AppError } from '../../../contract/errors';
+import { isoVietnam, nfc } from '../../../contract/text';
+import type { KeySigner } from '../../crypto/signer';
+import { textAppearance } from '../appearance/text';
+import { assertCertificateUsable, certificateCommonName, MM_TO_PT, readInput, runSigningJob, type CommonSignOptions, type PdfInput, type SignResult } from './common';
+
+/** Text-only agency signatures at the top right of page 1 (ô 14; domain.md §4.4–4.5). */
+const FONT_SIZE = 10;
+const RIGHT_MARGIN = 15 * MM_TO_PT;
+const TOP_MARGIN = 8 * MM_TO_PT;
+
+export interface AttachmentOptions extends CommonSignOptions {
+  /** Số/ký hiệu of the main document, e.g. "12/QĐ-UBND". */
+  ref: string;
+}
+
+export const COPY_FORMS = ['SAO Y', 'SAO LỤC', 'TRÍCH SAO'] as const;
+export type CopyForm = (typeof COPY_FORMS)[number];
+
+export interface CopyOptions extends CommonSignOptions {
+  form: CopyForm;
+  /** Tên cơ quan sao. */
+  agency: string;
+}
+
+/** Agency signature on a separate appendix/attachment file: "<số/ký hiệu>; <ISO 8601 +07:00>". */
+export async function signAttachment(input: PdfInput, output: string, signer: KeySigner, opts: AttachmentOptions): Promise<SignResult & { text: string }> {
+  const ref = nfc(opts.ref).trim();
+  if (ref.length === 0 || ref.length > 60) throw new AppError('INPUT_INVALID', 'Số, ký hiệu văn bản không hợp lệ.', `ref length ${ref.length}`);
+  const now = opts.now ?? new Date();
+  return textStamp(input, output, signer, opts, now, `${ref}; ${isoVietnam(now)}`, 'PhuLuc', 'Ký số tệp đính kèm');
+}
+
+/** Electronic copy signature: "<SAO Y|SAO LỤC|TRÍCH SAO>; <tên cơ quan sao>; <ISO 8601 +07:00>". */
+export async function signCopy(input: PdfInput, output: string, signer: KeySigner, opts: CopyOptions): Promise<SignResult & { text: string }> {
+  const form = nfc(opts.form) as CopyForm;
+  if (!COPY_FORMS.includes(form)) throw new AppError('INPUT_INVALID', 'Hình thức sao phải là SAO Y, SAO LỤC hoặc TRÍCH SAO.', `form ${opts.form}`);
+  const agency = nfc(opts.agency).trim();
+  if (agency.length === 0 || agency.length > 120) throw new AppError('INPUT_INVALID', 'Tên cơ quan sao không hợp lệ.', `agency length ${agency.length}`);
+  const now = opts.now ?? new Date();
+  return textStamp(input, output, signer, opts, now, `${form}; ${agency}; ${isoVietnam(now)}`, 'BanSao', `Ký số bản sao điện tử (${form.toLowerCase()})`);
+}
+
+async function textStamp(input: PdfInput, output: string, signer: KeySigner, opts: CommonSignOptions, now: Date, text: string, prefix: string, reason: string): Promise<SignResult & { text: string }> {
+  assertCertificateUsable(signer, now);
+  const bytes = readInput(input);
+  const result = await runSigningJob(bytes, output, now, async (s) => {
+    const page = s.doc.getPage(0);
+    const box = page.getCropBox();
+    const ap = await textAppearance(s.doc, text, FONT_SIZE);
+    const rect = { x: box.x + box.width - RIGHT_MARGIN - ap.width, y: box.y + box.height - TOP_MARGIN - ap.height, width: ap.width, height: ap.height };
+    await s.sign({
+      signer, page: 0, rect, appearance: ap.ref, namePrefix: prefix, signingTime: now,
+      name: certificateCommonName(signer.certificate), reason, ...(opts.tsa ? { tsa: opts.tsa } : {}),
+    });
+  });
+  return { ...result, text };
+}
