@@ -28,7 +28,8 @@ export const certificateDto = z.object({
   serial: z.string(),
   notBefore: z.string(),
   notAfter: z.string(),
-  hasPrivateKey: z.boolean(),
+  /** 'unknown' before login: most tokens hide private-key objects until then. */
+  privateKey: z.enum(['present', 'absent', 'unknown']),
   keyAlgorithm: z.string(),
   /** Certificate not valid now (expired or not yet valid). */
   outOfValidity: z.boolean(),

@@ -5,6 +5,8 @@ import { createDispatcher, type Dispatch, type Handlers } from '../contract/disp
 import { repoRoot, type Settings } from './config';
 import { EventHub } from './events';
 import type { Logger } from './log';
+import { openTokenService } from './token';
+import { tokenHandlers } from './services/token-handlers';
 
 /**
  * The backend both hosts serve: Electron (in a utility process) and the loopback bridge (browser mode,
@@ -27,8 +29,13 @@ export async function createBackend(settings: Settings, log: Logger, opts: Backe
   const version = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
   const closers: Array<() => Promise<void> | void> = [];
 
+  const tokens = openTokenService(settings.pkcs11Modules.length > 0 ? { modules: settings.pkcs11Modules } : {});
+  closers.push(() => tokens.close());
+  closers.push(tokens.onSlotEvent((e) => hub.publish('token.changed', { kind: e.kind, label: e.label || null })));
+
   const handlers: Partial<Handlers<Api>> = {
     'app.info': () => ({ name: 'vanthu', version, host: opts.host, agency: settings.agency, demo: settings.demo }),
+    ...tokenHandlers(tokens),
   };
 
   const dispatch = createDispatcher(api, handlers, {
@@ -41,6 +48,7 @@ export async function createBackend(settings: Settings, log: Logger, opts: Backe
     subscribe: (l) => hub.subscribe(l),
     async close() {
       for (const c of closers.reverse()) await c();
+      closers.length = 0;
     },
   };
 }

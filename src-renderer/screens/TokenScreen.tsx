@@ -107,7 +107,7 @@ function TokenCard({ token, client, onChange }: { token: TokenDto; client: Clien
                   {formatDate(c.notBefore)} – {formatDate(c.notAfter)}
                   {c.outOfValidity && <span className="badge">{t('cert.outOfValidity')}</span>}
                 </td>
-                <td>{t(c.hasPrivateKey ? 'cert.keyPresent' : 'cert.keyAbsent')}</td>
+                <td>{t(c.privateKey === 'present' ? 'cert.keyPresent' : c.privateKey === 'absent' ? 'cert.keyAbsent' : 'cert.keyUnknown')}</td>
               </tr>
             ))}
           </tbody>
