@@ -1,0 +1,146 @@
+import { readFileSync } from 'node:fs';
+import { AppError } from '../../contract/errors';
+import { approvePdf, issuePdf, signAttachment, signCopy, COPY_FORMS, type CopyForm, type SignResult } from '../../core/pdf/sign/index';
+import type { KeySigner } from '../../core/crypto/signer';
+import { EXIT, flagString, parseArgs, type CliCommand, type CliIo } from '../io';
+
+const USAGE = `vanthu sign — ký số văn bản PDF
+
+  vanthu sign approve  <in.pdf> -o <out.pdf> --image <png> [--page N] [--rect x,y,w,h] [tùy chọn token]
+  vanthu sign issue    <in.pdf> -o <out.pdf> --number <n> --notation <ký hiệu> [--date YYYY-MM-DD]
+                       --stamp <png> [--seal-mm 36] [--trust <thư mục>] [--digitized] [tùy chọn token]
+  vanthu sign appendix <in.pdf> -o <out.pdf> --ref "<số/ký hiệu>" [tùy chọn token]
+  vanthu sign copy     <in.pdf> -o <out.pdf> --form "SAO Y|SAO LỤC|TRÍCH SAO" --agency "<tên cơ quan>" [tùy chọn token]
+
+Tùy chọn token: --module <thư viện PKCS#11> --token <nhãn token> [--key-id <hex>] [--tsa <url>] [--json]
+Mã PIN: biến môi trường VANTHU_PIN hoặc nhập khi được hỏi.`;
+
+const sign: CliCommand = async (args, io) => {
+  const [sub, ...rest] = args;
+  if (!sub || sub === '--help' || sub === 'help') {
+    io.out(USAGE);
+    return sub ? EXIT.OK : EXIT.USAGE;
+  }
+  const { flags, positionals } = parseArgs(rest, ['json', 'digitized']);
+  const input = positionals[0];
+  const output = flagString(flags, 'out');
+  if (!input || !output) return usage(io, 'Cần tệp vào và -o <tệp ra>.');
+  if (input === output) return usage(io, 'Tệp ra phải khác tệp vào (tệp gốc không bao giờ bị sửa).');
+  const tsaUrl = flagString(flags, 'tsa');
+  const common = tsaUrl ? { tsa: { url: tsaUrl } } : {};
+
+  let run: (signer: KeySigner) => Promise<SignResult>;
+  switch (sub) {
+    case 'approve': {
+      const image = readBytes(need(flags, 'image'));
+      const page = flagString(flags, 'page');
+      const rect = flagString(flags, 'rect');
+      run = (s) => approvePdf(input, output, s, {
+        ...common, image,
+        ...(page ? { page: positiveInt(page, 'page') - 1 } : {}),
+        ...(rect ? { rect: parseRect(rect) } : {}),
+      });
+      break;
+    }
+    case 'issue': {
+      const stamp = readBytes(need(flags, 'stamp'));
+      const date = flagString(flags, 'date');
+      const sealMm = flagString(flags, 'seal-mm');
+      const trust = flagString(flags, 'trust');
+      run = (s) => issuePdf(input, output, s, {
+        ...common, stamp,
+        number: positiveInt(need(flags, 'number'), 'number'),
+        notation: need(flags, 'notation'),
+        jobType: flags.has('digitized') ? 'digitized' : 'issue',
+        ...(date ? { date: parseDate(date) } : {}),
+        ...(sealMm ? { sealMm: Number(sealMm) } : {}),
+        ...(trust ? { trust: { trustDir: trust } } : {}),
+      });
+      break;
+    }
+    case 'appendix':
+      run = (s) => signAttachment(input, output, s, { ...common, ref: need(flags, 'ref') });
+      break;
+    case 'copy': {
+      const form = need(flags, 'form');
+      if (!COPY_FORMS.includes(form as CopyForm)) return usage(io, '--form phải là "SAO Y", "SAO LỤC" hoặc "TRÍCH SAO".');
+      run = (s) => signCopy(input, output, s, { ...common, form: form as CopyForm, agency: need(flags, 'agency') });
+      break;
+    }
+    default:
+      return usage(io, `Không có lệnh con "${sub}".`);
+  }
+
+  const result = await withTokenSigner(flags, io, run);
+  if (flags.has('json')) io.out(JSON.stringify(result));
+  else io.out(`Đã ký: ${result.output} (${result.signatures.length} chữ ký, lúc ${result.signingTime}).`);
+  return EXIT.OK;
+};
+
+/** One token session for the whole command: load module, find the token by label, log in, sign, close. */
+async function withTokenSigner<T>(flags: Map<string, string | true>, io: CliIo, run: (s: KeySigner) => Promise<T>): Promise<T> {
+  const module = need(flags, 'module');
+  const label = need(flags, 'token');
+  const { openTokenService } = await import('../../core/token/index');
+  const service = openTokenService({ modules: [module], pollIntervalMs: 60_000 });
+  try {
+    service.loadModule(module);
+    const token = service.findToken(label);
+    const pin = await io.readPin(`Mã PIN của token "${label}": `);
+    service.login(token.ref, pin); // login wipes the PIN buffer
+    let keyId = flagString(flags, 'key-id')?.toLowerCase();
+    if (!keyId) {
+      const withKey = service.listCertificates(token.ref).filter((c) => c.privateKeyStatus !== 'absent');
+      if (withKey.length !== 1) {
+        throw new AppError('INPUT_INVALID', `Token có ${withKey.length} chứng thư số kèm khóa; hãy chọn bằng --key-id.`, `${withKey.length} candidate keys`);
+      }
+      keyId = withKey[0]!.keyId;
+    }
+    return await run(service.createTokenSigner(token.ref, keyId));
+  } finally {
+    service.close();
+  }
+}
+
+function need(flags: Map<string, string | true>, name: string): string {
+  const v = flagString(flags, name);
+  if (!v) throw new AppError('INPUT_INVALID', `Thiếu tham số --${name}.`, `missing --${name}`);
+  return v;
+}
+
+function readBytes(path: string): Buffer {
+  try {
+    return readFileSync(path);
+  } catch {
+    throw new AppError('NOT_FOUND', `Không đọc được tệp ${path}.`, `read ${path}`);
+  }
+}
+
+function positiveInt(v: string, name: string): number {
+  if (!/^\d{1,9}$/.test(v) || Number(v) < 1) throw new AppError('INPUT_INVALID', `--${name} phải là số nguyên dương.`, `--${name} ${v}`);
+  return Number(v);
+}
+
+function parseRect(v: string): { x: number; y: number; width: number; height: number } {
+  const n = v.split(',').map(Number);
+  if (n.length !== 4 || n.some((x) => !Number.isFinite(x)) || n[2]! <= 0 || n[3]! <= 0) {
+    throw new AppError('INPUT_INVALID', '--rect phải có dạng x,y,rộng,cao (đơn vị point).', `--rect ${v}`);
+  }
+  return { x: n[0]!, y: n[1]!, width: n[2]!, height: n[3]! };
+}
+
+function parseDate(v: string): { year: number; month: number; day: number } {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(v);
+  const d = m ? new Date(Date.UTC(+m[1]!, +m[2]! - 1, +m[3]!)) : null;
+  if (!m || !d || d.getUTCDate() !== +m[3]! || d.getUTCMonth() !== +m[2]! - 1) {
+    throw new AppError('INPUT_INVALID', '--date phải có dạng YYYY-MM-DD và là ngày có thật.', `--date ${v}`);
+  }
+  return { year: +m[1]!, month: +m[2]!, day: +m[3]! };
+}
+
+function usage(io: CliIo, msg: string): number {
+  io.err(`${msg}\n${USAGE}`);
+  return EXIT.USAGE;
+}
+
+export default sign;

@@ -1,0 +1,88 @@
+/**
+ * Many files, one login: the caller opens the token session once and passes its KeySigner; files are
+ * signed one after another (a PKCS#11 session is not re-entrant). Resumable: an output that already
+ * exists, starts with the exact input bytes and whose last signature is by this signer and verifies
+ * is reported as skipped, not signed twice.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { isAppError, type ErrorPayload } from '../../../contract/errors';
+import type { KeySigner } from '../../crypto/signer';
+import { asSignError, readInput, type SignResult } from './common';
+import { issuePdf, type IssueOptions } from './issue';
+import type { VerifyPdf, VerifyOptions } from './leader-check';
+import { defaultVerifyPdf } from './leader-check';
+import { signAttachment, signCopy, type AttachmentOptions, type CopyOptions } from './text-stamp';
+
+export type BatchJob =
+  | { kind: 'issue'; input: string; output: string; options: IssueOptions }
+  | { kind: 'appendix'; input: string; output: string; options: AttachmentOptions }
+  | { kind: 'copy'; input: string; output: string; options: CopyOptions };
+
+export interface BatchItemResult {
+  input: string;
+  output: string;
+  status: 'signed' | 'skipped' | 'failed';
+  result?: SignResult;
+  error?: ErrorPayload;
+}
+
+export interface BatchOptions {
+  onProgress?: (p: { done: number; total: number; item: BatchItemResult }) => void;
+  /** Checks existing outputs for resume; default src-main/core/verify's verifyPdf. */
+  verifyPdf?: VerifyPdf;
+  trust?: Pick<VerifyOptions, 'trustDir' | 'trustAnchors'>;
+  /** Stop at the first failure (e.g. the token was pulled); default false: go on and report. */
+  stopOnError?: boolean;
+}
+
+export async function signBatch(jobs: readonly BatchJob[], signer: KeySigner, opts: BatchOptions = {}): Promise<BatchItemResult[]> {
+  const results: BatchItemResult[] = [];
+  let verify: VerifyPdf | null = opts.verifyPdf ?? null;
+  for (const job of jobs) {
+    let item: BatchItemResult;
+    try {
+      if (existsSync(job.output)) {
+        verify ??= await defaultVerifyPdf();
+        if (await alreadyDone(job, signer, verify, opts.trust)) {
+          item = { input: job.input, output: job.output, status: 'skipped' };
+          results.push(item);
+          opts.onProgress?.({ done: results.length, total: jobs.length, item });
+          continue;
+        }
+      }
+      const result = await runJob(job, signer);
+      item = { input: job.input, output: job.output, status: 'signed', result };
+    } catch (e) {
+      const err = isAppError(e) ? e : asSignError(e);
+      item = { input: job.input, output: job.output, status: 'failed', error: err.toPayload() };
+    }
+    results.push(item);
+    opts.onProgress?.({ done: results.length, total: jobs.length, item });
+    if (item.status === 'failed' && (opts.stopOnError || isFatalTokenError(item.error!.code))) break;
+  }
+  return results;
+}
+
+function runJob(job: BatchJob, signer: KeySigner): Promise<SignResult> {
+  switch (job.kind) {
+    case 'issue': return issuePdf(job.input, job.output, signer, job.options);
+    case 'appendix': return signAttachment(job.input, job.output, signer, job.options);
+    case 'copy': return signCopy(job.input, job.output, signer, job.options);
+  }
+}
+
+/** Errors after which every later file would fail the same way: stop rather than hammer the token. */
+function isFatalTokenError(code: string): boolean {
+  return ['TOKEN_REMOVED', 'TOKEN_ABSENT', 'TOKEN_LOCKED', 'TOKEN_NOT_LOGGED_IN', 'TOKEN_PIN_INCORRECT', 'TOKEN_CERT_EXPIRED'].includes(code);
+}
+
+async function alreadyDone(job: BatchJob, signer: KeySigner, verify: VerifyPdf, trust: BatchOptions['trust']): Promise<boolean> {
+  const input = readInput(job.input);
+  const out = readFileSync(job.output);
+  if (out.byteLength <= input.byteLength || Buffer.compare(out.subarray(0, input.byteLength), Buffer.from(input.buffer, input.byteOffset, input.byteLength)) !== 0) return false;
+  const report = await verify(out, { ...trust, offline: true });
+  const last = report.signatures[report.signatures.length - 1];
+  if (!last || report.disallowedChange) return false;
+  const ok = last.indication === 'TOTAL_PASSED' || (last.indication === 'INDETERMINATE' && last.subIndication === 'TRY_LATER');
+  return ok && last.certificate === signer.certificate.toString('base64') && last.revisionEnd === out.byteLength;
+}

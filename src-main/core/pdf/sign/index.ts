@@ -1,0 +1,12 @@
+/**
+ * PAdES signing for the clerk workstation (signing.md §2–5; domain.md §4, §10). Every function takes
+ * an input path or bytes, an output path and a KeySigner (token or software), writes the output
+ * atomically (or not at all) and returns a JSON-safe result.
+ */
+export { approvePdf, type ApproveOptions } from './approve';
+export { issuePdf, type IssueOptions, type IssueResult, type TextSpot } from './issue';
+export { signAttachment, signCopy, COPY_FORMS, type AttachmentOptions, type CopyOptions, type CopyForm } from './text-stamp';
+export { signBatch, type BatchJob, type BatchItemResult, type BatchOptions } from './batch';
+export { requireLeaderSignature, type VerifyPdf, type VerifyOptions } from './leader-check';
+export { makeSampleDocument, type SampleDocumentOptions } from './sample-document';
+export type { SignResult, CommonSignOptions, PdfInput } from './common';
