@@ -1,0 +1,37 @@
+import Database from 'better-sqlite3';
+import { AppError } from '../../contract/errors';
+
+export type Db = Database.Database;
+
+export interface OpenOptions {
+  readonly?: boolean;
+  /** Milliseconds a writer waits for another process's lock before failing. */
+  busyTimeoutMs?: number;
+}
+
+/**
+ * One place sets the connection pragmas so every process (app, CLI, worker, tests) behaves alike:
+ * WAL for concurrent readers, foreign keys on, a busy timeout so two writers queue instead of failing,
+ * and synchronous=FULL because a register must not lose a committed number on power loss.
+ */
+export function openDatabase(path: string, opts: OpenOptions = {}): Db {
+  let db: Db;
+  try {
+    db = new Database(path, { readonly: opts.readonly ?? false, fileMustExist: opts.readonly ?? false });
+  } catch (e) {
+    throw new AppError('DB_ERROR', 'Không mở được cơ sở dữ liệu sổ văn bản.', `open ${path}: ${(e as Error).message}`, undefined, { cause: e });
+  }
+  db.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? 10_000}`);
+  if (!opts.readonly) {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = FULL');
+  }
+  db.pragma('foreign_keys = ON');
+  return db;
+}
+
+/** `PRAGMA integrity_check` reduced to a list of problems (empty = sound). */
+export function integrityProblems(db: Db): string[] {
+  const rows = db.pragma('integrity_check') as Array<{ integrity_check: string }>;
+  return rows.map((r) => r.integrity_check).filter((m) => m !== 'ok');
+}

@@ -1,0 +1,52 @@
+import { vnFold } from '../../../contract/text';
+import type { Migration } from './index';
+
+/**
+ * Accent-blind search: an FTS5 table over text folded in the app (vnFold maps đ→d, which the
+ * unicode61 tokenizer does not), one column per searchable field plus the extracted full text.
+ * Existing documents are indexed during the upgrade. Saved searches live beside it.
+ */
+export const FTS_COLUMNS = ['code', 'type', 'organ', 'subject', 'signer', 'places', 'note', 'body'] as const;
+
+export const m0020Search: Migration = {
+  version: 20,
+  name: '0020-search',
+  up(db) {
+    db.exec(`
+      CREATE VIRTUAL TABLE doc_fts USING fts5(
+        ${FTS_COLUMNS.join(', ')},
+        content = '', contentless_delete = 1,
+        tokenize = 'unicode61 remove_diacritics 0', prefix = '2 3'
+      );
+      CREATE TABLE doc_text (
+        doc_id INTEGER PRIMARY KEY REFERENCES documents(id),
+        body TEXT NOT NULL
+      ) STRICT;
+      CREATE TABLE saved_searches (
+        id INTEGER PRIMARY KEY,
+        name TEXT NOT NULL UNIQUE CHECK (length(name) BETWEEN 1 AND 200),
+        query TEXT NOT NULL CHECK (length(query) <= 4000),
+        created_at TEXT NOT NULL
+      ) STRICT;
+    `);
+    const insert = db.prepare(`INSERT INTO doc_fts (rowid, ${FTS_COLUMNS.join(', ')}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    const rows = db.prepare('SELECT * FROM documents').iterate() as Iterable<Record<string, unknown>>;
+    for (const r of rows) insert.run(r.id, ...ftsValues(r, ''));
+  },
+};
+
+/** The folded FTS column values of a document row (shared with the register so both agree). */
+export function ftsValues(r: Record<string, unknown>, body: string): string[] {
+  const f = (...xs: unknown[]) => vnFold(xs.filter((x) => typeof x === 'string' && x !== '').join(' '));
+  const number = typeof r.number === 'number' ? String(r.number) : '';
+  return [
+    f(r.CodeNumber, r.CodeNotation, r.CodeNumber && r.CodeNotation ? `${r.CodeNumber}/${r.CodeNotation}` : '', number, r.DocumentId),
+    f(r.TypeName),
+    f(r.OrganName),
+    f(r.Subject),
+    f(r.SignerPosition, r.SignerFullName),
+    f(r.ToPlaces, r.FileCopyHolder),
+    f(r.Description, r.TraceHeaderList),
+    vnFold(body),
+  ];
+}

@@ -1,0 +1,13 @@
+import type { Db } from '../connection';
+import { m0010Initial } from './0010-initial';
+import { m0020Search } from './0020-search';
+import { m0030Closing } from './0030-closing';
+
+export interface Migration {
+  version: number;
+  name: string;
+  up(db: Db): void;
+}
+
+/** Ordered; checked strictly increasing at start-up. Gaps of 10 leave room for fixes. */
+export const MIGRATIONS: readonly Migration[] = [m0010Initial, m0020Search, m0030Closing];

@@ -1,0 +1,141 @@
+import { isoVietnam } from '../../contract/text';
+import type { BookDto, DocumentDto } from '../register/dto';
+import { numberText } from '../register/dto';
+import { displayDate } from '../register/time';
+import { renderTablePdf, type Column, type TableSpec } from './table-pdf';
+
+/** The printed outputs of Phụ lục IV and VI.V. */
+export type PrintKind = 'so-den' | 'so-di' | 'theo-doi' | 'bao-cao-den' | 'bao-cao-di';
+
+export interface PrintRequest {
+  kind: PrintKind;
+  /** Default: "den" for đến outputs, "di" for đi outputs. */
+  book?: string;
+  year: number;
+  from?: string;
+  to?: string;
+  quyenSo?: number;
+}
+
+export interface PrintInput {
+  kind: PrintKind;
+  book: BookDto;
+  year: number;
+  from: string;
+  to: string;
+  quyenSo: number;
+  agency: { name: string; parentName?: string };
+  docs: DocumentDto[];
+  /** Outgoing: "Nơi nhận" per document. */
+  recipients?: Map<number, string>;
+  /** Theo dõi giải quyết: số/ký hiệu of the answer per incoming document. */
+  replies: Map<number, string>;
+  printedAt: Date;
+  today: string;
+}
+
+const c = (title: string, width: number, align: Column['align'] = 'left'): Column => ({ title, width, align });
+
+export const SO_DEN_COLUMNS = [
+  c('Ngày đến', 7, 'center'), c('Số đến', 6, 'center'), c('Tác giả', 14), c('Số, ký hiệu văn bản', 10), c('Ngày tháng văn bản', 8, 'center'),
+  c('Tên loại và trích yếu nội dung', 24), c('Đơn vị hoặc người nhận', 12), c('Ngày chuyển', 7, 'center'), c('Ký nhận', 6), c('Ghi chú', 8),
+];
+export const SO_DI_COLUMNS = [
+  c('Số, ký hiệu văn bản', 10), c('Ngày tháng văn bản', 8, 'center'), c('Tên loại và trích yếu nội dung', 24), c('Người ký', 11),
+  c('Nơi nhận văn bản', 14), c('Đơn vị, người nhận bản lưu', 9), c('Số lượng bản', 6, 'center'), c('Ngày chuyển', 7, 'center'), c('Ký nhận', 6), c('Ghi chú', 8),
+];
+export const THEO_DOI_COLUMNS = [
+  c('Số đến', 6, 'center'), c('Tên loại, số, ký hiệu, ngày tháng văn bản, cơ quan ban hành', 30), c('Đơn vị hoặc người nhận', 16),
+  c('Thời hạn giải quyết', 9, 'center'), c('Tiến độ giải quyết', 14), c('Số, ký hiệu văn bản trả lời', 12), c('Ghi chú', 10),
+];
+export const BAO_CAO_COLUMNS = [
+  c('Số', 6, 'center'), c('Số, ký hiệu văn bản', 11), c('Tên loại và trích yếu nội dung', 30), c('Đơn vị, người xử lý', 16),
+  c('Thời hạn', 9, 'center'), c('Tình trạng', 12), c('Ghi chú', 10),
+];
+
+const TITLES: Record<PrintKind, string> = {
+  'so-den': 'SỔ ĐĂNG KÝ VĂN BẢN ĐẾN',
+  'so-di': 'SỔ ĐĂNG KÝ VĂN BẢN ĐI',
+  'theo-doi': 'SỔ THEO DÕI GIẢI QUYẾT VĂN BẢN ĐẾN',
+  'bao-cao-den': 'BÁO CÁO TÌNH HÌNH GIẢI QUYẾT VĂN BẢN ĐẾN',
+  'bao-cao-di': 'BÁO CÁO TÌNH HÌNH GIẢI QUYẾT VĂN BẢN ĐI',
+};
+
+const typeAndSubject = (d: DocumentDto) => `${d.TypeName}: ${d.Subject}`;
+const dateOf = (iso: string | null) => (iso ? displayDate(iso.slice(0, 10)) : '');
+const signer = (d: DocumentDto) => [d.SignerInfo?.Position, d.SignerInfo?.FullName].filter(Boolean).join(' ');
+
+function progress(d: DocumentDto, today: string): string {
+  const late = d.DueDate && (d.completedAt ? d.completedAt.slice(0, 10) > d.DueDate : today > d.DueDate);
+  return `${d.stateVi}${late ? ' (quá hạn)' : ''}`;
+}
+
+function rowsFor(input: PrintInput): { columns: Column[]; rows: string[][] } {
+  const { docs, today } = input;
+  switch (input.kind) {
+    case 'so-den':
+      return {
+        columns: SO_DEN_COLUMNS,
+        rows: docs.map((d) => [displayDate(d.ArrivalDate), numberText(d.number), d.OrganName ?? '', d.code ?? '', displayDate(d.IssuedDate), typeAndSubject(d), d.ToPlaces ?? '', dateOf(d.handedAt), '', d.Description ?? '']),
+      };
+    case 'so-di':
+      return {
+        columns: SO_DI_COLUMNS,
+        rows: docs.map((d) => [d.code ?? '', displayDate(d.IssuedDate), typeAndSubject(d), signer(d), input.recipients?.get(d.id) ?? '', d.FileCopyHolder ?? '', d.IssuedAmount === null ? '' : String(d.IssuedAmount), dateOf(d.sentAt ?? d.issuedAt), '', d.Description ?? '']),
+      };
+    case 'theo-doi':
+      return {
+        columns: THEO_DOI_COLUMNS,
+        rows: docs.map((d) => [numberText(d.number), [d.TypeName, d.code, displayDate(d.IssuedDate), d.OrganName].filter(Boolean).join(', '), d.ToPlaces ?? '', displayDate(d.DueDate), progress(d, today), input.replies.get(d.id) ?? '', d.Description ?? '']),
+      };
+    case 'bao-cao-den':
+    case 'bao-cao-di':
+      return {
+        columns: BAO_CAO_COLUMNS,
+        rows: docs.map((d) => [numberText(d.number), d.code ?? '', typeAndSubject(d), d.ToPlaces ?? input.recipients?.get(d.id) ?? '', displayDate(d.DueDate), progress(d, today), d.Description ?? '']),
+      };
+  }
+}
+
+function summary(input: PrintInput): Array<{ text: string; size: number; bold?: boolean }> {
+  const done = input.docs.filter((d) => d.state === 'completed' || d.state === 'sent' || d.state === 'issued');
+  const late = input.docs.filter((d) => d.DueDate && (d.completedAt ? d.completedAt.slice(0, 10) > d.DueDate : input.today > d.DueDate && d.state !== 'completed'));
+  const open = input.docs.length - done.length;
+  return [
+    { text: input.agency.name.toUpperCase(), size: 12, bold: true },
+    { text: TITLES[input.kind], size: 14, bold: true },
+    { text: `Từ ngày ${displayDate(input.from)} đến ngày ${displayDate(input.to)}`, size: 11 },
+    { text: `Tổng số: ${input.docs.length} — Đã giải quyết/phát hành: ${done.length} — Đang giải quyết: ${open} — Quá hạn: ${late.length}`, size: 11 },
+  ];
+}
+
+export async function renderRegisterPdf(input: PrintInput): Promise<{ bytes: Uint8Array; pages: number }> {
+  const { columns, rows } = rowsFor(input);
+  const numbers = input.docs.map((d) => d.number).filter((n): n is number => n !== null);
+  const dates = input.docs.map((d) => d.regDate).filter((x): x is string => x !== null).sort();
+  const isReport = input.kind.startsWith('bao-cao');
+  const spec: TableSpec = {
+    title: `${TITLES[input.kind]} ${input.year}`,
+    columns,
+    rows,
+    mark: `In từ hệ thống vanthu lúc ${isoVietnam(input.printedAt)} — ${input.book.name}`,
+    ...(isReport
+      ? { intro: summary(input) }
+      : {
+          cover: {
+            lines: [
+              { text: (input.agency.parentName ?? '').toUpperCase(), size: 13 },
+              { text: input.agency.name.toUpperCase(), size: 13, bold: true },
+              { text: TITLES[input.kind], size: 22, bold: true, gapBefore: 60 },
+              { text: input.book.name, size: 12 },
+              { text: `Năm: ${input.year}`, size: 14, bold: true, gapBefore: 20 },
+              // Cover ranges come from the printed rows (domain.md §5).
+              { text: `Từ ngày ${displayDate(dates[0] ?? input.from)} đến ngày ${displayDate(dates.at(-1) ?? input.to)}`, size: 13, gapBefore: 20 },
+              { text: numbers.length ? `Từ số ${numberText(numbers.reduce((a, b) => Math.min(a, b)))} đến số ${numberText(numbers.reduce((a, b) => Math.max(a, b)))}` : 'Từ số … đến số …', size: 13 },
+              { text: `Quyển số: ${input.quyenSo}`, size: 13 },
+            ],
+          },
+        }),
+  };
+  return renderTablePdf(spec);
+}

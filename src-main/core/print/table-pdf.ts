@@ -1,0 +1,171 @@
+import fontkit from '@cantoo/fontkit';
+import { PDFDocument, rgb, type PDFFont, type PDFPage } from '@cantoo/pdf-lib';
+import { loadSerifFont } from './fonts';
+
+/**
+ * A printed register: a cover page and a table over as many landscape A4 pages as needed, the header
+ * row repeated on every page, pages numbered, each page marked as printed from the system. The
+ * Vietnamese font is embedded as a subset.
+ */
+export interface Column {
+  title: string;
+  /** Relative width. */
+  width: number;
+  align?: 'left' | 'center';
+}
+
+export interface CoverSpec {
+  /** Lines top to bottom; `size` in points. */
+  lines: Array<{ text: string; size: number; bold?: boolean; gapBefore?: number }>;
+}
+
+export interface TableSpec {
+  cover?: CoverSpec;
+  /** Lines drawn above the table on its first page (reports). */
+  intro?: Array<{ text: string; size: number; bold?: boolean }>;
+  columns: Column[];
+  rows: string[][];
+  /** Footer mark on every page (domain.md §5: printouts carry a "printed from the system" mark). */
+  mark: string;
+  title: string;
+}
+
+const A4_LANDSCAPE: [number, number] = [841.89, 595.28];
+const MARGIN = { left: 42, right: 28, top: 34, bottom: 40 };
+const FONT_SIZE = 9;
+const HEADER_SIZE = 9;
+const LINE = 11;
+const PAD = 3;
+
+class Measurer {
+  private readonly cache = new Map<string, number>();
+  constructor(private readonly font: PDFFont, private readonly size: number) {}
+  width(s: string): number {
+    let w = this.cache.get(s);
+    if (w === undefined) {
+      w = this.font.widthOfTextAtSize(s, this.size);
+      if (this.cache.size < 200_000) this.cache.set(s, w);
+    }
+    return w;
+  }
+
+  /** Greedy word wrap; a word wider than the cell is broken by characters. */
+  wrap(text: string, maxWidth: number): string[] {
+    const out: string[] = [];
+    for (const para of text.split('\n')) {
+      let line = '';
+      for (const word of para.split(/\s+/).filter(Boolean)) {
+        const candidate = line ? `${line} ${word}` : word;
+        if (this.width(candidate) <= maxWidth) { line = candidate; continue; }
+        if (line) out.push(line);
+        if (this.width(word) <= maxWidth) { line = word; continue; }
+        let chunk = '';
+        for (const ch of word) {
+          if (this.width(chunk + ch) > maxWidth && chunk) { out.push(chunk); chunk = ''; }
+          chunk += ch;
+        }
+        line = chunk;
+      }
+      out.push(line);
+    }
+    return out.length ? out : [''];
+  }
+}
+
+export async function renderTablePdf(spec: TableSpec): Promise<{ bytes: Uint8Array; pages: number }> {
+  const doc = await PDFDocument.create();
+  doc.registerFontkit(fontkit);
+  doc.setTitle(spec.title);
+  doc.setCreator('vanthu');
+  doc.setProducer('vanthu');
+  const regular = await doc.embedFont(loadSerifFont('Regular'), { subset: true });
+  const bold = await doc.embedFont(loadSerifFont('Bold'), { subset: true });
+  const [pageW, pageH] = A4_LANDSCAPE;
+  const black = rgb(0, 0, 0);
+
+  if (spec.cover) {
+    const page = doc.addPage(A4_LANDSCAPE);
+    let y = pageH - 90;
+    for (const l of spec.cover.lines) {
+      y -= l.gapBefore ?? 0;
+      const f = l.bold ? bold : regular;
+      const w = f.widthOfTextAtSize(l.text, l.size);
+      page.drawText(l.text, { x: (pageW - w) / 2, y, size: l.size, font: f, color: black });
+      y -= l.size * 1.6;
+    }
+  }
+
+  const tableW = pageW - MARGIN.left - MARGIN.right;
+  const totalRel = spec.columns.reduce((a, c) => a + c.width, 0);
+  const widths = spec.columns.map((c) => (c.width / totalRel) * tableW);
+  const xs = widths.reduce<number[]>((acc, w, i) => [...acc, acc[i]! + w], [MARGIN.left]);
+  const body = new Measurer(regular, FONT_SIZE);
+  const head = new Measurer(bold, HEADER_SIZE);
+  const headerLines = spec.columns.map((c, i) => head.wrap(c.title, widths[i]! - 2 * PAD));
+  const headerH = Math.max(...headerLines.map((l) => l.length)) * LINE + 2 * PAD;
+  const numberRowH = LINE + 2 * PAD;
+
+  const tablePages: PDFPage[] = [];
+  let page!: PDFPage;
+  let y = 0;
+
+  const drawRowCells = (p: PDFPage, top: number, h: number, cells: string[][], font: PDFFont, size: number, center: boolean[]) => {
+    p.drawLine({ start: { x: MARGIN.left, y: top - h }, end: { x: MARGIN.left + tableW, y: top - h }, thickness: 0.5, color: black });
+    for (let i = 0; i <= widths.length; i++) {
+      p.drawLine({ start: { x: xs[i]!, y: top }, end: { x: xs[i]!, y: top - h }, thickness: 0.5, color: black });
+    }
+    cells.forEach((lines, i) => {
+      lines.forEach((text, k) => {
+        if (!text) return;
+        const tx = center[i] ? xs[i]! + (widths[i]! - (font === bold ? head : body).width(text)) / 2 : xs[i]! + PAD;
+        p.drawText(text, { x: tx, y: top - PAD - (k + 1) * LINE + 2.5, size, font, color: black });
+      });
+    });
+  };
+
+  const newPage = (first: boolean) => {
+    page = doc.addPage(A4_LANDSCAPE);
+    tablePages.push(page);
+    y = pageH - MARGIN.top;
+    if (first && spec.intro) {
+      for (const l of spec.intro) {
+        const f = l.bold ? bold : regular;
+        const w = f.widthOfTextAtSize(l.text, l.size);
+        page.drawText(l.text, { x: (pageW - w) / 2, y: y - l.size, size: l.size, font: f, color: black });
+        y -= l.size * 1.6;
+      }
+      y -= 6;
+    }
+    // Header row, then the column numbers row (1)…(n), as on the paper forms.
+    page.drawLine({ start: { x: MARGIN.left, y }, end: { x: MARGIN.left + tableW, y }, thickness: 0.5, color: black });
+    drawRowCells(page, y, headerH, headerLines, bold, HEADER_SIZE, spec.columns.map(() => true));
+    y -= headerH;
+    drawRowCells(page, y, numberRowH, spec.columns.map((_, i) => [`(${i + 1})`]), regular, FONT_SIZE, spec.columns.map(() => true));
+    y -= numberRowH;
+  };
+
+  newPage(true);
+  const maxRowH = pageH - MARGIN.top - MARGIN.bottom - headerH - numberRowH;
+  for (const row of spec.rows) {
+    let cells = row.map((text, i) => body.wrap(text, widths[i]! - 2 * PAD));
+    let h = Math.max(...cells.map((l) => l.length)) * LINE + 2 * PAD;
+    if (h > maxRowH) {
+      // A pathological cell is cut to one page rather than looping forever.
+      const maxLines = Math.floor((maxRowH - 2 * PAD) / LINE);
+      cells = cells.map((l) => (l.length > maxLines ? [...l.slice(0, maxLines - 1), '…'] : l));
+      h = maxLines * LINE + 2 * PAD;
+    }
+    if (y - h < MARGIN.bottom) newPage(false);
+    drawRowCells(page, y, h, cells, regular, FONT_SIZE, spec.columns.map((c) => c.align === 'center'));
+    y -= h;
+  }
+
+  const total = tablePages.length;
+  tablePages.forEach((p, i) => {
+    const label = `Trang ${i + 1}/${total}`;
+    p.drawText(label, { x: pageW - MARGIN.right - regular.widthOfTextAtSize(label, 9), y: 18, size: 9, font: regular, color: black });
+    p.drawText(spec.mark, { x: MARGIN.left, y: 18, size: 8, font: regular, color: rgb(0.3, 0.3, 0.3) });
+  });
+  const bytes = await doc.save({ useObjectStreams: true });
+  return { bytes, pages: doc.getPageCount() };
+}

@@ -1,0 +1,107 @@
+import { z } from 'zod';
+import { vnFold } from '../../contract/text';
+import type { Db } from '../db/connection';
+import { FTS_COLUMNS } from '../db/migrations/0020-search';
+import { bookIdSchema } from './records';
+import { isoDateSchema } from './time';
+
+/**
+ * Accent-blind, ranked, paginated search. Text is folded with vnFold on both sides, so "quyet dinh"
+ * finds "Quyết định" and "dang" finds "Đặng". Each token becomes a quoted FTS5 prefix term: user input
+ * never reaches the FTS5 query grammar.
+ */
+export const SEARCH_FIELDS = FTS_COLUMNS;
+export type SearchField = (typeof FTS_COLUMNS)[number];
+
+const terms = z.string().max(500);
+export const searchQuerySchema = z.strictObject({
+  text: terms.optional(),
+  fields: z.partialRecord(z.enum(FTS_COLUMNS), terms).optional(),
+  book: bookIdSchema.optional(),
+  direction: z.enum(['den', 'di']).optional(),
+  year: z.number().int().min(1900).max(9999).optional(),
+  state: z.string().max(20).optional(),
+  priorityAtLeast: z.number().int().min(0).max(4).optional(),
+  dateFrom: isoDateSchema.optional(),
+  dateTo: isoDateSchema.optional(),
+  sort: z.enum(['rank', 'newest']).default('rank'),
+  page: z.number().int().min(1).max(100_000).default(1),
+  pageSize: z.number().int().min(1).max(200).default(20),
+});
+export type SearchQuery = z.input<typeof searchQuerySchema>;
+
+/** Column weights for bm25: a hit in số/ký hiệu or trích yếu matters more than one in the body. */
+const WEIGHTS = [10, 2, 3, 5, 2, 1, 1, 1];
+/** Counting every match of a common word over a million rows is the slow part; stop early. */
+export const TOTAL_CAP = 10_000;
+
+function tokens(s: string): string[] {
+  return vnFold(s)
+    .split(/[^\p{L}\p{N}]+/u)
+    .filter(Boolean)
+    .slice(0, 16);
+}
+
+function termGroup(s: string): string | null {
+  const t = tokens(s);
+  return t.length === 0 ? null : `(${t.map((x) => `"${x}"*`).join(' AND ')})`;
+}
+
+export function buildMatch(q: { text?: string | undefined; fields?: Partial<Record<SearchField, string>> | undefined }): string | null {
+  const parts: string[] = [];
+  if (q.text) {
+    const g = termGroup(q.text);
+    if (g) parts.push(g);
+  }
+  for (const [field, value] of Object.entries(q.fields ?? {})) {
+    const g = value ? termGroup(value) : null;
+    if (g) parts.push(`{${field}} : ${g}`);
+  }
+  return parts.length ? parts.join(' AND ') : null;
+}
+
+export interface SearchPage<T> {
+  items: T[];
+  page: number;
+  pageSize: number;
+  total: number;
+  /** True when there are more than TOTAL_CAP matches and `total` stopped counting. */
+  totalCapped: boolean;
+}
+
+export function runSearch(db: Db, raw: SearchQuery): SearchPage<Record<string, unknown> & { score: number | null }> {
+  const q = searchQuerySchema.parse(raw);
+  const where: string[] = [];
+  const params: Record<string, unknown> = {};
+  if (q.book) { where.push('d.book_id = @book'); params.book = q.book; }
+  if (q.direction) { where.push('d.direction = @direction'); params.direction = q.direction; }
+  if (q.year) { where.push('d.year = @year'); params.year = q.year; }
+  if (q.state) { where.push('d.state = @state'); params.state = q.state; }
+  if (q.priorityAtLeast !== undefined) { where.push('d.Priority >= @prio'); params.prio = q.priorityAtLeast; }
+  if (q.dateFrom) { where.push('d.reg_date >= @from'); params.from = q.dateFrom; }
+  if (q.dateTo) { where.push('d.reg_date <= @to'); params.to = q.dateTo; }
+  const match = buildMatch(q);
+  const offset = (q.page - 1) * q.pageSize;
+  params.limit = q.pageSize;
+  params.offset = offset;
+  params.cap = TOTAL_CAP + 1;
+  let items: Array<Record<string, unknown> & { score: number | null }>;
+  let total: number;
+  if (match) {
+    params.match = match;
+    const filter = where.length ? `AND ${where.join(' AND ')}` : '';
+    const order = q.sort === 'newest' ? 'd.id DESC' : 'score, d.id DESC';
+    items = db
+      .prepare(
+        `SELECT d.*, bm25(doc_fts, ${WEIGHTS.join(', ')}) AS score FROM doc_fts JOIN documents d ON d.id = doc_fts.rowid
+         WHERE doc_fts MATCH @match ${filter} ORDER BY ${order} LIMIT @limit OFFSET @offset`,
+      )
+      .all(params) as typeof items;
+    total = (db.prepare(`SELECT count(*) AS n FROM (SELECT 1 FROM doc_fts JOIN documents d ON d.id = doc_fts.rowid WHERE doc_fts MATCH @match ${filter} LIMIT @cap)`).get(params) as { n: number }).n;
+  } else {
+    const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
+    items = db.prepare(`SELECT d.*, NULL AS score FROM documents d ${filter} ORDER BY d.id DESC LIMIT @limit OFFSET @offset`).all(params) as typeof items;
+    total = (db.prepare(`SELECT count(*) AS n FROM (SELECT 1 FROM documents d ${filter} LIMIT @cap)`).get(params) as { n: number }).n;
+  }
+  return { items, page: q.page, pageSize: q.pageSize, total: Math.min(total, TOTAL_CAP), totalCapped: total > TOTAL_CAP };
+}

@@ -1,0 +1,816 @@
+import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { z } from 'zod';
+import { AppError } from '../../contract/errors';
+import { isoVietnam, nfc, vnFold } from '../../contract/text';
+import { openDatabase, type Db } from '../db/connection';
+import { migrate } from '../db/migrate';
+import { FTS_COLUMNS, ftsValues } from '../db/migrations/0020-search';
+import { FileStore } from '../filestore/store';
+import { AuditLog, auditVerify, type AuditReport } from './audit';
+import { COPY_NOTATION, defaultBooks } from './books';
+import { WorkingCalendar, type CalendarConfig } from './calendar';
+import { alertsFor, OPEN_INCOMING, sortAlerts, type AlertDto } from './deadlines';
+import {
+  documentDto, numberText,
+  type AssignmentDto, type AttachmentDto, type BookDto, type DocumentDetailDto, type DocumentDto,
+  type RecipientDto, type StatusEventDto, type TransitionDto,
+} from './dto';
+import { invalid, mapDbError, notFound } from './errors';
+import { Numbering } from './numbering';
+import { extractPdfText } from './pdf-text';
+import {
+  assignmentSchema, bookConfigSchema, dossierSchema, incomingRecordSchema, issuePaths, outgoingRecordSchema,
+  type AssignmentInput, type BookConfig, type DossierInput, type IncomingRecord, type OutgoingRecord,
+} from './records';
+import { runSearch, searchQuerySchema, type SearchPage, type SearchQuery } from './search';
+import { systemClock, vnDate, yearOf, isoDateSchema, type Clock } from './time';
+import { normaliseStatusCode, stepFor, supersedes, TERMINAL_STATES, type Action, type DocState, type StatusCode } from './workflow';
+import { renderRegisterPdf, type PrintKind, type PrintRequest } from '../print/register-print';
+
+export interface AgencyInfo {
+  /** Tên cơ quan, đơn vị. */
+  name: string;
+  /** Mã định danh (OrganId), ≤ 13 chars. */
+  code: string;
+  /** Abbreviation used in ký hiệu, e.g. "UBND". */
+  abbr: string;
+  /** Tên cơ quan chủ quản trực tiếp (register cover). */
+  parentName?: string;
+}
+
+export interface RegisterOptions {
+  clock?: Clock;
+  agency: AgencyInfo;
+  /** Who acts when a call names nobody (the logged-in clerk). */
+  actor?: string;
+  calendar?: z.input<typeof import('./calendar').calendarSchema>;
+  /** Attachment store; default: "<db>.files" beside the database. */
+  filesDir?: string;
+  /** Registers created on first open; default: defaultBooks(agency.abbr). */
+  books?: BookConfig[];
+}
+
+export interface ActOptions {
+  actor?: string;
+}
+
+export interface RegisterResult {
+  document: DocumentDto;
+  /** Phụ lục VI.1h duplicate warnings: the registration went through, the clerk should look. */
+  duplicates: DuplicateDto[];
+}
+
+export interface DuplicateDto {
+  id: number;
+  reason: 'DocumentId' | 'CodeAndOrgan';
+  code: string | null;
+  OrganName: string | null;
+  number: number | null;
+  book: string;
+}
+
+export interface ImportReport {
+  imported: number;
+  failed: Array<{ line: number; code: string; message: string }>;
+  duplicates: number;
+}
+
+export const transitionSchema = z.strictObject({
+  note: z.string().max(2000).transform(nfc).optional(),
+  /** Required for trả lại and thu hồi. */
+  reason: z.string().max(2000).transform(nfc).optional(),
+  assignments: z.array(assignmentSchema).max(50).optional(),
+  /** Leader's instructions for giao xử lý. */
+  ToPlaces: z.string().max(1000).transform(nfc).optional(),
+  DueDate: isoDateSchema.optional(),
+  /** The correcting / replacing document (action "correct"). */
+  correctedBy: z.number().int().positive().optional(),
+});
+export type TransitionOptions = z.input<typeof transitionSchema> & ActOptions;
+
+export interface PrintResult {
+  path: string;
+  pages: number;
+  rows: number;
+}
+
+const DOC_COLUMNS = [
+  'book_id', 'direction', 'state', 'year', 'number', 'reg_date', 'TypeName', 'CodeNumber', 'CodeNotation', 'IssuedDate',
+  'OrganName', 'Subject', 'Language', 'PageAmount', 'Description', 'SignerPosition', 'SignerFullName', 'Priority', 'Secrecy',
+  'IssuedAmount', 'DueDate', 'DueTime', 'ArrivalDate', 'ToPlaces', 'TraceHeaderList', 'DocumentId', 'Paper', 'FileCopyHolder',
+  'received_at', 'registered_at', 'signed_at', 'issued_at', 'created_at',
+] as const;
+
+type DocRow = Record<(typeof DOC_COLUMNS)[number], string | number | null>;
+
+/**
+ * The offline register: sổ configuration, gap-free numbering, workflows, deadlines, search,
+ * attachments, đóng sổ, printing and the audit chain, over one SQLite file. Every write is one
+ * BEGIN IMMEDIATE transaction that also appends its audit row. Synchronous: run it off the UI thread
+ * (see worker.ts).
+ */
+export class RegisterService {
+  readonly db: Db;
+  readonly files: FileStore;
+  private readonly audit: AuditLog;
+  private readonly numbering: Numbering;
+  private readonly clock: Clock;
+  private readonly actor: string;
+  readonly calendar: WorkingCalendar;
+  private readonly stmt;
+
+  constructor(readonly dbPath: string, readonly opts: RegisterOptions) {
+    const agency = z.strictObject({ name: z.string().min(1).max(200), code: z.string().max(13), abbr: z.string().min(1).max(20), parentName: z.string().max(200).optional() }).safeParse(opts.agency);
+    if (!agency.success) throw invalid('Thông tin cơ quan trong cấu hình không hợp lệ.', `agency: ${issuePaths(agency.error)}`);
+    mkdirSync(dirname(dbPath), { recursive: true });
+    this.db = openDatabase(dbPath);
+    try {
+      migrate(this.db, dbPath, { now: opts.clock });
+    } catch (e) {
+      this.db.close();
+      throw e;
+    }
+    this.clock = opts.clock ?? systemClock;
+    this.actor = opts.actor ?? 'vanthu';
+    this.calendar = new WorkingCalendar(opts.calendar ?? {});
+    this.files = new FileStore(opts.filesDir ?? `${dbPath}.files`);
+    this.audit = new AuditLog(this.db);
+    this.numbering = new Numbering(this.db);
+    this.stmt = {
+      book: this.db.prepare<[string], Record<string, unknown>>('SELECT * FROM books WHERE id = ?'),
+      doc: this.db.prepare<[number], Record<string, unknown>>('SELECT * FROM documents WHERE id = ?'),
+      insertDoc: this.db.prepare(`INSERT INTO documents (${DOC_COLUMNS.join(', ')}) VALUES (${DOC_COLUMNS.map((c) => `@${c}`).join(', ')})`),
+      insertFts: this.db.prepare(`INSERT INTO doc_fts (rowid, ${FTS_COLUMNS.join(', ')}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`),
+      deleteFts: this.db.prepare('DELETE FROM doc_fts WHERE rowid = ?'),
+      body: this.db.prepare<[number], { body: string }>('SELECT body FROM doc_text WHERE doc_id = ?'),
+      insertRecipient: this.db.prepare('INSERT INTO recipients (doc_id, ord, OrganId, OrganName) VALUES (?, ?, ?, ?)'),
+      insertStatus: this.db.prepare('INSERT INTO status_events (doc_id, recipient_id, code, at, note) VALUES (?, ?, ?, ?, ?)'),
+      insertTransition: this.db.prepare('INSERT INTO transitions (doc_id, from_state, to_state, at, actor, note) VALUES (?, ?, ?, ?, ?, ?)'),
+      dupById: this.db.prepare<[string], Record<string, unknown>>('SELECT * FROM documents WHERE DocumentId = ? AND direction = \'den\' LIMIT 20'),
+      dupByCode: this.db.prepare<[string, string], Record<string, unknown>>('SELECT * FROM documents WHERE CodeNumber = ? AND CodeNotation = ? AND direction = \'den\' LIMIT 50'),
+    };
+    if ((this.db.prepare('SELECT count(*) AS n FROM books').get() as { n: number }).n === 0) {
+      this.configureBooks(opts.books ?? defaultBooks(opts.agency.abbr));
+    }
+  }
+
+  /** Closes the connection (not đóng sổ: see closeBook). */
+  dispose(): void {
+    if (this.db.open) this.db.close();
+  }
+
+  private now(): Date {
+    return this.clock();
+  }
+
+  private nowIso(): string {
+    return isoVietnam(this.now());
+  }
+
+  /** One write = one BEGIN IMMEDIATE transaction with its audit row; SQLite errors become AppErrors. */
+  private write<T>(fn: () => T): T {
+    try {
+      return this.db.transaction(fn).immediate();
+    } catch (e) {
+      throw mapDbError(e);
+    }
+  }
+
+  // ---------------------------------------------------------------- books
+
+  books(): BookDto[] {
+    return (this.db.prepare('SELECT id, direction, kind, name, notation FROM books ORDER BY direction, id').all() as BookDto[]);
+  }
+
+  configureBooks(list: unknown[], act: ActOptions = {}): BookDto[] {
+    const parsed = z.array(bookConfigSchema).max(200).safeParse(list);
+    if (!parsed.success) throw invalid('Cấu hình sổ văn bản không hợp lệ.', `books: ${issuePaths(parsed.error)}`);
+    this.write(() => {
+      const upsert = this.db.prepare(
+        `INSERT INTO books (id, direction, kind, name, notation, created_at) VALUES (@id, @direction, @kind, @name, @notation, @at)
+         ON CONFLICT (id) DO UPDATE SET name = excluded.name, notation = excluded.notation
+         WHERE books.direction = excluded.direction AND books.kind = excluded.kind`,
+      );
+      for (const b of parsed.data) {
+        const before = this.stmt.book.get(b.id);
+        if (before && (before.direction !== b.direction || before.kind !== b.kind)) {
+          throw invalid('Không thể đổi loại của sổ đã có (đến/đi, thường/bản sao/mật).', `book ${b.id} direction/kind change`);
+        }
+        upsert.run({ ...b, notation: b.notation ?? null, at: this.nowIso() });
+        this.audit.append(this.nowIso(), { actor: act.actor ?? this.actor, action: 'book.configure', entity: 'book', entityId: b.id, before: before ?? null, after: b });
+      }
+    });
+    return this.books();
+  }
+
+  private book(id: string): BookDto {
+    const b = this.stmt.book.get(id) as BookDto | undefined;
+    if (!b) throw new AppError('NOT_FOUND', `Không có sổ văn bản "${id}".`, `book ${id} not found`);
+    return b;
+  }
+
+  // ---------------------------------------------------------------- registration
+
+  /** Parses a record for its book's direction; the book decides which Phụ lục VI set applies. */
+  parseRecord(raw: unknown): { book: BookDto; rec: IncomingRecord | OutgoingRecord } {
+    const bookId = typeof raw === 'object' && raw !== null ? (raw as { book?: unknown }).book : undefined;
+    if (typeof bookId !== 'string') throw invalid('Bản ghi thiếu tên sổ (book).', 'record without book');
+    const book = this.book(bookId);
+    const schema = book.direction === 'den' ? incomingRecordSchema : outgoingRecordSchema;
+    const parsed = schema.safeParse(raw);
+    if (!parsed.success) {
+      throw new AppError('INPUT_INVALID', 'Thông tin văn bản không hợp lệ (thiếu trường bắt buộc hoặc quá độ dài cho phép).', `record: ${issuePaths(parsed.error)}`, { fields: issuePaths(parsed.error) });
+    }
+    const rec = parsed.data;
+    if (rec.Secrecy > 0 && book.kind !== 'secret') {
+      throw invalid('Văn bản mật phải được đăng ký vào sổ văn bản mật.', `secret document into ${book.id}`);
+    }
+    if (book.kind === 'secret' && rec.Secrecy === 0) {
+      throw invalid('Sổ văn bản mật chỉ dành cho văn bản có độ mật.', `non-secret document into ${book.id}`);
+    }
+    return { book, rec };
+  }
+
+  /** Phụ lục VI.1h: same mã định danh văn bản, or same số + ký hiệu + cơ quan ban hành. */
+  duplicatesOf(raw: unknown): DuplicateDto[] {
+    const { book, rec } = this.parseRecord(raw);
+    return book.direction === 'den' ? this.findDuplicates(rec) : [];
+  }
+
+  private findDuplicates(rec: IncomingRecord | OutgoingRecord, exceptId?: number): DuplicateDto[] {
+    const out = new Map<number, DuplicateDto>();
+    const add = (r: Record<string, unknown>, reason: DuplicateDto['reason']) => {
+      if (r.id === exceptId || out.has(r.id as number)) return;
+      const d = documentDto(r);
+      out.set(d.id, { id: d.id, reason, code: d.code, OrganName: d.OrganName, number: d.number, book: d.book });
+    };
+    if (rec.DocumentId) for (const r of this.stmt.dupById.all(rec.DocumentId)) add(r, 'DocumentId');
+    if (rec.CodeNumber && rec.CodeNotation) {
+      const organ = vnFold(rec.OrganName ?? '');
+      for (const r of this.stmt.dupByCode.all(rec.CodeNumber, rec.CodeNotation)) {
+        if (vnFold(String(r.OrganName ?? '')) === organ) add(r, 'CodeAndOrgan');
+      }
+    }
+    return [...out.values()];
+  }
+
+  /**
+   * Vào sổ: văn bản đến gets its số đến, văn bản đi its số (and date when absent), in one transaction
+   * with the FTS row and the audit row.
+   */
+  register(raw: unknown, act: ActOptions = {}): RegisterResult {
+    const { book, rec } = this.parseRecord(raw);
+    return this.write(() => this.insertRegistered(book, rec, act.actor ?? this.actor));
+  }
+
+  /** Tiếp nhận without vào sổ yet (status 01); `transition(id, 'register')` gives the số đến later. */
+  receive(raw: unknown, act: ActOptions = {}): RegisterResult {
+    const { book, rec } = this.parseRecord(raw);
+    if (book.direction !== 'den') throw invalid('Chỉ văn bản đến mới được tiếp nhận.', 'receive on outgoing book');
+    return this.write(() => {
+      const id = this.insertDoc(book, rec, 'received', null, null, null);
+      this.stmt.insertStatus.run(id, null, '01', this.nowIso(), null);
+      this.logTransition(id, null, 'received', act.actor ?? this.actor, null);
+      const document = this.getDoc(id);
+      this.audit.append(this.nowIso(), { actor: act.actor ?? this.actor, action: 'document.receive', entity: 'document', entityId: id, after: document });
+      return { document, duplicates: this.findDuplicates(rec, id) };
+    });
+  }
+
+  /** A văn bản đi draft: no số until the "number" step. */
+  draft(raw: unknown, act: ActOptions = {}): RegisterResult {
+    const { book, rec } = this.parseRecord(raw);
+    if (book.direction !== 'di') throw invalid('Chỉ văn bản đi mới có dự thảo.', 'draft on incoming book');
+    return this.write(() => {
+      const id = this.insertDoc(book, rec, 'drafted', null, null, null);
+      this.logTransition(id, null, 'drafted', act.actor ?? this.actor, null);
+      const document = this.getDoc(id);
+      this.audit.append(this.nowIso(), { actor: act.actor ?? this.actor, action: 'document.draft', entity: 'document', entityId: id, after: document });
+      return { document, duplicates: [] };
+    });
+  }
+
+  /**
+   * JSONL-style batch: each record is validated alone; valid ones are written in transactions of
+   * `batchSize` so one bad line does not lose the others and a million rows do not hold one lock.
+   */
+  importRecords(records: Iterable<unknown>, act: ActOptions & { batchSize?: number; firstLine?: number } = {}): ImportReport {
+    const report: ImportReport = { imported: 0, failed: [], duplicates: 0 };
+    const batchSize = act.batchSize ?? 500;
+    let batch: Array<{ line: number; book: BookDto; rec: IncomingRecord | OutgoingRecord }> = [];
+    const flush = () => {
+      if (batch.length === 0) return;
+      const items = batch;
+      batch = [];
+      const runBatch = () => {
+        for (const it of items) {
+          // A savepoint per record: a duplicate số/ký hiệu fails that line only.
+          try {
+            const r = this.db.transaction(() => this.insertRegistered(it.book, it.rec, act.actor ?? this.actor))();
+            report.imported++;
+            if (r.duplicates.length) report.duplicates++;
+          } catch (e) {
+            const err = mapDbError(e);
+            if (err.code === 'DB_ERROR') throw err;
+            report.failed.push({ line: it.line, code: err.code, message: err.vi });
+          }
+        }
+      };
+      this.write(runBatch);
+    };
+    let line = act.firstLine ?? 1;
+    for (const raw of records) {
+      try {
+        const { book, rec } = this.parseRecord(raw);
+        batch.push({ line, book, rec });
+      } catch (e) {
+        const err = mapDbError(e);
+        report.failed.push({ line, code: err.code, message: err.vi });
+      }
+      line++;
+      if (batch.length >= batchSize) flush();
+    }
+    flush();
+    return report;
+  }
+
+  private insertRegistered(book: BookDto, rec: IncomingRecord | OutgoingRecord, actor: string): RegisterResult {
+    const today = vnDate(this.now());
+    let id: number;
+    if (book.direction === 'den') {
+      const r = rec as IncomingRecord;
+      const regDate = r.ArrivalDate ?? today;
+      const year = yearOf(regDate);
+      const number = this.allocate(book.id, year, r.ArrivalNumber);
+      id = this.insertDoc(book, { ...r, ArrivalDate: regDate }, 'registered', year, number, regDate);
+      this.stmt.insertStatus.run(id, null, '03', this.nowIso(), null);
+      this.logTransition(id, null, 'registered', actor, null);
+    } else {
+      const r = rec as OutgoingRecord;
+      const regDate = r.IssuedDate ?? today;
+      const year = yearOf(regDate);
+      const given = r.CodeNumber !== undefined && /^\d+$/.test(r.CodeNumber) ? Number(r.CodeNumber) : undefined;
+      const number = this.allocate(book.id, year, given);
+      const notation = this.notationFor(book, r.CodeNotation);
+      id = this.insertDoc(book, { ...r, IssuedDate: regDate, CodeNumber: r.CodeNumber ?? numberText(number), CodeNotation: notation }, 'numbered', year, number, regDate);
+      this.insertRecipients(id, r.To ?? []);
+      this.logTransition(id, null, 'numbered', actor, null);
+    }
+    const document = this.getDoc(id);
+    this.audit.append(this.nowIso(), { actor, action: 'document.register', entity: 'document', entityId: id, after: document });
+    return { document, duplicates: book.direction === 'den' ? this.findDuplicates(rec, id) : [] };
+  }
+
+  private allocate(bookId: string, year: number, given: number | undefined): number {
+    if (given === undefined) return this.numbering.next(bookId, year);
+    this.numbering.claim(bookId, year, given);
+    return given;
+  }
+
+  private notationFor(book: BookDto, given: string | undefined): string {
+    const notation = given || book.notation;
+    if (!notation) throw invalid('Thiếu ký hiệu văn bản và sổ không có ký hiệu mặc định.', `no notation for ${book.id}`);
+    if (book.kind === 'copies' && !COPY_NOTATION.test(notation)) {
+      throw invalid('Ký hiệu bản sao phải bắt đầu bằng SY-, SL- hoặc TrS-.', `copy notation ${notation}`);
+    }
+    return notation;
+  }
+
+  private insertDoc(book: BookDto, rec: IncomingRecord | OutgoingRecord, state: DocState, year: number | null, number: number | null, regDate: string | null): number {
+    const at = this.nowIso();
+    const inc = rec as Partial<IncomingRecord>;
+    const out = rec as Partial<OutgoingRecord>;
+    const row: DocRow = {
+      book_id: book.id, direction: book.direction, state, year, number, reg_date: regDate,
+      TypeName: rec.TypeName, CodeNumber: rec.CodeNumber ?? null, CodeNotation: rec.CodeNotation || null, IssuedDate: rec.IssuedDate ?? null,
+      OrganName: rec.OrganName || null, Subject: rec.Subject, Language: rec.Language || null, PageAmount: rec.PageAmount ?? null,
+      Description: rec.Description || null, SignerPosition: rec.SignerInfo?.Position || null, SignerFullName: rec.SignerInfo?.FullName || null,
+      Priority: rec.Priority, Secrecy: rec.Secrecy, IssuedAmount: out.IssuedAmount ?? null, DueDate: rec.DueDate ?? null, DueTime: rec.DueTime ?? null,
+      ArrivalDate: inc.ArrivalDate ?? null, ToPlaces: inc.ToPlaces || null, TraceHeaderList: inc.TraceHeaderList || null,
+      DocumentId: rec.DocumentId || null, Paper: inc.Paper ? 1 : 0, FileCopyHolder: out.FileCopyHolder || null,
+      received_at: book.direction === 'den' ? at : null,
+      registered_at: state === 'registered' || state === 'numbered' ? at : null,
+      signed_at: null, issued_at: null, created_at: at,
+    };
+    const id = Number(this.stmt.insertDoc.run(row).lastInsertRowid);
+    this.stmt.insertFts.run(id, ...ftsValues({ ...row, id }, ''));
+    if (rec.FileCode) this.linkDossier(rec.FileCode, id, rec.DocOrdinal);
+    return id;
+  }
+
+  private insertRecipients(docId: number, to: ReadonlyArray<{ OrganId?: string | undefined; OrganName: string }>): void {
+    to.forEach((r, i) => this.stmt.insertRecipient.run(docId, i + 1, r.OrganId || null, r.OrganName));
+  }
+
+  private reindex(id: number): void {
+    const row = this.stmt.doc.get(id)!;
+    this.stmt.deleteFts.run(id);
+    this.stmt.insertFts.run(id, ...ftsValues(row, this.stmt.body.get(id)?.body ?? ''));
+  }
+
+  private logTransition(id: number, from: DocState | null, to: DocState, actor: string, note: string | null): void {
+    this.stmt.insertTransition.run(id, from, to, this.nowIso(), actor, note);
+  }
+
+  // ---------------------------------------------------------------- reading
+
+  private getDoc(id: number): DocumentDto {
+    const r = this.stmt.doc.get(id);
+    if (!r) throw notFound('văn bản', id);
+    return documentDto(r);
+  }
+
+  get(id: number): DocumentDetailDto {
+    const document = this.getDoc(id);
+    const recipients = (this.db.prepare('SELECT id, OrganId, OrganName, status_code AS statusCode, status_at AS statusAt FROM recipients WHERE doc_id = ? ORDER BY ord').all(id)) as RecipientDto[];
+    const assignments = (this.db.prepare('SELECT id, role, unit, person, opinion, due_date AS dueDate, assigned_by AS assignedBy, assigned_at AS assignedAt FROM assignments WHERE doc_id = ? ORDER BY id').all(id)) as AssignmentDto[];
+    const statusHistory = (this.db.prepare('SELECT id, recipient_id AS recipientId, code, at, note FROM status_events WHERE doc_id = ? ORDER BY id').all(id)) as StatusEventDto[];
+    const transitions = (this.db.prepare('SELECT id, from_state AS "from", to_state AS "to", at, actor, note FROM transitions WHERE doc_id = ? ORDER BY id').all(id)) as TransitionDto[];
+    return { document, recipients, assignments, statusHistory, transitions, attachments: this.attachments(id) };
+  }
+
+  /** A register page in number order (the book as printed). */
+  list(q: { book: string; year: number; page?: number; pageSize?: number }): SearchPage<DocumentDto> {
+    const p = z.strictObject({ book: z.string().max(32), year: z.number().int().min(1900).max(9999), page: z.number().int().min(1).max(1_000_000).default(1), pageSize: z.number().int().min(1).max(500).default(50) }).parse(q);
+    const rows = this.db
+      .prepare('SELECT * FROM documents WHERE book_id = ? AND year = ? AND number IS NOT NULL ORDER BY number LIMIT ? OFFSET ?')
+      .all(p.book, p.year, p.pageSize, (p.page - 1) * p.pageSize) as Record<string, unknown>[];
+    const total = (this.db.prepare('SELECT last_number AS n FROM book_counters WHERE book_id = ? AND year = ?').get(p.book, p.year) as { n: number } | undefined)?.n ?? 0;
+    return { items: rows.map(documentDto), page: p.page, pageSize: p.pageSize, total, totalCapped: false };
+  }
+
+  search(q: SearchQuery): SearchPage<DocumentDto & { score: number | null }> {
+    const parsed = searchQuerySchema.safeParse(q);
+    if (!parsed.success) throw invalid('Điều kiện tìm kiếm không hợp lệ.', `search: ${issuePaths(parsed.error)}`);
+    const r = runSearch(this.db, parsed.data);
+    return { ...r, items: r.items.map((row) => ({ ...documentDto(row), score: row.score })) };
+  }
+
+  saveSearch(name: string, q: SearchQuery, act: ActOptions = {}): { id: number; name: string } {
+    const parsedName = z.string().transform(nfc).pipe(z.string().trim().min(1).max(200)).safeParse(name);
+    const parsed = searchQuerySchema.safeParse(q);
+    if (!parsedName.success || !parsed.success) throw invalid('Tên hoặc điều kiện tìm kiếm không hợp lệ.', 'saved search invalid');
+    return this.write(() => {
+      const query = JSON.stringify(q);
+      const id = Number(this.db.prepare('INSERT INTO saved_searches (name, query, created_at) VALUES (?, ?, ?) ON CONFLICT (name) DO UPDATE SET query = excluded.query').run(parsedName.data, query, this.nowIso()).lastInsertRowid);
+      this.audit.append(this.nowIso(), { actor: act.actor ?? this.actor, action: 'search.save', entity: 'saved_search', entityId: parsedName.data, after: q });
+      return { id, name: parsedName.data };
+    });
+  }
+
+  savedSearches(): Array<{ id: number; name: string; query: SearchQuery }> {
+    return (this.db.prepare('SELECT id, name, query FROM saved_searches ORDER BY name').all() as Array<{ id: number; name: string; query: string }>).map((r) => ({ ...r, query: JSON.parse(r.query) as SearchQuery }));
+  }
+
+  runSavedSearch(name: string, page = 1): SearchPage<DocumentDto & { score: number | null }> {
+    const row = this.db.prepare('SELECT query FROM saved_searches WHERE name = ?').get(name) as { query: string } | undefined;
+    if (!row) throw notFound('tìm kiếm đã lưu', name);
+    return this.search({ ...(JSON.parse(row.query) as SearchQuery), page });
+  }
+
+  // ---------------------------------------------------------------- workflow
+
+  transition(id: number, action: Action, opts: TransitionOptions = {}): DocumentDetailDto {
+    const { actor: actorOpt, ...rest } = opts;
+    const parsed = transitionSchema.safeParse(rest);
+    if (!parsed.success) throw invalid('Thông tin xử lý văn bản không hợp lệ.', `transition: ${issuePaths(parsed.error)}`);
+    const o = parsed.data;
+    const actor = actorOpt ?? this.actor;
+    this.write(() => {
+      const before = this.getDoc(id);
+      const step = stepFor(before.direction, action);
+      if (!step) throw invalid('Thao tác không áp dụng cho loại văn bản này.', `action ${action} on ${before.direction}`);
+      if (!step.from.includes(before.state)) {
+        throw new AppError('CONFLICT', `Không thể thực hiện thao tác này khi văn bản đang ở trạng thái "${before.stateVi}".`, `illegal ${action} from ${before.state}`, { state: before.state, action });
+      }
+      if ((action === 'return' || action === 'recall') && !o.reason) {
+        throw invalid('Phải nêu lý do trả lại hoặc thu hồi văn bản.', `${action} without reason`);
+      }
+      const at = this.nowIso();
+      const set: Record<string, string | number | null> = { state: step.to };
+      switch (action) {
+        case 'register': {
+          const regDate = vnDate(this.now());
+          const year = yearOf(regDate);
+          set.year = year;
+          set.number = this.numbering.next(before.book, year);
+          set.reg_date = regDate;
+          set.ArrivalDate = regDate;
+          set.registered_at = at;
+          break;
+        }
+        case 'assign': {
+          const list = o.assignments ?? [];
+          if (!list.some((a) => a.role === 'chu_tri')) throw invalid('Phải giao một đơn vị hoặc người chủ trì giải quyết.', 'assign without chu_tri');
+          const ins = this.db.prepare('INSERT INTO assignments (doc_id, role, unit, person, opinion, due_date, assigned_by, assigned_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)');
+          for (const a of list) ins.run(id, a.role, a.unit ?? null, a.person ?? null, a.opinion ?? null, a.dueDate ?? null, actor, at);
+          const places = o.ToPlaces ?? list.map((a) => a.unit ?? a.person).filter(Boolean).join(', ');
+          // A closed (printed and bound) entry keeps its printed ToPlaces; the assignments hold the truth.
+          if (places && !this.isClosed(before)) set.ToPlaces = places;
+          if (o.DueDate) set.DueDate = o.DueDate;
+          set.handed_at = at;
+          break;
+        }
+        case 'complete': set.completed_at = at; break;
+        case 'sign': set.signed_at = at; break;
+        case 'number': {
+          const regDate = vnDate(this.now());
+          const year = yearOf(regDate);
+          const number = this.numbering.next(before.book, year);
+          set.year = year;
+          set.number = number;
+          set.reg_date = regDate;
+          set.IssuedDate = regDate;
+          set.CodeNumber = numberText(number);
+          set.CodeNotation = this.notationFor(this.book(before.book), before.CodeNotation ?? undefined);
+          set.registered_at = at;
+          break;
+        }
+        case 'issue': set.issued_at = at; break;
+        case 'send': set.sent_at = at; break;
+        case 'recall': set.recalled_at = at; set.recall_reason = o.reason ?? null; break;
+        case 'correct': {
+          if (!o.correctedBy) throw invalid('Phải chỉ rõ văn bản đính chính hoặc thay thế.', 'correct without correctedBy');
+          this.getDoc(o.correctedBy);
+          set.corrected_by = o.correctedBy;
+          break;
+        }
+        default: break;
+      }
+      const cols = Object.keys(set);
+      this.db.prepare(`UPDATE documents SET ${cols.map((c) => `${c} = @${c}`).join(', ')} WHERE id = @id`).run({ ...set, id });
+      if (step.code) {
+        if (before.direction === 'den') {
+          this.stmt.insertStatus.run(id, null, step.code, at, o.reason ?? o.note ?? null);
+        } else {
+          for (const r of this.db.prepare('SELECT id FROM recipients WHERE doc_id = ?').all(id) as Array<{ id: number }>) {
+            this.stmt.insertStatus.run(id, r.id, step.code, at, o.reason ?? null);
+          }
+        }
+      }
+      this.logTransition(id, before.state, step.to, actor, o.reason ?? o.note ?? null);
+      this.reindex(id);
+      this.audit.append(at, { actor, action: `document.${action}`, entity: 'document', entityId: id, before: { state: before.state }, after: { ...set, note: o.note ?? null, reason: o.reason ?? null, assignments: o.assignments ?? null } });
+    });
+    return this.get(id);
+  }
+
+  /** A recipient's status for one of our outgoing documents (sender side, exchange.md §9.3). */
+  recordRecipientStatus(docId: number, recipientId: number, rawCode: string | number, opts: { at?: string; note?: string } & ActOptions = {}): RecipientDto {
+    const code = normaliseStatusCode(rawCode);
+    if (!code) throw invalid('Mã trạng thái không hợp lệ.', `status code ${String(rawCode).slice(0, 8)}`);
+    const at = opts.at ?? this.nowIso();
+    return this.write(() => {
+      const r = this.db.prepare('SELECT id, status_code FROM recipients WHERE id = ? AND doc_id = ?').get(recipientId, docId) as { id: number; status_code: StatusCode | null } | undefined;
+      if (!r) throw notFound('nơi nhận', recipientId);
+      this.stmt.insertStatus.run(docId, recipientId, code, at, opts.note ?? null);
+      if (supersedes(r.status_code, code)) this.db.prepare('UPDATE recipients SET status_code = ?, status_at = ? WHERE id = ?').run(code, at, recipientId);
+      this.audit.append(this.nowIso(), { actor: opts.actor ?? this.actor, action: 'recipient.status', entity: 'document', entityId: docId, before: { recipientId, code: r.status_code }, after: { recipientId, code, at } });
+      return this.db.prepare('SELECT id, OrganId, OrganName, status_code AS statusCode, status_at AS statusAt FROM recipients WHERE id = ?').get(recipientId) as RecipientDto;
+    });
+  }
+
+  // ---------------------------------------------------------------- deadlines and queues
+
+  /** Open work, urgent first, then oldest first. */
+  queue(q: { direction?: 'den' | 'di'; limit?: number } = {}): DocumentDto[] {
+    const limit = Math.min(Math.max(q.limit ?? 100, 1), 1000);
+    const states = q.direction === 'di' ? ['drafted', 'signed', 'numbered', 'issued'] : q.direction === 'den' ? [...OPEN_INCOMING] : [...OPEN_INCOMING, 'drafted', 'signed', 'numbered', 'issued'];
+    const rows = this.db
+      .prepare(`SELECT * FROM documents WHERE state IN (${states.map(() => '?').join(', ')}) ${q.direction ? 'AND direction = ?' : ''}
+                ORDER BY Priority DESC, COALESCE(received_at, created_at), id LIMIT ?`)
+      .all(...states, ...(q.direction ? [q.direction] : []), limit) as Record<string, unknown>[];
+    return rows.map(documentDto);
+  }
+
+  alerts(): AlertDto[] {
+    const now = this.now();
+    const today = vnDate(now);
+    const rows = this.db
+      .prepare(`SELECT * FROM documents WHERE
+                  (direction = 'den' AND state = 'received')
+               OR (direction = 'den' AND Priority >= 1 AND state IN ('received', 'registered', 'submitted'))
+               OR (direction = 'den' AND DueDate IS NOT NULL AND DueDate <= ? AND state IN (${OPEN_INCOMING.map(() => '?').join(', ')}))
+               OR (direction = 'di' AND state IN ('signed', 'numbered') AND signed_at IS NOT NULL)
+               LIMIT 5000`)
+      .all(today, ...OPEN_INCOMING) as Record<string, unknown>[];
+    return rows.flatMap((r) => alertsFor(documentDto(r), now, this.calendar)).sort(sortAlerts);
+  }
+
+  dueToday(): AlertDto[] {
+    return this.alerts().filter((a) => a.kind === 'due_today');
+  }
+
+  overdue(): AlertDto[] {
+    return this.alerts().filter((a) => a.overdue);
+  }
+
+  // ---------------------------------------------------------------- attachments
+
+  /** Stores the bytes (content-addressed), links them, and indexes a PDF's text for search. */
+  async attach(docId: number, file: { path?: string; base64?: string; name: string; mime?: string }, act: ActOptions = {}): Promise<AttachmentDto> {
+    const name = z.string().transform(nfc).pipe(z.string().min(1).max(255)).safeParse(file.name);
+    if (!name.success || (!file.path && !file.base64)) throw invalid('Tệp đính kèm không hợp lệ.', 'attach input');
+    this.getDoc(docId);
+    let bytes: Buffer;
+    if (file.path) {
+      if (statSync(file.path).size > 512 * 1024 * 1024) throw invalid('Tệp đính kèm quá lớn.', 'attachment too large');
+      bytes = readFileSync(file.path);
+    } else {
+      bytes = Buffer.from(file.base64!, 'base64');
+    }
+    const isPdf = bytes.subarray(0, 5).toString('latin1') === '%PDF-';
+    const mime = file.mime ?? (isPdf ? 'application/pdf' : 'application/octet-stream');
+    // Extract before the transaction: it is slow and async, and must not hold the write lock.
+    const text = isPdf ? await extractPdfText(bytes) : '';
+    const blob = this.files.put(bytes);
+    const id = this.write(() => {
+      this.db.prepare('INSERT INTO blobs (sha256, size, refcount) VALUES (?, ?, 1) ON CONFLICT (sha256) DO UPDATE SET refcount = refcount + 1').run(blob.sha256, blob.size);
+      const attId = Number(this.db.prepare('INSERT INTO attachments (doc_id, sha256, name, mime, size, added_at) VALUES (?, ?, ?, ?, ?, ?)').run(docId, blob.sha256, name.data, mime.slice(0, 100), blob.size, this.nowIso()).lastInsertRowid);
+      if (text) {
+        const prev = this.stmt.body.get(docId)?.body ?? '';
+        this.db.prepare('INSERT INTO doc_text (doc_id, body) VALUES (?, ?) ON CONFLICT (doc_id) DO UPDATE SET body = excluded.body').run(docId, `${prev}\n${text}`.slice(0, 2_000_000));
+        this.reindex(docId);
+      }
+      this.audit.append(this.nowIso(), { actor: act.actor ?? this.actor, action: 'attachment.add', entity: 'document', entityId: docId, after: { sha256: blob.sha256, name: name.data, size: blob.size } });
+      return attId;
+    });
+    return this.attachments(docId).find((a) => a.id === id)!;
+  }
+
+  attachments(docId: number): AttachmentDto[] {
+    return this.db.prepare('SELECT id, doc_id AS docId, sha256, name, mime, size, added_at AS addedAt FROM attachments WHERE doc_id = ? ORDER BY id').all(docId) as AttachmentDto[];
+  }
+
+  readAttachment(attachmentId: number): Buffer {
+    const a = this.db.prepare('SELECT sha256 FROM attachments WHERE id = ?').get(attachmentId) as { sha256: string } | undefined;
+    if (!a) throw notFound('tệp đính kèm', attachmentId);
+    return this.files.read(a.sha256);
+  }
+
+  /** Unlinks an attachment of an entry that is not closed; the blob goes when its count reaches zero. */
+  detach(attachmentId: number, act: ActOptions = {}): void {
+    this.write(() => {
+      const a = this.db.prepare('SELECT * FROM attachments WHERE id = ?').get(attachmentId) as { doc_id: number; sha256: string; name: string } | undefined;
+      if (!a) throw notFound('tệp đính kèm', attachmentId);
+      if (this.isClosed(this.getDoc(a.doc_id))) throw new AppError('REGISTER_CLOSED', 'Sổ đã được đóng cho kỳ này: không thể gỡ tệp đính kèm.', 'detach from closed entry');
+      this.db.prepare('DELETE FROM attachments WHERE id = ?').run(attachmentId);
+      this.db.prepare('UPDATE blobs SET refcount = refcount - 1 WHERE sha256 = ?').run(a.sha256);
+      this.audit.append(this.nowIso(), { actor: act.actor ?? this.actor, action: 'attachment.remove', entity: 'document', entityId: a.doc_id, before: { sha256: a.sha256, name: a.name } });
+    });
+  }
+
+  /** Deletes blobs nobody references (after the DB says so, so a crash never loses a referenced file). */
+  gcBlobs(): number {
+    const dead = this.write(() => {
+      const rows = this.db.prepare('SELECT sha256 FROM blobs WHERE refcount = 0').all() as Array<{ sha256: string }>;
+      this.db.prepare('DELETE FROM blobs WHERE refcount = 0').run();
+      return rows;
+    });
+    for (const r of dead) this.files.remove(r.sha256);
+    return dead.length;
+  }
+
+  // ---------------------------------------------------------------- hồ sơ
+
+  createDossier(raw: DossierInput, act: ActOptions = {}): { id: number; code: string } {
+    const parsed = dossierSchema.safeParse(raw);
+    if (!parsed.success) throw invalid('Thông tin hồ sơ không hợp lệ.', `dossier: ${issuePaths(parsed.error)}`);
+    const d = parsed.data;
+    return this.write(() => {
+      const id = Number(this.db.prepare(
+        `INSERT INTO dossiers (OrganId, FileCatalog, FileNotation, Title, Maintenance, Rights, Creator, Language, StartDate, EndDate, Description)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      ).run(d.FileCode.OrganId, d.FileCode.FileCatalog, d.FileCode.FileNotation, d.Title, d.Maintenance ?? null, d.Rights ?? null, d.Creator ?? null, d.Language ?? null, d.StartDate ?? null, d.EndDate ?? null, d.Description ?? null).lastInsertRowid);
+      this.audit.append(this.nowIso(), { actor: act.actor ?? this.actor, action: 'dossier.create', entity: 'dossier', entityId: id, after: d });
+      return { id, code: `${d.FileCode.OrganId}.${d.FileCode.FileCatalog}.${d.FileCode.FileNotation}` };
+    });
+  }
+
+  private linkDossier(fc: { OrganId: string; FileCatalog: number; FileNotation: string }, docId: number, ordinal?: number): void {
+    const d = this.db.prepare('SELECT id FROM dossiers WHERE OrganId = ? AND FileCatalog = ? AND FileNotation = ?').get(fc.OrganId, fc.FileCatalog, fc.FileNotation) as { id: number } | undefined;
+    if (!d) throw new AppError('NOT_FOUND', 'Không tìm thấy hồ sơ theo mã hồ sơ đã nhập.', `dossier ${fc.OrganId}.${fc.FileCatalog}.${fc.FileNotation}`);
+    const next = ordinal ?? ((this.db.prepare('SELECT max(DocOrdinal) AS m FROM dossier_documents WHERE dossier_id = ?').get(d.id) as { m: number | null }).m ?? 0) + 1;
+    this.db.prepare('INSERT INTO dossier_documents (dossier_id, doc_id, DocOrdinal) VALUES (?, ?, ?)').run(d.id, docId, next);
+  }
+
+  /** Puts a registered document in a hồ sơ (one document may sit in several, never copied). */
+  fileDocument(fileCode: { OrganId: string; FileCatalog: number; FileNotation: string }, docId: number, act: ActOptions = {}): void {
+    this.write(() => {
+      this.getDoc(docId);
+      this.linkDossier(fileCode, docId);
+      this.audit.append(this.nowIso(), { actor: act.actor ?? this.actor, action: 'dossier.file', entity: 'document', entityId: docId, after: fileCode });
+    });
+  }
+
+  /** Phụ lục VI hồ sơ fields, with DocTotal and PageTotal computed. */
+  dossier(id: number): Record<string, unknown> {
+    const d = this.db.prepare('SELECT * FROM dossiers WHERE id = ?').get(id) as Record<string, unknown> | undefined;
+    if (!d) throw notFound('hồ sơ', id);
+    const t = this.db.prepare('SELECT count(*) AS n, coalesce(sum(d.PageAmount), 0) AS p FROM dossier_documents x JOIN documents d ON d.id = x.doc_id WHERE x.dossier_id = ?').get(id) as { n: number; p: number };
+    const docs = this.db.prepare('SELECT x.DocOrdinal, d.id FROM dossier_documents x JOIN documents d ON d.id = x.doc_id WHERE x.dossier_id = ? ORDER BY x.DocOrdinal').all(id);
+    return { ...d, FileCode: { OrganId: d.OrganId, FileCatalog: d.FileCatalog, FileNotation: d.FileNotation }, DocTotal: t.n, PageTotal: t.p, documents: docs };
+  }
+
+  // ---------------------------------------------------------------- đóng sổ
+
+  private isClosed(doc: DocumentDto): boolean {
+    if (!doc.regDate) return false;
+    return this.db.prepare('SELECT 1 FROM closures WHERE book_id = ? AND until_date >= ? AND substr(until_date, 1, 4) = substr(?, 1, 4)').get(doc.book, doc.regDate, doc.regDate) !== undefined;
+  }
+
+  /** Closes the register up to `until` (inclusive): those entries become read-only in SQL. */
+  closeBook(bookId: string, until: string, act: ActOptions = {}): { book: string; until: string; entries: number } {
+    const d = isoDateSchema.safeParse(until);
+    if (!d.success) throw invalid('Ngày đóng sổ không hợp lệ (định dạng YYYY-MM-DD).', 'close date');
+    this.book(bookId);
+    if (d.data > vnDate(this.now())) throw invalid('Không thể đóng sổ cho ngày trong tương lai.', 'close in the future');
+    return this.write(() => {
+      this.db.prepare('INSERT INTO closures (book_id, until_date, closed_at, actor) VALUES (?, ?, ?, ?) ON CONFLICT DO NOTHING').run(bookId, d.data, this.nowIso(), act.actor ?? this.actor);
+      const entries = (this.db.prepare('SELECT count(*) AS n FROM documents WHERE book_id = ? AND reg_date <= ? AND substr(reg_date, 1, 4) = ?').get(bookId, d.data, d.data.slice(0, 4)) as { n: number }).n;
+      this.audit.append(this.nowIso(), { actor: act.actor ?? this.actor, action: 'book.close', entity: 'book', entityId: bookId, after: { until: d.data, entries } });
+      return { book: bookId, until: d.data, entries };
+    });
+  }
+
+  closures(bookId?: string): Array<{ book: string; until: string; closedAt: string; actor: string }> {
+    return this.db.prepare(`SELECT book_id AS book, until_date AS "until", closed_at AS closedAt, actor FROM closures ${bookId ? 'WHERE book_id = ?' : ''} ORDER BY book_id, until_date`).all(...(bookId ? [bookId] : [])) as Array<{ book: string; until: string; closedAt: string; actor: string }>;
+  }
+
+  // ---------------------------------------------------------------- printing
+
+  /** Renders a register or report to a PDF file (rows streamed from SQLite in number order). */
+  async print(req: PrintRequest & { out: string }, act: ActOptions = {}): Promise<PrintResult> {
+    const kind: PrintKind = req.kind;
+    const book = this.book(req.book ?? (kind.endsWith('di') ? 'di' : 'den'));
+    const from = req.from ?? `${req.year}-01-01`;
+    const to = req.to ?? `${req.year}-12-31`;
+    const rows = this.db
+      .prepare('SELECT * FROM documents WHERE book_id = ? AND year = ? AND number IS NOT NULL AND reg_date BETWEEN ? AND ? ORDER BY number')
+      .all(book.id, req.year, from, to) as Record<string, unknown>[];
+    const docs = rows.map(documentDto);
+    const replies = kind === 'theo-doi' ? this.replyCodes() : new Map<number, string>();
+    const recipients = book.direction === 'di' ? this.recipientNames(book.id, req.year) : new Map<number, string>();
+    const { bytes, pages } = await renderRegisterPdf({
+      kind, book, year: req.year, from, to, quyenSo: req.quyenSo ?? 1,
+      agency: this.opts.agency, docs, replies, recipients, printedAt: this.now(), today: vnDate(this.now()),
+    });
+    mkdirSync(dirname(req.out), { recursive: true });
+    writeFileSync(req.out, bytes);
+    this.write(() => this.audit.append(this.nowIso(), { actor: act.actor ?? this.actor, action: 'book.print', entity: 'book', entityId: book.id, after: { kind, year: req.year, from, to, rows: docs.length } }));
+    return { path: req.out, pages, rows: docs.length };
+  }
+
+  private recipientNames(bookId: string, year: number): Map<number, string> {
+    const out = new Map<number, string>();
+    const rows = this.db.prepare('SELECT r.doc_id, r.OrganName FROM recipients r JOIN documents d ON d.id = r.doc_id WHERE d.book_id = ? AND d.year = ? ORDER BY r.doc_id, r.ord').iterate(bookId, year) as Iterable<{ doc_id: number; OrganName: string }>;
+    for (const r of rows) out.set(r.doc_id, out.has(r.doc_id) ? `${out.get(r.doc_id)}; ${r.OrganName}` : r.OrganName);
+    return out;
+  }
+
+  /** For the Sổ theo dõi giải quyết: the completion note carries the số/ký hiệu of the answer. */
+  private replyCodes(): Map<number, string> {
+    const out = new Map<number, string>();
+    for (const r of this.db.prepare("SELECT doc_id, note FROM transitions WHERE to_state = 'completed' AND note IS NOT NULL").iterate() as Iterable<{ doc_id: number; note: string }>) {
+      out.set(r.doc_id, r.note);
+    }
+    return out;
+  }
+
+  // ---------------------------------------------------------------- audit and safety
+
+  auditVerify(): AuditReport {
+    return auditVerify(this.db);
+  }
+
+  auditTrail(q: { entity?: string; entityId?: string | number; limit?: number } = {}): Array<Record<string, unknown>> {
+    const limit = Math.min(Math.max(q.limit ?? 100, 1), 1000);
+    const where: string[] = [];
+    const args: unknown[] = [];
+    if (q.entity) { where.push('entity = ?'); args.push(q.entity); }
+    if (q.entityId !== undefined) { where.push('entity_id = ?'); args.push(String(q.entityId)); }
+    return this.db.prepare(`SELECT id, at, actor, action, entity, entity_id AS entityId, before, after FROM audit ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`).all(...args, limit) as Array<Record<string, unknown>>;
+  }
+
+  /** Online backup (pages copied while the register keeps working), logged in the audit trail. */
+  async backup(dest: string, act: ActOptions = {}): Promise<{ path: string; bytes: number }> {
+    this.write(() => this.audit.append(this.nowIso(), { actor: act.actor ?? this.actor, action: 'db.backup', entity: 'database', entityId: null, after: { dest: join(dest) } }));
+    mkdirSync(dirname(dest), { recursive: true });
+    try {
+      await this.db.backup(dest);
+    } catch (e) {
+      throw new AppError('IO_ERROR', 'Không sao lưu được cơ sở dữ liệu.', `backup to ${dest}: ${(e as Error).message}`, undefined, { cause: e });
+    }
+    return { path: dest, bytes: statSync(dest).size };
+  }
+
+  /** Rows of a terminal state are history; open ones are work. */
+  static isOpen(state: DocState): boolean {
+    return !TERMINAL_STATES.has(state);
+  }
+}
+
+export function openRegister(dbPath: string, opts: RegisterOptions): RegisterService {
+  return new RegisterService(dbPath, opts);
+}

@@ -1,0 +1,93 @@
+import { Worker } from 'node:worker_threads';
+import { AppError, type ErrorCode } from '../../contract/errors';
+import type { RegisterOptions, RegisterService } from './service';
+
+/** Methods callable through the worker: everything public except the raw handles. */
+type Callable = Exclude<{ [K in keyof RegisterService]: RegisterService[K] extends (...a: never[]) => unknown ? K : never }[keyof RegisterService], 'dispose'>;
+
+/**
+ * The methods the worker serves. TypeScript's `private` does not exist at run time, so the host
+ * serves only this list; the type below fails to compile when a public method is missing from it.
+ */
+export const WORKER_METHODS = [
+  'books', 'configureBooks', 'parseRecord', 'duplicatesOf', 'register', 'receive', 'draft', 'importRecords', 'get', 'list',
+  'search', 'saveSearch', 'savedSearches', 'runSavedSearch', 'transition', 'recordRecipientStatus', 'queue', 'alerts',
+  'dueToday', 'overdue', 'attach', 'attachments', 'readAttachment', 'detach', 'gcBlobs', 'createDossier', 'fileDocument',
+  'dossier', 'closeBook', 'closures', 'print', 'auditVerify', 'auditTrail', 'backup',
+] as const satisfies readonly Callable[];
+type _AllListed = Exclude<Callable, (typeof WORKER_METHODS)[number]> extends never ? true : never;
+const _allListed: _AllListed = true;
+void _allListed;
+
+export type RegisterWorker = {
+  [K in Callable]: RegisterService[K] extends (...a: infer A) => infer R ? (...a: A) => Promise<Awaited<R>> : never;
+} & {
+  /** Closes the database and ends the thread. */
+  terminate(): Promise<void>;
+};
+
+/** What crosses into the worker: options without functions; the clock can be pinned for tests. */
+export type WorkerOptions = Omit<RegisterOptions, 'clock'> & { fixedNow?: string };
+
+export interface WorkerRequest { id: number; method: string; args: unknown[] }
+export type WorkerResponse =
+  | { id: number; ok: true; value: unknown }
+  | { id: number; ok: false; error: { code: ErrorCode; vi: string; detail: string; data?: Record<string, string | number | boolean | null> } };
+
+/**
+ * Runs the register on a worker thread, so the Electron main process and the bridge never execute
+ * SQLite (synchronous) on their event loop. Every method of RegisterService becomes async; AppErrors
+ * keep their code and Vietnamese text across the thread boundary.
+ */
+export async function openRegisterWorker(dbPath: string, opts: WorkerOptions): Promise<RegisterWorker> {
+  const worker = new Worker(new URL('./worker-entry.mjs', import.meta.url), { workerData: { dbPath, opts } });
+  const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
+  let nextId = 1;
+  let dead: Error | null = null;
+  const failAll = (e: Error) => {
+    dead = e;
+    for (const p of pending.values()) p.reject(e);
+    pending.clear();
+  };
+  worker.on('message', (m: WorkerResponse | { ready: true } | { fatal: WorkerResponse & { ok: false } }) => {
+    if ('ready' in m || 'fatal' in m) return;
+    const p = pending.get(m.id);
+    if (!p) return;
+    pending.delete(m.id);
+    if (m.ok) p.resolve(m.value);
+    else p.reject(new AppError(m.error.code, m.error.vi, m.error.detail, m.error.data));
+  });
+  worker.on('error', (e) => failAll(e));
+  worker.on('exit', (code) => failAll(new AppError('INTERNAL', 'Tiến trình sổ văn bản đã dừng.', `register worker exited with ${code}`)));
+
+  // Opening (migrations included) happens in the worker; wait for it so open errors surface here.
+  await new Promise<void>((resolve, reject) => {
+    const onMsg = (m: { ready?: true; fatal?: WorkerResponse & { ok: false } }) => {
+      if (m.ready) { worker.off('message', onMsg); resolve(); }
+      if (m.fatal) { worker.off('message', onMsg); void worker.terminate(); reject(new AppError(m.fatal.error.code, m.fatal.error.vi, m.fatal.error.detail, m.fatal.error.data)); }
+    };
+    worker.on('message', onMsg);
+    worker.once('error', reject);
+  });
+
+  const call = (method: string, args: unknown[]) =>
+    new Promise<unknown>((resolve, reject) => {
+      if (dead) return reject(dead);
+      const id = nextId++;
+      pending.set(id, { resolve, reject });
+      worker.postMessage({ id, method, args } satisfies WorkerRequest);
+    });
+
+  return new Proxy({} as RegisterWorker, {
+    get(_t, prop) {
+      if (prop === 'then') return undefined;
+      if (prop === 'terminate') {
+        return async () => {
+          if (!dead) await call('__dispose', []);
+          await worker.terminate();
+        };
+      }
+      return (...args: unknown[]) => call(String(prop), args);
+    },
+  });
+}

@@ -1,0 +1,89 @@
+/**
+ * The two document state machines (domain.md §7.2, §7.3) as data: an action is legal only from the
+ * listed states. Each step may emit an exchange status code (exchange.md §3).
+ */
+export const INCOMING_STATES = ['received', 'registered', 'submitted', 'assigned', 'in_progress', 'completed', 'returned', 'recalled'] as const;
+export const OUTGOING_STATES = ['drafted', 'signed', 'numbered', 'issued', 'sent', 'recalled', 'corrected', 'cancelled'] as const;
+export type IncomingState = (typeof INCOMING_STATES)[number];
+export type OutgoingState = (typeof OUTGOING_STATES)[number];
+export type DocState = IncomingState | OutgoingState;
+
+export const STATUS_CODES = ['01', '02', '03', '04', '05', '06', '13', '15', '16'] as const;
+export type StatusCode = (typeof STATUS_CODES)[number];
+
+export const INCOMING_ACTIONS = ['register', 'submit', 'assign', 'progress', 'complete', 'return', 'recall'] as const;
+export const OUTGOING_ACTIONS = ['sign', 'number', 'issue', 'send', 'recall', 'correct', 'cancel'] as const;
+export type Action = (typeof INCOMING_ACTIONS)[number] | (typeof OUTGOING_ACTIONS)[number];
+
+interface Step {
+  from: readonly DocState[];
+  to: DocState;
+  /** Status we report for an incoming document, or send to each recipient of an outgoing one. */
+  code?: StatusCode;
+}
+
+const OPEN_IN: readonly IncomingState[] = ['received', 'registered', 'submitted', 'assigned', 'in_progress', 'completed'];
+
+export const INCOMING_STEPS: Record<(typeof INCOMING_ACTIONS)[number], Step> = {
+  register: { from: ['received'], to: 'registered', code: '03' },
+  submit: { from: ['registered'], to: 'submitted' },
+  // Hand-over straight from registration is allowed where the handling unit is known (Điều 11.1).
+  assign: { from: ['registered', 'submitted', 'assigned'], to: 'assigned', code: '04' },
+  progress: { from: ['assigned', 'in_progress'], to: 'in_progress', code: '05' },
+  complete: { from: ['assigned', 'in_progress'], to: 'completed', code: '06' },
+  return: { from: ['received', 'registered'], to: 'returned', code: '02' },
+  recall: { from: OPEN_IN, to: 'recalled', code: '15' },
+};
+
+export const OUTGOING_STEPS: Record<(typeof OUTGOING_ACTIONS)[number], Step> = {
+  sign: { from: ['drafted'], to: 'signed' },
+  number: { from: ['signed'], to: 'numbered' },
+  issue: { from: ['numbered'], to: 'issued' },
+  send: { from: ['issued'], to: 'sent' },
+  recall: { from: ['issued', 'sent'], to: 'recalled', code: '13' },
+  correct: { from: ['issued', 'sent'], to: 'corrected' },
+  // A number once given is kept as cancelled, never reused (domain.md §6).
+  cancel: { from: ['drafted', 'signed', 'numbered'], to: 'cancelled' },
+};
+
+export function stepFor(direction: 'den' | 'di', action: string): Step | undefined {
+  const table: Record<string, Step> = direction === 'den' ? INCOMING_STEPS : OUTGOING_STEPS;
+  return Object.hasOwn(table, action) ? table[action] : undefined;
+}
+
+export const TERMINAL_STATES: ReadonlySet<DocState> = new Set(['completed', 'returned', 'recalled', 'corrected', 'cancelled']);
+
+/** Sender-side rank for applying recipients' statuses monotonically (exchange.md §9.3). */
+const RANK: Partial<Record<StatusCode, number>> = { '01': 1, '03': 3, '04': 4, '05': 5, '06': 6 };
+export function supersedes(current: StatusCode | null, next: StatusCode): boolean {
+  if (current === null) return true;
+  const a = RANK[current];
+  const b = RANK[next];
+  // Terminal and recall-overlay codes always show; ranked codes never step back.
+  if (a === undefined || b === undefined) return true;
+  return b >= a;
+}
+
+/** Accept "1" from hubs that emit integers; keep two characters (exchange.md §3). */
+export function normaliseStatusCode(raw: string | number): StatusCode | null {
+  const s = String(raw).trim().padStart(2, '0');
+  return (STATUS_CODES as readonly string[]).includes(s) ? (s as StatusCode) : null;
+}
+
+export const STATE_VI: Record<DocState, string> = {
+  received: 'Đã tiếp nhận',
+  registered: 'Đã vào sổ',
+  submitted: 'Đã trình',
+  assigned: 'Đã chuyển giao',
+  in_progress: 'Đang giải quyết',
+  completed: 'Hoàn thành',
+  returned: 'Đã trả lại',
+  recalled: 'Đã thu hồi',
+  drafted: 'Dự thảo',
+  signed: 'Đã ký',
+  numbered: 'Đã cấp số',
+  issued: 'Đã phát hành',
+  sent: 'Đã gửi',
+  corrected: 'Đã đính chính/thay thế',
+  cancelled: 'Đã hủy',
+};
