@@ -21,7 +21,9 @@ export type SubIndication =
   | 'REVOCATION_OUT_OF_BOUNDS_NO_POE'
   | 'TRY_LATER'
   | 'CRYPTO_CONSTRAINTS_FAILURE'
-  | 'DISALLOWED_MODIFICATION';
+  | 'DISALLOWED_MODIFICATION'
+  /** Certificate expired at a signing time proven by a timestamp. */
+  | 'EXPIRED';
 
 /** A rectangle in PDF user space (points, origin bottom-left). */
 export interface Rect { x: number; y: number; width: number; height: number }
@@ -50,7 +52,25 @@ export interface SignatureReport {
   /** Visible widget, if any. */
   widget: { page: number; rect: Rect } | null;
   /** What later revisions changed, in Vietnamese and classified. */
-  changesAfter: Array<{ allowed: boolean; kind: string; descriptionVi: string }>;
+  changesAfter: Array<{ allowed: boolean; kind: string; descriptionVi: string; revision?: number; page?: number; rect?: Rect }>;
+  /** The ETSI result of the signature alone, before the modification analysis is folded in. */
+  cryptoIndication?: Indication;
+  cryptoSubIndication?: SubIndication;
+  /** pyHanko coverage class of the ByteRange. */
+  coverage?: 'ENTIRE_FILE' | 'ENTIRE_REVISION' | 'UNCLEAR';
+  /** /SubFilter as written. */
+  subFilter?: string | null;
+  /** Signer certificate issuer (RFC 2253-ish, NFC) and validity. */
+  issuerName?: string | null;
+  certificateValidity?: { notBefore: string; notAfter: string } | null;
+  /** Revocation status of the signer certificate and where it came from. */
+  revocation?: { status: 'good' | 'revoked' | 'unknown' | 'not-checked'; source: 'ocsp' | 'crl' | 'dss' | 'cache' | null; checkedAt: string | null; detail: string };
+  /** Signature timestamp (RFC 3161) when present. */
+  timestamp?: { time: string; valid: boolean; tsaName: string | null } | null;
+  /** Document timestamp (/DocTimeStamp) rather than a person's or agency's signature. */
+  isDocTimestamp?: boolean;
+  /** Warnings that do not change the indication (English). */
+  warnings?: string[];
 }
 
 export interface VerificationReport {
@@ -60,4 +80,10 @@ export interface VerificationReport {
   signatures: SignatureReport[];
   /** One Vietnamese sentence for the whole document. */
   summaryVi: string;
+  /** File-level structural findings (English), e.g. bytes after the last %%EOF. */
+  structureFindings?: string[];
+  /** Number of revisions (incremental updates + 1). */
+  revisionCount?: number;
+  /** ISO 8601 instant the validation was made for. */
+  validationTime?: string;
 }

@@ -223,8 +223,11 @@ export class PdfFile {
       if (sxAt >= from) {
         const l = new Lexer(b, sxAt + 9);
         const v = l.readInt();
+        // Some writers (e.g. @signpdf) point at the EOL just before "xref": harmless, so skip whitespace.
+        const at = new Lexer(b, Math.min(v, b.length));
+        at.skipWs();
         const expected = extra && index === 0 ? extra.offset : sec.offset;
-        if (v !== expected && v !== sec.offset) this.anomalies.push({ kind: 'STARTXREF_MISMATCH', revision: index, offset: sxAt, detail: `startxref ${v}, section at ${sec.offset}` });
+        if (at.pos !== expected && at.pos !== sec.offset) this.anomalies.push({ kind: 'STARTXREF_MISMATCH', revision: index, offset: sxAt, detail: `startxref ${v}, section at ${sec.offset}` });
       } else {
         this.anomalies.push({ kind: 'STARTXREF_MISMATCH', revision: index, offset: eof, detail: 'no startxref before %%EOF' });
       }

@@ -1,0 +1,169 @@
+/**
+ * Verification core: `verifyPdf` validates every signature of a PDF (ETSI EN 319 102-1 indications)
+ * and analyses what changed after each one (signing.md §6). Public API for the signer, the UI and the
+ * CLI: verifyPdf, loadTrustAnchors, extractSignedRevision.
+ */
+import { AppError } from '../../contract/errors';
+import { PdfFile } from '../pdf/parse/document';
+import { PdfSyntaxError } from '../pdf/parse/lexer';
+import { signatureEntries } from '../pdf/parse/signatures';
+import { parseCert, type Cert } from './certs';
+import { loadTrustAnchors } from './trust';
+import { validateSignature, type SignatureWork } from './signature';
+import { gapsOverlap } from './byterange';
+import { analyseChanges } from './changes';
+import { checkRevocation, type RevocationOptions } from './revocation';
+import { dssCertificates, dssRevocationData } from './dss';
+import { verdictVi, worst } from './verdict';
+import type { SignatureReport, VerificationReport } from './report';
+
+export { loadTrustAnchors } from './trust';
+export type { VerificationReport, SignatureReport, Indication, SubIndication } from './report';
+
+export interface VerifyOptions extends RevocationOptions {
+  /** Trust anchors as DER; or `trustDir`, a folder of PEM/DER files. One of the two is required. */
+  trustAnchors?: Buffer[];
+  trustDir?: string;
+  /** No network: revocation only from embedded data and the cache. */
+  offline?: boolean;
+  /** Validation time (default: now). */
+  now?: Date;
+  /**
+   * 'require' (default): no revocation answer → INDETERMINATE/TRY_LATER. 'skip': revocation is not
+   * checked and the report says so (for the signer's pre-check of a just-made signature, and tests).
+   */
+  revocation?: 'require' | 'skip';
+}
+
+/** Largest input accepted, in bytes (a scanned 500-page file is ~200 MB). */
+export const MAX_VERIFY_BYTES = 512 * 1024 * 1024;
+
+export async function verifyPdf(bytes: Buffer, options: VerifyOptions): Promise<VerificationReport> {
+  const now = options.now ?? new Date();
+  const anchors = anchorsFrom(options);
+  if (bytes.length > MAX_VERIFY_BYTES) {
+    throw new AppError('PDF_TOO_LARGE', 'Tệp PDF quá lớn để kiểm tra.', `${bytes.length} bytes > ${MAX_VERIFY_BYTES}`);
+  }
+  let file: PdfFile;
+  try {
+    file = new PdfFile(bytes);
+  } catch (e) {
+    if (!(e instanceof PdfSyntaxError) && !(e instanceof RangeError)) throw e;
+    return brokenFile(e.message, now);
+  }
+  try {
+    return await verifyParsed(file, anchors, options, now);
+  } catch (e) {
+    if (e instanceof PdfSyntaxError || e instanceof RangeError) return brokenFile(e.message, now);
+    throw e;
+  }
+}
+
+async function verifyParsed(file: PdfFile, anchors: Cert[], options: VerifyOptions, now: Date): Promise<VerificationReport> {
+  const entries = signatureEntries(file);
+  const pool = dssCertificates(file);
+  const works: SignatureWork[] = entries.map((e, i) => validateSignature({ file, anchors, pool, now }, e, i));
+
+  // Two signatures may not exclude overlapping gaps.
+  for (let i = 0; i < works.length; i++) {
+    for (let j = i + 1; j < works.length; j++) {
+      const a = works[i]!, b = works[j]!;
+      if (a.range && b.range && gapsOverlap(a.range, b.range)) {
+        for (const w of [a, b]) fail(w.report, 'TOTAL_FAILED', 'FORMAT_FAILURE', 'the ByteRange gaps of two signatures overlap');
+      }
+    }
+  }
+
+  const embedded = dssRevocationData(file);
+  for (const w of works) {
+    if (w.report.indication !== 'TOTAL_PASSED' || !w.path || w.report.isDocTimestamp) continue;
+    const rev = await checkRevocation(w.path, w.signingTime, now, embedded, { ...options, offline: options.offline ?? false, mode: options.revocation ?? 'require' });
+    w.report.revocation = rev.summary;
+    if (rev.indication) fail(w.report, rev.indication, rev.subIndication, rev.reason);
+  }
+
+  const changes = analyseChanges(file, works);
+  for (const w of works) {
+    const r = w.report;
+    r.cryptoIndication = r.indication;
+    if (r.subIndication) r.cryptoSubIndication = r.subIndication;
+    r.changesAfter = changes.get(w) ?? [];
+    const bad = r.changesAfter.filter((c) => !c.allowed);
+    if (bad.length > 0 && r.indication !== 'TOTAL_FAILED') {
+      r.indication = 'TOTAL_FAILED';
+      r.subIndication = 'DISALLOWED_MODIFICATION';
+      r.reasons.push(`changes after signing that are not allowed: ${bad.map((c) => c.kind).join(', ')}`);
+      r.summaryVi = verdictVi('TOTAL_FAILED', 'DISALLOWED_MODIFICATION');
+    }
+  }
+  const reports = works.map((w) => w.report);
+  const structureFindings = file.anomalies.map((a) => `${a.kind} (revision ${a.revision}, byte ${a.offset}): ${a.detail}`);
+  return summarise(reports, structureFindings, file.revisions.length, now);
+}
+
+function fail(r: SignatureReport, indication: SignatureReport['indication'], sub: SignatureReport['subIndication'], reason: string): void {
+  r.reasons.push(reason);
+  if (worst(r.indication, indication) === r.indication && r.indication !== 'TOTAL_PASSED') return;
+  r.indication = indication;
+  r.subIndication = sub;
+  r.summaryVi = verdictVi(indication, sub);
+}
+
+function summarise(signatures: SignatureReport[], structureFindings: string[], revisionCount: number, now: Date): VerificationReport {
+  const disallowedChange = signatures.some((s) => s.changesAfter.some((c) => !c.allowed));
+  let overall: VerificationReport['overall'] = signatures.length === 0 ? 'INDETERMINATE' : 'TOTAL_PASSED';
+  for (const s of signatures) overall = worst(overall, s.indication);
+  let summaryVi: string;
+  if (signatures.length === 0) summaryVi = 'Không xác định — văn bản không có chữ ký số.';
+  else if (overall === 'TOTAL_PASSED') {
+    const decree30 = signatures.some((s) => s.changesAfter.some((c) => c.kind === 'DECREE30_ISSUING'));
+    summaryVi = signatures.length === 1 ? 'Hợp lệ — chữ ký số hợp lệ.' : `Hợp lệ — cả ${signatures.length} chữ ký số đều hợp lệ${decree30 ? '; sau chữ ký của lãnh đạo, văn thư đã thêm số, ngày và dấu' : ''}.`;
+  } else {
+    const first = signatures.find((s) => s.indication === overall)!;
+    summaryVi = `${first.summaryVi} (chữ ký ${first.index + 1}: ${first.signerName ?? first.fieldName}).`;
+    if (disallowedChange && overall === 'TOTAL_FAILED') summaryVi = 'Không hợp lệ — văn bản bị sửa sau khi ký.';
+  }
+  return { overall, disallowedChange, signatures, summaryVi, structureFindings, revisionCount, validationTime: now.toISOString() };
+}
+
+function brokenFile(detail: string, now: Date): VerificationReport {
+  return {
+    overall: 'TOTAL_FAILED',
+    disallowedChange: false,
+    signatures: [],
+    summaryVi: 'Không hợp lệ — tệp PDF bị hỏng hoặc sai cấu trúc, không kiểm tra được chữ ký.',
+    structureFindings: [`unreadable PDF: ${detail}`],
+    revisionCount: 0,
+    validationTime: now.toISOString(),
+  };
+}
+
+function anchorsFrom(options: VerifyOptions): Cert[] {
+  const ders = options.trustAnchors ?? (options.trustDir ? loadTrustAnchors(options.trustDir) : null);
+  if (!ders) throw new AppError('INPUT_INVALID', 'Chưa chỉ định chứng thư gốc tin cậy.', 'verifyPdf needs trustAnchors or trustDir');
+  const out: Cert[] = [];
+  for (const d of ders) {
+    try { out.push(parseCert(d)); } catch { /* a broken anchor is simply not an anchor */ }
+  }
+  return out;
+}
+
+/**
+ * The exact bytes signature `index` (0-based, file order as in the report) covers: its signed revision,
+ * i.e. bytes [0, c + d). Throws PDF_INVALID when the signature's ByteRange is not a clean revision.
+ */
+export function extractSignedRevision(bytes: Buffer, index: number): Buffer {
+  let file: PdfFile;
+  try { file = new PdfFile(bytes); } catch (e) {
+    throw new AppError('PDF_INVALID', 'Tệp PDF bị hỏng hoặc sai cấu trúc.', (e as Error).message);
+  }
+  const entry = signatureEntries(file)[index];
+  if (!entry) throw new AppError('NOT_FOUND', 'Không có chữ ký số ở vị trí này.', `no signature #${index}`);
+  const br = entry.dict.get('ByteRange');
+  if (!Array.isArray(br) || br.length !== 4 || !br.every((n) => typeof n === 'number' && Number.isSafeInteger(n) && n >= 0)) {
+    throw new AppError('PDF_INVALID', 'Chữ ký số có vùng ký không hợp lệ.', 'bad ByteRange');
+  }
+  const [a, , c, d] = br as number[];
+  if (a !== 0 || c! + d! > bytes.length) throw new AppError('PDF_INVALID', 'Chữ ký số có vùng ký không hợp lệ.', 'ByteRange outside the file');
+  return Buffer.from(bytes.subarray(0, c! + d!));
+}

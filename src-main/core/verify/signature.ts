@@ -1,0 +1,163 @@
+import { createHash } from 'node:crypto';
+import * as asn1js from 'asn1js';
+import type { PdfFile } from '../pdf/parse/document';
+import { parsePdfDate, type SignatureEntry } from '../pdf/parse/signatures';
+import { checkByteRange, rangeDigest } from './byterange';
+import { verifyCms, CMS_OID, hasEss } from './cms';
+import { buildChain, validityAt } from './chain';
+import { isOrganisation, keyUsage, KU, subjectField, OID, type Cert } from './certs';
+import { verifyTimestampToken } from './timestamp';
+import { verdictVi } from './verdict';
+import type { Indication, SignatureReport, SubIndication } from './report';
+
+const KNOWN_SUBFILTERS = new Set(['ETSI.CAdES.detached', 'adbe.pkcs7.detached', 'adbe.pkcs7.sha1', 'ETSI.RFC3161']);
+
+export interface SignatureContext {
+  file: PdfFile;
+  anchors: Cert[];
+  /** Certificates from the DSS and elsewhere in the file. */
+  pool: Cert[];
+  now: Date;
+}
+
+/** What the revocation step needs after the crypto and chain checks passed. */
+export interface SignatureWork {
+  report: SignatureReport;
+  signer: Cert | null;
+  path: Cert[] | null;
+  signingTime: Date;
+  signedRevision: number;
+  range: [number, number, number, number] | null;
+}
+
+function isoVn(d: Date): string {
+  const s = new Date(d.getTime() + 7 * 3600_000).toISOString().slice(0, 19);
+  return `${s}+07:00`;
+}
+
+/** Steps 1–4 and 6 of signing.md §6.2 for one signature (revocation and modifications come later). */
+export function validateSignature(ctx: SignatureContext, sig: SignatureEntry, index: number): SignatureWork {
+  const report: SignatureReport = {
+    fieldName: sig.fieldName,
+    index,
+    indication: 'TOTAL_PASSED',
+    summaryVi: 'Hợp lệ',
+    reasons: [],
+    signerName: null,
+    signerIsOrganisation: false,
+    certificate: null,
+    signingTime: null,
+    signingTimeSource: null,
+    revisionEnd: -1,
+    widget: null,
+    changesAfter: [],
+    subFilter: sig.subFilter,
+    isDocTimestamp: sig.isDocTimestamp,
+    timestamp: null,
+    warnings: [],
+    issuerName: null,
+    certificateValidity: null,
+  };
+  const visible = sig.widgets.find((w) => w.rect.width > 0 && w.rect.height > 0 && w.page !== null);
+  if (visible) report.widget = { page: visible.page!, rect: visible.rect };
+  const work: SignatureWork = { report, signer: null, path: null, signingTime: ctx.now, signedRevision: -1, range: null };
+  const set = (indication: Indication, sub: SubIndication | undefined, reason: string): SignatureWork => {
+    report.indication = indication;
+    if (sub) report.subIndication = sub; else delete report.subIndication;
+    report.reasons.push(reason);
+    report.summaryVi = verdictVi(indication, sub);
+    return work;
+  };
+
+  const br = checkByteRange(ctx.file, sig);
+  work.range = br.range;
+  report.coverage = br.coverage;
+  if (br.range) report.revisionEnd = br.range[2] + br.range[3];
+  if (!br.ok) return set('TOTAL_FAILED', 'FORMAT_FAILURE', br.reasons.join('; '));
+  work.signedRevision = br.revision;
+  if (!sig.subFilter || !KNOWN_SUBFILTERS.has(sig.subFilter)) return set('TOTAL_FAILED', 'FORMAT_FAILURE', `unknown /SubFilter ${sig.subFilter ?? '(none)'}`);
+  if (sig.isDocTimestamp !== (sig.subFilter === 'ETSI.RFC3161')) return set('TOTAL_FAILED', 'FORMAT_FAILURE', '/Type and /SubFilter disagree about a document timestamp');
+
+  const range = br.range!;
+  const digests = new Map<string, Buffer>();
+  const digest = (h: string) => { let d = digests.get(h); if (!d) { d = rangeDigest(ctx.file.bytes, range, h); digests.set(h, d); } return d; };
+  if (sig.isDocTimestamp) return validateDocTimestamp(ctx, sig, work, digest, set);
+  const cms = verifyCms(sig.contents!.bytes, digest);
+  report.warnings!.push(...cms.warnings);
+  if (cms.signer) {
+    work.signer = cms.signer;
+    report.certificate = cms.signer.der.toString('base64');
+    report.signerName = subjectField(cms.signer, OID.CN) ?? sig.name;
+    report.signerIsOrganisation = isOrganisation(cms.signer);
+    report.issuerName = cms.signer.x509.issuer.replace(/\n/g, ', ').normalize('NFC');
+    report.certificateValidity = { notBefore: new Date(cms.signer.x509.validFrom).toISOString(), notAfter: new Date(cms.signer.x509.validTo).toISOString() };
+  }
+  if (!cms.ok) {
+    const f = cms.failure!;
+    const ind: Indication = f === 'NO_SIGNING_CERTIFICATE_FOUND' || f === 'CRYPTO_CONSTRAINTS_FAILURE' ? 'INDETERMINATE' : 'TOTAL_FAILED';
+    return set(ind, f, cms.reasons.join('; '));
+  }
+  const signer = cms.signer!;
+
+  if (sig.subFilter === 'ETSI.CAdES.detached') {
+    if (cms.signedAttrs.has(CMS_OID.signingTime)) report.warnings!.push('signing-time attribute in a PAdES signature (conformance warning)');
+    if (!hasEss(cms)) return set('INDETERMINATE', 'SIG_CONSTRAINTS_FAILURE', 'PAdES signature without the ESS signing-certificate-v2 attribute');
+  }
+
+  // Best signing time: a valid signature timestamp, else the claimed one.
+  const tsAttr = cms.unsigned.get(CMS_OID.signatureTimeStamp)?.[0];
+  let time: Date | null = null;
+  if (tsAttr) {
+    const sv = cms.signatureValue!;
+    const tst = verifyTimestampToken(tsAttr, (h) => createHash(h).update(sv).digest(), ctx.anchors, ctx.pool);
+    report.timestamp = { time: tst.time ? isoVn(tst.time) : '', valid: tst.valid, tsaName: tst.tsaName };
+    if (tst.valid && tst.time) { time = tst.time; report.signingTimeSource = 'timestamp'; }
+    else report.warnings!.push(...tst.reasons);
+  }
+  if (!time) {
+    const claimed = cms.signingTime ?? (sig.claimedTime ? parsePdfDate(sig.claimedTime) : null);
+    if (claimed) { time = claimed; report.signingTimeSource = 'claimed'; }
+  }
+  work.signingTime = time ?? ctx.now;
+  report.signingTime = time ? isoVn(time) : null;
+  if (!time) report.warnings!.push('no signing time at all: checked at the validation time');
+
+  const chain = buildChain(signer, [...cms.certificates, ...ctx.pool], ctx.anchors);
+  if (!chain.path) return set('INDETERMINATE', 'NO_CERTIFICATE_CHAIN_FOUND', chain.reasons.join('; '));
+  work.path = chain.path;
+  const ku = keyUsage(signer);
+  if (ku !== null && (ku & (KU.digitalSignature | KU.nonRepudiation)) === 0) {
+    return set('INDETERMINATE', 'CHAIN_CONSTRAINTS_FAILURE', 'the signer certificate key usage allows neither digitalSignature nor nonRepudiation');
+  }
+  const v = validityAt(chain.path, work.signingTime);
+  if (v.notYetValid.length) return set('TOTAL_FAILED', 'NOT_YET_VALID', 'a certificate of the chain was not yet valid at the signing time');
+  if (v.expired.length) {
+    return report.signingTimeSource === 'timestamp'
+      ? set('TOTAL_FAILED', 'EXPIRED', 'a certificate of the chain had expired at the time-stamped signing time')
+      : set('INDETERMINATE', 'OUT_OF_BOUNDS_NO_POE', 'a certificate of the chain had expired at the claimed signing time and no timestamp proves an earlier time');
+  }
+  if (cms.digestAlgorithm === 'sha1') return set('INDETERMINATE', 'CRYPTO_CONSTRAINTS_FAILURE', 'SHA-1 is no longer accepted');
+  const bits = signer.x509.publicKey.asymmetricKeyDetails?.modulusLength;
+  if (signer.x509.publicKey.asymmetricKeyType === 'rsa' && bits !== undefined && bits < 2048) return set('INDETERMINATE', 'CRYPTO_CONSTRAINTS_FAILURE', `RSA key of ${bits} bits`);
+  return work;
+}
+
+/** A /DocTimeStamp: the token's imprint is the ByteRange digest; its TSA is the "signer". */
+function validateDocTimestamp(
+  ctx: SignatureContext, sig: SignatureEntry, work: SignatureWork, digest: (h: string) => Buffer,
+  set: (i: Indication, s: SubIndication | undefined, r: string) => SignatureWork,
+): SignatureWork {
+  const asn = asn1js.fromBER(new Uint8Array(sig.contents!.bytes));
+  if (asn.offset === -1) return set('TOTAL_FAILED', 'FORMAT_FAILURE', 'document timestamp is not BER');
+  const tst = verifyTimestampToken(asn.result, digest, ctx.anchors, ctx.pool);
+  const r = work.report;
+  r.signerName = tst.tsaName;
+  r.signerIsOrganisation = true;
+  if (tst.time) { r.signingTime = isoVn(tst.time); r.signingTimeSource = 'timestamp'; work.signingTime = tst.time; }
+  r.timestamp = tst.time ? { time: isoVn(tst.time), valid: tst.valid, tsaName: tst.tsaName } : null;
+  if (tst.valid) return work;
+  const why = tst.reasons.join('; ');
+  if (tst.failure === 'IMPRINT') return set('TOTAL_FAILED', 'HASH_FAILURE', why);
+  if (tst.failure === 'TRUST') return set('INDETERMINATE', 'NO_CERTIFICATE_CHAIN_FOUND', why);
+  return set('TOTAL_FAILED', 'FORMAT_FAILURE', why);
+}
