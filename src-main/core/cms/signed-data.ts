@@ -10,6 +10,7 @@
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import type { KeySigner, SignatureAlgorithm } from '../crypto/signer';
+import { completeChain } from './chain';
 import { OID } from './oids';
 import { bytesToSign, padesSignedAttributes, toArrayBuffer } from './signed-attributes';
 
@@ -22,6 +23,8 @@ export interface CmsInput {
    * to embed as the unsigned attribute id-aa-signatureTimeStampToken.
    */
   timestamp?: (signatureValue: Buffer) => Promise<Buffer>;
+  /** Certificates that may complete the chain when the holder gives none (configured intermediates). */
+  intermediates?: readonly Buffer[];
 }
 
 export async function buildPadesCms(input: CmsInput): Promise<Buffer> {
@@ -53,8 +56,8 @@ export async function buildPadesCms(input: CmsInput): Promise<Buffer> {
     });
   }
 
-  // The root is optional in CMS; verifiers anchor on their own trust store, so we keep what the holder gave.
-  const certificates = [cert, ...signer.chain.map((c) => pkijs.Certificate.fromBER(toArrayBuffer(c)))];
+  const chain = completeChain(signer.certificate, signer.chain, input.intermediates ?? []);
+  const certificates = [cert, ...chain.map((c) => pkijs.Certificate.fromBER(toArrayBuffer(c)))];
   const signedData = new pkijs.SignedData({
     version: 1,
     digestAlgorithms: [new pkijs.AlgorithmIdentifier({ algorithmId: OID.sha256 })],
@@ -99,8 +102,8 @@ function signatureAlgorithmIdentifier(alg: SignatureAlgorithm): pkijs.AlgorithmI
 }
 
 /** Upper bound for the CMS size, used to size the /Contents placeholder (signing.md §2.1 step 4). */
-export function estimateCmsSize(signer: KeySigner, withTimestamp: boolean): number {
-  const chain = signer.certificate.length + signer.chain.reduce((n, c) => n + c.length, 0);
+export function estimateCmsSize(signer: KeySigner, withTimestamp: boolean, intermediates: readonly Buffer[] = []): number {
+  const chain = signer.certificate.length + [...signer.chain, ...intermediates].reduce((n, c) => n + c.length, 0);
   const raw = chain + 2048 + (withTimestamp ? 8192 : 0);
   return Math.ceil(raw / 4096) * 4096;
 }

@@ -4,7 +4,7 @@ import type { Rect } from '../../verify/report';
 import { imageAppearance, pngInfo } from '../appearance/image';
 import { findSignerBlock, signatureRectInBlock } from '../layout/decree30';
 import { extractLines } from '../layout/text-lines';
-import { assertCertificateUsable, certificateCommonName, readInput, runSigningJob, type CommonSignOptions, type PdfInput, type SignResult } from './common';
+import { assertCertificateUsable, certificateCommonName, readInput, revisionExtras, runSigningJob, type CommonSignOptions, type PdfInput, type SignResult } from './common';
 
 export interface ApproveOptions extends CommonSignOptions {
   /** Blue handwritten-signature PNG with transparency. */
@@ -34,7 +34,7 @@ export async function approvePdf(input: PdfInput, output: string, signer: KeySig
     const appearance = await imageAppearance(s.doc, opts.image, rect.width, rect.height);
     await s.sign({
       signer, page: p, rect, appearance, namePrefix: 'PheDuyet', signingTime: now,
-      name, reason: opts.reason ?? 'Phê duyệt văn bản', ...(opts.tsa ? { tsa: opts.tsa } : {}),
+      name, reason: opts.reason ?? 'Phê duyệt văn bản', ...revisionExtras(opts),
     });
   });
   return { ...result, page, rect };

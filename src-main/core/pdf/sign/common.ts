@@ -12,6 +12,13 @@ export interface CommonSignOptions {
   tsa?: TsaOptions;
   /** Signing time (claimed, /M and visible text); default now. */
   now?: Date;
+  /** DER intermediates that complete the embedded chain when the token stores only the signer's certificate. */
+  intermediates?: readonly Buffer[];
+}
+
+/** The per-revision options every flow passes through to the signer. */
+export function revisionExtras(opts: CommonSignOptions): { tsa?: TsaOptions; intermediates?: readonly Buffer[] } {
+  return { ...(opts.tsa ? { tsa: opts.tsa } : {}), ...(opts.intermediates ? { intermediates: opts.intermediates } : {}) };
 }
 
 /** JSON-safe outcome of one signing call. */

@@ -25,6 +25,8 @@ export const MAX_PDF_BYTES = 1024 * 1024 * 1024;
 export interface RevisionSpec extends Omit<SignatureFieldSpec, 'contentsSize'> {
   signer: KeySigner;
   tsa?: TsaOptions;
+  /** Configured intermediates that complete the embedded chain. */
+  intermediates?: readonly Buffer[];
 }
 
 export interface SignedRevision {
@@ -76,7 +78,7 @@ export class IncrementalSigner {
 
   /** Appends one revision holding one signature field, and signs it. */
   async sign(spec: RevisionSpec): Promise<SignedRevision> {
-    const contentsSize = estimateCmsSize(spec.signer, spec.tsa !== undefined) * (1 + this.placeholderBoost);
+    const contentsSize = estimateCmsSize(spec.signer, spec.tsa !== undefined, spec.intermediates) * (1 + this.placeholderBoost);
     const { fieldName } = addSignatureField(this.doc, { ...spec, contentsSize });
     const start = this.bytes.byteLength;
     const out = await this.doc.commit({ useObjectStreams: this.xrefStream, objectsPerTick: Number.POSITIVE_INFINITY });
@@ -91,6 +93,7 @@ export class IncrementalSigner {
     const cms = await buildPadesCms({
       messageDigest: h.digest(),
       signer: spec.signer,
+      intermediates: spec.intermediates ?? [],
       ...(spec.tsa ? { timestamp: (sig: Buffer) => requestSignatureTimestamp(sig, spec.tsa!) } : {}),
     });
     if (cms.length > contentsSize) throw new PlaceholderTooSmall(`CMS ${cms.length} > placeholder ${contentsSize}`);

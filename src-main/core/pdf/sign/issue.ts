@@ -17,7 +17,7 @@ import { textAppearance, textWidth } from '../appearance/text';
 import type { FontFace } from '../appearance/fonts';
 import { findDateGaps, findNumberGap, findSignerBlock, signatureRectInBlock, type Gap } from '../layout/decree30';
 import { extractLines } from '../layout/text-lines';
-import { assertCertificateUsable, certificateCommonName, MM_TO_PT, readInput, runSigningJob, type CommonSignOptions, type PdfInput, type SignResult } from './common';
+import { assertCertificateUsable, certificateCommonName, MM_TO_PT, readInput, revisionExtras, runSigningJob, type CommonSignOptions, type PdfInput, type SignResult } from './common';
 import type { IncrementalSigner } from './incremental-signer';
 import { defaultVerifyPdf, requireLeaderSignature, type VerifyOptions, type VerifyPdf } from './leader-check';
 
@@ -94,7 +94,7 @@ export async function issuePdf(input: PdfInput, output: string, signer: KeySigne
     await s.sign({
       signer, page: seal.page, rect: seal, appearance: ap, namePrefix: 'DongDau', signingTime: now,
       name: certificateCommonName(signer.certificate), reason: `Ký phát hành văn bản số ${numberText}/${notation}`,
-      ...(opts.tsa ? { tsa: opts.tsa } : {}),
+      ...revisionExtras(opts),
     });
   });
   return {
@@ -108,7 +108,7 @@ async function signText(s: IncrementalSigner, signer: KeySigner, opts: IssueOpti
   const rect = { x: at.x, y: at.baseline - ap.baselineOffset, width: ap.width, height: ap.height };
   await s.sign({
     signer, page: at.page, rect, appearance: ap.ref, namePrefix: prefix, signingTime: now,
-    name: certificateCommonName(signer.certificate), reason, ...(opts.tsa ? { tsa: opts.tsa } : {}),
+    name: certificateCommonName(signer.certificate), reason, ...revisionExtras(opts),
   });
 }
 

@@ -2,7 +2,7 @@ import { AppError } from '../../../contract/errors';
 import { isoVietnam, nfc } from '../../../contract/text';
 import type { KeySigner } from '../../crypto/signer';
 import { textAppearance } from '../appearance/text';
-import { assertCertificateUsable, certificateCommonName, MM_TO_PT, readInput, runSigningJob, type CommonSignOptions, type PdfInput, type SignResult } from './common';
+import { assertCertificateUsable, certificateCommonName, MM_TO_PT, readInput, revisionExtras, runSigningJob, type CommonSignOptions, type PdfInput, type SignResult } from './common';
 
 /** Text-only agency signatures at the top right of page 1 (ô 14; domain.md §4.4–4.5). */
 const FONT_SIZE = 10;
@@ -51,7 +51,7 @@ async function textStamp(input: PdfInput, output: string, signer: KeySigner, opt
     const rect = { x: box.x + box.width - RIGHT_MARGIN - ap.width, y: box.y + box.height - TOP_MARGIN - ap.height, width: ap.width, height: ap.height };
     await s.sign({
       signer, page: 0, rect, appearance: ap.ref, namePrefix: prefix, signingTime: now,
-      name: certificateCommonName(signer.certificate), reason, ...(opts.tsa ? { tsa: opts.tsa } : {}),
+      name: certificateCommonName(signer.certificate), reason, ...revisionExtras(opts),
     });
   });
   return { ...result, text };
