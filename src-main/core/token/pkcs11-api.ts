@@ -82,7 +82,9 @@ export interface Pkcs11ErrorLike extends Error {
 }
 
 export function isPkcs11Error(e: unknown): e is Pkcs11ErrorLike {
-  return e instanceof Error && typeof (e as { code?: unknown }).code === 'number' && typeof (e as { method?: unknown }).method === 'string';
+  // pkcs11js NativeError carries code 0 ("module not loaded yet"): no CKR value, not a Cryptoki error.
+  const code = (e as { code?: unknown } | null)?.code;
+  return e instanceof Error && typeof code === 'number' && code > 0 && typeof (e as { method?: unknown }).method === 'string';
 }
 
 /** A real pkcs11js error, for fakes that must look exactly like the native module. */

@@ -313,7 +313,16 @@ export class TokenService {
       const run = async (): Promise<Buffer> => {
         const s = this.session(st);
         this.guard(st, 'C_SignInit', () => p.C_SignInit(s, plan.mechanism, key.handle));
-        if (alwaysAuthenticate) await this.contextLogin(st, s, opts.pinCallback!);
+        if (alwaysAuthenticate) {
+          try {
+            await this.contextLogin(st, s, opts.pinCallback!);
+          } catch (e) {
+            // A failed C_Login leaves the signing operation active (the next C_SignInit would get
+            // CKR_OPERATION_ACTIVE); a C_Sign call, successful or not, is what ends it in v2.40.
+            await p.C_SignAsync(s, input, Buffer.alloc(Math.max(outLen, 64))).catch(() => undefined);
+            throw e;
+          }
+        }
         let sig: Buffer;
         try {
           sig = await p.C_SignAsync(s, input, Buffer.alloc(Math.max(outLen, 64)));
@@ -394,11 +403,14 @@ export class TokenService {
         throw mapPkcs11Error(e, 'C_GetSlotList');
       }
     })();
+    let moduleFault: unknown = null;
     for (const slot of slots) {
       let info: TokenInfo;
       try {
         info = module.p11.C_GetTokenInfo(slot);
-      } catch {
+      } catch (e) {
+        // A token leaving is absence; anything else (the module itself failing) must say so.
+        if (!isPkcs11Error(e)) moduleFault ??= e;
         continue;
       }
       if (cleanLabel(info.label) === addr.label && (addr.serial === '' || info.serialNumber.trim() === addr.serial)) {
@@ -407,6 +419,7 @@ export class TokenService {
         return st;
       }
     }
+    if (moduleFault !== null) throw mapPkcs11Error(moduleFault, 'C_GetTokenInfo');
     throw tokenError('TOKEN_ABSENT', `token ${JSON.stringify(addr.label)} serial ${addr.serial} not present in ${addr.module}`);
   }
 

@@ -24,6 +24,7 @@ export function snapshotModule(m: LoadedModule): Map<string, SlotPresence> {
   for (const slot of slots) {
     try {
       const info = m.p11.C_GetTokenInfo(slot);
+      if (!(info.flags & CK.CKF_TOKEN_INITIALIZED)) continue; // an empty slot SoftHSM keeps for --init-token
       const p: SlotPresence = { module: m.path, slotId: slot.toString('hex'), label: cleanLabel(info.label), serial: info.serialNumber.trim() };
       out.set(`${m.path}\n${p.slotId}\n${p.label}\n${p.serial}`, p);
     } catch {
