@@ -284,6 +284,7 @@ export class RegisterService {
     if (book.direction !== 'di') throw invalid('Chỉ văn bản đi mới có dự thảo.', 'draft on incoming book');
     return this.write(() => {
       const id = this.insertDoc(book, rec, 'drafted', null, null, null);
+      this.insertRecipients(id, (rec as OutgoingRecord).To ?? []);
       this.logTransition(id, null, 'drafted', act.actor ?? this.actor, null);
       const document = this.getDoc(id);
       this.audit.append(this.nowIso(), { actor: act.actor ?? this.actor, action: 'document.draft', entity: 'document', entityId: id, after: document });

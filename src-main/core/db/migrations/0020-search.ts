@@ -30,8 +30,13 @@ export const m0020Search: Migration = {
       ) STRICT;
     `);
     const insert = db.prepare(`INSERT INTO doc_fts (rowid, ${FTS_COLUMNS.join(', ')}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
-    const rows = db.prepare('SELECT * FROM documents').iterate() as Iterable<Record<string, unknown>>;
-    for (const r of rows) insert.run(r.id, ...ftsValues(r, ''));
+    // In pages: a connection cannot write while a statement iterates, and a large register must not
+    // be loaded at once.
+    const page = db.prepare<[number], Record<string, unknown>>('SELECT * FROM documents WHERE id > ? ORDER BY id LIMIT 1000');
+    for (let last = 0, rows = page.all(last); rows.length > 0; rows = page.all(last)) {
+      for (const r of rows) insert.run(r.id, ...ftsValues(r, ''));
+      last = rows.at(-1)!.id as number;
+    }
   },
 };
 
