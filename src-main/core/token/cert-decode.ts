@@ -62,7 +62,8 @@ export function decodeCertificate(der: Buffer): CertificateFacts {
     title: field(subject, '2.5.4.12'),
     issuer: dnString(issuer),
     issuerCommonName: field(issuer, '2.5.4.3'),
-    serial: Buffer.from(cert.serialNumber.valueBlock.valueHexView).toString('hex'),
+    // The DER sign byte is not part of the number people compare with other tools.
+    serial: Buffer.from(cert.serialNumber.valueBlock.valueHexView).toString('hex').replace(/^(?:00)+(?=..)/, ''),
     notBefore: cert.notBefore.value.toISOString(),
     notAfter: cert.notAfter.value.toISOString(),
     keyUsage,

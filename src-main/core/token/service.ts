@@ -195,7 +195,8 @@ export class TokenService {
     return this.guard(st, 'list certificates', () => {
       const certs = readCertificates(p, session);
       const keys = st.loggedIn ? readPrivateKeys(p, session) : [];
-      return pairCertificates(p, session, certs, keys).flatMap(({ cert, key }) => {
+      const sorted = [...certs].sort((a, b) => Buffer.compare(a.id, b.id));
+      return pairCertificates(p, session, sorted, keys).flatMap(({ cert, key }) => {
         let facts: CertificateFacts;
         try {
           facts = decodeCertificate(cert.der);
