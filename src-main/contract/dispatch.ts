@@ -48,7 +48,9 @@ export function createDispatcher<A extends MethodMap>(api: A, handlers: Partial<
       if (options.checkOutputs) {
         const out = def.output.safeParse(value);
         if (!out.success) throw new AppError('INTERNAL', GENERIC_VI.INTERNAL, `output of ${method} does not match its schema: ${out.error.message}`);
-        return { ok: true, value: out.data };
+        // The handler's own value goes out, not the parsed copy (which drops extra keys): checked and
+        // unchecked builds must send the renderer the same data.
+        return { ok: true, value };
       }
       return { ok: true, value };
     } catch (e) {

@@ -7,6 +7,8 @@ import { EventHub } from './events';
 import type { Logger } from './log';
 import { openTokenService } from './token';
 import { tokenHandlers } from './services/token-handlers';
+import { openRegisterWorker } from './register';
+import { registerHandlers } from './services/register-handlers';
 
 /**
  * The backend both hosts serve: Electron (in a utility process) and the loopback bridge (browser mode,
@@ -33,9 +35,13 @@ export async function createBackend(settings: Settings, log: Logger, opts: Backe
   closers.push(() => tokens.close());
   closers.push(tokens.onSlotEvent((e) => hub.publish('token.changed', { kind: e.kind, label: e.label || null })));
 
+  const register = await openRegisterWorker(join(settings.dataDir, 'register.sqlite'), { agency: settings.agency });
+  closers.push(() => register.terminate());
+
   const handlers: Partial<Handlers<Api>> = {
     'app.info': () => ({ name: 'vanthu', version, host: opts.host, agency: settings.agency, demo: settings.demo }),
     ...tokenHandlers(tokens),
+    ...registerHandlers(register),
   };
 
   const dispatch = createDispatcher(api, handlers, {

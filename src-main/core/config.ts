@@ -10,7 +10,7 @@ import { AppError } from '../contract/errors';
  * an embedded demo profile that uses the SoftHSM test tokens, so a fresh machine starts usable.
  */
 export const settingsSchema = z.strictObject({
-  agency: z.strictObject({ name: z.string().min(1).max(300), code: z.string().max(64) }),
+  agency: z.strictObject({ name: z.string().min(1).max(300), code: z.string().max(64), abbr: z.string().min(1).max(20) }),
   /** PKCS#11 libraries allowed on this workstation; empty = auto-detect from the catalogue. */
   pkcs11Modules: z.array(z.string().min(1).max(4096)).max(32),
   trustDir: z.string().min(1),
@@ -58,7 +58,7 @@ export function demoSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const dataDir = defaultDataDir(env);
   mkdirSync(dataDir, { recursive: true });
   return {
-    agency: { name: 'UBND tỉnh Thử Nghiệm (bản trình diễn)', code: '000.00.00.H99' },
+    agency: { name: 'UBND tỉnh Thử Nghiệm (bản trình diễn)', code: '000.00.00.H99', abbr: 'UBND' },
     pkcs11Modules: ['/usr/lib/softhsm/libsofthsm2.so'],
     trustDir: join(pkiDir, 'trust'),
     sealMm: 36,

@@ -2,6 +2,7 @@ import type { ComponentType } from 'react';
 import type { Client } from '../api/client';
 import type { MessageKey } from '../i18n';
 import { TokenScreen } from './TokenScreen';
+import { IncomingScreen, OutgoingScreen } from './RegisterScreen';
 
 /** The navigation: one line per screen. */
 export interface ScreenDef {
@@ -12,4 +13,6 @@ export interface ScreenDef {
 
 export const screens: ScreenDef[] = [
   { id: 'token', title: 'nav.token', component: TokenScreen },
+  { id: 'incoming', title: 'nav.incoming', component: IncomingScreen },
+  { id: 'outgoing', title: 'nav.outgoing', component: OutgoingScreen },
 ];

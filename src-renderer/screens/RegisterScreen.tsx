@@ -1,0 +1,54 @@
+import { useState } from 'react';
+import type { Client } from '../api/client';
+import { t } from '../i18n';
+import { useAsync } from '../ui/useAsync';
+import { PrintPanel } from './register/PrintPanel';
+import { RegisterForm } from './register/RegisterForm';
+import { RegisterList } from './register/RegisterList';
+
+function currentYear(): number {
+  return Number(new Intl.DateTimeFormat('en', { timeZone: 'Asia/Ho_Chi_Minh', year: 'numeric' }).format(new Date()));
+}
+
+function RegisterScreen({ client, direction }: { client: Client; direction: 'den' | 'di' }) {
+  const [year, setYear] = useState(currentYear());
+  const [refresh, setRefresh] = useState(0);
+  const books = useAsync(() => client.call('register.books', {}), []);
+  const alerts = useAsync(() => client.call('register.alerts', {}), [refresh]);
+  const book = books.data?.books.find((b) => b.direction === direction && b.kind === 'normal');
+  const mine = alerts.data?.alerts.filter((a) => a.direction === direction) ?? [];
+
+  return (
+    <section className="register-screen">
+      <h2>{t(direction === 'den' ? 'register.headingDen' : 'register.headingDi')}</h2>
+      <label>
+        {t('register.year')}
+        <input type="number" min={2000} max={2100} value={year} onChange={(e) => setYear(Number(e.target.value) || currentYear())} name="year" />
+      </label>
+      <div className="alerts">
+        <h3>{t('register.alerts')}</h3>
+        {mine.length === 0 && <p>{t('register.noAlerts')}</p>}
+        <ul>
+          {mine.map((a) => (
+            <li key={`${a.kind}-${a.docId}`} className={a.overdue ? 'error' : 'warning'}>
+              {a.messageVi}
+            </li>
+          ))}
+        </ul>
+      </div>
+      {books.error && <p className="error">{books.error}</p>}
+      {book && (
+        <div className="register-layout">
+          <RegisterList client={client} book={book.id} direction={direction} year={year} refresh={refresh} />
+          <aside>
+            <RegisterForm client={client} book={book.id} direction={direction} onDone={() => setRefresh((n) => n + 1)} />
+            <PrintPanel client={client} direction={direction} year={year} />
+          </aside>
+        </div>
+      )}
+    </section>
+  );
+}
+
+export const IncomingScreen = ({ client }: { client: Client }) => <RegisterScreen client={client} direction="den" />;
+export const OutgoingScreen = ({ client }: { client: Client }) => <RegisterScreen client={client} direction="di" />;
