@@ -75,17 +75,36 @@ function groupLines(page: number, items: Item[]): TextLine[] {
     if (g) g.push(it);
     else groups.push([it]);
   }
-  return groups.map((g) => {
-    g.sort((p, q) => p.x - q.x);
-    const chars: PositionedChar[] = [];
-    for (const it of g) {
-      const last = chars[chars.length - 1];
-      if (last && it.x - last.x1 > 0.15 * it.size && last.ch !== ' ') chars.push({ ch: ' ', x0: last.x1, x1: it.x });
-      chars.push(...placeChars(it));
-    }
-    const size = Math.max(...g.map((i) => i.size));
-    return { page, y: g[0]!.y, size, text: chars.map((c) => c.ch).join(''), chars, x0: chars[0]?.x0 ?? 0, x1: chars[chars.length - 1]?.x1 ?? 0 };
-  });
+  return groups.flatMap((g) => splitColumns(g).map((seg) => toLine(page, seg)));
+}
+
+/**
+ * Runs on one baseline but far apart belong to different columns (Nơi nhận on the left, the signer
+ * block on the right; Số on the left, the date line on the right): a horizontal gap of more than four
+ * font sizes starts a new segment. Blanks the clerk fills are narrower than that.
+ */
+function splitColumns(g: Item[]): Item[][] {
+  g.sort((p, q) => p.x - q.x);
+  const segs: Item[][] = [];
+  let end = -Infinity;
+  for (const it of g) {
+    const cur = segs[segs.length - 1];
+    if (!cur || it.x - end > 4 * it.size) segs.push([it]);
+    else cur.push(it);
+    end = Math.max(end, it.x + it.width);
+  }
+  return segs;
+}
+
+function toLine(page: number, g: Item[]): TextLine {
+  const chars: PositionedChar[] = [];
+  for (const it of g) {
+    const last = chars[chars.length - 1];
+    if (last && it.x - last.x1 > 0.15 * it.size && last.ch !== ' ') chars.push({ ch: ' ', x0: last.x1, x1: it.x });
+    chars.push(...placeChars(it));
+  }
+  const size = Math.max(...g.map((i) => i.size));
+  return { page, y: g[0]!.y, size, text: chars.map((c) => c.ch).join(''), chars, x0: chars[0]?.x0 ?? 0, x1: chars[chars.length - 1]?.x1 ?? 0 };
 }
 
 function placeChars(it: Item): PositionedChar[] {

@@ -45,6 +45,11 @@ export interface IssueOptions extends CommonSignOptions {
   numberAt?: TextSpot;
   dayAt?: TextSpot;
   monthAt?: TextSpot;
+  /**
+   * Printed signer name that locates the signer block when no visible leader widget gives the seal's
+   * place (digitised documents, invisible leader signatures); default the leader certificate's name.
+   */
+  signerName?: string;
   /** Explicit seal square (points); default from the leader's signature widget. */
   sealRect?: Rect & { page: number };
   /** Injected verifier (tests, UI); default src-main/core/verify's verifyPdf. */
@@ -83,7 +88,7 @@ export async function issuePdf(input: PdfInput, output: string, signer: KeySigne
   const dayText = decree30Day(date.day);
   const monthText = decree30Month(date.month);
   const spots = await locateSpots(bytes, opts);
-  const seal = opts.sealRect ?? (await sealFromLeader(bytes, leader, sealMm));
+  const seal = opts.sealRect ?? (await sealFromLeader(bytes, leader, opts.signerName, sealMm));
 
   const notation = nfc(opts.notation).trim();
   const result = await runSigningJob(bytes, output, now, async (s) => {
@@ -141,12 +146,12 @@ function centreIn(gap: Gap, text: string, face: FontFace): TextSpot {
  * x = x_img + w/3 − s, y = y_img + h/2 − s/2. With an invisible leader signature, the image rect
  * that approvePdf would have used in the signer block stands in for it.
  */
-async function sealFromLeader(bytes: Uint8Array, leader: SignatureReport | null, sealMm: number): Promise<Rect & { page: number }> {
+async function sealFromLeader(bytes: Uint8Array, leader: SignatureReport | null, signerName: string | undefined, sealMm: number): Promise<Rect & { page: number }> {
   const s = sealMm * MM_TO_PT;
   let img: (Rect & { page: number }) | null = null;
   if (leader?.widget && leader.widget.rect.width > 1 && leader.widget.rect.height > 1) img = { page: leader.widget.page, ...leader.widget.rect };
   if (!img) {
-    const name = leader?.signerName;
+    const name = signerName ?? leader?.signerName;
     const { lines } = await extractLines(bytes);
     const block = name ? findSignerBlock(lines, name) : null;
     if (!block) {

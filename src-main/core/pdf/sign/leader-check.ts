@@ -13,12 +13,12 @@ export interface VerifyOptions {
 }
 export type VerifyPdf = (bytes: Uint8Array, opts: VerifyOptions) => Promise<VerificationReport>;
 
-/** Loads src-main/core/verify's verifyPdf at run time (the module is built in parallel with this one). */
+/** src-main/core/verify's verifyPdf, loaded on first use (it pulls in the whole validation stack). */
 export async function defaultVerifyPdf(): Promise<VerifyPdf> {
-  const specifier = '../../verify/index.ts';
-  const mod = (await import(specifier)) as { verifyPdf?: VerifyPdf };
-  if (typeof mod.verifyPdf !== 'function') throw new Error('verify module has no verifyPdf');
-  return mod.verifyPdf;
+  const { verifyPdf } = await import('../../verify/index');
+  return (bytes, { trustAnchors, ...rest }) => verifyPdf(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), {
+    ...rest, ...(trustAnchors ? { trustAnchors: [...trustAnchors] } : {}),
+  });
 }
 
 /**
