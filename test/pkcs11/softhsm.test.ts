@@ -1,6 +1,7 @@
 import { constants, createPublicKey, verify, X509Certificate } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AppError } from '../../src-main/contract/errors';
+import { certificateDto, tokenDto } from '../../src-main/contract/token';
 import { openTokenService, type TokenService } from '../../src-main/core/token';
 import { loadPki, type TestPki } from '../helpers/pki';
 
@@ -41,6 +42,7 @@ describe('tokens and certificates on SoftHSM', () => {
     expect(a.serial).toMatch(/^[0-9a-f]{16}$/);
     expect(a.ref).toContain('token=VANTHU-AGENCY');
     expect(JSON.parse(JSON.stringify(tokens))).toEqual(tokens);
+    for (const t of tokens) expect(tokenDto.safeParse(t).success).toBe(true);
   });
 
   it('reads certificates without login, Vietnamese names in NFC, key presence unknown until login', () => {
@@ -57,6 +59,8 @@ describe('tokens and certificates on SoftHSM', () => {
     expect(rsa.keyUsage).toEqual(['digitalSignature', 'nonRepudiation']);
     expect(rsa.serial).toBe(new X509Certificate(Buffer.from(rsa.certificate, 'base64')).serialNumber.toLowerCase().replace(/^0+/, ''));
     expect(rsa.privateKeyStatus).toBe('unknown');
+    for (const c of certs) expect(certificateDto.safeParse(c).success).toBe(true);
+    expect(JSON.parse(JSON.stringify(certs))).toEqual(certs);
     const ec = certs.find((c) => c.keyId === pki.keyIds.leaderEc)!;
     expect(ec).toMatchObject({ keyAlgorithm: 'EC', keySize: 256, namedCurve: 'prime256v1' });
   });

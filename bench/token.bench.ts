@@ -1,0 +1,103 @@
+/**
+ * Token layer cost on SoftHSM: listing tokens + certificates, and 1,000 signatures through
+ * createTokenSigner() against raw pkcs11js calls doing the same work on the same key (SHA-256 in
+ * Node, DigestInfo, C_SignInit + C_SignAsync). Target: layer / raw ≤ 1.1×.
+ */
+import { createHash } from 'node:crypto';
+import pkcs11js from 'pkcs11js';
+import { openTokenService, SHA256_DIGEST_INFO_PREFIX } from '../src-main/core/token/index';
+import { loadPki } from '../test/helpers/pki';
+import { fmt, median, sample } from './stats';
+
+const SIGNATURES = 1000;
+const ROUNDS = 5;
+
+export default async function bench(): Promise<void> {
+  const pki = loadPki();
+  const pin = () => Buffer.from(pki.userPin, 'utf8');
+
+  const cold = await sample(10, () => {
+    const s = openTokenService({ modules: [pki.module] });
+    try {
+      for (const t of s.listTokens()) s.listCertificates(t.ref);
+    } finally {
+      s.close();
+    }
+  });
+
+  const svc = openTokenService({ modules: [pki.module] });
+  try {
+    const warm = await sample(50, () => {
+      for (const t of svc.listTokens()) svc.listCertificates(t.ref);
+    });
+    console.log(`list tokens + certificates (2 tokens, 6 certs): cold (load + C_Initialize) median ${fmt(median(cold))} ms, warm median ${fmt(median(warm))} ms`);
+
+    const leader = svc.findToken(pki.tokens.leader).ref;
+    svc.login(leader, pin());
+    const data = Buffer.alloc(1500, 0x5a); // typical DER of signed attributes
+
+    // Raw baseline on a second handle to the same Cryptoki instance: same slot, same key.
+    const raw = new pkcs11js.PKCS11();
+    raw.load(pki.module);
+    try {
+      raw.C_Initialize();
+    } catch {
+      // Already initialised by the service in this process: the same instance, shared.
+    }
+    const slot = raw.C_GetSlotList(true).find((s) => raw.C_GetTokenInfo(s).label.trim() === pki.tokens.leader)!;
+    const session = raw.C_OpenSession(slot, pkcs11js.CKF_SERIAL_SESSION);
+    raw.C_FindObjectsInit(session, [{ type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_PRIVATE_KEY }, { type: pkcs11js.CKA_ID, value: Buffer.from(pki.keyIds.leader, 'hex') }]);
+    const [key] = raw.C_FindObjects(session, 1);
+    raw.C_FindObjectsFinal(session);
+    if (!key) throw new Error('leader key not visible: login failed?');
+
+    const rawRun = async (mechanism: number, hashInNode: boolean) => {
+      for (let i = 0; i < SIGNATURES; i++) {
+        const input = hashInNode ? Buffer.concat([SHA256_DIGEST_INFO_PREFIX, createHash('sha256').update(data).digest()]) : data;
+        raw.C_SignInit(session, { mechanism }, key);
+        await raw.C_SignAsync(session, input, Buffer.alloc(256));
+      }
+    };
+    const rawSync = () => {
+      for (let i = 0; i < SIGNATURES; i++) {
+        const input = Buffer.concat([SHA256_DIGEST_INFO_PREFIX, createHash('sha256').update(data).digest()]);
+        raw.C_SignInit(session, { mechanism: pkcs11js.CKM_RSA_PKCS }, key);
+        raw.C_Sign(session, input, Buffer.alloc(256));
+      }
+    };
+    const layerRun = (signer: { sign(d: Buffer): Promise<Buffer> }) => async () => {
+      for (let i = 0; i < SIGNATURES; i++) await signer.sign(data);
+    };
+    const signerRaw = svc.createTokenSigner(leader, pki.keyIds.leader);
+    const signerCombined = svc.createTokenSigner(leader, pki.keyIds.leader, { rsaMechanism: 'combined' });
+    const signerEc = svc.createTokenSigner(leader, pki.keyIds.leaderEc);
+
+    // Interleaved rounds so drift (CPU frequency, other load) hits both sides alike.
+    const t = { raw: [] as number[], layer: [] as number[], rawSync: [] as number[], combinedRaw: [] as number[], combinedLayer: [] as number[], ec: [] as number[] };
+    for (let r = 0; r < ROUNDS; r++) {
+      t.raw.push(...(await sample(1, () => rawRun(pkcs11js.CKM_RSA_PKCS, true), r === 0 ? 1 : 0)));
+      t.layer.push(...(await sample(1, layerRun(signerRaw), r === 0 ? 1 : 0)));
+      t.rawSync.push(...(await sample(1, rawSync, 0)));
+      t.combinedRaw.push(...(await sample(1, () => rawRun(pkcs11js.CKM_SHA256_RSA_PKCS, false), 0)));
+      t.combinedLayer.push(...(await sample(1, layerRun(signerCombined), 0)));
+      t.ec.push(...(await sample(1, layerRun(signerEc), 0)));
+    }
+    raw.C_CloseSession(session);
+    raw.close();
+
+    const line = (name: string, s: number[]) => `${name.padEnd(58)} ${fmt(median(s)).padStart(7)} ms  (${fmt(median(s) / SIGNATURES * 1000)} µs/sig)`;
+    console.log(`${SIGNATURES} RSA-2048 signatures on SoftHSM, median of ${ROUNDS} rounds:`);
+    console.log(line('raw pkcs11js, CKM_RSA_PKCS + DigestInfo, C_SignAsync', t.raw));
+    console.log(line('token layer, CKM_RSA_PKCS + DigestInfo (default)', t.layer));
+    console.log(line('raw pkcs11js, CKM_RSA_PKCS, synchronous C_Sign (info)', t.rawSync));
+    console.log(line('raw pkcs11js, CKM_SHA256_RSA_PKCS, C_SignAsync', t.combinedRaw));
+    console.log(line('token layer, CKM_SHA256_RSA_PKCS', t.combinedLayer));
+    console.log(line('token layer, ECDSA P-256 (CKM_ECDSA, DER conversion)', t.ec));
+    console.log(`ratio layer / raw (CKM_RSA_PKCS): ${(median(t.layer) / median(t.raw)).toFixed(3)}× (target ≤ 1.1×)`);
+    console.log(`ratio layer / raw (CKM_SHA256_RSA_PKCS): ${(median(t.combinedLayer) / median(t.combinedRaw)).toFixed(3)}×`);
+    console.log(`CKM_SHA256_RSA_PKCS / CKM_RSA_PKCS through the layer: ${(median(t.combinedLayer) / median(t.layer)).toFixed(3)}×`);
+    svc.logout(leader);
+  } finally {
+    svc.close();
+  }
+}
