@@ -22,6 +22,7 @@ export interface SignatureContext {
 
 /** What the revocation step needs after the crypto and chain checks passed. */
 export interface SignatureWork {
+  entry: SignatureEntry;
   report: SignatureReport;
   signer: Cert | null;
   path: Cert[] | null;
@@ -60,7 +61,7 @@ export function validateSignature(ctx: SignatureContext, sig: SignatureEntry, in
   };
   const visible = sig.widgets.find((w) => w.rect.width > 0 && w.rect.height > 0 && w.page !== null);
   if (visible) report.widget = { page: visible.page!, rect: visible.rect };
-  const work: SignatureWork = { report, signer: null, path: null, signingTime: ctx.now, signedRevision: -1, range: null };
+  const work: SignatureWork = { entry: sig, report, signer: null, path: null, signingTime: ctx.now, signedRevision: -1, range: null };
   const set = (indication: Indication, sub: SubIndication | undefined, reason: string): SignatureWork => {
     report.indication = indication;
     if (sub) report.subIndication = sub; else delete report.subIndication;
