@@ -1,0 +1,89 @@
+import { execFileSync } from 'node:child_process';
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { BAO_CAO_COLUMNS, SO_DEN_COLUMNS, SO_DI_COLUMNS, THEO_DOI_COLUMNS } from '../../src-main/core/print/register-print';
+import { incoming, outgoing, tempRegister } from './helpers';
+
+function which(tool: string): void {
+  try {
+    execFileSync('which', [tool]);
+  } catch {
+    throw new Error(`${tool} is not installed: run bash native/install-system-packages.sh`);
+  }
+}
+
+/** pdftotext in raw order, whitespace collapsed: column titles wrap inside their cells. */
+function text(pdf: string, layout = false): string {
+  which('pdftotext');
+  return execFileSync('pdftotext', [...(layout ? ['-layout'] : []), pdf, '-'], { encoding: 'utf8' });
+}
+const flat = (s: string) => s.replace(/\s+/g, ' ');
+
+function pdfFonts(pdf: string): string {
+  which('pdffonts');
+  return execFileSync('pdffonts', [pdf], { encoding: 'utf8' });
+}
+
+describe('printing registers', () => {
+  it('Sổ đăng ký văn bản đến: cover fields, the 10 columns, Vietnamese intact, subset font, landscape', async () => {
+    const { reg, dir } = tempRegister();
+    for (let i = 0; i < 60; i++) reg.register(incoming({ Subject: `Về việc tăng cường công tác phòng, chống thiên tai và tìm kiếm cứu nạn năm 2026, đợt ${i + 1}`, OrganName: 'Ủy ban nhân dân tỉnh Ninh Bình' }));
+    const out = join(dir, 'sổ đến.pdf');
+    const r = await reg.print({ kind: 'so-den', year: 2026, out, quyenSo: 2 });
+    expect(r.rows).toBe(60);
+    expect(r.pages).toBeGreaterThan(3);
+    const all = flat(text(out));
+    for (const s of ['ỦY BAN NHÂN DÂN TỈNH NINH BÌNH', 'ỦY BAN NHÂN DÂN XÃ YÊN KHÁNH', 'SỔ ĐĂNG KÝ VĂN BẢN ĐẾN', 'Năm: 2026', 'Từ ngày 10/03/2026 đến ngày 10/03/2026', 'Từ số 01 đến số 60', 'Quyển số: 2']) {
+      expect(all).toContain(s);
+    }
+    expect(SO_DEN_COLUMNS).toHaveLength(10);
+    for (const c of SO_DEN_COLUMNS) expect(all).toContain(c.title);
+    expect(all).toContain('phòng, chống thiên tai và tìm kiếm cứu nạn');
+    // The header row is repeated on every table page, and every page is numbered.
+    const pages = text(out).split('\f').filter((p) => p.trim()).slice(1);
+    expect(pages).toHaveLength(r.pages - 1);
+    pages.forEach((p, i) => {
+      expect(flat(p)).toContain('Tên loại và trích yếu nội dung');
+      expect(flat(p)).toContain(`Trang ${i + 1}/${pages.length}`);
+      expect(flat(p)).toContain('In từ hệ thống vanthu');
+    });
+    // Embedded (emb = yes) and subset: the whole file is smaller than one full font file.
+    expect(pdfFonts(out)).toMatch(/LiberationSerif\S*\s+CID TrueType\s+Identity-H\s+yes/);
+    expect(statSync(out).size).toBeLessThan(statSync('/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf').size / 2);
+    which('pdfinfo');
+    expect(execFileSync('pdfinfo', [out], { encoding: 'utf8' })).toMatch(/Page size:\s+841\.89 x 595\.28/);
+  });
+
+  it('Sổ đăng ký văn bản đi with its 10 columns and the recipients', async () => {
+    const { reg, dir } = tempRegister();
+    reg.register(outgoing({ SignerInfo: { Position: 'Chủ tịch', FullName: 'Đỗ Mạnh Hùng' }, To: [{ OrganName: 'Sở Nội vụ' }, { OrganName: 'Sở Tài chính' }], IssuedAmount: 3, FileCopyHolder: 'Văn phòng' }));
+    const out = join(dir, 'di.pdf');
+    await reg.print({ kind: 'so-di', year: 2026, out });
+    const all = flat(text(out));
+    expect(SO_DI_COLUMNS).toHaveLength(10);
+    for (const c of SO_DI_COLUMNS) expect(all).toContain(c.title);
+    for (const s of ['SỔ ĐĂNG KÝ VĂN BẢN ĐI', '01/UBND-VP', 'Chủ tịch Đỗ Mạnh Hùng', 'Sở Nội vụ; Sở Tài chính']) expect(all).toContain(s);
+  });
+
+  it('Sổ theo dõi giải quyết and the báo cáo tình hình giải quyết', async () => {
+    const { reg, dir, clock } = tempRegister();
+    const a = reg.register(incoming({ DueDate: '2026-03-12' })).document;
+    reg.transition(a.id, 'assign', { assignments: [{ role: 'chu_tri', unit: 'Phòng Tư pháp' }] });
+    reg.transition(a.id, 'complete', { note: '30/UBND-TP' });
+    reg.register(incoming({ DueDate: '2026-03-11' }));
+    clock.set('2026-03-20T09:00:00+07:00');
+    const follow = join(dir, 'theo-doi.pdf');
+    await reg.print({ kind: 'theo-doi', year: 2026, out: follow });
+    const f = flat(text(follow));
+    for (const c of THEO_DOI_COLUMNS) expect(f).toContain(c.title);
+    for (const s of ['SỔ THEO DÕI GIẢI QUYẾT VĂN BẢN ĐẾN', '30/UBND-TP', 'Phòng Tư pháp', 'Hoàn thành', 'Đã vào sổ (quá hạn)']) expect(f).toContain(s);
+    const report = join(dir, 'bao-cao.pdf');
+    await reg.print({ kind: 'bao-cao-den', year: 2026, out: report });
+    const b = flat(text(report));
+    for (const c of BAO_CAO_COLUMNS) expect(b).toContain(c.title);
+    expect(b).toContain('BÁO CÁO TÌNH HÌNH GIẢI QUYẾT VĂN BẢN ĐẾN');
+    expect(b).toContain('Tổng số: 2 — Đã giải quyết/phát hành: 1 — Đang giải quyết: 1 — Quá hạn: 1');
+    expect(reg.auditTrail({ entity: 'book' }).filter((r) => r.action === 'book.print')).toHaveLength(2);
+  });
+});
