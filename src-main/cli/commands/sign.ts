@@ -12,7 +12,8 @@ const USAGE = `vanthu sign — ký số văn bản PDF
   vanthu sign appendix <in.pdf> -o <out.pdf> --ref "<số/ký hiệu>" [tùy chọn token]
   vanthu sign copy     <in.pdf> -o <out.pdf> --form "SAO Y|SAO LỤC|TRÍCH SAO" --agency "<tên cơ quan>" [tùy chọn token]
 
-Tùy chọn token: --module <thư viện PKCS#11> --token <nhãn token> [--key-id <hex>] [--tsa <url>] [--json]
+Tùy chọn token: --module <thư viện PKCS#11> --token <nhãn token> [--key-id <hex>] [--tsa <url>]
+                [--chain <chứng thư trung gian .pem>] [--json]
 Mã PIN: biến môi trường VANTHU_PIN hoặc nhập khi được hỏi.`;
 
 const sign: CliCommand = async (args, io) => {
@@ -27,7 +28,11 @@ const sign: CliCommand = async (args, io) => {
   if (!input || !output) return usage(io, 'Cần tệp vào và -o <tệp ra>.');
   if (input === output) return usage(io, 'Tệp ra phải khác tệp vào (tệp gốc không bao giờ bị sửa).');
   const tsaUrl = flagString(flags, 'tsa');
-  const common = tsaUrl ? { tsa: { url: tsaUrl } } : {};
+  const chainFile = flagString(flags, 'chain');
+  const common = {
+    ...(tsaUrl ? { tsa: { url: tsaUrl } } : {}),
+    ...(chainFile ? { intermediates: readPemCertificates(chainFile) } : {}),
+  };
 
   let run: (signer: KeySigner) => Promise<SignResult>;
   switch (sub) {
@@ -114,6 +119,14 @@ function readBytes(path: string): Buffer {
   } catch {
     throw new AppError('NOT_FOUND', `Không đọc được tệp ${path}.`, `read ${path}`);
   }
+}
+
+/** Intermediate certificates (PEM, several per file) that complete the chain embedded in the signature. */
+function readPemCertificates(path: string): Buffer[] {
+  const text = readBytes(path).toString('latin1');
+  const blocks = [...text.matchAll(/-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\s]+?)-----END CERTIFICATE-----/g)].slice(0, 16);
+  if (blocks.length === 0) throw new AppError('INPUT_INVALID', `Tệp ${path} không chứa chứng thư số dạng PEM.`, `no PEM certificate in ${path}`);
+  return blocks.map((m) => Buffer.from(m[1]!.replace(/\s+/g, ''), 'base64'));
 }
 
 function positiveInt(v: string, name: string): number {

@@ -1,0 +1,89 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { loadPki, repoRoot, type TestPki } from '../helpers/pki';
+import { signBatch, type BatchJob } from '../../src-main/core/pdf/sign/index';
+import { pdfsig, qpdfCheck } from './helpers/oracles';
+import { openTestTokens, type TestTokens } from './helpers/token';
+import { issuingChain } from './helpers/software-signer';
+import { tempDir, writeSample } from './helpers/fixtures';
+import { cmsPrint, extractSignatures } from './helpers/oracles';
+
+let pki: TestPki;
+let tokens: TestTokens;
+let dir: string;
+
+beforeAll(() => {
+  pki = loadPki();
+  tokens = openTestTokens(pki);
+  dir = tempDir('batch');
+});
+afterAll(() => tokens?.close());
+
+describe('signBatch', () => {
+  it('signs many files with one login, reports progress, and resumes without signing twice', async () => {
+    const jobs: BatchJob[] = [];
+    for (let i = 1; i <= 3; i++) {
+      const input = await writeSample(dir, `att-${i}.pdf`, { pages: i });
+      jobs.push({ kind: 'appendix', input, output: join(dir, `att-${i}.signed.pdf`), options: { ref: `0${i}/KH-UBND`, intermediates: issuingChain(pki) } });
+    }
+    jobs.push({ kind: 'appendix', input: join(dir, 'missing.pdf'), output: join(dir, 'missing.signed.pdf'), options: { ref: '09/KH-UBND' } });
+    const signer = tokens.agency();
+    const progress: Array<[number, number, string]> = [];
+    const first = await signBatch(jobs, signer, { trust: { trustDir: pki.trustDir }, onProgress: (p) => progress.push([p.done, p.total, p.item.status]) });
+    expect(first.map((r) => r.status)).toEqual(['signed', 'signed', 'signed', 'failed']);
+    expect(first[3]!.error).toMatchObject({ code: 'NOT_FOUND', message: 'Không tìm thấy tệp PDF cần ký.' });
+    expect(progress).toEqual([[1, 4, 'signed'], [2, 4, 'signed'], [3, 4, 'signed'], [4, 4, 'failed']]);
+    expect(JSON.parse(JSON.stringify(first))).toEqual(first);
+    for (const j of jobs.slice(0, 3)) expect(pdfsig(pki, j.output)[0]!.signature).toBe('Signature is Valid.');
+
+    rmSync(jobs[1]!.output);
+    const second = await signBatch(jobs.slice(0, 3), signer, { trust: { trustDir: pki.trustDir } });
+    expect(second.map((r) => r.status)).toEqual(['skipped', 'signed', 'skipped']);
+  });
+});
+
+describe('vanthu sign (CLI on the SoftHSM tokens)', () => {
+  const cli = (args: string[], pin: string) => spawnSync(process.execPath, [join(repoRoot, 'src-main/cli/bin.mjs'), 'sign', ...args], {
+    encoding: 'utf8', env: { ...process.env, VANTHU_PIN: pin, SOFTHSM2_CONF: pki.softhsm2Conf },
+  });
+  const token = (label: string, keyId: string) => ['--module', pki.module, '--token', label, '--key-id', keyId];
+
+  it('approve then appendix, with --json output', async () => {
+    const input = await writeSample(dir, 'cli-in.pdf');
+    const approved = join(dir, 'cli-approved.pdf');
+    const img = join(repoRoot, 'resources/images/sample-signature-blue.png');
+    const a = cli(['approve', input, '-o', approved, '--image', img, ...token(pki.tokens.leader, pki.keyIds.leader)], pki.userPin);
+    expect(a.stderr).toBe('');
+    expect(a.status).toBe(0);
+    expect(a.stdout).toMatch(/^Đã ký: /);
+    const out = join(dir, 'cli-copy.pdf');
+    const chain = join(pki.certs, 'issuing-ca.crt');
+    const c = cli(['copy', approved, '-o', out, '--form', 'SAO Y', '--agency', 'UBND tỉnh Thử Nghiệm', '--chain', chain, '--json', ...token(pki.tokens.agency, pki.keyIds.agency)], pki.userPin);
+    expect(c.status).toBe(0);
+    const res = JSON.parse(c.stdout) as { output: string; text: string };
+    expect(res.text).toMatch(/^SAO Y; UBND tỉnh Thử Nghiệm; \d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\+07:00$/);
+    expect(pdfsig(pki, out).map((s) => s.signature)).toEqual(['Signature is Valid.', 'Signature is Valid.']);
+    qpdfCheck(out);
+    expect(cmsPrint(extractSignatures(readFileSync(out))[1]!).match(/cert_info:/g)).toHaveLength(2);
+  });
+
+  it('a wrong PIN is refused in Vietnamese and leaves no output', async () => {
+    const input = await writeSample(dir, 'cli-pin.pdf');
+    const out = join(dir, 'cli-pin.signed.pdf');
+    const r = cli(['appendix', input, '-o', out, '--ref', '05/QĐ-UBND', ...token(pki.tokens.agency, pki.keyIds.agency)], '000000');
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toMatch(/^Lỗi: .*PIN/m);
+    expect(r.stderr).toMatch(/TOKEN_PIN_INCORRECT/);
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('usage errors exit 64 and never overwrite the input', async () => {
+    const input = await writeSample(dir, 'cli-same.pdf');
+    const before = readFileSync(input);
+    const r = cli(['appendix', input, '-o', input, '--ref', '05/QĐ-UBND', ...token(pki.tokens.agency, pki.keyIds.agency)], pki.userPin);
+    expect(r.status).toBe(64);
+    expect(readFileSync(input).equals(before)).toBe(true);
+  });
+});
