@@ -207,3 +207,18 @@ describe('CKA_ALWAYS_AUTHENTICATE keys (SafeNet eToken quirk, simulated over Sof
     expect((await signer.sign(Buffer.from('a'))).length).toBe(256);
   });
 });
+
+describe('module initialisation', () => {
+  it('asks for OS locking (C_SignAsync runs on a worker thread) and falls back when the module cannot lock', () => {
+    const seen: Array<number | undefined> = [];
+    const { svc, agency } = open({
+      C_Initialize: (real, options) => {
+        seen.push(options?.flags);
+        if (options?.flags) throw ckr('CKR_CANT_LOCK', 'C_Initialize');
+        return real.C_Initialize(options);
+      },
+    });
+    expect(seen).toEqual([pkcs11js.CKF_OS_LOCKING_OK, undefined]);
+    expect(svc.listCertificates(agency).length).toBe(3);
+  });
+});

@@ -40,6 +40,7 @@ export const realPkcs11Factory: Pkcs11Factory = () => new pkcs11js.PKCS11();
 export const CK = {
   CKF_SERIAL_SESSION: pkcs11js.CKF_SERIAL_SESSION,
   CKF_DONT_BLOCK: pkcs11js.CKF_DONT_BLOCK,
+  CKF_OS_LOCKING_OK: pkcs11js.CKF_OS_LOCKING_OK,
   CKF_LOGIN_REQUIRED: pkcs11js.CKF_LOGIN_REQUIRED,
   CKF_TOKEN_INITIALIZED: pkcs11js.CKF_TOKEN_INITIALIZED,
   CKF_USER_PIN_COUNT_LOW: pkcs11js.CKF_USER_PIN_COUNT_LOW,
@@ -73,6 +74,7 @@ export const CK = {
   CKR_USER_ALREADY_LOGGED_IN: pkcs11js.CKR_USER_ALREADY_LOGGED_IN,
   CKR_USER_NOT_LOGGED_IN: pkcs11js.CKR_USER_NOT_LOGGED_IN,
   CKR_FUNCTION_NOT_SUPPORTED: pkcs11js.CKR_FUNCTION_NOT_SUPPORTED,
+  CKR_CANT_LOCK: pkcs11js.CKR_CANT_LOCK,
 } as const;
 
 /** Pkcs11Error as thrown by pkcs11js: recognised by shape so injected fakes need not subclass it. */

@@ -70,7 +70,7 @@ export class ModuleRegistry {
     }
     let ownsInit = true;
     try {
-      p.C_Initialize();
+      initialize(p);
     } catch (e) {
       if (isPkcs11Error(e) && e.code === CK.CKR_CRYPTOKI_ALREADY_INITIALIZED) {
         ownsInit = false;
@@ -89,6 +89,20 @@ export class ModuleRegistry {
       // Informational only.
     }
     return { path, p11: p, manufacturer, description, ownsInit };
+  }
+}
+
+/**
+ * C_SignAsync runs C_Sign on a libuv worker thread while the main thread may call C_GetTokenInfo
+ * (slot polling): the module must lock for itself. A module that cannot (CKR_CANT_LOCK) gets the
+ * plain call; our per-token queue still keeps one operation at a time on each session.
+ */
+function initialize(p: Pkcs11Like): void {
+  try {
+    p.C_Initialize({ flags: CK.CKF_OS_LOCKING_OK });
+  } catch (e) {
+    if (isPkcs11Error(e) && e.code === CK.CKR_CANT_LOCK) p.C_Initialize();
+    else throw e;
   }
 }
 
