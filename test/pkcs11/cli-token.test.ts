@@ -40,6 +40,14 @@ describe('vanthu token list', () => {
     expect(c.pins).toEqual([]);
   });
 
+  it('without --module uses every auto-detected driver (SoftHSM among them)', async () => {
+    const c = capture();
+    expect(await main(['token', 'list', '--json'], c.io)).toBe(0);
+    const json = JSON.parse(c.out.join('\n'));
+    expect(json.modules).toContainEqual({ path: pki.module, loaded: true, errorCode: null, errorMessage: null });
+    expect(json.tokens.map((t: { label: string }) => t.label)).toEqual(expect.arrayContaining([pki.tokens.agency, pki.tokens.leader]));
+  });
+
   it('human output is Vietnamese; --login asks each token for its PIN and shows key presence', async () => {
     const c = capture();
     expect(await main(['token', 'list', '--module', pki.module, '--login'], c.io)).toBe(0);
