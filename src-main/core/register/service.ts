@@ -296,7 +296,7 @@ export class RegisterService {
    * JSONL-style batch: each record is validated alone; valid ones are written in transactions of
    * `batchSize` so one bad line does not lose the others and a million rows do not hold one lock.
    */
-  importRecords(records: Iterable<unknown>, act: ActOptions & { batchSize?: number; firstLine?: number } = {}): ImportReport {
+  importRecords(records: Iterable<unknown>, act: ActOptions & { batchSize?: number; firstLine?: number; lineNumbers?: number[] } = {}): ImportReport {
     const report: ImportReport = { imported: 0, failed: [], duplicates: 0 };
     const batchSize = act.batchSize ?? 500;
     let batch: Array<{ line: number; book: BookDto; rec: IncomingRecord | OutgoingRecord }> = [];
@@ -320,8 +320,12 @@ export class RegisterService {
       };
       this.write(runBatch);
     };
+    let index = 0;
     let line = act.firstLine ?? 1;
     for (const raw of records) {
+      // Line numbers in reports are the caller's (a JSONL file skips blank and unparsable lines).
+      line = act.lineNumbers?.[index] ?? (act.firstLine ?? 1) + index;
+      index++;
       try {
         const { book, rec } = this.parseRecord(raw);
         batch.push({ line, book, rec });
@@ -329,7 +333,6 @@ export class RegisterService {
         const err = mapDbError(e);
         report.failed.push({ line, code: err.code, message: err.vi });
       }
-      line++;
       if (batch.length >= batchSize) flush();
     }
     flush();
