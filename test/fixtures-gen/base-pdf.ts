@@ -12,6 +12,10 @@ export interface BasePdfOptions {
   padBytes?: number;
   /** Classic xref table (default) or xref streams with object streams. */
   objectStreams?: boolean;
+  /** A text field "ghi_chu" over the body text area (shadow-attack material); read-only on request. */
+  textField?: { readOnly?: boolean };
+  /** An opaque image drawn over a hidden line of text (shadow hide v1 material). */
+  overlayImage?: boolean;
 }
 
 /**
@@ -45,6 +49,18 @@ export async function makeBasePdf(opts: BasePdfOptions = {}): Promise<Buffer> {
     page.drawText('CHỦ TỊCH', { x: 390, y: 570, size: 12, font });
     page.drawText('Nguyễn Văn An', { x: 380, y: 450, size: 12, font });
     page.drawRectangle({ x: 72, y: 420, width: 200, height: 1, color: rgb(0, 0, 0) });
+  }
+  if (opts.textField) {
+    const field = doc.getForm().createTextField('ghi_chu');
+    field.setText('');
+    if (opts.textField.readOnly) field.enableReadOnly();
+    field.addToPage(doc.getPage(0), { x: LAYOUT.bodyText.x, y: LAYOUT.bodyText.y, width: LAYOUT.bodyText.width, height: 20, borderWidth: 0 });
+  }
+  if (opts.overlayImage) {
+    const page = doc.getPage(0);
+    page.drawText('Nội dung bị che: số tiền 1.000.000.000 đồng', { x: 72, y: 300, size: 12, font });
+    const png = await doc.embedPng(readFileSync(join(repoRoot, 'resources/images/sample-seal-red.png')));
+    page.drawImage(png, { x: 60, y: 280, width: 400, height: 50 });
   }
   if (opts.padBytes && opts.padBytes > 0) {
     // Incompressible payload in its own stream, referenced from the catalog so it is part of the file.

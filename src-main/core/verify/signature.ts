@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import type { PdfFile } from '../pdf/parse/document';
 import { parsePdfDate, type SignatureEntry } from '../pdf/parse/signatures';
+import { dictOf, PdfString } from '../pdf/parse/objects';
 import { checkByteRange, rangeDigest } from './byterange';
 import { verifyCms, CMS_OID, hasEss } from './cms';
 import { buildChain, validityAt } from './chain';
@@ -70,7 +71,16 @@ export function validateSignature(ctx: SignatureContext, sig: SignatureEntry, in
     return work;
   };
 
-  const br = checkByteRange(ctx.file, sig);
+  let br = checkByteRange(ctx.file, sig);
+  if (!br.ok) {
+    // A later update may have redefined this signature dictionary (/Reason spoofing): validate the
+    // definition the signature covers, and let the modification analysis report the rewrite.
+    const original = signedDefinition(ctx.file, sig);
+    if (original) {
+      const again = checkByteRange(ctx.file, original);
+      if (again.ok) { sig = original; work.entry = original; br = again; report.warnings!.push('the signature dictionary was redefined by a later update'); }
+    }
+  }
   work.range = br.range;
   report.coverage = br.coverage;
   if (br.range) report.revisionEnd = br.range[2] + br.range[3];
@@ -141,6 +151,19 @@ export function validateSignature(ctx: SignatureContext, sig: SignatureEntry, in
   const bits = signer.x509.publicKey.asymmetricKeyDetails?.modulusLength;
   if (signer.x509.publicKey.asymmetricKeyType === 'rsa' && bits !== undefined && bits < 2048) return set('INDETERMINATE', 'CRYPTO_CONSTRAINTS_FAILURE', `RSA key of ${bits} bits`);
   return work;
+}
+
+function signedDefinition(file: PdfFile, sig: SignatureEntry): SignatureEntry | null {
+  if (!sig.sigRef) return null;
+  for (let rev = sig.definedIn - 1; rev >= 0; rev--) {
+    const o = file.object(sig.sigRef.num, rev);
+    if (!o || o.offset === sig.offset) continue;
+    const d = dictOf(o.value);
+    if (!d) return null;
+    const contents = d.get('Contents');
+    return { ...sig, dict: d, definedIn: o.definedIn, offset: o.offset, contents: contents instanceof PdfString ? contents : null };
+  }
+  return null;
 }
 
 /** A /DocTimeStamp: the token's imprint is the ByteRange digest; its TSA is the "signer". */
