@@ -18,9 +18,9 @@ export interface SignPlan {
 /**
  * Picks the mechanism for an algorithm among those the token offers.
  * RSA PKCS#1 v1.5 prefers CKM_RSA_PKCS over a host-built DigestInfo. Measured on SoftHSM 2.6
- * (bench/token.bench.ts, 1,000 signatures of 1.5 KB): CKM_SHA256_RSA_PKCS ~476 µs vs CKM_RSA_PKCS
- * ~492 µs per signature, a ~3% gap within run-to-run noise, because the RSA-2048 private operation
- * (~450 µs) dominates and hashing 1.5 KB costs a few µs wherever it runs. On real tokens the raw
+ * (bench/token.bench.ts, 1,000 signatures of 1.5 KB, two runs on a shared 2-core box): 492 vs 476 µs
+ * and 515 vs 662 µs per signature (raw vs combined): no consistent winner, because the RSA-2048
+ * private operation (~450 µs) dominates and hashing 1.5 KB costs a few µs wherever it runs. On real tokens the raw
  * mechanism wins: the device receives 51 bytes instead of the whole signed-attributes blob over
  * USB, every token implements it, and some middleware "hashes on card" in slow software anyway
  * (OpenSC ePass2003). CKM_SHA256_RSA_PKCS stays the fallback for tokens without raw CKM_RSA_PKCS.
