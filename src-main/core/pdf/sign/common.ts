@@ -1,4 +1,4 @@
-import { createHash, X509Certificate } from 'node:crypto';
+import { X509Certificate } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { AppError, isAppError } from '../../../contract/errors';
 import { isoVietnam } from '../../../contract/text';
@@ -80,12 +80,11 @@ export async function runSigningJob(
       if (!(e instanceof PlaceholderTooSmall) || boost === 2) throw asSignError(e);
     }
   }
-  const out = signed!.result();
-  writeFileAtomic(output, [out]);
+  writeFileAtomic(output, signed!.outputChunks());
   return {
     output,
-    bytes: out.byteLength,
-    sha256: createHash('sha256').update(out).digest('hex'),
+    bytes: signed!.byteLength,
+    sha256: signed!.sha256(),
     signingTime: isoVietnam(now),
     signatures: signed!.revisions.map((r: SignedRevision) => ({ fieldName: r.fieldName, byteRange: [...r.byteRange], revisionEnd: r.revisionEnd })),
   };

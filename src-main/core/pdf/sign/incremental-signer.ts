@@ -1,12 +1,14 @@
 /**
  * Appends signed revisions to a PDF without rewriting it.
  *
- * Why @cantoo/pdf-lib's incremental writer (load with forIncrementalUpdate, then commit()) and not a
+ * Why @cantoo/pdf-lib's incremental writer (load with forIncrementalUpdate, saveIncremental) and not a
  * writer of our own: it already emits only new and marked objects with an xref section, /Prev and the
  * repeated trailer keys, keeps /Type /Sig dictionaries out of object streams (so /Contents can be
  * patched in place), and embeds subset fonts and PNGs. What it does not do we add here: choosing the
  * xref style of the input (table after table, stream after stream), the ByteRange/Contents patch, the
  * streamed digest, and the prefix check.
+ *
+ * Why not its commit(): see appendRevision().
  *
  * The digest is streamed and never recomputed over old bytes: one SHA-256 state runs over the file as
  * it grows, and each new signature hashes only its own revision on a copy of that state. Several
@@ -40,7 +42,9 @@ export interface SignedRevision {
 export class PlaceholderTooSmall extends Error {}
 
 export class IncrementalSigner {
-  private bytes: Uint8Array;
+  /** The file as written: the untouched input, then one chunk per appended revision. */
+  private readonly chunks: Uint8Array[];
+  private size: number;
   private readonly running: Hash;
   readonly revisions: SignedRevision[] = [];
 
@@ -50,7 +54,8 @@ export class IncrementalSigner {
     private readonly xrefStream: boolean,
     private readonly placeholderBoost: number,
   ) {
-    this.bytes = input;
+    this.chunks = [input];
+    this.size = input.byteLength;
     this.running = createHash('sha256').update(input);
   }
 
@@ -80,16 +85,16 @@ export class IncrementalSigner {
   async sign(spec: RevisionSpec): Promise<SignedRevision> {
     const contentsSize = estimateCmsSize(spec.signer, spec.tsa !== undefined, spec.intermediates) * (1 + this.placeholderBoost);
     const { fieldName } = addSignatureField(this.doc, { ...spec, contentsSize });
-    const start = this.bytes.byteLength;
-    const out = await this.doc.commit({ useObjectStreams: this.xrefStream, objectsPerTick: Number.POSITIVE_INFINITY });
-    reserveWriterObjectNumbers(this.doc, out);
-    const { gapStart, gapEnd } = locatePlaceholder(out, start, contentsSize);
-    const byteRange: [number, number, number, number] = [0, gapStart, gapEnd, out.byteLength - gapEnd];
-    writeByteRange(out, start, byteRange);
+    const start = this.size;
+    const rev = await this.appendRevision();
+    const end = start + rev.byteLength;
+    const { gapStart, gapEnd } = locatePlaceholder(rev, contentsSize);
+    const byteRange: [number, number, number, number] = [0, start + gapStart, start + gapEnd, end - (start + gapEnd)];
+    writeByteRange(rev, byteRange);
 
     const h = this.running.copy();
-    h.update(out.subarray(start, gapStart));
-    h.update(out.subarray(gapEnd));
+    h.update(rev.subarray(0, gapStart));
+    h.update(rev.subarray(gapEnd));
     const cms = await buildPadesCms({
       messageDigest: h.digest(),
       signer: spec.signer,
@@ -97,38 +102,74 @@ export class IncrementalSigner {
       ...(spec.tsa ? { timestamp: (sig: Buffer) => requestSignatureTimestamp(sig, spec.tsa!) } : {}),
     });
     if (cms.length > contentsSize) throw new PlaceholderTooSmall(`CMS ${cms.length} > placeholder ${contentsSize}`);
-    Buffer.from(out.buffer, out.byteOffset, out.byteLength).write(cms.toString('hex'), gapStart + 1, 'latin1');
+    Buffer.from(rev.buffer, rev.byteOffset, rev.byteLength).write(cms.toString('hex'), gapStart + 1, 'latin1');
 
-    this.running.update(out.subarray(start));
-    this.bytes = out;
-    const rev: SignedRevision = { fieldName, byteRange, revisionEnd: out.byteLength, cmsBytes: cms.length };
-    this.revisions.push(rev);
+    this.running.update(rev);
+    const out: SignedRevision = { fieldName, byteRange, revisionEnd: end, cmsBytes: cms.length };
+    this.revisions.push(out);
+    return out;
+  }
+
+  /**
+   * pdf-lib's commit() would copy the whole file into a new array for every revision; on a 50 MB
+   * scan that copy and its garbage cost more than the signature. So serialise only the new revision
+   * (saveIncremental) and advance the document's notion of "file so far" the way commit() does.
+   */
+  private async appendRevision(): Promise<Uint8Array> {
+    const ctx = this.doc.context;
+    const start = this.size;
+    const rev = await this.doc.saveIncremental(ctx.snapshot!, { useObjectStreams: this.xrefStream, objectsPerTick: Number.POSITIVE_INFINITY });
+    const tail = Buffer.from(rev.buffer, rev.byteOffset + Math.max(0, rev.byteLength - 64), Math.min(64, rev.byteLength)).toString('latin1');
+    const m = /startxref\s+(\d+)\s+%%EOF\s*$/.exec(tail);
+    const xrefAt = m ? Number(m[1]) : NaN;
+    if (!(xrefAt >= start && xrefAt < start + rev.byteLength)) throw new Error('new revision does not end with a startxref into itself');
+    reserveWriterObjectNumbers(this.doc, rev, xrefAt - start);
+    ctx.pdfFileDetails.pdfSize = start + rev.byteLength;
+    ctx.pdfFileDetails.prevStartXRef = xrefAt;
+    ctx.snapshot = this.doc.takeSnapshot();
+    this.chunks.push(rev);
+    this.size += rev.byteLength;
     return rev;
   }
 
-  /** The signed file; asserts that the input is still its byte-identical prefix. */
-  result(): Uint8Array {
-    const out = this.bytes;
-    const n = this.input.byteLength;
-    if (out.byteLength < n || Buffer.compare(Buffer.from(out.buffer, out.byteOffset, n), Buffer.from(this.input.buffer, this.input.byteOffset, n)) !== 0) {
+  /** SHA-256 of the whole file as it stands, from the running state (no second pass over the bytes). */
+  sha256(): string {
+    return this.running.copy().digest('hex');
+  }
+
+  /**
+   * The file as chunks to write in order. The first is the input buffer itself, which nothing here
+   * writes to (pdf-lib only reads it; patches go into the revision chunks), so the input is an exact
+   * prefix of the output by construction; the check guards that construction against refactoring.
+   */
+  outputChunks(): readonly Uint8Array[] {
+    if (this.chunks[0] !== this.input || this.size !== this.chunks.reduce((n, c) => n + c.byteLength, 0)) {
       throw new AppError('SIGN_FAILED', 'Lỗi nội bộ khi ký: tệp gốc bị thay đổi; đã hủy, không ghi tệp kết quả.', 'input is not a prefix of the output');
     }
-    return out;
+    return this.chunks;
+  }
+
+  /** The signed file as one buffer (tests, callers that keep bytes in memory). */
+  result(): Uint8Array {
+    return Buffer.concat(this.outputChunks());
+  }
+
+  get byteLength(): number {
+    return this.size;
   }
 }
 
 /**
  * pdf-lib's stream writer numbers its object streams and xref stream after the last object, then
- * "frees" those numbers once saved. The next commit() would hand them out again, so a later revision
- * would redefine, say, object 25 (an object stream the previous xref still points into) as a plain
- * dictionary, and every object stored in it would be lost (qpdf: "supposed object stream 25 is not a
- * stream"). Keep those numbers taken: the new trailer's /Size says how far the writer went.
+ * "frees" those numbers once saved. The next revision would hand them out again, so it would redefine,
+ * say, object 25 (an object stream the previous xref still points into) as a plain dictionary, and
+ * every object stored in it would be lost (qpdf: "supposed object stream 25 is not a stream"). Keep
+ * those numbers taken: the new section's /Size says how far the writer went.
  */
-function reserveWriterObjectNumbers(doc: PDFDocument, out: Uint8Array): void {
+function reserveWriterObjectNumbers(doc: PDFDocument, rev: Uint8Array, xrefOffsetInRev: number): void {
   const ctx = doc.context;
-  const at = ctx.pdfFileDetails.prevStartXRef;
-  const head = Buffer.from(out.buffer, out.byteOffset + at, Math.min(4096, out.byteLength - at)).toString('latin1');
-  const m = /\/Size\s+(\d+)/.exec(head);
+  const head = Buffer.from(rev.buffer, rev.byteOffset + xrefOffsetInRev, Math.min(4096, rev.byteLength - xrefOffsetInRev)).toString('latin1');
+  const m = /\/Size\s+(\d+)/.exec(head) ?? /\/Size\s+(\d+)/.exec(Buffer.from(rev.buffer, rev.byteOffset, rev.byteLength).toString('latin1', Math.max(0, rev.byteLength - 4096)));
   if (!m) throw new Error('new cross-reference section has no /Size');
   ctx.largestObjectNumber = Math.max(ctx.largestObjectNumber, Number(m[1]) - 1);
 }
@@ -146,9 +187,10 @@ export function lastXrefStyle(bytes: Uint8Array): 'table' | 'stream' {
   return head.startsWith('xref') ? 'table' : 'stream';
 }
 
-function locatePlaceholder(out: Uint8Array, from: number, contentsSize: number): { gapStart: number; gapEnd: number } {
-  const buf = Buffer.from(out.buffer, out.byteOffset, out.byteLength);
-  const br = buf.indexOf(BYTE_RANGE_PLACEHOLDER, from, 'latin1');
+/** Offsets of the /Contents hex string (delimiters included) inside the new revision. */
+function locatePlaceholder(rev: Uint8Array, contentsSize: number): { gapStart: number; gapEnd: number } {
+  const buf = Buffer.from(rev.buffer, rev.byteOffset, rev.byteLength);
+  const br = buf.indexOf(BYTE_RANGE_PLACEHOLDER, 0, 'latin1');
   if (br < 0) throw new Error('ByteRange placeholder not found in the new revision');
   const contents = buf.indexOf('/Contents', br, 'latin1');
   const gapStart = buf.indexOf('<', contents, 'latin1');
@@ -157,9 +199,9 @@ function locatePlaceholder(out: Uint8Array, from: number, contentsSize: number):
   return { gapStart, gapEnd };
 }
 
-function writeByteRange(out: Uint8Array, from: number, br: readonly number[]): void {
-  const buf = Buffer.from(out.buffer, out.byteOffset, out.byteLength);
-  const at = buf.indexOf(BYTE_RANGE_PLACEHOLDER, from, 'latin1');
+function writeByteRange(rev: Uint8Array, br: readonly number[]): void {
+  const buf = Buffer.from(rev.buffer, rev.byteOffset, rev.byteLength);
+  const at = buf.indexOf(BYTE_RANGE_PLACEHOLDER, 0, 'latin1');
   const text = `[ ${br.join(' ')} ]`;
   if (text.length > BYTE_RANGE_PLACEHOLDER.length) throw new Error('ByteRange does not fit');
   buf.write(text.padEnd(BYTE_RANGE_PLACEHOLDER.length, ' '), at, 'latin1');
