@@ -222,3 +222,35 @@ describe('module initialisation', () => {
     expect(svc.listCertificates(agency).length).toBe(3);
   });
 });
+
+describe('certificate-to-key pairing without a shared CKA_ID (Viettel-CA style)', () => {
+  it('falls back to the public key: RSA modulus on the private key, EC point on the public key object', async () => {
+    // Certificates answer a CKA_ID no key has (a1, a2, a3); keys keep 01, 02, 03.
+    const certHandles = new Set<string>();
+    let searchingCerts = false;
+    const { svc } = open({
+      C_FindObjectsInit: (real, s, tpl) => {
+        searchingCerts = tpl.some((a) => a.type === pkcs11js.CKA_CLASS && a.value === pkcs11js.CKO_CERTIFICATE);
+        return real.C_FindObjectsInit(s, tpl);
+      },
+      C_FindObjects: (real, s, max) => {
+        const found = real.C_FindObjects(s, max);
+        if (searchingCerts) for (const h of found) certHandles.add(h.toString('hex'));
+        return found;
+      },
+      C_GetAttributeValue: (real, s, o, tpl) => real.C_GetAttributeValue(s, o, tpl).map((a) =>
+        a.type === pkcs11js.CKA_ID && certHandles.has(o.toString('hex')) ? { ...a, value: Buffer.from([0xa0 | a.value[0]!]) } : a),
+    });
+    const leader = svc.findToken(pki.tokens.leader).ref;
+    svc.login(leader, pin());
+    const certs = svc.listCertificates(leader);
+    expect(certs.map((c) => [c.keyId, c.keyAlgorithm, c.hasPrivateKey])).toEqual([['a1', 'RSA', true], ['a2', 'EC', true], ['a3', 'RSA', true]]);
+    const data = Buffer.from('ghép khóa theo khóa công khai');
+    for (const id of ['a1', 'a2']) {
+      const signer = svc.createTokenSigner(leader, id);
+      const key = createPublicKey(new X509Certificate(signer.certificate).publicKey.export({ format: 'pem', type: 'spki' }));
+      expect(verify('sha256', data, key, await signer.sign(data))).toBe(true);
+    }
+    svc.logout(leader);
+  });
+});
