@@ -12,8 +12,9 @@ export type Alg = 'rsa' | 'pss' | 'ecdsa';
 export interface CmsOptions {
   signer: TestIdentity;
   alg?: Alg;
-  /** ESS signing-certificate-v2 (default true). */
+  /** ESS signing-certificate-v2 (default true); `essFor` binds it to another certificate (mismatch tests). */
   ess?: boolean;
+  essFor?: Buffer;
   /** Add a signingTime signed attribute. */
   signingTime?: Date;
   /** Adds a signature timestamp from this TSA identity at this time. */
@@ -45,7 +46,7 @@ export function buildCms(contentDigest: Buffer, opts: CmsOptions, encapsulate?: 
     attr('1.2.840.113549.1.9.4', new asn1js.OctetString({ valueHex: new Uint8Array(contentDigest).buffer })),
   ];
   if (opts.ess ?? true) {
-    const h = createHash('sha256').update(opts.signer.cert).digest();
+    const h = createHash('sha256').update(opts.essFor ?? opts.signer.cert).digest();
     attrs.push(attr('1.2.840.113549.1.9.16.2.47', new asn1js.Sequence({ value: [new asn1js.Sequence({ value: [new asn1js.Sequence({ value: [new asn1js.OctetString({ valueHex: new Uint8Array(h).buffer })] })] })] })));
   }
   if (opts.signingTime) attrs.push(attr('1.2.840.113549.1.9.5', new asn1js.UTCTime({ valueDate: opts.signingTime })));
@@ -68,7 +69,8 @@ export function buildCms(contentDigest: Buffer, opts: CmsOptions, encapsulate?: 
     sigAlg = new pkijs.AlgorithmIdentifier({ algorithmId: '1.2.840.113549.1.1.10', algorithmParams: params.toSchema() });
     signature = cryptoSign('sha256', setBytes, { key: opts.signer.key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 });
   } else {
-    sigAlg = new pkijs.AlgorithmIdentifier({ algorithmId: '1.2.840.113549.1.1.11', algorithmParams: new asn1js.Null() });
+    const rsaOid = { sha256: '1.2.840.113549.1.1.11', sha384: '1.2.840.113549.1.1.12', sha512: '1.2.840.113549.1.1.13' }[digest];
+    sigAlg = new pkijs.AlgorithmIdentifier({ algorithmId: rsaOid, algorithmParams: new asn1js.Null() });
     signature = cryptoSign(digest, setBytes, opts.signer.key);
   }
   const si = new pkijs.SignerInfo({

@@ -147,6 +147,11 @@ export function validateSignature(ctx: SignatureContext, sig: SignatureEntry, in
       ? set('TOTAL_FAILED', 'EXPIRED', 'a certificate of the chain had expired at the time-stamped signing time')
       : set('INDETERMINATE', 'OUT_OF_BOUNDS_NO_POE', 'a certificate of the chain had expired at the claimed signing time and no timestamp proves an earlier time');
   }
+  if (report.signingTimeSource !== 'timestamp') {
+    // A claimed time proves nothing: a certificate expired by now needs a timestamp from before expiry.
+    const nowCheck = validityAt(chain.path, ctx.now);
+    if (nowCheck.expired.length) return set('INDETERMINATE', 'OUT_OF_BOUNDS_NO_POE', 'a certificate of the chain has expired and no timestamp proves the signature existed before that');
+  }
   if (cms.digestAlgorithm === 'sha1') return set('INDETERMINATE', 'CRYPTO_CONSTRAINTS_FAILURE', 'SHA-1 is no longer accepted');
   const bits = signer.x509.publicKey.asymmetricKeyDetails?.modulusLength;
   if (signer.x509.publicKey.asymmetricKeyType === 'rsa' && bits !== undefined && bits < 2048) return set('INDETERMINATE', 'CRYPTO_CONSTRAINTS_FAILURE', `RSA key of ${bits} bits`);
