@@ -62,6 +62,28 @@ describe('leader approval (ký phê duyệt)', () => {
   });
 });
 
+describe('explicit positions', () => {
+  it('approve at a given page and rect, issue at given spots and seal square', async () => {
+    const twoPages = await writeSample(dir, 'two-pages.pdf', { pages: 2 });
+    const appr = join(dir, 'explicit-approved.pdf');
+    const rect = { x: 100, y: 500, width: 150, height: 60 };
+    const a = await approvePdf(twoPages, appr, tokens.leader(), { image: SIGNATURE_PNG, page: 0, rect, intermediates: issuingChain(pki) });
+    expect(a).toMatchObject({ page: 0, rect });
+    const out = join(dir, 'explicit-issued.pdf');
+    const spot = (x: number) => ({ page: 0, x, baseline: 100, size: 13 });
+    const sealRect = { page: 0, x: 40, y: 480, width: 102, height: 102 };
+    await issuePdf(appr, out, tokens.agency(), { ...agencyOpts(), numberAt: spot(100), dayAt: spot(200), monthAt: spot(300), sealRect });
+    const pdfjs = await import('pdfjs-dist/legacy/build/pdf.mjs');
+    const doc = await pdfjs.getDocument({ data: new Uint8Array(readFileSync(out)), verbosity: 0 }).promise;
+    const rects = (await (await doc.getPage(1)).getAnnotations()).map((x) => (x.rect as number[]).map((v) => Math.round(v)));
+    await doc.destroy();
+    expect(rects[0]).toEqual([100, 500, 250, 560]);
+    expect(rects[4]).toEqual([40, 480, 142, 582]);
+    expect(rects.slice(1, 4).map((r) => r[0])).toEqual([100, 200, 300]);
+    expect(pdfsig(pki, out).map((x) => x.signature)).toEqual(Array(5).fill('Signature is Valid.'));
+  });
+});
+
 describe('agency issuing signature (ký phát hành)', () => {
   it('appends number, day, month and seal as four agency signatures; the leader signature stays valid', () => {
     const before = readFileSync(approved);
