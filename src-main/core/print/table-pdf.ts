@@ -49,22 +49,29 @@ class Measurer {
     return w;
   }
 
-  /** Greedy word wrap; a word wider than the cell is broken by characters. */
+  /**
+   * Greedy word wrap on cached word widths (a line's width is the sum of its words and spaces:
+   * shaping every candidate line was the cost of printing). A word wider than the cell is broken.
+   */
   wrap(text: string, maxWidth: number): string[] {
     const out: string[] = [];
+    const space = this.width(' ');
     for (const para of text.split('\n')) {
       let line = '';
+      let lineW = 0;
       for (const word of para.split(/\s+/).filter(Boolean)) {
-        const candidate = line ? `${line} ${word}` : word;
-        if (this.width(candidate) <= maxWidth) { line = candidate; continue; }
+        const w = this.width(word);
+        if (line && lineW + space + w <= maxWidth) { line += ` ${word}`; lineW += space + w; continue; }
+        if (!line && w <= maxWidth) { line = word; lineW = w; continue; }
         if (line) out.push(line);
-        if (this.width(word) <= maxWidth) { line = word; continue; }
+        if (w <= maxWidth) { line = word; lineW = w; continue; }
         let chunk = '';
         for (const ch of word) {
           if (this.width(chunk + ch) > maxWidth && chunk) { out.push(chunk); chunk = ''; }
           chunk += ch;
         }
         line = chunk;
+        lineW = this.width(chunk);
       }
       out.push(line);
     }

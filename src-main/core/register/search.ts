@@ -34,6 +34,7 @@ export type SearchQuery = z.input<typeof searchQuerySchema>;
 const WEIGHTS = [10, 2, 3, 5, 2, 1, 1, 1];
 /** Counting every match of a common word over a million rows is the slow part; stop early. */
 export const TOTAL_CAP = 10_000;
+export const RANK_WINDOW = 10_000;
 
 function tokens(s: string): string[] {
   return vnFold(s)
@@ -90,14 +91,24 @@ export function runSearch(db: Db, raw: SearchQuery): SearchPage<Record<string, u
   if (match) {
     params.match = match;
     const filter = where.length ? `AND ${where.join(' AND ')}` : '';
-    const order = q.sort === 'newest' ? 'd.id DESC' : 'score, d.id DESC';
-    items = db
-      .prepare(
-        `SELECT d.*, bm25(doc_fts, ${WEIGHTS.join(', ')}) AS score FROM doc_fts JOIN documents d ON d.id = doc_fts.rowid
-         WHERE doc_fts MATCH @match ${filter} ORDER BY ${order} LIMIT @limit OFFSET @offset`,
-      )
-      .all(params) as typeof items;
-    total = (db.prepare(`SELECT count(*) AS n FROM (SELECT 1 FROM doc_fts JOIN documents d ON d.id = doc_fts.rowid WHERE doc_fts MATCH @match ${filter} LIMIT @cap)`).get(params) as { n: number }).n;
+    const matches = `FROM doc_fts JOIN documents d ON d.id = doc_fts.rowid WHERE doc_fts MATCH @match ${filter}`;
+    if (q.sort === 'newest') {
+      // FTS5 walks rowids in descending order itself, so LIMIT stops early.
+      items = db.prepare(`SELECT d.*, NULL AS score ${matches} ORDER BY doc_fts.rowid DESC LIMIT @limit OFFSET @offset`).all(params) as typeof items;
+    } else {
+      // bm25 over every match of a common word in a million rows is what makes search slow, so
+      // ranking covers the newest RANK_WINDOW matches (all of them below that; the UI says so
+      // when totalCapped is set).
+      params.window = RANK_WINDOW;
+      items = db
+        .prepare(
+          `SELECT d.*, w.score FROM (SELECT doc_fts.rowid AS rid, bm25(doc_fts, ${WEIGHTS.join(', ')}) AS score ${matches}
+             ORDER BY doc_fts.rowid DESC LIMIT @window) w
+           JOIN documents d ON d.id = w.rid ORDER BY w.score, d.id DESC LIMIT @limit OFFSET @offset`,
+        )
+        .all(params) as typeof items;
+    }
+    total = (db.prepare(`SELECT count(*) AS n FROM (SELECT 1 ${matches} LIMIT @cap)`).get(params) as { n: number }).n;
   } else {
     const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
     items = db.prepare(`SELECT d.*, NULL AS score FROM documents d ${filter} ORDER BY d.id DESC LIMIT @limit OFFSET @offset`).all(params) as typeof items;

@@ -119,6 +119,8 @@ export class RegisterService {
   private readonly actor: string;
   readonly calendar: WorkingCalendar;
   private readonly stmt;
+  /** Built once: better-sqlite3 prepares BEGIN/COMMIT/SAVEPOINT statements per wrapper. */
+  private readonly tx;
 
   constructor(readonly dbPath: string, readonly opts: RegisterOptions) {
     const agency = z.strictObject({ name: z.string().min(1).max(200), code: z.string().max(13), abbr: z.string().min(1).max(20), parentName: z.string().max(200).optional() }).safeParse(opts.agency);
@@ -137,6 +139,7 @@ export class RegisterService {
     this.files = new FileStore(opts.filesDir ?? `${dbPath}.files`);
     this.audit = new AuditLog(this.db);
     this.numbering = new Numbering(this.db);
+    this.tx = this.db.transaction((fn: () => unknown) => fn());
     this.stmt = {
       book: this.db.prepare<[string], Record<string, unknown>>('SELECT * FROM books WHERE id = ?'),
       doc: this.db.prepare<[number], Record<string, unknown>>('SELECT * FROM documents WHERE id = ?'),
@@ -171,7 +174,7 @@ export class RegisterService {
   /** One write = one BEGIN IMMEDIATE transaction with its audit row; SQLite errors become AppErrors. */
   private write<T>(fn: () => T): T {
     try {
-      return this.db.transaction(fn).immediate();
+      return this.tx.immediate(fn) as T;
     } catch (e) {
       throw mapDbError(e);
     }
@@ -273,7 +276,7 @@ export class RegisterService {
       this.stmt.insertStatus.run(id, null, '01', this.nowIso(), null);
       this.logTransition(id, null, 'received', act.actor ?? this.actor, null);
       const document = this.getDoc(id);
-      this.audit.append(this.nowIso(), { actor: act.actor ?? this.actor, action: 'document.receive', entity: 'document', entityId: id, after: document });
+      this.audit.append(this.nowIso(), { actor: act.actor ?? this.actor, action: 'document.receive', entity: 'document', entityId: id, after: compact(document) });
       return { document, duplicates: this.findDuplicates(rec, id) };
     });
   }
@@ -287,7 +290,7 @@ export class RegisterService {
       this.insertRecipients(id, (rec as OutgoingRecord).To ?? []);
       this.logTransition(id, null, 'drafted', act.actor ?? this.actor, null);
       const document = this.getDoc(id);
-      this.audit.append(this.nowIso(), { actor: act.actor ?? this.actor, action: 'document.draft', entity: 'document', entityId: id, after: document });
+      this.audit.append(this.nowIso(), { actor: act.actor ?? this.actor, action: 'document.draft', entity: 'document', entityId: id, after: compact(document) });
       return { document, duplicates: [] };
     });
   }
@@ -308,7 +311,8 @@ export class RegisterService {
         for (const it of items) {
           // A savepoint per record: a duplicate số/ký hiệu fails that line only.
           try {
-            const r = this.db.transaction(() => this.insertRegistered(it.book, it.rec, act.actor ?? this.actor))();
+            // Nested call: a SAVEPOINT inside the batch transaction.
+            const r = this.tx(() => this.insertRegistered(it.book, it.rec, act.actor ?? this.actor)) as RegisterResult;
             report.imported++;
             if (r.duplicates.length) report.duplicates++;
           } catch (e) {
@@ -362,7 +366,7 @@ export class RegisterService {
       this.logTransition(id, null, 'numbered', actor, null);
     }
     const document = this.getDoc(id);
-    this.audit.append(this.nowIso(), { actor, action: 'document.register', entity: 'document', entityId: id, after: document });
+    this.audit.append(this.nowIso(), { actor, action: 'document.register', entity: 'document', entityId: id, after: compact(document) });
     return { document, duplicates: book.direction === 'den' ? this.findDuplicates(rec, id) : [] };
   }
 
@@ -813,6 +817,16 @@ export class RegisterService {
   static isOpen(state: DocState): boolean {
     return !TERMINAL_STATES.has(state);
   }
+}
+
+/** Audit payloads keep what was set: null, empty and derived display fields are left out. */
+function compact(d: DocumentDto): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(d)) {
+    if (v === null || v === false || v === '' || k === 'stateVi' || k === 'priorityVi' || k === 'secrecyVi' || k === 'code') continue;
+    out[k] = v;
+  }
+  return out;
 }
 
 export function openRegister(dbPath: string, opts: RegisterOptions): RegisterService {

@@ -1,0 +1,124 @@
+/**
+ * Register bench: bulk load of a seeded synthetic register, then registration latency, accent-blind
+ * search, register pages, printing a 10,000-row register, and the database size.
+ * VANTHU_BENCH_DOCS sets the register size (default 1,000,000); VANTHU_BENCH_SEED the generator seed.
+ */
+import { mkdtempSync, rmSync, statSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { vnFold } from '../src-main/contract/text';
+import { openRegister, type RegisterService } from '../src-main/core/register/index';
+import { fmt, median, quantile, sample } from './stats';
+
+const AGENCY = { name: 'Ủy ban nhân dân xã Yên Khánh', code: '000.00.12.H40', abbr: 'UBND', parentName: 'Ủy ban nhân dân tỉnh Ninh Bình' };
+
+/** mulberry32: small, fast, reproducible. */
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const TYPES = ['Quyết định', 'Công văn', 'Tờ trình', 'Báo cáo', 'Kế hoạch', 'Thông báo', 'Giấy mời', 'Chỉ thị', 'Hướng dẫn', 'Biên bản'];
+const ORGANS = ['Ủy ban nhân dân tỉnh Ninh Bình', 'Sở Nội vụ', 'Sở Tài chính', 'Sở Kế hoạch và Đầu tư', 'Sở Giáo dục và Đào tạo', 'Sở Y tế', 'Công an tỉnh', 'Sở Tư pháp', 'Văn phòng Chính phủ', 'Bộ Nội vụ', 'Sở Xây dựng', 'Sở Nông nghiệp và Môi trường'];
+const WORDS = ('về việc triển khai thực hiện kế hoạch phát triển kinh tế xã hội năm tăng cường công tác phòng chống thiên tai tìm kiếm cứu nạn ' +
+  'đẩy mạnh chuyển đổi số quản lý nhà nước đất đai xây dựng nông thôn mới giáo dục y tế bảo hiểm xã hội đầu tư công giải ngân vốn ' +
+  'cải cách hành chính đánh giá cán bộ công chức viên chức tổ chức bộ máy sắp xếp đơn vị hành chính cấp xã tuyển dụng khen thưởng kỷ luật ' +
+  'an toàn giao thông trật tự đô thị môi trường rác thải nước sạch dịch bệnh tiêm chủng học sinh giáo viên trường học đề án dự án quy hoạch').split(' ');
+const NAMES = ['Nguyễn Văn An', 'Trần Thị Bình', 'Lê Văn Cường', 'Phạm Thị Dung', 'Đặng Văn Đức', 'Đỗ Thị Hà', 'Vũ Văn Hùng', 'Hoàng Thị Lan'];
+
+function generator(seed: number) {
+  const r = rng(seed);
+  const pick = <T>(xs: readonly T[]) => xs[Math.floor(r() * xs.length)]!;
+  let n = 0;
+  return (book: 'den' | 'di', year = 2026) => {
+    n++;
+    const words = Array.from({ length: 8 + Math.floor(r() * 10) }, () => pick(WORDS)).join(' ');
+    const day = new Date(Date.UTC(year, 0, 1) + Math.floor(r() * 365) * 86_400_000).toISOString().slice(0, 10);
+    const base = { TypeName: pick(TYPES), IssuedDate: day, Subject: `${words[0]!.toUpperCase()}${words.slice(1)}`, Priority: r() < 0.05 ? 1 + Math.floor(r() * 3) : 0, SignerInfo: { Position: 'Chủ tịch', FullName: pick(NAMES) } };
+    return book === 'den'
+      ? { book, ...base, CodeNumber: String(1 + Math.floor(r() * 9999)), CodeNotation: `${n}-UBND`, OrganName: pick(ORGANS), ArrivalDate: day, ToPlaces: pick(['Phòng Nội vụ', 'Phòng Tài chính', 'Văn phòng', 'Phòng Văn hóa - Xã hội']) }
+      : { book, ...base, CodeNotation: 'UBND-VP', To: [{ OrganName: pick(ORGANS) }] };
+  };
+}
+
+function ms(t0: number) {
+  return performance.now() - t0;
+}
+
+function load(reg: RegisterService, gen: ReturnType<typeof generator>, count: number, book: 'den' | 'di', year = 2026): number {
+  const t0 = performance.now();
+  const batch = 5000;
+  for (let done = 0; done < count; done += batch) {
+    const n = Math.min(batch, count - done);
+    // Dates are drawn in random order; sorting keeps số đến in date order as a real register is.
+    const recs = Array.from({ length: n }, () => gen(book, year)).sort((a, b) => a.IssuedDate.localeCompare(b.IssuedDate));
+    const r = reg.importRecords(recs, { batchSize: batch });
+    if (r.failed.length) throw new Error(`bench load failed: ${JSON.stringify(r.failed[0])}`);
+  }
+  return ms(t0);
+}
+
+export default async function registerBench(): Promise<void> {
+  const docs = Number(process.env.VANTHU_BENCH_DOCS ?? 1_000_000);
+  const seed = Number(process.env.VANTHU_BENCH_SEED ?? 20260310);
+  const dir = mkdtempSync(join(tmpdir(), 'vanthu-bench-'));
+  const gen = generator(seed);
+  const clock = () => new Date('2026-12-31T10:00:00+07:00');
+  try {
+    const dbPath = join(dir, 'register.db');
+    const reg = openRegister(dbPath, { agency: AGENCY, clock, actor: 'bench' });
+    const loadMs = load(reg, gen, docs, 'den');
+    console.log(`bulk load: ${docs.toLocaleString('en')} incoming documents in ${(loadMs / 1000).toFixed(1)} s (${Math.round(docs / (loadMs / 1000)).toLocaleString('en')} docs/s, seed ${seed})`);
+    reg.db.pragma('wal_checkpoint(TRUNCATE)');
+    reg.db.pragma('optimize');
+
+    // Registration: one BEGIN IMMEDIATE transaction each, fsync'd (synchronous=FULL).
+    // Baseline: a bare one-row insert transaction on the same file, i.e. the cost of the commit itself.
+    reg.db.exec('CREATE TABLE IF NOT EXISTS bench_baseline (x INTEGER)');
+    const bare = reg.db.prepare('INSERT INTO bench_baseline (x) VALUES (1)');
+    const baseline = await sample(300, () => reg.db.transaction(() => bare.run()).immediate(), 20);
+    const registration = await sample(300, () => reg.register(gen('den')), 20);
+    console.log(`registration: p50 ${fmt(median(registration))} ms, p95 ${fmt(quantile(registration, 0.95))} ms (target p95 < 5 ms); bare commit p50 ${fmt(median(baseline))} ms → ×${(median(registration) / median(baseline)).toFixed(1)}`);
+
+    // Accent-blind search: two folded words, ranked, first page of 20. Baseline: same MATCH unranked.
+    const r = rng(seed + 1);
+    const queries = Array.from({ length: 100 }, () => `${vnFold(WORDS[Math.floor(r() * WORDS.length)]!)} ${vnFold(WORDS[Math.floor(r() * WORDS.length)]!)}`);
+    let qi = 0;
+    const ranked = await sample(queries.length, () => reg.search({ text: queries[qi++ % queries.length]! }), 3);
+    qi = 0;
+    const newest = await sample(queries.length, () => reg.search({ text: queries[qi++ % queries.length]!, sort: 'newest' }), 3);
+    qi = 0;
+    const rare = await sample(queries.length, () => reg.search({ text: `${queries[qi++ % queries.length]!} ${vnFold(NAMES[qi % NAMES.length]!)}`, fields: { organ: 'so noi vu' } }), 3);
+    console.log(`search (2 common words, ranked): p50 ${fmt(median(ranked))} ms, p95 ${fmt(quantile(ranked, 0.95))} ms (target p95 < 50 ms)`);
+    console.log(`search (same, newest first):     p50 ${fmt(median(newest))} ms, p95 ${fmt(quantile(newest, 0.95))} ms → ranking costs ×${(median(ranked) / median(newest)).toFixed(1)}`);
+    console.log(`search (words + signer + organ):  p50 ${fmt(median(rare))} ms, p95 ${fmt(quantile(rare, 0.95))} ms`);
+
+    // Register pages (50 rows, number order). Baseline: the first page.
+    const first = await sample(100, () => reg.list({ book: 'den', year: 2026, page: 1, pageSize: 50 }), 3);
+    const lastPage = Math.max(1, Math.floor(docs / 50));
+    const pages = await sample(100, () => reg.list({ book: 'den', year: 2026, page: 1 + Math.floor(r() * lastPage), pageSize: 50 }), 3);
+    console.log(`list page (50 rows, random page): p50 ${fmt(median(pages))} ms, p95 ${fmt(quantile(pages, 0.95))} ms; first page p50 ${fmt(median(first))} ms → ×${(median(pages) / median(first)).toFixed(1)}`);
+
+    const size = statSync(dbPath).size + (existsSync(`${dbPath}-wal`) ? statSync(`${dbPath}-wal`).size : 0);
+    console.log(`database size: ${(size / 1024 / 1024).toFixed(0)} MiB for ${docs.toLocaleString('en')} documents (${Math.round(size / docs)} bytes/document incl. FTS and audit)`);
+    reg.dispose();
+
+    // Printing: a 10,000-row register in its own sổ; baseline 1,000 rows.
+    const pr = openRegister(join(dir, 'print.db'), { agency: AGENCY, clock, actor: 'bench' });
+    load(pr, gen, 10_000, 'den');
+    load(pr, gen, 1_000, 'den', 2025);
+    const small = await sample(3, () => pr.print({ kind: 'so-den', year: 2025, out: join(dir, 'small.pdf') }), 1);
+    const big = await sample(3, () => pr.print({ kind: 'so-den', year: 2026, out: join(dir, 'big.pdf') }), 0);
+    const bigInfo = await pr.print({ kind: 'so-den', year: 2026, out: join(dir, 'big.pdf') });
+    console.log(`print 10,000-row Sổ đến: median ${(median(big) / 1000).toFixed(2)} s (target < 10 s), ${bigInfo.pages} pages, ${(statSync(join(dir, 'big.pdf')).size / 1024 / 1024).toFixed(1)} MiB; 1,000 rows ${(median(small) / 1000).toFixed(2)} s → ×${(median(big) / median(small)).toFixed(1)} for 10× rows`);
+    pr.dispose();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
