@@ -3,11 +3,11 @@ import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPki, repoRoot, type TestPki } from '../helpers/pki';
-import { signBatch, type BatchJob } from '../../src-main/core/pdf/sign/index';
+import { approvePdf, signBatch, type BatchJob } from '../../src-main/core/pdf/sign/index';
 import { pdfsig, qpdfCheck } from './helpers/oracles';
 import { openTestTokens, type TestTokens } from './helpers/token';
 import { issuingChain } from './helpers/software-signer';
-import { tempDir, writeSample } from './helpers/fixtures';
+import { SEAL_PNG, SIGNATURE_PNG, tempDir, writeSample } from './helpers/fixtures';
 import { cmsPrint, extractSignatures } from './helpers/oracles';
 
 let pki: TestPki;
@@ -28,25 +28,30 @@ describe('signBatch', () => {
       const input = await writeSample(dir, `att-${i}.pdf`, { pages: i });
       jobs.push({ kind: 'appendix', input, output: join(dir, `att-${i}.signed.pdf`), options: { ref: `0${i}/KH-UBND`, intermediates: issuingChain(pki) } });
     }
+    const approved = join(dir, 'batch-approved.pdf');
+    await approvePdf(await writeSample(dir, 'batch-main.pdf'), approved, tokens.leader(), { image: SIGNATURE_PNG, intermediates: issuingChain(pki) });
+    jobs.push({ kind: 'issue', input: approved, output: join(dir, 'batch-issued.pdf'), options: { number: 15, notation: 'KH-UBND', stamp: SEAL_PNG, trust: { trustDir: pki.trustDir }, intermediates: issuingChain(pki) } });
     jobs.push({ kind: 'appendix', input: join(dir, 'missing.pdf'), output: join(dir, 'missing.signed.pdf'), options: { ref: '09/KH-UBND' } });
     const signer = tokens.agency();
     const progress: Array<[number, number, string]> = [];
     const first = await signBatch(jobs, signer, { trust: { trustDir: pki.trustDir }, onProgress: (p) => progress.push([p.done, p.total, p.item.status]) });
-    expect(first.map((r) => r.status)).toEqual(['signed', 'signed', 'signed', 'failed']);
-    expect(first[3]!.error).toMatchObject({ code: 'NOT_FOUND', message: 'Không tìm thấy tệp PDF cần ký.' });
-    expect(progress).toEqual([[1, 4, 'signed'], [2, 4, 'signed'], [3, 4, 'signed'], [4, 4, 'failed']]);
+    expect(first.map((r) => r.status)).toEqual(['signed', 'signed', 'signed', 'signed', 'failed']);
+    expect(first[4]!.error).toMatchObject({ code: 'NOT_FOUND', message: 'Không tìm thấy tệp PDF cần ký.' });
+    expect(progress).toEqual([[1, 5, 'signed'], [2, 5, 'signed'], [3, 5, 'signed'], [4, 5, 'signed'], [5, 5, 'failed']]);
     expect(JSON.parse(JSON.stringify(first))).toEqual(first);
     for (const j of jobs.slice(0, 3)) expect(pdfsig(pki, j.output)[0]!.signature).toBe('Signature is Valid.');
 
     rmSync(jobs[1]!.output);
-    const second = await signBatch(jobs.slice(0, 3), signer, { trust: { trustDir: pki.trustDir } });
-    expect(second.map((r) => r.status)).toEqual(['skipped', 'signed', 'skipped']);
+    const issuedBefore = readFileSync(jobs[3]!.output);
+    const second = await signBatch(jobs.slice(0, 4), signer, { trust: { trustDir: pki.trustDir } });
+    expect(second.map((r) => r.status)).toEqual(['skipped', 'signed', 'skipped', 'skipped']);
+    expect(readFileSync(jobs[3]!.output).equals(issuedBefore)).toBe(true);
   });
 });
 
 describe('vanthu sign (CLI on the SoftHSM tokens)', () => {
   const cli = (args: string[], pin: string) => spawnSync(process.execPath, [join(repoRoot, 'src-main/cli/bin.mjs'), 'sign', ...args], {
-    encoding: 'utf8', env: { ...process.env, VANTHU_PIN: pin, SOFTHSM2_CONF: pki.softhsm2Conf },
+    encoding: 'utf8', env: { ...process.env, VANTHU_PIN: pin, SOFTHSM2_CONF: pki.softhsm2Conf, VANTHU_DATA_DIR: join(dir, 'data'), VANTHU_CONFIG: '' },
   });
   const token = (label: string, keyId: string) => ['--module', pki.module, '--token', label, '--key-id', keyId];
 
@@ -67,6 +72,28 @@ describe('vanthu sign (CLI on the SoftHSM tokens)', () => {
     expect(pdfsig(pki, out).map((s) => s.signature)).toEqual(['Signature is Valid.', 'Signature is Valid.']);
     qpdfCheck(out);
     expect(cmsPrint(extractSignatures(readFileSync(out))[1]!).match(/cert_info:/g)).toHaveLength(2);
+  });
+
+  it('issue takes trust roots and seal size from the settings, refuses without a leader signature', async () => {
+    const input = await writeSample(dir, 'cli-issue-in.pdf');
+    const approved = join(dir, 'cli-issue-approved.pdf');
+    const img = join(repoRoot, 'resources/images/sample-signature-blue.png');
+    const stamp = join(repoRoot, 'resources/images/sample-seal-red.png');
+    const chain = join(pki.certs, 'issuing-ca.crt');
+    expect(cli(['approve', input, '-o', approved, '--image', img, '--chain', chain, ...token(pki.tokens.leader, pki.keyIds.leader)], pki.userPin).status).toBe(0);
+    const out = join(dir, 'cli-issued.pdf');
+    const args = (from: string, to: string) => ['issue', from, '-o', to, '--number', '7', '--notation', 'QĐ-UBND', '--date', '2026-03-09', '--stamp', stamp, '--chain', chain, '--json', ...token(pki.tokens.agency, pki.keyIds.agency)];
+    const r = cli(args(approved, out), pki.userPin);
+    expect(r.stderr).toBe('');
+    const res = JSON.parse(r.stdout) as { number: string; day: string; month: string; seal: { width: number } };
+    expect(res).toMatchObject({ number: '07', day: '09', month: '3' });
+    expect(res.seal.width).toBeCloseTo(36 * 72 / 25.4, 6);
+    expect(pdfsig(pki, out)).toHaveLength(5);
+    const refusedOut = join(dir, 'cli-refused.pdf');
+    const refused = cli(args(input, refusedOut), pki.userPin);
+    expect(refused.status).toBe(70);
+    expect(refused.stderr).toMatch(/^Lỗi: Văn bản chưa có chữ ký số hợp lệ của người có thẩm quyền/m);
+    expect(existsSync(refusedOut)).toBe(false);
   });
 
   it('a wrong PIN is refused in Vietnamese and leaves no output', async () => {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { AppError } from '../../contract/errors';
 import { approvePdf, issuePdf, signAttachment, signCopy, COPY_FORMS, type CopyForm, type SignResult } from '../../core/pdf/sign/index';
 import type { KeySigner } from '../../core/crypto/signer';
+import { loadSettings } from '../../core/config';
 import { EXIT, flagString, parseArgs, type CliCommand, type CliIo } from '../io';
 
 const USAGE = `vanthu sign — ký số văn bản PDF
@@ -12,9 +13,10 @@ const USAGE = `vanthu sign — ký số văn bản PDF
   vanthu sign appendix <in.pdf> -o <out.pdf> --ref "<số/ký hiệu>" [tùy chọn token]
   vanthu sign copy     <in.pdf> -o <out.pdf> --form "SAO Y|SAO LỤC|TRÍCH SAO" --agency "<tên cơ quan>" [tùy chọn token]
 
-Tùy chọn token: --module <thư viện PKCS#11> --token <nhãn token> [--key-id <hex>] [--tsa <url>]
+Tùy chọn token: [--module <thư viện PKCS#11>] --token <nhãn token> [--key-id <hex>] [--tsa <url>]
                 [--chain <chứng thư trung gian .pem>] [--json]
-Mã PIN: biến môi trường VANTHU_PIN hoặc nhập khi được hỏi.`;
+Mã PIN: biến môi trường VANTHU_PIN hoặc nhập khi được hỏi.
+Mặc định (thư mục tin cậy, cỡ dấu, TSA, thư viện token) lấy từ cấu hình cơ quan (VANTHU_CONFIG).`;
 
 const sign: CliCommand = async (args, io) => {
   const [sub, ...rest] = args;
@@ -27,7 +29,10 @@ const sign: CliCommand = async (args, io) => {
   const output = flagString(flags, 'out');
   if (!input || !output) return usage(io, 'Cần tệp vào và -o <tệp ra>.');
   if (input === output) return usage(io, 'Tệp ra phải khác tệp vào (tệp gốc không bao giờ bị sửa).');
-  const tsaUrl = flagString(flags, 'tsa');
+  // Agency settings give the defaults (trust roots, seal size, TSA, token library); flags win.
+  const settings = loadSettings(io.env);
+  if (settings.softhsm2Conf && !io.env.SOFTHSM2_CONF) process.env.SOFTHSM2_CONF = settings.softhsm2Conf;
+  const tsaUrl = flagString(flags, 'tsa') ?? settings.tsaUrl;
   const chainFile = flagString(flags, 'chain');
   const common = {
     ...(tsaUrl ? { tsa: { url: tsaUrl } } : {}),
@@ -58,8 +63,8 @@ const sign: CliCommand = async (args, io) => {
         notation: need(flags, 'notation'),
         jobType: flags.has('digitized') ? 'digitized' : 'issue',
         ...(date ? { date: parseDate(date) } : {}),
-        ...(sealMm ? { sealMm: Number(sealMm) } : {}),
-        ...(trust ? { trust: { trustDir: trust } } : {}),
+        sealMm: sealMm ? Number(sealMm) : settings.sealMm,
+        trust: { trustDir: trust ?? settings.trustDir },
       });
       break;
     }
@@ -76,15 +81,16 @@ const sign: CliCommand = async (args, io) => {
       return usage(io, `Không có lệnh con "${sub}".`);
   }
 
-  const result = await withTokenSigner(flags, io, run);
+  const result = await withTokenSigner(flags, io, settings.pkcs11Modules[0], run);
   if (flags.has('json')) io.out(JSON.stringify(result));
   else io.out(`Đã ký: ${result.output} (${result.signatures.length} chữ ký, lúc ${result.signingTime}).`);
   return EXIT.OK;
 };
 
 /** One token session for the whole command: load module, find the token by label, log in, sign, close. */
-async function withTokenSigner<T>(flags: Map<string, string | true>, io: CliIo, run: (s: KeySigner) => Promise<T>): Promise<T> {
-  const module = need(flags, 'module');
+async function withTokenSigner<T>(flags: Map<string, string | true>, io: CliIo, defaultModule: string | undefined, run: (s: KeySigner) => Promise<T>): Promise<T> {
+  const module = flagString(flags, 'module') ?? defaultModule;
+  if (!module) throw new AppError('INPUT_INVALID', 'Thiếu tham số --module (thư viện PKCS#11 của token).', 'missing --module');
   const label = need(flags, 'token');
   const { openTokenService } = await import('../../core/token/index');
   const service = openTokenService({ modules: [module], pollIntervalMs: 60_000 });
