@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { PDFDocument, PDFName } from '@cantoo/pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPki, type TestPki } from '../helpers/pki';
 import { IncrementalSigner, lastXrefStyle } from '../../src-main/core/pdf/sign/incremental-signer';
@@ -88,6 +89,17 @@ describe('incremental PAdES B-B', () => {
     writeFileSync(f, tampered);
     expect(pdfsig(pki, f)[0]!.signature).toMatch(/Digest Mismatch/);
     expect(opensslVerify(pki, extractSignatures(tampered)[0]!).ok).toBe(false);
+  });
+
+  it('refuses a document certified with DocMDP P=1 (no change allowed), and writes nothing', async () => {
+    const doc = await PDFDocument.load(await makeSampleDocument());
+    const ctx = doc.context;
+    const certSig = ctx.obj({ Type: 'Sig', Reference: [ctx.obj({ Type: 'SigRef', TransformMethod: 'DocMDP', TransformParams: { Type: 'TransformParams', P: 1, V: '1.2' } })] });
+    doc.catalog.set(PDFName.of('Perms'), ctx.obj({ DocMDP: ctx.register(certSig) }));
+    const out = join(dir, 'docmdp.pdf');
+    await expect(signAttachment(await doc.save(), out, tokens.agency(), { ref: '01/TB-UBND' }))
+      .rejects.toMatchObject({ code: 'SIGN_REFUSED', vi: expect.stringContaining('không cho phép bất kỳ thay đổi nào') });
+    expect(() => readFileSync(out)).toThrow();
   });
 
   it('refuses a file that is not a PDF, and writes nothing', async () => {

@@ -3,7 +3,25 @@
  * of the date line, and the signer block (title line above, printed name below).
  */
 import type { Rect } from '../../verify/report';
-import type { TextLine } from './text-lines';
+import { openTextPages, type TextLine } from './text-lines';
+
+/** Pages searched for the signer block, from the last one back: it sits at the end of a document. */
+const SIGNER_BLOCK_MAX_PAGES = 30;
+
+/** The signer block in a PDF, searched page by page from the last (or only on `page`). */
+export async function locateSignerBlock(pdf: Uint8Array, signerName: string, page?: number): Promise<SignerBlock | null> {
+  const doc = await openTextPages(pdf);
+  try {
+    const pages = page !== undefined ? [page] : Array.from({ length: Math.min(doc.pageCount, SIGNER_BLOCK_MAX_PAGES) }, (_, i) => doc.pageCount - 1 - i);
+    for (const p of pages) {
+      const block = findSignerBlock(await doc.lines(p), signerName);
+      if (block) return block;
+    }
+    return null;
+  } finally {
+    await doc.close();
+  }
+}
 
 export interface Gap { page: number; x0: number; x1: number; baseline: number; size: number }
 

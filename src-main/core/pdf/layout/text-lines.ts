@@ -34,23 +34,25 @@ function advanceOf(ch: string): number {
 type PdfJs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
 let pdfjs: Promise<PdfJs> | null = null;
 
-/** Lines of the given 0-based pages (all when omitted), top to bottom. */
-export async function extractLines(pdf: Uint8Array, pages?: readonly number[]): Promise<{ pageCount: number; lines: TextLine[]; pageSizes: Array<{ width: number; height: number }> }> {
+export interface TextPages {
+  pageCount: number;
+  /** Lines of one 0-based page, top to bottom. */
+  lines(page: number): Promise<TextLine[]>;
+  close(): Promise<void>;
+}
+
+/** Opens a PDF for page-by-page text lines (callers searching from the last page stop early). */
+export async function openTextPages(pdf: Uint8Array): Promise<TextPages> {
   pdfjs ??= import('pdfjs-dist/legacy/build/pdf.mjs');
   const lib = await pdfjs;
   // pdf.js takes ownership of (detaches) the buffer it is given: hand it a copy.
   const task = lib.getDocument({ data: new Uint8Array(pdf), isEvalSupported: false, disableFontFace: true, useSystemFonts: false, verbosity: 0, stopAtErrors: false });
   const doc = await task.promise;
-  try {
-    const wanted = pages ?? Array.from({ length: doc.numPages }, (_, i) => i);
-    const lines: TextLine[] = [];
-    const pageSizes: Array<{ width: number; height: number }> = [];
-    for (const p of wanted) {
-      if (p < 0 || p >= doc.numPages) continue;
-      const page = await doc.getPage(p + 1);
-      const vp = page.getViewport({ scale: 1 });
-      pageSizes[p] = { width: vp.width, height: vp.height };
-      const content = await page.getTextContent();
+  return {
+    pageCount: doc.numPages,
+    async lines(p: number): Promise<TextLine[]> {
+      if (p < 0 || p >= doc.numPages) return [];
+      const content = await (await doc.getPage(p + 1)).getTextContent();
       const items: Item[] = [];
       for (const it of content.items.slice(0, MAX_ITEMS_PER_PAGE)) {
         if (!('str' in it) || it.str.length === 0) continue;
@@ -59,21 +61,34 @@ export async function extractLines(pdf: Uint8Array, pages?: readonly number[]): 
         if (Math.abs(b ?? 0) > 1e-3) continue;
         items.push({ str: it.str.normalize('NFC'), x: e ?? 0, y: f ?? 0, width: it.width, size: Math.abs(d ?? a ?? 12) });
       }
-      lines.push(...groupLines(p, items));
-    }
-    return { pageCount: doc.numPages, lines, pageSizes };
+      return groupLines(p, items);
+    },
+    close: () => task.destroy(),
+  };
+}
+
+/** Lines of the given 0-based pages (all when omitted), page by page, top to bottom. */
+export async function extractLines(pdf: Uint8Array, pages?: readonly number[]): Promise<{ pageCount: number; lines: TextLine[] }> {
+  const doc = await openTextPages(pdf);
+  try {
+    const wanted = pages ?? Array.from({ length: doc.pageCount }, (_, i) => i);
+    const lines: TextLine[] = [];
+    for (const p of wanted) lines.push(...(await doc.lines(p)));
+    return { pageCount: doc.pageCount, lines };
   } finally {
-    await task.destroy();
+    await doc.close();
   }
 }
 
 function groupLines(page: number, items: Item[]): TextLine[] {
+  // Sorted top to bottom, a run joins the line being built when its baseline is close enough: one
+  // pass, so a hostile page with thousands of runs stays linear after the sort.
   items.sort((p, q) => q.y - p.y || p.x - q.x);
   const groups: Item[][] = [];
+  let cur: Item[] | null = null;
   for (const it of items) {
-    const g = groups.find((grp) => Math.abs(grp[0]!.y - it.y) < 0.3 * Math.max(grp[0]!.size, it.size));
-    if (g) g.push(it);
-    else groups.push([it]);
+    if (cur && Math.abs(cur[0]!.y - it.y) < 0.3 * Math.max(cur[0]!.size, it.size)) cur.push(it);
+    else groups.push((cur = [it]));
   }
   return groups.flatMap((g) => splitColumns(g).map((seg) => toLine(page, seg)));
 }

@@ -2,8 +2,7 @@ import { AppError } from '../../../contract/errors';
 import type { KeySigner } from '../../crypto/signer';
 import type { Rect } from '../../verify/report';
 import { imageAppearance, pngInfo } from '../appearance/image';
-import { findSignerBlock, signatureRectInBlock } from '../layout/decree30';
-import { extractLines } from '../layout/text-lines';
+import { locateSignerBlock, signatureRectInBlock } from '../layout/decree30';
 import { assertCertificateUsable, certificateCommonName, readInput, revisionExtras, runSigningJob, type CommonSignOptions, type PdfInput, type SignResult } from './common';
 
 export interface ApproveOptions extends CommonSignOptions {
@@ -41,8 +40,7 @@ export async function approvePdf(input: PdfInput, output: string, signer: KeySig
 }
 
 async function locateSignature(bytes: Uint8Array, name: string, aspect: number, page?: number): Promise<{ page: number; rect: Rect }> {
-  const { lines } = await extractLines(bytes, page === undefined ? undefined : [page]);
-  const block = findSignerBlock(lines, name);
+  const block = await locateSignerBlock(bytes, name, page);
   if (!block) {
     throw new AppError('INPUT_INVALID', `Không tìm thấy khối chữ ký có tên "${name}" trong văn bản; hãy chỉ định trang và vị trí đặt chữ ký.`, 'signer block not found');
   }

@@ -20,6 +20,7 @@ import { AppError } from '../../../contract/errors';
 import type { KeySigner } from '../../crypto/signer';
 import { buildPadesCms, estimateCmsSize } from '../../cms/signed-data';
 import { requestSignatureTimestamp, type TsaOptions } from '../../cms/timestamp';
+import { assertSigningPermitted } from './docmdp';
 import { addSignatureField, BYTE_RANGE_PLACEHOLDER, type SignatureFieldSpec } from './signature-field';
 
 export const MAX_PDF_BYTES = 1024 * 1024 * 1024;
@@ -78,6 +79,7 @@ export class IncrementalSigner {
       throw new AppError('PDF_INVALID', 'Tệp PDF đã được mã hóa (đặt mật khẩu); chưa hỗ trợ ký loại tệp này.', 'encrypted input');
     }
     if (doc.getPageCount() === 0) throw new AppError('PDF_INVALID', 'Tệp PDF không có trang nào.', 'no pages');
+    assertSigningPermitted(doc);
     return new IncrementalSigner(doc, input, style === 'stream', placeholderBoost);
   }
 

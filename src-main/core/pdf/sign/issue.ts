@@ -15,7 +15,7 @@ import type { Rect, SignatureReport } from '../../verify/report';
 import { imageAppearance, pngInfo } from '../appearance/image';
 import { textAppearance, textWidth } from '../appearance/text';
 import type { FontFace } from '../appearance/fonts';
-import { findDateGaps, findNumberGap, findSignerBlock, signatureRectInBlock, type Gap } from '../layout/decree30';
+import { findDateGaps, findNumberGap, locateSignerBlock, signatureRectInBlock, type Gap } from '../layout/decree30';
 import { extractLines } from '../layout/text-lines';
 import { assertCertificateUsable, certificateCommonName, MM_TO_PT, readInput, revisionExtras, runSigningJob, type CommonSignOptions, type PdfInput, type SignResult } from './common';
 import type { IncrementalSigner } from './incremental-signer';
@@ -152,8 +152,7 @@ async function sealFromLeader(bytes: Uint8Array, leader: SignatureReport | null,
   if (leader?.widget && leader.widget.rect.width > 1 && leader.widget.rect.height > 1) img = { page: leader.widget.page, ...leader.widget.rect };
   if (!img) {
     const name = signerName ?? leader?.signerName;
-    const { lines } = await extractLines(bytes);
-    const block = name ? findSignerBlock(lines, name) : null;
+    const block = name ? await locateSignerBlock(bytes, name) : null;
     if (!block) {
       throw new AppError('INPUT_INVALID', 'Không xác định được vị trí chữ ký của lãnh đạo để đóng dấu; hãy chỉ định vị trí con dấu.', 'no leader widget and no signer block');
     }
