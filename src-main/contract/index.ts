@@ -1,12 +1,18 @@
 import { appMethods } from './app';
 import { tokenEvents, tokenMethods } from './token';
 import { registerMethods } from './register';
+import { fileMethods } from './files';
+import { verifyMethods } from './verify';
+import { signMethods } from './sign';
 
 /** Every method of the API, by name. Domains add their maps here. */
 export const api = {
   ...appMethods,
   ...tokenMethods,
   ...registerMethods,
+  ...fileMethods,
+  ...verifyMethods,
+  ...signMethods,
 };
 
 export const events = {

@@ -9,6 +9,10 @@ import { openTokenService } from './token';
 import { tokenHandlers } from './services/token-handlers';
 import { openRegisterWorker } from './register';
 import { registerHandlers } from './services/register-handlers';
+import { Workspace } from './workspace';
+import { fileHandlers } from './services/file-handlers';
+import { verifyHandlers } from './services/verify-handlers';
+import { defaultStamp, demoIntermediates, signHandlers } from './services/sign-handlers';
 
 /**
  * The backend both hosts serve: Electron (in a utility process) and the loopback bridge (browser mode,
@@ -38,10 +42,15 @@ export async function createBackend(settings: Settings, log: Logger, opts: Backe
   const register = await openRegisterWorker(join(settings.dataDir, 'register.sqlite'), { agency: settings.agency });
   closers.push(() => register.terminate());
 
+  const workspace = new Workspace(join(settings.dataDir, 'workspace'));
+
   const handlers: Partial<Handlers<Api>> = {
     'app.info': () => ({ name: 'vanthu', version, host: opts.host, agency: settings.agency, demo: settings.demo }),
     ...tokenHandlers(tokens),
     ...registerHandlers(register),
+    ...fileHandlers(workspace),
+    ...verifyHandlers({ workspace, trustDir: settings.trustDir }),
+    ...signHandlers({ workspace, tokens, settings, stamp: defaultStamp, intermediates: demoIntermediates(settings) }),
   };
 
   const dispatch = createDispatcher(api, handlers, {

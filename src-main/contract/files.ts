@@ -1,0 +1,29 @@
+import { z } from 'zod';
+import { defineMethod, text } from './api';
+
+/**
+ * Files cross the API as JSON (base64), the same over IPC and the loopback bridge. The backend keeps
+ * them in a workspace and hands back an opaque id: the renderer can never name a path on disk.
+ */
+
+/** Largest file the workspace accepts, in bytes. */
+export const MAX_FILE_BYTES = 64 * 1024 * 1024;
+/** Base64 length of MAX_FILE_BYTES (4 characters per 3 bytes, padded). */
+export const MAX_FILE_BASE64 = Math.ceil(MAX_FILE_BYTES / 3) * 4;
+
+/** Opaque workspace token: 32 base64url characters (192 random bits), never a path. */
+export const FILE_ID_PATTERN = /^[A-Za-z0-9_-]{32}$/;
+export const fileId = z.string().regex(FILE_ID_PATTERN);
+
+export const base64String = z
+  .string()
+  .max(MAX_FILE_BASE64)
+  .regex(/^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/, 'not base64');
+
+export const storedFileDto = z.object({ fileId, name: z.string(), size: z.number().int().nonnegative(), sha256: z.string() });
+export type StoredFileDto = z.infer<typeof storedFileDto>;
+
+export const fileMethods = {
+  'file.put': defineMethod(z.strictObject({ name: text(255, 1), base64: base64String }), storedFileDto),
+  'file.get': defineMethod(z.strictObject({ fileId }), z.object({ name: z.string(), size: z.number().int().nonnegative(), base64: z.string() })),
+};
