@@ -74,7 +74,7 @@ describe('vanthu sign (CLI on the SoftHSM tokens)', () => {
     expect(cmsPrint(extractSignatures(readFileSync(out))[1]!).match(/cert_info:/g)).toHaveLength(2);
   });
 
-  it('issue takes trust roots and seal size from the settings, refuses without a leader signature', async () => {
+  it('issue takes trust roots and seal size from the settings, refuses without a leader signature before the PIN', async () => {
     const input = await writeSample(dir, 'cli-issue-in.pdf');
     const approved = join(dir, 'cli-issue-approved.pdf');
     const img = join(repoRoot, 'resources/images/sample-signature-blue.png');
@@ -90,7 +90,8 @@ describe('vanthu sign (CLI on the SoftHSM tokens)', () => {
     expect(res.seal.width).toBeCloseTo(36 * 72 / 25.4, 6);
     expect(pdfsig(pki, out)).toHaveLength(5);
     const refusedOut = join(dir, 'cli-refused.pdf');
-    const refused = cli(args(input, refusedOut), pki.userPin);
+    // A wrong PIN on purpose: the leader rule is checked before the PIN is asked or used.
+    const refused = cli(args(input, refusedOut), '999999');
     expect(refused.status).toBe(70);
     expect(refused.stderr).toMatch(/^Lỗi: Văn bản chưa có chữ ký số hợp lệ của người có thẩm quyền/m);
     expect(existsSync(refusedOut)).toBe(false);

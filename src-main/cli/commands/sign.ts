@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { AppError } from '../../contract/errors';
-import { approvePdf, issuePdf, signAttachment, signCopy, COPY_FORMS, type CopyForm, type SignResult } from '../../core/pdf/sign/index';
+import { approvePdf, assertIssuable, issuePdf, signAttachment, signCopy, COPY_FORMS, type CopyForm, type SignResult } from '../../core/pdf/sign/index';
 import type { KeySigner } from '../../core/crypto/signer';
 import { loadSettings } from '../../core/config';
 import { EXIT, flagString, parseArgs, type CliCommand, type CliIo } from '../io';
@@ -40,6 +40,8 @@ const sign: CliCommand = async (args, io) => {
   };
 
   let run: (signer: KeySigner) => Promise<SignResult>;
+  /** Checks that need only the signer's certificate, run before the PIN is asked. */
+  let beforeLogin: (certificate: Buffer) => Promise<void> = async () => {};
   switch (sub) {
     case 'approve': {
       const image = readBytes(need(flags, 'image'));
@@ -57,11 +59,13 @@ const sign: CliCommand = async (args, io) => {
       const date = flagString(flags, 'date');
       const sealMm = flagString(flags, 'seal-mm');
       const trust = flagString(flags, 'trust');
+      const jobType = flags.has('digitized') ? 'digitized' as const : 'issue' as const;
+      beforeLogin = async (cert) => { await assertIssuable(input, cert, { jobType, trust: { trustDir: trust ?? settings.trustDir } }); };
       run = (s) => issuePdf(input, output, s, {
         ...common, stamp,
         number: positiveInt(need(flags, 'number'), 'number'),
         notation: need(flags, 'notation'),
-        jobType: flags.has('digitized') ? 'digitized' : 'issue',
+        jobType,
         ...(date ? { date: parseDate(date) } : {}),
         sealMm: sealMm ? Number(sealMm) : settings.sealMm,
         trust: { trustDir: trust ?? settings.trustDir },
@@ -81,14 +85,17 @@ const sign: CliCommand = async (args, io) => {
       return usage(io, `Không có lệnh con "${sub}".`);
   }
 
-  const result = await withTokenSigner(flags, io, settings.pkcs11Modules[0], run);
+  const result = await withTokenSigner(flags, io, settings.pkcs11Modules[0], beforeLogin, run);
   if (flags.has('json')) io.out(JSON.stringify(result));
   else io.out(`Đã ký: ${result.output} (${result.signatures.length} chữ ký, lúc ${result.signingTime}).`);
   return EXIT.OK;
 };
 
 /** One token session for the whole command: load module, find the token by label, log in, sign, close. */
-async function withTokenSigner<T>(flags: Map<string, string | true>, io: CliIo, defaultModule: string | undefined, run: (s: KeySigner) => Promise<T>): Promise<T> {
+async function withTokenSigner<T>(
+  flags: Map<string, string | true>, io: CliIo, defaultModule: string | undefined,
+  beforeLogin: (certificate: Buffer) => Promise<void>, run: (s: KeySigner) => Promise<T>,
+): Promise<T> {
   const module = flagString(flags, 'module') ?? defaultModule;
   if (!module) throw new AppError('INPUT_INVALID', 'Thiếu tham số --module (thư viện PKCS#11 của token).', 'missing --module');
   const label = need(flags, 'token');
@@ -97,17 +104,19 @@ async function withTokenSigner<T>(flags: Map<string, string | true>, io: CliIo, 
   try {
     service.loadModule(module);
     const token = service.findToken(label);
+    // Certificates are public objects: choose the key and run the checks before asking for the PIN.
+    const certs = service.listCertificates(token.ref).filter((c) => c.privateKeyStatus !== 'absent');
+    const wanted = flagString(flags, 'key-id')?.toLowerCase();
+    const chosen = wanted ? certs.filter((c) => c.keyId === wanted) : certs;
+    if (chosen.length !== 1) {
+      throw new AppError('INPUT_INVALID', wanted
+        ? `Token không có chứng thư số với mã khóa ${wanted}.`
+        : `Token có ${chosen.length} chứng thư số; hãy chọn bằng --key-id.`, `${chosen.length} candidate certificates`);
+    }
+    await beforeLogin(Buffer.from(chosen[0]!.certificate, 'base64'));
     const pin = await io.readPin(`Mã PIN của token "${label}": `);
     service.login(token.ref, pin); // login wipes the PIN buffer
-    let keyId = flagString(flags, 'key-id')?.toLowerCase();
-    if (!keyId) {
-      const withKey = service.listCertificates(token.ref).filter((c) => c.privateKeyStatus !== 'absent');
-      if (withKey.length !== 1) {
-        throw new AppError('INPUT_INVALID', `Token có ${withKey.length} chứng thư số kèm khóa; hãy chọn bằng --key-id.`, `${withKey.length} candidate keys`);
-      }
-      keyId = withKey[0]!.keyId;
-    }
-    return await run(service.createTokenSigner(token.ref, keyId));
+    return await run(service.createTokenSigner(token.ref, chosen[0]!.keyId));
   } finally {
     service.close();
   }

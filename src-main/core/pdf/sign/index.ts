@@ -4,7 +4,7 @@
  * atomically (or not at all) and returns a JSON-safe result.
  */
 export { approvePdf, type ApproveOptions } from './approve';
-export { issuePdf, type IssueOptions, type IssueResult, type TextSpot } from './issue';
+export { issuePdf, assertIssuable, type IssueOptions, type IssueResult, type TextSpot } from './issue';
 export { signAttachment, signCopy, COPY_FORMS, type AttachmentOptions, type CopyOptions, type CopyForm } from './text-stamp';
 export { signBatch, type BatchJob, type BatchItemResult, type BatchOptions } from './batch';
 export { requireLeaderSignature, type VerifyPdf, type VerifyOptions } from './leader-check';

@@ -75,13 +75,7 @@ export async function issuePdf(input: PdfInput, output: string, signer: KeySigne
   assertCertificateUsable(signer, now);
   const bytes = readInput(input);
 
-  let leader: SignatureReport | null = null;
-  if ((opts.jobType ?? 'issue') === 'issue') {
-    const verify = opts.verifyPdf ?? (await defaultVerifyPdf());
-    const offline = opts.offline ?? true;
-    const report = await verify(bytes, { ...opts.trust, offline, now });
-    leader = requireLeaderSignature(report, signer.certificate, offline);
-  }
+  const leader = await assertIssuable(bytes, signer.certificate, opts);
 
   const date = opts.date ?? vietnamDate(now);
   const numberText = decree30Number(opts.number);
@@ -106,6 +100,18 @@ export async function issuePdf(input: PdfInput, output: string, signer: KeySigne
     ...result, number: numberText, day: dayText, month: monthText, seal,
     leader: leader ? { fieldName: leader.fieldName, signerName: leader.signerName } : null,
   };
+}
+
+/**
+ * The leader rule alone (null for digitised documents), so a caller can refuse before asking for the
+ * agency PIN; issuePdf runs it again on the bytes it signs.
+ */
+export async function assertIssuable(input: PdfInput, agencyCertificate: Buffer, opts: Pick<IssueOptions, 'jobType' | 'verifyPdf' | 'offline' | 'trust' | 'now'>): Promise<SignatureReport | null> {
+  if ((opts.jobType ?? 'issue') !== 'issue') return null;
+  const verify = opts.verifyPdf ?? (await defaultVerifyPdf());
+  const offline = opts.offline ?? true;
+  const report = await verify(readInput(input), { ...opts.trust, offline, now: opts.now ?? new Date() });
+  return requireLeaderSignature(report, agencyCertificate, offline);
 }
 
 async function signText(s: IncrementalSigner, signer: KeySigner, opts: IssueOptions, now: Date, text: string, at: TextSpot, face: FontFace, prefix: string, reason: string): Promise<void> {
