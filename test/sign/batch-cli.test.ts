@@ -1,10 +1,10 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPki, repoRoot, type TestPki } from '../helpers/pki';
 import { approvePdf, signBatch, type BatchJob } from '../../src-main/core/pdf/sign/index';
-import { pdfsig, qpdfCheck } from './helpers/oracles';
+import { pdfsig, qpdfCheck, requireTool } from './helpers/oracles';
 import { openTestTokens, type TestTokens } from './helpers/token';
 import { issuingChain } from './helpers/software-signer';
 import { SEAL_PNG, SIGNATURE_PNG, tempDir, writeSample } from './helpers/fixtures';
@@ -105,6 +105,20 @@ describe('vanthu sign (CLI on the SoftHSM tokens)', () => {
     expect(r.stderr).toMatch(/^Lỗi: .*PIN/m);
     expect(r.stderr).toMatch(/TOKEN_PIN_INCORRECT/);
     expect(existsSync(out)).toBe(false);
+  });
+
+  it('a write that runs out of room (file-size limit) fails in Vietnamese and leaves no file behind', async () => {
+    requireTool('prlimit');
+    const input = await writeSample(dir, 'cli-big.pdf', { padToBytes: 1024 * 1024 });
+    const out = join(dir, 'cli-big.signed.pdf');
+    const limit = statSync(input).size + 1024;
+    const r = spawnSync('prlimit', [`--fsize=${limit}`, process.execPath, join(repoRoot, 'src-main/cli/bin.mjs'), 'sign', 'appendix', input, '-o', out, '--ref', '05/QĐ-UBND',
+      ...token(pki.tokens.agency, pki.keyIds.agency)], { encoding: 'utf8', env: { ...process.env, VANTHU_PIN: pki.userPin, SOFTHSM2_CONF: pki.softhsm2Conf, VANTHU_DATA_DIR: join(dir, 'data'), VANTHU_CONFIG: '' } });
+    expect(r.status).toBe(70);
+    expect(r.stderr).toMatch(/^Lỗi: Tệp kết quả vượt quá kích thước tệp cho phép/m);
+    expect(r.stderr).toMatch(/IO_ERROR/);
+    expect(existsSync(out)).toBe(false);
+    expect(readdirSync(dir).filter((f) => f.includes('cli-big.signed'))).toEqual([]);
   });
 
   it('usage errors exit 64 and never overwrite the input', async () => {

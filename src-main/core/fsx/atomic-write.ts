@@ -49,6 +49,7 @@ export function ioError(e: unknown, path: string): AppError {
   const vi: Record<string, string> = {
     ENOSPC: 'Ổ đĩa đã đầy, không ghi được tệp kết quả.',
     EDQUOT: 'Đã vượt hạn mức dung lượng ổ đĩa, không ghi được tệp kết quả.',
+    EFBIG: 'Tệp kết quả vượt quá kích thước tệp cho phép trên máy này, không ghi được.',
     EACCES: 'Không có quyền ghi vào thư mục đích.',
     EPERM: 'Không có quyền ghi vào thư mục đích.',
     EROFS: 'Thư mục đích chỉ cho phép đọc.',
