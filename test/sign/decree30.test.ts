@@ -3,6 +3,7 @@
  * date and seal, then attachment and copy signatures; every output checked by pdfsig, OpenSSL, qpdf,
  * pdf.js, pdftotext and a pdftoppm rendering.
  */
+import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,7 +13,7 @@ import { extractLines } from '../../src-main/core/pdf/layout/text-lines';
 import { findSignerBlock } from '../../src-main/core/pdf/layout/decree30';
 import type { Rect } from '../../src-main/core/verify/report';
 import { isoVietnam } from '../../src-main/contract/text';
-import { extractSignatures, opensslVerify, pdfsig, pdftotext, qpdfCheck } from './helpers/oracles';
+import { extractSignatures, opensslVerify, pdfsig, pdftotext, qpdfCheck, requireTool } from './helpers/oracles';
 import { openTestTokens, type TestTokens } from './helpers/token';
 import { issuingChain, pemSigner } from './helpers/software-signer';
 import { isPrefix, SEAL_PNG, SIGNATURE_PNG, tempDir, writeSample } from './helpers/fixtures';
@@ -239,6 +240,9 @@ describe('attachment and copy signatures (text only, top right of page 1)', () =
     expect(pdftotext(out).split('\n')[0]!.trim()).toBe(r.text);
     expect(pdfsig(pki, out)[0]).toMatchObject({ signature: 'Signature is Valid.', certificate: 'Certificate is Trusted.' });
     qpdfCheck(out);
+    requireTool('pdffonts');
+    const fonts = execFileSync('pdffonts', [out], { encoding: 'utf8' });
+    expect(fonts).toMatch(/^[A-Z]{6}\+LiberationSerif\s+CID TrueType\s+Identity-H\s+yes yes yes/m);
     // Subset: the appended revision is far smaller than the 400 KB font file.
     expect(readFileSync(out).length - readFileSync(approved).length).toBeLessThan(60_000);
   });

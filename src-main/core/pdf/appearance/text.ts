@@ -1,7 +1,18 @@
+import { randomBytes } from 'node:crypto';
 import fontkit from '@cantoo/fontkit';
 import { PDFDocument, type PDFRef } from '@cantoo/pdf-lib';
 import { fontBytes, type FontFace } from './fonts';
 import { num, registerFormXObject } from './form-xobject';
+
+const POSTSCRIPT_NAMES: Record<FontFace, string> = {
+  regular: 'LiberationSerif',
+  bold: 'LiberationSerif-Bold',
+  italic: 'LiberationSerif-Italic',
+};
+
+function subsetTag(): string {
+  return Array.from(randomBytes(6), (b) => String.fromCharCode(65 + (b % 26))).join('');
+}
 
 export interface TextAppearance { ref: PDFRef; width: number; height: number; baselineOffset: number }
 
@@ -12,7 +23,8 @@ export interface TextAppearance { ref: PDFRef; width: number; height: number; ba
  */
 export async function textAppearance(doc: PDFDocument, text: string, size: number, face: FontFace = 'regular'): Promise<TextAppearance> {
   doc.registerFontkit(fontkit);
-  const font = await doc.embedFont(fontBytes(face), { subset: true });
+  // The "ABCDEF+" tag marks a subset (ISO 32000-1 §9.6.4); pdf-lib would write a bare name instead.
+  const font = await doc.embedFont(fontBytes(face), { subset: true, customName: `${subsetTag()}+${POSTSCRIPT_NAMES[face]}` });
   const line = text.normalize('NFC');
   const width = font.widthOfTextAtSize(line, size);
   const height = font.heightAtSize(size, { descender: true });
