@@ -10,7 +10,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPki, type TestPki } from '../helpers/pki';
 import { approvePdf, issuePdf, signAttachment, signCopy, type IssueResult } from '../../src-main/core/pdf/sign/index';
 import { extractLines } from '../../src-main/core/pdf/layout/text-lines';
-import { findSignerBlock } from '../../src-main/core/pdf/layout/decree30';
+import { findSignerBlock, signatureRectInBlock } from '../../src-main/core/pdf/layout/decree30';
+import { IncrementalSigner } from '../../src-main/core/pdf/sign/incremental-signer';
 import type { Rect } from '../../src-main/core/verify/report';
 import { isoVietnam } from '../../src-main/contract/text';
 import { extractSignatures, opensslVerify, pdfsig, pdftotext, qpdfCheck, requireTool } from './helpers/oracles';
@@ -134,6 +135,19 @@ describe('agency issuing signature (ký phát hành)', () => {
     expect(scan(img, leftThird, isRed).count).toBeGreaterThan(50);
     const rightPart = { x: leaderRect.x + leaderRect.width / 3 + 2, y: leaderRect.y, width: (leaderRect.width * 2) / 3 - 2, height: leaderRect.height };
     expect(scan(img, rightPart, isBlue).count).toBeGreaterThan(200);
+  });
+
+  it('with an invisible leader signature, places the seal from the signer block text', async () => {
+    const s0 = await IncrementalSigner.open(readFileSync(input));
+    await s0.sign({ signer: tokens.leader(), page: 0, rect: null, appearance: null, namePrefix: 'PheDuyet', signingTime: new Date(), intermediates: issuingChain(pki) });
+    const invisible = join(dir, 'approved-invisible.pdf');
+    writeFileSync(invisible, s0.result());
+    const r = await issuePdf(invisible, join(dir, 'issued-invisible.pdf'), tokens.agency(), agencyOpts());
+    const { lines } = await extractLines(readFileSync(input));
+    const img = signatureRectInBlock(findSignerBlock(lines, 'Nguyễn Văn An')!, 2.5);
+    expect(r.seal.x + r.seal.width).toBeCloseTo(img.x + img.width / 3, 3);
+    expect(r.seal.y + r.seal.height / 2).toBeCloseTo(img.y + img.height / 2, 3);
+    expect(r.leader?.signerName).toBe('Nguyễn Văn An');
   });
 
   it('honours --seal-mm', async () => {
