@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
 import { AppError } from '../../contract/errors';
@@ -9,7 +9,7 @@ import { FTS_COLUMNS, ftsValues } from '../db/migrations/0020-search';
 import { FileStore } from '../filestore/store';
 import { AuditLog, auditVerify, type AuditReport } from './audit';
 import { COPY_NOTATION, defaultBooks } from './books';
-import { WorkingCalendar, type CalendarConfig } from './calendar';
+import { WorkingCalendar } from './calendar';
 import { alertsFor, OPEN_INCOMING, sortAlerts, type AlertDto } from './deadlines';
 import {
   documentDto, numberText,
@@ -18,10 +18,12 @@ import {
 } from './dto';
 import { invalid, mapDbError, notFound } from './errors';
 import { Numbering } from './numbering';
-import { extractPdfText } from './pdf-text';
+import { Attachments, type AttachInput } from './attachments';
+import type { RegisterContext } from './context';
+import { Dossiers, type FileCode } from './dossiers';
 import {
-  assignmentSchema, bookConfigSchema, dossierSchema, incomingRecordSchema, issuePaths, outgoingRecordSchema,
-  type AssignmentInput, type BookConfig, type DossierInput, type IncomingRecord, type OutgoingRecord,
+  assignmentSchema, bookConfigSchema, incomingRecordSchema, issuePaths, outgoingRecordSchema,
+  type BookConfig, type DossierInput, type IncomingRecord, type OutgoingRecord,
 } from './records';
 import { runSearch, searchQuerySchema, type SearchPage, type SearchQuery } from './search';
 import { systemClock, vnDate, yearOf, isoDateSchema, type Clock } from './time';
@@ -112,7 +114,8 @@ type DocRow = Record<(typeof DOC_COLUMNS)[number], string | number | null>;
  */
 export class RegisterService {
   readonly db: Db;
-  readonly files: FileStore;
+  private readonly attachmentStore: Attachments;
+  private readonly dossierBook: Dossiers;
   private readonly audit: AuditLog;
   private readonly numbering: Numbering;
   private readonly clock: Clock;
@@ -136,10 +139,21 @@ export class RegisterService {
     this.clock = opts.clock ?? systemClock;
     this.actor = opts.actor ?? 'vanthu';
     this.calendar = new WorkingCalendar(opts.calendar ?? {});
-    this.files = new FileStore(opts.filesDir ?? `${dbPath}.files`);
     this.audit = new AuditLog(this.db);
     this.numbering = new Numbering(this.db);
     this.tx = this.db.transaction((fn: () => unknown) => fn());
+    const ctx: RegisterContext = {
+      db: this.db,
+      write: (fn) => this.write(fn),
+      log: (e) => this.audit.append(this.nowIso(), e),
+      nowIso: () => this.nowIso(),
+      actorOf: (act) => act.actor ?? this.actor,
+      getDoc: (id) => this.getDoc(id),
+      reindex: (id) => this.reindex(id),
+      isClosed: (doc) => this.isClosed(doc),
+    };
+    this.attachmentStore = new Attachments(ctx, new FileStore(opts.filesDir ?? `${dbPath}.files`));
+    this.dossierBook = new Dossiers(ctx);
     this.stmt = {
       book: this.db.prepare<[string], Record<string, unknown>>('SELECT * FROM books WHERE id = ?'),
       doc: this.db.prepare<[number], Record<string, unknown>>('SELECT * FROM documents WHERE id = ?'),
@@ -178,6 +192,11 @@ export class RegisterService {
     } catch (e) {
       throw mapDbError(e);
     }
+  }
+
+  /** The attachment store (content-addressed files on disk). */
+  get files(): FileStore {
+    return this.attachmentStore.files;
   }
 
   // ---------------------------------------------------------------- books
@@ -403,7 +422,7 @@ export class RegisterService {
     };
     const id = Number(this.stmt.insertDoc.run(row).lastInsertRowid);
     this.stmt.insertFts.run(id, ...ftsValues({ ...row, id }, ''));
-    if (rec.FileCode) this.linkDossier(rec.FileCode, id, rec.DocOrdinal);
+    if (rec.FileCode) this.dossierBook.link(rec.FileCode, id, rec.DocOrdinal);
     return id;
   }
 
@@ -614,111 +633,42 @@ export class RegisterService {
     return this.alerts().filter((a) => a.overdue);
   }
 
-  // ---------------------------------------------------------------- attachments
+  // ---------------------------------------------------------------- attachments (attachments.ts)
 
   /** Stores the bytes (content-addressed), links them, and indexes a PDF's text for search. */
-  async attach(docId: number, file: { path?: string; base64?: string; name: string; mime?: string }, act: ActOptions = {}): Promise<AttachmentDto> {
-    const name = z.string().transform(nfc).pipe(z.string().min(1).max(255)).safeParse(file.name);
-    if (!name.success || (!file.path && !file.base64)) throw invalid('Tệp đính kèm không hợp lệ.', 'attach input');
-    this.getDoc(docId);
-    let bytes: Buffer;
-    if (file.path) {
-      if (statSync(file.path).size > 512 * 1024 * 1024) throw invalid('Tệp đính kèm quá lớn.', 'attachment too large');
-      bytes = readFileSync(file.path);
-    } else {
-      bytes = Buffer.from(file.base64!, 'base64');
-    }
-    const isPdf = bytes.subarray(0, 5).toString('latin1') === '%PDF-';
-    const mime = file.mime ?? (isPdf ? 'application/pdf' : 'application/octet-stream');
-    // Extract before the transaction: it is slow and async, and must not hold the write lock.
-    const text = isPdf ? await extractPdfText(bytes) : '';
-    const blob = this.files.put(bytes);
-    const id = this.write(() => {
-      this.db.prepare('INSERT INTO blobs (sha256, size, refcount) VALUES (?, ?, 1) ON CONFLICT (sha256) DO UPDATE SET refcount = refcount + 1').run(blob.sha256, blob.size);
-      const attId = Number(this.db.prepare('INSERT INTO attachments (doc_id, sha256, name, mime, size, added_at) VALUES (?, ?, ?, ?, ?, ?)').run(docId, blob.sha256, name.data, mime.slice(0, 100), blob.size, this.nowIso()).lastInsertRowid);
-      if (text) {
-        const prev = this.stmt.body.get(docId)?.body ?? '';
-        this.db.prepare('INSERT INTO doc_text (doc_id, body) VALUES (?, ?) ON CONFLICT (doc_id) DO UPDATE SET body = excluded.body').run(docId, `${prev}\n${text}`.slice(0, 2_000_000));
-        this.reindex(docId);
-      }
-      this.audit.append(this.nowIso(), { actor: act.actor ?? this.actor, action: 'attachment.add', entity: 'document', entityId: docId, after: { sha256: blob.sha256, name: name.data, size: blob.size } });
-      return attId;
-    });
-    return this.attachments(docId).find((a) => a.id === id)!;
+  attach(docId: number, file: AttachInput, act: ActOptions = {}): Promise<AttachmentDto> {
+    return this.attachmentStore.attach(docId, file, act);
   }
 
   attachments(docId: number): AttachmentDto[] {
-    return this.db.prepare('SELECT id, doc_id AS docId, sha256, name, mime, size, added_at AS addedAt FROM attachments WHERE doc_id = ? ORDER BY id').all(docId) as AttachmentDto[];
+    return this.attachmentStore.list(docId);
   }
 
   readAttachment(attachmentId: number): Buffer {
-    const a = this.db.prepare('SELECT sha256 FROM attachments WHERE id = ?').get(attachmentId) as { sha256: string } | undefined;
-    if (!a) throw notFound('tệp đính kèm', attachmentId);
-    return this.files.read(a.sha256);
+    return this.attachmentStore.read(attachmentId);
   }
 
-  /** Unlinks an attachment of an entry that is not closed; the blob goes when its count reaches zero. */
   detach(attachmentId: number, act: ActOptions = {}): void {
-    this.write(() => {
-      const a = this.db.prepare('SELECT * FROM attachments WHERE id = ?').get(attachmentId) as { doc_id: number; sha256: string; name: string } | undefined;
-      if (!a) throw notFound('tệp đính kèm', attachmentId);
-      if (this.isClosed(this.getDoc(a.doc_id))) throw new AppError('REGISTER_CLOSED', 'Sổ đã được đóng cho kỳ này: không thể gỡ tệp đính kèm.', 'detach from closed entry');
-      this.db.prepare('DELETE FROM attachments WHERE id = ?').run(attachmentId);
-      this.db.prepare('UPDATE blobs SET refcount = refcount - 1 WHERE sha256 = ?').run(a.sha256);
-      this.audit.append(this.nowIso(), { actor: act.actor ?? this.actor, action: 'attachment.remove', entity: 'document', entityId: a.doc_id, before: { sha256: a.sha256, name: a.name } });
-    });
+    this.attachmentStore.detach(attachmentId, act);
   }
 
-  /** Deletes blobs nobody references (after the DB says so, so a crash never loses a referenced file). */
   gcBlobs(): number {
-    const dead = this.write(() => {
-      const rows = this.db.prepare('SELECT sha256 FROM blobs WHERE refcount = 0').all() as Array<{ sha256: string }>;
-      this.db.prepare('DELETE FROM blobs WHERE refcount = 0').run();
-      return rows;
-    });
-    for (const r of dead) this.files.remove(r.sha256);
-    return dead.length;
+    return this.attachmentStore.gc();
   }
 
-  // ---------------------------------------------------------------- hồ sơ
+  // ---------------------------------------------------------------- hồ sơ (dossiers.ts)
 
   createDossier(raw: DossierInput, act: ActOptions = {}): { id: number; code: string } {
-    const parsed = dossierSchema.safeParse(raw);
-    if (!parsed.success) throw invalid('Thông tin hồ sơ không hợp lệ.', `dossier: ${issuePaths(parsed.error)}`);
-    const d = parsed.data;
-    return this.write(() => {
-      const id = Number(this.db.prepare(
-        `INSERT INTO dossiers (OrganId, FileCatalog, FileNotation, Title, Maintenance, Rights, Creator, Language, StartDate, EndDate, Description)
-         VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      ).run(d.FileCode.OrganId, d.FileCode.FileCatalog, d.FileCode.FileNotation, d.Title, d.Maintenance ?? null, d.Rights ?? null, d.Creator ?? null, d.Language ?? null, d.StartDate ?? null, d.EndDate ?? null, d.Description ?? null).lastInsertRowid);
-      this.audit.append(this.nowIso(), { actor: act.actor ?? this.actor, action: 'dossier.create', entity: 'dossier', entityId: id, after: d });
-      return { id, code: `${d.FileCode.OrganId}.${d.FileCode.FileCatalog}.${d.FileCode.FileNotation}` };
-    });
-  }
-
-  private linkDossier(fc: { OrganId: string; FileCatalog: number; FileNotation: string }, docId: number, ordinal?: number): void {
-    const d = this.db.prepare('SELECT id FROM dossiers WHERE OrganId = ? AND FileCatalog = ? AND FileNotation = ?').get(fc.OrganId, fc.FileCatalog, fc.FileNotation) as { id: number } | undefined;
-    if (!d) throw new AppError('NOT_FOUND', 'Không tìm thấy hồ sơ theo mã hồ sơ đã nhập.', `dossier ${fc.OrganId}.${fc.FileCatalog}.${fc.FileNotation}`);
-    const next = ordinal ?? ((this.db.prepare('SELECT max(DocOrdinal) AS m FROM dossier_documents WHERE dossier_id = ?').get(d.id) as { m: number | null }).m ?? 0) + 1;
-    this.db.prepare('INSERT INTO dossier_documents (dossier_id, doc_id, DocOrdinal) VALUES (?, ?, ?)').run(d.id, docId, next);
+    return this.dossierBook.create(raw, act);
   }
 
   /** Puts a registered document in a hồ sơ (one document may sit in several, never copied). */
-  fileDocument(fileCode: { OrganId: string; FileCatalog: number; FileNotation: string }, docId: number, act: ActOptions = {}): void {
-    this.write(() => {
-      this.getDoc(docId);
-      this.linkDossier(fileCode, docId);
-      this.audit.append(this.nowIso(), { actor: act.actor ?? this.actor, action: 'dossier.file', entity: 'document', entityId: docId, after: fileCode });
-    });
+  fileDocument(fileCode: FileCode, docId: number, act: ActOptions = {}): void {
+    this.dossierBook.file(fileCode, docId, act);
   }
 
-  /** Phụ lục VI hồ sơ fields, with DocTotal and PageTotal computed. */
   dossier(id: number): Record<string, unknown> {
-    const d = this.db.prepare('SELECT * FROM dossiers WHERE id = ?').get(id) as Record<string, unknown> | undefined;
-    if (!d) throw notFound('hồ sơ', id);
-    const t = this.db.prepare('SELECT count(*) AS n, coalesce(sum(d.PageAmount), 0) AS p FROM dossier_documents x JOIN documents d ON d.id = x.doc_id WHERE x.dossier_id = ?').get(id) as { n: number; p: number };
-    const docs = this.db.prepare('SELECT x.DocOrdinal, d.id FROM dossier_documents x JOIN documents d ON d.id = x.doc_id WHERE x.dossier_id = ? ORDER BY x.DocOrdinal').all(id);
-    return { ...d, FileCode: { OrganId: d.OrganId, FileCatalog: d.FileCatalog, FileNotation: d.FileNotation }, DocTotal: t.n, PageTotal: t.p, documents: docs };
+    return this.dossierBook.get(id);
   }
 
   // ---------------------------------------------------------------- đóng sổ
