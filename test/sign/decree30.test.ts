@@ -29,6 +29,7 @@ let issued: string;
 let leaderRect: Rect;
 let issue: IssueResult;
 const MM = 72 / 25.4;
+const YEAR = new Date(Date.now() + 7 * 3600_000).getUTCFullYear();
 
 beforeAll(async () => {
   pki = loadPki();
@@ -40,7 +41,7 @@ beforeAll(async () => {
   const a = await approvePdf(input, approved, tokens.leader(), { image: SIGNATURE_PNG, intermediates: issuingChain(pki) });
   leaderRect = a.rect;
   issue = await issuePdf(approved, issued, tokens.agency(), {
-    number: 5, notation: 'QĐ-UBND', date: { year: 2026, month: 2, day: 7 }, stamp: SEAL_PNG,
+    number: 5, notation: 'QĐ-UBND', date: { year: YEAR, month: 2, day: 7 }, stamp: SEAL_PNG,
     trust: { trustDir: pki.trustDir }, intermediates: issuingChain(pki),
   });
 });
@@ -107,7 +108,7 @@ describe('agency issuing signature (ký phát hành)', () => {
     expect(issue).toMatchObject({ number: '05', day: '07', month: '02' });
     const text = pdftotext(issued).replace(/\s+/g, ' ');
     expect(text).toContain('Số: 05 /QĐ-UBND');
-    expect(text).toContain('Tỉnh Thử Nghiệm, ngày 07 tháng 02 năm 2026');
+    expect(text).toContain(`Tỉnh Thử Nghiệm, ngày 07 tháng 02 năm ${YEAR}`);
   });
 
   it('pdf.js reads the issued file and sees every widget', async () => {
@@ -148,6 +149,15 @@ describe('agency issuing signature (ký phát hành)', () => {
     expect(r.seal.x + r.seal.width).toBeCloseTo(img.x + img.width / 3, 3);
     expect(r.seal.y + r.seal.height / 2).toBeCloseTo(img.y + img.height / 2, 3);
     expect(r.leader?.signerName).toBe('Nguyễn Văn An');
+  });
+
+  it('refuses an issue year other than the one printed, a bad notation and an impossible date', async () => {
+    const out = join(dir, 'bad-inputs.pdf');
+    await expect(issuePdf(approved, out, tokens.agency(), { ...agencyOpts(), date: { year: YEAR + 1, month: 1, day: 2 } }))
+      .rejects.toMatchObject({ code: 'INPUT_INVALID', vi: `Năm ban hành (${YEAR + 1}) khác năm in trên văn bản (${YEAR}).` });
+    await expect(issuePdf(approved, out, tokens.agency(), { ...agencyOpts(), notation: 'QĐ UBND' })).rejects.toMatchObject({ code: 'INPUT_INVALID' });
+    await expect(issuePdf(approved, out, tokens.agency(), { ...agencyOpts(), date: { year: YEAR, month: 2, day: 30 } })).rejects.toMatchObject({ code: 'INPUT_INVALID' });
+    expect(existsSync(out)).toBe(false);
   });
 
   it('honours --seal-mm', async () => {

@@ -34,16 +34,17 @@ export function findNumberGap(lines: readonly TextLine[]): Gap | null {
   return null;
 }
 
-/** The blanks after "ngày" and after "tháng" in the date line. */
-export function findDateGaps(lines: readonly TextLine[]): { day: Gap; month: Gap } | null {
+/** The blanks after "ngày" and after "tháng" in the date line, and the year printed after "năm". */
+export function findDateGaps(lines: readonly TextLine[]): { day: Gap; month: Gap; year?: number } | null {
   for (const line of lines) {
-    const m = /ngày(\s+)tháng(\s+)năm/u.exec(line.text);
+    const m = /ngày(\s+)tháng(\s+)năm(?:\s+(\d{4}))?/u.exec(line.text);
     if (!m) continue;
     const dayStart = m.index + 'ngày'.length;
     const dayEnd = dayStart + m[1]!.length;
     const monthStart = dayEnd + 'tháng'.length;
     const monthEnd = monthStart + m[2]!.length;
-    return { day: gapOf(line, dayStart, dayEnd), month: gapOf(line, monthStart, monthEnd) };
+    const gaps = { day: gapOf(line, dayStart, dayEnd), month: gapOf(line, monthStart, monthEnd) };
+    return m[3] ? { ...gaps, year: Number(m[3]) } : gaps;
   }
   return null;
 }

@@ -69,6 +69,12 @@ export async function issuePdf(input: PdfInput, output: string, signer: KeySigne
   if (!Number.isInteger(opts.number) || opts.number < 1 || opts.number > 9_999_999) {
     throw new AppError('INPUT_INVALID', 'Số văn bản phải là số nguyên dương.', `number ${opts.number}`);
   }
+  const notation = nfc(opts.notation).trim();
+  // Phụ lục I: groups of letters/digits joined by "-", an optional "<year>/" segment for VBQPPL.
+  if (notation.length > 30 || !/^(\d{4}\/)?[\p{L}\p{N}]+(-[\p{L}\p{N}]+)+$/u.test(notation)) {
+    throw new AppError('INPUT_INVALID', 'Ký hiệu văn bản không hợp lệ (ví dụ đúng: QĐ-UBND, UBND-VP).', `notation ${JSON.stringify(opts.notation)}`);
+  }
+  if (opts.date && !isRealDate(opts.date)) throw new AppError('INPUT_INVALID', 'Ngày ban hành không hợp lệ.', `date ${JSON.stringify(opts.date)}`);
   const sealMm = opts.sealMm ?? 36;
   if (!(sealMm >= 10 && sealMm <= 80)) throw new AppError('INPUT_INVALID', 'Đường kính con dấu phải từ 10 đến 80 mm.', `sealMm ${sealMm}`);
   pngInfo(opts.stamp);
@@ -84,7 +90,6 @@ export async function issuePdf(input: PdfInput, output: string, signer: KeySigne
   const spots = await locateSpots(bytes, opts);
   const seal = opts.sealRect ?? (await sealFromLeader(bytes, leader, opts.signerName, sealMm));
 
-  const notation = nfc(opts.notation).trim();
   const result = await runSigningJob(bytes, output, now, async (s) => {
     await signText(s, signer, opts, now, numberText, spots.number, 'regular', 'ThemSo', `Thêm số ${numberText}/${notation}`);
     await signText(s, signer, opts, now, dayText, spots.day, 'italic', 'ThemNgay', `Thêm ngày ${dayText}`);
@@ -131,6 +136,9 @@ async function locateSpots(bytes: Uint8Array, opts: IssueOptions): Promise<{ num
   const dateGaps = findDateGaps(lines);
   const numberText = decree30Number(opts.number);
   const date = opts.date ?? vietnamDate(opts.now ?? new Date());
+  if (dateGaps?.year !== undefined && !opts.dayAt && dateGaps.year !== date.year) {
+    throw new AppError('INPUT_INVALID', `Năm ban hành (${date.year}) khác năm in trên văn bản (${dateGaps.year}).`, `year ${date.year} vs printed ${dateGaps.year}`);
+  }
   const number = opts.numberAt ?? (numberGap ? centreIn(numberGap, numberText, 'regular') : null);
   const day = opts.dayAt ?? (dateGaps ? centreIn(dateGaps.day, decree30Day(date.day), 'italic') : null);
   const month = opts.monthAt ?? (dateGaps ? centreIn(dateGaps.month, decree30Month(date.month), 'italic') : null);
@@ -165,6 +173,11 @@ async function sealFromLeader(bytes: Uint8Array, leader: SignatureReport | null,
     img = { page: block.page, ...signatureRectInBlock(block, 2.5) };
   }
   return { page: img.page, x: img.x + img.width / 3 - s, y: img.y + img.height / 2 - s / 2, width: s, height: s };
+}
+
+function isRealDate(d: { year: number; month: number; day: number }): boolean {
+  const t = new Date(Date.UTC(d.year, d.month - 1, d.day));
+  return Number.isInteger(d.year) && d.year >= 1945 && d.year <= 9999 && t.getUTCMonth() === d.month - 1 && t.getUTCDate() === d.day;
 }
 
 function vietnamDate(now: Date): { year: number; month: number; day: number } {

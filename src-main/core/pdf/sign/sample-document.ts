@@ -16,6 +16,8 @@ export interface SampleDocumentOptions {
   pages?: number;
   /** Pads the file with an incompressible stream to about this many bytes (benchmarks). */
   padToBytes?: number;
+  /** Year printed in the date line; default the current year in Vietnam. */
+  year?: number;
   /** Classic xref table instead of an xref stream. */
   classicXref?: boolean;
 }
@@ -42,7 +44,8 @@ export async function makeSampleDocument(opts: SampleDocumentOptions = {}): Prom
   centre(p1, 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', bold, 12, rightCx, 780);
   centre(p1, 'Độc lập - Tự do - Hạnh phúc', bold, 13, rightCx, 765);
   centre(p1, `Số:          /${opts.notation ?? 'QĐ-UBND'}`, regular, 13, leftCx, 735);
-  centre(p1, 'Tỉnh Thử Nghiệm, ngày        tháng        năm 2026', italic, 13, rightCx, 735);
+  const year = opts.year ?? new Date(Date.now() + 7 * 3600_000).getUTCFullYear();
+  centre(p1, `Tỉnh Thử Nghiệm, ngày        tháng        năm ${year}`, italic, 13, rightCx, 735);
   centre(p1, 'QUYẾT ĐỊNH', bold, 14, 297.64, 690);
   centre(p1, 'Về việc ban hành Quy chế công tác văn thư điện tử', bold, 14, 297.64, 672);
   centre(p1, 'ỦY BAN NHÂN DÂN TỈNH THỬ NGHIỆM', bold, 14, 297.64, 645);
