@@ -1,9 +1,12 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type Page } from 'playwright-core';
-import { repoRoot } from '../helpers/pki';
+import { loadPki, repoRoot } from '../helpers/pki';
+import { approvePdf, makeSampleDocument } from '../../src-main/core/pdf/sign/index';
+import { p12Signer, issuingChain } from '../sign/helpers/software-signer';
+import { SIGNATURE_PNG, tempDir } from '../sign/helpers/fixtures';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const screenshotDir = join(repoRoot, '.tmp/screenshots');
@@ -71,4 +74,35 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const path = join(screenshotDir, `${name}.png`);
   await page.screenshot({ path, fullPage: true });
   return path;
+}
+
+/** A Decree-30 sample approved by the P12 leader "Trần Thị Bình" (trusted chain): input for issuing. */
+export async function leaderSignedSample(): Promise<{ unsigned: Buffer; signed: Buffer }> {
+  const pki = loadPki();
+  const unsigned = Buffer.from(await makeSampleDocument({ signerName: 'Trần Thị Bình', signerTitle: 'PHÓ CHỦ TỊCH' }));
+  const out = join(tempDir('leader'), 'approved.pdf');
+  await approvePdf(unsigned, out, p12Signer(pki, 'leader2'), { image: SIGNATURE_PNG, intermediates: issuingChain(pki) });
+  return { unsigned, signed: readFileSync(out) };
+}
+
+/**
+ * `openssl ocsp` over the issuing CA's database at the address the test certificates name in their
+ * AIA (pki.ocspUrl), so the workstation's online revocation check answers "good" as in production.
+ */
+export async function startAiaOcspResponder(): Promise<{ stop(): void }> {
+  const pki = loadPki();
+  const { port } = new URL(pki.ocspUrl);
+  const child = spawn('openssl', ['ocsp', '-index', join(pki.caDirs.issuing, 'index.txt'), '-port', port,
+    '-rsigner', join(pki.certs, 'ocsp.crt'), '-rkey', join(pki.keys, 'ocsp.key'), '-CA', join(pki.certs, 'issuing-ca.crt'), '-ndays', '1'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  // Readiness from its own words: a probe connection would occupy the single-threaded responder.
+  let err = '';
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`openssl ocsp did not start: ${err}`)), 10_000);
+    child.stderr!.on('data', (d: Buffer) => {
+      err += d.toString();
+      if (err.includes('waiting for OCSP client connections')) { clearTimeout(timer); resolve(); }
+    });
+    child.once('exit', (code) => { clearTimeout(timer); reject(new Error(`openssl ocsp exited with ${code} (port ${port} busy?): ${err}`)); });
+  });
+  return { stop: () => void child.kill() };
 }
