@@ -19,7 +19,10 @@ beforeAll(() => {
   tokens = openTestTokens(pki);
   dir = tempDir('batch');
 });
-afterAll(() => tokens?.close());
+afterAll(() => {
+  tokens?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
 
 describe('signBatch', () => {
   it('signs many files with one login, reports progress, and resumes without signing twice', async () => {

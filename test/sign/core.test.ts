@@ -1,4 +1,4 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PDFDocument, PDFName } from '@cantoo/pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -21,7 +21,10 @@ beforeAll(() => {
   tokens = openTestTokens(pki);
   dir = tempDir('core');
 });
-afterAll(() => tokens?.close());
+afterAll(() => {
+  tokens?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
 
 async function signInvisible(input: Uint8Array, signer = tokens.agency()): Promise<Buffer> {
   const s = await IncrementalSigner.open(input);

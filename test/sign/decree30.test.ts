@@ -4,7 +4,7 @@
  * pdf.js, pdftotext and a pdftoppm rendering.
  */
 import { execFileSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPki, type TestPki } from '../helpers/pki';
@@ -45,7 +45,10 @@ beforeAll(async () => {
     trust: { trustDir: pki.trustDir }, intermediates: issuingChain(pki),
   });
 });
-afterAll(() => tokens?.close());
+afterAll(() => {
+  tokens?.close();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+});
 
 const agencyOpts = () => ({ trust: { trustDir: pki.trustDir }, intermediates: issuingChain(pki), stamp: SEAL_PNG, notation: 'QĐ-UBND', number: 12 });
 

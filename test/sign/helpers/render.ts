@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { requireTool } from './oracles';
 import { tempDir } from './fixtures';
@@ -12,6 +12,7 @@ export function renderPage(file: string, page: number, dpi = 144): Raster {
   const dir = tempDir('render');
   execFileSync('pdftoppm', ['-r', String(dpi), '-f', String(page + 1), '-l', String(page + 1), file, join(dir, 'p')]);
   const ppm = readFileSync(join(dir, readdirSync(dir).find((f) => f.endsWith('.ppm'))!));
+  rmSync(dir, { recursive: true, force: true });
   const header = /^P6\s+(\d+)\s+(\d+)\s+255\s/.exec(ppm.subarray(0, 40).toString('latin1'));
   if (!header) throw new Error('unexpected pdftoppm output');
   const width = Number(header[1]);

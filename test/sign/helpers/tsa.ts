@@ -1,6 +1,6 @@
 import { execFileSync } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { TestPki } from '../../helpers/pki';
@@ -55,6 +55,6 @@ export async function startTestTsa(pki: TestPki): Promise<TestTsa> {
     url: `http://127.0.0.1:${port}/tsa`,
     dir,
     get requests() { return state.requests; },
-    stop: () => new Promise<void>((resolve) => server.close(() => resolve())),
+    stop: () => new Promise<void>((resolve) => server.close(() => { rmSync(dir, { recursive: true, force: true }); resolve(); })),
   };
 }
