@@ -7,12 +7,17 @@ export interface OpenOptions {
   readonly?: boolean;
   /** Milliseconds a writer waits for another process's lock before failing. */
   busyTimeoutMs?: number;
+  /**
+   * 'full' (default): every commit is fsync'd, so a committed number survives power loss.
+   * 'normal': WAL commits survive a process crash but the last ones may be lost on power loss.
+   */
+  durability?: 'full' | 'normal';
 }
 
 /**
  * One place sets the connection pragmas so every process (app, CLI, worker, tests) behaves alike:
  * WAL for concurrent readers, foreign keys on, a busy timeout so two writers queue instead of failing,
- * and synchronous=FULL because a register must not lose a committed number on power loss.
+ * and synchronous=FULL by default because a register must not lose a committed number on power loss.
  */
 export function openDatabase(path: string, opts: OpenOptions = {}): Db {
   let db: Db;
@@ -24,7 +29,7 @@ export function openDatabase(path: string, opts: OpenOptions = {}): Db {
   db.pragma(`busy_timeout = ${opts.busyTimeoutMs ?? 10_000}`);
   if (!opts.readonly) {
     db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = FULL');
+    db.pragma(`synchronous = ${opts.durability === 'normal' ? 'NORMAL' : 'FULL'}`);
   }
   db.pragma('foreign_keys = ON');
   return db;

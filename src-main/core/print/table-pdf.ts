@@ -116,18 +116,27 @@ export async function renderTablePdf(spec: TableSpec): Promise<{ bytes: Uint8Arr
   let page!: PDFPage;
   let y = 0;
 
+  // Cell text and the row's bottom rule; the column rules are drawn once per page (closeGrid), which
+  // keeps the content stream small: per-row vertical lines were most of a 10,000-row register's cost.
   const drawRowCells = (p: PDFPage, top: number, h: number, cells: string[][], font: PDFFont, size: number, center: boolean[]) => {
     p.drawLine({ start: { x: MARGIN.left, y: top - h }, end: { x: MARGIN.left + tableW, y: top - h }, thickness: 0.5, color: black });
-    for (let i = 0; i <= widths.length; i++) {
-      p.drawLine({ start: { x: xs[i]!, y: top }, end: { x: xs[i]!, y: top - h }, thickness: 0.5, color: black });
-    }
+    const measure = font === bold ? head : body;
     cells.forEach((lines, i) => {
+      const y0 = top - PAD - LINE + 2.5;
+      if (!center[i]) {
+        // One text object per cell: pdf-lib moves down a line at each '\n'.
+        const text = lines.join('\n');
+        if (text.trim()) p.drawText(text, { x: xs[i]! + PAD, y: y0, size, font, color: black, lineHeight: LINE });
+        return;
+      }
       lines.forEach((text, k) => {
-        if (!text) return;
-        const tx = center[i] ? xs[i]! + (widths[i]! - (font === bold ? head : body).width(text)) / 2 : xs[i]! + PAD;
-        p.drawText(text, { x: tx, y: top - PAD - (k + 1) * LINE + 2.5, size, font, color: black });
+        if (text) p.drawText(text, { x: xs[i]! + (widths[i]! - measure.width(text)) / 2, y: y0 - k * LINE, size, font, color: black });
       });
     });
+  };
+  let gridTop = 0;
+  const closeGrid = () => {
+    for (const x of xs) page.drawLine({ start: { x, y: gridTop }, end: { x, y }, thickness: 0.5, color: black });
   };
 
   const newPage = (first: boolean) => {
@@ -144,6 +153,7 @@ export async function renderTablePdf(spec: TableSpec): Promise<{ bytes: Uint8Arr
       y -= 6;
     }
     // Header row, then the column numbers row (1)…(n), as on the paper forms.
+    gridTop = y;
     page.drawLine({ start: { x: MARGIN.left, y }, end: { x: MARGIN.left + tableW, y }, thickness: 0.5, color: black });
     drawRowCells(page, y, headerH, headerLines, bold, HEADER_SIZE, spec.columns.map(() => true));
     y -= headerH;
@@ -162,11 +172,15 @@ export async function renderTablePdf(spec: TableSpec): Promise<{ bytes: Uint8Arr
       cells = cells.map((l) => (l.length > maxLines ? [...l.slice(0, maxLines - 1), '…'] : l));
       h = maxLines * LINE + 2 * PAD;
     }
-    if (y - h < MARGIN.bottom) newPage(false);
+    if (y - h < MARGIN.bottom) {
+      closeGrid();
+      newPage(false);
+    }
     drawRowCells(page, y, h, cells, regular, FONT_SIZE, spec.columns.map((c) => c.align === 'center'));
     y -= h;
   }
 
+  closeGrid();
   const total = tablePages.length;
   tablePages.forEach((p, i) => {
     const label = `Trang ${i + 1}/${total}`;

@@ -43,9 +43,13 @@ function tokens(s: string): string[] {
     .slice(0, 16);
 }
 
+/**
+ * Whole words, except the last one, which is a prefix (the clerk may still be typing it). Prefix terms
+ * on every word made common short words ("so", "ve") expand to thousands of terms over a large register.
+ */
 function termGroup(s: string): string | null {
   const t = tokens(s);
-  return t.length === 0 ? null : `(${t.map((x) => `"${x}"*`).join(' AND ')})`;
+  return t.length === 0 ? null : `(${t.map((x, i) => (i === t.length - 1 ? `"${x}"*` : `"${x}"`)).join(' AND ')})`;
 }
 
 export function buildMatch(q: { text?: string | undefined; fields?: Partial<Record<SearchField, string>> | undefined }): string | null {
@@ -90,11 +94,15 @@ export function runSearch(db: Db, raw: SearchQuery): SearchPage<Record<string, u
   let total: number;
   if (match) {
     params.match = match;
-    const filter = where.length ? `AND ${where.join(' AND ')}` : '';
-    const matches = `FROM doc_fts JOIN documents d ON d.id = doc_fts.rowid WHERE doc_fts MATCH @match ${filter}`;
+    // The documents table joins in only when a filter needs it: counting and ranking then read the FTS index alone.
+    const matches = where.length
+      ? `FROM doc_fts JOIN documents d ON d.id = doc_fts.rowid WHERE doc_fts MATCH @match AND ${where.join(' AND ')}`
+      : 'FROM doc_fts WHERE doc_fts MATCH @match';
     if (q.sort === 'newest') {
       // FTS5 walks rowids in descending order itself, so LIMIT stops early.
-      items = db.prepare(`SELECT d.*, NULL AS score ${matches} ORDER BY doc_fts.rowid DESC LIMIT @limit OFFSET @offset`).all(params) as typeof items;
+      items = db
+        .prepare(`SELECT d.*, NULL AS score FROM (SELECT doc_fts.rowid AS rid ${matches} ORDER BY doc_fts.rowid DESC LIMIT @limit OFFSET @offset) w JOIN documents d ON d.id = w.rid ORDER BY d.id DESC`)
+        .all(params) as typeof items;
     } else {
       // bm25 over every match of a common word in a million rows is what makes search slow, so
       // ranking covers the newest RANK_WINDOW matches (all of them below that; the UI says so

@@ -51,6 +51,8 @@ export interface RegisterOptions {
   filesDir?: string;
   /** Registers created on first open; default: defaultBooks(agency.abbr). */
   books?: BookConfig[];
+  /** See openDatabase; default 'full'. */
+  durability?: 'full' | 'normal';
 }
 
 export interface ActOptions {
@@ -97,6 +99,13 @@ export interface PrintResult {
   rows: number;
 }
 
+const listQuerySchema = z.strictObject({
+  book: z.string().max(32),
+  year: z.number().int().min(1900).max(9999),
+  page: z.number().int().min(1).max(10_000_000).default(1),
+  pageSize: z.number().int().min(1).max(500).default(50),
+});
+
 const DOC_COLUMNS = [
   'book_id', 'direction', 'state', 'year', 'number', 'reg_date', 'TypeName', 'CodeNumber', 'CodeNotation', 'IssuedDate',
   'OrganName', 'Subject', 'Language', 'PageAmount', 'Description', 'SignerPosition', 'SignerFullName', 'Priority', 'Secrecy',
@@ -129,7 +138,7 @@ export class RegisterService {
     const agency = z.strictObject({ name: z.string().min(1).max(200), code: z.string().max(13), abbr: z.string().min(1).max(20), parentName: z.string().max(200).optional() }).safeParse(opts.agency);
     if (!agency.success) throw invalid('Thông tin cơ quan trong cấu hình không hợp lệ.', `agency: ${issuePaths(agency.error)}`);
     mkdirSync(dirname(dbPath), { recursive: true });
-    this.db = openDatabase(dbPath);
+    this.db = openDatabase(dbPath, { durability: opts.durability ?? 'full' });
     try {
       migrate(this.db, dbPath, { now: opts.clock });
     } catch (e) {
@@ -457,12 +466,17 @@ export class RegisterService {
     return { document, recipients, assignments, statusHistory, transitions, attachments: this.attachments(id) };
   }
 
-  /** A register page in number order (the book as printed). */
+  /**
+   * A register page in number order (the book as printed). Pages are cut by number, not by OFFSET:
+   * numbers are gap-free, so page k starts after number (k−1)·size, found through the index at any depth.
+   */
   list(q: { book: string; year: number; page?: number; pageSize?: number }): SearchPage<DocumentDto> {
-    const p = z.strictObject({ book: z.string().max(32), year: z.number().int().min(1900).max(9999), page: z.number().int().min(1).max(1_000_000).default(1), pageSize: z.number().int().min(1).max(500).default(50) }).parse(q);
+    const parsed = listQuerySchema.safeParse(q);
+    if (!parsed.success) throw invalid('Điều kiện xem sổ không hợp lệ.', `list: ${issuePaths(parsed.error)}`);
+    const p = parsed.data;
     const rows = this.db
-      .prepare('SELECT * FROM documents WHERE book_id = ? AND year = ? AND number IS NOT NULL ORDER BY number LIMIT ? OFFSET ?')
-      .all(p.book, p.year, p.pageSize, (p.page - 1) * p.pageSize) as Record<string, unknown>[];
+      .prepare('SELECT * FROM documents WHERE book_id = ? AND year = ? AND number > ? ORDER BY number LIMIT ?')
+      .all(p.book, p.year, (p.page - 1) * p.pageSize, p.pageSize) as Record<string, unknown>[];
     const total = (this.db.prepare('SELECT last_number AS n FROM book_counters WHERE book_id = ? AND year = ?').get(p.book, p.year) as { n: number } | undefined)?.n ?? 0;
     return { items: rows.map(documentDto), page: p.page, pageSize: p.pageSize, total, totalCapped: false };
   }
@@ -471,7 +485,8 @@ export class RegisterService {
     const parsed = searchQuerySchema.safeParse(q);
     if (!parsed.success) throw invalid('Điều kiện tìm kiếm không hợp lệ.', `search: ${issuePaths(parsed.error)}`);
     const r = runSearch(this.db, parsed.data);
-    return { ...r, items: r.items.map((row) => ({ ...documentDto(row), score: row.score })) };
+    // bm25 can be -0, which JSON turns into 0: normalise so both transports agree.
+    return { ...r, items: r.items.map((row) => ({ ...documentDto(row), score: row.score === null ? null : row.score + 0 })) };
   }
 
   saveSearch(name: string, q: SearchQuery, act: ActOptions = {}): { id: number; name: string } {

@@ -77,7 +77,9 @@ async function verifyParsed(file: PdfFile, anchors: Cert[], options: VerifyOptio
   const embedded = dssRevocationData(file);
   for (const w of works) {
     if (w.report.indication !== 'TOTAL_PASSED' || !w.path || w.report.isDocTimestamp) continue;
-    const rev = await checkRevocation(w.path, w.signingTime, now, embedded, { ...options, offline: options.offline ?? false, mode: options.revocation ?? 'require' });
+    const rev = await checkRevocation(w.path, w.signingTime, now, embedded, {
+      ...options, offline: options.offline ?? false, mode: options.revocation ?? 'require', timeProven: w.report.signingTimeSource === 'timestamp',
+    });
     w.report.revocation = rev.summary;
     if (rev.indication) fail(w.report, rev.indication, rev.subIndication, rev.reason);
   }
