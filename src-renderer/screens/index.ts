@@ -3,6 +3,8 @@ import type { Client } from '../api/client';
 import type { MessageKey } from '../i18n';
 import { TokenScreen } from './TokenScreen';
 import { IncomingScreen, OutgoingScreen } from './RegisterScreen';
+import { VerifyScreen } from './VerifyScreen';
+import { SignScreen } from './SignScreen';
 
 /** The navigation: one line per screen. */
 export interface ScreenDef {
@@ -15,4 +17,6 @@ export const screens: ScreenDef[] = [
   { id: 'token', title: 'nav.token', component: TokenScreen },
   { id: 'incoming', title: 'nav.incoming', component: IncomingScreen },
   { id: 'outgoing', title: 'nav.outgoing', component: OutgoingScreen },
+  { id: 'verify', title: 'nav.verify', component: VerifyScreen },
+  { id: 'sign', title: 'nav.sign', component: SignScreen },
 ];

@@ -1,0 +1,58 @@
+import { useEffect, useRef, useState, type ReactNode } from 'react';
+import type { PDFDocumentProxy } from 'pdfjs-dist';
+import { t } from '../i18n';
+import { openPdf, renderPageInto, type RenderedPage } from './pdfjs';
+
+/**
+ * One page of a PDF drawn with pdf.js in the renderer, at a fixed CSS width. `overlay` receives the
+ * page geometry so callers can place boxes over it in PDF points.
+ */
+export function PdfPage({ bytes, page, width, label, overlay }: {
+  bytes: Uint8Array;
+  page: number;
+  width: number;
+  label: string;
+  overlay?: (geo: RenderedPage) => ReactNode;
+}) {
+  const canvas = useRef<HTMLCanvasElement>(null);
+  const [doc, setDoc] = useState<PDFDocumentProxy | null>(null);
+  const [geo, setGeo] = useState<RenderedPage | null>(null);
+  const [failed, setFailed] = useState(false);
+
+  useEffect(() => {
+    let live = true;
+    let opened: PDFDocumentProxy | null = null;
+    setFailed(false);
+    openPdf(bytes).then(
+      (d) => (live ? setDoc((opened = d)) : void d.destroy()),
+      () => live && setFailed(true),
+    );
+    return () => {
+      live = false;
+      void opened?.destroy();
+    };
+  }, [bytes]);
+
+  useEffect(() => {
+    if (!doc || !canvas.current) return;
+    let live = true;
+    renderPageInto(doc, page, canvas.current, width).then(
+      (g) => live && setGeo(g),
+      () => live && setFailed(true),
+    );
+    return () => {
+      live = false;
+    };
+  }, [doc, page, width]);
+
+  return (
+    <figure className="pdf-page" aria-label={label}>
+      <div className="pdf-page-sheet">
+        <canvas ref={canvas} />
+        {geo && overlay?.(geo)}
+      </div>
+      <figcaption>{label}</figcaption>
+      {failed && <p className="error">{t('pdf.renderFailed')}</p>}
+    </figure>
+  );
+}
