@@ -61,6 +61,14 @@ describe('numbering', () => {
     expect(reg.register(outgoing()).document.number).toBe(8);
   });
 
+  it('a batch import with one bad record imports the others, gap-free, and names the line', () => {
+    const { reg } = tempRegister();
+    const r = reg.importRecords([outgoing({ CodeNumber: '05' }), outgoing(), outgoing({ CodeNumber: '05' }), outgoing(), { book: 'di' }], { firstLine: 10 });
+    expect(r.imported).toBe(3);
+    expect(r.failed.map((f) => [f.line, f.code])).toEqual([[12, 'CONFLICT'], [14, 'INPUT_INVALID']]);
+    expect(reg.list({ book: 'di', year: 2026 }).items.map((d) => d.code)).toEqual(['05/UBND-VP', '06/UBND-VP', '07/UBND-VP']);
+  });
+
   it('a failed registration leaves no gap', () => {
     const { reg } = tempRegister();
     reg.register(incoming());

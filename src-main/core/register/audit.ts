@@ -40,8 +40,11 @@ export class AuditLog {
   private readonly head;
   private readonly insert;
 
-  constructor(private readonly db: Db) {
-    this.head = db.prepare<[], { id: number; hash: string }>('SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1');
+  constructor(db: Db) {
+    // AUTOINCREMENT's sequence survives a deleted tail row, so the next id exposes the deletion.
+    this.head = db.prepare<[], { hash: string | null; id: number | null; seq: number | null }>(
+      "SELECT (SELECT hash FROM audit ORDER BY id DESC LIMIT 1) AS hash, (SELECT max(id) FROM audit) AS id, (SELECT seq FROM sqlite_sequence WHERE name = 'audit') AS seq",
+    );
     this.insert = db.prepare(
       'INSERT INTO audit (id, at, actor, action, entity, entity_id, before, after, prev_hash, hash) VALUES (@id, @at, @actor, @action, @entity, @entity_id, @before, @after, @prev_hash, @hash)',
     );
@@ -49,11 +52,9 @@ export class AuditLog {
 
   /** Call inside a write transaction. */
   append(at: string, e: AuditEvent): void {
-    const last = this.head.get();
-    // AUTOINCREMENT's sequence survives a deleted tail row, so the next id exposes the deletion.
-    const seq = this.db.prepare<[], { seq: number }>("SELECT seq FROM sqlite_sequence WHERE name = 'audit'").get()?.seq ?? 0;
+    const last = this.head.get()!;
     const row = {
-      id: Math.max(last?.id ?? 0, seq) + 1,
+      id: Math.max(last.id ?? 0, last.seq ?? 0) + 1,
       at,
       actor: e.actor,
       action: e.action,
@@ -61,7 +62,7 @@ export class AuditLog {
       entity_id: e.entityId === undefined || e.entityId === null ? null : String(e.entityId),
       before: e.before === undefined ? null : JSON.stringify(e.before),
       after: e.after === undefined ? null : JSON.stringify(e.after),
-      prev_hash: last?.hash ?? GENESIS_HASH,
+      prev_hash: last.hash ?? GENESIS_HASH,
     };
     this.insert.run({ ...row, hash: rowHash(row) });
   }

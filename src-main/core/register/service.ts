@@ -300,7 +300,7 @@ export class RegisterService {
     const { book, rec } = this.parseRecord(raw);
     if (book.direction !== 'den') throw invalid('Chỉ văn bản đến mới được tiếp nhận.', 'receive on outgoing book');
     return this.write(() => {
-      const id = this.insertDoc(book, rec, 'received', null, null, null);
+      const { id } = this.insertDoc(book, rec, 'received', null, null, null);
       this.stmt.insertStatus.run(id, null, '01', this.nowIso(), null);
       this.logTransition(id, null, 'received', act.actor ?? this.actor, null);
       const document = this.getDoc(id);
@@ -314,7 +314,7 @@ export class RegisterService {
     const { book, rec } = this.parseRecord(raw);
     if (book.direction !== 'di') throw invalid('Chỉ văn bản đi mới có dự thảo.', 'draft on incoming book');
     return this.write(() => {
-      const id = this.insertDoc(book, rec, 'drafted', null, null, null);
+      const { id } = this.insertDoc(book, rec, 'drafted', null, null, null);
       this.insertRecipients(id, (rec as OutgoingRecord).To ?? []);
       this.logTransition(id, null, 'drafted', act.actor ?? this.actor, null);
       const document = this.getDoc(id);
@@ -331,26 +331,44 @@ export class RegisterService {
     const report: ImportReport = { imported: 0, failed: [], duplicates: 0 };
     const batchSize = act.batchSize ?? 500;
     let batch: Array<{ line: number; book: BookDto; rec: IncomingRecord | OutgoingRecord }> = [];
+    const actor = act.actor ?? this.actor;
     const flush = () => {
       if (batch.length === 0) return;
       const items = batch;
       batch = [];
-      const runBatch = () => {
+      // Optimistic pass: the whole batch in one transaction. Only when a record fails is the batch
+      // redone with a SAVEPOINT per record, so one bad line (a duplicate số, a closed period) fails alone.
+      const run = (isolate: boolean): ImportReport => {
+        const part: ImportReport = { imported: 0, failed: [], duplicates: 0 };
         for (const it of items) {
-          // A savepoint per record: a duplicate số/ký hiệu fails that line only.
+          if (!isolate) {
+            const r = this.insertRegistered(it.book, it.rec, actor);
+            part.imported++;
+            if (r.duplicates.length) part.duplicates++;
+            continue;
+          }
           try {
-            // Nested call: a SAVEPOINT inside the batch transaction.
-            const r = this.tx(() => this.insertRegistered(it.book, it.rec, act.actor ?? this.actor)) as RegisterResult;
-            report.imported++;
-            if (r.duplicates.length) report.duplicates++;
+            const r = this.tx(() => this.insertRegistered(it.book, it.rec, actor)) as RegisterResult;
+            part.imported++;
+            if (r.duplicates.length) part.duplicates++;
           } catch (e) {
             const err = mapDbError(e);
             if (err.code === 'DB_ERROR') throw err;
-            report.failed.push({ line: it.line, code: err.code, message: err.vi });
+            part.failed.push({ line: it.line, code: err.code, message: err.vi });
           }
         }
+        return part;
       };
-      this.write(runBatch);
+      let part: ImportReport;
+      try {
+        part = this.write(() => run(false));
+      } catch (e) {
+        if ((e as AppError).code === 'DB_ERROR') throw e;
+        part = this.write(() => run(true));
+      }
+      report.imported += part.imported;
+      report.duplicates += part.duplicates;
+      report.failed.push(...part.failed);
     };
     let index = 0;
     let line = act.firstLine ?? 1;
@@ -368,20 +386,21 @@ export class RegisterService {
       if (batch.length >= batchSize) flush();
     }
     flush();
+    report.failed.sort((a, b) => a.line - b.line);
     return report;
   }
 
   private insertRegistered(book: BookDto, rec: IncomingRecord | OutgoingRecord, actor: string): RegisterResult {
     const today = vnDate(this.now());
-    let id: number;
+    let inserted: { id: number; row: Record<string, unknown> };
     if (book.direction === 'den') {
       const r = rec as IncomingRecord;
       const regDate = r.ArrivalDate ?? today;
       const year = yearOf(regDate);
       const number = this.allocate(book.id, year, r.ArrivalNumber);
-      id = this.insertDoc(book, { ...r, ArrivalDate: regDate }, 'registered', year, number, regDate);
-      this.stmt.insertStatus.run(id, null, '03', this.nowIso(), null);
-      this.logTransition(id, null, 'registered', actor, null);
+      inserted = this.insertDoc(book, { ...r, ArrivalDate: regDate }, 'registered', year, number, regDate);
+      this.stmt.insertStatus.run(inserted.id, null, '03', this.nowIso(), null);
+      this.logTransition(inserted.id, null, 'registered', actor, null);
     } else {
       const r = rec as OutgoingRecord;
       const regDate = r.IssuedDate ?? today;
@@ -389,11 +408,12 @@ export class RegisterService {
       const given = r.CodeNumber !== undefined && /^\d+$/.test(r.CodeNumber) ? Number(r.CodeNumber) : undefined;
       const number = this.allocate(book.id, year, given);
       const notation = this.notationFor(book, r.CodeNotation);
-      id = this.insertDoc(book, { ...r, IssuedDate: regDate, CodeNumber: r.CodeNumber ?? numberText(number), CodeNotation: notation }, 'numbered', year, number, regDate);
-      this.insertRecipients(id, r.To ?? []);
-      this.logTransition(id, null, 'numbered', actor, null);
+      inserted = this.insertDoc(book, { ...r, IssuedDate: regDate, CodeNumber: r.CodeNumber ?? numberText(number), CodeNotation: notation }, 'numbered', year, number, regDate);
+      this.insertRecipients(inserted.id, r.To ?? []);
+      this.logTransition(inserted.id, null, 'numbered', actor, null);
     }
-    const document = this.getDoc(id);
+    const { id } = inserted;
+    const document = documentDto(inserted.row);
     this.audit.append(this.nowIso(), { actor, action: 'document.register', entity: 'document', entityId: id, after: compact(document) });
     return { document, duplicates: book.direction === 'den' ? this.findDuplicates(rec, id) : [] };
   }
@@ -413,7 +433,7 @@ export class RegisterService {
     return notation;
   }
 
-  private insertDoc(book: BookDto, rec: IncomingRecord | OutgoingRecord, state: DocState, year: number | null, number: number | null, regDate: string | null): number {
+  private insertDoc(book: BookDto, rec: IncomingRecord | OutgoingRecord, state: DocState, year: number | null, number: number | null, regDate: string | null): { id: number; row: Record<string, unknown> } {
     const at = this.nowIso();
     const inc = rec as Partial<IncomingRecord>;
     const out = rec as Partial<OutgoingRecord>;
@@ -432,7 +452,8 @@ export class RegisterService {
     const id = Number(this.stmt.insertDoc.run(row).lastInsertRowid);
     this.stmt.insertFts.run(id, ...ftsValues({ ...row, id }, ''));
     if (rec.FileCode) this.dossierBook.link(rec.FileCode, id, rec.DocOrdinal);
-    return id;
+    // The written row comes back so a registration need not read it again.
+    return { id, row: { ...row, id } };
   }
 
   private insertRecipients(docId: number, to: ReadonlyArray<{ OrganId?: string | undefined; OrganName: string }>): void {
