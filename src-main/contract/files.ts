@@ -10,6 +10,8 @@ import { defineMethod, text } from './api';
 export const MAX_FILE_BYTES = 64 * 1024 * 1024;
 /** Base64 length of MAX_FILE_BYTES (4 characters per 3 bytes, padded). */
 export const MAX_FILE_BASE64 = Math.ceil(MAX_FILE_BYTES / 3) * 4;
+/** Request body a transport must accept for file.put of the largest file (base64 plus the JSON around it). */
+export const MAX_FILE_REQUEST_BYTES = MAX_FILE_BASE64 + 64 * 1024;
 
 /** Opaque workspace token: 32 base64url characters (192 random bits), never a path. */
 export const FILE_ID_PATTERN = /^[A-Za-z0-9_-]{32}$/;
