@@ -5,6 +5,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, leaderSignedSample, screenshot, startAiaOcspResponder, startWorkstation, type Workstation } from './harness';
 
+/** The slice of a DOM canvas the pixel check reads (this file compiles without the DOM library). */
+interface CanvasLike { width: number; height: number; getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } }
+
 /** The clerk checks signed PDFs: a valid one reads "Hợp lệ", a tampered one gives the failure sentence. */
 describe('browser mode: verifying signatures through the UI', () => {
   let ws: Workstation;
@@ -69,7 +72,7 @@ describe('browser mode: verifying signatures through the UI', () => {
     await expect.poll(() => sheets.count()).toBe(2);
     // Both pages drawn: dark text pixels on each canvas (an unrendered canvas is blank).
     const darkPixels = () => sheets.evaluateAll((cs) => cs.map((c) => {
-      const cv = c as HTMLCanvasElement;
+      const cv = c as unknown as CanvasLike;
       if (cv.width === 0 || cv.height === 0) return 0;
       const d = cv.getContext('2d')!.getImageData(0, 0, cv.width, cv.height).data;
       let n = 0;
