@@ -264,7 +264,16 @@ function diffUpdate(file: PdfFile, k: number, bySigRef: Map<number, SignatureWor
   const boxesCache = new Map<number, Rect[]>();
   const boxesOf = (pageIndex: number): Rect[] => {
     let b = boxesCache.get(pageIndex);
-    if (!b) { const p = prevPages[pageIndex]; b = p ? contentBoxes(file, p.dict, prev) : []; boxesCache.set(pageIndex, b); }
+    if (!b) {
+      const p = prevPages[pageIndex];
+      try {
+        b = p ? contentBoxes(file, p.dict, prev) : [];
+      } catch {
+        // Unreadable page content (bomb, corrupt stream): assume it covers the whole page.
+        b = [{ x: -1e6, y: -1e6, width: 2e6, height: 2e6 }];
+      }
+      boxesCache.set(pageIndex, b);
+    }
     return b;
   };
   const newSigChanges: Array<{ change: Change; field: FieldInfo }> = [];

@@ -55,7 +55,9 @@ export async function verifyPdf(bytes: Buffer, options: VerifyOptions): Promise<
     return await verifyParsed(file, anchors, options, now);
   } catch (e) {
     if (e instanceof PdfSyntaxError || e instanceof RangeError) return brokenFile(e.message, now);
-    throw e;
+    if (e instanceof AppError) throw e;
+    // Hostile input must end in a verdict, never a crash; the detail keeps the bug visible in logs.
+    return brokenFile(`internal error on malformed input: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`, now);
   }
 }
 
