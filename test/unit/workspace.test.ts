@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { cleanFileName, decodeBase64, derivedName, looksLikePdf, Workspace } from '../../src-main/core/workspace';
-import { FILE_ID_PATTERN, fileMethods } from '../../src-main/contract/files';
+import { FILE_ID_PATTERN, fileMethods, isBase64 } from '../../src-main/contract/files';
 import { AppError } from '../../src-main/contract/errors';
 
 const root = () => mkdtempSync(join(tmpdir(), 'vanthu-ws-'));
@@ -106,6 +106,8 @@ describe('workspace', () => {
     const put = fileMethods['file.put'].input;
     expect(put.safeParse({ name: 'a.pdf', base64: 'JVBERi0=' }).success).toBe(true);
     expect(put.safeParse({ name: 'a.pdf', base64: 'not base64!' }).success).toBe(false);
+    for (const bad of ['QQ=A', 'Q===', '=QQQ', 'QQ', 'QQ\nQQ==', 'QUJD\u00e9===']) expect(isBase64(bad), bad).toBe(false);
+    for (const good of ['', 'QQ==', 'QUI=', 'QUJD', Buffer.from('văn thư').toString('base64')]) expect(isBase64(good), good).toBe(true);
     expect(put.safeParse({ name: 'a.pdf', base64: 'JVBERi0=', path: '/etc/passwd' }).success).toBe(false);
     const get = fileMethods['file.get'].input;
     expect(get.safeParse({ fileId: '../../etc/passwd' }).success).toBe(false);
