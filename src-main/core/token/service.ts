@@ -76,6 +76,8 @@ export class TokenService {
   private readonly registry: ModuleRegistry;
   private readonly clock: () => Date;
   private readonly modulePaths: readonly string[];
+  /** Libraries loaded by an explicit loadModule() call (the CLI's --module): trusted like configured ones. */
+  private readonly explicitModules = new Set<string>();
   private readonly sessions: TokenSessions;
   private readonly listeners = new Set<(e: SlotEventDto) => void>();
   private readonly watcher: SlotWatcher;
@@ -83,9 +85,9 @@ export class TokenService {
 
   constructor(opts: TokenServiceOptions) {
     this.registry = new ModuleRegistry(opts.pkcs11Factory ?? realPkcs11Factory);
-    this.sessions = new TokenSessions(this.registry);
     this.clock = opts.clock ?? (() => new Date());
     this.modulePaths = opts.modules ?? detectModules().map((m) => m.path);
+    this.sessions = new TokenSessions(this.registry, (path) => this.modulePaths.includes(path) || this.explicitModules.has(path));
     this.watcher = new SlotWatcher({
       modules: () => this.registry.all(),
       intervalMs: opts.pollIntervalMs ?? 1000,
@@ -97,6 +99,7 @@ export class TokenService {
   loadModule(path: string): ModuleStatusDto {
     this.assertOpen();
     const m = this.registry.get(path);
+    this.explicitModules.add(path);
     return { path, loaded: true, manufacturer: m.manufacturer, description: m.description, errorCode: null, errorMessage: null };
   }
 

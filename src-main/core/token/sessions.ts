@@ -41,7 +41,15 @@ const isPinFailure = (e: unknown) => isPkcs11Error(e) && (e.code === CKR_CODES.P
 export class TokenSessions {
   private readonly states = new Map<string, TokenState>();
 
-  constructor(private readonly registry: ModuleRegistry) {}
+  /**
+   * @param isAllowedModule A token reference names its library; only libraries the workstation was
+   * configured with (or detected) may be loaded from one, or any caller of the API could make the
+   * backend dlopen a library of its choosing and run its code.
+   */
+  constructor(
+    private readonly registry: ModuleRegistry,
+    private readonly isAllowedModule: (path: string) => boolean,
+  ) {}
 
   current(ref: string): TokenState | undefined {
     return this.states.get(ref);
@@ -51,6 +59,9 @@ export class TokenSessions {
     const cached = this.states.get(ref);
     if (cached) return cached;
     const addr = parseTokenRef(ref);
+    if (!this.isAllowedModule(addr.module)) {
+      throw new AppError('TOKEN_LIBRARY_INVALID', 'Thư viện PKCS#11 này không nằm trong danh sách được phép trên máy trạm.', `token reference names a module outside the allowed list: ${addr.module.slice(0, 300)}`);
+    }
     const module = this.registry.get(addr.module);
     let slots: Handle[];
     try {
