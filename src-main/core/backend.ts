@@ -9,7 +9,7 @@ import { openTokenService } from './token';
 import { tokenHandlers } from './services/token-handlers';
 import { openRegisterWorker } from './register';
 import { registerHandlers } from './services/register-handlers';
-import { Workspace } from './workspace';
+import { Workspace, WORKSPACE_MAX_AGE_MS } from './workspace';
 import { fileHandlers } from './services/file-handlers';
 import { verifyHandlers } from './services/verify-handlers';
 import { defaultStamp, demoIntermediates, signHandlers } from './services/sign-handlers';
@@ -43,6 +43,7 @@ export async function createBackend(settings: Settings, log: Logger, opts: Backe
   closers.push(() => register.terminate());
 
   const workspace = new Workspace(join(settings.dataDir, 'workspace'));
+  workspace.prune(WORKSPACE_MAX_AGE_MS);
 
   const handlers: Partial<Handlers<Api>> = {
     'app.info': () => ({ name: 'vanthu', version, host: opts.host, agency: settings.agency, demo: settings.demo }),

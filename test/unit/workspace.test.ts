@@ -90,6 +90,26 @@ describe('workspace', () => {
     expect(statSync(join(ws.root, 'ids', `${stored.fileId}.json`)).isFile()).toBe(true);
   });
 
+  it('prunes old ids, their unreferenced blobs and crash leftovers, keeping recent files', () => {
+    const ws = new Workspace(root());
+    const old = ws.put('old.pdf', pdf('old'));
+    const shared = ws.put('shared-old.pdf', pdf('shared'));
+    writeFileSync(ws.scratchPath(), 'half-written');
+    const fresh = ws.put('shared-new.pdf', pdf('shared'));
+    // Make the first two look twenty days old.
+    for (const f of [old, shared]) {
+      const p = join(ws.root, 'ids', `${f.fileId}.json`);
+      const meta = JSON.parse(readFileSync(p, 'utf8'));
+      writeFileSync(p, JSON.stringify({ ...meta, createdAt: new Date(Date.now() - 20 * 86_400_000).toISOString() }));
+    }
+    writeFileSync(join(ws.root, 'ids', 'not-an-id.json'), '{}');
+    expect(ws.prune(7 * 86_400_000)).toEqual({ ids: 3, blobs: 1 });
+    expect(codeOf(() => ws.read(old.fileId))).toBe('NOT_FOUND');
+    expect(codeOf(() => ws.read(shared.fileId))).toBe('NOT_FOUND');
+    expect(ws.read(fresh.fileId).bytes).toEqual(pdf('shared'));
+    expect(readdirSync(join(ws.root, 'scratch'))).toEqual([]);
+  });
+
   it('cleans display names and derives result names', () => {
     expect(cleanFileName('../../etc/passwd')).toBe('passwd');
     expect(cleanFileName('C:\\Users\\a\\Tờ trình.pdf')).toBe('Tờ trình.pdf');

@@ -1,5 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { AppError } from '../../contract/errors';
@@ -110,6 +110,42 @@ export class Workspace {
     }
   }
 
+  /**
+   * Forgets ids older than `maxAgeMs` and deletes blobs no remaining id refers to, plus scratch files
+   * a crash left behind. Working copies only: registered documents live in the register's own store.
+   */
+  prune(maxAgeMs: number, now = Date.now()): { ids: number; blobs: number } {
+    const keep = new Set<string>();
+    let ids = 0;
+    let blobs = 0;
+    for (const entry of readdirSync(this.ids)) {
+      const path = join(this.ids, entry);
+      const id = entry.endsWith('.json') ? entry.slice(0, -5) : '';
+      let meta: Meta | null = null;
+      if (FILE_ID_PATTERN.test(id)) {
+        const parsed = metaSchema.safeParse(safeJson(readFileQuietly(path)));
+        if (parsed.success) meta = parsed.data;
+      }
+      if (meta && now - Date.parse(meta.createdAt) <= maxAgeMs) keep.add(meta.sha256);
+      else {
+        removeQuietly(path);
+        ids++;
+      }
+    }
+    for (const a of readdirSync(this.blobs)) {
+      for (const b of readdirSync(join(this.blobs, a))) {
+        for (const sha of readdirSync(join(this.blobs, a, b))) {
+          if (keep.has(sha)) continue;
+          removeQuietly(join(this.blobs, a, b, sha));
+          blobs++;
+        }
+      }
+    }
+    const scratch = join(this.root, 'scratch');
+    if (existsDir(scratch)) for (const f of readdirSync(scratch)) removeQuietly(join(scratch, f));
+    return { ids, blobs };
+  }
+
   private blobPath(sha256: string): string {
     return join(this.blobs, sha256.slice(0, 2), sha256.slice(2, 4), sha256);
   }
@@ -120,6 +156,22 @@ function existsFile(p: string): boolean {
     return statSync(p).isFile();
   } catch {
     return false;
+  }
+}
+
+function existsDir(p: string): boolean {
+  try {
+    return statSync(p).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+function readFileQuietly(p: string): string {
+  try {
+    return readFileSync(p, 'utf8');
+  } catch {
+    return '';
   }
 }
 
