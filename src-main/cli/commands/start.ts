@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { spawn, spawnSync } from 'node:child_process';
 import { loadSettings, repoRoot } from '../../core/config';
@@ -19,6 +20,26 @@ export function electronBinary(): string | null {
   return existsSync(bin) ? bin : null;
 }
 
+/**
+ * Opens the address without putting the secret on a command line (other local users can read argv):
+ * the browser gets a private launcher file that redirects to the address.
+ */
+function openInBrowser(url: string): void {
+  const dir = mkdtempSync(join(tmpdir(), 'vanthu-open-'));
+  const launcher = join(dir, 'open.html');
+  const escaped = url.replace(/&/g, '&amp;').replace(/"/g, '&quot;');
+  writeFileSync(launcher, `<!doctype html><meta charset="utf-8"><meta http-equiv="refresh" content="0;url=${escaped}">`, { mode: 0o600 });
+  for (const browser of ['xdg-open', 'chromium']) {
+    if (spawnSync('which', [browser]).status === 0) {
+      spawn(browser, [launcher], { stdio: 'ignore', detached: true }).unref();
+      // The page has read the secret once it has loaded; the launcher need not outlive that.
+      setTimeout(() => rmSync(dir, { recursive: true, force: true }), 30_000).unref();
+      return;
+    }
+  }
+  rmSync(dir, { recursive: true, force: true });
+}
+
 const start: CliCommand = async (args, io) => {
   const { flags } = parseArgs(args, ['browser', 'no-open']);
   const log = stderrLogger(io.env.VANTHU_LOG_LEVEL === 'debug' ? 'debug' : 'info');
@@ -36,15 +57,7 @@ const start: CliCommand = async (args, io) => {
   io.out(running.url);
   // Machine-readable line for scripts and tests.
   io.out(`VANTHU_READY ${JSON.stringify({ url: running.url, port: running.port })}`);
-  if (!flags.has('no-open') && io.env.DISPLAY) {
-    for (const browser of ['xdg-open', 'chromium']) {
-      const r = spawnSync('which', [browser]);
-      if (r.status === 0) {
-        spawn(browser, [running.url], { stdio: 'ignore', detached: true }).unref();
-        break;
-      }
-    }
-  }
+  if (!flags.has('no-open') && io.env.DISPLAY) openInBrowser(running.url);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
