@@ -17,6 +17,7 @@ export function VerifyScreen({ client }: { client: Client }) {
   const [opened, setOpened] = useState<Opened | null>(null);
   const [report, setReport] = useState<VerificationReportDto | null>(null);
   const [busy, setBusy] = useState(false);
+  const [offline, setOffline] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [revision, setRevision] = useState<{ index: number; bytes: Uint8Array; page: number } | null>(null);
 
@@ -27,7 +28,7 @@ export function VerifyScreen({ client }: { client: Client }) {
     setError(null);
     setBusy(true);
     try {
-      setReport(await client.call('verify.file', { fileId: file.fileId }));
+      setReport(await client.call('verify.file', { fileId: file.fileId, offline }));
     } catch (e) {
       setError(errorText(e));
     } finally {
@@ -50,6 +51,10 @@ export function VerifyScreen({ client }: { client: Client }) {
   return (
     <section className="verify-screen">
       <h2>{t('verify.heading')}</h2>
+      <label className="inline">
+        <input type="checkbox" name="offline" checked={offline} onChange={(e) => setOffline(e.target.checked)} />
+        {t('verify.offline')}
+      </label>
       <FilePicker client={client} onPicked={verify} disabled={busy} />
       {opened && <p className="file-name">{t('verify.file', { name: opened.file.name })}</p>}
       {busy && <p role="status">{t('verify.running')}</p>}

@@ -110,6 +110,18 @@ describe('browser mode: issuing a document through the sign screen', () => {
     expect(consoleErrors).toEqual([]);
   });
 
+  it('signs an electronic copy of the same file: text signature, no overlays', async () => {
+    await page.getByLabel('Ký bản sao điện tử').check();
+    expect(await page.locator('.overlay-seal').count()).toBe(0);
+    expect(await page.locator('input[name="copyAgency"]').inputValue()).toBe('UBND tỉnh Thử Nghiệm (bản trình diễn)');
+    await page.locator('select[name="copyForm"]').selectOption('SAO LỤC');
+    await page.getByRole('button', { name: 'Ký số', exact: true }).click();
+    const result = page.locator('.sign-result[data-result-file="to-trinh-ban-sao.pdf"]');
+    await result.waitFor({ timeout: 60_000 });
+    expect(await result.textContent()).toContain('Văn bản có 2 chữ ký số.');
+    expect(consoleErrors).toEqual([]);
+  });
+
   it('never writes the PIN to the workstation log', () => {
     expect(ws.output()).not.toContain(pki.userPin);
   });
