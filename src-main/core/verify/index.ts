@@ -17,7 +17,7 @@ import { dssCertificates, dssRevocationData } from './dss';
 import { verdictVi, worst } from './verdict';
 import type { SignatureReport, VerificationReport } from './report';
 
-export { loadTrustAnchors } from './trust';
+export { loadTrustAnchors, installTrustAnchor } from './trust';
 export type { VerificationReport, SignatureReport, Indication, SubIndication } from './report';
 
 export interface VerifyOptions extends RevocationOptions {

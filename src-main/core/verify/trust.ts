@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { X509Certificate } from 'node:crypto';
 import { AppError } from '../../contract/errors';
@@ -37,4 +37,28 @@ export function loadTrustAnchors(dir: string, skipped: string[] = []): Buffer[] 
     }
   }
   return out;
+}
+
+/**
+ * Adds one anchor to a trust folder only if its SHA-256 fingerprint (of the DER) equals the one the
+ * administrator confirmed from the official site: the "fingerprint-checked" way of resources/trust/README.md.
+ * Accepts DER, PEM, or a PKCS#7 bundle already split by the caller. Returns the written file path.
+ */
+export function installTrustAnchor(dir: string, cert: Buffer, expectedSha256: string, name: string): string {
+  const der = certificatesFromFile(cert)[0];
+  if (!der) throw new AppError('INPUT_INVALID', 'Tệp không chứa chứng thư số.', 'no certificate in input');
+  let x: X509Certificate;
+  try { x = new X509Certificate(der); } catch {
+    throw new AppError('INPUT_INVALID', 'Tệp không chứa chứng thư số hợp lệ.', 'certificate does not parse');
+  }
+  const actual = x.fingerprint256.replace(/:/g, '').toLowerCase();
+  const expected = expectedSha256.replace(/[:\s]/g, '').toLowerCase();
+  if (!/^[0-9a-f]{64}$/.test(expected) || actual !== expected) {
+    throw new AppError('INPUT_INVALID', 'Dấu vân tay của chứng thư gốc không khớp với giá trị đã xác nhận; không thêm vào danh sách tin cậy.', `fingerprint ${actual} != ${expected}`);
+  }
+  if (!/^[a-z0-9][a-z0-9._-]{0,80}$/.test(name)) throw new AppError('INPUT_INVALID', 'Tên tệp chứng thư không hợp lệ.', `bad anchor name ${name}`);
+  const path = join(dir, `${name}.pem`);
+  const pem = `-----BEGIN CERTIFICATE-----\n${der.toString('base64').replace(/(.{64})/g, '$1\n').replace(/\n$/, '')}\n-----END CERTIFICATE-----\n`;
+  writeFileSync(path, pem);
+  return path;
 }
