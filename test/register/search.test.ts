@@ -24,6 +24,11 @@ describe('search', () => {
     expect(reg.search({ text: 'dang' }).items.map((d) => d.id)).toEqual([qd.id]);
     expect(reg.search({ text: 'ĐẶNG' }).items.map((d) => d.id)).toEqual([qd.id]);
     expect(reg.search({ text: 'dao' }).items.map((d) => d.id)).toEqual([cv.id]);
+    // The last word is a prefix while being typed; short syllables are whole words.
+    expect(reg.search({ text: 'khen thuon' }).items.map((d) => d.id)).toEqual([qd.id]);
+    expect(reg.search({ text: 'khe thuong' }).total).toBe(0);
+    expect(reg.search({ text: 'la' }).total).toBe(0);
+    expect(reg.search({ text: 'lam' }).items.map((d) => d.id)).toEqual([qd.id]);
     // Per-field: the organ column only.
     expect(reg.search({ fields: { organ: 'tai chinh' } }).items.map((d) => d.id)).toEqual([cv.id]);
     expect(reg.search({ fields: { signer: 'giam doc' } }).items.map((d) => d.id)).toEqual([cv.id]);

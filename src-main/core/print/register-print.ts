@@ -1,21 +1,27 @@
+import { z } from 'zod';
+import { pathString } from '../../contract/api';
 import { isoVietnam } from '../../contract/text';
 import type { BookDto, DocumentDto } from '../register/dto';
 import { numberText } from '../register/dto';
-import { displayDate } from '../register/time';
+import { displayDate, isoDateSchema } from '../register/time';
 import { renderTablePdf, type Column, type TableSpec } from './table-pdf';
 
 /** The printed outputs of Phụ lục IV and VI.V. */
-export type PrintKind = 'so-den' | 'so-di' | 'theo-doi' | 'bao-cao-den' | 'bao-cao-di';
+export type PrintKind = (typeof PRINT_KINDS)[number];
 
-export interface PrintRequest {
-  kind: PrintKind;
+export const PRINT_KINDS = ['so-den', 'so-di', 'theo-doi', 'bao-cao-den', 'bao-cao-di'] as const;
+
+export const printRequestSchema = z.strictObject({
+  kind: z.enum(PRINT_KINDS),
   /** Default: "den" for đến outputs, "di" for đi outputs. */
-  book?: string;
-  year: number;
-  from?: string;
-  to?: string;
-  quyenSo?: number;
-}
+  book: z.string().max(32).optional(),
+  year: z.number().int().min(1900).max(9999),
+  from: isoDateSchema.optional(),
+  to: isoDateSchema.optional(),
+  quyenSo: z.number().int().min(1).max(999).optional(),
+  out: pathString,
+});
+export type PrintRequest = z.input<typeof printRequestSchema>;
 
 export interface PrintInput {
   kind: PrintKind;

@@ -34,7 +34,7 @@ export type SearchQuery = z.input<typeof searchQuerySchema>;
 const WEIGHTS = [10, 2, 3, 5, 2, 1, 1, 1];
 /** Counting every match of a common word over a million rows is the slow part; stop early. */
 export const TOTAL_CAP = 10_000;
-export const RANK_WINDOW = 10_000;
+export const RANK_WINDOW = 2_000;
 
 function tokens(s: string): string[] {
   return vnFold(s)
@@ -44,12 +44,14 @@ function tokens(s: string): string[] {
 }
 
 /**
- * Whole words, except the last one, which is a prefix (the clerk may still be typing it). Prefix terms
- * on every word made common short words ("so", "ve") expand to thousands of terms over a large register.
+ * Whole words (Vietnamese words are syllables), except a last word of 3 or more letters, which is a
+ * prefix because the clerk may still be typing it. Prefixes of one or two letters ("an", "vu") would
+ * expand to hundreds of terms over a large register for no gain: such syllables are complete words.
  */
 function termGroup(s: string): string | null {
   const t = tokens(s);
-  return t.length === 0 ? null : `(${t.map((x, i) => (i === t.length - 1 ? `"${x}"*` : `"${x}"`)).join(' AND ')})`;
+  const last = t.length - 1;
+  return t.length === 0 ? null : `(${t.map((x, i) => (i === last && x.length >= 3 ? `"${x}"*` : `"${x}"`)).join(' AND ')})`;
 }
 
 export function buildMatch(q: { text?: string | undefined; fields?: Partial<Record<SearchField, string>> | undefined }): string | null {
@@ -105,8 +107,8 @@ export function runSearch(db: Db, raw: SearchQuery): SearchPage<Record<string, u
         .all(params) as typeof items;
     } else {
       // bm25 over every match of a common word in a million rows is what makes search slow, so
-      // ranking covers the newest RANK_WINDOW matches (all of them below that; the UI says so
-      // when totalCapped is set).
+      // ranking covers the newest RANK_WINDOW matches (all of them when there are fewer); a query
+      // that vague shows "totalCapped" or a large total, and the clerk narrows it.
       params.window = RANK_WINDOW;
       items = db
         .prepare(

@@ -1,6 +1,7 @@
 import { mkdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { z } from 'zod';
+import { pathString } from '../../contract/api';
 import { AppError } from '../../contract/errors';
 import { isoVietnam, nfc, vnFold } from '../../contract/text';
 import { openDatabase, type Db } from '../db/connection';
@@ -28,7 +29,7 @@ import {
 import { runSearch, searchQuerySchema, type SearchPage, type SearchQuery } from './search';
 import { systemClock, vnDate, yearOf, isoDateSchema, type Clock } from './time';
 import { normaliseStatusCode, stepFor, supersedes, TERMINAL_STATES, type Action, type DocState, type StatusCode } from './workflow';
-import { renderRegisterPdf, type PrintKind, type PrintRequest } from '../print/register-print';
+import { printRequestSchema, renderRegisterPdf, type PrintKind, type PrintRequest } from '../print/register-print';
 
 export interface AgencyInfo {
   /** Tên cơ quan, đơn vị. */
@@ -98,6 +99,11 @@ export interface PrintResult {
   pages: number;
   rows: number;
 }
+
+const statusOptionsSchema = z.strictObject({
+  at: z.string().datetime({ offset: true }).optional(),
+  note: z.string().max(2000).transform(nfc).optional(),
+});
 
 const listQuerySchema = z.strictObject({
   book: z.string().max(32),
@@ -623,7 +629,10 @@ export class RegisterService {
   recordRecipientStatus(docId: number, recipientId: number, rawCode: string | number, opts: { at?: string; note?: string } & ActOptions = {}): RecipientDto {
     const code = normaliseStatusCode(rawCode);
     if (!code) throw invalid('Mã trạng thái không hợp lệ.', `status code ${String(rawCode).slice(0, 8)}`);
-    const at = opts.at ?? this.nowIso();
+    const o = statusOptionsSchema.safeParse({ at: opts.at, note: opts.note });
+    if (!o.success) throw invalid('Thời điểm hoặc ghi chú trạng thái không hợp lệ.', `status: ${issuePaths(o.error)}`);
+    const at = o.data.at ?? this.nowIso();
+    opts = { ...opts, ...o.data };
     return this.write(() => {
       const r = this.db.prepare('SELECT id, status_code FROM recipients WHERE id = ? AND doc_id = ?').get(recipientId, docId) as { id: number; status_code: StatusCode | null } | undefined;
       if (!r) throw notFound('nơi nhận', recipientId);
@@ -735,7 +744,10 @@ export class RegisterService {
   // ---------------------------------------------------------------- printing
 
   /** Renders a register or report to a PDF file (rows streamed from SQLite in number order). */
-  async print(req: PrintRequest & { out: string }, act: ActOptions = {}): Promise<PrintResult> {
+  async print(raw: PrintRequest, act: ActOptions = {}): Promise<PrintResult> {
+    const parsed = printRequestSchema.safeParse(raw);
+    if (!parsed.success) throw invalid('Yêu cầu in sổ không hợp lệ.', `print: ${issuePaths(parsed.error)}`);
+    const req = parsed.data;
     const kind: PrintKind = req.kind;
     const book = this.book(req.book ?? (kind.endsWith('di') ? 'di' : 'den'));
     const from = req.from ?? `${req.year}-01-01`;
@@ -789,6 +801,7 @@ export class RegisterService {
 
   /** Online backup (pages copied while the register keeps working), logged in the audit trail. */
   async backup(dest: string, act: ActOptions = {}): Promise<{ path: string; bytes: number }> {
+    if (!pathString.safeParse(dest).success) throw invalid('Đường dẫn tệp sao lưu không hợp lệ.', 'backup path');
     this.write(() => this.audit.append(this.nowIso(), { actor: act.actor ?? this.actor, action: 'db.backup', entity: 'database', entityId: null, after: { dest: join(dest) } }));
     mkdirSync(dirname(dest), { recursive: true });
     try {
