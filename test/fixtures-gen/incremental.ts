@@ -50,7 +50,7 @@ export interface UpdateOptions {
 export function appendUpdate(pdf: Buffer, opts: UpdateOptions): Buffer {
   const file = new PdfFile(pdf);
   const last = file.revisions[file.lastRevision]!;
-  const trailer = last.xref.trailer;
+  const trailer = file.trailer(file.lastRevision);
   const prevStart = last.extraXref?.offset ?? last.xref.offset;
   const chunks: Buffer[] = [pdf];
   let pos = pdf.length;

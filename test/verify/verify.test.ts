@@ -58,22 +58,24 @@ describe('valid signatures from independent signers', () => {
 
 describe('timestamps', () => {
   it('a valid signature timestamp gives the signing time', async () => {
-    const time = new Date(Math.floor(Date.now() / 1000) * 1000);
-    const r = await verify(addSignature(base, { signer: identity('rsa'), tsa: { id: identity('tsa'), time } }));
+    const tsa = identity('tsa'); // issued first: the token time must not precede the TSA certificate
+    const signer = identity('rsa');
+    const time = new Date(Math.floor(Date.now() / 1000) * 1000 + 1000);
+    const r = await verify(addSignature(base, { signer, tsa: { id: tsa, time } }));
     expect(r.overall).toBe('TOTAL_PASSED');
     expect(r.signatures[0]!.signingTimeSource).toBe('timestamp');
     expect(r.signatures[0]!.signingTime).toBe(`${new Date(time.getTime() + 7 * 3600_000).toISOString().slice(0, 19)}+07:00`);
     expect(r.signatures[0]!.timestamp).toMatchObject({ valid: true, tsaName: 'VANTHU Test TSA' });
   });
   it('a token from a certificate without the timeStamping EKU is not used', async () => {
-    const r = await verify(addSignature(base, { signer: identity('rsa'), tsa: { id: identity('ec'), time: new Date() } }));
+    const r = await verify(addSignature(base, { signer: identity('rsa'), tsa: { id: identity('ec'), time: new Date(Date.now() + 1000) } }));
     expect(r.signatures[0]!.timestamp?.valid).toBe(false);
     expect(r.signatures[0]!.signingTimeSource).toBe('claimed');
     expect(r.signatures[0]!.warnings!.join(' ')).toContain('timeStamping');
   });
   it('a document timestamp validates against the ByteRange', async () => {
     const signed = addSignature(base, { signer: identity('rsa'), widget: { page: 0, rect } });
-    const r = await verify(addSignature(signed, { signer: identity('tsa'), docTimestamp: true, tsa: { id: identity('tsa'), time: new Date() } }));
+    const r = await verify(addSignature(signed, { signer: identity('tsa'), docTimestamp: true, tsa: { id: identity('tsa'), time: new Date(Date.now() + 1000) } }));
     expect(r.overall).toBe('TOTAL_PASSED');
     expect(r.signatures[1]!.isDocTimestamp).toBe(true);
     expect(r.signatures[0]!.changesAfter.every((c) => c.allowed)).toBe(true);
@@ -102,7 +104,7 @@ describe('certificate problems are reported', () => {
     expect(['OUT_OF_BOUNDS_NO_POE', 'NOT_YET_VALID']).toContain(r.signatures[0]!.subIndication);
   });
   it('expired at a time-stamped signing time → TOTAL_FAILED / EXPIRED', async () => {
-    const r = await verify(addSignature(base, { signer: identity('agency-expired'), tsa: { id: identity('tsa'), time: new Date() } }));
+    const r = await verify(addSignature(base, { signer: identity('agency-expired'), tsa: { id: identity('tsa'), time: new Date(Date.now() + 1000) } }));
     expect(r.signatures[0]).toMatchObject({ indication: 'TOTAL_FAILED', subIndication: 'EXPIRED', signingTimeSource: 'timestamp' });
   });
   it('PAdES without the ESS signing-certificate-v2 attribute → INDETERMINATE / SIG_CONSTRAINTS_FAILURE', async () => {

@@ -26,6 +26,7 @@ export function checkByteRange(file: PdfFile, sig: SignatureEntry): ByteRangeChe
   const len = file.bytes.length;
   if (sig.dict.duplicateKeys.length > 0) return bad(`signature dictionary repeats keys: ${sig.dict.duplicateKeys.join(', ')}`);
   if (!sig.sigRef) return bad('signature dictionary is not an indirect object');
+  if (sig.sharedFields > 1) return bad(`one signature dictionary is the value of ${sig.sharedFields} fields`);
   const br = sig.dict.get('ByteRange');
   if (!Array.isArray(br) || br.length !== 4) return bad('/ByteRange is not an array of four numbers');
   if (!br.every((n) => typeof n === 'number' && Number.isSafeInteger(n) && n >= 0)) return bad('/ByteRange holds a non-integer or negative value');

@@ -66,8 +66,17 @@ export class PdfFile {
 
   get lastRevision(): number { return this.revisions.length - 1; }
 
-  /** Trailer as seen at the end of revision `rev`. */
-  trailer(rev: number): PdfDict { return this.revisions[rev]!.xref.trailer; }
+  /**
+   * Trailer as seen at the end of revision `rev`. In a linearized revision 0 the first-page trailer
+   * (which the final startxref names, and which holds /Root) wins over the main one.
+   */
+  trailer(rev: number): PdfDict {
+    const r = this.revisions[rev]!;
+    if (!r.extraXref) return r.xref.trailer;
+    const merged = new Map(r.xref.trailer.map);
+    for (const [k, v] of r.extraXref.trailer.map) if (k !== 'Prev') merged.set(k, v);
+    return new PdfDict(merged, r.extraXref.trailer.start, r.extraXref.trailer.end);
+  }
 
   /** Which revision a byte offset belongs to, or -1 past the last one. */
   revisionAt(offset: number): number {

@@ -21,6 +21,8 @@ export interface SignatureEntry {
   /** /Contents, when it is a string. */
   contents: PdfString | null;
   subFilter: string | null;
+  /** Signature fields of the latest revision whose /V is this dictionary (more than one is a forgery tell). */
+  sharedFields: number;
   /** /M as written, and /Name, /Reason (NFC). */
   claimedTime: string | null;
   name: string | null;
@@ -39,7 +41,8 @@ export function signatureEntries(file: PdfFile): SignatureEntry[] {
       const v = f.dict.get('V');
       if (v === undefined || v === null) continue;
       const key = v instanceof PdfRef ? `r${v.num}` : `f${f.name}:${rev}`;
-      if (byKey.has(key)) continue;
+      const seen = byKey.get(key);
+      if (seen) { if (rev === file.lastRevision) seen.sharedFields++; continue; }
       if (byKey.size >= LIMITS.MAX_SIGNATURES) break;
       const lookup = v instanceof PdfRef ? file.object(v.num, rev) : null;
       const dict = dictOf(lookup ? lookup.value : v);
@@ -59,6 +62,7 @@ export function signatureEntries(file: PdfFile): SignatureEntry[] {
         offset: lookup?.offset ?? -1,
         widgets: f.widgets,
         isDocTimestamp: type instanceof PdfName && type.name === 'DocTimeStamp',
+        sharedFields: 1,
         contents: contents instanceof PdfString ? contents : null,
         subFilter: sub instanceof PdfName ? sub.name : null,
         claimedTime: m instanceof PdfString ? m.bytes.toString('latin1') : null,
