@@ -80,7 +80,11 @@ export async function startBridge(opts: BridgeOptions): Promise<BridgeHandle> {
       if (!(req.headers['content-type'] ?? '').startsWith('application/json')) return refuse(res, 415, 'rpc needs JSON', req);
       const method = decodeURIComponent(url.pathname.slice('/rpc/'.length));
       const body = await readBody(req, maxBody);
-      if (body === null) return refuse(res, 413, 'body too large', req);
+      if (body === null) {
+        opts.log.warn('bridge refused request', { status: 413, why: 'body too large', path: (req.url ?? '').slice(0, 200) });
+        res.setHeader('connection', 'close');
+        return send(res, 413, { ok: false, error: { code: 'PDF_TOO_LARGE', message: 'Tệp quá lớn: vượt quá giới hạn cho phép của máy trạm.' } });
+      }
       let input: unknown;
       try {
         input = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));

@@ -5,6 +5,7 @@ import { createBackend } from '../core/backend';
 import { repoRoot, type Settings } from '../core/config';
 import type { Logger } from '../core/log';
 import { startBridge, type BridgeHandle } from './bridge-host';
+import { MAX_FILE_REQUEST_BYTES } from '../contract/files';
 
 export const rendererOutDir = join(repoRoot, 'out/renderer');
 
@@ -35,7 +36,7 @@ export async function startBrowserMode(settings: Settings, log: Logger): Promise
   if (settings.softhsm2Conf) process.env.SOFTHSM2_CONF = settings.softhsm2Conf;
   ensureRendererBuilt(log);
   const backend = await createBackend(settings, log, { host: 'browser' });
-  const bridge = await startBridge({ dispatch: backend.dispatch, subscribe: backend.subscribe, staticDir: rendererOutDir, log });
+  const bridge = await startBridge({ dispatch: backend.dispatch, subscribe: backend.subscribe, staticDir: rendererOutDir, log, maxBodyBytes: MAX_FILE_REQUEST_BYTES });
   return {
     ...bridge,
     async stop() {

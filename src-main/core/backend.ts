@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { api, type Api } from '../contract';
 import { createDispatcher, type Dispatch, type Handlers } from '../contract/dispatch';
-import { repoRoot, type Settings } from './config';
+import { readIntermediates, readSealImage, repoRoot, type Settings } from './config';
 import { EventHub } from './events';
 import type { Logger } from './log';
 import { openTokenService } from './token';
@@ -12,7 +12,7 @@ import { registerHandlers } from './services/register-handlers';
 import { Workspace, WORKSPACE_MAX_AGE_MS } from './workspace';
 import { fileHandlers } from './services/file-handlers';
 import { verifyHandlers } from './services/verify-handlers';
-import { defaultStamp, demoIntermediates, signHandlers } from './services/sign-handlers';
+import { signHandlers } from './services/sign-handlers';
 
 /**
  * The backend both hosts serve: Electron (in a utility process) and the loopback bridge (browser mode,
@@ -51,7 +51,7 @@ export async function createBackend(settings: Settings, log: Logger, opts: Backe
     ...registerHandlers(register),
     ...fileHandlers(workspace),
     ...verifyHandlers({ workspace, trustDir: settings.trustDir }),
-    ...signHandlers({ workspace, tokens, settings, stamp: defaultStamp, intermediates: demoIntermediates(settings) }),
+    ...signHandlers({ workspace, tokens, settings, stamp: () => readSealImage(settings), intermediates: readIntermediates(settings) }),
   };
 
   const dispatch = createDispatcher(api, handlers, {

@@ -14,6 +14,10 @@ export const settingsSchema = z.strictObject({
   /** PKCS#11 libraries allowed on this workstation; empty = auto-detect from the catalogue. */
   pkcs11Modules: z.array(z.string().min(1).max(4096)).max(32),
   trustDir: z.string().min(1),
+  /** Issuing-CA certificates (PEM or DER files) embedded with the agency's signatures: tokens hold only the end-entity certificate. */
+  intermediates: z.array(z.string().min(1).max(4096)).max(16).default([]),
+  /** The agency's red seal, a transparent PNG; drawn at sealMm whatever its own resolution says. */
+  sealImage: z.string().min(1).max(4096).optional(),
   tsaUrl: z.string().url().optional(),
   sealMm: z.number().min(20).max(60),
   dataDir: z.string().min(1),
@@ -61,9 +65,25 @@ export function demoSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     agency: { name: 'UBND tỉnh Thử Nghiệm (bản trình diễn)', code: '000.00.00.H99', abbr: 'UBND' },
     pkcs11Modules: ['/usr/lib/softhsm/libsofthsm2.so'],
     trustDir: join(pkiDir, 'trust'),
+    intermediates: [join(pkiDir, 'certs', 'issuing-ca.der')],
+    sealImage: join(repoRoot, 'resources/images/sample-seal-red.png'),
     sealMm: 36,
     dataDir,
     softhsm2Conf: join(pkiDir, 'softhsm2.conf'),
     demo: true,
   };
+}
+
+/** The configured intermediates as DER (PEM files are decoded). */
+export function readIntermediates(settings: Pick<Settings, 'intermediates'>): Buffer[] {
+  return settings.intermediates.map((file) => {
+    const raw = readFileSync(file);
+    const pem = /-----BEGIN CERTIFICATE-----([\s\S]+?)-----END CERTIFICATE-----/.exec(raw.toString('latin1'));
+    return pem ? Buffer.from(pem[1]!.replace(/\s+/g, ''), 'base64') : raw;
+  });
+}
+
+/** The agency's seal image, or the sample seal shipped with vanthu. */
+export function readSealImage(settings: Pick<Settings, 'sealImage'>): Buffer {
+  return readFileSync(settings.sealImage ?? join(repoRoot, 'resources/images/sample-seal-red.png'));
 }

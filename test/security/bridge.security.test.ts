@@ -87,7 +87,9 @@ describe('loopback bridge', () => {
   });
 
   it('refuses oversized bodies and non-JSON content types', async () => {
-    expect((await raw(bridge.port, { path: '/rpc/app.info', headers: ok(), body: 'x'.repeat(5 * 1024 * 1024) })).status).toBe(413);
+    const big = await raw(bridge.port, { path: '/rpc/app.info', headers: ok(), body: 'x'.repeat(5 * 1024 * 1024) });
+    expect(big.status).toBe(413);
+    expect(JSON.parse(big.body)).toMatchObject({ ok: false, error: { code: 'PDF_TOO_LARGE', message: expect.stringContaining('Tệp quá lớn') } });
     expect((await raw(bridge.port, { path: '/rpc/app.info', headers: { ...ok(), 'content-type': 'text/plain' }, body: '{}' })).status).toBe(415);
     expect((await raw(bridge.port, { method: 'GET', path: '/rpc/app.info', headers: ok() })).status).toBe(405);
   });

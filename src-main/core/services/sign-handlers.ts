@@ -1,11 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
 import { PDFDocument } from '@cantoo/pdf-lib';
-import { dirname, join } from 'node:path';
 import { AppError, isAppError } from '../../contract/errors';
 import type { Handlers } from '../../contract/dispatch';
 import type { PageRectDto, SignResultDto, TextBoxDto, signMethods } from '../../contract/sign';
 import { decree30Day, decree30Month, decree30Number } from '../../contract/text';
-import { repoRoot, type Settings } from '../config';
+import type { Settings } from '../config';
 import type { KeySigner } from '../crypto/signer';
 import { textWidth } from '../pdf/appearance/text';
 import type { FontFace } from '../pdf/appearance/fonts';
@@ -189,18 +187,4 @@ function parseIsoDay(s: string): { year: number; month: number; day: number } {
     throw new AppError('INPUT_INVALID', 'Ngày ban hành không hợp lệ.', `bad date ${s}`);
   }
   return { year, month, day };
-}
-
-/** The demo seal shipped with vanthu (an agency's own seal image belongs in its settings). */
-export function defaultStamp(): Buffer {
-  return readFileSync(join(repoRoot, 'resources/images/sample-seal-red.png'));
-}
-
-/**
- * Intermediates for the embedded chain. The demo profile's issuing CA sits beside its trust folder
- * (the SoftHSM tokens hold only end-entity certificates); agency settings have no such field yet.
- */
-export function demoIntermediates(settings: Pick<Settings, 'trustDir' | 'demo'>): Buffer[] {
-  const der = join(dirname(settings.trustDir), 'certs', 'issuing-ca.der');
-  return settings.demo && existsSync(der) ? [readFileSync(der)] : [];
 }
