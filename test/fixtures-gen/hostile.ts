@@ -116,3 +116,15 @@ export function mutate(pdf: Buffer, r: () => number): Buffer {
     }
   }
 }
+
+/** A page whose resources name a form XObject 99 0 R that the file does not define (dangling). */
+export function danglingBase(): Buffer {
+  const content = 'BT /F1 12 Tf 72 700 Td (Signed text) Tj ET q 1 0 0 1 72 500 cm /X9 Do Q';
+  return rawPdf([
+    '<</Type /Catalog /Pages 2 0 R>>',
+    '<</Type /Pages /Kids [3 0 R] /Count 1>>',
+    '<</Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources <</Font <</F1 5 0 R>> /XObject <</X9 99 0 R>>>>>>',
+    `<</Length ${content.length}>>\nstream\n${content}\nendstream`,
+    '<</Type /Font /Subtype /Type1 /BaseFont /Helvetica>>',
+  ]);
+}

@@ -5,6 +5,7 @@ import { LAYOUT, makeBasePdf } from '../fixtures-gen/base-pdf';
 import { addSignature, buildCms } from '../fixtures-gen/pades';
 import { identity } from '../fixtures-gen/test-certs';
 import * as A from '../fixtures-gen/attacks';
+import { danglingBase } from '../fixtures-gen/hostile';
 import { createHash } from 'node:crypto';
 
 const pki = loadPki();
@@ -153,6 +154,14 @@ describe('certification attacks', () => {
   });
   it('a later update rewriting an existing signature dictionary (/Reason spoofing) is disallowed', async () => {
     expectDisallowed(await verify(A.reasonSpoof(signed)), 'SIGNATURE_CHANGED');
+  });
+});
+
+describe('dangling references', () => {
+  it('an update that only fills a dangling reference of the signed page is disallowed', async () => {
+    const signedDangling = addSignature(danglingBase(), { signer: identity('rsa') });
+    expect((await verify(signedDangling)).overall).toBe('TOTAL_PASSED');
+    expectDisallowed(await verify(A.danglingFill(signedDangling)), 'ORPHAN_OBJECT');
   });
 });
 

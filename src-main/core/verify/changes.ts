@@ -198,6 +198,7 @@ function diffUpdate(file: PdfFile, k: number, bySigRef: Map<number, SignatureWor
 
   const formFillAllowed = docMdp === null || docMdp >= 2;
   let dssAdded = false;
+  checkOrphans(file, k, (num) => add(false, 'ORPHAN_OBJECT', `Bản cập nhật thêm đối tượng số ${num} mà không nơi nào trong bản cập nhật dẫn tới (có thể lấp vào một tham chiếu treo của bản đã ký).`));
   for (const [num, e] of file.revisions[k]!.xref.entries) {
     if (num === 0) continue;
     const before = file.object(num, prev);
@@ -336,6 +337,47 @@ function diffUpdate(file: PdfFile, k: number, bySigRef: Map<number, SignatureWor
   labelDecree30(newSigChanges, bySigRef, works, k);
   if (docMdp === 1) for (const c of out) if (c.kind !== 'DSS') c.allowed = false;
   return out;
+}
+
+/**
+ * New objects of an update must be reached from something the update itself wrote (or its trailer).
+ * An unreferenced new object can only matter by filling a dangling reference of the signed revision,
+ * which would change what it draws without touching a signed object.
+ */
+function checkOrphans(file: PdfFile, k: number, report: (num: number) => void): void {
+  const sec = file.revisions[k]!.xref;
+  const prev = k - 1;
+  const written: number[] = [];
+  const fresh = new Set<number>();
+  const hosts = new Set<number>();
+  for (const [num, e] of sec.entries) {
+    if (num === 0 || e.kind === 'free') continue;
+    if (e.kind === 'compressed') hosts.add(e.stream);
+    written.push(num);
+    if (!file.object(num, prev) && file.entry(num, prev)?.entry.kind !== 'free') fresh.add(num);
+  }
+  if (fresh.size === 0) return;
+  const referenced = new Set<number>();
+  let budget = 200_000;
+  const walk = (o: PdfObject | undefined, depth: number): void => {
+    if (depth > 64 || --budget < 0) return;
+    if (o instanceof PdfRef) { referenced.add(o.num); return; }
+    if (Array.isArray(o)) { for (const x of o) walk(x, depth + 1); return; }
+    const d = dictOf(o ?? undefined);
+    if (d) for (const v of d.map.values()) walk(v, depth + 1);
+  };
+  walk(sec.trailer, 0);
+  for (const num of written) walk(file.object(num, k)?.value ?? null, 0);
+  for (const num of fresh) {
+    if (referenced.has(num) || hosts.has(num) || num === refNumAt(file, sec.offset, k)) continue;
+    report(num);
+  }
+}
+
+function refNumAt(file: PdfFile, offset: number, k: number): number | null {
+  // The xref stream object of the update itself.
+  for (const [num, e] of file.revisions[k]!.xref.entries) if (e.kind === 'used' && e.offset === offset) return num;
+  return null;
 }
 
 function rectFrom(file: PdfFile, d: PdfDict, rev: number): Rect {
