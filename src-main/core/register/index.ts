@@ -4,16 +4,18 @@
  */
 export { openRegister, RegisterService, transitionSchema } from './service';
 export type { AgencyInfo, RegisterOptions, RegisterResult, DuplicateDto, ImportReport, TransitionOptions, PrintResult, ActOptions } from './service';
+export type { AttachInput } from './attachments';
+export type { FileCode } from './dossiers';
 export type { DocumentDto, DocumentDetailDto, RecipientDto, AssignmentDto, StatusEventDto, TransitionDto, AttachmentDto, BookDto } from './dto';
 export type { AlertDto, AlertKind } from './deadlines';
-export type { SearchQuery, SearchPage, SearchField } from './search';
+export { searchQuerySchema, type SearchQuery, type SearchPage, type SearchField } from './search';
 export type { AuditReport, AuditProblem } from './audit';
-export type { PrintKind, PrintRequest } from '../print/register-print';
+export { printRequestSchema, PRINT_KINDS, type PrintKind, type PrintRequest } from '../print/register-print';
 export { WorkingCalendar, calendarSchema, type CalendarConfig } from './calendar';
 export { defaultBooks } from './books';
 export { incomingRecordSchema, outgoingRecordSchema, bookConfigSchema, dossierSchema, PRIORITY_NAMES, SECRECY_NAMES } from './records';
 export type { RecordInput, IncomingRecordInput, OutgoingRecordInput, BookConfig, DossierInput, AssignmentInput } from './records';
 export { INCOMING_ACTIONS, OUTGOING_ACTIONS, STATE_VI, type Action, type DocState, type StatusCode } from './workflow';
 export { verifyDatabaseFile, restoreDatabase, type DatabaseCheck } from './backup';
-export { openRegisterWorker, type RegisterWorker } from './worker';
+export { openRegisterWorker, WORKER_METHODS, type RegisterWorker, type WorkerOptions } from './worker';
 export { systemClock, type Clock } from './time';
