@@ -11,6 +11,7 @@ import { addSignature } from '../fixtures-gen/pades';
 import { identity } from '../fixtures-gen/test-certs';
 import { isa } from '../fixtures-gen/attacks';
 import { appendUpdate, editDict, nextObjectNumber } from '../fixtures-gen/incremental';
+import { rawPdf } from '../fixtures-gen/hostile';
 
 const pki = loadPki();
 let base: Buffer;
@@ -44,6 +45,18 @@ describe('PDF reader', () => {
     expect(coveredContent(r(LAYOUT.numberGap), boxes)).toEqual([]);
     expect(coveredContent(r(LAYOUT.dateGap), boxes)).toEqual([]);
     expect(coveredContent(r(LAYOUT.bodyText), boxes).length).toBeGreaterThan(0);
+  });
+  it('blanks inside one text string (a simple font) are not content', () => {
+    const content = 'BT /F1 12 Tf 60 762 Td (S\\364:            /Q\\320-UBND) Tj ET';
+    const f = new PdfFile(rawPdf([
+      '<</Type /Catalog /Pages 2 0 R>>', '<</Type /Pages /Kids [3 0 R] /Count 1>>',
+      '<</Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R /Resources <</Font <</F1 5 0 R>>>>>>',
+      `<</Length ${content.length}>>\nstream\n${content}\nendstream`, '<</Type /Font /Subtype /Type1 /BaseFont /Helvetica>>',
+    ]));
+    const boxes = contentBoxes(f, pages(f, 0)[0]!.dict, 0);
+    expect(boxes).toHaveLength(2);
+    expect(coveredContent({ x: 85, y: 760, width: 50, height: 14 }, boxes)).toEqual([]);
+    expect(coveredContent({ x: 55, y: 760, width: 20, height: 14 }, boxes)).toHaveLength(1);
   });
   it('reads linearized files (qpdf --linearize) and signs/verifies on top of them', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'vanthu-lin-'));

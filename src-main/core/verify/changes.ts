@@ -295,12 +295,17 @@ function diffUpdate(file: PdfFile, k: number, bySigRef: Map<number, SignatureWor
         if (owner.type !== 'Sig') { add(false, 'NEW_FORM_FIELD', `Một ô nhập liệu mới được thêm vào trang ${p.index + 1} sau khi ký.`, place); continue; }
         const signed = owner.dict.get('V') instanceof PdfRef;
         if (!signed && docMdp !== null && docMdp <= 2) { add(false, 'UNSIGNED_SIGNATURE_FIELD', 'Một ô chữ ký trống được thêm vào văn bản đã chứng thực.', place); continue; }
-        if (covered.length > 0) { add(false, 'OVERLAY', `Ô chữ ký mới che lên nội dung đã ký ở trang ${p.index + 1}.`, place); continue; }
         const over = prevSigWidgets.filter((w) => w.page === p.index && intersection(w.rect, rect) > 0);
-        if (over.length > 0) {
-          const sealLike = over.every((w) => rect.x < w.rect.x + w.rect.width / 3 && rect.x + rect.width <= w.rect.x + w.rect.width * 0.45 + 1);
-          if (!sealLike) { add(false, 'OVERLAY_SIGNATURE', `Ô mới che lên chữ ký đã có ở trang ${p.index + 1}.`, place); continue; }
-          const change: Change = { allowed: true, kind: 'SEAL_OVER_SIGNATURE', descriptionVi: 'Dấu của cơ quan được đóng trùm lên khoảng một phần ba bên trái chữ ký trước.', revision: k, ...place };
+        // The Decree-30 seal: over the left part of an earlier signature, about its size. A real-size seal
+        // also touches the title and name printed around the signature, so covered text is allowed here.
+        const sealLike = over.length > 0 && over.every((w) =>
+          rect.x < w.rect.x + w.rect.width / 3 && rect.x + rect.width <= w.rect.x + w.rect.width * 0.45 + 1 &&
+          rect.width * rect.height <= 2 * w.rect.width * w.rect.height);
+        if (covered.length > 0 && !sealLike) { add(false, 'OVERLAY', `Ô chữ ký mới che lên nội dung đã ký ở trang ${p.index + 1}.`, place); continue; }
+        if (over.length > 0 && !sealLike) { add(false, 'OVERLAY_SIGNATURE', `Ô mới che lên chữ ký đã có ở trang ${p.index + 1}.`, place); continue; }
+        if (sealLike) {
+          const text = covered.length > 0 ? ' và một phần chữ in bên cạnh' : '';
+          const change: Change = { allowed: true, kind: 'SEAL_OVER_SIGNATURE', descriptionVi: `Dấu của cơ quan được đóng trùm lên khoảng một phần ba bên trái chữ ký trước${text}.`, revision: k, ...place };
           out.push(change);
           newSigChanges.push({ change, field: owner });
           continue;

@@ -76,10 +76,37 @@ export function pageFingerprint(file: PdfFile, page: PageInfo, rev: number): str
   return h.digest('hex');
 }
 
-interface FontMetrics { widthOf(code: number): number; twoByte: boolean }
+interface FontMetrics { widthOf(code: number): number; twoByte: boolean; spaces: Set<number> }
+
+/** Codes a font's /ToUnicode maps to a space (U+0020, U+00A0, U+3000): blanks are not content. */
+function spaceCodes(file: PdfFile, font: PdfDict, rev: number, twoByte: boolean): Set<number> {
+  const out = new Set<number>(twoByte ? [] : [32]);
+  const tu = file.resolve(font.get('ToUnicode'), rev);
+  if (!(tu instanceof PdfStream)) return out;
+  let text: string;
+  try { text = (file.streamData(tu) ?? Buffer.alloc(0)).toString('latin1'); } catch { return out; }
+  if (text.length > 4 * 1024 * 1024) return out;
+  const isSpace = (u: number) => u === 0x20 || u === 0xa0 || u === 0x3000;
+  for (const sec of text.matchAll(/beginbfchar([\s\S]*?)endbfchar/g)) {
+    for (const m of sec[1]!.matchAll(/<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>/g)) if (isSpace(parseInt(m[2]!, 16))) out.add(parseInt(m[1]!, 16));
+  }
+  for (const sec of text.matchAll(/beginbfrange([\s\S]*?)endbfrange/g)) {
+    for (const m of sec[1]!.matchAll(/<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>\s*(<([0-9a-fA-F]+)>|\[([^\]]*)\])/g)) {
+      const lo = parseInt(m[1]!, 16), hi = parseInt(m[2]!, 16);
+      if (hi < lo || hi - lo > 65535) continue;
+      if (m[4] !== undefined) {
+        const dst = parseInt(m[4], 16);
+        for (const u of [0x20, 0xa0, 0x3000]) if (u >= dst && u - dst <= hi - lo) out.add(lo + u - dst);
+      } else {
+        [...m[5]!.matchAll(/<([0-9a-fA-F]+)>/g)].forEach((d, i) => { if (isSpace(parseInt(d[1]!, 16))) out.add(lo + i); });
+      }
+    }
+  }
+  return out;
+}
 
 function fontMetrics(file: PdfFile, font: PdfDict | null, rev: number): FontMetrics {
-  if (!font) return { widthOf: () => 600, twoByte: false };
+  if (!font) return { widthOf: () => 600, twoByte: false, spaces: new Set([32]) };
   const sub = font.get('Subtype');
   if (sub instanceof PdfName && sub.name === 'Type0') {
     const desc = file.resolve(font.get('DescendantFonts'), rev);
@@ -97,7 +124,7 @@ function fontMetrics(file: PdfFile, font: PdfDict | null, rev: number): FontMetr
       }
     }
     const d = typeof dw === 'number' ? dw : 1000;
-    return { widthOf: (c) => map.get(c) ?? d, twoByte: true };
+    return { widthOf: (c) => map.get(c) ?? d, twoByte: true, spaces: spaceCodes(file, font, rev, true) };
   }
   const widths = file.resolve(font.get('Widths'), rev);
   const fc = file.resolve(font.get('FirstChar'), rev);
@@ -108,6 +135,7 @@ function fontMetrics(file: PdfFile, font: PdfDict | null, rev: number): FontMetr
       return typeof v === 'number' ? v : 500;
     },
     twoByte: false,
+    spaces: spaceCodes(file, font, rev, false),
   };
 }
 
@@ -139,19 +167,30 @@ function interpret(file: PdfFile, data: Buffer, res: PdfDict | null, base: M, re
   const fonts = dictOf(file.resolve(res?.get('Font'), rev));
   const xobjects = dictOf(file.resolve(res?.get('XObject'), rev));
   const num = (i: number): number => { const v = stack[stack.length - i]; return typeof v === 'number' ? v : 0; };
+  // One box per word: runs of blanks inside a string (the gaps after "Số:" or in the date line) stay blank.
   const showText = (s: PdfString) => {
     const b = s.bytes;
-    let w = 0;
     const step = metrics.twoByte ? 2 : 1;
+    const trm = mul(tm, ctm);
+    let x = 0;
+    let wordStart = -1;
+    const flush = (end: number) => {
+      if (wordStart >= 0 && end > wordStart) {
+        const box = boxOf(rectPoints(trm, wordStart, -0.22 * fontSize, end - wordStart, 0.95 * fontSize));
+        if (box) out.push(box);
+      }
+      wordStart = -1;
+    };
     for (let i = 0; i + step <= b.length; i += step) {
       const code = step === 2 ? (b[i]! << 8) | b[i + 1]! : b[i]!;
-      w += (metrics.widthOf(code) / 1000) * fontSize + tc + (step === 1 && code === 32 ? tw : 0);
+      const blank = metrics.spaces.has(code);
+      const adv = ((metrics.widthOf(code) / 1000) * fontSize + tc + (step === 1 && code === 32 ? tw : 0)) * tz;
+      if (blank) flush(x);
+      else if (wordStart < 0) wordStart = x;
+      x += adv;
     }
-    w *= tz;
-    const trm = mul(tm, ctm);
-    const box = boxOf(rectPoints(trm, 0, -0.22 * fontSize, w, 0.95 * fontSize));
-    if (box && w > 0) out.push(box);
-    tm = mul([1, 0, 0, 1, w, 0], tm);
+    flush(x);
+    tm = mul([1, 0, 0, 1, x, 0], tm);
   };
   for (let ops = 0; ops < LIMITS.MAX_CONTENT_OPS; ops++) {
     lx.skipWs();
