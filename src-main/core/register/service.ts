@@ -28,7 +28,7 @@ import {
 } from './records';
 import { runSearch, searchQuerySchema, type SearchPage, type SearchQuery } from './search';
 import { systemClock, vnDate, yearOf, isoDateSchema, type Clock } from './time';
-import { normaliseStatusCode, stepFor, supersedes, TERMINAL_STATES, type Action, type DocState, type StatusCode } from './workflow';
+import { normaliseStatusCode, stepFor, supersedes, type Action, type DocState, type StatusCode } from './workflow';
 import { printRequestSchema, renderRegisterPdf, type PrintKind, type PrintRequest } from '../print/register-print';
 
 export interface AgencyInfo {
@@ -660,13 +660,14 @@ export class RegisterService {
     const now = this.now();
     const today = vnDate(now);
     const rows = this.db
-      .prepare(`SELECT * FROM documents WHERE
+      // Every condition is on open states, so the state index bounds the scan to open work.
+      .prepare(`SELECT * FROM documents WHERE state IN (${OPEN_INCOMING.map(() => '?').join(', ')}, 'signed', 'numbered') AND (
                   (direction = 'den' AND state = 'received')
                OR (direction = 'den' AND Priority >= 1 AND state IN ('received', 'registered', 'submitted'))
-               OR (direction = 'den' AND DueDate IS NOT NULL AND DueDate <= ? AND state IN (${OPEN_INCOMING.map(() => '?').join(', ')}))
-               OR (direction = 'di' AND state IN ('signed', 'numbered') AND signed_at IS NOT NULL)
+               OR (direction = 'den' AND DueDate IS NOT NULL AND DueDate <= ?)
+               OR (direction = 'di' AND state IN ('signed', 'numbered') AND signed_at IS NOT NULL))
                LIMIT 5000`)
-      .all(today, ...OPEN_INCOMING) as Record<string, unknown>[];
+      .all(...OPEN_INCOMING, today) as Record<string, unknown>[];
     return rows.flatMap((r) => alertsFor(documentDto(r), now, this.calendar)).sort(sortAlerts);
   }
 
@@ -756,7 +757,7 @@ export class RegisterService {
       .prepare('SELECT * FROM documents WHERE book_id = ? AND year = ? AND number IS NOT NULL AND reg_date BETWEEN ? AND ? ORDER BY number')
       .all(book.id, req.year, from, to) as Record<string, unknown>[];
     const docs = rows.map(documentDto);
-    const replies = kind === 'theo-doi' ? this.replyCodes() : new Map<number, string>();
+    const replies = kind === 'theo-doi' ? this.replyCodes(book.id, req.year) : new Map<number, string>();
     const recipients = book.direction === 'di' ? this.recipientNames(book.id, req.year) : new Map<number, string>();
     const { bytes, pages } = await renderRegisterPdf({
       kind, book, year: req.year, from, to, quyenSo: req.quyenSo ?? 1,
@@ -776,9 +777,12 @@ export class RegisterService {
   }
 
   /** For the Sổ theo dõi giải quyết: the completion note carries the số/ký hiệu of the answer. */
-  private replyCodes(): Map<number, string> {
+  private replyCodes(bookId: string, year: number): Map<number, string> {
     const out = new Map<number, string>();
-    for (const r of this.db.prepare("SELECT doc_id, note FROM transitions WHERE to_state = 'completed' AND note IS NOT NULL").iterate() as Iterable<{ doc_id: number; note: string }>) {
+    const rows = this.db
+      .prepare("SELECT t.doc_id, t.note FROM transitions t JOIN documents d ON d.id = t.doc_id WHERE d.book_id = ? AND d.year = ? AND t.to_state = 'completed' AND t.note IS NOT NULL")
+      .iterate(bookId, year) as Iterable<{ doc_id: number; note: string }>;
+    for (const r of rows) {
       out.set(r.doc_id, r.note);
     }
     return out;
@@ -812,10 +816,6 @@ export class RegisterService {
     return { path: dest, bytes: statSync(dest).size };
   }
 
-  /** Rows of a terminal state are history; open ones are work. */
-  static isOpen(state: DocState): boolean {
-    return !TERMINAL_STATES.has(state);
-  }
 }
 
 /** Audit payloads keep what was set: null, empty and derived display fields are left out. */
