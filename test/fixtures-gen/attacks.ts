@@ -90,7 +90,7 @@ export function isa(pdf: Buffer, variant: 1 | 2 | 3 | 4 | 5): Buffer {
   const rev = file.lastRevision;
   const page = pages(file, rev)[0]!;
   const n = nextObjectNumber(pdf);
-  const content = 'BT /F1 24 Tf 72 300 Td (PAID IN FULL) Tj ET';
+  const content = 'q 0 0 0 rg 72 300 200 30 re f Q';
   const objects = [
     { num: n, body: `<</Length ${content.length}>>\nstream\n${content}\nendstream` },
     { num: page.ref!.num, body: editDict(page.dict, { Contents: `${n} 0 R` }) },
@@ -210,7 +210,7 @@ export function shadowReplaceV1(pdf: Buffer): Buffer {
   const n = nextObjectNumber(pdf);
   const ap = 'q 1 1 1 rg 0 0 450 20 re f Q BT /Helv 12 Tf 2 6 Td (Replaced text) Tj ET';
   return appendUpdate(pdf, { objects: [
-    { num: n, body: `<</Type /XObject /Subtype /Form /BBox [0 0 450 20] /Length ${ap.length}>>\nstream\n${ap}\nendstream` },
+    { num: n, body: `<</Type /XObject /Subtype /Form /BBox [0 0 450 20] /Resources <</Font <</Helv <</Type /Font /Subtype /Type1 /BaseFont /Helvetica>>>>>> /Length ${ap.length}>>\nstream\n${ap}\nendstream` },
     { num: f.ref!.num, body: editDict(f.dict, { V: '(Replaced text)', AP: `<</N ${n} 0 R>>` }) },
   ] });
 }
@@ -249,11 +249,11 @@ export function evilAnnotation(pdf: Buffer, rect: [number, number, number, numbe
   const rev = file.lastRevision;
   const page = pages(file, rev)[0]!;
   const n = nextObjectNumber(pdf);
-  const ap = 'BT /Helv 14 Tf 2 4 Td (Approved: 9.000.000.000) Tj ET';
+  const ap = 'q 0 0 1 rg 0 0 40 10 re f Q BT /Helv 14 Tf 2 4 Td (Approved: 9.000.000.000) Tj ET';
   const annots = file.resolve(page.dict.get('Annots'), rev);
   const list = Array.isArray(annots) ? annots.map(serialize).join(' ') : '';
   const objects = [
-    { num: n, body: `<</Type /XObject /Subtype /Form /BBox [0 0 ${rect[2] - rect[0]} ${rect[3] - rect[1]}] /Length ${ap.length}>>\nstream\n${ap}\nendstream` },
+    { num: n, body: `<</Type /XObject /Subtype /Form /BBox [0 0 ${rect[2] - rect[0]} ${rect[3] - rect[1]}] /Resources <</Font <</Helv <</Type /Font /Subtype /Type1 /BaseFont /Helvetica>>>>>> /Length ${ap.length}>>\nstream\n${ap}\nendstream` },
     { num: n + 1, body: `<</Type /Annot /Subtype /FreeText /Rect [${rect.join(' ')}] /F 68 /DA (/Helv 14 Tf) /Contents (x) /AP <</N ${n} 0 R>>>>` },
   ];
   const annotsRef = page.dict.get('Annots');

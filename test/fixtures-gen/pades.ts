@@ -161,7 +161,7 @@ export function addSignature(pdf: Buffer, opts: PadesOptions): Buffer {
   if (opts.widget) {
     const w = rect[2] - rect[0], h = rect[3] - rect[1];
     const body = opts.widget.appearance ?? `0 0 1 RG 1 w 1 1 ${w - 2} ${h - 2} re S`;
-    objects.push({ num: apNum, body: Buffer.from(`<</Type /XObject /Subtype /Form /BBox [0 0 ${w} ${h}] /Length ${body.length}>>\nstream\n${body}\nendstream`, 'latin1') });
+    objects.push({ num: apNum, body: Buffer.from(`<</Type /XObject /Subtype /Form /BBox [0 0 ${w} ${h}] /Resources <</Font <</Helv <</Type /Font /Subtype /Type1 /BaseFont /Helvetica>>>>>> /Length ${body.length}>>\nstream\n${body}\nendstream`, 'latin1') });
   }
   // Page /Annots (direct or indirect array).
   const annots = wpage.dict.get('Annots');
