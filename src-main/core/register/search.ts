@@ -100,15 +100,23 @@ export function runSearch(db: Db, raw: SearchQuery): SearchPage<Record<string, u
     const matches = where.length
       ? `FROM doc_fts JOIN documents d ON d.id = doc_fts.rowid WHERE doc_fts MATCH @match AND ${where.join(' AND ')}`
       : 'FROM doc_fts WHERE doc_fts MATCH @match';
-    if (q.sort === 'newest') {
+    // Count first (ascending walk, capped): it decides how to rank, and an empty result stops here.
+    total = (db.prepare(`SELECT count(*) AS n FROM (SELECT 1 ${matches} LIMIT @cap)`).get(params) as { n: number }).n;
+    if (total === 0 || offset >= total) {
+      items = [];
+    } else if (q.sort === 'newest') {
       // FTS5 walks rowids in descending order itself, so LIMIT stops early.
       items = db
         .prepare(`SELECT d.*, NULL AS score FROM (SELECT doc_fts.rowid AS rid ${matches} ORDER BY doc_fts.rowid DESC LIMIT @limit OFFSET @offset) w JOIN documents d ON d.id = w.rid ORDER BY d.id DESC`)
         .all(params) as typeof items;
+    } else if (total <= RANK_WINDOW) {
+      items = db
+        .prepare(`SELECT d.*, w.score FROM (SELECT doc_fts.rowid AS rid, bm25(doc_fts, ${WEIGHTS.join(', ')}) AS score ${matches}) w JOIN documents d ON d.id = w.rid ORDER BY w.score, d.id DESC LIMIT @limit OFFSET @offset`)
+        .all(params) as typeof items;
     } else {
-      // bm25 over every match of a common word in a million rows is what makes search slow, so
-      // ranking covers the newest RANK_WINDOW matches (all of them when there are fewer); a query
-      // that vague shows "totalCapped" or a large total, and the clerk narrows it.
+      // bm25 over every match of a common word in a million rows is what makes search slow, so a
+      // vague query is ranked within its newest RANK_WINDOW matches; the large total tells the clerk
+      // to narrow it.
       params.window = RANK_WINDOW;
       items = db
         .prepare(
@@ -118,7 +126,6 @@ export function runSearch(db: Db, raw: SearchQuery): SearchPage<Record<string, u
         )
         .all(params) as typeof items;
     }
-    total = (db.prepare(`SELECT count(*) AS n FROM (SELECT 1 ${matches} LIMIT @cap)`).get(params) as { n: number }).n;
   } else {
     const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
     items = db.prepare(`SELECT d.*, NULL AS score FROM documents d ${filter} ORDER BY d.id DESC LIMIT @limit OFFSET @offset`).all(params) as typeof items;
