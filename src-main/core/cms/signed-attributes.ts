@@ -2,6 +2,8 @@ import { createHash } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { OID } from './oids';
+import { parsedCertificate } from './certificates';
+import { toArrayBuffer } from './der';
 
 /**
  * The PAdES baseline signed attributes (ETSI EN 319 142-1): content-type, message-digest and ESS
@@ -21,7 +23,7 @@ export function padesSignedAttributes(messageDigest: Buffer, signerCertDer: Buff
  * every candidate.
  */
 function signingCertificateV2(certDer: Buffer): asn1js.Sequence {
-  const cert = pkijs.Certificate.fromBER(toArrayBuffer(certDer));
+  const cert = parsedCertificate(certDer);
   const certHash = createHash('sha256').update(certDer).digest();
   const issuerSerial = new asn1js.Sequence({
     value: [
@@ -57,6 +59,4 @@ export function bytesToSign(signedAttrs: pkijs.SignedAndUnsignedAttributes): Buf
   return der;
 }
 
-export function toArrayBuffer(b: Uint8Array): ArrayBuffer {
-  return b.buffer.slice(b.byteOffset, b.byteOffset + b.byteLength) as ArrayBuffer;
-}
+export { toArrayBuffer } from './der';

@@ -10,7 +10,8 @@
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import type { KeySigner, SignatureAlgorithm } from '../crypto/signer';
-import { completeChain } from './chain';
+import { cachedChain, parsedCertificate } from './certificates';
+import { tlv, TAG } from './der';
 import { OID } from './oids';
 import { bytesToSign, padesSignedAttributes, toArrayBuffer } from './signed-attributes';
 
@@ -29,7 +30,7 @@ export interface CmsInput {
 
 export async function buildPadesCms(input: CmsInput): Promise<Buffer> {
   const { signer } = input;
-  const cert = pkijs.Certificate.fromBER(toArrayBuffer(signer.certificate));
+  const cert = parsedCertificate(signer.certificate);
   const signedAttrs = new pkijs.SignedAndUnsignedAttributes({
     type: 0,
     attributes: padesSignedAttributes(input.messageDigest, signer.certificate),
@@ -56,31 +57,38 @@ export async function buildPadesCms(input: CmsInput): Promise<Buffer> {
     });
   }
 
-  const chain = completeChain(signer.certificate, signer.chain, input.intermediates ?? []);
-  const certificates = [cert, ...chain.map((c) => pkijs.Certificate.fromBER(toArrayBuffer(c)))];
-  const signedData = new pkijs.SignedData({
-    version: 1,
-    digestAlgorithms: [new pkijs.AlgorithmIdentifier({ algorithmId: OID.sha256 })],
-    encapContentInfo: new pkijs.EncapsulatedContentInfo({ eContentType: OID.data }),
-    certificates,
-    signerInfos: [signerInfo],
-  });
-  const contentInfo = new pkijs.ContentInfo({ contentType: OID.signedData, content: signedData.toSchema(true) });
-  const der = Buffer.from(contentInfo.toSchema().toBER(false));
+  const chain = cachedChain(signer.certificate, signer.chain, input.intermediates ?? []);
+  const der = contentInfo([signer.certificate, ...chain], Buffer.from(signerInfo.toSchema().toBER(false)));
   assertSameSignedBytes(der, toSign);
   return der;
 }
 
+const oidDer = (oid: string) => Buffer.from(new asn1js.ObjectIdentifier({ value: oid }).toBER(false));
+const sha256AlgorithmDer = tlv(TAG.SEQUENCE, oidDer(OID.sha256));
+
 /**
- * Post-condition: the signedAttrs embedded in the output are byte-for-byte the ones that were signed.
- * A mismatch would yield a CMS that no verifier accepts, so fail here instead.
+ * ContentInfo { signedData, [0] SignedData { 1, {sha256}, {data}, [0] certificates, {signerInfo} } }
+ * (RFC 5652 §5.1), the certificates copied as given: signer first, then its issuers.
+ */
+function contentInfo(certificates: readonly Buffer[], signerInfo: Buffer): Buffer {
+  const signedData = tlv(TAG.SEQUENCE,
+    tlv(TAG.INTEGER, Buffer.from([1])),
+    tlv(TAG.SET, sha256AlgorithmDer),
+    tlv(TAG.SEQUENCE, oidDer(OID.data)),
+    tlv(TAG.CONTEXT_0, ...certificates),
+    tlv(TAG.SET, signerInfo));
+  return tlv(TAG.SEQUENCE, oidDer(OID.signedData), tlv(TAG.CONTEXT_0, signedData));
+}
+
+/**
+ * Post-condition: the signedAttrs embedded in the output are byte-for-byte the ones that were signed
+ * (the [0] IMPLICIT form of the signed SET). A mismatch would yield a CMS that no verifier accepts, so
+ * fail here instead.
  */
 function assertSameSignedBytes(cmsDer: Buffer, signed: Buffer): void {
-  const ci = pkijs.ContentInfo.fromBER(toArrayBuffer(cmsDer));
-  const sd = new pkijs.SignedData({ schema: ci.content });
-  const attrs = sd.signerInfos[0]?.signedAttrs;
-  if (!attrs) throw new Error('CMS lost its signed attributes');
-  if (!bytesToSign(attrs).equals(signed)) throw new Error('embedded signedAttrs differ from the signed bytes');
+  const embedded = Buffer.from(signed);
+  embedded[0] = 0xa0;
+  if (cmsDer.indexOf(embedded) < 0) throw new Error('embedded signedAttrs differ from the signed bytes');
 }
 
 function signatureAlgorithmIdentifier(alg: SignatureAlgorithm): pkijs.AlgorithmIdentifier {

@@ -11,7 +11,7 @@ import { AppError } from '../../contract/errors';
  */
 export function writeFileAtomic(path: string, chunks: readonly Uint8Array[]): void {
   const dir = dirname(path);
-  const tmp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+  const tmp = tempPathFor(path);
   let fd: number | null = null;
   try {
     fd = openSync(tmp, 'wx', 0o644);
@@ -31,7 +31,12 @@ export function writeFileAtomic(path: string, chunks: readonly Uint8Array[]): vo
   syncDirectory(dir);
 }
 
-function syncDirectory(dir: string): void {
+/** A fresh hidden name beside `path` (same directory, so the final rename stays on one file system). */
+export function tempPathFor(path: string): string {
+  return join(dirname(path), `.${basename(path)}.${randomBytes(6).toString('hex')}.tmp`);
+}
+
+export function syncDirectory(dir: string): void {
   // Windows cannot open a directory for fsync; the rename is already durable enough there.
   if (process.platform === 'win32') return;
   let fd: number | null = null;

@@ -1,7 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import fontkit from '@cantoo/fontkit';
-import { PDFDocument, type PDFRef } from '@cantoo/pdf-lib';
-import { fontBytes, type FontFace } from './fonts';
+import { PDFDocument, type PDFFont, type PDFRef } from '@cantoo/pdf-lib';
+import { cachingFontkit, fontBytes, parsedFont, type FontFace } from './fonts';
 import { num, registerFormXObject } from './form-xobject';
 
 const POSTSCRIPT_NAMES: Record<FontFace, string> = {
@@ -17,32 +16,55 @@ function subsetTag(): string {
 export interface TextAppearance { ref: PDFRef; width: number; height: number; baselineOffset: number }
 
 /**
- * A form XObject with one line of text in Liberation Serif, black, embedded as a subset (only the
- * glyphs used travel in the file). The box is as wide as the text and one line high; `baselineOffset`
- * is the distance from the box bottom to the baseline, so callers can align it with printed text.
+ * One embedded subset font of one face, shared by several one-line appearances (the day and the month
+ * of an issue use one italic subset, written once in the first revision that draws it).
+ *
+ * Every text must be known when the font is made: pdf-lib writes a font's subset the first time the
+ * document is saved and never again, so a glyph encoded afterwards would be missing from the file.
+ * appearance() therefore refuses a text it was not made with.
  */
-export async function textAppearance(doc: PDFDocument, text: string, size: number, face: FontFace = 'regular'): Promise<TextAppearance> {
-  doc.registerFontkit(fontkit);
-  // The "ABCDEF+" tag marks a subset (ISO 32000-1 §9.6.4); pdf-lib would write a bare name instead.
-  const font = await doc.embedFont(fontBytes(face), { subset: true, customName: `${subsetTag()}+${POSTSCRIPT_NAMES[face]}` });
-  const line = text.normalize('NFC');
-  const width = font.widthOfTextAtSize(line, size);
-  const height = font.heightAtSize(size, { descender: true });
-  const baselineOffset = height - font.heightAtSize(size, { descender: false });
-  const hex = font.encodeText(line).toString();
-  const content = `BT /F0 ${num(size)} Tf 0 0 0 rg ${num(0)} ${num(baselineOffset)} Td ${hex} Tj ET`;
-  const ref = registerFormXObject(doc, content, width, height, { Font: { F0: font.ref } });
-  return { ref, width, height, baselineOffset };
+export class TextFont {
+  private readonly encoded = new Map<string, string>();
+
+  private constructor(private readonly doc: PDFDocument, private readonly font: PDFFont, texts: readonly string[]) {
+    for (const t of texts) {
+      const line = t.normalize('NFC');
+      if (!this.encoded.has(line)) this.encoded.set(line, font.encodeText(line).toString());
+    }
+  }
+
+  static async embed(doc: PDFDocument, face: FontFace, texts: readonly string[]): Promise<TextFont> {
+    doc.registerFontkit(cachingFontkit);
+    // The "ABCDEF+" tag marks a subset (ISO 32000-1 §9.6.4); pdf-lib would write a bare name instead.
+    const font = await doc.embedFont(fontBytes(face), { subset: true, customName: `${subsetTag()}+${POSTSCRIPT_NAMES[face]}` });
+    return new TextFont(doc, font, texts);
+  }
+
+  /**
+   * A form XObject with one line of text, black. The box is as wide as the text and one line high;
+   * `baselineOffset` is the distance from the box bottom to the baseline, so callers can align it with
+   * printed text.
+   */
+  appearance(text: string, size: number): TextAppearance {
+    const line = text.normalize('NFC');
+    const hex = this.encoded.get(line);
+    if (hex === undefined) throw new Error('text was not encoded when its font was embedded');
+    const width = this.font.widthOfTextAtSize(line, size);
+    const height = this.font.heightAtSize(size, { descender: true });
+    const baselineOffset = height - this.font.heightAtSize(size, { descender: false });
+    const content = `BT /F0 ${num(size)} Tf 0 0 0 rg ${num(0)} ${num(baselineOffset)} Td ${hex} Tj ET`;
+    const ref = registerFormXObject(this.doc, content, width, height, { Font: { F0: this.font.ref } });
+    return { ref, width, height, baselineOffset };
+  }
 }
 
-const measurers = new Map<FontFace, { unitsPerEm: number; layout(s: string): { advanceWidth: number } }>();
+/** One line of text in Liberation Serif with its own subset font. */
+export async function textAppearance(doc: PDFDocument, text: string, size: number, face: FontFace = 'regular'): Promise<TextAppearance> {
+  return (await TextFont.embed(doc, face, [text])).appearance(text, size);
+}
 
 /** Width in points of one line in Liberation Serif, without touching any document. */
 export function textWidth(text: string, size: number, face: FontFace = 'regular'): number {
-  let f = measurers.get(face);
-  if (!f) {
-    f = fontkit.create(fontBytes(face)) as unknown as { unitsPerEm: number; layout(s: string): { advanceWidth: number } };
-    measurers.set(face, f);
-  }
+  const f = parsedFont(face) as unknown as { unitsPerEm: number; layout(s: string): { advanceWidth: number } };
   return (f.layout(text.normalize('NFC')).advanceWidth / f.unitsPerEm) * size;
 }

@@ -4,8 +4,7 @@
  * Serif advance widths scaled to the run's real width, which is exact for Times-metric fonts (what
  * Decree 30 prescribes) and close enough for others to find the blanks the clerk fills.
  */
-import fontkit from '@cantoo/fontkit';
-import { fontBytes } from '../appearance/fonts';
+import { parsedFont } from '../appearance/fonts';
 
 export interface PositionedChar { ch: string; x0: number; x1: number }
 export interface TextLine { page: number; y: number; size: number; text: string; chars: PositionedChar[]; x0: number; x1: number }
@@ -17,7 +16,7 @@ let advance: ((ch: string) => number) | null = null;
 
 function advanceOf(ch: string): number {
   if (!advance) {
-    const font = fontkit.create(fontBytes('regular')) as unknown as { unitsPerEm: number; glyphForCodePoint(cp: number): { advanceWidth: number } };
+    const font = parsedFont('regular') as unknown as { unitsPerEm: number; glyphForCodePoint(cp: number): { advanceWidth: number } };
     const cache = new Map<string, number>();
     advance = (c) => {
       let w = cache.get(c);
@@ -45,8 +44,10 @@ export interface TextPages {
 export async function openTextPages(pdf: Uint8Array): Promise<TextPages> {
   pdfjs ??= import('pdfjs-dist/legacy/build/pdf.mjs');
   const lib = await pdfjs;
-  // pdf.js takes ownership of (detaches) the buffer it is given: hand it a copy.
-  const task = lib.getDocument({ data: new Uint8Array(pdf), isEvalSupported: false, disableFontFace: true, useSystemFonts: false, verbosity: 0, stopAtErrors: false });
+  const task = lib.getDocument({
+    range: rangeTransport(lib, pdf), disableAutoFetch: true, disableStream: true, rangeChunkSize: RANGE_CHUNK,
+    isEvalSupported: false, disableFontFace: true, useSystemFonts: false, verbosity: 0, stopAtErrors: false,
+  });
   const doc = await task.promise;
   return {
     pageCount: doc.numPages,
@@ -65,6 +66,28 @@ export async function openTextPages(pdf: Uint8Array): Promise<TextPages> {
     },
     close: () => task.destroy(),
   };
+}
+
+const RANGE_CHUNK = 64 * 1024;
+
+/**
+ * pdf.js reads the file through a range transport over our buffer instead of getting the whole file:
+ * it detaches any buffer it is handed (so it would need a full copy), and given everything it also
+ * walks everything. Through ranges it touches only the chunks holding the xref, the page and its
+ * fonts — a few hundred KB of a 50 MB scan — each served as a small copy.
+ */
+function rangeTransport(lib: PdfJs, pdf: Uint8Array): InstanceType<PdfJs['PDFDataRangeTransport']> {
+  // Copies, never views: pdf.js detaches what it receives, and a Buffer's slice() is a view.
+  const copy = (from: number, to: number) => new Uint8Array(pdf.subarray(from, to));
+  const initial = copy(0, Math.min(pdf.byteLength, RANGE_CHUNK));
+  const transport = new lib.PDFDataRangeTransport(pdf.byteLength, initial);
+  transport.requestDataRange = (begin: number, end: number) => {
+    const from = Math.max(0, Math.min(begin, pdf.byteLength));
+    const to = Math.max(from, Math.min(end, pdf.byteLength));
+    // Answered on a later tick, as a network transport would: pdf.js registers its listeners first.
+    queueMicrotask(() => transport.onDataRange(from, copy(from, to)));
+  };
+  return transport;
 }
 
 /** Lines of the given 0-based pages (all when omitted), page by page, top to bottom. */

@@ -3,7 +3,7 @@ import type { KeySigner } from '../../crypto/signer';
 import type { Rect } from '../../verify/report';
 import { imageAppearance, pngInfo } from '../appearance/image';
 import { locateSignerBlock, signatureRectInBlock } from '../layout/decree30';
-import { assertCertificateUsable, certificateCommonName, readInput, revisionExtras, runSigningJob, type CommonSignOptions, type PdfInput, type SignResult } from './common';
+import { assertCertificateUsable, certificateCommonName, revisionExtras, runSigningJob, withOutput, type CommonSignOptions, type PdfInput, type SignResult } from './common';
 
 export interface ApproveOptions extends CommonSignOptions {
   /** Blue handwritten-signature PNG with transparency. */
@@ -21,22 +21,24 @@ export interface ApproveOptions extends CommonSignOptions {
 export async function approvePdf(input: PdfInput, output: string, signer: KeySigner, opts: ApproveOptions): Promise<SignResult & { page: number; rect: Rect }> {
   const now = opts.now ?? new Date();
   assertCertificateUsable(signer, now);
-  const bytes = readInput(input);
   const info = pngInfo(opts.image);
   const name = opts.signerName ?? certificateCommonName(signer.certificate);
-  const { page, rect } = opts.rect
-    ? { page: opts.page ?? -1, rect: opts.rect }
-    : await locateSignature(bytes, name, info.width / info.height, opts.page);
-  const result = await runSigningJob(bytes, output, now, async (s) => {
-    const p = page < 0 ? s.doc.getPageCount() - 1 : page;
-    if (p >= s.doc.getPageCount()) throw new AppError('INPUT_INVALID', `Văn bản không có trang ${p + 1}.`, `page ${p} out of range`);
-    const appearance = await imageAppearance(s.doc, opts.image, rect.width, rect.height);
-    await s.sign({
-      signer, page: p, rect, appearance, namePrefix: 'PheDuyet', signingTime: now,
-      name, reason: opts.reason ?? 'Phê duyệt văn bản', ...revisionExtras(opts),
+  const result = await withOutput(input, output, async (bytes, out) => {
+    const { page, rect } = opts.rect
+      ? { page: opts.page ?? -1, rect: opts.rect }
+      : await locateSignature(bytes, name, info.width / info.height, opts.page);
+    const signed = await runSigningJob(bytes, out, now, async (s) => {
+      const p = page < 0 ? s.doc.getPageCount() - 1 : page;
+      if (p >= s.doc.getPageCount()) throw new AppError('INPUT_INVALID', `Văn bản không có trang ${p + 1}.`, `page ${p} out of range`);
+      const appearance = await imageAppearance(s.doc, opts.image, rect.width, rect.height);
+      await s.sign({
+        signer, page: p, rect, appearance, namePrefix: 'PheDuyet', signingTime: now,
+        name, reason: opts.reason ?? 'Phê duyệt văn bản', ...revisionExtras(opts),
+      });
     });
+    return { ...signed, page, rect };
   });
-  return { ...result, page, rect };
+  return result;
 }
 
 async function locateSignature(bytes: Uint8Array, name: string, aspect: number, page?: number): Promise<{ page: number; rect: Rect }> {

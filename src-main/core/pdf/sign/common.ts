@@ -4,7 +4,8 @@ import { AppError, isAppError } from '../../../contract/errors';
 import { isoVietnam } from '../../../contract/text';
 import type { KeySigner } from '../../crypto/signer';
 import type { TsaOptions } from '../../cms/timestamp';
-import { ioError, writeFileAtomic } from '../../fsx/atomic-write';
+import { ioError } from '../../fsx/atomic-write';
+import { PendingFile } from '../../fsx/pending-file';
 import { IncrementalSigner, MAX_PDF_BYTES, PlaceholderTooSmall, type SignedRevision } from './incremental-signer';
 
 export interface CommonSignOptions {
@@ -60,13 +61,33 @@ export function assertCertificateUsable(signer: KeySigner, at: Date): void {
 }
 
 /**
- * Runs a signing job on the input bytes and writes the result atomically. A /Contents placeholder
- * that proves too small (a large TSA token) rebuilds the whole job with twice the room, from the
- * untouched input. Any failure leaves no output file.
+ * Opens the output of a signing call: reads the input once, and starts writing it
+ * into the output's temp file and flushing it to disk in the background, so the I/O of the bytes that
+ * do not change overlaps the verification, parsing and signing. `body` gets the bytes and the pending
+ * file; if it throws, the temp file is removed and nothing appears at `output`.
+ */
+export async function withOutput<T>(input: PdfInput, output: string, body: (bytes: Uint8Array, out: PendingFile) => Promise<T>): Promise<T> {
+  const bytes = readInput(input);
+  const out = PendingFile.open(output);
+  try {
+    out.append(bytes);
+    out.flushInBackground();
+    return await body(bytes, out);
+  } catch (e) {
+    await out.abort();
+    throw e;
+  }
+}
+
+/**
+ * Runs a signing job on the input bytes and commits the output that withOutput opened (the input is
+ * already queued there; the new revisions follow). A /Contents placeholder that proves too small (a
+ * large TSA token) rebuilds the whole job with twice the room, from the untouched input. Any failure
+ * leaves no output file.
  */
 export async function runSigningJob(
   inputBytes: Uint8Array,
-  output: string,
+  out: PendingFile,
   now: Date,
   job: (s: IncrementalSigner) => Promise<void>,
 ): Promise<SignResult> {
@@ -80,9 +101,12 @@ export async function runSigningJob(
       if (!(e instanceof PlaceholderTooSmall) || boost === 2) throw asSignError(e);
     }
   }
-  writeFileAtomic(output, signed!.outputChunks());
+  const [head, ...revisions] = signed!.outputChunks();
+  if (head !== inputBytes) throw new Error('signed file does not start with the input buffer');
+  for (const r of revisions) out.append(r);
+  await out.commit();
   return {
-    output,
+    output: out.path,
     bytes: signed!.byteLength,
     sha256: signed!.sha256(),
     signingTime: isoVietnam(now),

@@ -13,11 +13,11 @@ import { decree30Day, decree30Month, decree30Number, nfc } from '../../../contra
 import type { KeySigner } from '../../crypto/signer';
 import type { Rect, SignatureReport } from '../../verify/report';
 import { imageAppearance, pngInfo } from '../appearance/image';
-import { textAppearance, textWidth } from '../appearance/text';
+import { TextFont, textWidth, type TextAppearance } from '../appearance/text';
 import type { FontFace } from '../appearance/fonts';
 import { findDateGaps, findNumberGap, locateSignerBlock, signatureRectInBlock, type Gap } from '../layout/decree30';
 import { extractLines } from '../layout/text-lines';
-import { assertCertificateUsable, certificateCommonName, MM_TO_PT, readInput, revisionExtras, runSigningJob, type CommonSignOptions, type PdfInput, type SignResult } from './common';
+import { assertCertificateUsable, certificateCommonName, MM_TO_PT, readInput, revisionExtras, runSigningJob, withOutput, type CommonSignOptions, type PdfInput, type SignResult } from './common';
 import type { IncrementalSigner } from './incremental-signer';
 import { defaultVerifyPdf, requireLeaderSignature, type VerifyOptions, type VerifyPdf } from './leader-check';
 
@@ -79,32 +79,41 @@ export async function issuePdf(input: PdfInput, output: string, signer: KeySigne
   if (!(sealMm >= 10 && sealMm <= 80)) throw new AppError('INPUT_INVALID', 'Đường kính con dấu phải từ 10 đến 80 mm.', `sealMm ${sealMm}`);
   pngInfo(opts.stamp);
   assertCertificateUsable(signer, now);
-  const bytes = readInput(input);
-
-  const leader = await assertIssuable(bytes, signer.certificate, opts);
-
   const date = opts.date ?? vietnamDate(now);
   const numberText = decree30Number(opts.number);
   const dayText = decree30Day(date.day);
   const monthText = decree30Month(date.month);
-  const spots = await locateSpots(bytes, opts);
-  const seal = opts.sealRect ?? (await sealFromLeader(bytes, leader, opts.signerName, sealMm));
 
-  const result = await runSigningJob(bytes, output, now, async (s) => {
-    await signText(s, signer, opts, now, numberText, spots.number, 'regular', 'ThemSo', `Thêm số ${numberText}/${notation}`);
-    await signText(s, signer, opts, now, dayText, spots.day, 'italic', 'ThemNgay', `Thêm ngày ${dayText}`);
-    await signText(s, signer, opts, now, monthText, spots.month, 'italic', 'ThemThang', `Thêm tháng ${monthText}`);
-    const ap = await imageAppearance(s.doc, opts.stamp, seal.width, seal.height);
-    await s.sign({
-      signer, page: seal.page, rect: seal, appearance: ap, namePrefix: 'DongDau', signingTime: now,
-      name: certificateCommonName(signer.certificate), reason: `Ký phát hành văn bản số ${numberText}/${notation}`,
-      ...revisionExtras(opts),
+  return withOutput(input, output, async (bytes, out) => {
+    // The leader check and the text search both read the bytes already in memory; run side by side,
+    // the verifier's work fills the pauses of pdf.js's message passing. The leader's verdict is
+    // reported first whatever else failed: it is the reason the clerk needs to hear.
+    const [checked, located] = await Promise.allSettled([leaderCheck(bytes, signer.certificate, opts), locateSpots(bytes, opts, date)]);
+    if (checked.status === 'rejected') throw checked.reason;
+    if (located.status === 'rejected') throw located.reason;
+    const leader = checked.value;
+    const seal = opts.sealRect ?? (await sealFromLeader(bytes, leader, opts.signerName, sealMm));
+
+    const result = await runSigningJob(bytes, out, now, async (s) => {
+      const spots = located.value;
+      const upright = await TextFont.embed(s.doc, 'regular', [numberText]);
+      await signText(s, signer, opts, now, upright.appearance(numberText, spots.number.size), spots.number, 'ThemSo', `Thêm số ${numberText}/${notation}`);
+      // One italic subset for day and month: written with the day, referenced again by the month.
+      const italic = await TextFont.embed(s.doc, 'italic', [dayText, monthText]);
+      await signText(s, signer, opts, now, italic.appearance(dayText, spots.day.size), spots.day, 'ThemNgay', `Thêm ngày ${dayText}`);
+      await signText(s, signer, opts, now, italic.appearance(monthText, spots.month.size), spots.month, 'ThemThang', `Thêm tháng ${monthText}`);
+      const ap = await imageAppearance(s.doc, opts.stamp, seal.width, seal.height);
+      await s.sign({
+        signer, page: seal.page, rect: seal, appearance: ap, namePrefix: 'DongDau', signingTime: now,
+        name: certificateCommonName(signer.certificate), reason: `Ký phát hành văn bản số ${numberText}/${notation}`,
+        ...revisionExtras(opts),
+      });
     });
+    return {
+      ...result, number: numberText, day: dayText, month: monthText, seal,
+      leader: leader ? { fieldName: leader.fieldName, signerName: leader.signerName } : null,
+    };
   });
-  return {
-    ...result, number: numberText, day: dayText, month: monthText, seal,
-    leader: leader ? { fieldName: leader.fieldName, signerName: leader.signerName } : null,
-  };
 }
 
 /**
@@ -112,15 +121,18 @@ export async function issuePdf(input: PdfInput, output: string, signer: KeySigne
  * agency PIN; issuePdf runs it again on the bytes it signs.
  */
 export async function assertIssuable(input: PdfInput, agencyCertificate: Buffer, opts: Pick<IssueOptions, 'jobType' | 'verifyPdf' | 'offline' | 'trust' | 'now'>): Promise<SignatureReport | null> {
+  return leaderCheck(readInput(input), agencyCertificate, opts);
+}
+
+async function leaderCheck(bytes: Uint8Array, agencyCertificate: Buffer, opts: Pick<IssueOptions, 'jobType' | 'verifyPdf' | 'offline' | 'trust' | 'now'>): Promise<SignatureReport | null> {
   if ((opts.jobType ?? 'issue') !== 'issue') return null;
   const verify = opts.verifyPdf ?? (await defaultVerifyPdf());
   const offline = opts.offline ?? true;
-  const report = await verify(readInput(input), { ...opts.trust, offline, now: opts.now ?? new Date() });
+  const report = await verify(bytes, { ...opts.trust, offline, now: opts.now ?? new Date() });
   return requireLeaderSignature(report, agencyCertificate, offline);
 }
 
-async function signText(s: IncrementalSigner, signer: KeySigner, opts: IssueOptions, now: Date, text: string, at: TextSpot, face: FontFace, prefix: string, reason: string): Promise<void> {
-  const ap = await textAppearance(s.doc, text, at.size, face);
+async function signText(s: IncrementalSigner, signer: KeySigner, opts: IssueOptions, now: Date, ap: TextAppearance, at: TextSpot, prefix: string, reason: string): Promise<void> {
   const rect = { x: at.x, y: at.baseline - ap.baselineOffset, width: ap.width, height: ap.height };
   await s.sign({
     signer, page: at.page, rect, appearance: ap.ref, namePrefix: prefix, signingTime: now,
@@ -129,13 +141,12 @@ async function signText(s: IncrementalSigner, signer: KeySigner, opts: IssueOpti
 }
 
 /** Text spots: explicit, or centred in the blanks found on page 1. */
-async function locateSpots(bytes: Uint8Array, opts: IssueOptions): Promise<{ number: TextSpot; day: TextSpot; month: TextSpot }> {
+async function locateSpots(bytes: Uint8Array, opts: IssueOptions, date: { year: number; month: number; day: number }): Promise<{ number: TextSpot; day: TextSpot; month: TextSpot }> {
   if (opts.numberAt && opts.dayAt && opts.monthAt) return { number: opts.numberAt, day: opts.dayAt, month: opts.monthAt };
   const { lines } = await extractLines(bytes, [0]);
   const numberGap = findNumberGap(lines);
   const dateGaps = findDateGaps(lines);
   const numberText = decree30Number(opts.number);
-  const date = opts.date ?? vietnamDate(opts.now ?? new Date());
   if (dateGaps?.year !== undefined && !opts.dayAt && dateGaps.year !== date.year) {
     throw new AppError('INPUT_INVALID', `Năm ban hành (${date.year}) khác năm in trên văn bản (${dateGaps.year}).`, `year ${date.year} vs printed ${dateGaps.year}`);
   }

@@ -2,7 +2,7 @@ import { AppError } from '../../../contract/errors';
 import { isoVietnam, nfc } from '../../../contract/text';
 import type { KeySigner } from '../../crypto/signer';
 import { textAppearance } from '../appearance/text';
-import { assertCertificateUsable, certificateCommonName, MM_TO_PT, readInput, revisionExtras, runSigningJob, type CommonSignOptions, type PdfInput, type SignResult } from './common';
+import { assertCertificateUsable, certificateCommonName, MM_TO_PT, revisionExtras, runSigningJob, withOutput, type CommonSignOptions, type PdfInput, type SignResult } from './common';
 
 /** Text-only agency signatures at the top right of page 1 (ô 14; domain.md §4.4–4.5). */
 const FONT_SIZE = 10;
@@ -43,8 +43,7 @@ export async function signCopy(input: PdfInput, output: string, signer: KeySigne
 
 async function textStamp(input: PdfInput, output: string, signer: KeySigner, opts: CommonSignOptions, now: Date, text: string, prefix: string, reason: string): Promise<SignResult & { text: string }> {
   assertCertificateUsable(signer, now);
-  const bytes = readInput(input);
-  const result = await runSigningJob(bytes, output, now, async (s) => {
+  const result = await withOutput(input, output, (bytes, out) => runSigningJob(bytes, out, now, async (s) => {
     const page = s.doc.getPage(0);
     const box = page.getCropBox();
     const ap = await textAppearance(s.doc, text, FONT_SIZE);
@@ -53,6 +52,6 @@ async function textStamp(input: PdfInput, output: string, signer: KeySigner, opt
       signer, page: 0, rect, appearance: ap.ref, namePrefix: prefix, signingTime: now,
       name: certificateCommonName(signer.certificate), reason, ...revisionExtras(opts),
     });
-  });
+  }));
   return { ...result, text };
 }
