@@ -6,6 +6,7 @@ import type { KeySigner } from '../../crypto/signer';
 import type { TsaOptions } from '../../cms/timestamp';
 import { ioError } from '../../fsx/atomic-write';
 import { PendingFile } from '../../fsx/pending-file';
+import { isSameFile } from '../../fsx/same-file';
 import { IncrementalSigner, MAX_PDF_BYTES, PlaceholderTooSmall, type SignedRevision } from './incremental-signer';
 
 export interface CommonSignOptions {
@@ -61,12 +62,16 @@ export function assertCertificateUsable(signer: KeySigner, at: Date): void {
 }
 
 /**
- * Opens the output of a signing call: reads the input once, and starts writing it
+ * Opens the output of a signing call: refuses an output that is the input (originals are never
+ * written, whatever path, link or hard link names them), reads the input once, and starts writing it
  * into the output's temp file and flushing it to disk in the background, so the I/O of the bytes that
  * do not change overlaps the verification, parsing and signing. `body` gets the bytes and the pending
  * file; if it throws, the temp file is removed and nothing appears at `output`.
  */
 export async function withOutput<T>(input: PdfInput, output: string, body: (bytes: Uint8Array, out: PendingFile) => Promise<T>): Promise<T> {
+  if (typeof input === 'string' && isSameFile(input, output)) {
+    throw new AppError('INPUT_INVALID', 'Tệp kết quả trùng với tệp gốc; tệp gốc không bao giờ bị ghi đè. Hãy chọn tên hoặc thư mục khác cho tệp kết quả.', `output ${output} is the input ${input}`);
+  }
   const bytes = readInput(input);
   const out = PendingFile.open(output);
   try {

@@ -1,0 +1,34 @@
+import { realpathSync, statSync } from 'node:fs';
+import { basename, dirname, resolve } from 'node:path';
+
+/**
+ * Whether writing `output` would replace `input`: the same path after resolution, the same file
+ * through symbolic links (realpath of the file, or of the folder for a file not yet there), or the
+ * same inode through a hard link. An input that does not exist cannot be overwritten.
+ */
+export function isSameFile(input: string, output: string): boolean {
+  const a = resolve(input);
+  const b = resolve(output);
+  if (a === b) return true;
+  let inReal: string;
+  let inStat: { dev: number; ino: number };
+  try {
+    inReal = realpathSync(a);
+    inStat = statSync(inReal);
+  } catch {
+    return false;
+  }
+  let outReal: string;
+  try {
+    outReal = realpathSync(b);
+    const outStat = statSync(outReal);
+    if (outStat.dev === inStat.dev && outStat.ino === inStat.ino) return true;
+  } catch {
+    try {
+      outReal = resolve(realpathSync(dirname(b)), basename(b));
+    } catch {
+      return false; // no such folder: the write fails on its own, and cannot touch the input
+    }
+  }
+  return outReal === inReal;
+}
