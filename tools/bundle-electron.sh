@@ -5,8 +5,14 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 ESBUILD="node_modules/.bin/esbuild"
+# Core modules use import.meta.dirname/url (ESM in a checkout); in the CommonJS bundle they become
+# the bundle file's own folder and URL.
+NODE_META=(--define:import.meta.dirname=__dirname --define:import.meta.url=__vanthuModuleUrl "--banner:js=const __vanthuModuleUrl=require('node:url').pathToFileURL(__filename).href;")
 COMMON=(--bundle --platform=node --format=cjs --target=node20 --external:electron --external:better-sqlite3 --external:pkcs11js --log-level=warning)
 "$ESBUILD" src-main/electron/main.ts --outfile=out/electron/main.cjs "${COMMON[@]}"
 "$ESBUILD" src-main/preload/index.ts --outfile=out/electron/preload.cjs "${COMMON[@]}"
-"$ESBUILD" src-main/core/host/utility-entry.ts --outfile=out/electron/backend.cjs "${COMMON[@]}" --define:import.meta.dirname=__dirname
-node node_modules/vite/bin/vite.js build --config src-renderer/vite.config.ts --logLevel warn
+"$ESBUILD" src-main/core/host/utility-entry.ts --outfile=out/electron/backend.cjs "${COMMON[@]}" "${NODE_META[@]}"
+"$ESBUILD" src-main/core/register/worker-host.ts --outfile=out/electron/register-worker.cjs "${COMMON[@]}" "${NODE_META[@]}"
+node node_modules/vite/bin/vite.js build --config src-renderer/vite.config.ts --logLevel error
+# pdf.js runs its parser in a "fake worker" in Node, loaded by file name from beside the bundle.
+cp node_modules/pdfjs-dist/legacy/build/pdf.worker.mjs out/electron/pdf.worker.mjs

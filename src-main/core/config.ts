@@ -1,9 +1,10 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { z } from 'zod';
 import { AppError } from '../contract/errors';
+import { appRoot as repoRoot } from './paths';
 
 /**
  * Agency settings. An administrator's file (VANTHU_CONFIG) wins; without one the workstation runs on
@@ -27,7 +28,7 @@ export const settingsSchema = z.strictObject({
 });
 export type Settings = z.infer<typeof settingsSchema>;
 
-export const repoRoot = resolve(import.meta.dirname, '../..');
+export { appRoot as repoRoot } from './paths';
 
 export function defaultDataDir(env: NodeJS.ProcessEnv = process.env): string {
   if (env.VANTHU_DATA_DIR) return env.VANTHU_DATA_DIR;

@@ -7,6 +7,7 @@ import { createBackend } from '../backend';
 import { loadSettings } from '../config';
 import { fileLogger } from '../log';
 import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 
 interface ParentPort {
   on(event: 'message', listener: (e: { data: unknown }) => void): void;
@@ -15,6 +16,10 @@ interface ParentPort {
 
 const port = (process as unknown as { parentPort?: ParentPort }).parentPort;
 if (!port) throw new Error('utility-entry must run inside an Electron utility process');
+
+// The bundle ships the register's worker thread as its own file beside this one.
+const bundledWorker = join(import.meta.dirname, 'register-worker.cjs');
+if (existsSync(bundledWorker)) process.env.VANTHU_REGISTER_WORKER = bundledWorker;
 
 const settings = loadSettings();
 const log = fileLogger(join(settings.dataDir, 'vanthu.log'));

@@ -40,7 +40,9 @@ export type WorkerResponse =
  * keep their code and Vietnamese text across the thread boundary.
  */
 export async function openRegisterWorker(dbPath: string, opts: WorkerOptions): Promise<RegisterWorker> {
-  const worker = new Worker(new URL('./worker-entry.mjs', import.meta.url), { workerData: { dbPath, opts } });
+  // The bundled Electron app ships the worker as its own file and names it; a checkout runs the TS entry.
+  const script = process.env.VANTHU_REGISTER_WORKER ?? new URL('./worker-entry.mjs', import.meta.url);
+  const worker = new Worker(script, { workerData: { dbPath, opts } });
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: unknown) => void }>();
   let nextId = 1;
   let dead: Error | null = null;

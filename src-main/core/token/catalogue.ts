@@ -1,7 +1,8 @@
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { homedir } from 'node:os';
-import { join, resolve, win32 } from 'node:path';
+import { join, win32 } from 'node:path';
 import { z } from 'zod';
+import { resourcesDir } from '../paths';
 
 const moduleEntry = z.object({
   vendor: z.string().max(200),
@@ -18,7 +19,7 @@ export type ModuleCatalogue = z.infer<typeof catalogueSchema>;
 
 export interface DetectedModule { vendor: string; path: string }
 
-export const DEFAULT_CATALOGUE_PATH = resolve(import.meta.dirname, '../../../resources/pkcs11-modules.json');
+export const DEFAULT_CATALOGUE_PATH = join(resourcesDir, 'pkcs11-modules.json');
 
 export function loadCatalogue(path: string = DEFAULT_CATALOGUE_PATH): ModuleCatalogue {
   return catalogueSchema.parse(JSON.parse(readFileSync(path, 'utf8')));

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
+import { resourcesDir } from '../../paths';
 import fontkit from '@cantoo/fontkit';
 
 /** Liberation Serif 2 (Times New Roman metrics, full Vietnamese coverage; SIL OFL), shipped in resources/fonts. */
@@ -11,7 +12,7 @@ const FILES: Record<FontFace, string> = {
   italic: 'LiberationSerif-Italic.ttf',
 };
 
-const fontsDir = resolve(import.meta.dirname, '../../../../resources/fonts');
+const fontsDir = join(resourcesDir, 'fonts');
 const cache = new Map<FontFace, Buffer>();
 
 export function fontBytes(face: FontFace): Buffer {
