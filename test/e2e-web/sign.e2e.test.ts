@@ -86,7 +86,7 @@ describe('browser mode: issuing a document through the sign screen', () => {
     const result = page.locator('.sign-result');
     await result.waitFor({ timeout: 60_000 });
     expect(await result.textContent()).toContain('Văn bản có 5 chữ ký số.');
-    expect(await result.locator('.verdict').getAttribute('data-overall')).toMatch(/^(TOTAL_PASSED|TOTAL_FAILED|INDETERMINATE)$/);
+    expect(await result.locator('.verdict').getAttribute('data-overall')).toBe('TOTAL_PASSED');
     await screenshot(page, 'sign-issued');
 
     const [download] = await Promise.all([page.waitForEvent('download'), result.getByRole('link').click()]);
