@@ -51,7 +51,7 @@ export function readInput(input: PdfInput): Uint8Array {
 }
 
 /** Refuses a certificate outside its validity at the signing time, before the token is asked. */
-export function assertCertificateUsable(signer: KeySigner, at: Date): void {
+export function assertCertificateUsable(signer: Pick<KeySigner, 'certificate'>, at: Date): void {
   const cert = new X509Certificate(signer.certificate);
   if (at < new Date(cert.validFrom)) {
     throw new AppError('TOKEN_CERT_NOT_YET_VALID', 'Chứng thư số chưa đến ngày có hiệu lực, không ký được.', `certificate valid from ${cert.validFrom}`);
