@@ -5,6 +5,7 @@
  * is reported as skipped, not signed twice.
  */
 import { existsSync, readFileSync } from 'node:fs';
+import { z } from 'zod';
 import { isAppError, type ErrorPayload } from '../../../contract/errors';
 import type { KeySigner } from '../../crypto/signer';
 import { asSignError, readInput, type SignResult } from './common';
@@ -26,8 +27,27 @@ export interface BatchItemResult {
   error?: ErrorPayload;
 }
 
+/**
+ * Progress after each job, JSON-safe (plain numbers, strings and objects: no Date, no bytes), so a
+ * contract method can forward it unchanged as its progress event. `index` is the job's 0-based place in
+ * the list; `done` counts jobs finished so far (signed, skipped or failed) out of `total`.
+ */
+export interface BatchProgress { done: number; total: number; index: number; item: BatchItemResult }
+
+const resultSchema = z.looseObject({
+  output: z.string(), bytes: z.number(), sha256: z.string(), signingTime: z.string(),
+  signatures: z.array(z.object({ fieldName: z.string(), byteRange: z.array(z.number()), revisionEnd: z.number() })),
+});
+export const batchItemResultSchema = z.object({
+  input: z.string(), output: z.string(), status: z.enum(['signed', 'skipped', 'failed']),
+  result: resultSchema.optional(),
+  error: z.object({ code: z.string(), message: z.string(), data: z.record(z.string(), z.union([z.string(), z.number(), z.boolean(), z.null()])).optional() }).optional(),
+});
+/** The payload schema of a batch progress event (for the contract). */
+export const batchProgressSchema = z.object({ done: z.number().int(), total: z.number().int(), index: z.number().int(), item: batchItemResultSchema });
+
 export interface BatchOptions {
-  onProgress?: (p: { done: number; total: number; item: BatchItemResult }) => void;
+  onProgress?: (p: BatchProgress) => void;
   /** Checks existing outputs for resume; default src-main/core/verify's verifyPdf. */
   verifyPdf?: VerifyPdf;
   trust?: Pick<VerifyOptions, 'trustDir' | 'trustAnchors'>;
@@ -38,7 +58,7 @@ export interface BatchOptions {
 export async function signBatch(jobs: readonly BatchJob[], signer: KeySigner, opts: BatchOptions = {}): Promise<BatchItemResult[]> {
   const results: BatchItemResult[] = [];
   let verify: VerifyPdf | null = opts.verifyPdf ?? null;
-  for (const job of jobs) {
+  for (const [index, job] of jobs.entries()) {
     let item: BatchItemResult;
     try {
       if (existsSync(job.output)) {
@@ -46,7 +66,7 @@ export async function signBatch(jobs: readonly BatchJob[], signer: KeySigner, op
         if (await alreadyDone(job, signer, verify, opts.trust)) {
           item = { input: job.input, output: job.output, status: 'skipped' };
           results.push(item);
-          opts.onProgress?.({ done: results.length, total: jobs.length, item });
+          opts.onProgress?.({ done: results.length, total: jobs.length, index, item });
           continue;
         }
       }
@@ -57,7 +77,7 @@ export async function signBatch(jobs: readonly BatchJob[], signer: KeySigner, op
       item = { input: job.input, output: job.output, status: 'failed', error: err.toPayload() };
     }
     results.push(item);
-    opts.onProgress?.({ done: results.length, total: jobs.length, item });
+    opts.onProgress?.({ done: results.length, total: jobs.length, index, item });
     if (item.status === 'failed' && (opts.stopOnError || isFatalTokenError(item.error!.code))) break;
   }
   return results;
