@@ -265,12 +265,43 @@ describe('attachment and copy signatures (text only, top right of page 1)', () =
     const r = await signCopy(approved, out, tokens.agency(), { form: 'SAO LỤC', agency: 'Ủy ban nhân dân huyện Đắk Hà', now, intermediates: issuingChain(pki) });
     expect(r.text).toBe(`SAO LỤC; Ủy ban nhân dân huyện Đắk Hà; ${isoVietnam(now)}`);
     expect(pdftotext(out).split('\n')[0]!.trim()).toBe(r.text);
-    expect(pdfsig(pki, out)[0]).toMatchObject({ signature: 'Signature is Valid.', certificate: 'Certificate is Trusted.' });
+    expect(isPrefix(readFileSync(approved), readFileSync(out))).toBe(true);
+    const sigs = pdfsig(pki, out);
+    expect(sigs).toHaveLength(2);
+    expect(sigs.map((x) => x.signature)).toEqual(['Signature is Valid.', 'Signature is Valid.']);
+    expect(sigs[0]).toMatchObject({ signature: 'Signature is Valid.', certificate: 'Certificate is Trusted.' });
+    const cms = extractSignatures(readFileSync(out));
+    expect(cms).toHaveLength(2);
+    for (const sig of cms) expect(opensslVerify(pki, sig).ok).toBe(true);
     qpdfCheck(out);
     requireTool('pdffonts');
     const fonts = execFileSync('pdffonts', [out], { encoding: 'utf8' });
     expect(fonts).toMatch(/^[A-Z]{6}\+LiberationSerif\s+CID TrueType\s+Identity-H\s+yes yes yes/m);
     // Subset: the appended revision is far smaller than the 400 KB font file.
     expect(readFileSync(out).length - readFileSync(approved).length).toBeLessThan(60_000);
+  });
+});
+
+describe('rotated first page', () => {
+  it('attachment and copy text refuse a page shown turned (/Rotate 90, 270) in Vietnamese and write nothing; /Rotate 360 is upright', async () => {
+    const { PDFDocument, degrees } = await import('@cantoo/pdf-lib');
+    const rotated = async (angle: number) => {
+      const doc = await PDFDocument.load(readFileSync(input));
+      doc.getPage(0).setRotation(degrees(angle));
+      const f = join(dir, `rotated-${angle}.pdf`);
+      writeFileSync(f, await doc.save());
+      return f;
+    };
+    for (const angle of [90, 270]) {
+      const f = await rotated(angle);
+      const out = join(dir, `rotated-${angle}.signed.pdf`);
+      const refused = { code: 'SIGN_REFUSED', vi: `Trang đầu của văn bản được đặt xoay ${angle}°; chưa hỗ trợ ghi chữ ký dạng chữ lên trang xoay. Hãy lưu lại văn bản với trang không xoay rồi ký.` };
+      await expect(signAttachment(f, out, tokens.agency(), { ref: '05/QĐ-UBND' })).rejects.toMatchObject(refused);
+      await expect(signCopy(f, out, tokens.agency(), { form: 'SAO Y', agency: 'UBND tỉnh Thử Nghiệm' })).rejects.toMatchObject(refused);
+      expect(existsSync(out)).toBe(false);
+    }
+    const upright = join(dir, 'rotated-360.signed.pdf');
+    const r = await signAttachment(await rotated(360), upright, tokens.agency(), { ref: '05/QĐ-UBND' });
+    expect(pdftotext(upright).split('\n')[0]!.trim()).toBe(r.text);
   });
 });

@@ -45,6 +45,13 @@ async function textStamp(input: PdfInput, output: string, signer: KeySigner, opt
   assertCertificateUsable(signer, now);
   const result = await withOutput(input, output, (bytes, out) => runSigningJob(bytes, out, now, async (s) => {
     const page = s.doc.getPage(0);
+    // The text goes at the top right as the reader sees the page. On a page shown turned (/Rotate) that
+    // corner is elsewhere in user space and the text would need the inverse turn; until that is built
+    // and checked by rendering, refuse rather than stamp sideways text into the wrong corner.
+    const rotation = (((page.getRotation().angle % 360) + 360) % 360);
+    if (rotation !== 0) {
+      throw new AppError('SIGN_REFUSED', `Trang đầu của văn bản được đặt xoay ${rotation}°; chưa hỗ trợ ghi chữ ký dạng chữ lên trang xoay. Hãy lưu lại văn bản với trang không xoay rồi ký.`, `page 1 /Rotate ${rotation}`);
+    }
     const box = page.getCropBox();
     const ap = await textAppearance(s.doc, text, FONT_SIZE);
     const rect = { x: box.x + box.width - RIGHT_MARGIN - ap.width, y: box.y + box.height - TOP_MARGIN - ap.height, width: ap.width, height: ap.height };
