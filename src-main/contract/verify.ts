@@ -3,42 +3,46 @@ import { defineMethod } from './api';
 import { fileId } from './files';
 
 /**
- * The verification report as it crosses the API. The source of the shape is
- * src-main/core/verify/report.ts; the verify handler returns that type straight into this schema, so
- * the compiler flags any drift between the two.
+ * The verification report: one schema for the verifier core (src-main/core/verify/report.ts is its
+ * TypeScript face, checked against it at compile time), `vanthu verify --json`, stored evidence and
+ * the API. Documented in src-main/core/verify/REPORT.md.
  */
-export const indication = z.enum(['TOTAL_PASSED', 'TOTAL_FAILED', 'INDETERMINATE']);
-export const subIndication = z.enum([
-  'FORMAT_FAILURE', 'HASH_FAILURE', 'SIG_CRYPTO_FAILURE', 'REVOKED', 'SIG_CONSTRAINTS_FAILURE',
-  'CHAIN_CONSTRAINTS_FAILURE', 'CERTIFICATE_CHAIN_GENERAL_FAILURE', 'NO_CERTIFICATE_CHAIN_FOUND',
-  'NO_SIGNING_CERTIFICATE_FOUND', 'OUT_OF_BOUNDS_NO_POE', 'OUT_OF_BOUNDS_NOT_REVOKED', 'NOT_YET_VALID',
-  'REVOCATION_OUT_OF_BOUNDS_NO_POE', 'TRY_LATER', 'CRYPTO_CONSTRAINTS_FAILURE', 'DISALLOWED_MODIFICATION', 'EXPIRED',
+export const indicationSchema = z.enum(['TOTAL_PASSED', 'TOTAL_FAILED', 'INDETERMINATE']);
+export const subIndicationSchema = z.enum([
+  'FORMAT_FAILURE', 'HASH_FAILURE', 'SIG_CRYPTO_FAILURE', 'REVOKED', 'SIG_CONSTRAINTS_FAILURE', 'CHAIN_CONSTRAINTS_FAILURE',
+  'CERTIFICATE_CHAIN_GENERAL_FAILURE', 'NO_CERTIFICATE_CHAIN_FOUND', 'NO_SIGNING_CERTIFICATE_FOUND', 'OUT_OF_BOUNDS_NO_POE',
+  'OUT_OF_BOUNDS_NOT_REVOKED', 'NOT_YET_VALID', 'REVOCATION_OUT_OF_BOUNDS_NO_POE', 'TRY_LATER', 'CRYPTO_CONSTRAINTS_FAILURE',
+  'DISALLOWED_MODIFICATION', 'EXPIRED',
 ]);
+export const rectSchema = z.object({ x: z.number(), y: z.number(), width: z.number(), height: z.number() });
+const isoOrNull = z.string().max(40).nullable();
 
-/** PDF user space, points, origin bottom-left. */
-export const pdfRect = z.object({ x: z.number(), y: z.number(), width: z.number(), height: z.number() });
-export type PdfRect = z.infer<typeof pdfRect>;
+export const changeSchema = z.object({
+  allowed: z.boolean(),
+  kind: z.string().max(64),
+  descriptionVi: z.string().max(1000),
+  revision: z.number().int().optional(),
+  page: z.number().int().optional(),
+  rect: rectSchema.optional(),
+});
 
-export const signatureReportDto = z.object({
-  fieldName: z.string(),
-  index: z.number().int(),
-  indication,
-  subIndication: subIndication.optional(),
-  summaryVi: z.string(),
+export const signatureReportSchema = z.object({
+  fieldName: z.string().max(2000),
+  index: z.number().int().nonnegative(),
+  indication: indicationSchema,
+  subIndication: subIndicationSchema.optional(),
+  summaryVi: z.string().max(500),
   reasons: z.array(z.string()),
   signerName: z.string().nullable(),
   signerIsOrganisation: z.boolean(),
   certificate: z.string().nullable(),
-  signingTime: z.string().nullable(),
+  signingTime: isoOrNull,
   signingTimeSource: z.enum(['timestamp', 'claimed']).nullable(),
   revisionEnd: z.number().int(),
-  widget: z.object({ page: z.number().int(), rect: pdfRect }).nullable(),
-  changesAfter: z.array(z.object({
-    allowed: z.boolean(), kind: z.string(), descriptionVi: z.string(),
-    revision: z.number().int().optional(), page: z.number().int().optional(), rect: pdfRect.optional(),
-  })),
-  cryptoIndication: indication.optional(),
-  cryptoSubIndication: subIndication.optional(),
+  widget: z.object({ page: z.number().int(), rect: rectSchema }).nullable(),
+  changesAfter: z.array(changeSchema),
+  cryptoIndication: indicationSchema.optional(),
+  cryptoSubIndication: subIndicationSchema.optional(),
   coverage: z.enum(['ENTIRE_FILE', 'ENTIRE_REVISION', 'UNCLEAR']).optional(),
   subFilter: z.string().nullable().optional(),
   issuerName: z.string().nullable().optional(),
@@ -46,27 +50,38 @@ export const signatureReportDto = z.object({
   revocation: z.object({
     status: z.enum(['good', 'revoked', 'unknown', 'not-checked']),
     source: z.enum(['ocsp', 'crl', 'dss', 'cache']).nullable(),
-    checkedAt: z.string().nullable(),
+    checkedAt: isoOrNull,
     detail: z.string(),
   }).optional(),
   timestamp: z.object({ time: z.string(), valid: z.boolean(), tsaName: z.string().nullable() }).nullable().optional(),
   isDocTimestamp: z.boolean().optional(),
   warnings: z.array(z.string()).optional(),
-  /** Added by the API (not the verifier core): organisation and title from the signer certificate. */
+});
+
+export const verificationReportSchema = z.object({
+  overall: indicationSchema,
+  disallowedChange: z.boolean(),
+  signatures: z.array(signatureReportSchema),
+  summaryVi: z.string().max(1000),
+  structureFindings: z.array(z.string()).optional(),
+  revisionCount: z.number().int().optional(),
+  validationTime: z.string().optional(),
+});
+
+export const indication = indicationSchema;
+export const subIndication = subIndicationSchema;
+/** PDF user space, points, origin bottom-left. */
+export const pdfRect = rectSchema;
+export type PdfRect = z.infer<typeof pdfRect>;
+
+/** What the API adds to each signature: organisation and title read from the signer certificate. */
+export const signatureReportDto = signatureReportSchema.extend({
   signerOrganisation: z.string().nullable().optional(),
   signerTitle: z.string().nullable().optional(),
 });
 export type SignatureReportDto = z.infer<typeof signatureReportDto>;
 
-export const verificationReportDto = z.object({
-  overall: indication,
-  disallowedChange: z.boolean(),
-  signatures: z.array(signatureReportDto),
-  summaryVi: z.string(),
-  structureFindings: z.array(z.string()).optional(),
-  revisionCount: z.number().int().optional(),
-  validationTime: z.string().optional(),
-});
+export const verificationReportDto = verificationReportSchema.extend({ signatures: z.array(signatureReportDto) });
 export type VerificationReportDto = z.infer<typeof verificationReportDto>;
 
 export const verifyMethods = {
