@@ -3,7 +3,7 @@ import { tokenEvents, tokenMethods } from './token';
 import { registerMethods } from './register';
 import { fileMethods } from './files';
 import { verifyMethods } from './verify';
-import { signMethods } from './sign';
+import { signEvents, signMethods } from './sign';
 
 /** Every method of the API, by name. Domains add their maps here. */
 export const api = {
@@ -17,6 +17,7 @@ export const api = {
 
 export const events = {
   ...tokenEvents,
+  ...signEvents,
 };
 
 export type Api = typeof api;

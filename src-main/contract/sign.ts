@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineMethod, text } from './api';
+import { defineEvent, defineMethod, text } from './api';
 import { fileId } from './files';
 import { tokenRef } from './token';
 import { pdfRect, verificationReportDto } from './verify';
@@ -47,7 +47,25 @@ export const signInspection = z.object({
 export type SignInspectionDto = z.infer<typeof signInspection>;
 
 const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
-const signTarget = { fileId, token: tokenRef, keyId: z.string().regex(/^(?:[0-9a-fA-F]{2}){1,128}$/).optional() };
+const keyId = z.string().regex(/^(?:[0-9a-fA-F]{2}){1,128}$/);
+/**
+ * The second ("signature") PIN of keys marked CKA_ALWAYS_AUTHENTICATE, asked by the token before every
+ * signature; same bounds as token.login's PIN. Only sent when the chosen certificate needs it.
+ */
+export const contextPin = text(64, 4);
+const signer = { token: tokenRef, keyId: keyId.optional(), contextPin: contextPin.optional() };
+
+/** What each kind of agency signature needs besides the file and the token (shared by single and batch calls). */
+const issueFields = {
+  number: z.number().int().min(1).max(9_999_999),
+  notation: text(60, 1),
+  date: isoDay,
+  sealMm: z.number().min(10).max(80),
+  positions: z.strictObject({ number: textBox.optional(), day: textBox.optional(), month: textBox.optional(), seal: pageRect.optional() }).optional(),
+};
+const appendixFields = { ref: text(60, 1) };
+export const COPY_FORMS_DTO = ['SAO Y', 'SAO LỤC', 'TRÍCH SAO'] as const;
+const copyFields = { form: text(20).pipe(z.enum(COPY_FORMS_DTO)), agency: text(120, 1) };
 
 export const signResultDto = z.object({
   fileId,
@@ -59,25 +77,74 @@ export const signResultDto = z.object({
 });
 export type SignResultDto = z.infer<typeof signResultDto>;
 
-export const COPY_FORMS_DTO = ['SAO Y', 'SAO LỤC', 'TRÍCH SAO'] as const;
+/** Largest batch one call accepts: a working session's pile, and a bound on the work one call can ask. */
+export const MAX_BATCH_JOBS = 200;
+/** Chosen by the caller (or the server) so a screen can tell its own progress events from others'. */
+export const operationId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
+
+export const batchJob = z.discriminatedUnion('kind', [
+  z.strictObject({ kind: z.literal('issue'), fileId, ...issueFields }),
+  z.strictObject({ kind: z.literal('appendix'), fileId, ...appendixFields }),
+  z.strictObject({ kind: z.literal('copy'), fileId, ...copyFields }),
+]);
+export type BatchJobDto = z.input<typeof batchJob>;
+
+const itemStatus = z.enum(['signed', 'skipped', 'failed']);
+const errorDto = z.object({ code: z.string(), message: z.string() });
+
+export const batchItemDto = z.object({
+  /** The input file of the job. */
+  fileId,
+  /** 'stopped': not attempted, because a token error stopped the batch (see `stopped`). */
+  status: z.enum(['signed', 'skipped', 'failed', 'stopped']),
+  /** The signed file: made now ('signed') or by an earlier call with the same job ('skipped'). */
+  result: z.object({ fileId, name: z.string(), size: z.number().int(), sha256: z.string(), signingTime: z.string(), summaryVi: z.string() }).optional(),
+  error: errorDto.optional(),
+});
+export type BatchItemDto = z.infer<typeof batchItemDto>;
+
+export const batchResultDto = z.object({
+  operationId,
+  items: z.array(batchItemDto),
+  /** The token error that stopped the batch before its end, or null when every job was attempted. */
+  stopped: errorDto.nullable(),
+});
+export type BatchResultDto = z.infer<typeof batchResultDto>;
+
+export const signProgress = z.object({
+  operationId,
+  /** Jobs finished so far (signed, skipped or failed) out of `total`. */
+  done: z.number().int().nonnegative(),
+  total: z.number().int().positive(),
+  /** 0-based place of the finished job in the call's list. */
+  index: z.number().int().nonnegative(),
+  fileId,
+  name: z.string(),
+  status: itemStatus,
+  /** Vietnamese sentence when the job failed. */
+  errorVi: z.string().optional(),
+});
+export type SignProgressDto = z.infer<typeof signProgress>;
 
 export const signMethods = {
   'sign.inspect': defineMethod(
     z.strictObject({ fileId, sealMm: z.number().min(10).max(80).optional() }),
     signInspection,
   ),
-  // No PIN here: the token must already be logged in through token.login.
-  'sign.issue': defineMethod(
-    z.strictObject({
-      ...signTarget,
-      number: z.number().int().min(1).max(9_999_999),
-      notation: text(60, 1),
-      date: isoDay,
-      sealMm: z.number().min(10).max(80),
-      positions: z.strictObject({ number: textBox.optional(), day: textBox.optional(), month: textBox.optional(), seal: pageRect.optional() }).optional(),
-    }),
-    signResultDto,
+  // No token PIN here: the token must already be logged in through token.login (contextPin is the
+  // second, per-signature PIN of some keys, not the login PIN).
+  'sign.issue': defineMethod(z.strictObject({ fileId, ...signer, ...issueFields }), signResultDto),
+  'sign.appendix': defineMethod(z.strictObject({ fileId, ...signer, ...appendixFields }), signResultDto),
+  'sign.copy': defineMethod(z.strictObject({ fileId, ...signer, ...copyFields }), signResultDto),
+  // One signer (one token session) for every job; resumable: a job already signed by this certificate
+  // with the same options is reported as skipped with its earlier output.
+  'sign.batch': defineMethod(
+    z.strictObject({ ...signer, operationId: operationId.optional(), jobs: z.array(batchJob).min(1).max(MAX_BATCH_JOBS) }),
+    batchResultDto,
+    { progressEvent: 'sign.progress' },
   ),
-  'sign.appendix': defineMethod(z.strictObject({ ...signTarget, ref: text(60, 1) }), signResultDto),
-  'sign.copy': defineMethod(z.strictObject({ ...signTarget, form: text(20).pipe(z.enum(COPY_FORMS_DTO)), agency: text(120, 1) }), signResultDto),
+};
+
+export const signEvents = {
+  'sign.progress': defineEvent(signProgress),
 };

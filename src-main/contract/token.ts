@@ -33,6 +33,8 @@ export const certificateDto = z.object({
   keyAlgorithm: z.string(),
   /** Certificate not valid now (expired or not yet valid). */
   outOfValidity: z.boolean(),
+  /** CKA_ALWAYS_AUTHENTICATE: every signature asks for a second PIN; null when unknown (before login). */
+  alwaysAuthenticate: z.boolean().nullable(),
 });
 export type CertificateDto = z.infer<typeof certificateDto>;
 

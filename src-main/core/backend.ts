@@ -51,7 +51,7 @@ export async function createBackend(settings: Settings, log: Logger, opts: Backe
     ...registerHandlers(register),
     ...fileHandlers(workspace),
     ...verifyHandlers({ workspace, trustDir: settings.trustDir }),
-    ...signHandlers({ workspace, tokens, settings, stamp: () => readSealImage(settings), intermediates: readIntermediates(settings) }),
+    ...signHandlers({ workspace, tokens, settings, publish: (event, payload) => hub.publish(event, payload), stamp: () => readSealImage(settings), intermediates: readIntermediates(settings) }),
   };
 
   const dispatch = createDispatcher(api, handlers, {

@@ -36,6 +36,7 @@ export function tokenHandlers(tokens: TokenService): Handlers<typeof tokenMethod
         privateKey: c.privateKeyStatus,
         keyAlgorithm: c.keyAlgorithm,
         outOfValidity: c.outOfValidity,
+        alwaysAuthenticate: c.alwaysAuthenticate,
       })),
     }),
     'token.login': ({ token, pin }) => {
