@@ -42,10 +42,10 @@ function RegisterScreen({ client, direction }: { client: Client; direction: 'den
           <RegisterList client={client} book={book.id} direction={direction} year={year} refresh={refresh} />
           <aside>
             <RegisterForm client={client} book={book.id} direction={direction} onDone={() => setRefresh((n) => n + 1)} />
-            <PrintPanel client={client} direction={direction} year={year} />
           </aside>
         </div>
       )}
+      {book && <PrintPanel client={client} direction={direction} year={year} />}
     </section>
   );
 }

@@ -61,7 +61,10 @@ describe('browser mode: the incoming register', () => {
   it('prints the register as a PDF with the Vietnamese column titles', async () => {
     await page.locator('[data-print-kind="so-den"]').click();
     await page.getByText(/Đã tạo bản in/).waitFor();
-    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Tải tệp PDF' }).click()]);
+    // The preview draws the printed PDF with pdf.js before the clerk saves it.
+    await expect.poll(async () => page.locator('.print-preview canvas').evaluate((c: HTMLCanvasElement) => c.width)).toBeGreaterThan(500);
+    expect(await page.locator('.print-preview').textContent()).toContain('Trang 1/');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Tải tệp PDF' }).click()]);
     const file = join(tmpdir(), `vanthu-e2e-so-den-${process.pid}.pdf`);
     await download.saveAs(file);
     expect(readFileSync(file).subarray(0, 5).toString()).toBe('%PDF-');

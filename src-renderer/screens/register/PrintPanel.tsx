@@ -1,26 +1,32 @@
-import { useState } from 'react';
+import { useMemo, useState } from 'react';
 import type { Client } from '../../api/client';
 import { t, type MessageKey } from '../../i18n';
+import { PdfPage } from '../../pdf/PdfPage';
+import { base64ToBytes } from '../../ui/files';
 import { errorText } from '../../ui/useAsync';
-import { downloadBase64 } from './download';
 
 type Kind = 'so-den' | 'so-di' | 'theo-doi' | 'bao-cao-den' | 'bao-cao-di';
 const KINDS: Record<'den' | 'di', Array<[Kind, MessageKey]>> = {
   den: [['so-den', 'register.print'], ['theo-doi', 'register.printTrack'], ['bao-cao-den', 'register.printReport']],
   di: [['so-di', 'register.print'], ['bao-cao-di', 'register.printReport']],
 };
+const PREVIEW_WIDTH = 760;
 
-/** Prints the register on the official forms (PDF made by the backend) and offers it for saving. */
+/** Prints the register on the official forms (PDF made by the backend), previews it and offers it for saving. */
 export function PrintPanel({ client, direction, year }: { client: Client; direction: 'den' | 'di'; year: number }) {
   const [result, setResult] = useState<{ name: string; base64: string; pages: number; rows: number } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
+  const [page, setPage] = useState(0);
+  const bytes = useMemo(() => (result ? base64ToBytes(result.base64) : null), [result]);
+  const href = useMemo(() => (bytes ? URL.createObjectURL(new Blob([bytes], { type: 'application/pdf' })) : null), [bytes]);
 
   async function print(kind: Kind) {
     setBusy(true);
     setError(null);
     try {
       setResult(await client.call('register.print', { kind, year }));
+      setPage(0);
     } catch (e) {
       setError(errorText(e));
     } finally {
@@ -36,11 +42,25 @@ export function PrintPanel({ client, direction, year }: { client: Client; direct
         </button>
       ))}
       {error && <p className="error" role="alert">{error}</p>}
-      {result && (
-        <p className="success" role="status">
-          {t('register.printReady', { pages: result.pages, rows: result.rows })}{' '}
-          <button onClick={() => downloadBase64(result.name, result.base64)}>{t('register.download')}</button>
-        </p>
+      {result && bytes && href && (
+        <div className="print-preview">
+          <p className="success" role="status">
+            {t('register.printReady', { pages: result.pages, rows: result.rows })}{' '}
+            <a href={href} download={result.name}>
+              {t('register.download')}
+            </a>
+          </p>
+          <div className="pager">
+            <button disabled={page <= 0} onClick={() => setPage(page - 1)}>
+              {t('register.prev')}
+            </button>
+            <span>{t('register.previewPage', { page: page + 1, pages: result.pages })}</span>
+            <button disabled={page >= result.pages - 1} onClick={() => setPage(page + 1)}>
+              {t('register.next')}
+            </button>
+          </div>
+          <PdfPage bytes={bytes} page={page} width={PREVIEW_WIDTH} label={t('register.preview')} />
+        </div>
       )}
     </div>
   );
