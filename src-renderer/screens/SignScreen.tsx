@@ -11,6 +11,9 @@ import { todayInVietnam } from '../ui/format';
 import { errorText, useAsync } from '../ui/useAsync';
 import { SignOverlays, type Positions } from './SignOverlays';
 import { PdfPage } from '../pdf/PdfPage';
+import { BatchSign } from './sign/BatchSign';
+import { ContextPinField } from './sign/ContextPinField';
+import { useSigningKey } from './sign/useSigningKey';
 
 type Mode = 'issue' | 'appendix' | 'copy';
 const COPY_FORMS = ['SAO Y', 'SAO LỤC', 'TRÍCH SAO'] as const;
@@ -41,6 +44,10 @@ export function SignScreen({ client }: { client: Client }) {
 
   const loggedIn = useMemo(() => tokens.data?.tokens.filter((tk) => tk.loggedIn) ?? [], [tokens.data]);
   const chosenToken = loggedIn.find((tk) => tk.ref === tokenRef) ?? loggedIn[0] ?? null;
+  const signingKey = useSigningKey(client, chosenToken?.ref ?? null);
+  const needsContextPin = signingKey?.alwaysAuthenticate === true;
+  const [contextPin, setContextPin] = useState('');
+  const pinReady = !needsContextPin || contextPin.length >= 4;
 
   useEffect(() => {
     if (info.data && copyAgency === '') setCopyAgency(info.data.agency.name);
@@ -95,7 +102,7 @@ export function SignScreen({ client }: { client: Client }) {
     setError(null);
     setResult(null);
     try {
-      const target = { fileId: opened.file.fileId, token: chosenToken.ref };
+      const target = { fileId: opened.file.fileId, token: chosenToken.ref, ...(needsContextPin ? { contextPin } : {}) };
       let dto: SignResultDto;
       if (mode === 'issue') {
         const explicit = Object.fromEntries([...moved].map((k) => [k, positions[k]]).filter(([, v]) => v !== undefined));
@@ -118,7 +125,7 @@ export function SignScreen({ client }: { client: Client }) {
   const numberValid = /^\d{1,7}$/.test(number) && Number(number) >= 1;
   const [y, m, d] = date.split('-').map(Number);
   const texts = { number: numberValid ? decree30Number(Number(number)) : '', day: d ? decree30Day(d) : '', month: m ? decree30Month(m) : '' };
-  const canSign = !!opened && !!chosenToken && !busy &&
+  const canSign = !!opened && !!chosenToken && !busy && pinReady &&
     (mode === 'issue' ? numberValid && notation.trim() !== '' && !!y && inspection?.leader.verified === true
       : mode === 'appendix' ? ref.trim() !== '' : copyAgency.trim() !== '');
   const pages = [...new Set([0, ...(mode === 'issue' && positions.seal ? [positions.seal.page] : [])])];
@@ -141,6 +148,7 @@ export function SignScreen({ client }: { client: Client }) {
         </label>
       )}
       {chosenToken && <p className="status ok">{t('sign.usingToken', { label: chosenToken.label })}</p>}
+      {needsContextPin && <ContextPinField value={contextPin} onChange={setContextPin} />}
 
       <FilePicker client={client} onPicked={picked} disabled={busy} />
 
@@ -204,6 +212,10 @@ export function SignScreen({ client }: { client: Client }) {
           <p>{t('sign.resultSigs', { n: result.dto.verification.signatures.length })}</p>
           <a className="button" href={result.url} download={result.dto.name}>{t('sign.download', { name: result.dto.name })}</a>
         </div>
+      )}
+
+      {chosenToken && (
+        <BatchSign client={client} tokenRef={chosenToken.ref} contextPin={needsContextPin ? contextPin : ''} defaultAgency={info.data?.agency.name ?? ''} />
       )}
     </section>
   );

@@ -1,0 +1,208 @@
+import { useEffect, useId, useState, type ChangeEvent, type FormEvent } from 'react';
+import type { Client } from '../../api/client';
+import type { StoredFileDto } from '@contract/files';
+import type { BatchItemDto, BatchJobDto, BatchResultDto, SignProgressDto } from '@contract/sign';
+import { MAX_BATCH_JOBS } from '@contract/sign';
+import { t, type MessageKey } from '../../i18n';
+import { uploadFile } from '../../ui/files';
+import { todayInVietnam } from '../../ui/format';
+import { errorText } from '../../ui/useAsync';
+import { saveWorkspaceFile } from './save-file';
+
+type Kind = 'appendix' | 'copy' | 'issue';
+const COPY_FORMS = ['SAO Y', 'SAO LỤC', 'TRÍCH SAO'] as const;
+const KIND_LABEL: Record<Kind, MessageKey> = { appendix: 'sign.modeAppendix', copy: 'sign.modeCopy', issue: 'sign.modeIssue' };
+const STATUS_LABEL: Record<BatchItemDto['status'] | 'pending', MessageKey> = {
+  signed: 'sign.batch.status.signed', skipped: 'sign.batch.status.skipped', failed: 'sign.batch.status.failed',
+  stopped: 'sign.batch.status.stopped', pending: 'sign.batch.status.pending',
+};
+
+interface Row { status: BatchItemDto['status'] | 'pending'; errorVi?: string; result?: BatchItemDto['result'] }
+
+export interface BatchSignProps {
+  client: Client;
+  tokenRef: string;
+  /** The signature PIN, when the chosen key asks for one ('' otherwise). */
+  contextPin: string;
+  defaultAgency: string;
+}
+
+/**
+ * "Ký hàng loạt": many PDFs, one kind of agency signature, one token session. Progress comes from
+ * sign.progress events of this screen's own operation; "Ký lại các tệp chưa xong" sends the same jobs
+ * again and the backend skips those already signed.
+ */
+export function BatchSign({ client, tokenRef, contextPin, defaultAgency }: BatchSignProps) {
+  const inputId = useId();
+  const [files, setFiles] = useState<StoredFileDto[]>([]);
+  const [kind, setKind] = useState<Kind>('appendix');
+  const [ref, setRef] = useState('');
+  const [form, setForm] = useState<(typeof COPY_FORMS)[number]>('SAO Y');
+  const [agency, setAgency] = useState(defaultAgency);
+  const [firstNumber, setFirstNumber] = useState('1');
+  const [notation, setNotation] = useState('QĐ-UBND');
+  const [date, setDate] = useState(todayInVietnam());
+  const [sealMm, setSealMm] = useState('36');
+  const [uploading, setUploading] = useState(false);
+  const [operation, setOperation] = useState<string | null>(null);
+  const [progress, setProgress] = useState<{ done: number; total: number } | null>(null);
+  const [rows, setRows] = useState<Row[]>([]);
+  const [sentJobs, setSentJobs] = useState<BatchJobDto[] | null>(null);
+  const [stopped, setStopped] = useState<string | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const busy = operation !== null;
+
+  useEffect(() => {
+    if (agency === '' && defaultAgency !== '') setAgency(defaultAgency);
+  }, [agency, defaultAgency]);
+
+  useEffect(() => {
+    if (!operation) return;
+    return client.on('sign.progress', (p: SignProgressDto) => {
+      if (p.operationId !== operation) return;
+      setProgress({ done: p.done, total: p.total });
+      setRows((old) => old.map((r, i) => (i === p.index ? { status: p.status, ...(p.errorVi ? { errorVi: p.errorVi } : {}) } : r)));
+    });
+  }, [client, operation]);
+
+  async function picked(e: ChangeEvent<HTMLInputElement>) {
+    const list = [...(e.target.files ?? [])].slice(0, MAX_BATCH_JOBS);
+    e.target.value = '';
+    if (list.length === 0) return;
+    setUploading(true);
+    setError(null);
+    try {
+      const stored: StoredFileDto[] = [];
+      for (const f of list) stored.push((await uploadFile(client, f)).stored);
+      setFiles(stored);
+      setRows(stored.map(() => ({ status: 'pending' })));
+      setSentJobs(null);
+      setProgress(null);
+      setStopped(null);
+    } catch (err) {
+      setError(errorText(err));
+    } finally {
+      setUploading(false);
+    }
+  }
+
+  function jobsFromForm(): BatchJobDto[] {
+    return files.map((f, i): BatchJobDto => {
+      if (kind === 'appendix') return { kind, fileId: f.fileId, ref };
+      if (kind === 'copy') return { kind, fileId: f.fileId, form, agency };
+      return { kind, fileId: f.fileId, number: Number(firstNumber) + i, notation, date, sealMm: Number(sealMm) };
+    });
+  }
+
+  async function run(jobs: BatchJobDto[]) {
+    const operationId = crypto.randomUUID();
+    setOperation(operationId);
+    setSentJobs(jobs);
+    setProgress({ done: 0, total: jobs.length });
+    setRows(jobs.map(() => ({ status: 'pending' })));
+    setStopped(null);
+    setError(null);
+    try {
+      const r: BatchResultDto = await client.call('sign.batch', { token: tokenRef, operationId, jobs, ...(contextPin ? { contextPin } : {}) });
+      setRows(r.items.map((it) => ({ status: it.status, ...(it.error ? { errorVi: it.error.message } : {}), ...(it.result ? { result: it.result } : {}) })));
+      setProgress({ done: r.items.filter((it) => it.status !== 'stopped').length, total: r.items.length });
+      setStopped(r.stopped ? r.stopped.message : null);
+    } catch (err) {
+      setError(errorText(err));
+    } finally {
+      setOperation(null);
+    }
+  }
+
+  async function download(result: NonNullable<Row['result']>) {
+    try {
+      await saveWorkspaceFile(client, result.fileId);
+    } catch (err) {
+      setError(errorText(err));
+    }
+  }
+
+  function submit(e: FormEvent) {
+    e.preventDefault();
+    void run(jobsFromForm());
+  }
+
+  const numberOk = /^\d{1,7}$/.test(firstNumber) && Number(firstNumber) >= 1;
+  const fieldsOk = kind === 'appendix' ? ref.trim() !== '' : kind === 'copy' ? agency.trim() !== '' : numberOk && notation.trim() !== '' && date !== '';
+  const canSign = files.length > 0 && fieldsOk && !busy && !uploading;
+  const unfinished = sentJobs !== null && !busy && rows.some((r) => r.status === 'failed' || r.status === 'stopped');
+
+  return (
+    <section className="batch-sign" aria-labelledby={`${inputId}-h`}>
+      <h3 id={`${inputId}-h`}>{t('sign.batch.heading')}</h3>
+      <form className="sign-form" onSubmit={submit}>
+        <label htmlFor={inputId}>{t('sign.batch.pick')}</label>
+        <input id={inputId} name="batchFiles" type="file" multiple accept="application/pdf,.pdf" onChange={picked} disabled={busy || uploading} />
+        {uploading && <span role="status">{t('file.uploading')}</span>}
+        {files.length > 0 && <p>{t('sign.batch.files', { n: files.length })}</p>}
+        <fieldset>
+          <legend>{t('sign.batch.kind')}</legend>
+          {(['appendix', 'copy', 'issue'] as const).map((k) => (
+            <label key={k}>
+              <input type="radio" name="batchKind" value={k} checked={kind === k} onChange={() => setKind(k)} disabled={busy} />
+              {t(KIND_LABEL[k])}
+            </label>
+          ))}
+        </fieldset>
+        {kind === 'appendix' && (
+          <label>{t('sign.ref')}<input name="batchRef" value={ref} onChange={(e) => setRef(e.target.value)} maxLength={60} placeholder={t('sign.refPlaceholder')} /></label>
+        )}
+        {kind === 'copy' && (
+          <>
+            <label>
+              {t('sign.copyForm')}
+              <select name="batchCopyForm" value={form} onChange={(e) => setForm(e.target.value as (typeof COPY_FORMS)[number])}>
+                {COPY_FORMS.map((f) => <option key={f} value={f}>{f}</option>)}
+              </select>
+            </label>
+            <label>{t('sign.copyAgency')}<input name="batchCopyAgency" value={agency} onChange={(e) => setAgency(e.target.value)} maxLength={120} /></label>
+          </>
+        )}
+        {kind === 'issue' && (
+          <>
+            <label>{t('sign.batch.firstNumber')}<input name="batchNumber" inputMode="numeric" value={firstNumber} onChange={(e) => setFirstNumber(e.target.value.trim())} /></label>
+            <label>{t('sign.notation')}<input name="batchNotation" value={notation} onChange={(e) => setNotation(e.target.value)} maxLength={60} /></label>
+            <label>{t('sign.date')}<input name="batchDate" type="date" value={date} onChange={(e) => setDate(e.target.value)} /></label>
+            <label>{t('sign.sealMm')}<input name="batchSealMm" type="number" min={10} max={80} value={sealMm} onChange={(e) => setSealMm(e.target.value)} /></label>
+            <p className="hint">{t('sign.batch.issueHint')}</p>
+          </>
+        )}
+        <button type="submit" disabled={!canSign}>{t(busy ? 'sign.batch.signing' : 'sign.batch.submit')}</button>
+        {unfinished && (
+          <button type="button" className="batch-resume" onClick={() => void run(sentJobs)}>{t('sign.batch.resume')}</button>
+        )}
+        {error && <p className="error" role="alert">{error}</p>}
+      </form>
+
+      {progress && (
+        <div className="batch-progress" data-done={progress.done} data-total={progress.total}>
+          <progress value={progress.done} max={progress.total} />
+          <span role="status">{t('sign.batch.progress', { done: progress.done, total: progress.total })}</span>
+        </div>
+      )}
+      {stopped && <p className="error" role="alert">{t('sign.batch.stopped', { message: stopped })}</p>}
+      {rows.length > 0 && files.length > 0 && (
+        <ol className="batch-results">
+          {rows.map((r, i) => (
+            <li key={files[i]?.fileId ?? i} className={`batch-item batch-${r.status}`} data-status={r.status}>
+              <span className="batch-name">{files[i]?.name ?? ''}</span>
+              <span className="batch-status">{t(STATUS_LABEL[r.status])}</span>
+              {r.result && (
+                <a className="button" href="#" download={r.result.name} onClick={(e) => (e.preventDefault(), void download(r.result!))}>
+                  {t('sign.download', { name: r.result.name })}
+                </a>
+              )}
+              {r.result && <span className="hint">{r.result.summaryVi}</span>}
+              {r.errorVi && <span className="error">{r.errorVi}</span>}
+            </li>
+          ))}
+        </ol>
+      )}
+    </section>
+  );
+}
