@@ -11,7 +11,8 @@ import { saveWorkspaceFile } from './save-file';
 
 type Kind = 'appendix' | 'copy' | 'issue';
 const COPY_FORMS = ['SAO Y', 'SAO LỤC', 'TRÍCH SAO'] as const;
-const KIND_LABEL: Record<Kind, MessageKey> = { appendix: 'sign.modeAppendix', copy: 'sign.modeCopy', issue: 'sign.modeIssue' };
+// Labels of its own: the single-file form above names its kinds the same way, and one label must name one control.
+const KIND_LABEL: Record<Kind, MessageKey> = { appendix: 'sign.batch.kindAppendix', copy: 'sign.batch.kindCopy', issue: 'sign.batch.kindIssue' };
 const STATUS_LABEL: Record<BatchItemDto['status'] | 'pending', MessageKey> = {
   signed: 'sign.batch.status.signed', skipped: 'sign.batch.status.skipped', failed: 'sign.batch.status.failed',
   stopped: 'sign.batch.status.stopped', pending: 'sign.batch.status.pending',
