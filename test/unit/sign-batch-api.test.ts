@@ -11,7 +11,7 @@ import { createBackend, type Backend } from '../../src-main/core/backend';
 import { demoSettings } from '../../src-main/core/config';
 import { memoryLogger } from '../../src-main/core/log';
 import type { Envelope } from '../../src-main/contract/api';
-import type { BatchResultDto, SignProgressDto, SignResultDto } from '../../src-main/contract/sign';
+import { signProgress, type BatchResultDto, type SignProgressDto, type SignResultDto } from '../../src-main/contract/sign';
 import { makeSampleDocument } from '../../src-main/core/pdf/sign/index';
 import { verifyPdf } from '../../src-main/core/verify/index';
 import { loadPki } from '../helpers/pki';
@@ -46,7 +46,8 @@ beforeAll(async () => {
   log = memoryLogger();
   backend = await createBackend(settings, log, { host: 'browser', checkOutputs: true });
   backend.subscribe((event, payload) => {
-    if (event === 'sign.progress') events.push(payload as SignProgressDto);
+    // Each payload as the contract defines it (a strict parse: the renderer relies on these fields).
+    if (event === 'sign.progress') events.push(signProgress.strict().parse(payload));
   });
   agencyRef = (await call<{ tokens: Array<{ ref: string; label: string }> }>('token.list', {})).tokens.find((t) => t.label === pki.tokens.agency)!.ref;
   await call('token.login', { token: agencyRef, pin: pki.userPin });

@@ -41,6 +41,8 @@ const SIGNATURE_IMAGE_ASPECT = 2.5;
 const FACE: Record<'number' | 'day' | 'month', FontFace> = { number: 'regular', day: 'italic', month: 'italic' };
 /** Jobs remembered for resuming batches; beyond this the oldest are forgotten (they would be signed again). */
 const MAX_REMEMBERED_JOBS = 10_000;
+/** Inputs of one batch together: each gets a scratch copy while the batch runs, so this bounds the disk it borrows. */
+const MAX_BATCH_INPUT_BYTES = 2 * 1024 ** 3;
 
 type JobInput = z.output<typeof batchJob>;
 type BatchSigned = NonNullable<BatchItemDto['result']>;
@@ -198,6 +200,7 @@ async function runBatch(deps: SignDeps, signed: SignedJobs, jobs: readonly JobIn
   const runnable: Runnable[] = [];
   const scratch: string[] = [];
   const keys = new Set<string>();
+  let inputBytes = 0;
   try {
     for (const [index, job] of jobs.entries()) {
       try {
@@ -211,6 +214,10 @@ async function runBatch(deps: SignDeps, signed: SignedJobs, jobs: readonly JobIn
           continue;
         }
         if (keys.has(key)) throw new AppError('INPUT_INVALID', 'Tệp này đã có trong danh sách ký với cùng nội dung chữ ký.', 'duplicate job in one batch');
+        inputBytes += file.size;
+        if (inputBytes > MAX_BATCH_INPUT_BYTES) {
+          throw new AppError('PDF_TOO_LARGE', 'Tổng dung lượng các tệp trong lô vượt quá 2 GB; hãy chia thành nhiều lô nhỏ hơn.', `batch inputs over ${MAX_BATCH_INPUT_BYTES} bytes`);
+        }
         keys.add(key);
         const planned = planJob(deps, job);
         // The core signs files by path; the workspace's blobs are its own, so each input gets a
