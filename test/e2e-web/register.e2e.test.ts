@@ -62,7 +62,7 @@ describe('browser mode: the incoming register', () => {
     await page.locator('[data-print-kind="so-den"]').click();
     await page.getByText(/Đã tạo bản in/).waitFor();
     // The preview draws the printed PDF with pdf.js before the clerk saves it.
-    await expect.poll(async () => page.locator('.print-preview canvas').evaluate((c: HTMLCanvasElement) => c.width)).toBeGreaterThan(500);
+    await expect.poll(async () => page.locator('.print-preview canvas').evaluate((c) => (c as unknown as { width: number }).width)).toBeGreaterThan(500);
     expect(await page.locator('.print-preview').textContent()).toContain('Trang 1/');
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('link', { name: 'Tải tệp PDF' }).click()]);
     const file = join(tmpdir(), `vanthu-e2e-so-den-${process.pid}.pdf`);

@@ -63,9 +63,11 @@ export function signHandlers(deps: SignDeps): Handlers<typeof signMethods> {
   // must find the first one's outputs, not sign the same files again.
   let batchQueue: Promise<unknown> = Promise.resolve();
 
-  const signOne = async (job: JobInput, signer: KeySigner): Promise<SignResultDto> => {
+  // The file is checked before the token is touched: a wrong file says so, whatever the token's state.
+  const signOne = async (job: JobInput, signerOf: () => KeySigner): Promise<SignResultDto> => {
     const { file, bytes } = deps.workspace.readPdf(job.fileId);
     const planned = planJob(deps, job);
+    const signer = signerOf();
     const scratch = deps.workspace.scratchPath();
     const result = await runPlanned(planned, bytes, scratch, signer);
     const stored = deps.workspace.adopt(scratch, derivedName(file.name, planned.suffix));
@@ -77,9 +79,9 @@ export function signHandlers(deps: SignDeps): Handlers<typeof signMethods> {
 
   return {
     'sign.inspect': async ({ fileId, sealMm }) => inspect(deps, fileId, sealMm ?? deps.settings.sealMm),
-    'sign.issue': async (i) => signOne({ kind: 'issue', ...pickJobFields(i) }, signerFor(i)),
-    'sign.appendix': async (i) => signOne({ kind: 'appendix', fileId: i.fileId, ref: i.ref }, signerFor(i)),
-    'sign.copy': async (i) => signOne({ kind: 'copy', fileId: i.fileId, form: i.form, agency: i.agency }, signerFor(i)),
+    'sign.issue': async (i) => signOne({ kind: 'issue', ...pickJobFields(i) }, () => signerFor(i)),
+    'sign.appendix': async (i) => signOne({ kind: 'appendix', fileId: i.fileId, ref: i.ref }, () => signerFor(i)),
+    'sign.copy': async (i) => signOne({ kind: 'copy', fileId: i.fileId, form: i.form, agency: i.agency }, () => signerFor(i)),
     'sign.batch': (i) => {
       const run = batchQueue.then(() => runBatch(deps, signed, i.jobs, signerFor(i), i.operationId ?? randomBytes(12).toString('base64url')));
       batchQueue = run.catch(() => undefined);
