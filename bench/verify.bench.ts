@@ -4,7 +4,7 @@
  * ≤ 1.0×. Our figure includes the modification analysis pdfsig does not do.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { verifyPdf } from '../src-main/core/verify/index';
@@ -39,4 +39,5 @@ export default async function bench(): Promise<void> {
   console.log(`vanthu verify --offline (process, incl. Node start-up):       median ${fmt(median(cli))} ms`);
   console.log(`ratio in-process / pdfsig: ${(median(ours) / median(pdfsig)).toFixed(2)}× (target ≤ 1.0×)`);
   console.log(`ratio CLI process / pdfsig: ${(median(cli) / median(pdfsig)).toFixed(2)}×`);
+  rmSync(dir, { recursive: true, force: true });
 }

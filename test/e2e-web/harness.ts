@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
 import { loadPki, repoRoot } from '../helpers/pki';
 import { approvePdf, makeSampleDocument } from '../../src-main/core/pdf/sign/index';
 import { p12Signer, issuingChain } from '../sign/helpers/software-signer';
@@ -67,6 +67,21 @@ export async function launchChromium(): Promise<Browser> {
     headless: true,
     args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--disable-dev-shm-usage', '--lang=vi-VN'],
   });
+}
+
+/**
+ * A Vietnamese page on the workstation's address, collecting console errors and uncaught exceptions
+ * (the favicon request aside) so a test can assert the UI ran cleanly.
+ */
+export async function openPage(browser: Browser, url: string, opts: BrowserContextOptions = {}): Promise<{ page: Page; consoleErrors: string[] }> {
+  const consoleErrors: string[] = [];
+  const page = await browser.newPage({ locale: 'vi-VN', ...opts });
+  page.on('console', (m) => {
+    if (m.type() === 'error' && !m.text().includes('favicon')) consoleErrors.push(m.text());
+  });
+  page.on('pageerror', (e) => consoleErrors.push(e.message));
+  await page.goto(url);
+  return { page, consoleErrors };
 }
 
 export async function screenshot(page: Page, name: string): Promise<string> {

@@ -4,7 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { launchChromium, screenshot, startWorkstation, type Workstation } from './harness';
+import { launchChromium, openPage, screenshot, startWorkstation, type Workstation } from './harness';
 
 describe('browser mode: the incoming register', () => {
   let ws: Workstation;
@@ -14,8 +14,7 @@ describe('browser mode: the incoming register', () => {
   beforeAll(async () => {
     ws = await startWorkstation();
     browser = await launchChromium();
-    page = await browser.newPage({ locale: 'vi-VN', acceptDownloads: true });
-    await page.goto(ws.url);
+    ({ page } = await openPage(browser, ws.url, { acceptDownloads: true }));
     await page.getByRole('button', { name: 'Văn bản đến' }).click();
     await page.getByRole('heading', { name: 'Sổ đăng ký văn bản đến' }).waitFor();
   });

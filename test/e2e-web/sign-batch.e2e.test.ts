@@ -6,7 +6,7 @@ import type { Browser, Page } from 'playwright-core';
 import { loadPki } from '../helpers/pki';
 import { makeSampleDocument } from '../../src-main/core/pdf/sign/index';
 import { verifyPdf } from '../../src-main/core/verify/index';
-import { launchChromium, screenshot, startWorkstation, type Workstation } from './harness';
+import { launchChromium, openPage, screenshot, startWorkstation, type Workstation } from './harness';
 
 /** The clerk batch-signs two attachments on the sign screen: progress from events, a result per file. */
 describe('browser mode: batch signing through the sign screen', () => {
@@ -16,7 +16,7 @@ describe('browser mode: batch signing through the sign screen', () => {
   let page: Page;
   let dir: string;
   let inputs: Array<{ path: string; bytes: Buffer }>;
-  const consoleErrors: string[] = [];
+  let consoleErrors: string[] = [];
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'vanthu-e2e-batch-'));
@@ -28,12 +28,7 @@ describe('browser mode: batch signing through the sign screen', () => {
     }));
     ws = await startWorkstation();
     browser = await launchChromium();
-    page = await browser.newPage({ locale: 'vi-VN', viewport: { width: 1280, height: 1000 }, acceptDownloads: true });
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !m.text().includes('favicon')) consoleErrors.push(m.text());
-    });
-    page.on('pageerror', (e) => consoleErrors.push(e.message));
-    await page.goto(ws.url);
+    ({ page, consoleErrors } = await openPage(browser, ws.url, { viewport: { width: 1280, height: 1000 }, acceptDownloads: true }));
   });
 
   afterAll(async () => {

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { loadPki } from '../helpers/pki';
 import { verifyPdf } from '../../src-main/core/verify/index';
-import { launchChromium, leaderSignedSample, screenshot, startAiaOcspResponder, startWorkstation, type Workstation } from './harness';
+import { launchChromium, openPage, leaderSignedSample, screenshot, startAiaOcspResponder, startWorkstation, type Workstation } from './harness';
 
 /** The clerk issues a leader-signed document: number, date and seal placed on page 1, signed on the token. */
 describe('browser mode: issuing a document through the sign screen', () => {
@@ -17,7 +17,7 @@ describe('browser mode: issuing a document through the sign screen', () => {
   let fixture: { unsigned: Buffer; signed: Buffer };
   let inputPath: string;
   let dir: string;
-  const consoleErrors: string[] = [];
+  let consoleErrors: string[] = [];
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'vanthu-e2e-sign-'));
@@ -27,12 +27,7 @@ describe('browser mode: issuing a document through the sign screen', () => {
     ocsp = await startAiaOcspResponder();
     ws = await startWorkstation();
     browser = await launchChromium();
-    page = await browser.newPage({ locale: 'vi-VN', viewport: { width: 1280, height: 1000 }, acceptDownloads: true });
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !m.text().includes('favicon')) consoleErrors.push(m.text());
-    });
-    page.on('pageerror', (e) => consoleErrors.push(e.message));
-    await page.goto(ws.url);
+    ({ page, consoleErrors } = await openPage(browser, ws.url, { viewport: { width: 1280, height: 1000 }, acceptDownloads: true }));
   });
 
   afterAll(async () => {

@@ -2,23 +2,19 @@ import { existsSync, statSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { loadPki } from '../helpers/pki';
-import { launchChromium, screenshot, startWorkstation, type Workstation } from './harness';
+import { launchChromium, openPage, screenshot, startWorkstation, type Workstation } from './harness';
 
 describe('browser mode: token login through the UI', () => {
   let ws: Workstation;
   let browser: Browser;
   let page: Page;
   const pki = loadPki();
-  const consoleErrors: string[] = [];
+  let consoleErrors: string[] = [];
 
   beforeAll(async () => {
     ws = await startWorkstation();
     browser = await launchChromium();
-    page = await browser.newPage({ locale: 'vi-VN' });
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !m.text().includes('favicon')) consoleErrors.push(m.text());
-    });
-    await page.goto(ws.url);
+    ({ page, consoleErrors } = await openPage(browser, ws.url));
   });
 
   afterAll(async () => {

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
-import { launchChromium, leaderSignedSample, screenshot, startAiaOcspResponder, startWorkstation, type Workstation } from './harness';
+import { launchChromium, openPage, leaderSignedSample, screenshot, startAiaOcspResponder, startWorkstation, type Workstation } from './harness';
 
 /** The slice of a DOM canvas the pixel check reads (this file compiles without the DOM library). */
 interface CanvasLike { width: number; height: number; getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } }
@@ -16,7 +16,7 @@ describe('browser mode: verifying signatures through the UI', () => {
   let ocsp: { stop(): void };
   let signedPath: string;
   let tamperedPath: string;
-  const consoleErrors: string[] = [];
+  let consoleErrors: string[] = [];
 
   beforeAll(async () => {
     const dir = mkdtempSync(join(tmpdir(), 'vanthu-e2e-verify-'));
@@ -34,12 +34,7 @@ describe('browser mode: verifying signatures through the UI', () => {
     ocsp = await startAiaOcspResponder();
     ws = await startWorkstation();
     browser = await launchChromium();
-    page = await browser.newPage({ locale: 'vi-VN', viewport: { width: 1280, height: 900 } });
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !m.text().includes('favicon')) consoleErrors.push(m.text());
-    });
-    page.on('pageerror', (e) => consoleErrors.push(e.message));
-    await page.goto(ws.url);
+    ({ page, consoleErrors } = await openPage(browser, ws.url, { viewport: { width: 1280, height: 900 } }));
     await page.getByRole('button', { name: 'Kiểm tra chữ ký' }).click();
     await page.getByRole('heading', { name: 'Kiểm tra chữ ký số trên văn bản' }).waitFor();
   });
