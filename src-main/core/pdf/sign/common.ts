@@ -67,17 +67,27 @@ export function assertCertificateUsable(signer: Pick<KeySigner, 'certificate'>, 
  * into the output's temp file and flushing it to disk in the background, so the I/O of the bytes that
  * do not change overlaps the verification, parsing and signing. `body` gets the bytes and the pending
  * file; if it throws, the temp file is removed and nothing appears at `output`.
+ *
+ * `prepare`, when given, runs on the bytes before the background write starts and its result goes to
+ * `body`: pdf.js text extraction runs about twice as slow while 10 MB are being written beside it
+ * (measured: 10 → 24 ms), while verification, parsing and signing do not mind the write.
  */
-export async function withOutput<T>(input: PdfInput, output: string, body: (bytes: Uint8Array, out: PendingFile) => Promise<T>): Promise<T> {
+export async function withOutput<T, P = undefined>(
+  input: PdfInput,
+  output: string,
+  body: (bytes: Uint8Array, out: PendingFile, prepared: NoInfer<P>) => Promise<T>,
+  prepare?: (bytes: Uint8Array) => Promise<P>,
+): Promise<T> {
   if (typeof input === 'string' && isSameFile(input, output)) {
     throw new AppError('INPUT_INVALID', 'Tệp kết quả trùng với tệp gốc; tệp gốc không bao giờ bị ghi đè. Hãy chọn tên hoặc thư mục khác cho tệp kết quả.', `output ${output} is the input ${input}`);
   }
   const bytes = readInput(input);
+  const prepared = (prepare ? await prepare(bytes) : undefined) as P;
   const out = PendingFile.open(output);
   try {
     out.append(bytes);
     out.flushInBackground();
-    return await body(bytes, out);
+    return await body(bytes, out, prepared);
   } catch (e) {
     await out.abort();
     throw e;

@@ -84,11 +84,11 @@ export async function issuePdf(input: PdfInput, output: string, signer: KeySigne
   const dayText = decree30Day(date.day);
   const monthText = decree30Month(date.month);
 
-  return withOutput(input, output, async (bytes, out) => {
-    // The leader check and the text search both read the bytes already in memory; run side by side,
-    // the verifier's work fills the pauses of pdf.js's message passing. The leader's verdict is
-    // reported first whatever else failed: it is the reason the clerk needs to hear.
-    const [checked, located] = await Promise.allSettled([leaderCheck(bytes, signer.certificate, opts), locateSpots(bytes, opts, date)]);
+  return withOutput(input, output, async (bytes, out, located) => {
+    // The text search ran before the output's background write started (see withOutput); the leader
+    // check runs beside that write. The leader's verdict is reported first whatever else failed: it is
+    // the reason the clerk needs to hear.
+    const [checked] = await Promise.allSettled([leaderCheck(bytes, signer.certificate, opts)]);
     if (checked.status === 'rejected') throw checked.reason;
     if (located.status === 'rejected') throw located.reason;
     const leader = checked.value;
@@ -113,7 +113,7 @@ export async function issuePdf(input: PdfInput, output: string, signer: KeySigne
       ...result, number: numberText, day: dayText, month: monthText, seal,
       leader: leader ? { fieldName: leader.fieldName, signerName: leader.signerName } : null,
     };
-  });
+  }, async (bytes: Uint8Array) => (await Promise.allSettled([locateSpots(bytes, opts, date)]))[0]!);
 }
 
 /**
