@@ -56,6 +56,9 @@ export function checkByteRange(file: PdfFile, sig: SignatureEntry): ByteRangeChe
   return out;
 }
 
+/** A caller's precomputed digest of a ByteRange, or undefined to compute it (see VerifyOptions). */
+export type RangeDigest = (range: readonly [number, number, number, number], hashName: string) => Buffer | undefined;
+
 /** Streams the two ranges through the hash: no concatenated copy. */
 export function rangeDigest(bytes: Buffer, range: readonly [number, number, number, number], hashName: string): Buffer {
   const [a, b, c, d] = range;

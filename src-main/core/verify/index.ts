@@ -10,7 +10,7 @@ import { signatureEntries } from '../pdf/parse/signatures';
 import { parseCert, type Cert } from './certs';
 import { loadTrustAnchors } from './trust';
 import { validateSignature, type SignatureWork } from './signature';
-import { gapsOverlap } from './byterange';
+import { gapsOverlap, type RangeDigest } from './byterange';
 import { analyseChanges } from './changes';
 import { checkRevocation, type RevocationOptions } from './revocation';
 import { dssCertificates, dssRevocationData } from './dss';
@@ -18,6 +18,7 @@ import { verdictVi, worst } from './verdict';
 import type { SignatureReport, VerificationReport } from './report';
 
 export { loadTrustAnchors, installTrustAnchor } from './trust';
+export type { RangeDigest } from './byterange';
 export type { VerificationReport, SignatureReport, Indication, SubIndication } from './report';
 
 export interface VerifyOptions extends RevocationOptions {
@@ -33,6 +34,13 @@ export interface VerifyOptions extends RevocationOptions {
    * checked and the report says so (for the signer's pre-check of a just-made signature, and tests).
    */
   revocation?: 'require' | 'skip';
+  /**
+   * Optional digest of a signature's ByteRange over `bytes`, supplied by a caller that hashes the same
+   * buffer anyway (the issuing signer shares one pass over the leader's signed prefix with its own
+   * digest). Returning undefined means "compute it here". The caller vouches that the digest is of
+   * exactly these bytes: only trusted in-process code may pass it, never input from outside.
+   */
+  rangeDigest?: RangeDigest;
 }
 
 /** Largest input accepted, in bytes (a scanned 500-page file is ~200 MB). */
@@ -64,7 +72,8 @@ export async function verifyPdf(bytes: Buffer, options: VerifyOptions): Promise<
 async function verifyParsed(file: PdfFile, anchors: Cert[], options: VerifyOptions, now: Date): Promise<VerificationReport> {
   const entries = signatureEntries(file);
   const pool = dssCertificates(file);
-  const works: SignatureWork[] = entries.map((e, i) => validateSignature({ file, anchors, pool, now }, e, i));
+  const ctx = { file, anchors, pool, now, ...(options.rangeDigest ? { rangeDigest: options.rangeDigest } : {}) };
+  const works: SignatureWork[] = entries.map((e, i) => validateSignature(ctx, e, i));
 
   // Two signatures may not exclude overlapping gaps.
   for (let i = 0; i < works.length; i++) {

@@ -3,7 +3,7 @@ import * as asn1js from 'asn1js';
 import type { PdfFile } from '../pdf/parse/document';
 import { parsePdfDate, type SignatureEntry } from '../pdf/parse/signatures';
 import { dictOf, PdfString } from '../pdf/parse/objects';
-import { checkByteRange, rangeDigest } from './byterange';
+import { checkByteRange, rangeDigest, type RangeDigest } from './byterange';
 import { verifyCms, CMS_OID, hasEss } from './cms';
 import { buildChain, validityAt } from './chain';
 import { isOrganisation, keyUsage, KU, subjectField, OID, type Cert } from './certs';
@@ -19,6 +19,8 @@ export interface SignatureContext {
   /** Certificates from the DSS and elsewhere in the file. */
   pool: Cert[];
   now: Date;
+  /** Caller-supplied ByteRange digests (VerifyOptions.rangeDigest). */
+  rangeDigest?: RangeDigest;
 }
 
 /** What the revocation step needs after the crypto and chain checks passed. */
@@ -91,7 +93,7 @@ export function validateSignature(ctx: SignatureContext, sig: SignatureEntry, in
 
   const range = br.range!;
   const digests = new Map<string, Buffer>();
-  const digest = (h: string) => { let d = digests.get(h); if (!d) { d = rangeDigest(ctx.file.bytes, range, h); digests.set(h, d); } return d; };
+  const digest = (h: string) => { let d = digests.get(h); if (!d) { d = ctx.rangeDigest?.(range, h) ?? rangeDigest(ctx.file.bytes, range, h); digests.set(h, d); } return d; };
   if (sig.isDocTimestamp) return validateDocTimestamp(ctx, sig, work, digest, set);
   const cms = verifyCms(sig.contents!.bytes, digest);
   report.warnings!.push(...cms.warnings);

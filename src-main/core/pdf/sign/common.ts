@@ -7,6 +7,7 @@ import type { TsaOptions } from '../../cms/timestamp';
 import { ioError } from '../../fsx/atomic-write';
 import { PendingFile } from '../../fsx/pending-file';
 import { isSameFile } from '../../fsx/same-file';
+import type { PrefixDigest } from './prefix-digest';
 import { IncrementalSigner, MAX_PDF_BYTES, PlaceholderTooSmall, type SignedRevision } from './incremental-signer';
 
 export interface CommonSignOptions {
@@ -105,10 +106,11 @@ export async function runSigningJob(
   out: PendingFile,
   now: Date,
   job: (s: IncrementalSigner) => Promise<void>,
+  prefix?: PrefixDigest,
 ): Promise<SignResult> {
   let signed: IncrementalSigner | null = null;
   for (let boost = 0; boost <= 2 && !signed; boost++) {
-    const s = await IncrementalSigner.open(inputBytes, boost);
+    const s = await IncrementalSigner.open(inputBytes, boost, prefix);
     try {
       await job(s);
       signed = s;

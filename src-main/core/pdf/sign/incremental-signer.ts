@@ -21,6 +21,7 @@ import type { KeySigner } from '../../crypto/signer';
 import { buildPadesCms, estimateCmsSize } from '../../cms/signed-data';
 import { requestSignatureTimestamp, type TsaOptions } from '../../cms/timestamp';
 import { assertSigningPermitted } from './docmdp';
+import type { PrefixDigest } from './prefix-digest';
 import { addSignatureField, BYTE_RANGE_PLACEHOLDER, type SignatureFieldSpec } from './signature-field';
 
 export const MAX_PDF_BYTES = 1024 * 1024 * 1024;
@@ -54,13 +55,15 @@ export class IncrementalSigner {
     private readonly input: Uint8Array,
     private readonly xrefStream: boolean,
     private readonly placeholderBoost: number,
+    prefix?: PrefixDigest,
   ) {
     this.chunks = [input];
     this.size = input.byteLength;
-    this.running = createHash('sha256').update(input);
+    this.running = prefix?.bytes === input ? prefix.whole() : createHash('sha256').update(input);
   }
 
-  static async open(input: Uint8Array, placeholderBoost = 0): Promise<IncrementalSigner> {
+  /** `prefix`, a PrefixDigest over this same input buffer, spares a second pass over it. */
+  static async open(input: Uint8Array, placeholderBoost = 0, prefix?: PrefixDigest): Promise<IncrementalSigner> {
     if (input.byteLength > MAX_PDF_BYTES) {
       throw new AppError('PDF_TOO_LARGE', 'Tệp PDF quá lớn (trên 1 GB), không ký được.', `input ${input.byteLength} bytes`);
     }
@@ -80,7 +83,7 @@ export class IncrementalSigner {
     }
     if (doc.getPageCount() === 0) throw new AppError('PDF_INVALID', 'Tệp PDF không có trang nào.', 'no pages');
     assertSigningPermitted(doc);
-    return new IncrementalSigner(doc, input, style === 'stream', placeholderBoost);
+    return new IncrementalSigner(doc, input, style === 'stream', placeholderBoost, prefix);
   }
 
   /** Appends one revision holding one signature field, and signs it. */

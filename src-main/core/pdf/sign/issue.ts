@@ -19,6 +19,7 @@ import { findDateGaps, findNumberGap, locateSignerBlock, signatureRectInBlock, t
 import { extractLines } from '../layout/text-lines';
 import { assertCertificateUsable, certificateCommonName, MM_TO_PT, readInput, revisionExtras, runSigningJob, withOutput, type CommonSignOptions, type PdfInput, type SignResult } from './common';
 import type { IncrementalSigner } from './incremental-signer';
+import { PrefixDigest } from './prefix-digest';
 import { defaultVerifyPdf, requireLeaderSignature, type VerifyOptions, type VerifyPdf } from './leader-check';
 
 /** A place to write text: page, left x and baseline y (points), font size. */
@@ -88,7 +89,9 @@ export async function issuePdf(input: PdfInput, output: string, signer: KeySigne
     // The text search ran before the output's background write started (see withOutput); the leader
     // check runs beside that write. The leader's verdict is reported first whatever else failed: it is
     // the reason the clerk needs to hear.
-    const [checked] = await Promise.allSettled([leaderCheck(bytes, signer.certificate, opts)]);
+    // One SHA-256 pass over the input serves the leader's ByteRange digest and the agency signatures.
+    const prefix = new PrefixDigest(bytes);
+    const [checked] = await Promise.allSettled([leaderCheck(bytes, signer.certificate, opts, prefix)]);
     if (checked.status === 'rejected') throw checked.reason;
     if (located.status === 'rejected') throw located.reason;
     const leader = checked.value;
@@ -108,7 +111,7 @@ export async function issuePdf(input: PdfInput, output: string, signer: KeySigne
         name: certificateCommonName(signer.certificate), reason: `Ký phát hành văn bản số ${numberText}/${notation}`,
         ...revisionExtras(opts),
       });
-    });
+    }, prefix);
     return {
       ...result, number: numberText, day: dayText, month: monthText, seal,
       leader: leader ? { fieldName: leader.fieldName, signerName: leader.signerName } : null,
@@ -124,11 +127,11 @@ export async function assertIssuable(input: PdfInput, agencyCertificate: Buffer,
   return leaderCheck(readInput(input), agencyCertificate, opts);
 }
 
-async function leaderCheck(bytes: Uint8Array, agencyCertificate: Buffer, opts: Pick<IssueOptions, 'jobType' | 'verifyPdf' | 'offline' | 'trust' | 'now'>): Promise<SignatureReport | null> {
+async function leaderCheck(bytes: Uint8Array, agencyCertificate: Buffer, opts: Pick<IssueOptions, 'jobType' | 'verifyPdf' | 'offline' | 'trust' | 'now'>, prefix?: PrefixDigest): Promise<SignatureReport | null> {
   if ((opts.jobType ?? 'issue') !== 'issue') return null;
   const verify = opts.verifyPdf ?? (await defaultVerifyPdf());
   const offline = opts.offline ?? true;
-  const report = await verify(bytes, { ...opts.trust, offline, now: opts.now ?? new Date() });
+  const report = await verify(bytes, { ...opts.trust, offline, now: opts.now ?? new Date(), ...(prefix ? { rangeDigest: prefix.rangeDigest } : {}) });
   return requireLeaderSignature(report, agencyCertificate, offline);
 }
 

@@ -3,6 +3,7 @@
  * signature. The decision reads the verifier's report — never a second copy of verification.
  */
 import { AppError } from '../../../contract/errors';
+import type { RangeDigest } from '../../verify/byterange';
 import type { SignatureReport, VerificationReport } from '../../verify/report';
 
 export interface VerifyOptions {
@@ -10,6 +11,8 @@ export interface VerifyOptions {
   trustAnchors?: readonly Buffer[];
   offline?: boolean;
   now?: Date;
+  /** Digests the caller already holds (see src-main/core/verify VerifyOptions.rangeDigest). */
+  rangeDigest?: RangeDigest;
 }
 export type VerifyPdf = (bytes: Uint8Array, opts: VerifyOptions) => Promise<VerificationReport>;
 
