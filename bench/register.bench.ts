@@ -9,20 +9,10 @@ import { join } from 'node:path';
 import { vnFold } from '../src-main/contract/text';
 import { openRegister, type RegisterService } from '../src-main/core/register/index';
 import { fmt, median, quantile, sample } from './stats';
+import { rng } from '../test/helpers/rng';
 
 const AGENCY = { name: 'Ủy ban nhân dân xã Yên Khánh', code: '000.00.12.H40', abbr: 'UBND', parentName: 'Ủy ban nhân dân tỉnh Ninh Bình' };
 
-/** mulberry32: small, fast, reproducible. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const TYPES = ['Quyết định', 'Công văn', 'Tờ trình', 'Báo cáo', 'Kế hoạch', 'Thông báo', 'Giấy mời', 'Chỉ thị', 'Hướng dẫn', 'Biên bản'];
 const ORGANS = ['Ủy ban nhân dân tỉnh Ninh Bình', 'Sở Nội vụ', 'Sở Tài chính', 'Sở Kế hoạch và Đầu tư', 'Sở Giáo dục và Đào tạo', 'Sở Y tế', 'Công an tỉnh', 'Sở Tư pháp', 'Văn phòng Chính phủ', 'Bộ Nội vụ', 'Sở Xây dựng', 'Sở Nông nghiệp và Môi trường'];

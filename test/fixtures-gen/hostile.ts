@@ -80,17 +80,8 @@ export function referenceChain(n: number): Buffer {
   return rawPdf(bodies);
 }
 
-/** Deterministic PRNG (mulberry32) for the fuzz test. */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+/** Deterministic PRNG for the fuzz test. */
+export { rng } from '../helpers/rng';
 
 const TOKENS = ['<<', '>>', '[', ']', '0 0 R', '9999 0 R', '/Prev 0', 'startxref\n0\n%%EOF', 'endobj', 'stream\n', 'endstream', '/Length 999999999', '(', ')', '<', '>', '/ByteRange [0 1 2 3]', 'xref\n0 1\n', '%%EOF\n', '1 0 obj', '-1', '1e308'];
 
