@@ -1,28 +1,16 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadPki, repoRoot, type TestPki } from '../helpers/pki';
+import { describe, expect, it } from 'vitest';
+import { repoRoot } from '../helpers/pki';
 import { approvePdf, signBatch, type BatchJob } from '../../src-main/core/pdf/sign/index';
 import { pdfsig, qpdfCheck, requireTool } from './helpers/oracles';
-import { openTestTokens, type TestTokens } from './helpers/token';
+import { useSignEnv } from './helpers/env';
 import { issuingChain } from './helpers/software-signer';
-import { SEAL_PNG, SIGNATURE_PNG, tempDir, writeSample } from './helpers/fixtures';
+import { SEAL_PNG, SIGNATURE_PNG, writeSample } from './helpers/fixtures';
 import { cmsPrint, extractSignatures } from './helpers/oracles';
 
-let pki: TestPki;
-let tokens: TestTokens;
-let dir: string;
-
-beforeAll(() => {
-  pki = loadPki();
-  tokens = openTestTokens(pki);
-  dir = tempDir('batch');
-});
-afterAll(() => {
-  tokens?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+const { pki, tokens, dir } = useSignEnv('batch');
 
 describe('signBatch', () => {
   it('signs many files with one login, reports progress, and resumes without signing twice', async () => {

@@ -1,30 +1,17 @@
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { PDFDocument, PDFName } from '@cantoo/pdf-lib';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadPki, type TestPki } from '../helpers/pki';
 import { IncrementalSigner, lastXrefStyle } from '../../src-main/core/pdf/sign/incremental-signer';
 import { makeSampleDocument } from '../../src-main/core/pdf/sign/sample-document';
 import { signAttachment } from '../../src-main/core/pdf/sign/index';
 import { cmsPrint, extractSignatures, opensslVerify, pdfsig, qpdfCheck } from './helpers/oracles';
-import { openTestTokens, type TestTokens } from './helpers/token';
+import { useSignEnv } from './helpers/env';
 import { startTestTsa, type TestTsa } from './helpers/tsa';
 import { issuingChain, p12Signer } from './helpers/software-signer';
-import { isPrefix, tempDir } from './helpers/fixtures';
+import { isPrefix } from './helpers/fixtures';
 
-let pki: TestPki;
-let tokens: TestTokens;
-let dir: string;
-
-beforeAll(() => {
-  pki = loadPki();
-  tokens = openTestTokens(pki);
-  dir = tempDir('core');
-});
-afterAll(() => {
-  tokens?.close();
-  if (dir) rmSync(dir, { recursive: true, force: true });
-});
+const { pki, tokens, dir } = useSignEnv('core');
 
 async function signInvisible(input: Uint8Array, signer = tokens.agency()): Promise<Buffer> {
   const s = await IncrementalSigner.open(input);

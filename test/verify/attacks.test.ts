@@ -1,6 +1,7 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { verifyPdf, type VerificationReport } from '../../src-main/core/verify/index';
+import type { VerificationReport } from '../../src-main/core/verify/index';
 import { loadPki } from '../helpers/pki';
+import { box, LEADER_RECT, verifyWithoutRevocation } from './helpers';
 import { LAYOUT, makeBasePdf } from '../fixtures-gen/base-pdf';
 import { addSignature, buildCms } from '../fixtures-gen/pades';
 import { identity } from '../fixtures-gen/test-certs';
@@ -9,9 +10,8 @@ import { danglingBase } from '../fixtures-gen/hostile';
 import { createHash } from 'node:crypto';
 
 const pki = loadPki();
-const verify = (pdf: Buffer): Promise<VerificationReport> => verifyPdf(pdf, { trustDir: pki.trustDir, revocation: 'skip' });
-const leaderRect: [number, number, number, number] = [330, 470, 510, 550];
-const box = (r: { x: number; y: number; width: number; height: number }): [number, number, number, number] => [r.x, r.y, r.x + r.width, r.y + r.height];
+const verify = verifyWithoutRevocation(pki);
+const leaderRect = LEADER_RECT;
 
 let signed: Buffer;
 let formSigned: Buffer;

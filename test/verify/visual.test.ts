@@ -3,8 +3,9 @@
  * it lists; what it rejects (ISA) does change it. pdftoppm renders the signed revision and the final file.
  */
 import { beforeAll, describe, expect, it } from 'vitest';
-import { extractSignedRevision, verifyPdf, type VerificationReport } from '../../src-main/core/verify/index';
+import { extractSignedRevision } from '../../src-main/core/verify/index';
 import { loadPki } from '../helpers/pki';
+import { box, LEADER_RECT, verifyWithoutRevocation } from './helpers';
 import { LAYOUT, makeBasePdf } from '../fixtures-gen/base-pdf';
 import { addSignature } from '../fixtures-gen/pades';
 import { identity } from '../fixtures-gen/test-certs';
@@ -12,9 +13,8 @@ import { evilAnnotation, isa, shadowReplaceV1 } from '../fixtures-gen/attacks';
 import { differencesOutside } from '../fixtures-gen/render';
 
 const pki = loadPki();
-const verify = (pdf: Buffer): Promise<VerificationReport> => verifyPdf(pdf, { trustDir: pki.trustDir, revocation: 'skip' });
-const leaderRect: [number, number, number, number] = [330, 470, 510, 550];
-const box = (r: { x: number; y: number; width: number; height: number }): [number, number, number, number] => [r.x, r.y, r.x + r.width, r.y + r.height];
+const verify = verifyWithoutRevocation(pki);
+const leaderRect = LEADER_RECT;
 let signed: Buffer;
 let formSigned: Buffer;
 
