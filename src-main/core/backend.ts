@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { api, type Api } from '../contract';
 import { createDispatcher, type Dispatch, type Handlers } from '../contract/dispatch';
-import { readIntermediates, readSealImage, repoRoot, type Settings } from './config';
+import { readIntermediates, readSealImage, registerDbPath, repoRoot, type Settings } from './config';
 import { EventHub } from './events';
 import type { Logger } from './log';
 import { openTokenService } from './token';
@@ -39,13 +39,14 @@ export async function createBackend(settings: Settings, log: Logger, opts: Backe
   closers.push(() => tokens.close());
   closers.push(tokens.onSlotEvent((e) => hub.publish('token.changed', { kind: e.kind, label: e.label || null })));
 
-  const register = await openRegisterWorker(join(settings.dataDir, 'register.sqlite'), { agency: settings.agency });
+  const register = await openRegisterWorker(registerDbPath(settings.dataDir), { agency: settings.agency });
   closers.push(() => register.terminate());
 
   const workspace = new Workspace(join(settings.dataDir, 'workspace'));
   workspace.prune(WORKSPACE_MAX_AGE_MS);
 
-  const handlers: Partial<Handlers<Api>> = {
+  // Every method of the contract must have its handler: the type says so, not a runtime miss.
+  const handlers: Handlers<Api> = {
     'app.info': () => ({ name: 'vanthu', version, host: opts.host, agency: settings.agency, demo: settings.demo }),
     ...tokenHandlers(tokens),
     ...registerHandlers(register),

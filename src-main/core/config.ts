@@ -75,6 +75,11 @@ export function demoSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   };
 }
 
+/** The register database inside a data folder: one name for the workstation and the CLI. */
+export function registerDbPath(dataDir: string): string {
+  return join(dataDir, 'register.db');
+}
+
 /** The configured intermediates as DER (PEM files are decoded). */
 export function readIntermediates(settings: Pick<Settings, 'intermediates'>): Buffer[] {
   return settings.intermediates.map((file) => {

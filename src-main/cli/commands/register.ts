@@ -1,8 +1,8 @@
 import { createReadStream, existsSync } from 'node:fs';
-import { join, resolve } from 'node:path';
+import { resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import { AppError } from '../../contract/errors';
-import { defaultDataDir, loadSettings } from '../../core/config';
+import { defaultDataDir, loadSettings, registerDbPath } from '../../core/config';
 import { openRegister, restoreDatabase, type AgencyInfo, type ImportReport, type PrintKind, type RegisterService } from '../../core/register/index';
 import { EXIT, flagString, parseArgs, type CliCommand, type CliIo } from '../io';
 
@@ -21,16 +21,16 @@ const MAX_LINE = 1_000_000;
 const CHUNK = 1000;
 
 
+/** The workstation's own register: the configured data folder, else the user's (never the demo provisioning). */
 export function defaultDbPath(env: NodeJS.ProcessEnv): string {
-  return join(defaultDataDir(env), 'register.db');
+  return registerDbPath(env.VANTHU_CONFIG ? loadSettings(env).dataDir : defaultDataDir(env));
 }
 
 /** The agency from the administrator's settings; without them, a neutral placeholder. */
 function agencyFrom(io: CliIo): AgencyInfo {
-  const abbr = io.env.VANTHU_AGENCY_ABBR || 'VP';
-  if (!io.env.VANTHU_CONFIG) return { name: 'Cơ quan chưa cấu hình', code: '', abbr };
+  if (!io.env.VANTHU_CONFIG) return { name: 'Cơ quan chưa cấu hình', code: '', abbr: io.env.VANTHU_AGENCY_ABBR || 'VP' };
   const s = loadSettings(io.env);
-  return { name: s.agency.name, code: s.agency.code, abbr };
+  return { name: s.agency.name, code: s.agency.code, abbr: io.env.VANTHU_AGENCY_ABBR || s.agency.abbr };
 }
 
 function usage(io: CliIo, msg?: string): number {
