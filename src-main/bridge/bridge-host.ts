@@ -5,6 +5,7 @@ import { extname, join, normalize, sep } from 'node:path';
 import type { AddressInfo } from 'node:net';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { Dispatch } from '../contract/dispatch';
+import type { ErrorPayload } from '../contract/errors';
 import type { Logger } from '../core/log';
 
 /**
@@ -36,6 +37,8 @@ export interface BridgeHandle {
 export const SECRET_HEADER = 'x-vanthu-secret';
 export const WS_PROTOCOL_PREFIX = 'vanthu.';
 const DEFAULT_MAX_BODY = 4 * 1024 * 1024;
+const NOT_ALLOWED: ErrorPayload = { code: 'UNAUTHORIZED', message: 'Yêu cầu không được phép.' };
+const TOO_LARGE: ErrorPayload = { code: 'PDF_TOO_LARGE', message: 'Tệp quá lớn: vượt quá giới hạn cho phép của máy trạm.' };
 
 const MIME: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -80,11 +83,7 @@ export async function startBridge(opts: BridgeOptions): Promise<BridgeHandle> {
       if (!(req.headers['content-type'] ?? '').startsWith('application/json')) return refuse(res, 415, 'rpc needs JSON', req);
       const method = decodeURIComponent(url.pathname.slice('/rpc/'.length));
       const body = await readBody(req, maxBody);
-      if (body === null) {
-        opts.log.warn('bridge refused request', { status: 413, why: 'body too large', path: (req.url ?? '').slice(0, 200) });
-        res.setHeader('connection', 'close');
-        return send(res, 413, { ok: false, error: { code: 'PDF_TOO_LARGE', message: 'Tệp quá lớn: vượt quá giới hạn cho phép của máy trạm.' } });
-      }
+      if (body === null) return refuse(res, 413, 'body too large', req, TOO_LARGE);
       let input: unknown;
       try {
         input = body.length === 0 ? {} : JSON.parse(body.toString('utf8'));
@@ -125,10 +124,10 @@ export async function startBridge(opts: BridgeOptions): Promise<BridgeHandle> {
     createReadStream(full).pipe(res);
   }
 
-  function refuse(res: ServerResponse, status: number, why: string, req: IncomingMessage): void {
+  function refuse(res: ServerResponse, status: number, why: string, req: IncomingMessage, error: ErrorPayload = NOT_ALLOWED): void {
     opts.log.warn('bridge refused request', { status, why, path: (req.url ?? '').slice(0, 200) });
     res.setHeader('connection', 'close');
-    send(res, status, { ok: false, error: { code: 'UNAUTHORIZED', message: 'Yêu cầu không được phép.' } });
+    send(res, status, { ok: false, error });
   }
 
   // Events: a WebSocket whose subprotocol carries the secret (browsers cannot set headers on WebSocket).
@@ -150,7 +149,6 @@ export async function startBridge(opts: BridgeOptions): Promise<BridgeHandle> {
       ws.on('message', () => ws.close(1008, 'events are one-way'));
     });
   });
-  wss.on('headers', () => {});
   const unsubscribe = opts.subscribe((event, payload) => {
     const msg = JSON.stringify({ event, payload });
     for (const ws of sockets) ws.send(msg);
