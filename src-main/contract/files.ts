@@ -6,8 +6,9 @@ import { defineMethod, text } from './api';
  * them in a workspace and hands back an opaque id: the renderer can never name a path on disk.
  */
 
-/** Largest file the workspace accepts, in bytes. */
-export const MAX_FILE_BYTES = 64 * 1024 * 1024;
+import { MAX_FILE_BYTES } from './limits';
+
+export { MAX_FILE_BYTES };
 /** Base64 length of MAX_FILE_BYTES (4 characters per 3 bytes, padded). */
 export const MAX_FILE_BASE64 = Math.ceil(MAX_FILE_BYTES / 3) * 4;
 /** Request body a transport must accept for file.put of the largest file (base64 plus the JSON around it). */

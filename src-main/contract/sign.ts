@@ -3,6 +3,9 @@ import { defineEvent, defineMethod, text } from './api';
 import { fileId } from './files';
 import { tokenRef } from './token';
 import { pdfRect, verificationReportDto } from './verify';
+import { AGENCY_NAME_MAX_CHARS, DOC_NUMBER_MAX, MAX_BATCH_JOBS, NOTATION_MAX_CHARS, REF_MAX_CHARS, SEAL_MM_MAX, SEAL_MM_MIN, YEAR_MAX, YEAR_MIN } from './limits';
+import { COPY_FORMS } from './vocabulary';
+import { isDocumentDay, parseIsoDay } from './time';
 
 /**
  * Where a line of text goes: a box on a page (0-based) in points, the text centred in [x, x + width]
@@ -46,7 +49,9 @@ export const signInspection = z.object({
 });
 export type SignInspectionDto = z.infer<typeof signInspection>;
 
-const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+/** A document date: a real calendar day within the years a document may carry. */
+export const documentDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/).refine((s) => isDocumentDay(parseIsoDay(s)), `not a calendar day in ${YEAR_MIN}–${YEAR_MAX}`);
+export const sealMm = z.number().min(SEAL_MM_MIN).max(SEAL_MM_MAX);
 const keyId = z.string().regex(/^(?:[0-9a-fA-F]{2}){1,128}$/);
 /**
  * The second ("signature") PIN of keys marked CKA_ALWAYS_AUTHENTICATE, asked by the token before every
@@ -57,15 +62,14 @@ const signer = { token: tokenRef, keyId: keyId.optional(), contextPin: contextPi
 
 /** What each kind of agency signature needs besides the file and the token (shared by single and batch calls). */
 const issueFields = {
-  number: z.number().int().min(1).max(9_999_999),
-  notation: text(60, 1),
-  date: isoDay,
-  sealMm: z.number().min(10).max(80),
+  number: z.number().int().min(1).max(DOC_NUMBER_MAX),
+  notation: text(NOTATION_MAX_CHARS, 1),
+  date: documentDate,
+  sealMm,
   positions: z.strictObject({ number: textBox.optional(), day: textBox.optional(), month: textBox.optional(), seal: pageRect.optional() }).optional(),
 };
-const appendixFields = { ref: text(60, 1) };
-export const COPY_FORMS_DTO = ['SAO Y', 'SAO LỤC', 'TRÍCH SAO'] as const;
-const copyFields = { form: text(20).pipe(z.enum(COPY_FORMS_DTO)), agency: text(120, 1) };
+const appendixFields = { ref: text(REF_MAX_CHARS, 1) };
+const copyFields = { form: text(20).pipe(z.enum(COPY_FORMS)), agency: text(AGENCY_NAME_MAX_CHARS, 1) };
 
 export const signResultDto = z.object({
   fileId,
@@ -77,8 +81,6 @@ export const signResultDto = z.object({
 });
 export type SignResultDto = z.infer<typeof signResultDto>;
 
-/** Largest batch one call accepts: a working session's pile, and a bound on the work one call can ask. */
-export const MAX_BATCH_JOBS = 200;
 /** Chosen by the caller (or the server) so a screen can tell its own progress events from others'. */
 export const operationId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
 
@@ -128,7 +130,7 @@ export type SignProgressDto = z.infer<typeof signProgress>;
 
 export const signMethods = {
   'sign.inspect': defineMethod(
-    z.strictObject({ fileId, sealMm: z.number().min(10).max(80).optional() }),
+    z.strictObject({ fileId, sealMm: sealMm.optional() }),
     signInspection,
   ),
   // No token PIN here: the token must already be logged in through token.login (contextPin is the

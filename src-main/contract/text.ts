@@ -1,5 +1,5 @@
 /**
- * Vietnamese text rules shared by every layer (architecture.md §10). Pure functions: no Node, no DOM.
+ * Vietnamese text rules shared by every layer (docs/architecture.md). Pure functions: no Node, no DOM.
  */
 
 /** NFC at every boundary: certificate fields, IPC input, imported XML. */
@@ -47,8 +47,5 @@ export function decree30Number(n: number): string {
   return n < 10 ? `0${n}` : String(n);
 }
 
-/** ISO 8601 with seconds in Vietnam time: 2026-11-26T15:04:05+07:00. */
-export function isoVietnam(date: Date): string {
-  const shifted = new Date(date.getTime() + 7 * 3600_000);
-  return `${shifted.toISOString().slice(0, 19)}+07:00`;
-}
+// Older imports name it here; Vietnam time itself lives in ./time.
+export { isoVietnam } from './time';

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { z } from 'zod';
 import { AppError } from '../contract/errors';
+import { SEAL_MM_DEFAULT, SEAL_MM_MAX, SEAL_MM_MIN } from '../contract/limits';
 import { appRoot as repoRoot } from './paths';
 
 /**
@@ -20,7 +21,7 @@ export const settingsSchema = z.strictObject({
   /** The agency's red seal, a transparent PNG; drawn at sealMm whatever its own resolution says. */
   sealImage: z.string().min(1).max(4096).optional(),
   tsaUrl: z.string().url().optional(),
-  sealMm: z.number().min(20).max(60),
+  sealMm: z.number().min(SEAL_MM_MIN).max(SEAL_MM_MAX),
   dataDir: z.string().min(1),
   /** Private SoftHSM configuration (demo and tests only). */
   softhsm2Conf: z.string().optional(),
@@ -68,7 +69,7 @@ export function demoSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     trustDir: join(pkiDir, 'trust'),
     intermediates: [join(pkiDir, 'certs', 'issuing-ca.der')],
     sealImage: join(repoRoot, 'resources/images/sample-seal-red.png'),
-    sealMm: 36,
+    sealMm: SEAL_MM_DEFAULT,
     dataDir,
     softhsm2Conf: join(pkiDir, 'softhsm2.conf'),
     demo: true,

@@ -1,4 +1,6 @@
 import { useState } from 'react';
+import { YEAR_MAX, YEAR_MIN } from '@contract/limits';
+import { yearInVietnam } from '@contract/time';
 import type { Client } from '../api/client';
 import { t } from '../i18n';
 import { useAsync } from '../ui/useAsync';
@@ -6,12 +8,9 @@ import { PrintPanel } from './register/PrintPanel';
 import { RegisterForm } from './register/RegisterForm';
 import { RegisterList } from './register/RegisterList';
 
-function currentYear(): number {
-  return Number(new Intl.DateTimeFormat('en', { timeZone: 'Asia/Ho_Chi_Minh', year: 'numeric' }).format(new Date()));
-}
 
 function RegisterScreen({ client, direction }: { client: Client; direction: 'den' | 'di' }) {
-  const [year, setYear] = useState(currentYear());
+  const [year, setYear] = useState(yearInVietnam());
   const [refresh, setRefresh] = useState(0);
   const books = useAsync(() => client.call('register.books', {}), []);
   const alerts = useAsync(() => client.call('register.alerts', {}), [refresh]);
@@ -23,7 +22,7 @@ function RegisterScreen({ client, direction }: { client: Client; direction: 'den
       <h2>{t(direction === 'den' ? 'register.headingDen' : 'register.headingDi')}</h2>
       <label>
         {t('register.year')}
-        <input type="number" min={2000} max={2100} value={year} onChange={(e) => setYear(Number(e.target.value) || currentYear())} name="year" />
+        <input type="number" min={YEAR_MIN} max={YEAR_MAX} value={year} onChange={(e) => setYear(Number(e.target.value) || yearInVietnam())} name="year" />
       </label>
       <div className="alerts">
         <h3>{t('register.alerts')}</h3>

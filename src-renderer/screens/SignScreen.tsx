@@ -7,7 +7,9 @@ import { t } from '../i18n';
 import { FilePicker } from '../ui/FilePicker';
 import { Verdict } from '../ui/Verdict';
 import { fetchFile } from '../ui/files';
-import { todayInVietnam } from '../ui/format';
+import { dateInVietnam } from '@contract/time';
+import { COPY_FORMS, type CopyForm } from '@contract/vocabulary';
+import { AGENCY_NAME_MAX_CHARS, NOTATION_MAX_CHARS, REF_MAX_CHARS } from '@contract/limits';
 import { errorText, useAsync } from '../ui/useAsync';
 import { SignOverlays, type Positions } from './SignOverlays';
 import { PdfPage } from '../pdf/PdfPage';
@@ -16,7 +18,6 @@ import { ContextPinField } from './sign/ContextPinField';
 import { useSigningKey } from './sign/useSigningKey';
 
 type Mode = 'issue' | 'appendix' | 'copy';
-const COPY_FORMS = ['SAO Y', 'SAO LỤC', 'TRÍCH SAO'] as const;
 const PAGE_WIDTH = 560;
 
 interface Opened { file: StoredFileDto; bytes: Uint8Array }
@@ -32,10 +33,10 @@ export function SignScreen({ client }: { client: Client }) {
   const [mode, setMode] = useState<Mode>('issue');
   const [number, setNumber] = useState('1');
   const [notation, setNotation] = useState('QĐ-UBND');
-  const [date, setDate] = useState(todayInVietnam());
+  const [date, setDate] = useState(dateInVietnam());
   const [sealMm, setSealMm] = useState<number | null>(null);
   const [ref, setRef] = useState('');
-  const [copyForm, setCopyForm] = useState<(typeof COPY_FORMS)[number]>('SAO Y');
+  const [copyForm, setCopyForm] = useState<CopyForm>('SAO Y');
   const [copyAgency, setCopyAgency] = useState('');
   const [tokenRef, setTokenRef] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -178,7 +179,7 @@ export function SignScreen({ client }: { client: Client }) {
             {mode === 'issue' && (
               <>
                 <label>{t('sign.number')}<input name="number" inputMode="numeric" value={number} onChange={(e) => setNumber(e.target.value.trim())} /></label>
-                <label>{t('sign.notation')}<input name="notation" value={notation} onChange={(e) => setNotation(e.target.value)} maxLength={60} /></label>
+                <label>{t('sign.notation')}<input name="notation" value={notation} onChange={(e) => setNotation(e.target.value)} maxLength={NOTATION_MAX_CHARS} /></label>
                 <label>{t('sign.date')}<input name="date" type="date" value={date} onChange={(e) => setDate(e.target.value)} /></label>
                 <label>{t('sign.sealMm')}<input name="sealMm" type="number" min={10} max={80} value={sealMm ?? ''} onChange={(e) => setSealMm(Number(e.target.value) || null)} /></label>
                 <p className="hint">{t('sign.dragHint')}</p>
@@ -186,17 +187,17 @@ export function SignScreen({ client }: { client: Client }) {
               </>
             )}
             {mode === 'appendix' && (
-              <label>{t('sign.ref')}<input name="ref" value={ref} onChange={(e) => setRef(e.target.value)} maxLength={60} placeholder={t('sign.refPlaceholder')} /></label>
+              <label>{t('sign.ref')}<input name="ref" value={ref} onChange={(e) => setRef(e.target.value)} maxLength={REF_MAX_CHARS} placeholder={t('sign.refPlaceholder')} /></label>
             )}
             {mode === 'copy' && (
               <>
                 <label>
                   {t('sign.copyForm')}
-                  <select name="copyForm" value={copyForm} onChange={(e) => setCopyForm(e.target.value as (typeof COPY_FORMS)[number])}>
+                  <select name="copyForm" value={copyForm} onChange={(e) => setCopyForm(e.target.value as CopyForm)}>
                     {COPY_FORMS.map((f) => <option key={f} value={f}>{f}</option>)}
                   </select>
                 </label>
-                <label>{t('sign.copyAgency')}<input name="copyAgency" value={copyAgency} onChange={(e) => setCopyAgency(e.target.value)} maxLength={120} /></label>
+                <label>{t('sign.copyAgency')}<input name="copyAgency" value={copyAgency} onChange={(e) => setCopyAgency(e.target.value)} maxLength={AGENCY_NAME_MAX_CHARS} /></label>
               </>
             )}
             <button type="submit" disabled={!canSign}>{t(busy ? 'sign.signing' : 'sign.submit')}</button>

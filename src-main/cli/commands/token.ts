@@ -1,4 +1,5 @@
-import { compareVi, isoVietnam } from '../../contract/text';
+import { compareVi } from '../../contract/text';
+import { isoVietnam } from '../../contract/time';
 import { openTokenService, type ModuleStatusDto, type TokenCertificateDto, type TokenDto, type TokenService } from '../../core/token/index';
 import { EXIT, flagString, parseArgs, type CliCommand, type CliIo } from '../io';
 

@@ -5,7 +5,9 @@ import type { z } from 'zod';
 import { AppError, GENERIC_VI, isAppError } from '../../contract/errors';
 import type { Handlers } from '../../contract/dispatch';
 import type { BatchItemDto, BatchResultDto, PageRectDto, SignProgressDto, SignResultDto, TextBoxDto, batchJob, signMethods } from '../../contract/sign';
+import { MAX_BATCH_INPUT_BYTES } from '../../contract/limits';
 import { decree30Day, decree30Month, decree30Number } from '../../contract/text';
+import { parseIsoDay } from '../../contract/time';
 import type { Settings } from '../config';
 import type { KeySigner } from '../crypto/signer';
 import { ioError, removeQuietly } from '../fsx/atomic-write';
@@ -41,8 +43,6 @@ const SIGNATURE_IMAGE_ASPECT = 2.5;
 const FACE: Record<'number' | 'day' | 'month', FontFace> = { number: 'regular', day: 'italic', month: 'italic' };
 /** Jobs remembered for resuming batches; beyond this the oldest are forgotten (they would be signed again). */
 const MAX_REMEMBERED_JOBS = 10_000;
-/** Inputs of one batch together: each gets a scratch copy while the batch runs, so this bounds the disk it borrows. */
-const MAX_BATCH_INPUT_BYTES = 2 * 1024 ** 3;
 
 type JobInput = z.output<typeof batchJob>;
 type BatchSigned = NonNullable<BatchItemDto['result']>;
@@ -385,13 +385,4 @@ const box = (g: Gap): TextBoxDto => ({ page: g.page, x: g.x0, width: g.x1 - g.x0
 
 function centred(b: TextBoxDto, text: string, face: FontFace): TextSpot {
   return { page: b.page, x: b.x + b.width / 2 - textWidth(text, b.size, face) / 2, baseline: b.baseline, size: b.size };
-}
-
-function parseIsoDay(s: string): { year: number; month: number; day: number } {
-  const [year, month, day] = s.split('-').map(Number) as [number, number, number];
-  const d = new Date(Date.UTC(year, month - 1, day));
-  if (year < 1990 || year > 2100 || d.getUTCMonth() !== month - 1 || d.getUTCDate() !== day) {
-    throw new AppError('INPUT_INVALID', 'Ngày ban hành không hợp lệ.', `bad date ${s}`);
-  }
-  return { year, month, day };
 }

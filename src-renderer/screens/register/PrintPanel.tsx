@@ -1,11 +1,11 @@
 import { useMemo, useState } from 'react';
+import type { PrintKind as Kind } from '@contract/vocabulary';
 import type { Client } from '../../api/client';
 import { t, type MessageKey } from '../../i18n';
 import { PdfPage } from '../../pdf/PdfPage';
 import { base64ToBytes } from '../../ui/files';
 import { errorText } from '../../ui/useAsync';
 
-type Kind = 'so-den' | 'so-di' | 'theo-doi' | 'bao-cao-den' | 'bao-cao-di';
 const KINDS: Record<'den' | 'di', Array<[Kind, MessageKey]>> = {
   den: [['so-den', 'register.print'], ['theo-doi', 'register.printTrack'], ['bao-cao-den', 'register.printReport']],
   di: [['so-di', 'register.print'], ['bao-cao-di', 'register.printReport']],

@@ -1,6 +1,8 @@
 import { useState, type FormEvent } from 'react';
 import type { Client } from '../../api/client';
+import { NOTATION_MAX_CHARS } from '@contract/limits';
 import { decree30Number } from '@contract/text';
+import { dateInVietnam } from '@contract/time';
 import { t, type MessageKey } from '../../i18n';
 import { errorText } from '../../ui/useAsync';
 import { priorityKey } from './RegisterList';
@@ -14,14 +16,11 @@ const FIELDS: Record<'den' | 'di', Field[]> = {
 const REQUIRED: Record<'den' | 'di', Field[]> = { den: ['TypeName', 'OrganName', 'Subject'], di: ['TypeName', 'Subject'] };
 const DATE_FIELDS = new Set<Field>(['IssuedDate', 'ArrivalDate', 'DueDate']);
 /** Phụ lục VI lengths, checked here for the clerk's comfort; the register core enforces them. */
-const MAX: Partial<Record<Field, number>> = { TypeName: 100, CodeNumber: 11, CodeNotation: 30, OrganName: 200, Subject: 500, ToPlaces: 1000 };
+const MAX: Partial<Record<Field, number>> = { TypeName: 100, CodeNumber: 11, CodeNotation: NOTATION_MAX_CHARS, OrganName: 200, Subject: 500, ToPlaces: 1000 };
 
-function today(): string {
-  return new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Ho_Chi_Minh' }).format(new Date());
-}
 
 export function RegisterForm({ client, book, direction, onDone }: { client: Client; book: string; direction: 'den' | 'di'; onDone: () => void }) {
-  const [values, setValues] = useState<Partial<Record<Field, string>>>(direction === 'den' ? { ArrivalDate: today() } : { IssuedDate: today() });
+  const [values, setValues] = useState<Partial<Record<Field, string>>>(direction === 'den' ? { ArrivalDate: dateInVietnam() } : { IssuedDate: dateInVietnam() });
   const [priority, setPriority] = useState(0);
   const [message, setMessage] = useState<{ kind: 'ok' | 'error' | 'warning'; text: string }[]>([]);
 
@@ -39,7 +38,7 @@ export function RegisterForm({ client, book, direction, onDone }: { client: Clie
       const notes: { kind: 'ok' | 'warning'; text: string }[] = [{ kind: 'ok', text: t('register.form.ok', { number: r.document.number === null ? '' : decree30Number(r.document.number) }) }];
       for (const d of r.duplicates) notes.push({ kind: 'warning', text: t('register.form.duplicate', { code: String((d as { code?: string }).code ?? d.id) }) });
       setMessage(notes);
-      setValues(direction === 'den' ? { ArrivalDate: today() } : { IssuedDate: today() });
+      setValues(direction === 'den' ? { ArrivalDate: dateInVietnam() } : { IssuedDate: dateInVietnam() });
       setPriority(0);
       onDone();
     } catch (err) {

@@ -2,6 +2,7 @@ import { useState, type FormEvent } from 'react';
 import type { Client } from '../../api/client';
 import type { RegisterDocumentDto } from '@contract/register';
 import { decree30Number } from '@contract/text';
+import { VIETNAM_OFFSET } from '@contract/time';
 import { formatDate, t, type MessageKey } from '../../i18n';
 import { useAsync } from '../../ui/useAsync';
 
@@ -86,12 +87,12 @@ function Row({ d, direction }: { d: RegisterDocumentDto; direction: 'den' | 'di'
   return (
     <tr className={`priority-${d.Priority}`} data-doc-id={d.id}>
       <td>{d.number === null ? '' : decree30Number(d.number)}</td>
-      <td>{date ? formatDate(`${date}T00:00:00+07:00`) : ''}</td>
+      <td>{date ? formatDate(`${date}T00:00:00${VIETNAM_OFFSET}`) : ''}</td>
       <td>{d.code ?? ''}</td>
       <td>{d.OrganName ?? ''}</td>
       <td>{d.Subject}</td>
       <td>{t(priorityKey(d.Priority))}</td>
-      <td>{d.DueDate ? formatDate(`${d.DueDate}T00:00:00+07:00`) : ''}</td>
+      <td>{d.DueDate ? formatDate(`${d.DueDate}T00:00:00${VIETNAM_OFFSET}`) : ''}</td>
       <td>{d.stateVi}</td>
     </tr>
   );

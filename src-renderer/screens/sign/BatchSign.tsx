@@ -2,15 +2,15 @@ import { useEffect, useId, useState, type ChangeEvent, type FormEvent } from 're
 import type { Client } from '../../api/client';
 import type { StoredFileDto } from '@contract/files';
 import type { BatchItemDto, BatchJobDto, BatchResultDto, SignProgressDto } from '@contract/sign';
-import { MAX_BATCH_JOBS } from '@contract/sign';
 import { t, type MessageKey } from '../../i18n';
 import { uploadFile } from '../../ui/files';
-import { todayInVietnam } from '../../ui/format';
+import { dateInVietnam } from '@contract/time';
+import { COPY_FORMS, type CopyForm } from '@contract/vocabulary';
+import { AGENCY_NAME_MAX_CHARS, MAX_BATCH_JOBS, NOTATION_MAX_CHARS, REF_MAX_CHARS } from '@contract/limits';
 import { errorText } from '../../ui/useAsync';
 import { saveWorkspaceFile } from './save-file';
 
 type Kind = 'appendix' | 'copy' | 'issue';
-const COPY_FORMS = ['SAO Y', 'SAO LỤC', 'TRÍCH SAO'] as const;
 // Labels of its own: the single-file form above names its kinds the same way, and one label must name one control.
 const KIND_LABEL: Record<Kind, MessageKey> = { appendix: 'sign.batch.kindAppendix', copy: 'sign.batch.kindCopy', issue: 'sign.batch.kindIssue' };
 const STATUS_LABEL: Record<BatchItemDto['status'] | 'pending', MessageKey> = {
@@ -38,11 +38,11 @@ export function BatchSign({ client, tokenRef, contextPin, defaultAgency }: Batch
   const [files, setFiles] = useState<StoredFileDto[]>([]);
   const [kind, setKind] = useState<Kind>('appendix');
   const [ref, setRef] = useState('');
-  const [form, setForm] = useState<(typeof COPY_FORMS)[number]>('SAO Y');
+  const [form, setForm] = useState<CopyForm>('SAO Y');
   const [agency, setAgency] = useState(defaultAgency);
   const [firstNumber, setFirstNumber] = useState('1');
   const [notation, setNotation] = useState('QĐ-UBND');
-  const [date, setDate] = useState(todayInVietnam());
+  const [date, setDate] = useState(dateInVietnam());
   const [sealMm, setSealMm] = useState('36');
   const [uploading, setUploading] = useState(false);
   const [operation, setOperation] = useState<string | null>(null);
@@ -151,23 +151,23 @@ export function BatchSign({ client, tokenRef, contextPin, defaultAgency }: Batch
           ))}
         </fieldset>
         {kind === 'appendix' && (
-          <label>{t('sign.ref')}<input name="batchRef" value={ref} onChange={(e) => setRef(e.target.value)} maxLength={60} placeholder={t('sign.refPlaceholder')} /></label>
+          <label>{t('sign.ref')}<input name="batchRef" value={ref} onChange={(e) => setRef(e.target.value)} maxLength={REF_MAX_CHARS} placeholder={t('sign.refPlaceholder')} /></label>
         )}
         {kind === 'copy' && (
           <>
             <label>
               {t('sign.copyForm')}
-              <select name="batchCopyForm" value={form} onChange={(e) => setForm(e.target.value as (typeof COPY_FORMS)[number])}>
+              <select name="batchCopyForm" value={form} onChange={(e) => setForm(e.target.value as CopyForm)}>
                 {COPY_FORMS.map((f) => <option key={f} value={f}>{f}</option>)}
               </select>
             </label>
-            <label>{t('sign.copyAgency')}<input name="batchCopyAgency" value={agency} onChange={(e) => setAgency(e.target.value)} maxLength={120} /></label>
+            <label>{t('sign.copyAgency')}<input name="batchCopyAgency" value={agency} onChange={(e) => setAgency(e.target.value)} maxLength={AGENCY_NAME_MAX_CHARS} /></label>
           </>
         )}
         {kind === 'issue' && (
           <>
             <label>{t('sign.batch.firstNumber')}<input name="batchNumber" inputMode="numeric" value={firstNumber} onChange={(e) => setFirstNumber(e.target.value.trim())} /></label>
-            <label>{t('sign.notation')}<input name="batchNotation" value={notation} onChange={(e) => setNotation(e.target.value)} maxLength={60} /></label>
+            <label>{t('sign.notation')}<input name="batchNotation" value={notation} onChange={(e) => setNotation(e.target.value)} maxLength={NOTATION_MAX_CHARS} /></label>
             <label>{t('sign.date')}<input name="batchDate" type="date" value={date} onChange={(e) => setDate(e.target.value)} /></label>
             <label>{t('sign.sealMm')}<input name="batchSealMm" type="number" min={10} max={80} value={sealMm} onChange={(e) => setSealMm(e.target.value)} /></label>
             <p className="hint">{t('sign.batch.issueHint')}</p>

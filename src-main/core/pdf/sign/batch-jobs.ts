@@ -8,25 +8,26 @@ import { readFileSync } from 'node:fs';
 import { isAbsolute, resolve } from 'node:path';
 import { z } from 'zod';
 import { AppError } from '../../../contract/errors';
+import { AGENCY_NAME_MAX_CHARS, DOC_NUMBER_MAX, MAX_BATCH_JOBS, NOTATION_MAX_CHARS, REF_MAX_CHARS } from '../../../contract/limits';
+import { documentDate, sealMm } from '../../../contract/sign';
+import { COPY_FORMS } from '../../../contract/vocabulary';
 import type { BatchJob } from './batch';
 import type { CommonSignOptions } from './common';
 import type { IssueOptions } from './issue';
-import { COPY_FORMS } from './text-stamp';
 
 const path = z.string().min(1).max(4096).refine((s) => !s.includes('\0'), 'NUL in path');
-const isoDay = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
 
 export const batchJobDescriptionSchema = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('issue'), input: path, output: path,
-    number: z.number().int().min(1).max(9_999_999), notation: z.string().min(1).max(30), date: isoDay.optional(),
+    number: z.number().int().min(1).max(DOC_NUMBER_MAX), notation: z.string().min(1).max(NOTATION_MAX_CHARS), date: documentDate.optional(),
     /** Seal PNG; default the agency's configured seal. */
-    stamp: path.optional(), sealMm: z.number().min(10).max(80).optional(),
+    stamp: path.optional(), sealMm: sealMm.optional(),
     /** Điều 17.4.c: the agency digitised the document itself; no leader signature required. */
     digitized: z.boolean().optional(),
   }),
-  z.strictObject({ kind: z.literal('appendix'), input: path, output: path, ref: z.string().min(1).max(60) }),
-  z.strictObject({ kind: z.literal('copy'), input: path, output: path, form: z.enum(COPY_FORMS), agency: z.string().min(1).max(120) }),
+  z.strictObject({ kind: z.literal('appendix'), input: path, output: path, ref: z.string().min(1).max(REF_MAX_CHARS) }),
+  z.strictObject({ kind: z.literal('copy'), input: path, output: path, form: z.enum(COPY_FORMS), agency: z.string().min(1).max(AGENCY_NAME_MAX_CHARS) }),
 ]);
 export type BatchJobDescription = z.infer<typeof batchJobDescriptionSchema>;
 
@@ -37,7 +38,6 @@ export interface BatchDefaults extends CommonSignOptions {
   sealMm?: number;
 }
 
-export const MAX_BATCH_JOBS = 10_000;
 const MAX_LINE = 64 * 1024;
 
 /** Parses a JSON-lines jobs file (blank lines and lines starting with # are skipped). */

@@ -1,14 +1,15 @@
 import { X509Certificate } from 'node:crypto';
 import { readFileSync, statSync } from 'node:fs';
 import { AppError, isAppError } from '../../../contract/errors';
-import { isoVietnam } from '../../../contract/text';
+import { MAX_PDF_BYTES, MAX_PDF_SIZE_VI } from '../../../contract/limits';
+import { isoVietnam } from '../../../contract/time';
 import type { KeySigner } from '../../crypto/signer';
 import type { TsaOptions } from '../../cms/timestamp';
 import { ioError } from '../../fsx/atomic-write';
 import { PendingFile } from '../../fsx/pending-file';
 import { isSameFile } from '../../fsx/same-file';
 import type { PrefixDigest } from './prefix-digest';
-import { IncrementalSigner, MAX_PDF_BYTES, PlaceholderTooSmall, type SignedRevision } from './incremental-signer';
+import { IncrementalSigner, PlaceholderTooSmall, type SignedRevision } from './incremental-signer';
 
 export interface CommonSignOptions {
   /** RFC 3161 TSA: B-T when set, B-B otherwise. */
@@ -41,7 +42,7 @@ export function readInput(input: PdfInput): Uint8Array {
   if (typeof input !== 'string') return input;
   try {
     const size = statSync(input).size;
-    if (size > MAX_PDF_BYTES) throw new AppError('PDF_TOO_LARGE', 'Tệp PDF quá lớn (trên 1 GB), không ký được.', `${input}: ${size} bytes`);
+    if (size > MAX_PDF_BYTES) throw new AppError('PDF_TOO_LARGE', `Tệp PDF quá lớn (trên ${MAX_PDF_SIZE_VI}), không ký được.`, `${input}: ${size} bytes`);
     return readFileSync(input);
   } catch (e) {
     if (isAppError(e)) throw e;

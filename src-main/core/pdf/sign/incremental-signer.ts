@@ -17,14 +17,13 @@
 import { createHash, type Hash } from 'node:crypto';
 import { ParseSpeeds, PDFDocument } from '@cantoo/pdf-lib';
 import { AppError } from '../../../contract/errors';
+import { MAX_PDF_BYTES, MAX_PDF_SIZE_VI } from '../../../contract/limits';
 import type { KeySigner } from '../../crypto/signer';
 import { buildPadesCms, estimateCmsSize } from '../../cms/signed-data';
 import { requestSignatureTimestamp, type TsaOptions } from '../../cms/timestamp';
 import { assertSigningPermitted } from './docmdp';
 import type { PrefixDigest } from './prefix-digest';
 import { addSignatureField, BYTE_RANGE_PLACEHOLDER, type SignatureFieldSpec } from './signature-field';
-
-export const MAX_PDF_BYTES = 1024 * 1024 * 1024;
 
 export interface RevisionSpec extends Omit<SignatureFieldSpec, 'contentsSize'> {
   signer: KeySigner;
@@ -65,7 +64,7 @@ export class IncrementalSigner {
   /** `prefix`, a PrefixDigest over this same input buffer, spares a second pass over it. */
   static async open(input: Uint8Array, placeholderBoost = 0, prefix?: PrefixDigest): Promise<IncrementalSigner> {
     if (input.byteLength > MAX_PDF_BYTES) {
-      throw new AppError('PDF_TOO_LARGE', 'Tệp PDF quá lớn (trên 1 GB), không ký được.', `input ${input.byteLength} bytes`);
+      throw new AppError('PDF_TOO_LARGE', `Tệp PDF quá lớn (trên ${MAX_PDF_SIZE_VI}), không ký được.`, `input ${input.byteLength} bytes`);
     }
     const style = lastXrefStyle(input);
     let doc: PDFDocument;

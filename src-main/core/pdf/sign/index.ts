@@ -7,7 +7,7 @@ export { approvePdf, type ApproveOptions } from './approve';
 export { issuePdf, assertIssuable, type IssueOptions, type IssueResult, type TextSpot } from './issue';
 export { signAttachment, signCopy, COPY_FORMS, type AttachmentOptions, type CopyOptions, type CopyForm } from './text-stamp';
 export { signBatch, batchProgressSchema, batchItemResultSchema, type BatchJob, type BatchItemResult, type BatchOptions, type BatchProgress } from './batch';
-export { parseJobLines, toBatchJobs, batchJobDescriptionSchema, MAX_BATCH_JOBS, type BatchJobDescription, type BatchDefaults } from './batch-jobs';
+export { parseJobLines, toBatchJobs, batchJobDescriptionSchema, type BatchJobDescription, type BatchDefaults } from './batch-jobs';
 export { requireLeaderSignature, type VerifyPdf, type VerifyOptions } from './leader-check';
 export { makeSampleDocument, type SampleDocumentOptions } from './sample-document';
 export type { SignResult, CommonSignOptions, PdfInput } from './common';

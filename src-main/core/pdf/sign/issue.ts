@@ -9,7 +9,9 @@
  * covers only the blank it fills; the seal widget overlaps the leader's signature widget only.
  */
 import { AppError } from '../../../contract/errors';
+import { DOC_NUMBER_MAX, NOTATION_MAX_CHARS, SEAL_MM_DEFAULT, SEAL_MM_MAX, SEAL_MM_MIN } from '../../../contract/limits';
 import { decree30Day, decree30Month, decree30Number, nfc } from '../../../contract/text';
+import { dayInVietnam, isDocumentDay, type CalendarDay } from '../../../contract/time';
 import type { KeySigner } from '../../crypto/signer';
 import type { Rect, SignatureReport } from '../../verify/report';
 import { imageAppearance, pngInfo } from '../appearance/image';
@@ -31,10 +33,10 @@ export interface IssueOptions extends CommonSignOptions {
   /** Ký hiệu, e.g. "QĐ-UBND" (recorded in /Reason; the page already prints it). */
   notation: string;
   /** Issue date; default the signing day in Vietnam time. */
-  date?: { year: number; month: number; day: number };
+  date?: CalendarDay;
   /** Red seal PNG with transparency. */
   stamp: Uint8Array;
-  /** Real seal diameter in mm (settings or --seal-mm); default 36. The PNG's dpi is ignored. */
+  /** Real seal diameter in mm (settings or --seal-mm); default SEAL_MM_DEFAULT. The PNG's dpi is ignored. */
   sealMm?: number;
   /** "digitized": the agency digitised the document itself, so no leader signature is required. */
   jobType?: 'issue' | 'digitized';
@@ -67,20 +69,20 @@ export interface IssueResult extends SignResult {
 
 export async function issuePdf(input: PdfInput, output: string, signer: KeySigner, opts: IssueOptions): Promise<IssueResult> {
   const now = opts.now ?? new Date();
-  if (!Number.isInteger(opts.number) || opts.number < 1 || opts.number > 9_999_999) {
+  if (!Number.isInteger(opts.number) || opts.number < 1 || opts.number > DOC_NUMBER_MAX) {
     throw new AppError('INPUT_INVALID', 'Số văn bản phải là số nguyên dương.', `number ${opts.number}`);
   }
   const notation = nfc(opts.notation).trim();
   // Phụ lục I: groups of letters/digits joined by "-", an optional "<year>/" segment for VBQPPL.
-  if (notation.length > 30 || !/^(\d{4}\/)?[\p{L}\p{N}]+(-[\p{L}\p{N}]+)+$/u.test(notation)) {
+  if (notation.length > NOTATION_MAX_CHARS || !/^(\d{4}\/)?[\p{L}\p{N}]+(-[\p{L}\p{N}]+)+$/u.test(notation)) {
     throw new AppError('INPUT_INVALID', 'Ký hiệu văn bản không hợp lệ (ví dụ đúng: QĐ-UBND, UBND-VP).', `notation ${JSON.stringify(opts.notation)}`);
   }
-  if (opts.date && !isRealDate(opts.date)) throw new AppError('INPUT_INVALID', 'Ngày ban hành không hợp lệ.', `date ${JSON.stringify(opts.date)}`);
-  const sealMm = opts.sealMm ?? 36;
-  if (!(sealMm >= 10 && sealMm <= 80)) throw new AppError('INPUT_INVALID', 'Đường kính con dấu phải từ 10 đến 80 mm.', `sealMm ${sealMm}`);
+  if (opts.date && !isDocumentDay(opts.date)) throw new AppError('INPUT_INVALID', 'Ngày ban hành không hợp lệ.', `date ${JSON.stringify(opts.date)}`);
+  const sealMm = opts.sealMm ?? SEAL_MM_DEFAULT;
+  if (!(sealMm >= SEAL_MM_MIN && sealMm <= SEAL_MM_MAX)) throw new AppError('INPUT_INVALID', `Đường kính con dấu phải từ ${SEAL_MM_MIN} đến ${SEAL_MM_MAX} mm.`, `sealMm ${sealMm}`);
   pngInfo(opts.stamp);
   assertCertificateUsable(signer, now);
-  const date = opts.date ?? vietnamDate(now);
+  const date = opts.date ?? dayInVietnam(now);
   const numberText = decree30Number(opts.number);
   const dayText = decree30Day(date.day);
   const monthText = decree30Month(date.month);
@@ -187,14 +189,4 @@ async function sealFromLeader(bytes: Uint8Array, leader: SignatureReport | null,
     img = { page: block.page, ...signatureRectInBlock(block, 2.5) };
   }
   return { page: img.page, x: img.x + img.width / 3 - s, y: img.y + img.height / 2 - s / 2, width: s, height: s };
-}
-
-function isRealDate(d: { year: number; month: number; day: number }): boolean {
-  const t = new Date(Date.UTC(d.year, d.month - 1, d.day));
-  return Number.isInteger(d.year) && d.year >= 1945 && d.year <= 9999 && t.getUTCMonth() === d.month - 1 && t.getUTCDate() === d.day;
-}
-
-function vietnamDate(now: Date): { year: number; month: number; day: number } {
-  const v = new Date(now.getTime() + 7 * 3600_000);
-  return { year: v.getUTCFullYear(), month: v.getUTCMonth() + 1, day: v.getUTCDate() };
 }

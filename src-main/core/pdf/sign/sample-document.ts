@@ -7,6 +7,7 @@
 import fontkit from '@cantoo/fontkit';
 import { PDFDocument, PDFName, PDFRawStream, rgb, type PDFFont, type PDFPage } from '@cantoo/pdf-lib';
 import { randomBytes } from 'node:crypto';
+import { yearInVietnam } from '../../../contract/time';
 import { fontBytes } from '../appearance/fonts';
 
 export interface SampleDocumentOptions {
@@ -44,7 +45,7 @@ export async function makeSampleDocument(opts: SampleDocumentOptions = {}): Prom
   centre(p1, 'CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM', bold, 12, rightCx, 780);
   centre(p1, 'Độc lập - Tự do - Hạnh phúc', bold, 13, rightCx, 765);
   centre(p1, `Số:          /${opts.notation ?? 'QĐ-UBND'}`, regular, 13, leftCx, 735);
-  const year = opts.year ?? new Date(Date.now() + 7 * 3600_000).getUTCFullYear();
+  const year = opts.year ?? yearInVietnam();
   centre(p1, `Tỉnh Thử Nghiệm, ngày        tháng        năm ${year}`, italic, 13, rightCx, 735);
   centre(p1, 'QUYẾT ĐỊNH', bold, 14, 297.64, 690);
   centre(p1, 'Về việc ban hành Quy chế công tác văn thư điện tử', bold, 14, 297.64, 672);

@@ -1,5 +1,8 @@
 import { AppError } from '../../../contract/errors';
-import { isoVietnam, nfc } from '../../../contract/text';
+import { AGENCY_NAME_MAX_CHARS, REF_MAX_CHARS } from '../../../contract/limits';
+import { nfc } from '../../../contract/text';
+import { isoVietnam } from '../../../contract/time';
+import { COPY_FORMS, type CopyForm } from '../../../contract/vocabulary';
 import type { KeySigner } from '../../crypto/signer';
 import { textAppearance } from '../appearance/text';
 import { assertCertificateUsable, certificateCommonName, MM_TO_PT, revisionExtras, runSigningJob, withOutput, type CommonSignOptions, type PdfInput, type SignResult } from './common';
@@ -14,8 +17,7 @@ export interface AttachmentOptions extends CommonSignOptions {
   ref: string;
 }
 
-export const COPY_FORMS = ['SAO Y', 'SAO LỤC', 'TRÍCH SAO'] as const;
-export type CopyForm = (typeof COPY_FORMS)[number];
+export { COPY_FORMS, type CopyForm };
 
 export interface CopyOptions extends CommonSignOptions {
   form: CopyForm;
@@ -26,7 +28,7 @@ export interface CopyOptions extends CommonSignOptions {
 /** Agency signature on a separate appendix/attachment file: "<số/ký hiệu>; <ISO 8601 +07:00>". */
 export async function signAttachment(input: PdfInput, output: string, signer: KeySigner, opts: AttachmentOptions): Promise<SignResult & { text: string }> {
   const ref = nfc(opts.ref).trim();
-  if (ref.length === 0 || ref.length > 60) throw new AppError('INPUT_INVALID', 'Số, ký hiệu văn bản không hợp lệ.', `ref length ${ref.length}`);
+  if (ref.length === 0 || ref.length > REF_MAX_CHARS) throw new AppError('INPUT_INVALID', 'Số, ký hiệu văn bản không hợp lệ.', `ref length ${ref.length}`);
   const now = opts.now ?? new Date();
   return textStamp(input, output, signer, opts, now, `${ref}; ${isoVietnam(now)}`, 'PhuLuc', 'Ký số tệp đính kèm');
 }
@@ -34,9 +36,9 @@ export async function signAttachment(input: PdfInput, output: string, signer: Ke
 /** Electronic copy signature: "<SAO Y|SAO LỤC|TRÍCH SAO>; <tên cơ quan sao>; <ISO 8601 +07:00>". */
 export async function signCopy(input: PdfInput, output: string, signer: KeySigner, opts: CopyOptions): Promise<SignResult & { text: string }> {
   const form = nfc(opts.form) as CopyForm;
-  if (!COPY_FORMS.includes(form)) throw new AppError('INPUT_INVALID', 'Hình thức sao phải là SAO Y, SAO LỤC hoặc TRÍCH SAO.', `form ${opts.form}`);
+  if (!COPY_FORMS.includes(form)) throw new AppError('INPUT_INVALID', `Hình thức sao phải là ${COPY_FORMS.join(', ')}.`, `form ${opts.form}`);
   const agency = nfc(opts.agency).trim();
-  if (agency.length === 0 || agency.length > 120) throw new AppError('INPUT_INVALID', 'Tên cơ quan sao không hợp lệ.', `agency length ${agency.length}`);
+  if (agency.length === 0 || agency.length > AGENCY_NAME_MAX_CHARS) throw new AppError('INPUT_INVALID', 'Tên cơ quan sao không hợp lệ.', `agency length ${agency.length}`);
   const now = opts.now ?? new Date();
   return textStamp(input, output, signer, opts, now, `${form}; ${agency}; ${isoVietnam(now)}`, 'BanSao', `Ký số bản sao điện tử (${form.toLowerCase()})`);
 }
