@@ -17,6 +17,7 @@ check "test PKI and SoftHSM tokens" bash native/provision-test-pki.sh
 check "typecheck (main, tests, bench)" npx tsc -p tsconfig.main.json
 check "typecheck (renderer)" npx tsc -p tsconfig.renderer.json
 check "layer rules" node --import tsx tools/check-layers.ts
+check "file size rule" node --import tsx tools/check-file-size.ts
 
 echo "--- node suites"
 npx vitest run --reporter=default --reporter=json --outputFile.json=.tmp/vitest-node.json
@@ -31,8 +32,9 @@ for (const f of ['.tmp/vitest-node.json', '.tmp/vitest-e2e.json']) {
   const r = JSON.parse(fs.readFileSync(f, 'utf8'));
   passed += r.numPassedTests; failed += r.numFailedTests;
   skipped += (r.numPendingTests ?? 0) + (r.numTodoTests ?? 0);
-  // A file that fails to load counts as failed even when it reported no test.
-  failed += r.testResults.filter((t) => t.status === 'failed' && t.assertionResults.length === 0).length;
+  // A file that fails to load, or whose set-up fails (its tests then show as skipped), counts as one
+  // failure more: its skipped tests would otherwise hide the failure behind "0 failed".
+  failed += r.testResults.filter((t) => t.status === 'failed' && !t.assertionResults.some((a) => a.status === 'failed')).length;
 }
 if (skipped) console.log(`${skipped} skipped`);
 console.log(`${passed} passed, ${failed} failed`);

@@ -1,14 +1,17 @@
 /**
- * Layer rules of architecture.md §2, checked on import specifiers:
+ * Layer rules of docs/architecture.md, checked on import specifiers:
  *  - `electron` only in src-main/electron and src-main/preload;
  *  - src-main/contract imports nothing but zod and other contract files;
  *  - src-renderer imports no Node built-in, no native module and nothing from src-main but contract;
- *  - src-main/preload imports nothing but electron.
+ *  - src-main/preload imports nothing but electron;
+ *  - inside src-main/core, a unit imports only units of its own rank or lower (CORE_RANKS), never a
+ *    folder outside core but the contract, and no two units import each other, directly or round a loop.
  * Usage: node --import tsx tools/check-layers.ts [root]; exit 1 and a line per violation.
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { builtinModules } from 'node:module';
 import { join, relative, resolve, sep } from 'node:path';
+import { checkCoreOrder } from './core-order';
 
 export interface Violation { file: string; specifier: string; rule: string }
 
@@ -45,18 +48,21 @@ const isElectron = (s: string) => s === 'electron' || s.startsWith('electron/');
 export function checkLayers(root: string): Violation[] {
   const v: Violation[] = [];
   const main = join(root, 'src-main');
+  const coreImports: Array<{ file: string; specifier: string }> = [];
   for (const file of walk(main)) {
     const rel = relative(main, file).split(sep);
     const layer = rel[0];
     const src = readFileSync(file, 'utf8');
     for (const s of specifiers(src)) {
       const at = relative(root, file);
+      if (layer === 'core') coreImports.push({ file, specifier: s });
       if (isElectron(s) && layer !== 'electron' && layer !== 'preload') v.push({ file: at, specifier: s, rule: 'electron is imported only in src-main/electron and src-main/preload' });
       if (layer === 'contract' && !(s === 'zod' || s.startsWith('./') || (s.startsWith('../') && resolve(file, '..', s).startsWith(join(main, 'contract')))))
         v.push({ file: at, specifier: s, rule: 'contract imports only zod and contract files' });
       if (layer === 'preload' && !isElectron(s)) v.push({ file: at, specifier: s, rule: 'preload imports only electron' });
     }
   }
+  v.push(...checkCoreOrder(root, coreImports));
   const renderer = join(root, 'src-renderer');
   for (const file of walk(renderer)) {
     if (file.endsWith('vite.config.ts')) continue; // build configuration, runs in Node
@@ -67,7 +73,11 @@ export function checkLayers(root: string): Violation[] {
       if (s.startsWith('@') && s.split('/')[0] === '@core') v.push({ file: at, specifier: s, rule: 'renderer reaches src-main only through contract' });
     }
   }
-  return v;
+  const seen = new Set<string>();
+  return v.filter((x) => {
+    const key = `${x.file}\0${x.specifier}\0${x.rule}`;
+    return !seen.has(key) && (seen.add(key), true);
+  });
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === resolve(import.meta.filename)) {

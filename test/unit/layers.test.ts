@@ -56,4 +56,52 @@ describe('layer rules', () => {
     const root = tree({ 'src-main/contract/x.ts': "import { z } from 'zod';\nimport { createHash } from 'node:crypto';\n" });
     expect(checkLayers(root)).toEqual([expect.objectContaining({ specifier: 'node:crypto' })]);
   });
+
+  describe('order inside core', () => {
+    it('fails on an upward import (the verifier reaching into the register)', () => {
+      const root = tree({
+        'src-main/core/verify/x.ts': "import { y } from '../register/y';\nexport const x = y;\n",
+        'src-main/core/register/y.ts': 'export const y = 1;\n',
+      });
+      expect(checkLayers(root)).toEqual([expect.objectContaining({ file: 'src-main/core/verify/x.ts', specifier: '../register/y', rule: expect.stringContaining('upward import in core: verify') })]);
+    });
+
+    it('fails on a folder cycle between units of one rank (register <-> print)', () => {
+      const root = tree({
+        'src-main/core/register/a.ts': "import { b } from '../print/b';\nexport const a = b;\n",
+        'src-main/core/print/b.ts': "import type { A } from '../register/types';\nexport const b = 1;\n",
+        'src-main/core/register/types.ts': 'export type A = number;\n',
+      });
+      const rules = checkLayers(root).map((x) => `${x.file} ${x.rule}`).sort();
+      expect(rules).toEqual([
+        expect.stringMatching(/^src-main\/core\/print\/b.ts import cycle between core units: print -> register/),
+        expect.stringMatching(/^src-main\/core\/register\/a.ts import cycle between core units: register -> print/),
+      ]);
+    });
+
+    it('fails on a longer loop, an unranked folder, and core reaching the bridge', () => {
+      const root = tree({
+        'src-main/core/db/a.ts': "import '../token/b';\n",
+        'src-main/core/token/b.ts': "import '../cms/c';\n",
+        'src-main/core/cms/c.ts': "import '../db/a';\n",
+        'src-main/core/gadgets/g.ts': "import '../db/a';\n",
+        'src-main/core/verify/v.ts': "import '../../bridge/bridge-host';\n",
+      });
+      const rules = checkLayers(root).map((x) => x.rule);
+      expect(rules.filter((r) => r.startsWith('import cycle'))).toHaveLength(3);
+      expect(rules).toContain("core unit 'gadgets' has no rank in tools/core-order.ts");
+      expect(rules).toContain('core imports only the contract and core');
+    });
+
+    it('allows downward imports, the contract and imports inside one unit', () => {
+      const root = tree({
+        'src-main/core/pdf/sign/s.ts': "import '../parse/index';\nimport '../../verify/v';\nimport '../../../contract/errors';\nimport './t';\n",
+        'src-main/core/pdf/sign/t.ts': 'export {};\n',
+        'src-main/core/verify/v.ts': "import '../pdf/parse';\n",
+        'src-main/core/pdf/parse/index.ts': 'export {};\n',
+        'src-main/contract/errors.ts': 'export {};\n',
+      });
+      expect(checkLayers(root)).toEqual([]);
+    });
+  });
 });
