@@ -1,0 +1,40 @@
+import { createHash } from 'node:crypto';
+import type { Db } from '../db/connection';
+
+export interface DigitizedRecord {
+  sha256: string;
+  source: 'scan' | 'import';
+  pageCount: number;
+  conforms: boolean;
+  ocr: boolean;
+  actor: string;
+  createdAt: string;
+}
+
+export const sha256Hex = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
+
+/**
+ * Records a PDF this workstation digitised (table `digitized_files`, migration 0060). Recording the
+ * same bytes twice keeps the first record: the provenance is of the content, not of the run.
+ */
+export function recordDigitized(db: Db, r: Omit<DigitizedRecord, 'createdAt'> & { createdAt?: string }): void {
+  db.prepare(`INSERT INTO digitized_files (sha256, created_at, source, page_count, conforms, ocr, actor)
+              VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING`)
+    .run(r.sha256, r.createdAt ?? new Date().toISOString(), r.source, r.pageCount, r.conforms ? 1 : 0, r.ocr ? 1 : 0, r.actor);
+}
+
+export function digitizedRecord(db: Db, sha256: string): DigitizedRecord | null {
+  const row = db.prepare('SELECT sha256, created_at, source, page_count, conforms, ocr, actor FROM digitized_files WHERE sha256 = ?').get(sha256.toLowerCase()) as
+    | { sha256: string; created_at: string; source: 'scan' | 'import'; page_count: number; conforms: number; ocr: number; actor: string }
+    | undefined;
+  return row ? { sha256: row.sha256, createdAt: row.created_at, source: row.source, pageCount: row.page_count, conforms: row.conforms === 1, ocr: row.ocr === 1, actor: row.actor } : null;
+}
+
+/**
+ * Whether the agency-signature exception for digitised documents (regulation Điều 17.4.c) may apply to
+ * these exact bytes: this workstation produced them and they met the digitisation standard. Whatever
+ * the file says about itself is never consulted.
+ */
+export function isDigitizedHere(db: Db, sha256: string): boolean {
+  return digitizedRecord(db, sha256)?.conforms === true;
+}

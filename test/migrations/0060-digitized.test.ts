@@ -1,0 +1,29 @@
+import { describe, expect, it } from 'vitest';
+import { migrate } from '../../src-main/core/db/migrate';
+import { digitizedRecord, isDigitizedHere, recordDigitized } from '../../src-main/core/scan/provenance';
+import { dbAt, tables } from './helpers';
+
+const SHA = 'ab'.repeat(32);
+
+describe('0060-digitized', () => {
+  it('adds the provenance table to a database at the previous version', () => {
+    const { db, path } = dbAt(30);
+    expect(tables(db)).not.toContain('digitized_files');
+    migrate(db, path, { target: 60 });
+    expect(tables(db)).toContain('digitized_files');
+  });
+
+  it('answers only for recorded, conforming bytes; rows are append-only and checked', () => {
+    const { db } = dbAt(60);
+    expect(isDigitizedHere(db, SHA)).toBe(false);
+    recordDigitized(db, { sha256: SHA, source: 'scan', pageCount: 2, conforms: true, ocr: true, actor: 'vanthu' });
+    recordDigitized(db, { sha256: 'cd'.repeat(32), source: 'import', pageCount: 1, conforms: false, ocr: false, actor: 'vanthu' });
+    expect(isDigitizedHere(db, SHA)).toBe(true);
+    expect(isDigitizedHere(db, SHA.toUpperCase())).toBe(true);
+    expect(isDigitizedHere(db, 'cd'.repeat(32))).toBe(false);
+    expect(digitizedRecord(db, SHA)).toMatchObject({ source: 'scan', pageCount: 2, conforms: true, ocr: true });
+    expect(() => db.prepare("UPDATE digitized_files SET conforms = 1").run()).toThrow(/PROVENANCE_APPEND_ONLY/);
+    expect(() => db.prepare('DELETE FROM digitized_files').run()).toThrow(/PROVENANCE_APPEND_ONLY/);
+    expect(() => recordDigitized(db, { sha256: 'XYZ', source: 'scan', pageCount: 1, conforms: true, ocr: false, actor: 'a' })).toThrow(/CHECK/);
+  });
+});
