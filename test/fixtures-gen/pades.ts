@@ -1,13 +1,29 @@
-import { createHash, sign as cryptoSign, constants, type KeyObject } from 'node:crypto';
+import { createHash, privateEncrypt, sign as cryptoSign, constants, type KeyObject } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { PdfFile } from '../../src-main/core/pdf/parse/document';
 import { catalog, pages } from '../../src-main/core/pdf/parse/acroform';
 import { dictOf, PdfRef } from '../../src-main/core/pdf/parse/objects';
+import { hashOf } from '../../src-main/core/verify/hashes';
+import { parseBer } from '../../src-main/core/verify/ber';
 import { appendUpdate, editDict, nextObjectNumber, serialize, type UpdateObject } from './incremental';
 import type { TestIdentity } from './test-certs';
 
-export type Alg = 'rsa' | 'pss' | 'ecdsa';
+export type Alg = 'rsa' | 'pss' | 'ecdsa' | 'ed25519' | 'ed448';
+
+/** Shapes of CMS that real signers produce besides the PAdES baseline (issue 9, class 1 and 4). */
+export interface CmsVariant {
+  /** No signed attributes: RSA PKCS#1 v1.5 straight over the content digest (older signing tools). */
+  noSignedAttrs?: boolean;
+  /** Signer identified by subjectKeyIdentifier instead of issuer and serial number. */
+  sidBySki?: boolean;
+  /** CRLs to embed in SignedData.crls (DER). */
+  crls?: Buffer[];
+  /** The messageDigest attribute written twice. */
+  duplicateAttribute?: boolean;
+  /** A second SignerInfo (same signer, same attributes) after the first. */
+  secondSignerInfo?: boolean;
+}
 
 export interface CmsOptions {
   signer: TestIdentity;
@@ -19,10 +35,20 @@ export interface CmsOptions {
   signingTime?: Date;
   /** Adds a signature timestamp from this TSA identity at this time. */
   tsa?: { id: TestIdentity; time: Date };
-  digest?: 'sha256' | 'sha384' | 'sha512';
+  digest?: Digest;
+  variant?: CmsVariant;
 }
 
-const DIGEST_OID = { sha256: '2.16.840.1.101.3.4.2.1', sha384: '2.16.840.1.101.3.4.2.2', sha512: '2.16.840.1.101.3.4.2.3' } as const;
+export type Digest = 'sha1' | 'sha256' | 'sha384' | 'sha512' | 'shake256';
+const DIGEST_OID: Record<Digest, string> = {
+  sha1: '1.3.14.3.2.26', sha256: '2.16.840.1.101.3.4.2.1', sha384: '2.16.840.1.101.3.4.2.2', sha512: '2.16.840.1.101.3.4.2.3', shake256: '2.16.840.1.101.3.4.2.12',
+};
+const RSA_OID: Partial<Record<Digest, string>> = { sha1: '1.2.840.113549.1.1.5', sha256: '1.2.840.113549.1.1.11', sha384: '1.2.840.113549.1.1.12', sha512: '1.2.840.113549.1.1.13' };
+/** DigestInfo prefixes (RFC 8017 §9.2 note 1), to sign a digest with plain RSA for the no-attribute variant. */
+const DIGEST_INFO: Partial<Record<Digest, string>> = {
+  sha1: '3021300906052b0e03021a05000414', sha256: '3031300d060960864801650304020105000420',
+  sha384: '3041300d060960864801650304020205000430', sha512: '3051300d060960864801650304020305000440',
+};
 
 function certOf(der: Buffer): pkijs.Certificate {
   return new pkijs.Certificate({ schema: asn1js.fromBER(new Uint8Array(der)).result });
@@ -32,68 +58,86 @@ function attr(type: string, value: asn1js.AsnType): pkijs.Attribute {
   return new pkijs.Attribute({ type, values: [value] });
 }
 
-/**
- * Builds a CMS SignedData the way signing.md §2.4–2.7 says (sorted DER signed attributes, ESS v2, no
- * signingTime unless asked), signed with a Node key: RSA PKCS#1 v1.5, RSASSA-PSS or ECDSA.
- * `content` is the detached digest input or, with `encapsulate`, the eContent (TSTInfo).
- */
-export function buildCms(contentDigest: Buffer, opts: CmsOptions, encapsulate?: { type: string; content: Buffer }): Buffer {
-  const alg = opts.alg ?? 'rsa';
-  const digest = opts.digest ?? 'sha256';
-  const cert = certOf(opts.signer.cert);
-  const attrs: pkijs.Attribute[] = [
-    attr('1.2.840.113549.1.9.3', new asn1js.ObjectIdentifier({ value: encapsulate?.type ?? '1.2.840.113549.1.7.1' })),
-    attr('1.2.840.113549.1.9.4', new asn1js.OctetString({ valueHex: new Uint8Array(contentDigest).buffer })),
-  ];
-  if (opts.ess ?? true) {
-    const h = createHash('sha256').update(opts.essFor ?? opts.signer.cert).digest();
-    attrs.push(attr('1.2.840.113549.1.9.16.2.47', new asn1js.Sequence({ value: [new asn1js.Sequence({ value: [new asn1js.Sequence({ value: [new asn1js.OctetString({ valueHex: new Uint8Array(h).buffer })] })] })] })));
+const ab = (b: Buffer): ArrayBuffer => new Uint8Array(b).buffer;
+
+/** Signature algorithm identifier and value over `tbs` (or, for the no-attribute variant, over the digest). */
+function signValue(alg: Alg, digest: Digest, key: KeyObject, tbs: Buffer | null, contentDigest: Buffer): { sigAlg: pkijs.AlgorithmIdentifier; signature: Buffer } {
+  if (tbs === null) {
+    if (alg !== 'rsa') throw new Error('the no-signed-attributes variant is generated for RSA only');
+    const info = Buffer.concat([Buffer.from(DIGEST_INFO[digest]!, 'hex'), contentDigest]);
+    return { sigAlg: new pkijs.AlgorithmIdentifier({ algorithmId: '1.2.840.113549.1.1.1', algorithmParams: new asn1js.Null() }), signature: privateEncrypt({ key, padding: constants.RSA_PKCS1_PADDING }, info) };
   }
-  if (opts.signingTime) attrs.push(attr('1.2.840.113549.1.9.5', new asn1js.UTCTime({ valueDate: opts.signingTime })));
-  // DER SET OF: members sorted by their encodings.
-  attrs.sort((a, b) => Buffer.compare(Buffer.from(a.toSchema().toBER()), Buffer.from(b.toSchema().toBER())));
-  const signedAttrs = new pkijs.SignedAndUnsignedAttributes({ type: 0, attributes: attrs });
-  const setBytes = Buffer.from(new asn1js.Set({ value: attrs.map((a) => a.toSchema()) }).toBER());
-  let sigAlg: pkijs.AlgorithmIdentifier;
-  let signature: Buffer;
-  if (alg === 'ecdsa') {
-    sigAlg = new pkijs.AlgorithmIdentifier({ algorithmId: '1.2.840.10045.4.3.2' });
-    signature = cryptoSign('sha256', setBytes, opts.signer.key);
-  } else if (alg === 'pss') {
+  if (alg === 'ed25519' || alg === 'ed448') {
+    return { sigAlg: new pkijs.AlgorithmIdentifier({ algorithmId: alg === 'ed25519' ? '1.3.101.112' : '1.3.101.113' }), signature: cryptoSign(null, tbs, key) };
+  }
+  if (alg === 'ecdsa') return { sigAlg: new pkijs.AlgorithmIdentifier({ algorithmId: '1.2.840.10045.4.3.2' }), signature: cryptoSign('sha256', tbs, key) };
+  if (alg === 'pss') {
     const hashAlg = new pkijs.AlgorithmIdentifier({ algorithmId: DIGEST_OID.sha256, algorithmParams: new asn1js.Null() });
     const params = new pkijs.RSASSAPSSParams({
       hashAlgorithm: hashAlg,
       maskGenAlgorithm: new pkijs.AlgorithmIdentifier({ algorithmId: '1.2.840.113549.1.1.8', algorithmParams: hashAlg.toSchema() }),
       saltLength: 32,
     });
-    sigAlg = new pkijs.AlgorithmIdentifier({ algorithmId: '1.2.840.113549.1.1.10', algorithmParams: params.toSchema() });
-    signature = cryptoSign('sha256', setBytes, { key: opts.signer.key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 });
-  } else {
-    const rsaOid = { sha256: '1.2.840.113549.1.1.11', sha384: '1.2.840.113549.1.1.12', sha512: '1.2.840.113549.1.1.13' }[digest];
-    sigAlg = new pkijs.AlgorithmIdentifier({ algorithmId: rsaOid, algorithmParams: new asn1js.Null() });
-    signature = cryptoSign(digest, setBytes, opts.signer.key);
+    return { sigAlg: new pkijs.AlgorithmIdentifier({ algorithmId: '1.2.840.113549.1.1.10', algorithmParams: params.toSchema() }), signature: cryptoSign('sha256', tbs, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 32 }) };
   }
+  const hash = digest === 'shake256' ? 'sha256' : digest;
+  return { sigAlg: new pkijs.AlgorithmIdentifier({ algorithmId: RSA_OID[hash]!, algorithmParams: new asn1js.Null() }), signature: cryptoSign(hash, tbs, key) };
+}
+
+function subjectKeyId(cert: pkijs.Certificate): asn1js.Constructed {
+  const e = cert.extensions?.find((x) => x.extnID === '2.5.29.14');
+  const ski = e ? Buffer.from((e.parsedValue as asn1js.OctetString).valueBlock.valueHexView) : createHash('sha1').update(cert.subjectPublicKeyInfo.subjectPublicKey.valueBlock.valueHexView).digest();
+  return new asn1js.Constructed({ idBlock: { tagClass: 3, tagNumber: 0 }, value: [new asn1js.OctetString({ valueHex: ab(ski) })] });
+}
+
+/**
+ * Builds a CMS SignedData the way signing.md §2.4–2.7 says (sorted DER signed attributes, ESS v2, no
+ * signingTime unless asked), signed with a Node key, or one of the variants real signers produce.
+ * `contentDigest` is the digest of the detached content or, with `encapsulate`, of the eContent.
+ */
+export function buildCms(contentDigest: Buffer, opts: CmsOptions, encapsulate?: { type: string; content: Buffer }): Buffer {
+  const alg = opts.alg ?? 'rsa';
+  const digest = opts.digest ?? (alg === 'ed448' ? 'shake256' : 'sha256');
+  const v = opts.variant ?? {};
+  const cert = certOf(opts.signer.cert);
+  const attrs: pkijs.Attribute[] = [
+    attr('1.2.840.113549.1.9.3', new asn1js.ObjectIdentifier({ value: encapsulate?.type ?? '1.2.840.113549.1.7.1' })),
+    attr('1.2.840.113549.1.9.4', new asn1js.OctetString({ valueHex: ab(contentDigest) })),
+  ];
+  if (v.duplicateAttribute) attrs.push(attr('1.2.840.113549.1.9.4', new asn1js.OctetString({ valueHex: ab(contentDigest) })));
+  if (opts.ess ?? true) {
+    const h = createHash('sha256').update(opts.essFor ?? opts.signer.cert).digest();
+    attrs.push(attr('1.2.840.113549.1.9.16.2.47', new asn1js.Sequence({ value: [new asn1js.Sequence({ value: [new asn1js.Sequence({ value: [new asn1js.OctetString({ valueHex: ab(h) })] })] })] })));
+  }
+  if (opts.signingTime) attrs.push(attr('1.2.840.113549.1.9.5', new asn1js.UTCTime({ valueDate: opts.signingTime })));
+  // DER SET OF: members sorted by their encodings.
+  attrs.sort((a, b) => Buffer.compare(Buffer.from(a.toSchema().toBER()), Buffer.from(b.toSchema().toBER())));
+  const signedAttrs = v.noSignedAttrs ? undefined : new pkijs.SignedAndUnsignedAttributes({ type: 0, attributes: attrs });
+  const setBytes = v.noSignedAttrs ? null : Buffer.from(new asn1js.Set({ value: attrs.map((a) => a.toSchema()) }).toBER());
+  const { sigAlg, signature } = signValue(alg, digest, opts.signer.key, setBytes, contentDigest);
+  const digestAlg = new pkijs.AlgorithmIdentifier({ algorithmId: DIGEST_OID[digest], ...(digest === 'shake256' ? {} : { algorithmParams: new asn1js.Null() }) });
   const si = new pkijs.SignerInfo({
-    version: 1,
-    sid: new pkijs.IssuerAndSerialNumber({ issuer: cert.issuer, serialNumber: cert.serialNumber }),
-    digestAlgorithm: new pkijs.AlgorithmIdentifier({ algorithmId: DIGEST_OID[digest], algorithmParams: new asn1js.Null() }),
-    signedAttrs,
+    version: v.sidBySki ? 3 : 1,
+    sid: v.sidBySki ? subjectKeyId(cert) : new pkijs.IssuerAndSerialNumber({ issuer: cert.issuer, serialNumber: cert.serialNumber }),
+    digestAlgorithm: digestAlg,
+    ...(signedAttrs ? { signedAttrs } : {}),
     signatureAlgorithm: sigAlg,
-    signature: new asn1js.OctetString({ valueHex: new Uint8Array(signature).buffer }),
+    signature: new asn1js.OctetString({ valueHex: ab(signature) }),
   });
   if (opts.tsa) {
     const token = buildTimestampToken(createHash('sha256').update(signature).digest(), opts.tsa.id, opts.tsa.time);
     si.unsignedAttrs = new pkijs.SignedAndUnsignedAttributes({ type: 1, attributes: [attr('1.2.840.113549.1.9.16.2.14', asn1js.fromBER(new Uint8Array(token)).result)] });
   }
   const sd = new pkijs.SignedData({
-    version: encapsulate ? 3 : 1,
-    digestAlgorithms: [new pkijs.AlgorithmIdentifier({ algorithmId: DIGEST_OID[digest], algorithmParams: new asn1js.Null() })],
+    version: encapsulate || v.sidBySki ? 3 : 1,
+    digestAlgorithms: [digestAlg],
     encapContentInfo: new pkijs.EncapsulatedContentInfo({
       eContentType: encapsulate?.type ?? '1.2.840.113549.1.7.1',
-      ...(encapsulate ? { eContent: new asn1js.OctetString({ valueHex: new Uint8Array(encapsulate.content).buffer }) } : {}),
+      ...(encapsulate ? { eContent: new asn1js.OctetString({ valueHex: ab(encapsulate.content) }) } : {}),
     }),
     certificates: [cert, ...opts.signer.chain.slice(0, 1).map(certOf)],
-    signerInfos: [si],
+    ...(v.crls ? { crls: v.crls.map((c) => new pkijs.CertificateRevocationList({ schema: parseBer(c).result })) } : {}),
+    signerInfos: v.secondSignerInfo ? [si, new pkijs.SignerInfo({ schema: si.toSchema() })] : [si],
   });
   const ci = new pkijs.ContentInfo({ contentType: '1.2.840.113549.1.7.2', content: sd.toSchema(true) });
   return Buffer.from(ci.toSchema().toBER());
@@ -119,7 +163,11 @@ export interface PadesOptions extends CmsOptions {
   fieldName?: string;
   /** Visible widget: page index and rectangle [x1 y1 x2 y2]; appearance content stream (default a frame). */
   widget?: { page: number; rect: [number, number, number, number]; appearance?: string };
-  subFilter?: 'ETSI.CAdES.detached' | 'adbe.pkcs7.detached';
+  subFilter?: 'ETSI.CAdES.detached' | 'adbe.pkcs7.detached' | 'adbe.pkcs7.sha1';
+  /** Builds the /Contents from the signed bytes instead of the standard CMS (odd-structure variants). */
+  makeCms?: (signed: Buffer[]) => Buffer;
+  /** Writes this /Type whatever the kind (some writers put /Sig on a document timestamp, or the reverse). */
+  dictType?: 'Sig' | 'DocTimeStamp';
   /** Makes this a certification signature with DocMDP /P. */
   docMdp?: 1 | 2 | 3;
   /** /M claimed time (default now). */
@@ -152,7 +200,8 @@ export function addSignature(pdf: Buffer, opts: PadesOptions): Buffer {
   const contentsLen = opts.contentsBytes ?? 16384;
   const placeholderBr = '/ByteRange [0 0000000000 0000000000 0000000000]';
   const ref = opts.docMdp ? ` /Reference [<</Type /SigRef /TransformMethod /DocMDP /TransformParams <</Type /TransformParams /P ${opts.docMdp} /V /1.2>>>>]` : '';
-  const sigType = opts.docTimestamp ? '/Type /DocTimeStamp /Filter /Adobe.PPKLite /SubFilter /ETSI.RFC3161' : `/Type /Sig /Filter /Adobe.PPKLite /SubFilter /${opts.subFilter ?? 'ETSI.CAdES.detached'}`;
+  const type = opts.dictType ?? (opts.docTimestamp ? 'DocTimeStamp' : 'Sig');
+  const sigType = `/Type /${type} /Filter /Adobe.PPKLite /SubFilter /${opts.docTimestamp ? 'ETSI.RFC3161' : opts.subFilter ?? 'ETSI.CAdES.detached'}`;
   objects.push({ num: sigNum, body: `<<${sigType} ${placeholderBr} /Contents <${'0'.repeat(contentsLen * 2)}> /M (${pdfDate(opts.claimedTime ?? new Date())})${ref}>>` });
   const rect = opts.widget?.rect ?? [0, 0, 0, 0];
   const name = opts.fieldName ?? `Sig${sigNum}`;
@@ -204,8 +253,18 @@ export function fillSignature(buf: Buffer, from: number, opts: PadesOptions): Bu
   const range = [0, cAt, cEnd, buf.length - cEnd];
   const brText = `/ByteRange [${range.map((v) => String(v).padStart(10, '0')).join(' ')}]`.replace('[0000000000', '[0').padEnd(47, ' ');
   buf.write(brText, brAt, 'latin1');
-  const h = createHash(opts.digest ?? 'sha256').update(buf.subarray(0, cAt)).update(buf.subarray(cEnd)).digest();
-  const cms = opts.docTimestamp ? buildTimestampToken(h, opts.tsa!.id, opts.tsa!.time) : buildCms(h, opts);
+  const signed = [buf.subarray(0, cAt), buf.subarray(cEnd)];
+  let cms: Buffer;
+  if (opts.makeCms) {
+    cms = opts.makeCms(signed);
+  } else if (opts.subFilter === 'adbe.pkcs7.sha1') {
+    // The document's SHA-1 is the encapsulated content; the SignerInfo signs that (ISO 32000-1 §12.8.3.3.1).
+    const inner = hashOf('sha1', ...signed);
+    cms = buildCms(hashOf(opts.digest ?? 'sha1', inner), { digest: 'sha1', ...opts }, { type: '1.2.840.113549.1.7.1', content: inner });
+  } else {
+    const h = hashOf(opts.digest ?? (opts.alg === 'ed448' ? 'shake256' : 'sha256'), ...signed);
+    cms = opts.docTimestamp ? buildTimestampToken(h, opts.tsa!.id, opts.tsa!.time) : buildCms(h, opts);
+  }
   const hex = cms.toString('hex');
   if (hex.length > cEnd - cAt - 2) throw new Error('placeholder too small');
   buf.write(hex, cAt + 1, 'latin1');

@@ -17,6 +17,10 @@ subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid
 authorityInfoAccess = OCSP;URI:http://127.0.0.1:18931/ocsp
 crlDistributionPoints = URI:http://127.0.0.1:18931/crl/issuing-ca.crl
+[nokeyid]
+basicConstraints = critical,CA:FALSE
+keyUsage = critical,digitalSignature,nonRepudiation
+subjectKeyIdentifier = none
 [tsa]
 basicConstraints = critical,CA:FALSE
 keyUsage = critical,digitalSignature
@@ -25,12 +29,22 @@ subjectKeyIdentifier = hash
 authorityKeyIdentifier = keyid
 `;
 
+export type IdentityKind = 'rsa' | 'ec' | 'ed25519' | 'ed448' | 'rsa-no-ski' | 'tsa' | 'agency-expired' | 'agency' | 'leader2';
+
+const KEYGEN: Partial<Record<IdentityKind, string[]>> = {
+  ec: ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256'],
+  ed25519: ['-algorithm', 'ED25519'],
+  ed448: ['-algorithm', 'ED448'],
+};
+const GIVEN_NAME: Partial<Record<IdentityKind, string>> = { ec: 'Dung', ed25519: 'Giang', ed448: 'Khánh', 'rsa-no-ski': 'Lan' };
+
 /**
  * Extra identities issued by the test issuing CA inside a private temp dir (the shared PKI is never
- * modified): 'rsa' and 'ec' personal signers, 'tsa' (critical timeStamping EKU), and the existing
- * 'agency-expired' key/cert from the provisioned PKI.
+ * modified): personal signers with RSA, EC P-256, Ed25519 and Ed448 keys, an RSA one whose certificate
+ * has no subjectKeyIdentifier, 'tsa' (critical timeStamping EKU), and the provisioned agency/leader2
+ * and 'agency-expired' keys.
  */
-export function identity(kind: 'rsa' | 'ec' | 'tsa' | 'agency-expired' | 'agency' | 'leader2'): TestIdentity {
+export function identity(kind: IdentityKind): TestIdentity {
   const hit = made.get(kind);
   if (hit) return hit;
   const pki = loadPki();
@@ -44,14 +58,14 @@ export function identity(kind: 'rsa' | 'ec' | 'tsa' | 'agency-expired' | 'agency
     writeFileSync(join(dir, 'ext.cnf'), EXT);
     keyPath = join(dir, `${kind}.key`);
     certPath = join(dir, `${kind}.crt`);
-    const gen = kind === 'ec' ? ['-algorithm', 'EC', '-pkeyopt', 'ec_paramgen_curve:P-256'] : ['-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048'];
+    const gen = KEYGEN[kind] ?? ['-algorithm', 'RSA', '-pkeyopt', 'rsa_keygen_bits:2048'];
     execFileSync('openssl', ['genpkey', ...gen, '-out', keyPath], { stdio: 'pipe' });
-    const subj = kind === 'tsa' ? '/C=VN/O=VANTHU Test PKI/CN=VANTHU Test TSA' : `/C=VN/O=UBND tỉnh Thử Nghiệm/title=Chánh Văn phòng/CN=Phạm Thị ${kind === 'ec' ? 'Dung' : 'Hoa'}`;
+    const subj = kind === 'tsa' ? '/C=VN/O=VANTHU Test PKI/CN=VANTHU Test TSA' : `/C=VN/O=UBND tỉnh Thử Nghiệm/title=Chánh Văn phòng/CN=Phạm Thị ${GIVEN_NAME[kind] ?? 'Hoa'}`;
     const csr = join(dir, `${kind}.csr`);
     execFileSync('openssl', ['req', '-new', '-key', keyPath, '-subj', subj, '-utf8', '-out', csr], { stdio: 'pipe' });
     execFileSync('openssl', ['x509', '-req', '-in', csr, '-CA', join(pki.certs, 'issuing-ca.crt'), '-CAkey', join(pki.keys, 'issuing-ca.key'),
       '-set_serial', `0x${Date.now().toString(16)}${Math.floor(Math.random() * 1e6).toString(16)}`, '-days', '400', '-sha256',
-      '-extfile', join(dir, 'ext.cnf'), '-extensions', kind === 'tsa' ? 'tsa' : 'personal', '-out', certPath], { stdio: 'pipe' });
+      '-extfile', join(dir, 'ext.cnf'), '-extensions', kind === 'tsa' ? 'tsa' : kind === 'rsa-no-ski' ? 'nokeyid' : 'personal', '-out', certPath], { stdio: 'pipe' });
   }
   const id: TestIdentity = { key: createPrivateKey(readFileSync(keyPath)), cert: toDer(readFileSync(certPath)), chain, certPath, keyPath };
   made.set(kind, id);

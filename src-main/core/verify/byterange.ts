@@ -1,6 +1,6 @@
-import { createHash } from 'node:crypto';
 import type { PdfFile } from '../pdf/parse/document';
 import type { SignatureEntry } from '../pdf/parse/signatures';
+import { hashOf } from './hashes';
 
 /** pyHanko's coverage classes; only the first two can pass. */
 export type Coverage = 'ENTIRE_FILE' | 'ENTIRE_REVISION' | 'UNCLEAR';
@@ -62,7 +62,7 @@ export type RangeDigest = (range: readonly [number, number, number, number], has
 /** Streams the two ranges through the hash: no concatenated copy. */
 export function rangeDigest(bytes: Buffer, range: readonly [number, number, number, number], hashName: string): Buffer {
   const [a, b, c, d] = range;
-  return createHash(hashName).update(bytes.subarray(a, a + b)).update(bytes.subarray(c, c + d)).digest();
+  return hashOf(hashName, bytes.subarray(a, a + b), bytes.subarray(c, c + d));
 }
 
 /** Two signatures' excluded gaps must not overlap. */

@@ -1,5 +1,6 @@
 import { X509Certificate, createHash } from 'node:crypto';
 import * as asn1js from 'asn1js';
+import { parseBer } from './ber';
 import * as pkijs from 'pkijs';
 
 /** One certificate, parsed once: Node's object for crypto, pkijs's for extensions and names. */
@@ -13,7 +14,7 @@ export interface Cert {
 
 export function parseCert(der: Buffer): Cert {
   const x509 = new X509Certificate(der);
-  const asn = asn1js.fromBER(new Uint8Array(der));
+  const asn = parseBer(new Uint8Array(der));
   if (asn.offset === -1) throw new Error('certificate is not BER');
   return { der, x509, pkijs: new pkijs.Certificate({ schema: asn.result }), id: createHash('sha256').update(der).digest('hex') };
 }

@@ -1,7 +1,9 @@
-import { createHash, verify as cryptoVerify, constants, type KeyObject } from 'node:crypto';
+import { createVerify, publicDecrypt, verify as cryptoVerify, constants, type KeyObject } from 'node:crypto';
 import * as asn1js from 'asn1js';
+import { parseBer } from './ber';
 import * as pkijs from 'pkijs';
 import { parseCert, sha256, type Cert } from './certs';
+import { digestName, hashOf } from './hashes';
 
 export const CMS_OID = {
   signedData: '1.2.840.113549.1.7.2',
@@ -16,27 +18,30 @@ export const CMS_OID = {
   revocationArchival: '1.2.840.113583.1.1.8',
 } as const;
 
-const DIGESTS: Record<string, string> = {
-  '1.3.14.3.2.26': 'sha1',
-  '2.16.840.1.101.3.4.2.1': 'sha256',
-  '2.16.840.1.101.3.4.2.2': 'sha384',
-  '2.16.840.1.101.3.4.2.3': 'sha512',
-};
-
 const SIG_HASH: Record<string, string> = {
   '1.2.840.113549.1.1.5': 'sha1',
   '1.2.840.113549.1.1.11': 'sha256',
   '1.2.840.113549.1.1.12': 'sha384',
   '1.2.840.113549.1.1.13': 'sha512',
+  '1.2.840.113549.1.1.14': 'sha224',
   '1.2.840.10045.4.1': 'sha1',
+  '1.2.840.10045.4.3.1': 'sha224',
   '1.2.840.10045.4.3.2': 'sha256',
   '1.2.840.10045.4.3.3': 'sha384',
   '1.2.840.10045.4.3.4': 'sha512',
 };
+const RSA_ENCRYPTION = '1.2.840.113549.1.1.1';
+const RSA_PSS = '1.2.840.113549.1.1.10';
+const EC_PUBLIC_KEY = '1.2.840.10045.2.1';
+/** EdDSA (RFC 8419): the algorithm names the curve; the signature is over the message itself. */
+const EDDSA: Record<string, string> = { '1.3.101.112': 'ed25519', '1.3.101.113': 'ed448' };
 
-export function digestName(oid: string): string | null { return DIGESTS[oid] ?? null; }
+export { digestName } from './hashes';
 
-/** Why a CMS blob failed, in the terms of the ETSI sub-indications. */
+/**
+ * Why a CMS blob failed, in the terms of the ETSI sub-indications. FORMAT_FAILURE here means the blob
+ * cannot be read as a signature at all; an unusual but readable structure is an `unusual` finding.
+ */
 export type CmsFailure = 'FORMAT_FAILURE' | 'HASH_FAILURE' | 'SIG_CRYPTO_FAILURE' | 'NO_SIGNING_CERTIFICATE_FOUND' | 'CRYPTO_CONSTRAINTS_FAILURE';
 
 export interface CmsResult {
@@ -44,6 +49,12 @@ export interface CmsResult {
   failure?: CmsFailure;
   reasons: string[];
   warnings: string[];
+  /**
+   * Structure the reference validators grade rather than reject (duplicate signed attributes, several
+   * SignerInfos, encapsulated content in a detached signature): the signature verified, but the
+   * caller answers INDETERMINATE with these reasons.
+   */
+  unusual: string[];
   signer: Cert | null;
   certificates: Cert[];
   digestAlgorithm: string | null;
@@ -57,12 +68,22 @@ export interface CmsResult {
   eContent: Buffer | null;
   /** Content type in the encapsulated content info. */
   eContentType: string | null;
-  /** Signed attribute values by OID. */
+  /** Signed attribute values by OID (the first occurrence of each). */
   signedAttrs: Map<string, asn1js.AsnType[]>;
 }
 
-/** Hash of the detached content, computed by the caller (streamed over the ByteRange). */
-export type ContentDigester = (hashName: string) => Buffer;
+/**
+ * The detached content a signature covers, supplied by the caller: its digest (streamed over the
+ * ByteRange once per algorithm) and, for algorithms that sign the message rather than a digest of it
+ * (EdDSA, or ECDSA/PSS without signed attributes), the bytes themselves as chunks.
+ */
+export interface SignedContent {
+  digest(hashName: string): Buffer;
+  chunks(): Buffer[];
+}
+
+/** How the document bytes are bound: detached (PAdES, adbe.pkcs7.detached), or adbe.pkcs7.sha1 (eContent = SHA-1 of the bytes). */
+export type CmsMode = 'detached' | 'sha1-encapsulated';
 
 function fail(r: CmsResult, failure: CmsFailure, reason: string): CmsResult {
   r.ok = false;
@@ -80,20 +101,24 @@ function octets(o: asn1js.AsnType | undefined): Buffer | null {
   return Buffer.from(o.valueBlock.valueHexView);
 }
 
+function bytesContent(b: Buffer): SignedContent {
+  return { digest: (h) => hashOf(h, b), chunks: () => [b] };
+}
+
 /**
- * Parses and verifies a CMS SignedData with exactly one SignerInfo. For detached content the caller
- * hashes it (`digest`); for encapsulated content (timestamp tokens) it is hashed here. Checks
- * contentType and messageDigest, the signature over DER(signedAttrs) and the ESS signing-certificate
- * binding. It does not build chains.
+ * Parses and verifies a CMS SignedData. For detached content the caller supplies it (`content`); for
+ * encapsulated content (timestamp tokens, adbe.pkcs7.sha1) the eContent is the signed message. Checks
+ * contentType and messageDigest, the signature (over DER(signedAttrs), or over the content itself when
+ * there are no signed attributes) and the ESS signing-certificate binding. It does not build chains.
  */
-export function verifyCms(der: Buffer, digest: ContentDigester | null): CmsResult {
+export function verifyCms(der: Buffer, content: SignedContent | null, mode: CmsMode = 'detached'): CmsResult {
   const r: CmsResult = {
-    ok: true, reasons: [], warnings: [], signer: null, certificates: [], digestAlgorithm: null, signatureAlgorithm: null,
+    ok: true, reasons: [], warnings: [], unusual: [], signer: null, certificates: [], digestAlgorithm: null, signatureAlgorithm: null,
     signingTime: null, signatureValue: null, unsigned: new Map(), eContent: null, eContentType: null, signedAttrs: new Map(),
   };
   let sd: pkijs.SignedData;
   try {
-    const asn = asn1js.fromBER(new Uint8Array(der));
+    const asn = parseBer(new Uint8Array(der));
     if (asn.offset === -1) return fail(r, 'FORMAT_FAILURE', `CMS is not BER: ${asn.result.error}`);
     const ci = new pkijs.ContentInfo({ schema: asn.result });
     if (ci.contentType !== CMS_OID.signedData) return fail(r, 'FORMAT_FAILURE', `CMS content type ${ci.contentType} is not signedData`);
@@ -101,7 +126,7 @@ export function verifyCms(der: Buffer, digest: ContentDigester | null): CmsResul
   } catch (e) {
     return fail(r, 'FORMAT_FAILURE', `CMS does not parse: ${(e as Error).message}`);
   }
-  if (sd.signerInfos.length !== 1) return fail(r, 'FORMAT_FAILURE', `CMS has ${sd.signerInfos.length} SignerInfos, expected exactly one`);
+  if (sd.signerInfos.length === 0) return fail(r, 'FORMAT_FAILURE', 'CMS has no SignerInfo');
   for (const c of sd.certificates ?? []) {
     if (c instanceof pkijs.Certificate) {
       try { r.certificates.push(parseCert(Buffer.from(c.toSchema().toBER(false)))); } catch { r.warnings.push('an embedded certificate does not parse'); }
@@ -109,11 +134,28 @@ export function verifyCms(der: Buffer, digest: ContentDigester | null): CmsResul
   }
   r.eContentType = sd.encapContentInfo.eContentType;
   r.eContent = sd.encapContentInfo.eContent ? octets(sd.encapContentInfo.eContent) : null;
-  if (digest && r.eContent) return fail(r, 'FORMAT_FAILURE', 'detached signature carries encapsulated content');
+  let signed: SignedContent;
+  if (!content) {
+    signed = bytesContent(r.eContent ?? Buffer.alloc(0));
+  } else if (mode === 'sha1-encapsulated') {
+    if (!r.eContent) return fail(r, 'FORMAT_FAILURE', 'adbe.pkcs7.sha1 signature without the encapsulated SHA-1 digest');
+    if (!r.eContent.equals(content.digest('sha1'))) return fail(r, 'HASH_FAILURE', 'the encapsulated SHA-1 digest does not match the signed bytes');
+    signed = bytesContent(r.eContent);
+  } else if (r.eContent) {
+    // A detached PDF signature should not carry content; it binds the document only if that content is
+    // the document's digest (the adbe.pkcs7.sha1 layout under another /SubFilter).
+    const bound = [r.eContent.length === 20 ? 'sha1' : 'sha256'].some((h) => r.eContent!.equals(content.digest(h)));
+    if (!bound) return fail(r, 'CRYPTO_CONSTRAINTS_FAILURE', 'the CMS signs encapsulated content of its own, not the document bytes');
+    r.unusual.push('a detached signature carries the document digest as encapsulated content');
+    signed = bytesContent(r.eContent);
+  } else {
+    signed = content;
+  }
+  if (sd.signerInfos.length > 1) r.unusual.push(`CMS has ${sd.signerInfos.length} SignerInfos; the first one is the signature verified`);
   const si = sd.signerInfos[0]!;
-  r.digestAlgorithm = digestName(si.digestAlgorithm.algorithmId);
   r.signatureAlgorithm = si.signatureAlgorithm.algorithmId;
   r.signatureValue = Buffer.from(si.signature.valueBlock.valueHexView);
+  r.digestAlgorithm = digestName(si.digestAlgorithm.algorithmId);
   if (!r.digestAlgorithm) return fail(r, 'CRYPTO_CONSTRAINTS_FAILURE', `unknown digest algorithm ${si.digestAlgorithm.algorithmId}`);
   for (const a of si.unsignedAttrs?.attributes ?? []) r.unsigned.set(a.type, a.values);
 
@@ -121,11 +163,11 @@ export function verifyCms(der: Buffer, digest: ContentDigester | null): CmsResul
   r.signer = findSigner(si, r.certificates);
   if (!r.signer) return fail(r, 'NO_SIGNING_CERTIFICATE_FOUND', 'the signer certificate is not in the CMS');
 
-  const contentHash = (name: string): Buffer => (digest ? digest(name) : createHash(name).update(r.eContent ?? Buffer.alloc(0)).digest());
   const key = r.signer.x509.publicKey;
+  let outcome: Outcome;
   if (si.signedAttrs) {
     for (const a of si.signedAttrs.attributes) {
-      if (r.signedAttrs.has(a.type)) return fail(r, 'FORMAT_FAILURE', `signed attribute ${a.type} appears twice`);
+      if (r.signedAttrs.has(a.type)) { r.unusual.push(`signed attribute ${a.type} appears twice`); continue; }
       r.signedAttrs.set(a.type, a.values);
     }
     const ct = r.signedAttrs.get(CMS_OID.contentType)?.[0];
@@ -133,23 +175,34 @@ export function verifyCms(der: Buffer, digest: ContentDigester | null): CmsResul
     if (!(ct instanceof asn1js.ObjectIdentifier)) return fail(r, 'FORMAT_FAILURE', 'signed attributes lack contentType');
     if (ct.valueBlock.toString() !== r.eContentType) return fail(r, 'FORMAT_FAILURE', 'contentType attribute differs from the encapsulated content type');
     if (!md) return fail(r, 'FORMAT_FAILURE', 'signed attributes lack messageDigest');
-    if (!md.equals(contentHash(r.digestAlgorithm))) return fail(r, 'HASH_FAILURE', 'messageDigest does not match the signed bytes');
+    if (!md.equals(signed.digest(r.digestAlgorithm))) return fail(r, 'HASH_FAILURE', 'messageDigest does not match the signed bytes');
     const st = r.signedAttrs.get(CMS_OID.signingTime)?.[0];
     if (st instanceof asn1js.UTCTime || st instanceof asn1js.GeneralizedTime) r.signingTime = st.toDate();
     // DER(SET OF Attribute): the [0] IMPLICIT bytes as received, tag changed to SET (RFC 5652 §5.4).
     const tbs = Buffer.from(si.signedAttrs.encodedValue);
     tbs[0] = 0x31;
-    const ok = verifyRaw(r, si, key, (h) => ({ kind: 'data', data: tbs, hash: h }));
-    if (!ok) return fail(r, 'SIG_CRYPTO_FAILURE', 'the signature value does not verify with the signer key');
-    checkEss(r);
+    outcome = verifySignatureValue(r, si, key, bytesContent(tbs), false);
   } else {
-    if (!digest) return fail(r, 'FORMAT_FAILURE', 'timestamp token without signed attributes');
+    if (!content) return fail(r, 'FORMAT_FAILURE', 'timestamp token without signed attributes');
     r.warnings.push('no signed attributes: the signature is over the document digest directly');
-    const ok = verifyRaw(r, si, key, (h) => ({ kind: 'digest', digest: contentHash(h), hash: h }));
-    if (!ok) return fail(r, 'SIG_CRYPTO_FAILURE', 'the signature value does not verify with the signer key');
+    outcome = verifySignatureValue(r, si, key, signed, true);
   }
+  if (outcome === 'unsupported') return fail(r, 'CRYPTO_CONSTRAINTS_FAILURE', r.reasons.pop() ?? 'unsupported signature algorithm');
+  if (outcome === 'bad') return fail(r, 'SIG_CRYPTO_FAILURE', 'the signature value does not verify with the signer key');
+  if (si.signedAttrs) checkEss(r);
   if (r.digestAlgorithm === 'sha1') r.warnings.push('SHA-1 digest');
   return r;
+}
+
+/** The [0] subjectKeyIdentifier choice of a SignerIdentifier (pkijs keeps it as a tagged block). */
+function sidKeyId(sid: unknown): Buffer | null {
+  if (sid instanceof asn1js.OctetString) return octets(sid);
+  if (!(sid instanceof asn1js.BaseBlock)) return null;
+  const block = sid as asn1js.BaseBlock<asn1js.ValueBlock & { value?: asn1js.AsnType[]; valueHexView?: Uint8Array }>;
+  if (block.idBlock.tagClass !== 3 || block.idBlock.tagNumber !== 0) return null;
+  const inner = block.valueBlock.value?.[0];
+  if (block.idBlock.isConstructed) return inner instanceof asn1js.OctetString ? octets(inner) : null;
+  return block.valueBlock.valueHexView ? Buffer.from(block.valueBlock.valueHexView) : null;
 }
 
 function findSigner(si: pkijs.SignerInfo, certs: Cert[]): Cert | null {
@@ -157,62 +210,76 @@ function findSigner(si: pkijs.SignerInfo, certs: Cert[]): Cert | null {
     const sid = si.sid;
     return certs.find((c) => c.pkijs.issuer.isEqual(sid.issuer) && c.pkijs.serialNumber.isEqual(sid.serialNumber)) ?? null;
   }
-  const ski = octets(si.sid as asn1js.OctetString);
+  const ski = sidKeyId(si.sid);
   if (!ski) return null;
   return certs.find((c) => {
     const e = c.pkijs.extensions?.find((x) => x.extnID === '2.5.29.14');
     const v = e ? octets(e.parsedValue as asn1js.OctetString) : null;
-    return v?.equals(ski) ?? false;
+    // Without the extension, the identifier is by convention the SHA-1 of the public key bits (RFC 5280 §4.2.1.2).
+    return v ? v.equals(ski) : hashOf('sha1', c.pkijs.subjectPublicKeyInfo.subjectPublicKey.valueBlock.valueHexView).equals(ski);
   }) ?? null;
 }
 
-type Tbs = { kind: 'data'; data: Buffer; hash: string } | { kind: 'digest'; digest: Buffer; hash: string };
+type Outcome = 'ok' | 'bad' | 'unsupported';
 
-function verifyRaw(r: CmsResult, si: pkijs.SignerInfo, key: KeyObject, tbsFor: (hash: string) => Tbs): boolean {
+/**
+ * Verifies the SignerInfo signature over `message`. With `overContent` (no signed attributes) the
+ * message is the document: RSA PKCS#1 v1.5 is checked by recovering the DigestInfo and comparing it to
+ * the content digest (no second pass over the document); the other schemes need the bytes.
+ */
+function verifySignatureValue(r: CmsResult, si: pkijs.SignerInfo, key: KeyObject, message: SignedContent, overContent: boolean): Outcome {
   const alg = si.signatureAlgorithm.algorithmId;
   const sig = r.signatureValue!;
-  let hash = SIG_HASH[alg] ?? r.digestAlgorithm!;
-  let options: { padding?: number; saltLength?: number } = {};
-  if (alg === '1.2.840.113549.1.1.10') {
-    try {
-      const p = new pkijs.RSASSAPSSParams({ schema: si.signatureAlgorithm.algorithmParams });
-      hash = digestName(p.hashAlgorithm.algorithmId) ?? 'sha1';
-      options = { padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: p.saltLength };
-    } catch {
-      r.reasons.push('bad RSASSA-PSS parameters');
-      return false;
-    }
-  } else if (!(alg in SIG_HASH) && alg !== '1.2.840.113549.1.1.1' && alg !== '1.2.840.10045.2.1') {
-    r.reasons.push(`unsupported signature algorithm ${alg}`);
-    return false;
-  }
-  if (hash === 'sha1') r.warnings.push('SHA-1 signature algorithm');
-  const tbs = tbsFor(hash);
+  const unsupported = (why: string): Outcome => { r.reasons.push(why); return 'unsupported'; };
+  const keyType = key.asymmetricKeyType;
   try {
-    if (tbs.kind === 'data') return cryptoVerify(hash, tbs.data, { key, ...options }, sig);
-    // Without signed attributes the signature covers the content hash; verify from the precomputed digest.
-    return verifyDigest(hash, tbs.digest, key, options, sig);
+    const eddsa = EDDSA[alg];
+    if (eddsa) {
+      if (keyType !== eddsa) return 'bad';
+      return cryptoVerify(null, Buffer.concat(message.chunks()), key, sig) ? 'ok' : 'bad';
+    }
+    if (alg === RSA_PSS) {
+      let p: pkijs.RSASSAPSSParams;
+      try { p = new pkijs.RSASSAPSSParams({ schema: si.signatureAlgorithm.algorithmParams }); } catch { return unsupported('bad RSASSA-PSS parameters'); }
+      const hash = digestName(p.hashAlgorithm.algorithmId);
+      if (!hash) return unsupported(`unknown RSASSA-PSS hash ${p.hashAlgorithm.algorithmId}`);
+      return streamVerify(hash, message, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: p.saltLength }, sig);
+    }
+    const hash = SIG_HASH[alg] ?? (alg === RSA_ENCRYPTION || alg === EC_PUBLIC_KEY ? r.digestAlgorithm! : null);
+    if (!hash || hash === 'shake256') return unsupported(`unsupported signature algorithm ${alg}${hash ? ` with ${hash}` : ''}`);
+    if (hash === 'sha1') r.warnings.push('SHA-1 signature algorithm');
+    if (keyType === 'rsa' && overContent) return rsaDigestInfoMatches(key, sig, hash, message.digest(hash)) ? 'ok' : 'bad';
+    if (keyType !== 'rsa' && keyType !== 'ec') return unsupported(`key type ${keyType ?? 'unknown'} with ${alg}`);
+    return streamVerify(hash, message, key, sig);
   } catch {
-    return false;
+    return 'bad';
   }
 }
 
+function streamVerify(hash: string, message: SignedContent, key: KeyObject | { key: KeyObject; padding: number; saltLength: number }, sig: Buffer): Outcome {
+  const v = createVerify(hash);
+  for (const c of message.chunks()) v.update(c);
+  return v.verify(key, sig) ? 'ok' : 'bad';
+}
+
 /**
- * Verifies a signature from a precomputed digest: ECDSA signs the digest itself; RSA PKCS#1 v1.5 signs
- * DigestInfo(digest). PSS without signed attributes is not supported (never produced in practice).
+ * RSA PKCS#1 v1.5 over a known digest: recover the DigestInfo from the signature and compare it to the
+ * digest. The algorithm inside must be the one expected; a missing NULL parameter is tolerated (older
+ * signers omit it, RFC 8017 §9.2 note 2).
  */
-function verifyDigest(hash: string, digest: Buffer, key: KeyObject, options: { padding?: number; saltLength?: number }, sig: Buffer): boolean {
-  if (key.asymmetricKeyType === 'ec') return cryptoVerify(null, digest, key, sig);
-  if (options.padding === constants.RSA_PKCS1_PSS_PADDING) return false;
-  const prefixes: Record<string, string> = {
-    sha1: '3021300906052b0e03021a05000414',
-    sha256: '3031300d060960864801650304020105000420',
-    sha384: '3041300d060960864801650304020205000430',
-    sha512: '3051300d060960864801650304020305000440',
-  };
-  const p = prefixes[hash];
-  if (!p) return false;
-  return cryptoVerify(null, Buffer.concat([Buffer.from(p, 'hex'), digest]), { key, padding: constants.RSA_PKCS1_PADDING }, sig);
+function rsaDigestInfoMatches(key: KeyObject, sig: Buffer, hash: string, digest: Buffer): boolean {
+  const info = publicDecrypt({ key, padding: constants.RSA_PKCS1_PADDING }, sig);
+  const asn = parseBer(new Uint8Array(info));
+  if (asn.offset === -1 || asn.offset !== info.length) return false;
+  const seq = asn.result;
+  if (!(seq instanceof asn1js.Sequence) || seq.valueBlock.value.length !== 2) return false;
+  const [algSeq, value] = seq.valueBlock.value;
+  if (!(algSeq instanceof asn1js.Sequence) || !(value instanceof asn1js.OctetString)) return false;
+  const oid = algSeq.valueBlock.value[0];
+  const params = algSeq.valueBlock.value.slice(1);
+  if (!(oid instanceof asn1js.ObjectIdentifier) || digestName(oid.valueBlock.toString()) !== hash) return false;
+  if (params.length > 1 || (params.length === 1 && !(params[0] instanceof asn1js.Null))) return false;
+  return Buffer.from(value.valueBlock.valueHexView).equals(digest);
 }
 
 /** ESS signing-certificate(-v2): the first certHash must be the hash of the signer certificate. */
@@ -235,7 +302,7 @@ function checkEss(r: CmsResult): void {
     }
     const h = octets(items[i]);
     if (!hashName || !h) { fail(r, 'FORMAT_FAILURE', 'malformed ESS signing-certificate attribute'); return; }
-    const actual = hashName === 'sha256' ? sha256(r.signer!.der) : createHash(hashName).update(r.signer!.der).digest();
+    const actual = hashName === 'sha256' ? sha256(r.signer!.der) : hashOf(hashName, r.signer!.der);
     if (!actual.equals(h)) fail(r, 'NO_SIGNING_CERTIFICATE_FOUND', 'the ESS signing-certificate hash does not match the signer certificate');
   } catch {
     fail(r, 'FORMAT_FAILURE', 'malformed ESS signing-certificate attribute');

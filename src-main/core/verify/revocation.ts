@@ -2,6 +2,7 @@ import { verify as cryptoVerify, constants, createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
 import { join } from 'node:path';
 import * as asn1js from 'asn1js';
+import { parseBer } from './ber';
 import * as pkijs from 'pkijs';
 import axios from 'axios';
 import { crlUrls, extKeyUsage, ocspUrls, parseCert, type Cert } from './certs';
@@ -54,13 +55,13 @@ function verifySigned(tbs: Uint8Array, alg: pkijs.AlgorithmIdentifier, sig: asn1
 /** Status from a DER OCSPResponse for `cert`, or null when it does not answer for it or does not verify. */
 export async function ocspStatus(der: Buffer, cert: Cert, issuer: Cert): Promise<Status | null> {
   try {
-    const asn = asn1js.fromBER(new Uint8Array(der));
+    const asn = parseBer(new Uint8Array(der));
     if (asn.offset === -1) return null;
     let basic: pkijs.BasicOCSPResponse;
     try {
       const resp = new pkijs.OCSPResponse({ schema: asn.result });
       if (resp.responseStatus.valueBlock.valueDec !== 0 || !resp.responseBytes) return null;
-      basic = new pkijs.BasicOCSPResponse({ schema: asn1js.fromBER(resp.responseBytes.response.valueBlock.valueHexView).result });
+      basic = new pkijs.BasicOCSPResponse({ schema: parseBer(resp.responseBytes.response.valueBlock.valueHexView).result });
     } catch {
       // DSS /OCSPs may hold a bare BasicOCSPResponse.
       basic = new pkijs.BasicOCSPResponse({ schema: asn.result });
@@ -90,7 +91,7 @@ export async function ocspStatus(der: Buffer, cert: Cert, issuer: Cert): Promise
 /** Status from a DER CRL issued (and signed) by `issuer`, or null. */
 export function crlStatus(der: Buffer, cert: Cert, issuer: Cert): Status | null {
   try {
-    const asn = asn1js.fromBER(new Uint8Array(der));
+    const asn = parseBer(new Uint8Array(der));
     if (asn.offset === -1) return null;
     const crl = new pkijs.CertificateRevocationList({ schema: asn.result });
     if (!crl.issuer.isEqual(issuer.pkijs.subject)) return null;

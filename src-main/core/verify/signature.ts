@@ -1,15 +1,24 @@
-import { createHash } from 'node:crypto';
 import * as asn1js from 'asn1js';
+import { parseBer } from './ber';
 import type { PdfFile } from '../pdf/parse/document';
 import { parsePdfDate, type SignatureEntry } from '../pdf/parse/signatures';
 import { dictOf, PdfString } from '../pdf/parse/objects';
 import { checkByteRange, rangeDigest, type RangeDigest } from './byterange';
-import { verifyCms, CMS_OID, hasEss } from './cms';
+import { verifyCms, CMS_OID, hasEss, type SignedContent } from './cms';
+import { hashOf } from './hashes';
 import { buildChain, validityAt } from './chain';
 import { isOrganisation, keyUsage, KU, subjectField, OID, type Cert } from './certs';
 import { verifyTimestampToken } from './timestamp';
 import { verdictVi } from './verdict';
 import type { Indication, SignatureReport, SubIndication } from './report';
+
+/** What the clerk reads when the signature verifies but its CMS is shaped unlike any normal signer's. */
+function isoVietnam(d: Date): string {
+  const s = new Date(d.getTime() + 7 * 3600_000).toISOString().slice(0, 19);
+  return `${s}+07:00`;
+}
+
+const UNUSUAL_VI = 'chữ ký khớp với chứng thư số nhưng có cấu trúc bất thường, cần kiểm tra thêm';
 
 const KNOWN_SUBFILTERS = new Set(['ETSI.CAdES.detached', 'adbe.pkcs7.detached', 'adbe.pkcs7.sha1', 'ETSI.RFC3161']);
 
@@ -32,11 +41,6 @@ export interface SignatureWork {
   signingTime: Date;
   signedRevision: number;
   range: [number, number, number, number] | null;
-}
-
-function isoVn(d: Date): string {
-  const s = new Date(d.getTime() + 7 * 3600_000).toISOString().slice(0, 19);
-  return `${s}+07:00`;
 }
 
 /** Steps 1–4 and 6 of signing.md §6.2 for one signature (revocation and modifications come later). */
@@ -65,11 +69,11 @@ export function validateSignature(ctx: SignatureContext, sig: SignatureEntry, in
   const visible = sig.widgets.find((w) => w.rect.width > 0 && w.rect.height > 0 && w.page !== null);
   if (visible) report.widget = { page: visible.page!, rect: visible.rect };
   const work: SignatureWork = { entry: sig, report, signer: null, path: null, signingTime: ctx.now, signedRevision: -1, range: null };
-  const set = (indication: Indication, sub: SubIndication | undefined, reason: string): SignatureWork => {
+  const set = (indication: Indication, sub: SubIndication | undefined, reason: string, detailVi?: string): SignatureWork => {
     report.indication = indication;
     if (sub) report.subIndication = sub; else delete report.subIndication;
     report.reasons.push(reason);
-    report.summaryVi = verdictVi(indication, sub);
+    report.summaryVi = verdictVi(indication, sub, detailVi);
     return work;
   };
 
@@ -89,13 +93,19 @@ export function validateSignature(ctx: SignatureContext, sig: SignatureEntry, in
   if (!br.ok) return set('TOTAL_FAILED', 'FORMAT_FAILURE', br.reasons.join('; '));
   work.signedRevision = br.revision;
   if (!sig.subFilter || !KNOWN_SUBFILTERS.has(sig.subFilter)) return set('TOTAL_FAILED', 'FORMAT_FAILURE', `unknown /SubFilter ${sig.subFilter ?? '(none)'}`);
-  if (sig.isDocTimestamp !== (sig.subFilter === 'ETSI.RFC3161')) return set('TOTAL_FAILED', 'FORMAT_FAILURE', '/Type and /SubFilter disagree about a document timestamp');
+  // The /SubFilter says what the /Contents hold; /Type is advisory. The reference validators accept a
+  // document timestamp written as /Type /Sig (and the reverse), so a disagreement is only a warning.
+  const docTimestamp = sig.subFilter === 'ETSI.RFC3161';
+  report.isDocTimestamp = docTimestamp;
+  if (sig.isDocTimestamp !== docTimestamp) report.warnings!.push(`/Type ${sig.isDocTimestamp ? '/DocTimeStamp' : '/Sig'} with /SubFilter /${sig.subFilter}: judged by the /SubFilter`);
 
   const range = br.range!;
   const digests = new Map<string, Buffer>();
   const digest = (h: string) => { let d = digests.get(h); if (!d) { d = ctx.rangeDigest?.(range, h) ?? rangeDigest(ctx.file.bytes, range, h); digests.set(h, d); } return d; };
-  if (sig.isDocTimestamp) return validateDocTimestamp(ctx, sig, work, digest, set);
-  const cms = verifyCms(sig.contents!.bytes, digest);
+  if (docTimestamp) return validateDocTimestamp(ctx, sig, work, digest, set);
+  const [a, b, c, d] = range;
+  const content: SignedContent = { digest, chunks: () => [ctx.file.bytes.subarray(a, a + b), ctx.file.bytes.subarray(c, c + d)] };
+  const cms = verifyCms(sig.contents!.bytes, content, sig.subFilter === 'adbe.pkcs7.sha1' ? 'sha1-encapsulated' : 'detached');
   report.warnings!.push(...cms.warnings);
   if (cms.signer) {
     work.signer = cms.signer;
@@ -122,8 +132,8 @@ export function validateSignature(ctx: SignatureContext, sig: SignatureEntry, in
   let time: Date | null = null;
   if (tsAttr) {
     const sv = cms.signatureValue!;
-    const tst = verifyTimestampToken(tsAttr, (h) => createHash(h).update(sv).digest(), ctx.anchors, ctx.pool);
-    report.timestamp = { time: tst.time ? isoVn(tst.time) : '', valid: tst.valid, tsaName: tst.tsaName };
+    const tst = verifyTimestampToken(tsAttr, (h) => hashOf(h, sv), ctx.anchors, ctx.pool);
+    report.timestamp = { time: tst.time ? isoVietnam(tst.time) : '', valid: tst.valid, tsaName: tst.tsaName };
     if (tst.valid && tst.time) { time = tst.time; report.signingTimeSource = 'timestamp'; }
     else report.warnings!.push(...tst.reasons);
   }
@@ -132,7 +142,7 @@ export function validateSignature(ctx: SignatureContext, sig: SignatureEntry, in
     if (claimed) { time = claimed; report.signingTimeSource = 'claimed'; }
   }
   work.signingTime = time ?? ctx.now;
-  report.signingTime = time ? isoVn(time) : null;
+  report.signingTime = time ? isoVietnam(time) : null;
   if (!time) report.warnings!.push('no signing time at all: checked at the validation time');
 
   const chain = buildChain(signer, [...cms.certificates, ...ctx.pool], ctx.anchors);
@@ -157,6 +167,7 @@ export function validateSignature(ctx: SignatureContext, sig: SignatureEntry, in
   if (cms.digestAlgorithm === 'sha1') return set('INDETERMINATE', 'CRYPTO_CONSTRAINTS_FAILURE', 'SHA-1 is no longer accepted');
   const bits = signer.x509.publicKey.asymmetricKeyDetails?.modulusLength;
   if (signer.x509.publicKey.asymmetricKeyType === 'rsa' && bits !== undefined && bits < 2048) return set('INDETERMINATE', 'CRYPTO_CONSTRAINTS_FAILURE', `RSA key of ${bits} bits`);
+  if (cms.unusual.length) return set('INDETERMINATE', 'SIG_CONSTRAINTS_FAILURE', `unusual CMS structure: ${cms.unusual.join('; ')}`, UNUSUAL_VI);
   return work;
 }
 
@@ -178,14 +189,14 @@ function validateDocTimestamp(
   ctx: SignatureContext, sig: SignatureEntry, work: SignatureWork, digest: (h: string) => Buffer,
   set: (i: Indication, s: SubIndication | undefined, r: string) => SignatureWork,
 ): SignatureWork {
-  const asn = asn1js.fromBER(new Uint8Array(sig.contents!.bytes));
+  const asn = parseBer(new Uint8Array(sig.contents!.bytes));
   if (asn.offset === -1) return set('TOTAL_FAILED', 'FORMAT_FAILURE', 'document timestamp is not BER');
   const tst = verifyTimestampToken(asn.result, digest, ctx.anchors, ctx.pool);
   const r = work.report;
   r.signerName = tst.tsaName;
   r.signerIsOrganisation = true;
-  if (tst.time) { r.signingTime = isoVn(tst.time); r.signingTimeSource = 'timestamp'; work.signingTime = tst.time; }
-  r.timestamp = tst.time ? { time: isoVn(tst.time), valid: tst.valid, tsaName: tst.tsaName } : null;
+  if (tst.time) { r.signingTime = isoVietnam(tst.time); r.signingTimeSource = 'timestamp'; work.signingTime = tst.time; }
+  r.timestamp = tst.time ? { time: isoVietnam(tst.time), valid: tst.valid, tsaName: tst.tsaName } : null;
   if (tst.valid) return work;
   const why = tst.reasons.join('; ');
   if (tst.failure === 'IMPRINT') return set('TOTAL_FAILED', 'HASH_FAILURE', why);

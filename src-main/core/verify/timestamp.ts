@@ -1,4 +1,5 @@
 import * as asn1js from 'asn1js';
+import { parseBer } from './ber';
 import * as pkijs from 'pkijs';
 import { verifyCms, CMS_OID, digestName } from './cms';
 import { buildChain, validityAt } from './chain';
@@ -31,7 +32,7 @@ export function verifyTimestampToken(token: asn1js.AsnType, imprintOf: (hashName
   if (cms.eContentType !== CMS_OID.tstInfo || !cms.eContent) { out.reasons.push('timestamp token does not hold a TSTInfo'); return out; }
   let tst: pkijs.TSTInfo;
   try {
-    const asn = asn1js.fromBER(new Uint8Array(cms.eContent));
+    const asn = parseBer(new Uint8Array(cms.eContent));
     if (asn.offset === -1) throw new Error('BER');
     tst = new pkijs.TSTInfo({ schema: asn.result });
   } catch {
