@@ -4,22 +4,20 @@ import { PDFDocument } from '@cantoo/pdf-lib';
 import type { z } from 'zod';
 import { AppError, GENERIC_VI, isAppError } from '../../contract/errors';
 import type { Handlers } from '../../contract/dispatch';
-import type { BatchItemDto, BatchResultDto, PageRectDto, SignProgressDto, SignResultDto, TextBoxDto, batchJob, signMethods } from '../../contract/sign';
+import type { BatchItemDto, BatchResultDto, SignProgressDto, SignResultDto, batchJob, signMethods } from '../../contract/sign';
 import { MAX_BATCH_INPUT_BYTES } from '../../contract/limits';
 import { decree30Day, decree30Month, decree30Number } from '../../contract/text';
 import { parseIsoDay } from '../../contract/time';
 import type { Settings } from '../config';
 import type { KeySigner } from '../crypto/signer';
 import { ioError, removeQuietly } from '../fsx/atomic-write';
-import { textWidth } from '../pdf/appearance/text';
-import type { FontFace } from '../pdf/appearance/fonts';
-import { findDateGaps, findNumberGap, findSignerBlock, signatureRectInBlock, type Gap } from '../pdf/layout/decree30';
-import { extractLines, type TextLine } from '../pdf/layout/text-lines';
+import { centreText, ISSUE_FACE, issueBoxes, leaderImage, sealOver } from '../pdf/layout/placement';
+import { extractLines } from '../pdf/layout/text-lines';
 import {
   issuePdf, requireLeaderSignature, signAttachment, signBatch, signCopy,
-  type AttachmentOptions, type BatchJob, type CopyOptions, type IssueOptions, type PdfInput, type SignResult, type TextSpot,
+  type AttachmentOptions, type BatchJob, type CopyOptions, type IssueOptions, type PdfInput, type SignResult,
 } from '../pdf/sign/index';
-import type { TokenService } from '../token';
+import { chooseKey, type TokenService } from '../token';
 import { verifyPdf, type SignatureReport } from '../verify/index';
 import { derivedName, type StoredFile, type Workspace } from '../workspace';
 import { toReportDto } from './verify-handlers';
@@ -36,11 +34,6 @@ export interface SignDeps {
   publish?: (event: string, payload: unknown) => void;
 }
 
-const MM_TO_PT = 72 / 25.4;
-/** The leader image's aspect when the leader signature is invisible (as the approval flow draws it). */
-const SIGNATURE_IMAGE_ASPECT = 2.5;
-/** The faces the issuing flow writes with: the number upright, day and month italic (Phụ lục I). */
-const FACE: Record<'number' | 'day' | 'month', FontFace> = { number: 'regular', day: 'italic', month: 'italic' };
 /** Jobs remembered for resuming batches; beyond this the oldest are forgotten (they would be signed again). */
 const MAX_REMEMBERED_JOBS = 10_000;
 
@@ -111,9 +104,9 @@ function planJob(deps: SignDeps, job: JobInput): PlannedJob {
         options: {
           ...common, number: job.number, notation: job.notation, date: day, sealMm: job.sealMm, stamp: deps.stamp(),
           trust: { trustDir: deps.settings.trustDir }, offline: true,
-          ...(positions?.number ? { numberAt: centred(positions.number, texts.number, FACE.number) } : {}),
-          ...(positions?.day ? { dayAt: centred(positions.day, texts.day, FACE.day) } : {}),
-          ...(positions?.month ? { monthAt: centred(positions.month, texts.month, FACE.month) } : {}),
+          ...(positions?.number ? { numberAt: centreText(positions.number, texts.number, ISSUE_FACE.number) } : {}),
+          ...(positions?.day ? { dayAt: centreText(positions.day, texts.day, ISSUE_FACE.day) } : {}),
+          ...(positions?.month ? { monthAt: centreText(positions.month, texts.month, ISSUE_FACE.month) } : {}),
           ...(positions?.seal ? { sealRect: positions.seal } : {}),
         },
       };
@@ -289,8 +282,8 @@ function errorPayload(e: unknown): { code: string; message: string } {
 }
 
 /**
- * The agency's KeySigner: the given key, or the first certificate on the token that is valid now and
- * has a private key. The token must be logged in already; this says so in words the clerk can act on.
+ * The agency's KeySigner, the key chosen by the one rule of core/token/choose.ts (named, or the only
+ * usable one). The token must be logged in already; this says so in words the clerk can act on.
  * `contextPin` answers keys that ask for a second PIN before each signature (CKA_ALWAYS_AUTHENTICATE):
  * each request gets a fresh Buffer, which the token core wipes after C_Login.
  */
@@ -300,9 +293,12 @@ export function pickSigner(tokens: TokenService, ref: string, keyId: string | un
   if (!tok.loggedIn) {
     throw new AppError('TOKEN_NOT_LOGGED_IN', 'Token của cơ quan chưa đăng nhập. Hãy đăng nhập ở màn hình "Thiết bị ký số" rồi ký lại.', 'sign without login');
   }
-  const id = keyId ?? tokens.listCertificates(ref).find((c) => c.hasPrivateKey && !c.outOfValidity)?.keyId;
-  if (!id) throw new AppError('TOKEN_KEY_NOT_FOUND', 'Token không có chứng thư số còn hiệu lực kèm khóa bí mật để ký.', 'no usable certificate');
-  return tokens.createTokenSigner(ref, id, contextPin === undefined ? {} : { pinCallback: async () => Buffer.from(contextPin, 'utf8') });
+  const chosen = chooseKey(tokens.listCertificates(ref), keyId);
+  // Private keys are private objects: only after login can the token say this certificate has none.
+  if (chosen.privateKeyStatus === 'absent') {
+    throw new AppError('TOKEN_KEY_NOT_FOUND', `Chứng thư số ${chosen.keyId} trên token không kèm khóa bí mật, không ký được.`, `no private key for ${chosen.keyId}`);
+  }
+  return tokens.createTokenSigner(ref, chosen.keyId, contextPin === undefined ? {} : { pinCallback: async () => Buffer.from(contextPin, 'utf8') });
 }
 
 async function inspect(deps: SignDeps, fileId: string, sealMm: number) {
@@ -310,11 +306,10 @@ async function inspect(deps: SignDeps, fileId: string, sealMm: number) {
   const first = await extractLines(bytes, [0]);
   if (first.pageCount === 0) throw new AppError('PDF_INVALID', 'Tệp PDF không có trang nào.', 'no pages');
   const lastIndex = first.pageCount - 1;
-  const last = lastIndex === 0 ? first : await extractLines(bytes, [lastIndex]);
   const sizes = await pageSizes(bytes, [0, lastIndex]);
   const leader = await leaderStatus(bytes, deps.settings.trustDir);
-  const numberGap = findNumberGap(first.lines);
-  const dateGaps = findDateGaps(first.lines);
+  const boxes = issueBoxes(first.lines);
+  const image = await leaderImage(bytes, leader.report?.widget, leader.report?.signerName);
   return {
     pageCount: first.pageCount,
     firstPage: sizes[0]!,
@@ -327,10 +322,10 @@ async function inspect(deps: SignDeps, fileId: string, sealMm: number) {
       widget: leader.report?.widget ? { page: leader.report.widget.page, ...leader.report.widget.rect } : null,
     },
     proposed: {
-      number: numberGap ? box(numberGap) : null,
-      day: dateGaps ? box(dateGaps.day) : null,
-      month: dateGaps ? box(dateGaps.month) : null,
-      seal: proposedSeal(leader.report, last.lines, sealMm),
+      number: boxes.number,
+      day: boxes.day,
+      month: boxes.month,
+      seal: image ? sealOver(image, sealMm) : null,
     },
     sealMm,
   };
@@ -350,23 +345,6 @@ async function leaderStatus(bytes: Buffer, trustDir: string): Promise<{ present:
   }
 }
 
-/**
- * Where the seal would go (signing.md §5): a square of the real diameter whose right edge is at the
- * left third of the leader's image, centred on it vertically; from the signer block when the leader
- * signature is invisible. Display only: without an explicit position issuePdf places the seal itself.
- */
-function proposedSeal(leader: SignatureReport | null, lastLines: TextLine[], sealMm: number): PageRectDto | null {
-  const s = sealMm * MM_TO_PT;
-  let img: PageRectDto | null = null;
-  if (leader?.widget && leader.widget.rect.width > 1 && leader.widget.rect.height > 1) img = { page: leader.widget.page, ...leader.widget.rect };
-  if (!img && leader?.signerName) {
-    const block = findSignerBlock(lastLines, leader.signerName);
-    if (block) img = { page: block.page, ...signatureRectInBlock(block, SIGNATURE_IMAGE_ASPECT) };
-  }
-  if (!img) return null;
-  return { page: img.page, x: img.x + img.width / 3 - s, y: img.y + img.height / 2 - s / 2, width: s, height: s };
-}
-
 /** Crop-box sizes (what a viewer shows) of the given 0-based pages. */
 async function pageSizes(bytes: Uint8Array, pages: number[]): Promise<Array<{ width: number; height: number }>> {
   let doc: PDFDocument;
@@ -381,8 +359,3 @@ async function pageSizes(bytes: Uint8Array, pages: number[]): Promise<Array<{ wi
   });
 }
 
-const box = (g: Gap): TextBoxDto => ({ page: g.page, x: g.x0, width: g.x1 - g.x0, baseline: g.baseline, size: g.size });
-
-function centred(b: TextBoxDto, text: string, face: FontFace): TextSpot {
-  return { page: b.page, x: b.x + b.width / 2 - textWidth(text, b.size, face) / 2, baseline: b.baseline, size: b.size };
-}

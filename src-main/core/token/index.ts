@@ -10,3 +10,4 @@ export { formatTokenRef, parseTokenRef, type TokenAddress } from './token-ref';
 export { realPkcs11Factory, makePkcs11Error, CK, type Pkcs11Like, type Pkcs11Factory } from './pkcs11-api';
 export { ecdsaRawToDer, SHA256_DIGEST_INFO_PREFIX } from './mechanisms';
 export { TOKEN_VI } from './errors';
+export { chooseKey, assertCertificateUsable, type KeyCandidate } from './choose';

@@ -2,7 +2,7 @@
  * Where the Decree-30 blanks are on a page (Phụ lục I): the gap after "Số:", the day and month gaps
  * of the date line, and the signer block (title line above, printed name below).
  */
-import type { Rect } from '../../verify/report';
+import type { Rect } from './geometry';
 import { openTextPages, type TextLine } from './text-lines';
 
 /** Pages searched for the signer block, from the last one back: it sits at the end of a document. */

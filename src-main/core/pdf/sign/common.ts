@@ -4,12 +4,17 @@ import { AppError, isAppError } from '../../../contract/errors';
 import { MAX_PDF_BYTES, MAX_PDF_SIZE_VI } from '../../../contract/limits';
 import { isoVietnam } from '../../../contract/time';
 import type { KeySigner } from '../../crypto/signer';
+import { assertCertificateUsable } from '../../token/choose';
+
 import type { TsaOptions } from '../../cms/timestamp';
 import { ioError } from '../../fsx/atomic-write';
 import { PendingFile } from '../../fsx/pending-file';
 import { isSameFile } from '../../fsx/same-file';
 import type { PrefixDigest } from './prefix-digest';
 import { IncrementalSigner, PlaceholderTooSmall, type SignedRevision } from './incremental-signer';
+
+// Certificate validity is the token layer's rule; the signer re-checks it at signing time.
+export { assertCertificateUsable };
 
 export interface CommonSignOptions {
   /** RFC 3161 TSA: B-T when set, B-B otherwise. */
@@ -53,16 +58,6 @@ export function readInput(input: PdfInput): Uint8Array {
 }
 
 /** Refuses a certificate outside its validity at the signing time, before the token is asked. */
-export function assertCertificateUsable(signer: Pick<KeySigner, 'certificate'>, at: Date): void {
-  const cert = new X509Certificate(signer.certificate);
-  if (at < new Date(cert.validFrom)) {
-    throw new AppError('TOKEN_CERT_NOT_YET_VALID', 'Chứng thư số chưa đến ngày có hiệu lực, không ký được.', `certificate valid from ${cert.validFrom}`);
-  }
-  if (at > new Date(cert.validTo)) {
-    throw new AppError('TOKEN_CERT_EXPIRED', 'Chứng thư số đã hết hạn, không ký được. Vui lòng gia hạn chứng thư số.', `certificate expired ${cert.validTo}`);
-  }
-}
-
 /**
  * Opens the output of a signing call: refuses an output that is the input (originals are never
  * written, whatever path, link or hard link names them), reads the input once, and starts writing it
@@ -144,4 +139,4 @@ export function certificateCommonName(der: Buffer): string {
   return (cn ? cn.slice(3) : subject).normalize('NFC');
 }
 
-export const MM_TO_PT = 72 / 25.4;
+export { MM_TO_PT } from '../layout/geometry';

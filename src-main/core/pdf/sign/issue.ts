@@ -13,19 +13,18 @@ import { DOC_NUMBER_MAX, NOTATION_MAX_CHARS, SEAL_MM_DEFAULT, SEAL_MM_MAX, SEAL_
 import { decree30Day, decree30Month, decree30Number, nfc } from '../../../contract/text';
 import { dayInVietnam, isDocumentDay, type CalendarDay } from '../../../contract/time';
 import type { KeySigner } from '../../crypto/signer';
-import type { Rect, SignatureReport } from '../../verify/report';
+import type { SignatureReport } from '../../verify/report';
 import { imageAppearance, pngInfo } from '../appearance/image';
-import { TextFont, textWidth, type TextAppearance } from '../appearance/text';
-import type { FontFace } from '../appearance/fonts';
-import { findDateGaps, findNumberGap, locateSignerBlock, signatureRectInBlock, type Gap } from '../layout/decree30';
+import { TextFont, type TextAppearance } from '../appearance/text';
+import type { PageRect } from '../layout/geometry';
+import { centreText, ISSUE_FACE, issueBoxes, leaderImage, sealOver, type TextSpot } from '../layout/placement';
 import { extractLines } from '../layout/text-lines';
-import { assertCertificateUsable, certificateCommonName, MM_TO_PT, readInput, revisionExtras, runSigningJob, withOutput, type CommonSignOptions, type PdfInput, type SignResult } from './common';
+import { assertCertificateUsable, certificateCommonName, readInput, revisionExtras, runSigningJob, withOutput, type CommonSignOptions, type PdfInput, type SignResult } from './common';
 import type { IncrementalSigner } from './incremental-signer';
 import { PrefixDigest } from './prefix-digest';
 import { defaultVerifyPdf, requireLeaderSignature, type VerifyOptions, type VerifyPdf } from './leader-check';
 
-/** A place to write text: page, left x and baseline y (points), font size. */
-export interface TextSpot { page: number; x: number; baseline: number; size: number }
+export type { TextSpot };
 
 export interface IssueOptions extends CommonSignOptions {
   /** Số (1…); written with a leading zero below 10. */
@@ -54,7 +53,7 @@ export interface IssueOptions extends CommonSignOptions {
    */
   signerName?: string;
   /** Explicit seal square (points); default from the leader's signature widget. */
-  sealRect?: Rect & { page: number };
+  sealRect?: PageRect;
   /** Injected verifier (tests, UI); default src-main/core/verify's verifyPdf. */
   verifyPdf?: VerifyPdf;
 }
@@ -63,8 +62,12 @@ export interface IssueResult extends SignResult {
   number: string;
   day: string;
   month: string;
-  seal: Rect & { page: number };
+  /** Where the number, day and month were written (the placement the screen proposes for the same file). */
+  spots: { number: TextSpot; day: TextSpot; month: TextSpot };
+  seal: PageRect;
   leader: { fieldName: string; signerName: string | null } | null;
+  /** The verifier's report on the leader's signature, as the leader check judged it (null when digitised). */
+  leaderReport: SignatureReport | null;
 }
 
 export async function issuePdf(input: PdfInput, output: string, signer: KeySigner, opts: IssueOptions): Promise<IssueResult> {
@@ -98,9 +101,9 @@ export async function issuePdf(input: PdfInput, output: string, signer: KeySigne
     if (located.status === 'rejected') throw located.reason;
     const leader = checked.value;
     const seal = opts.sealRect ?? (await sealFromLeader(bytes, leader, opts.signerName, sealMm));
+    const spots = located.value;
 
     const result = await runSigningJob(bytes, out, now, async (s) => {
-      const spots = located.value;
       const upright = await TextFont.embed(s.doc, 'regular', [numberText]);
       await signText(s, signer, opts, now, upright.appearance(numberText, spots.number.size), spots.number, 'ThemSo', `Thêm số ${numberText}/${notation}`);
       // One italic subset for day and month: written with the day, referenced again by the month.
@@ -115,8 +118,9 @@ export async function issuePdf(input: PdfInput, output: string, signer: KeySigne
       });
     }, prefix);
     return {
-      ...result, number: numberText, day: dayText, month: monthText, seal,
+      ...result, number: numberText, day: dayText, month: monthText, spots, seal,
       leader: leader ? { fieldName: leader.fieldName, signerName: leader.signerName } : null,
+      leaderReport: leader,
     };
   }, async (bytes: Uint8Array) => (await Promise.allSettled([locateSpots(bytes, opts, date)]))[0]!);
 }
@@ -145,48 +149,26 @@ async function signText(s: IncrementalSigner, signer: KeySigner, opts: IssueOpti
   });
 }
 
-/** Text spots: explicit, or centred in the blanks found on page 1. */
-async function locateSpots(bytes: Uint8Array, opts: IssueOptions, date: { year: number; month: number; day: number }): Promise<{ number: TextSpot; day: TextSpot; month: TextSpot }> {
+/** Text spots: explicit, or centred in the blanks found on page 1 (core/pdf/layout/placement.ts). */
+async function locateSpots(bytes: Uint8Array, opts: IssueOptions, date: CalendarDay): Promise<{ number: TextSpot; day: TextSpot; month: TextSpot }> {
   if (opts.numberAt && opts.dayAt && opts.monthAt) return { number: opts.numberAt, day: opts.dayAt, month: opts.monthAt };
-  const { lines } = await extractLines(bytes, [0]);
-  const numberGap = findNumberGap(lines);
-  const dateGaps = findDateGaps(lines);
-  const numberText = decree30Number(opts.number);
-  if (dateGaps?.year !== undefined && !opts.dayAt && dateGaps.year !== date.year) {
-    throw new AppError('INPUT_INVALID', `Năm ban hành (${date.year}) khác năm in trên văn bản (${dateGaps.year}).`, `year ${date.year} vs printed ${dateGaps.year}`);
+  const boxes = issueBoxes((await extractLines(bytes, [0])).lines);
+  if (boxes.year !== undefined && !opts.dayAt && boxes.year !== date.year) {
+    throw new AppError('INPUT_INVALID', `Năm ban hành (${date.year}) khác năm in trên văn bản (${boxes.year}).`, `year ${date.year} vs printed ${boxes.year}`);
   }
-  const number = opts.numberAt ?? (numberGap ? centreIn(numberGap, numberText, 'regular') : null);
-  const day = opts.dayAt ?? (dateGaps ? centreIn(dateGaps.day, decree30Day(date.day), 'italic') : null);
-  const month = opts.monthAt ?? (dateGaps ? centreIn(dateGaps.month, decree30Month(date.month), 'italic') : null);
+  const number = opts.numberAt ?? (boxes.number ? centreText(boxes.number, decree30Number(opts.number), ISSUE_FACE.number) : null);
+  const day = opts.dayAt ?? (boxes.day ? centreText(boxes.day, decree30Day(date.day), ISSUE_FACE.day) : null);
+  const month = opts.monthAt ?? (boxes.month ? centreText(boxes.month, decree30Month(date.month), ISSUE_FACE.month) : null);
   if (!number) throw new AppError('INPUT_INVALID', 'Không tìm thấy chỗ trống sau "Số:" ở trang đầu; hãy chỉ định vị trí ghi số.', 'number gap not found');
   if (!day || !month) throw new AppError('INPUT_INVALID', 'Không tìm thấy dòng "ngày … tháng … năm …" ở trang đầu; hãy chỉ định vị trí ghi ngày.', 'date gaps not found');
   return { number, day, month };
 }
 
-function centreIn(gap: Gap, text: string, face: FontFace): TextSpot {
-  const width = textWidth(text, gap.size, face);
-  if (width > gap.x1 - gap.x0 + 1) {
-    throw new AppError('INPUT_INVALID', `Chỗ trống để ghi "${text}" quá hẹp; hãy chỉ định vị trí.`, `gap ${gap.x1 - gap.x0} < text ${width}`);
+/** The seal over the leader's image (core/pdf/layout/placement.ts); refused when neither widget nor signer block shows where. */
+async function sealFromLeader(bytes: Uint8Array, leader: SignatureReport | null, signerName: string | undefined, sealMm: number): Promise<PageRect> {
+  const image = await leaderImage(bytes, leader?.widget, signerName ?? leader?.signerName);
+  if (!image) {
+    throw new AppError('INPUT_INVALID', 'Không xác định được vị trí chữ ký của lãnh đạo để đóng dấu; hãy chỉ định vị trí con dấu.', 'no leader widget and no signer block');
   }
-  return { page: gap.page, x: (gap.x0 + gap.x1) / 2 - width / 2, baseline: gap.baseline, size: gap.size };
-}
-
-/**
- * Seal square of side s over the left third of the leader's image (signing.md §5):
- * x = x_img + w/3 − s, y = y_img + h/2 − s/2. With an invisible leader signature, the image rect
- * that approvePdf would have used in the signer block stands in for it.
- */
-async function sealFromLeader(bytes: Uint8Array, leader: SignatureReport | null, signerName: string | undefined, sealMm: number): Promise<Rect & { page: number }> {
-  const s = sealMm * MM_TO_PT;
-  let img: (Rect & { page: number }) | null = null;
-  if (leader?.widget && leader.widget.rect.width > 1 && leader.widget.rect.height > 1) img = { page: leader.widget.page, ...leader.widget.rect };
-  if (!img) {
-    const name = signerName ?? leader?.signerName;
-    const block = name ? await locateSignerBlock(bytes, name) : null;
-    if (!block) {
-      throw new AppError('INPUT_INVALID', 'Không xác định được vị trí chữ ký của lãnh đạo để đóng dấu; hãy chỉ định vị trí con dấu.', 'no leader widget and no signer block');
-    }
-    img = { page: block.page, ...signatureRectInBlock(block, 2.5) };
-  }
-  return { page: img.page, x: img.x + img.width / 3 - s, y: img.y + img.height / 2 - s / 2, width: s, height: s };
+  return sealOver(image, sealMm);
 }
