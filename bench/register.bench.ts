@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, statSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { vnFold } from '../src-main/contract/text';
-import { openRegister, type RegisterService } from '../src-main/core/register/index';
+import { openRegister, type Register } from '../src-main/core/register/index';
 import { fmt, median, quantile, sample } from './stats';
 import { rng } from '../test/helpers/rng';
 
@@ -41,14 +41,14 @@ function ms(t0: number) {
   return performance.now() - t0;
 }
 
-function load(reg: RegisterService, gen: ReturnType<typeof generator>, count: number, book: 'den' | 'di', year = 2026): number {
+function load(reg: Register, gen: ReturnType<typeof generator>, count: number, book: 'den' | 'di', year = 2026): number {
   const t0 = performance.now();
   const batch = 5000;
   for (let done = 0; done < count; done += batch) {
     const n = Math.min(batch, count - done);
     // Dates are drawn in random order; sorting keeps số đến in date order as a real register is.
     const recs = Array.from({ length: n }, () => gen(book, year)).sort((a, b) => a.IssuedDate.localeCompare(b.IssuedDate));
-    const r = reg.importRecords(recs, { batchSize: batch });
+    const r = reg.registration.importRecords(recs, { batchSize: batch });
     if (r.failed.length) throw new Error(`bench load failed: ${JSON.stringify(r.failed[0])}`);
   }
   return ms(t0);
@@ -73,10 +73,10 @@ export default async function registerBench(): Promise<void> {
     reg.db.exec('CREATE TABLE IF NOT EXISTS bench_baseline (x INTEGER)');
     const bare = reg.db.prepare('INSERT INTO bench_baseline (x) VALUES (1)');
     const baseline = await sample(300, () => reg.db.transaction(() => bare.run()).immediate(), 20);
-    const registration = await sample(300, () => reg.register(gen('den')), 20);
+    const registration = await sample(300, () => reg.registration.register(gen('den')), 20);
     console.log(`registration (durability full): p50 ${fmt(median(registration))} ms, p95 ${fmt(quantile(registration, 0.95))} ms (target p95 < 5 ms); bare commit p50 ${fmt(median(baseline))} ms → ×${(median(registration) / median(baseline)).toFixed(1)}`);
     reg.db.pragma('synchronous = NORMAL');
-    const normal = await sample(300, () => reg.register(gen('den')), 20);
+    const normal = await sample(300, () => reg.registration.register(gen('den')), 20);
     reg.db.pragma('synchronous = FULL');
     console.log(`registration (durability normal): p50 ${fmt(median(normal))} ms, p95 ${fmt(quantile(normal, 0.95))} ms → ×${(median(normal) / median(registration)).toFixed(2)} of full`);
 
@@ -84,19 +84,19 @@ export default async function registerBench(): Promise<void> {
     const r = rng(seed + 1);
     const queries = Array.from({ length: 100 }, () => `${vnFold(WORDS[Math.floor(r() * WORDS.length)]!)} ${vnFold(WORDS[Math.floor(r() * WORDS.length)]!)}`);
     let qi = 0;
-    const ranked = await sample(queries.length, () => reg.search({ text: queries[qi++ % queries.length]! }), 3);
+    const ranked = await sample(queries.length, () => reg.reading.search({ text: queries[qi++ % queries.length]! }), 3);
     qi = 0;
-    const newest = await sample(queries.length, () => reg.search({ text: queries[qi++ % queries.length]!, sort: 'newest' }), 3);
+    const newest = await sample(queries.length, () => reg.reading.search({ text: queries[qi++ % queries.length]!, sort: 'newest' }), 3);
     qi = 0;
-    const rare = await sample(queries.length, () => reg.search({ text: queries[qi++ % queries.length]!, fields: { signer: vnFold(NAMES[qi % NAMES.length]!), organ: 'so noi vu' } }), 3);
+    const rare = await sample(queries.length, () => reg.reading.search({ text: queries[qi++ % queries.length]!, fields: { signer: vnFold(NAMES[qi % NAMES.length]!), organ: 'so noi vu' } }), 3);
     console.log(`search (2 common words, ranked): p50 ${fmt(median(ranked))} ms, p95 ${fmt(quantile(ranked, 0.95))} ms (target p95 < 50 ms)`);
     console.log(`search (same, newest first):     p50 ${fmt(median(newest))} ms, p95 ${fmt(quantile(newest, 0.95))} ms → ranking costs ×${(median(ranked) / median(newest)).toFixed(1)}`);
     console.log(`search (words + signer + organ fields): p50 ${fmt(median(rare))} ms, p95 ${fmt(quantile(rare, 0.95))} ms`);
 
     // Register pages (50 rows, number order). Baseline: the first page.
-    const first = await sample(100, () => reg.list({ book: 'den', year: 2026, page: 1, pageSize: 50 }), 3);
+    const first = await sample(100, () => reg.reading.list({ book: 'den', year: 2026, page: 1, pageSize: 50 }), 3);
     const lastPage = Math.max(1, Math.floor(docs / 50));
-    const pages = await sample(100, () => reg.list({ book: 'den', year: 2026, page: 1 + Math.floor(r() * lastPage), pageSize: 50 }), 3);
+    const pages = await sample(100, () => reg.reading.list({ book: 'den', year: 2026, page: 1 + Math.floor(r() * lastPage), pageSize: 50 }), 3);
     console.log(`list page (50 rows, random page): p50 ${fmt(median(pages))} ms, p95 ${fmt(quantile(pages, 0.95))} ms; first page p50 ${fmt(median(first))} ms → ×${(median(pages) / median(first)).toFixed(1)}`);
 
     const size = statSync(dbPath).size + (existsSync(`${dbPath}-wal`) ? statSync(`${dbPath}-wal`).size : 0);
@@ -107,9 +107,9 @@ export default async function registerBench(): Promise<void> {
     const pr = openRegister(join(dir, 'print.db'), { agency: AGENCY, clock, actor: 'bench' });
     load(pr, gen, 10_000, 'den');
     load(pr, gen, 1_000, 'den', 2025);
-    const small = await sample(3, () => pr.print({ kind: 'so-den', year: 2025, out: join(dir, 'small.pdf') }), 1);
-    const big = await sample(3, () => pr.print({ kind: 'so-den', year: 2026, out: join(dir, 'big.pdf') }), 0);
-    const bigInfo = await pr.print({ kind: 'so-den', year: 2026, out: join(dir, 'big.pdf') });
+    const small = await sample(3, () => pr.printing.print({ kind: 'so-den', year: 2025, out: join(dir, 'small.pdf') }), 1);
+    const big = await sample(3, () => pr.printing.print({ kind: 'so-den', year: 2026, out: join(dir, 'big.pdf') }), 0);
+    const bigInfo = await pr.printing.print({ kind: 'so-den', year: 2026, out: join(dir, 'big.pdf') });
     console.log(`print 10,000-row Sổ đến: median ${(median(big) / 1000).toFixed(2)} s (target < 10 s), ${bigInfo.pages} pages, ${(statSync(join(dir, 'big.pdf')).size / 1024 / 1024).toFixed(1)} MiB; 1,000 rows ${(median(small) / 1000).toFixed(2)} s → ×${(median(big) / median(small)).toFixed(1)} for 10× rows`);
     pr.dispose();
   } finally {

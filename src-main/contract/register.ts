@@ -1,18 +1,23 @@
 import { z } from 'zod';
-import { defineMethod, text } from './api';
+import { defineMethod, pathString, text } from './api';
+import { YEAR_MAX, YEAR_MIN } from './limits';
+import { isCalendarDate } from './time';
+import { PRINT_KINDS } from './vocabulary';
 
 /**
  * The register over the API. Field-level rules (Phụ lục VI lengths, dates, numbering) are the register
  * core's own zod schemas; the contract bounds the shape so nothing unbounded reaches it.
  */
-const isoDate = z.string().regex(/^\d{4}-\d{2}-\d{2}$/);
+/** A calendar day, YYYY-MM-DD, that exists (the register's and the printer's dates). */
+export const isoDaySchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD').refine(isCalendarDate, 'not a calendar date');
 const bookId = z.string().min(1).max(32).regex(/^[a-z0-9-]+$/);
-const year = z.number().int().min(1900).max(9999);
+const year = z.number().int().min(YEAR_MIN).max(YEAR_MAX);
 
 const scalar = z.union([z.string().max(5000), z.number().finite(), z.boolean(), z.null()]);
-/** A record keyed by Phụ lục VI tags (TypeName, CodeNumber, Subject…), plus `book`. */
+const group = z.record(z.string().max(64), scalar).refine((r) => Object.keys(r).length <= 20, 'too many fields');
+/** A record keyed by Phụ lục VI tags (TypeName, CodeNumber, Subject…), plus `book`; `To` is a list of nơi nhận. */
 const recordInput = z
-  .record(z.string().max(64).regex(/^[A-Za-z][A-Za-z0-9_]*$/), z.union([scalar, z.record(z.string().max(64), scalar)]))
+  .record(z.string().max(64).regex(/^[A-Za-z][A-Za-z0-9_]*$/), z.union([scalar, group, z.array(group).max(200)]))
   .refine((r) => Object.keys(r).length <= 60, 'too many fields');
 
 export const documentDto = z.object({
@@ -50,6 +55,32 @@ export const alertDto = z.object({
   messageVi: z.string(),
 });
 
+/** Records a clerk may import in one call; the CLI sends a large file in slices of this size. */
+export const IMPORT_SLICE = 1000;
+
+/** "<entries>:<head hash>" as printed on a closing page; the hash may be cut to its first 16 hex digits. */
+export const checkpointText = z.string().max(100).transform((s) => s.replace(/\s+/g, '').toLowerCase()).pipe(z.string().regex(/^\d{1,12}:[0-9a-f]{16,64}$/, '<count>:<hash>'));
+
+export const checkpointDto = z.object({
+  count: z.number(),
+  head: z.string(),
+  at: z.string(),
+  reason: z.string(),
+  signerKind: z.enum(['token', 'installation']),
+  signer: z.string(),
+  file: z.string().nullable(),
+});
+
+const problemDto = z.object({ kind: z.string(), messageVi: z.string() });
+export const auditReportDto = z.object({
+  ok: z.boolean(),
+  count: z.number(),
+  head: z.string(),
+  problems: z.array(problemDto.extend({ id: z.number() })),
+  entities: z.array(problemDto.extend({ table: z.string(), rowId: z.number(), field: z.string().nullable(), chainValue: z.string().nullable(), tableValue: z.string().nullable() })),
+  checkpoints: z.array(problemDto.extend({ count: z.number(), head: z.string(), source: z.string(), ok: z.boolean() })),
+});
+
 export const bookDto = z.object({ id: z.string(), direction: z.enum(['den', 'di']), kind: z.enum(['normal', 'copies', 'secret']), name: z.string(), notation: z.string().nullable() });
 
 export const registerMethods = {
@@ -76,12 +107,28 @@ export const registerMethods = {
   ),
   'register.get': defineMethod(z.strictObject({ id: z.number().int().positive() }), z.object({ document: documentDto })),
   'register.transition': defineMethod(
-    z.strictObject({ id: z.number().int().positive(), action: z.string().max(20).regex(/^[a-z]+$/), note: text(2000).optional(), reason: text(2000).optional(), DueDate: isoDate.optional() }),
+    z.strictObject({ id: z.number().int().positive(), action: z.string().max(20).regex(/^[a-z]+$/), note: text(2000).optional(), reason: text(2000).optional(), DueDate: isoDaySchema.optional() }),
     z.object({ document: documentDto }),
   ),
   'register.alerts': defineMethod(z.strictObject({}), z.object({ alerts: z.array(alertDto) })),
   'register.print': defineMethod(
-    z.strictObject({ kind: z.enum(['so-den', 'so-di', 'theo-doi', 'bao-cao-den', 'bao-cao-di']), year, book: bookId.optional() }),
+    z.strictObject({ kind: z.enum(PRINT_KINDS), year, book: bookId.optional(), quyenSo: z.number().int().min(1).max(999).optional() }),
     z.object({ name: z.string(), pages: z.number(), rows: z.number(), base64: z.string() }),
+  ),
+  /** A slice of a JSONL import (the caller reads the file; line numbers are its own). */
+  'register.import': defineMethod(
+    z.strictObject({ records: z.array(recordInput).max(IMPORT_SLICE), lineNumbers: z.array(z.number().int().positive()).max(IMPORT_SLICE).optional() }),
+    z.object({ imported: z.number(), duplicates: z.number(), failed: z.array(z.object({ line: z.number(), code: z.string(), message: z.string() })) }),
+  ),
+  /** Đóng sổ up to a day; the checkpoint anchoring the audit chain at that moment comes back. */
+  'register.close': defineMethod(
+    z.strictObject({ book: bookId, until: isoDaySchema }),
+    z.object({ book: z.string(), until: z.string(), entries: z.number(), checkpoint: checkpointDto.nullable() }),
+  ),
+  /** The audit chain, every registered row against it, and every checkpoint (and a printed one typed in). */
+  'register.auditVerify': defineMethod(z.strictObject({ checkpoint: checkpointText.optional() }), auditReportDto),
+  'register.backup': defineMethod(
+    z.strictObject({ path: pathString }),
+    z.object({ path: z.string(), bytes: z.number(), checkpoint: checkpointDto.nullable() }),
   ),
 };

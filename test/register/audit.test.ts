@@ -5,19 +5,19 @@ import { incoming, tempRegister } from './helpers';
 describe('audit trail', () => {
   it('records who, what, when, before and after for each action', () => {
     const { reg } = tempRegister();
-    const d = reg.register(incoming(), { actor: 'nguyen.van.a' }).document;
-    reg.transition(d.id, 'submit', { actor: 'nguyen.van.a' });
-    const trail = reg.auditTrail({ entity: 'document', entityId: d.id });
+    const d = reg.registration.register(incoming(), { actor: 'nguyen.van.a' }).document;
+    reg.handling.transition(d.id, 'submit', { actor: 'nguyen.van.a' });
+    const trail = reg.audit.trail({ entity: 'document', entityId: d.id });
     expect(trail.map((r) => r.action)).toEqual(['document.submit', 'document.register']);
     expect(trail[0]).toMatchObject({ actor: 'nguyen.van.a', at: '2026-03-10T09:00:00+07:00' });
     expect(JSON.parse(trail[0]!.before as string)).toEqual({ state: 'registered' });
     expect(JSON.parse(trail[0]!.after as string)).toMatchObject({ state: 'submitted' });
-    expect(reg.auditVerify()).toMatchObject({ ok: true, problems: [] });
+    expect(reg.audit.verify()).toMatchObject({ ok: true, problems: [] });
   });
 
   it('refuses UPDATE and DELETE through SQL', () => {
     const { reg } = tempRegister();
-    reg.register(incoming());
+    reg.registration.register(incoming());
     expect(() => reg.db.prepare("UPDATE audit SET actor = 'x'").run()).toThrow(/AUDIT_APPEND_ONLY/);
     expect(() => reg.db.prepare('DELETE FROM audit').run()).toThrow(/AUDIT_APPEND_ONLY/);
   });
@@ -25,38 +25,38 @@ describe('audit trail', () => {
   it('detects rows edited or deleted by someone who drops the triggers', () => {
     const make = () => {
       const { reg } = tempRegister();
-      for (let i = 0; i < 5; i++) reg.register(incoming());
+      for (let i = 0; i < 5; i++) reg.registration.register(incoming());
       reg.db.exec('DROP TRIGGER audit_no_update; DROP TRIGGER audit_no_delete;');
       return reg;
     };
     const edited = make();
     edited.db.prepare("UPDATE audit SET actor = 'ke.gian' WHERE id = 3").run();
-    expect(edited.auditVerify()).toMatchObject({ ok: false, problems: [{ id: 3, kind: 'edited' }] });
+    expect(edited.audit.verify()).toMatchObject({ ok: false, problems: [{ id: 3, kind: 'edited' }] });
 
     const rehashed = make();
     // Editing a row and recomputing its own hash still breaks the link to the next row.
     const row = rehashed.db.prepare('SELECT * FROM audit WHERE id = 2').get() as Record<string, string>;
     const forged = createHash('sha256').update(JSON.stringify([2, row.prev_hash, row.at, 'ke.gian', row.action, row.entity, row.entity_id, row.before, row.after])).digest('hex');
     rehashed.db.prepare("UPDATE audit SET actor = 'ke.gian', hash = ? WHERE id = 2").run(forged);
-    expect(rehashed.auditVerify().problems).toEqual([{ id: 3, kind: 'broken_link' }]);
+    expect(rehashed.audit.verify().problems).toEqual([{ id: 3, kind: 'broken_link' }]);
 
     const middle = make();
     middle.db.prepare('DELETE FROM audit WHERE id = 2').run();
-    expect(middle.auditVerify().problems.map((p) => p.kind).sort()).toEqual(['broken_link', 'deleted']);
+    expect(middle.audit.verify().problems.map((p) => p.kind).sort()).toEqual(['broken_link', 'deleted']);
 
     const tail = make();
     const last = (tail.db.prepare('SELECT max(id) AS m FROM audit').get() as { m: number }).m;
     tail.db.prepare('DELETE FROM audit WHERE id = ?').run(last);
-    expect(tail.auditVerify()).toMatchObject({ ok: false, problems: [{ id: last, kind: 'deleted' }] });
+    expect(tail.audit.verify()).toMatchObject({ ok: false, problems: [{ id: last, kind: 'deleted' }] });
   });
 
   it('đóng sổ is in the trail and makes the entries read-only', () => {
     const { reg, clock } = tempRegister();
-    const d = reg.register(incoming()).document;
+    const d = reg.registration.register(incoming()).document;
     clock.set('2026-03-31T17:00:00+07:00');
-    expect(reg.closeBook('den', '2026-03-31')).toEqual({ book: 'den', until: '2026-03-31', entries: 1 });
-    expect(reg.auditTrail({ entity: 'book', entityId: 'den' })[0]).toMatchObject({ action: 'book.close' });
+    expect(reg.closures.close('den', '2026-03-31')).toEqual({ book: 'den', until: '2026-03-31', entries: 1 });
+    expect(reg.audit.trail({ entity: 'book', entityId: 'den' })[0]).toMatchObject({ action: 'book.close' });
     expect(() => reg.db.prepare('UPDATE documents SET Subject = ? WHERE id = ?').run('x', d.id)).toThrow(/REGISTER_CLOSED/);
-    expect(reg.closures('den')).toEqual([expect.objectContaining({ until: '2026-03-31' })]);
+    expect(reg.closures.list('den')).toEqual([expect.objectContaining({ until: '2026-03-31' })]);
   });
 });

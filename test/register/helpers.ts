@@ -1,7 +1,7 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { openRegister, type RegisterService } from '../../src-main/core/register/index';
+import { openRegister, type Register } from '../../src-main/core/register/index';
 
 export const AGENCY = { name: 'Ủy ban nhân dân xã Yên Khánh', code: '000.00.12.H40', abbr: 'UBND', parentName: 'Ủy ban nhân dân tỉnh Ninh Bình' };
 
@@ -21,7 +21,7 @@ export function tempDir(prefix = 'vanthu-reg-'): string {
   return mkdtempSync(join(tmpdir(), prefix));
 }
 
-export function tempRegister(iso = '2026-03-10T09:00:00+07:00'): { reg: RegisterService; clock: TestClock; dir: string; dbPath: string } {
+export function tempRegister(iso = '2026-03-10T09:00:00+07:00'): { reg: Register; clock: TestClock; dir: string; dbPath: string } {
   const dir = tempDir();
   const clock = testClock(iso);
   const dbPath = join(dir, 'register.db');

@@ -28,9 +28,9 @@ function pdfFonts(pdf: string): string {
 describe('printing registers', () => {
   it('Sổ đăng ký văn bản đến: cover fields, the 10 columns, Vietnamese intact, subset font, landscape', async () => {
     const { reg, dir } = tempRegister();
-    for (let i = 0; i < 60; i++) reg.register(incoming({ Subject: `Về việc tăng cường công tác phòng, chống thiên tai và tìm kiếm cứu nạn năm 2026, đợt ${i + 1}`, OrganName: 'Ủy ban nhân dân tỉnh Ninh Bình' }));
+    for (let i = 0; i < 60; i++) reg.registration.register(incoming({ Subject: `Về việc tăng cường công tác phòng, chống thiên tai và tìm kiếm cứu nạn năm 2026, đợt ${i + 1}`, OrganName: 'Ủy ban nhân dân tỉnh Ninh Bình' }));
     const out = join(dir, 'sổ đến.pdf');
-    const r = await reg.print({ kind: 'so-den', year: 2026, out, quyenSo: 2 });
+    const r = await reg.printing.print({ kind: 'so-den', year: 2026, out, quyenSo: 2 });
     expect(r.rows).toBe(60);
     expect(r.pages).toBeGreaterThan(3);
     const all = flat(text(out));
@@ -57,9 +57,9 @@ describe('printing registers', () => {
 
   it('Sổ đăng ký văn bản đi with its 10 columns and the recipients', async () => {
     const { reg, dir } = tempRegister();
-    reg.register(outgoing({ SignerInfo: { Position: 'Chủ tịch', FullName: 'Đỗ Mạnh Hùng' }, To: [{ OrganName: 'Sở Nội vụ' }, { OrganName: 'Sở Tài chính' }], IssuedAmount: 3, FileCopyHolder: 'Văn phòng' }));
+    reg.registration.register(outgoing({ SignerInfo: { Position: 'Chủ tịch', FullName: 'Đỗ Mạnh Hùng' }, To: [{ OrganName: 'Sở Nội vụ' }, { OrganName: 'Sở Tài chính' }], IssuedAmount: 3, FileCopyHolder: 'Văn phòng' }));
     const out = join(dir, 'di.pdf');
-    await reg.print({ kind: 'so-di', year: 2026, out });
+    await reg.printing.print({ kind: 'so-di', year: 2026, out });
     const all = flat(text(out));
     expect(SO_DI_COLUMNS).toHaveLength(10);
     for (const c of SO_DI_COLUMNS) expect(all).toContain(c.title);
@@ -68,22 +68,22 @@ describe('printing registers', () => {
 
   it('Sổ theo dõi giải quyết and the báo cáo tình hình giải quyết', async () => {
     const { reg, dir, clock } = tempRegister();
-    const a = reg.register(incoming({ DueDate: '2026-03-12' })).document;
-    reg.transition(a.id, 'assign', { assignments: [{ role: 'chu_tri', unit: 'Phòng Tư pháp' }] });
-    reg.transition(a.id, 'complete', { note: '30/UBND-TP' });
-    reg.register(incoming({ DueDate: '2026-03-11' }));
+    const a = reg.registration.register(incoming({ DueDate: '2026-03-12' })).document;
+    reg.handling.transition(a.id, 'assign', { assignments: [{ role: 'chu_tri', unit: 'Phòng Tư pháp' }] });
+    reg.handling.transition(a.id, 'complete', { note: '30/UBND-TP' });
+    reg.registration.register(incoming({ DueDate: '2026-03-11' }));
     clock.set('2026-03-20T09:00:00+07:00');
     const follow = join(dir, 'theo-doi.pdf');
-    await reg.print({ kind: 'theo-doi', year: 2026, out: follow });
+    await reg.printing.print({ kind: 'theo-doi', year: 2026, out: follow });
     const f = flat(text(follow));
     for (const c of THEO_DOI_COLUMNS) expect(f).toContain(c.title);
     for (const s of ['SỔ THEO DÕI GIẢI QUYẾT VĂN BẢN ĐẾN', '30/UBND-TP', 'Phòng Tư pháp', 'Hoàn thành', 'Đã vào sổ (quá hạn)']) expect(f).toContain(s);
     const report = join(dir, 'bao-cao.pdf');
-    await reg.print({ kind: 'bao-cao-den', year: 2026, out: report });
+    await reg.printing.print({ kind: 'bao-cao-den', year: 2026, out: report });
     const b = flat(text(report));
     for (const c of BAO_CAO_COLUMNS) expect(b).toContain(c.title);
     expect(b).toContain('BÁO CÁO TÌNH HÌNH GIẢI QUYẾT VĂN BẢN ĐẾN');
     expect(b).toContain('Tổng số: 2 — Đã giải quyết/phát hành: 1 — Đang giải quyết: 1 — Quá hạn: 1');
-    expect(reg.auditTrail({ entity: 'book' }).filter((r) => r.action === 'book.print')).toHaveLength(2);
+    expect(reg.audit.trail({ entity: 'book' }).filter((r) => r.action === 'book.print')).toHaveLength(2);
   });
 });

@@ -11,28 +11,28 @@ import { AGENCY, expectAppError, incoming, tempDir, tempRegister, testClock } fr
 describe('backup and restore', () => {
   it('backs up online and restores a verified copy', async () => {
     const { reg, dir, dbPath, clock } = tempRegister();
-    for (let i = 0; i < 20; i++) reg.register(incoming());
+    for (let i = 0; i < 20; i++) reg.registration.register(incoming());
     const backup = join(dir, 'sao lưu', 'backup 2026-03-10.db');
-    const r = await reg.backup(backup);
+    const r = await reg.backups.create(backup);
     expect(r.bytes).toBeGreaterThan(0);
-    for (let i = 0; i < 5; i++) reg.register(incoming());
+    for (let i = 0; i < 5; i++) reg.registration.register(incoming());
     reg.dispose();
     expect(verifyDatabaseFile(backup)).toMatchObject({ ok: true, version: latestVersion(), integrity: [] });
     restoreDatabase(backup, dbPath);
     const again = openRegister(dbPath, { agency: AGENCY, clock });
-    expect(again.list({ book: 'den', year: 2026 }).total).toBe(20);
-    expect(again.auditVerify().ok).toBe(true);
-    expect(again.register(incoming()).document.number).toBe(21);
+    expect(again.reading.list({ book: 'den', year: 2026 }).total).toBe(20);
+    expect(again.audit.verify().ok).toBe(true);
+    expect(again.registration.register(incoming()).document.number).toBe(21);
     again.dispose();
   });
 
   it('refuses a backup whose audit chain was tampered with, or which comes from a newer version', async () => {
     const { reg, dir, dbPath } = tempRegister();
-    reg.register(incoming());
+    reg.registration.register(incoming());
     const bad = join(dir, 'bad.db');
-    await reg.backup(bad);
+    await reg.backups.create(bad);
     const newer = join(dir, 'newer.db');
-    await reg.backup(newer);
+    await reg.backups.create(newer);
     reg.dispose();
     const t = openDatabase(bad);
     t.exec("DROP TRIGGER audit_no_update; UPDATE audit SET actor = 'x' WHERE id = 1;");

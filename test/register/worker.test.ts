@@ -4,23 +4,25 @@ import { openRegisterWorker } from '../../src-main/core/register/index';
 import { AGENCY, incoming, tempDir } from './helpers';
 
 describe('register worker', () => {
-  it('serves the register from a worker thread, async, with AppErrors intact', async () => {
+  it('serves exactly the contract\'s register methods from a worker thread, async, with AppErrors intact', async () => {
     const dir = tempDir();
     const w = await openRegisterWorker(join(dir, 'w.db'), { agency: AGENCY, fixedNow: '2026-03-10T09:00:00+07:00' });
     try {
-      const r = await w.register(incoming({ Subject: 'Quyết định về Đặng Thị Hà' }));
+      const r = await w['register.add']({ record: incoming({ Subject: 'Quyết định về Đặng Thị Hà' }) as never });
       expect(r.document).toMatchObject({ number: 1, ArrivalDate: '2026-03-10' });
       // The event loop stays free while the worker works: a timer fires between calls.
       let ticks = 0;
       const t = setInterval(() => ticks++, 1);
-      await w.importRecords(Array.from({ length: 2000 }, () => incoming()));
+      await w['register.import']({ records: Array.from({ length: 1000 }, () => incoming()) as never });
       clearInterval(t);
       expect(ticks).toBeGreaterThan(0);
-      expect((await w.search({ text: 'dang thi ha' })).items.map((d) => d.number)).toEqual([1]);
-      await expect(w.transition(1, 'complete')).rejects.toMatchObject({ code: 'CONFLICT', vi: expect.stringContaining('Đã vào sổ') });
-      // Private members are not reachable through the proxy.
-      await expect((w as unknown as { write: () => Promise<unknown> }).write()).rejects.toMatchObject({ code: 'UNKNOWN_METHOD' });
-      expect((await w.auditVerify()).ok).toBe(true);
+      expect((await w['register.search']({ text: 'dang thi ha', page: 1, pageSize: 20 })).items.map((d) => d.number)).toEqual([1]);
+      await expect(w['register.transition']({ id: 1, action: 'complete' })).rejects.toMatchObject({ code: 'CONFLICT', vi: expect.stringContaining('Đã vào sổ') });
+      // Only the contract's register methods are served: the modules behind them are not reachable.
+      for (const m of ['register', 'write', 'importRecords']) {
+        await expect((w as unknown as Record<string, () => Promise<unknown>>)[m]!()).rejects.toMatchObject({ code: 'UNKNOWN_METHOD' });
+      }
+      expect((await w['register.auditVerify']({})).ok).toBe(true);
     } finally {
       await w.terminate();
     }

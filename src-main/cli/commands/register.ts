@@ -1,9 +1,13 @@
-import { createReadStream, existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { createReadStream, existsSync, mkdirSync } from 'node:fs';
+import { dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
-import { AppError } from '../../contract/errors';
+import type { z } from 'zod';
+import { createDispatcher } from '../../contract/dispatch';
+import { AppError, type ErrorCode } from '../../contract/errors';
+import { IMPORT_SLICE, registerMethods } from '../../contract/register';
 import { defaultDataDir, loadSettings, registerDbPath } from '../../core/config';
-import { openRegister, restoreDatabase, type AgencyInfo, type ImportReport, type PrintKind, type RegisterService } from '../../core/register/index';
+import { writeFileAtomic } from '../../core/fsx/atomic-write';
+import { openRegister, registerApi, restoreDatabase, type AgencyInfo } from '../../core/register/index';
 import { EXIT, flagString, parseArgs, type CliCommand, type CliIo } from '../io';
 
 const USAGE = `vanthu register — sổ đăng ký văn bản (ngoại tuyến)
@@ -12,14 +16,17 @@ const USAGE = `vanthu register — sổ đăng ký văn bản (ngoại tuyến)
   register search "<từ khóa>" [--book B] [--year N] [--page N] [--json]
   register print --book den|di|<sổ> --year YYYY -o <out.pdf> [--kind so|theo-doi|bao-cao] [--quyen N]
   register close --book <sổ> --until YYYY-MM-DD      đóng sổ đến ngày
-  register audit verify                              kiểm tra toàn vẹn nhật ký hệ thống
+  register audit verify [--checkpoint <số mục>:<mã băm>]
+                                                     kiểm tra nhật ký hệ thống, sổ và các điểm kiểm tra
   register backup <tệp>                              sao lưu trực tuyến
   register restore <tệp>                             khôi phục từ bản sao lưu đã kiểm tra
 Tùy chọn chung: --db <đường dẫn> (mặc định: thư mục dữ liệu người dùng/vanthu/register.db)`;
 
 const MAX_LINE = 1_000_000;
-const CHUNK = 1000;
+const PRINT_FLAGS = ['so', 'theo-doi', 'bao-cao'] as const;
 
+type Methods = typeof registerMethods;
+type Call = <M extends keyof Methods>(method: M, input: z.input<Methods[M]['input']>) => Promise<z.output<Methods[M]['output']>>;
 
 /** The workstation's own register: the configured data folder, else the user's (never the demo provisioning). */
 export function defaultDbPath(env: NodeJS.ProcessEnv): string {
@@ -39,13 +46,29 @@ function usage(io: CliIo, msg?: string): number {
   return EXIT.USAGE;
 }
 
-async function importFile(reg: RegisterService, file: string, io: CliIo): Promise<ImportReport> {
-  const total: ImportReport = { imported: 0, failed: [], duplicates: 0 };
+/**
+ * The CLI is a client of the contract like the UI: the same register handlers behind the same dispatch
+ * (input validation, errors), in-process since this process has no UI thread to keep free.
+ */
+function contractClient(dbPath: string, io: CliIo): { call: Call; close: () => void } {
+  const reg = openRegister(dbPath, { agency: agencyFrom(io), actor: io.env.USER ? `cli:${io.env.USER}` : 'cli' });
+  let detail = '';
+  const dispatch = createDispatcher(registerMethods, registerApi(reg), { checkOutputs: true, log: (l) => { detail = l.detail ?? l.msg; } });
+  const call: Call = async (method, input) => {
+    const r = await dispatch(method, input, { transport: 'cli' });
+    if (!r.ok) throw new AppError(r.error.code as ErrorCode, r.error.message, `${method}: ${detail}`, r.error.data);
+    return r.value as never;
+  };
+  return { call, close: () => reg.dispose() };
+}
+
+async function importFile(call: Call, file: string): Promise<{ imported: number; failed: Array<{ line: number; code: string; message: string }>; duplicates: number }> {
+  const total = { imported: 0, failed: [] as Array<{ line: number; code: string; message: string }>, duplicates: 0 };
   const rl = createInterface({ input: createReadStream(file, { encoding: 'utf8' }), crlfDelay: Infinity });
-  let records: unknown[] = [];
+  let records: Array<Record<string, never>> = [];
   let lineNumbers: number[] = [];
-  const flush = () => {
-    const r = reg.importRecords(records, { lineNumbers });
+  const flush = async () => {
+    const r = await call('register.import', { records, lineNumbers });
     total.imported += r.imported;
     total.duplicates += r.duplicates;
     total.failed.push(...r.failed);
@@ -60,20 +83,25 @@ async function importFile(reg: RegisterService, file: string, io: CliIo): Promis
       total.failed.push({ line, code: 'INPUT_INVALID', message: 'Dòng quá dài.' });
       continue;
     }
+    let parsed: unknown;
     try {
-      records.push(JSON.parse(text));
-      lineNumbers.push(line);
+      parsed = JSON.parse(text);
     } catch {
       total.failed.push({ line, code: 'INPUT_INVALID', message: 'Dòng không phải JSON hợp lệ.' });
+      continue;
     }
-    if (records.length >= CHUNK) flush();
+    if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
+      total.failed.push({ line, code: 'INPUT_INVALID', message: 'Dòng không phải một bản ghi JSON.' });
+      continue;
+    }
+    records.push(parsed as Record<string, never>);
+    lineNumbers.push(line);
+    if (records.length >= IMPORT_SLICE) await flush();
   }
-  if (records.length) flush();
+  if (records.length) await flush();
   total.failed.sort((a, b) => a.line - b.line);
   return total;
 }
-
-const PRINT_KINDS = ['so', 'theo-doi', 'bao-cao'] as const;
 
 const register: CliCommand = async (args, io) => {
   const { flags, positionals } = parseArgs(args, ['json']);
@@ -83,6 +111,7 @@ const register: CliCommand = async (args, io) => {
   const json = flags.has('json');
 
   if (sub === 'restore') {
+    // Restoring replaces the database file itself, so it runs with no register open (not a contract call).
     const file = rest[0];
     if (!file) return usage(io, 'Thiếu tệp sao lưu.');
     const check = restoreDatabase(resolve(file), dbPath);
@@ -91,12 +120,13 @@ const register: CliCommand = async (args, io) => {
   }
   if (!['import', 'search', 'print', 'close', 'audit', 'backup'].includes(sub)) return usage(io, `Lệnh con không hợp lệ: ${sub}`);
   if (sub === 'import' && (!rest[0] || !existsSync(rest[0]))) return usage(io, `Không tìm thấy tệp: ${rest[0] ?? ''}`);
+  if (sub === 'audit' && rest[0] !== 'verify') return usage(io, 'Dùng: register audit verify');
 
-  const reg = openRegister(dbPath, { agency: agencyFrom(io), actor: io.env.USER ? `cli:${io.env.USER}` : 'cli' });
+  const { call, close } = contractClient(dbPath, io);
   try {
     switch (sub) {
       case 'import': {
-        const r = await importFile(reg, rest[0]!, io);
+        const r = await importFile(call, rest[0]!);
         if (json) io.out(JSON.stringify(r));
         else {
           io.out(`Đã nhập ${r.imported} văn bản; ${r.failed.length} dòng lỗi; ${r.duplicates} văn bản có cảnh báo trùng.`);
@@ -105,11 +135,10 @@ const register: CliCommand = async (args, io) => {
         return r.failed.length ? EXIT.DATA : EXIT.OK;
       }
       case 'search': {
-        const text = rest.join(' ');
         const year = flagString(flags, 'year');
         const page = flagString(flags, 'page');
         const book = flagString(flags, 'book');
-        const r = reg.search({ text, ...(book ? { book } : {}), ...(year ? { year: Number(year) } : {}), ...(page ? { page: Number(page) } : {}) });
+        const r = await call('register.search', { text: rest.join(' '), ...(book ? { book } : {}), ...(year ? { year: Number(year) } : {}), ...(page ? { page: Number(page) } : {}) });
         if (json) io.out(JSON.stringify(r));
         else {
           io.out(`${r.total}${r.totalCapped ? '+' : ''} kết quả (trang ${r.page}):`);
@@ -121,46 +150,51 @@ const register: CliCommand = async (args, io) => {
         const book = flagString(flags, 'book');
         const year = Number(flagString(flags, 'year'));
         const out = flagString(flags, 'out');
-        const kindFlag = (flagString(flags, 'kind') ?? 'so') as (typeof PRINT_KINDS)[number];
-        if (!book || !Number.isInteger(year) || !out || !PRINT_KINDS.includes(kindFlag)) return usage(io, 'Cần --book, --year và -o.');
-        const direction = reg.books().find((b) => b.id === book)?.direction;
+        const kindFlag = (flagString(flags, 'kind') ?? 'so') as (typeof PRINT_FLAGS)[number];
+        if (!book || !Number.isInteger(year) || !out || !PRINT_FLAGS.includes(kindFlag)) return usage(io, 'Cần --book, --year và -o.');
+        const direction = (await call('register.books', {})).books.find((b) => b.id === book)?.direction;
         if (!direction) throw new AppError('NOT_FOUND', `Không có sổ văn bản "${book}".`, `book ${book}`);
-        const kind: PrintKind = kindFlag === 'so' ? `so-${direction}` : kindFlag === 'theo-doi' ? 'theo-doi' : `bao-cao-${direction}`;
+        const kind = kindFlag === 'so' ? (`so-${direction}` as const) : kindFlag === 'theo-doi' ? 'theo-doi' : (`bao-cao-${direction}` as const);
         const quyen = flagString(flags, 'quyen');
-        const r = await reg.print({ kind, book, year, out: resolve(out), ...(quyen ? { quyenSo: Number(quyen) } : {}) });
-        io.out(json ? JSON.stringify(r) : `Đã in ${r.rows} văn bản, ${r.pages} trang: ${r.path}`);
+        const r = await call('register.print', { kind, book, year, ...(quyen ? { quyenSo: Number(quyen) } : {}) });
+        const path = resolve(out);
+        mkdirSync(dirname(path), { recursive: true });
+        writeFileAtomic(path, [Buffer.from(r.base64, 'base64')]);
+        io.out(json ? JSON.stringify({ path, pages: r.pages, rows: r.rows }) : `Đã in ${r.rows} văn bản, ${r.pages} trang: ${path}`);
         return EXIT.OK;
       }
       case 'close': {
         const book = flagString(flags, 'book');
         const until = flagString(flags, 'until');
         if (!book || !until) return usage(io, 'Cần --book và --until.');
-        const r = reg.closeBook(book, until);
+        const r = await call('register.close', { book, until });
         io.out(json ? JSON.stringify(r) : `Đã đóng sổ "${r.book}" đến ngày ${r.until} (${r.entries} văn bản).`);
+        if (!json && r.checkpoint) io.out(`Điểm kiểm tra: ${r.checkpoint.count}:${r.checkpoint.head}`);
         return EXIT.OK;
       }
       case 'audit': {
-        if (rest[0] !== 'verify') return usage(io, 'Dùng: register audit verify');
-        const r = reg.auditVerify();
+        const checkpoint = flagString(flags, 'checkpoint');
+        const r = await call('register.auditVerify', checkpoint ? { checkpoint } : {});
         if (json) io.out(JSON.stringify(r));
-        else if (r.ok) io.out(`Nhật ký hệ thống toàn vẹn (${r.count} mục).`);
         else {
-          io.out(`Nhật ký hệ thống KHÔNG toàn vẹn: ${r.problems.length} vấn đề.`);
-          for (const p of r.problems) io.out(`  Mục ${p.id}: ${p.kind === 'edited' ? 'bị sửa' : p.kind === 'deleted' ? 'bị xóa' : 'đứt chuỗi'}`);
+          const all = [...r.problems, ...r.entities, ...r.checkpoints.filter((c) => !c.ok)];
+          io.out(r.ok ? `Nhật ký hệ thống toàn vẹn (${r.count} mục).` : `Nhật ký hệ thống KHÔNG toàn vẹn: ${all.length} vấn đề.`);
+          for (const p of all) io.out(`  ${p.messageVi}`);
+          for (const c of r.checkpoints.filter((x) => x.ok)) io.out(`  ${c.messageVi}`);
         }
         return r.ok ? EXIT.OK : EXIT.FAILED;
       }
       case 'backup': {
         const file = rest[0];
         if (!file) return usage(io, 'Thiếu tệp đích.');
-        const r = await reg.backup(resolve(file));
+        const r = await call('register.backup', { path: resolve(file) });
         io.out(json ? JSON.stringify(r) : `Đã sao lưu ${r.bytes} byte vào ${r.path}.`);
         return EXIT.OK;
       }
     }
     return EXIT.USAGE;
   } finally {
-    reg.dispose();
+    close();
   }
 };
 

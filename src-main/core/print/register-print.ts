@@ -1,37 +1,79 @@
 import { z } from 'zod';
 import { pathString } from '../../contract/api';
-import { isoVietnam } from '../../contract/text';
-import type { BookDto, DocumentDto } from '../register/dto';
-import { numberText } from '../register/dto';
-import { displayDate, isoDateSchema } from '../register/time';
+import { YEAR_MAX, YEAR_MIN } from '../../contract/limits';
+import { isoDaySchema } from '../../contract/register';
+import { decree30Number } from '../../contract/text';
+import { isoVietnam } from '../../contract/time';
+import { PRINT_KINDS, type PrintKind } from '../../contract/vocabulary';
 import { renderTablePdf, type Column, type TableSpec } from './table-pdf';
 
-/** The printed outputs of Phụ lục IV and VI.V. */
-export type PrintKind = (typeof PRINT_KINDS)[number];
+/**
+ * The printed outputs of Phụ lục IV and VI.V, drawn from rows the register hands over: printing
+ * knows the forms, never the database (docs/register.md, "Printing").
+ */
+export interface PrintDoc {
+  id: number;
+  state: string;
+  stateVi: string;
+  number: number | null;
+  regDate: string | null;
+  code: string | null;
+  TypeName: string;
+  Subject: string;
+  OrganName: string | null;
+  IssuedDate: string | null;
+  ArrivalDate: string | null;
+  DueDate: string | null;
+  ToPlaces: string | null;
+  Description: string | null;
+  SignerInfo: { Position: string | null; FullName: string | null } | null;
+  FileCopyHolder: string | null;
+  IssuedAmount: number | null;
+  handedAt: string | null;
+  sentAt: string | null;
+  issuedAt: string | null;
+  completedAt: string | null;
+}
 
-export const PRINT_KINDS = ['so-den', 'so-di', 'theo-doi', 'bao-cao-den', 'bao-cao-di'] as const;
+export interface PrintBook {
+  id: string;
+  direction: 'den' | 'di';
+  name: string;
+}
+
+/** Số as printed: a leading zero below 10; blank when there is none. */
+const numberText = (n: number | null) => (n === null ? '' : decree30Number(n));
+
+/** dd/MM/yyyy, as registers show dates. */
+export function displayDate(date: string | null | undefined): string {
+  if (!date) return '';
+  const [y, m, d] = date.split('-');
+  return `${d}/${m}/${y}`;
+}
 
 export const printRequestSchema = z.strictObject({
   kind: z.enum(PRINT_KINDS),
   /** Default: "den" for đến outputs, "di" for đi outputs. */
   book: z.string().max(32).optional(),
-  year: z.number().int().min(1900).max(9999),
-  from: isoDateSchema.optional(),
-  to: isoDateSchema.optional(),
+  year: z.number().int().min(YEAR_MIN).max(YEAR_MAX),
+  from: isoDaySchema.optional(),
+  to: isoDaySchema.optional(),
   quyenSo: z.number().int().min(1).max(999).optional(),
   out: pathString,
 });
 export type PrintRequest = z.input<typeof printRequestSchema>;
+/** The same request when the bytes go back to the caller instead of into a file. */
+export const renderRequestSchema = printRequestSchema.omit({ out: true });
 
 export interface PrintInput {
   kind: PrintKind;
-  book: BookDto;
+  book: PrintBook;
   year: number;
   from: string;
   to: string;
   quyenSo: number;
   agency: { name: string; parentName?: string };
-  docs: DocumentDto[];
+  docs: PrintDoc[];
   /** Outgoing: "Nơi nhận" per document. */
   recipients?: Map<number, string>;
   /** Theo dõi giải quyết: số/ký hiệu of the answer per incoming document. */
@@ -67,11 +109,11 @@ const TITLES: Record<PrintKind, string> = {
   'bao-cao-di': 'BÁO CÁO TÌNH HÌNH GIẢI QUYẾT VĂN BẢN ĐI',
 };
 
-const typeAndSubject = (d: DocumentDto) => `${d.TypeName}: ${d.Subject}`;
+const typeAndSubject = (d: PrintDoc) => `${d.TypeName}: ${d.Subject}`;
 const dateOf = (iso: string | null) => (iso ? displayDate(iso.slice(0, 10)) : '');
-const signer = (d: DocumentDto) => [d.SignerInfo?.Position, d.SignerInfo?.FullName].filter(Boolean).join(' ');
+const signer = (d: PrintDoc) => [d.SignerInfo?.Position, d.SignerInfo?.FullName].filter(Boolean).join(' ');
 
-function progress(d: DocumentDto, today: string): string {
+function progress(d: PrintDoc, today: string): string {
   const late = d.DueDate && (d.completedAt ? d.completedAt.slice(0, 10) > d.DueDate : today > d.DueDate);
   return `${d.stateVi}${late ? ' (quá hạn)' : ''}`;
 }
@@ -135,7 +177,7 @@ export async function renderRegisterPdf(input: PrintInput): Promise<{ bytes: Uin
               { text: TITLES[input.kind], size: 22, bold: true, gapBefore: 60 },
               { text: input.book.name, size: 12 },
               { text: `Năm: ${input.year}`, size: 14, bold: true, gapBefore: 20 },
-              // Cover ranges come from the printed rows (domain.md §5).
+              // Cover ranges come from the printed rows (docs/register.md, "Printing").
               { text: `Từ ngày ${displayDate(dates[0] ?? input.from)} đến ngày ${displayDate(dates.at(-1) ?? input.to)}`, size: 13, gapBefore: 20 },
               { text: numbers.length ? `Từ số ${numberText(numbers.reduce((a, b) => Math.min(a, b)))} đến số ${numberText(numbers.reduce((a, b) => Math.max(a, b)))}` : 'Từ số … đến số …', size: 13 },
               { text: `Quyển số: ${input.quyenSo}`, size: 13 },

@@ -25,7 +25,7 @@ export interface TableSpec {
   intro?: Array<{ text: string; size: number; bold?: boolean }>;
   columns: Column[];
   rows: string[][];
-  /** Footer mark on every page (domain.md §5: printouts carry a "printed from the system" mark). */
+  /** Footer mark on every page (printouts carry a "printed from the system" mark: docs/register.md, "Printing"). */
   mark: string;
   title: string;
 }

@@ -98,3 +98,13 @@ export function auditVerify(db: Db, maxProblems = 100): AuditReport {
   if (seq >= expectedId && problems.length < maxProblems) problems.push({ id: expectedId, kind: 'deleted' });
   return { ok: problems.length === 0, count, problems };
 }
+
+/** The newest entries first, optionally for one entity. */
+export function auditTrail(db: Db, q: { entity?: string; entityId?: string | number; limit?: number } = {}): Array<Record<string, unknown>> {
+  const limit = Math.min(Math.max(q.limit ?? 100, 1), 1000);
+  const where: string[] = [];
+  const args: unknown[] = [];
+  if (q.entity) { where.push('entity = ?'); args.push(q.entity); }
+  if (q.entityId !== undefined) { where.push('entity_id = ?'); args.push(String(q.entityId)); }
+  return db.prepare(`SELECT id, at, actor, action, entity, entity_id AS entityId, before, after FROM audit ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`).all(...args, limit) as Array<Record<string, unknown>>;
+}

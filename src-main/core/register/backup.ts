@@ -1,8 +1,12 @@
-import { copyFileSync, existsSync, renameSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, renameSync, rmSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { pathString } from '../../contract/api';
 import { AppError } from '../../contract/errors';
 import { integrityProblems, openDatabase } from '../db/connection';
 import { latestVersion, schemaVersion } from '../db/migrate';
 import { auditVerify } from './audit';
+import type { ActOptions, RegisterContext } from './context';
+import { invalid } from './errors';
 
 export interface DatabaseCheck {
   ok: boolean;
@@ -61,4 +65,17 @@ export function restoreDatabase(backupPath: string, dbPath: string): DatabaseChe
   for (const suffix of ['-wal', '-shm']) rmSync(`${dbPath}${suffix}`, { force: true });
   renameSync(tmp, dbPath);
   return check;
+}
+
+/** Online backup (pages copied while the register keeps working), logged in the audit trail. */
+export async function backupDatabase(ctx: RegisterContext, dest: string, act: ActOptions = {}): Promise<{ path: string; bytes: number }> {
+  if (!pathString.safeParse(dest).success) throw invalid('Đường dẫn tệp sao lưu không hợp lệ.', 'backup path');
+  ctx.write(() => ctx.log({ actor: ctx.actorOf(act), action: 'db.backup', entity: 'database', entityId: null, after: { dest: join(dest) } }));
+  mkdirSync(dirname(dest), { recursive: true });
+  try {
+    await ctx.db.backup(dest);
+  } catch (e) {
+    throw new AppError('IO_ERROR', 'Không sao lưu được cơ sở dữ liệu.', `backup to ${dest}: ${(e as Error).message}`, undefined, { cause: e });
+  }
+  return { path: dest, bytes: statSync(dest).size };
 }

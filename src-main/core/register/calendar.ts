@@ -1,14 +1,15 @@
 import { z } from 'zod';
-import { addDays, hhmmSchema, isoDateSchema } from './time';
+import { isoDaySchema } from '../../contract/register';
+import { addDays, hhmmSchema } from './time';
 
 /**
  * Working-day calendar: weekends plus holidays set by the agency (Tết moves every year, so holidays
  * are configuration, not code). "Morning" ends at a configured hour (regulation Điều 5.2; default 12:00).
  */
 export const calendarSchema = z.strictObject({
-  holidays: z.array(isoDateSchema).max(2000).default([]),
+  holidays: z.array(isoDaySchema).max(2000).default([]),
   /** Extra working days that fall on a weekend (make-up days). */
-  workingWeekends: z.array(isoDateSchema).max(500).default([]),
+  workingWeekends: z.array(isoDaySchema).max(500).default([]),
   /** 0 = Sunday … 6 = Saturday. */
   weekend: z.array(z.number().int().min(0).max(6)).max(6).default([0, 6]),
   morningEnd: hhmmSchema.default('12:00'),

@@ -1,6 +1,6 @@
 import type { WorkingCalendar } from './calendar';
 import type { DocumentDto } from './dto';
-import { vnDate, vnInstant } from './time';
+import { dateInVietnam, vietnamInstant } from '../../contract/time';
 
 /**
  * Deadline rules (domain.md §7.1, regulation Điều 5.2, 9.3, 12.2), as pure functions of a document,
@@ -37,22 +37,22 @@ export function alertsFor(doc: DocumentDto, now: Date, cal: WorkingCalendar): Al
   if (doc.direction === 'den') {
     if (doc.state === 'received' && doc.receivedAt) {
       // Receipt must be acknowledged (registered or returned) the same day.
-      out.push(alert(doc, 'ack_receipt', vnInstant(vnDate(new Date(doc.receivedAt)), '23:59'), now, 'Văn bản đến chưa được vào sổ hoặc trả lại: phải xác nhận tiếp nhận ngay trong ngày.'));
+      out.push(alert(doc, 'ack_receipt', vietnamInstant(dateInVietnam(new Date(doc.receivedAt)), '23:59'), now, 'Văn bản đến chưa được vào sổ hoặc trả lại: phải xác nhận tiếp nhận ngay trong ngày.'));
     }
     if (urgent && AWAITING_HANDOVER.has(doc.state)) {
       const since = new Date(doc.receivedAt ?? doc.registeredAt ?? now.toISOString());
       out.push(alert(doc, 'urgent', since, now, `Văn bản ${doc.priorityVi.toLowerCase()}: phải vào sổ, trình và chuyển giao ngay.`));
     }
     if (doc.DueDate && (OPEN_INCOMING as readonly string[]).includes(doc.state)) {
-      const due = vnInstant(doc.DueDate, doc.DueTime ?? '23:59');
-      const today = vnDate(now);
+      const due = vietnamInstant(doc.DueDate, doc.DueTime ?? '23:59');
+      const today = dateInVietnam(now);
       if (now.getTime() > due.getTime()) out.push(alert(doc, 'overdue', due, now, 'Văn bản đến đã quá thời hạn giải quyết.'));
       else if (doc.DueDate === today) out.push(alert(doc, 'due_today', due, now, 'Văn bản đến đến hạn giải quyết hôm nay.'));
     }
   } else if ((doc.state === 'signed' || doc.state === 'numbered') && doc.signedAt) {
     const signed = new Date(doc.signedAt);
     // Urgent: immediately after signing. Otherwise the same day, at the latest the next working-day morning.
-    const due = urgent ? signed : vnInstant(cal.nextWorkingDay(vnDate(signed)), cal.morningEnd);
+    const due = urgent ? signed : vietnamInstant(cal.nextWorkingDay(dateInVietnam(signed)), cal.morningEnd);
     out.push(alert(doc, 'issue_deadline', due, now, urgent
       ? 'Văn bản khẩn đã ký: phải phát hành ngay.'
       : 'Văn bản đã ký phải được phát hành trong ngày, chậm nhất buổi sáng ngày làm việc tiếp theo.'));

@@ -1,5 +1,5 @@
 import { decree30Number } from '../../contract/text';
-import { PRIORITY_NAMES, SECRECY_NAMES } from './records';
+import { PRIORITY_NAMES, SECRECY_NAMES } from '../../contract/vocabulary';
 import { STATE_VI, type DocState, type StatusCode } from './workflow';
 
 /** JSON-safe views of the register: no Date, no Buffer, null for "absent". */

@@ -1,9 +1,11 @@
 import { z } from 'zod';
+import { NOTATION_MAX_CHARS } from '../../contract/limits';
 import { nfc } from '../../contract/text';
-import { hhmmSchema, isoDateSchema } from './time';
+import { isoDaySchema } from '../../contract/register';
+import { hhmmSchema } from './time';
 
 /**
- * Input records with the Phụ lục VI tags as keys (domain.md §3.2). Lengths are maxima, measured after
+ * Input records with the Phụ lục VI tags as keys (docs/register.md, "Records"). Lengths are maxima, measured after
  * NFC, and longer values are rejected, never truncated. Objects are strict: an unknown key is an error,
  * so a typo in an import file cannot silently drop a field.
  */
@@ -20,11 +22,6 @@ export const fileCodeSchema = z.strictObject({
   FileNotation: req(20),
 });
 
-/** 0 Thường, 1 Khẩn, 2 Thượng khẩn, 3 Hỏa tốc, 4 Hỏa tốc hẹn giờ (edXML coding, domain.md §3.4). */
-export const PRIORITY_NAMES = ['Thường', 'Khẩn', 'Thượng khẩn', 'Hỏa tốc', 'Hỏa tốc hẹn giờ'] as const;
-/** Secrecy is stored apart from urgency: 0 none, 1 Mật, 2 Tối mật, 3 Tuyệt mật. */
-export const SECRECY_NAMES = ['', 'Mật', 'Tối mật', 'Tuyệt mật'] as const;
-
 const common = {
   book: bookIdSchema,
   FileCode: fileCodeSchema.optional(),
@@ -32,8 +29,8 @@ const common = {
   TypeName: req(100),
   /** A string: keeps the leading zero of "05". */
   CodeNumber: z.string().regex(/^[0-9A-Za-z.]{1,11}$/, 'CodeNumber').optional(),
-  CodeNotation: opt(30),
-  IssuedDate: isoDateSchema.optional(),
+  CodeNotation: opt(NOTATION_MAX_CHARS),
+  IssuedDate: isoDaySchema.optional(),
   OrganName: opt(200),
   Subject: req(500),
   Language: opt(30),
@@ -42,7 +39,7 @@ const common = {
   SignerInfo: signerSchema.optional(),
   Priority: int(0, 4).default(0),
   Secrecy: int(0, 3).default(0),
-  DueDate: isoDateSchema.optional(),
+  DueDate: isoDaySchema.optional(),
   /** For "Hỏa tốc hẹn giờ": the hour on DueDate. */
   DueTime: hhmmSchema.optional(),
   /** Mã định danh văn bản (QĐ 28 Điều 10). */
@@ -51,7 +48,7 @@ const common = {
 
 export const incomingRecordSchema = z.strictObject({
   ...common,
-  ArrivalDate: isoDateSchema.optional(),
+  ArrivalDate: isoDaySchema.optional(),
   ArrivalNumber: int(1, 9_999_999_999).optional(),
   ToPlaces: opt(1000),
   TraceHeaderList: opt(100_000),
@@ -82,8 +79,8 @@ export const dossierSchema = z.strictObject({
   Rights: opt(30),
   Creator: opt(30),
   Language: opt(50),
-  StartDate: isoDateSchema.optional(),
-  EndDate: isoDateSchema.optional(),
+  StartDate: isoDaySchema.optional(),
+  EndDate: isoDaySchema.optional(),
   Description: opt(500),
 });
 export type DossierInput = z.input<typeof dossierSchema>;
@@ -103,7 +100,7 @@ export const assignmentSchema = z.strictObject({
   unit: opt(200),
   person: opt(100),
   opinion: opt(2000),
-  dueDate: isoDateSchema.optional(),
+  dueDate: isoDaySchema.optional(),
 });
 export type AssignmentInput = z.input<typeof assignmentSchema>;
 

@@ -1,9 +1,56 @@
 import { z } from 'zod';
 import { vnFold } from '../../contract/text';
 import type { Db } from '../db/connection';
-import { FTS_COLUMNS } from '../db/migrations/0020-search';
 import { bookIdSchema } from './records';
-import { isoDateSchema } from './time';
+import { isoDaySchema } from '../../contract/register';
+
+/**
+ * The FTS5 columns (table doc_fts, created by migration 0020): one per searchable field plus the
+ * extracted full text, all folded in the app (vnFold maps đ→d, which unicode61 does not).
+ */
+export const FTS_COLUMNS = ['code', 'type', 'organ', 'subject', 'signer', 'places', 'note', 'body'] as const;
+
+/** The folded FTS column values of a document row. */
+export function ftsValues(r: Record<string, unknown>, body: string): string[] {
+  const f = (...xs: unknown[]) => vnFold(xs.filter((x) => typeof x === 'string' && x !== '').join(' '));
+  const number = typeof r.number === 'number' ? String(r.number) : '';
+  return [
+    f(r.CodeNumber, r.CodeNotation, r.CodeNumber && r.CodeNotation ? `${r.CodeNumber}/${r.CodeNotation}` : '', number, r.DocumentId),
+    f(r.TypeName),
+    f(r.OrganName),
+    f(r.Subject),
+    f(r.SignerPosition, r.SignerFullName),
+    f(r.ToPlaces, r.FileCopyHolder),
+    f(r.Description, r.TraceHeaderList),
+    vnFold(body),
+  ];
+}
+
+/** Keeps doc_fts in step with documents and doc_text; called inside the writing transaction. */
+export class SearchIndex {
+  private readonly insertRow;
+  private readonly deleteRow;
+  private readonly doc;
+  private readonly body;
+
+  constructor(db: Db) {
+    this.insertRow = db.prepare(`INSERT INTO doc_fts (rowid, ${FTS_COLUMNS.join(', ')}) VALUES (?, ${FTS_COLUMNS.map(() => '?').join(', ')})`);
+    this.deleteRow = db.prepare('DELETE FROM doc_fts WHERE rowid = ?');
+    this.doc = db.prepare<[number], Record<string, unknown>>('SELECT * FROM documents WHERE id = ?');
+    this.body = db.prepare<[number], { body: string }>('SELECT body FROM doc_text WHERE doc_id = ?');
+  }
+
+  /** A new document (no text yet): the row as written, so it need not be read back. */
+  add(id: number, row: Record<string, unknown>): void {
+    this.insertRow.run(id, ...ftsValues(row, ''));
+  }
+
+  reindex(id: number): void {
+    const row = this.doc.get(id)!;
+    this.deleteRow.run(id);
+    this.insertRow.run(id, ...ftsValues(row, this.body.get(id)?.body ?? ''));
+  }
+}
 
 /**
  * Accent-blind, ranked, paginated search. Text is folded with vnFold on both sides, so "quyet dinh"
@@ -22,8 +69,8 @@ export const searchQuerySchema = z.strictObject({
   year: z.number().int().min(1900).max(9999).optional(),
   state: z.string().max(20).optional(),
   priorityAtLeast: z.number().int().min(0).max(4).optional(),
-  dateFrom: isoDateSchema.optional(),
-  dateTo: isoDateSchema.optional(),
+  dateFrom: isoDaySchema.optional(),
+  dateTo: isoDaySchema.optional(),
   sort: z.enum(['rank', 'newest']).default('rank'),
   page: z.number().int().min(1).max(100_000).default(1),
   pageSize: z.number().int().min(1).max(200).default(20),

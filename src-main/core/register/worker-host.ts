@@ -1,7 +1,9 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { AppError, isAppError } from '../../contract/errors';
-import { openRegister, type RegisterService } from './service';
-import { WORKER_METHODS, type WorkerOptions, type WorkerRequest, type WorkerResponse } from './worker';
+import { registerMethods } from '../../contract/register';
+import { registerApi, type RegisterApi } from './api';
+import { openRegister, type Register } from './open';
+import type { WorkerOptions, WorkerRequest, WorkerResponse } from './worker';
 
 const port = parentPort!;
 const { dbPath, opts } = workerData as { dbPath: string; opts: WorkerOptions };
@@ -11,10 +13,12 @@ function toError(id: number, e: unknown): WorkerResponse & { ok: false } {
   return { id, ok: false, error: { code: err.code, vi: err.vi, detail: err.message, ...(err.data ? { data: err.data } : {}) } };
 }
 
-let service: RegisterService;
+let service: Register;
+let api: RegisterApi;
 try {
   const { fixedNow, ...rest } = opts;
   service = openRegister(dbPath, { ...rest, ...(fixedNow ? { clock: () => new Date(fixedNow) } : {}) });
+  api = registerApi(service);
   port.postMessage({ ready: true });
 } catch (e) {
   port.postMessage({ fatal: toError(0, e) });
@@ -31,11 +35,12 @@ port.on('message', (req: WorkerRequest) => {
         port.postMessage({ id: req.id, ok: true, value: null } satisfies WorkerResponse);
         return;
       }
-      const fn = (service as unknown as Record<string, unknown>)[req.method];
-      if (typeof fn !== 'function' || !(WORKER_METHODS as readonly string[]).includes(req.method)) {
+      if (!Object.hasOwn(registerMethods, req.method)) {
         throw new AppError('UNKNOWN_METHOD', 'Chức năng không tồn tại.', `register worker: no method ${req.method}`);
       }
-      const value = await (fn as (...a: unknown[]) => unknown).apply(service, req.args);
+      // The host's dispatch validated the input against the contract before it crossed the thread.
+      const handler = api[req.method as keyof RegisterApi] as (input: unknown, ctx: { transport: 'ipc' }) => unknown;
+      const value = await handler(req.args[0], { transport: 'ipc' });
       port.postMessage({ id: req.id, ok: true, value } satisfies WorkerResponse);
     } catch (e) {
       port.postMessage(toError(req.id, e));

@@ -1,26 +1,11 @@
 import { Worker } from 'node:worker_threads';
 import { AppError, type ErrorCode } from '../../contract/errors';
-import type { RegisterOptions, RegisterService } from './service';
+import type { RegisterApi, RegisterMethod } from './api';
+import type { RegisterOptions } from './open';
 
-/** Methods callable through the worker: everything public except the raw handles. */
-type Callable = Exclude<{ [K in keyof RegisterService]: RegisterService[K] extends (...a: never[]) => unknown ? K : never }[keyof RegisterService], 'dispose'>;
-
-/**
- * The methods the worker serves. TypeScript's `private` does not exist at run time, so the host
- * serves only this list; the type below fails to compile when a public method is missing from it.
- */
-export const WORKER_METHODS = [
-  'books', 'configureBooks', 'parseRecord', 'duplicatesOf', 'register', 'receive', 'draft', 'importRecords', 'get', 'list',
-  'search', 'saveSearch', 'savedSearches', 'runSavedSearch', 'transition', 'recordRecipientStatus', 'queue', 'alerts',
-  'dueToday', 'overdue', 'attach', 'attachments', 'readAttachment', 'detach', 'gcBlobs', 'createDossier', 'fileDocument',
-  'dossier', 'closeBook', 'closures', 'print', 'auditVerify', 'auditTrail', 'backup',
-] as const satisfies readonly Callable[];
-type _AllListed = Exclude<Callable, (typeof WORKER_METHODS)[number]> extends never ? true : never;
-const _allListed: _AllListed = true;
-void _allListed;
-
+/** The contract's register methods, each taking its input and answering asynchronously from the thread. */
 export type RegisterWorker = {
-  [K in Callable]: RegisterService[K] extends (...a: infer A) => infer R ? (...a: A) => Promise<Awaited<R>> : never;
+  [K in RegisterMethod]: (input: Parameters<RegisterApi[K]>[0]) => Promise<Awaited<ReturnType<RegisterApi[K]>>>;
 } & {
   /** Closes the database and ends the thread. */
   terminate(): Promise<void>;
@@ -36,7 +21,7 @@ export type WorkerResponse =
 
 /**
  * Runs the register on a worker thread, so the Electron main process and the bridge never execute
- * SQLite (synchronous) on their event loop. Every method of RegisterService becomes async; AppErrors
+ * SQLite (synchronous) on their event loop. It serves exactly the contract's register methods; AppErrors
  * keep their code and Vietnamese text across the thread boundary.
  */
 export async function openRegisterWorker(dbPath: string, opts: WorkerOptions): Promise<RegisterWorker> {
@@ -89,7 +74,7 @@ export async function openRegisterWorker(dbPath: string, opts: WorkerOptions): P
           await worker.terminate();
         };
       }
-      return (...args: unknown[]) => call(String(prop), args);
+      return (input: unknown) => call(String(prop), [input]);
     },
   });
 }

@@ -1,14 +1,14 @@
-import type { Migration } from './index';
+import type { Db } from '../connection';
 
 /**
  * Registers (sổ) and their per-year counters, documents with the Phụ lục VI fields (tags as column
  * names), outgoing recipients, leaders' assignments, exchange status history, workflow transitions,
  * hồ sơ, attachment metadata and the append-only audit chain.
  */
-export const m0010Initial: Migration = {
+export const m0010Initial = {
   version: 10,
   name: '0010-initial',
-  up(db) {
+  up(db: Db) {
     db.exec(`
       CREATE TABLE settings (key TEXT PRIMARY KEY, value TEXT NOT NULL) STRICT;
 

@@ -1,5 +1,19 @@
-import { vnFold } from '../../../contract/text';
-import type { Migration } from './index';
+import type { Db } from '../connection';
+
+// Frozen with this migration: the columns and the fold as they were at version 20. The live register
+// keeps its own (register/search.ts); a later change there must not change what this step did.
+const COLUMNS = ['code', 'type', 'organ', 'subject', 'signer', 'places', 'note', 'body'];
+const fold = (s: string) => s.normalize('NFD').replace(/\p{M}/gu, '').replace(/đ/g, 'd').replace(/Đ/g, 'D').toLowerCase();
+
+function values(r: Record<string, unknown>): string[] {
+  const f = (...xs: unknown[]) => fold(xs.filter((x) => typeof x === 'string' && x !== '').join(' '));
+  const number = typeof r.number === 'number' ? String(r.number) : '';
+  return [
+    f(r.CodeNumber, r.CodeNotation, r.CodeNumber && r.CodeNotation ? `${r.CodeNumber}/${r.CodeNotation}` : '', number, r.DocumentId),
+    f(r.TypeName), f(r.OrganName), f(r.Subject), f(r.SignerPosition, r.SignerFullName), f(r.ToPlaces, r.FileCopyHolder),
+    f(r.Description, r.TraceHeaderList), '',
+  ];
+}
 
 /**
  * Accent-blind search: an FTS5 table over text folded in the app (vnFold maps đ→d, which the
@@ -8,15 +22,13 @@ import type { Migration } from './index';
  * (a smaller index and faster inserts on a million-row register).
  * Existing documents are indexed during the upgrade. Saved searches live beside it.
  */
-export const FTS_COLUMNS = ['code', 'type', 'organ', 'subject', 'signer', 'places', 'note', 'body'] as const;
-
-export const m0020Search: Migration = {
+export const m0020Search = {
   version: 20,
   name: '0020-search',
-  up(db) {
+  up(db: Db) {
     db.exec(`
       CREATE VIRTUAL TABLE doc_fts USING fts5(
-        ${FTS_COLUMNS.join(', ')},
+        ${COLUMNS.join(', ')},
         content = '', contentless_delete = 1, detail = column,
         tokenize = 'unicode61 remove_diacritics 0'
       );
@@ -31,29 +43,13 @@ export const m0020Search: Migration = {
         created_at TEXT NOT NULL
       ) STRICT;
     `);
-    const insert = db.prepare(`INSERT INTO doc_fts (rowid, ${FTS_COLUMNS.join(', ')}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
+    const insert = db.prepare(`INSERT INTO doc_fts (rowid, ${COLUMNS.join(', ')}) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`);
     // In pages: a connection cannot write while a statement iterates, and a large register must not
     // be loaded at once.
     const page = db.prepare<[number], Record<string, unknown>>('SELECT * FROM documents WHERE id > ? ORDER BY id LIMIT 1000');
     for (let last = 0, rows = page.all(last); rows.length > 0; rows = page.all(last)) {
-      for (const r of rows) insert.run(r.id, ...ftsValues(r, ''));
+      for (const r of rows) insert.run(r.id, ...values(r));
       last = rows.at(-1)!.id as number;
     }
   },
 };
-
-/** The folded FTS column values of a document row (shared with the register so both agree). */
-export function ftsValues(r: Record<string, unknown>, body: string): string[] {
-  const f = (...xs: unknown[]) => vnFold(xs.filter((x) => typeof x === 'string' && x !== '').join(' '));
-  const number = typeof r.number === 'number' ? String(r.number) : '';
-  return [
-    f(r.CodeNumber, r.CodeNotation, r.CodeNumber && r.CodeNotation ? `${r.CodeNumber}/${r.CodeNotation}` : '', number, r.DocumentId),
-    f(r.TypeName),
-    f(r.OrganName),
-    f(r.Subject),
-    f(r.SignerPosition, r.SignerFullName),
-    f(r.ToPlaces, r.FileCopyHolder),
-    f(r.Description, r.TraceHeaderList),
-    vnFold(body),
-  ];
-}

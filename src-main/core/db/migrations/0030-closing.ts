@@ -1,4 +1,4 @@
-import type { Migration } from './index';
+import type { Db } from '../connection';
 
 /**
  * Đóng sổ: a closure freezes a register's entries up to a date. Enforced in SQL so no code path (or
@@ -12,10 +12,10 @@ const REGISTER_COLUMNS = [
   'Secrecy', 'IssuedAmount', 'ArrivalDate', 'ToPlaces', 'DocumentId', 'FileCopyHolder',
 ];
 
-export const m0030Closing: Migration = {
+export const m0030Closing = {
   version: 30,
   name: '0030-closing',
-  up(db) {
+  up(db: Db) {
     const covered = (alias: string) =>
       `EXISTS (SELECT 1 FROM closures c WHERE c.book_id = ${alias}.book_id AND ${alias}.reg_date IS NOT NULL AND ${alias}.reg_date <= c.until_date AND substr(c.until_date, 1, 4) = substr(${alias}.reg_date, 1, 4))`;
     db.exec(`

@@ -1,0 +1,136 @@
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { z } from 'zod';
+import { isoVietnam } from '../../contract/time';
+import { openDatabase, type Db } from '../db/connection';
+import { migrate } from '../db/migrate';
+import { FileStore } from '../filestore/store';
+import { Attachments } from './attachments';
+import { AuditLog, auditTrail, auditVerify } from './audit';
+import { backupDatabase } from './backup';
+import { Books, defaultBooks } from './books';
+import { WorkingCalendar, type calendarSchema } from './calendar';
+import { Closures } from './closures';
+import type { ActOptions, AgencyInfo, RegisterContext } from './context';
+import { documentDto } from './dto';
+import { invalid, mapDbError, notFound } from './errors';
+import { Dossiers } from './dossiers';
+import { Handling } from './handling';
+import { Numbering } from './numbering';
+import { Printing } from './printing';
+import { Reading } from './reading';
+import { issuePaths, type BookConfig } from './records';
+import { Registration } from './registration';
+import { SearchIndex } from './search';
+import { systemClock, type Clock } from './time';
+
+export interface RegisterOptions {
+  clock?: Clock;
+  agency: AgencyInfo;
+  /** Who acts when a call names nobody (the logged-in clerk). */
+  actor?: string;
+  calendar?: z.input<typeof calendarSchema>;
+  /** Attachment store; default: "<db>.files" beside the database. */
+  filesDir?: string;
+  /** Registers created on first open; default: defaultBooks(agency.abbr). */
+  books?: BookConfig[];
+  /** See openDatabase; default 'full'. */
+  durability?: 'full' | 'normal';
+}
+
+const agencySchema = z.strictObject({ name: z.string().min(1).max(200), code: z.string().max(13), abbr: z.string().min(1).max(20), parentName: z.string().max(200).optional() });
+
+/**
+ * The offline register over one SQLite file, split by job: each part below is a module of its own
+ * sharing one RegisterContext (docs/register.md). Every write is one BEGIN IMMEDIATE transaction that
+ * also appends its audit entry. Synchronous: run it off the UI thread (worker.ts).
+ */
+export class Register {
+  readonly db: Db;
+  readonly ctx: RegisterContext;
+  readonly books: Books;
+  readonly registration: Registration;
+  readonly handling: Handling;
+  readonly reading: Reading;
+  readonly closures: Closures;
+  readonly attachments: Attachments;
+  readonly dossiers: Dossiers;
+  readonly printing: Printing;
+  readonly audit = {
+    verify: () => auditVerify(this.db),
+    trail: (q?: Parameters<typeof auditTrail>[1]) => auditTrail(this.db, q),
+  };
+
+  readonly backups = {
+    create: (dest: string, act: ActOptions = {}) => backupDatabase(this.ctx, dest, act),
+  };
+
+  constructor(readonly dbPath: string, readonly opts: RegisterOptions) {
+    const agency = agencySchema.safeParse(opts.agency);
+    if (!agency.success) throw invalid('Thông tin cơ quan trong cấu hình không hợp lệ.', `agency: ${issuePaths(agency.error)}`);
+    mkdirSync(dirname(dbPath), { recursive: true });
+    this.db = openDatabase(dbPath, { durability: opts.durability ?? 'full' });
+    try {
+      migrate(this.db, dbPath, { now: opts.clock });
+    } catch (e) {
+      this.db.close();
+      throw e;
+    }
+    const db = this.db;
+    const clock = opts.clock ?? systemClock;
+    const actor = opts.actor ?? 'vanthu';
+    const auditLog = new AuditLog(db);
+    // Built once: better-sqlite3 prepares BEGIN/COMMIT/SAVEPOINT statements per wrapper.
+    const tx = db.transaction((fn: () => unknown) => fn());
+    const docById = db.prepare<[number], Record<string, unknown>>('SELECT * FROM documents WHERE id = ?');
+    const index = new SearchIndex(db);
+    const ctx: RegisterContext = {
+      db,
+      dbPath,
+      agency: opts.agency,
+      calendar: new WorkingCalendar(opts.calendar ?? {}),
+      write: <T>(fn: () => T): T => {
+        try {
+          return tx.immediate(fn) as T;
+        } catch (e) {
+          throw mapDbError(e);
+        }
+      },
+      savepoint: <T>(fn: () => T): T => tx(fn) as T,
+      log: (e) => auditLog.append(ctx.nowIso(), e),
+      now: clock,
+      nowIso: () => isoVietnam(clock()),
+      actorOf: (act) => act.actor ?? actor,
+      getDoc: (id) => {
+        const r = docById.get(id);
+        if (!r) throw notFound('văn bản', id);
+        return documentDto(r);
+      },
+      book: (id) => this.books.get(id),
+      reindex: (id) => index.reindex(id),
+      isClosed: (doc) => this.closures.isClosed(doc),
+    };
+    this.ctx = ctx;
+    this.books = new Books(ctx);
+    this.closures = new Closures(ctx);
+    this.attachments = new Attachments(ctx, new FileStore(opts.filesDir ?? `${dbPath}.files`));
+    this.dossiers = new Dossiers(ctx);
+    const numbering = new Numbering(db);
+    this.registration = new Registration(ctx, numbering, index, this.dossiers);
+    this.reading = new Reading(ctx, (id) => this.attachments.list(id));
+    this.handling = new Handling(ctx, numbering, this.registration, this.reading);
+    this.printing = new Printing(ctx);
+    if ((db.prepare('SELECT count(*) AS n FROM books').get() as { n: number }).n === 0) {
+      this.books.configure(opts.books ?? defaultBooks(opts.agency.abbr));
+    }
+  }
+
+  /** Closes the connection (not đóng sổ: see closures.close). */
+  dispose(): void {
+    if (this.db.open) this.db.close();
+  }
+}
+
+export function openRegister(dbPath: string, opts: RegisterOptions): Register {
+  return new Register(dbPath, opts);
+}
