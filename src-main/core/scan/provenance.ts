@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import type { Db } from '../db/connection';
+import { openDatabase, type Db } from '../db/connection';
+import { migrate } from '../db/migrate';
 
 export interface DigitizedRecord {
   sha256: string;
@@ -37,4 +38,18 @@ export function digitizedRecord(db: Db, sha256: string): DigitizedRecord | null 
  */
 export function isDigitizedHere(db: Db, sha256: string): boolean {
   return digitizedRecord(db, sha256)?.conforms === true;
+}
+
+/**
+ * Records a produced PDF in the register database at `dbPath` (opened, brought to the current schema,
+ * closed): the CLI's way in; the backend passes its own connection to recordDigitized.
+ */
+export function recordDigitizedAt(dbPath: string, r: Omit<DigitizedRecord, 'createdAt'>): void {
+  const db = openDatabase(dbPath);
+  try {
+    migrate(db, dbPath);
+    recordDigitized(db, r);
+  } finally {
+    db.close();
+  }
 }

@@ -1,0 +1,197 @@
+import { LIMITS } from '../pdf/parse/limits';
+import { Lexer } from '../pdf/parse/lexer';
+import { inherited, pageContent } from '../pdf/parse/content';
+import type { PdfFile } from '../pdf/parse/document';
+import { dictOf, PdfDict, PdfName, PdfStream, PdfString, type PdfObject } from '../pdf/parse/objects';
+
+/** Colour class in pdfimages' vocabulary, so our figures can be compared with `pdfimages -list`. */
+export type ColourSpace = 'rgb' | 'gray' | 'cmyk' | 'lab' | 'icc' | 'index' | 'sep' | 'devn' | 'jpx' | 'unknown';
+
+export interface ImageFacts {
+  width: number;
+  height: number;
+  colorSpace: ColourSpace;
+  /** Colour components of the image's samples (for index: of its base space). */
+  components: number;
+  bitsPerComponent: number;
+  imageMask: boolean;
+  filter: string | null;
+}
+
+/** One image drawn on a page: its facts and where the current transformation put it. */
+export interface ImagePlacement extends ImageFacts {
+  inline: boolean;
+  /** Drawn size in points along the image's own axes, and the page-space bounding box. */
+  drawnWidthPt: number;
+  drawnHeightPt: number;
+  box: { x: number; y: number; width: number; height: number };
+  xPpi: number;
+  yPpi: number;
+}
+
+type M = [number, number, number, number, number, number];
+const ID: M = [1, 0, 0, 1, 0, 0];
+const mul = (a: M, b: M): M => [
+  a[0] * b[0] + a[1] * b[2], a[0] * b[1] + a[1] * b[3],
+  a[2] * b[0] + a[3] * b[2], a[2] * b[1] + a[3] * b[3],
+  a[4] * b[0] + a[5] * b[2] + b[4], a[4] * b[1] + a[5] * b[3] + b[5],
+];
+const asMatrix = (o: PdfObject | undefined): M | null =>
+  Array.isArray(o) && o.length === 6 && o.every((v) => typeof v === 'number') ? (o as M) : null;
+
+const INLINE_ABBREV: Record<string, string> = { W: 'Width', H: 'Height', CS: 'ColorSpace', BPC: 'BitsPerComponent', IM: 'ImageMask', F: 'Filter', G: 'DeviceGray', RGB: 'DeviceRGB', CMYK: 'DeviceCMYK', I: 'Indexed', DCT: 'DCTDecode', Fl: 'FlateDecode' };
+const full = (n: string): string => INLINE_ABBREV[n] ?? n;
+
+/** Facts of an image dictionary (an XObject's or an inline image's, abbreviations expanded). */
+export function imageFacts(file: PdfFile, dict: PdfDict, colourSpaces: PdfDict | null, jpxComponents: () => number | null): ImageFacts {
+  const get = (k: string, short?: string): PdfObject | undefined => file.resolve(dict.get(k) ?? (short ? dict.get(short) : undefined));
+  const num = (o: PdfObject | undefined, d: number) => (typeof o === 'number' ? o : d);
+  const imageMask = get('ImageMask', 'IM') === true;
+  const filters = get('Filter', 'F');
+  const lastFilter = Array.isArray(filters) ? filters[filters.length - 1] : filters;
+  const filter = lastFilter instanceof PdfName ? full(lastFilter.name) : null;
+  let cs = classify(file, get('ColorSpace', 'CS'), colourSpaces, 0);
+  if (imageMask) cs = { colorSpace: 'gray', components: 1 };
+  else if (cs.colorSpace === 'unknown' && filter === 'JPXDecode') {
+    const n = jpxComponents();
+    cs = { colorSpace: 'jpx', components: n ?? 0 };
+  }
+  return {
+    width: num(get('Width', 'W'), 0),
+    height: num(get('Height', 'H'), 0),
+    ...cs,
+    bitsPerComponent: imageMask ? 1 : num(get('BitsPerComponent', 'BPC'), filter === 'JPXDecode' ? 8 : 0),
+    imageMask,
+    filter,
+  };
+}
+
+function classify(file: PdfFile, o: PdfObject | undefined, named: PdfDict | null, depth: number): { colorSpace: ColourSpace; components: number } {
+  const v = file.resolve(o);
+  if (depth > 4 || v === undefined || v === null) return { colorSpace: 'unknown', components: 0 };
+  if (v instanceof PdfName) {
+    const n = full(v.name);
+    if (n === 'DeviceRGB' || n === 'CalRGB') return { colorSpace: 'rgb', components: 3 };
+    if (n === 'DeviceGray' || n === 'CalGray') return { colorSpace: 'gray', components: 1 };
+    if (n === 'DeviceCMYK') return { colorSpace: 'cmyk', components: 4 };
+    const fromResources = named ? named.get(v.name) : undefined;
+    return fromResources !== undefined ? classify(file, fromResources, null, depth + 1) : { colorSpace: 'unknown', components: 0 };
+  }
+  if (!Array.isArray(v) || !(v[0] instanceof PdfName)) return { colorSpace: 'unknown', components: 0 };
+  switch (full(v[0].name)) {
+    case 'CalRGB': return { colorSpace: 'rgb', components: 3 };
+    case 'CalGray': return { colorSpace: 'gray', components: 1 };
+    case 'Lab': return { colorSpace: 'lab', components: 3 };
+    case 'ICCBased': {
+      const s = file.resolve(v[1]);
+      const n = s instanceof PdfStream ? file.resolve(s.dict.get('N')) : undefined;
+      return { colorSpace: 'icc', components: typeof n === 'number' ? n : 0 };
+    }
+    // A palette is as colourful as its entries: one of only greys (r = g = b) is a greyscale image.
+    case 'Indexed': {
+      const base = classify(file, v[1], named, depth + 1).components;
+      const table = file.resolve(v[3]);
+      const bytes = table instanceof PdfString ? table.bytes : table instanceof PdfStream ? file.streamData(table) : null;
+      const grey = base === 3 && bytes !== null && bytes.length >= 3 && [...Array(Math.floor(bytes.length / 3)).keys()].every((k) => bytes[3 * k] === bytes[3 * k + 1] && bytes[3 * k + 1] === bytes[3 * k + 2]);
+      return { colorSpace: 'index', components: grey ? 1 : base };
+    }
+    case 'Separation': return { colorSpace: 'sep', components: 1 };
+    case 'DeviceN': { const names = file.resolve(v[1]); return { colorSpace: 'devn', components: Array.isArray(names) ? names.length : 0 }; }
+    default: return { colorSpace: 'unknown', components: 0 };
+  }
+}
+
+/** Number of components from a JPEG 2000 stream's SIZ marker (raw codestream or JP2 box). */
+export function jpxComponentCount(data: Buffer): number | null {
+  const siz = data.indexOf(Buffer.from([0xff, 0x51]));
+  if (siz < 0 || siz + 40 > data.length) return null;
+  return data.readUInt16BE(siz + 38);
+}
+
+/**
+ * Every image a page draws, with the transformation in force: a small interpreter of q/Q/cm/Do and
+ * inline images that descends into form XObjects. Bounded by the parser's limits.
+ */
+export function pageImages(file: PdfFile, page: PdfDict): ImagePlacement[] {
+  const out: ImagePlacement[] = [];
+  const res = dictOf(inherited(file, page, 'Resources', file.lastRevision) ?? undefined);
+  walk(file, pageContent(file, page, file.lastRevision), res, ID, out, 0);
+  return out;
+}
+
+function place(facts: ImageFacts, ctm: M, inline: boolean): ImagePlacement {
+  const w = Math.hypot(ctm[0], ctm[1]);
+  const h = Math.hypot(ctm[2], ctm[3]);
+  const xs = [ctm[4], ctm[4] + ctm[0], ctm[4] + ctm[2], ctm[4] + ctm[0] + ctm[2]];
+  const ys = [ctm[5], ctm[5] + ctm[1], ctm[5] + ctm[3], ctm[5] + ctm[1] + ctm[3]];
+  const x = Math.min(...xs), y = Math.min(...ys);
+  return {
+    ...facts,
+    inline,
+    drawnWidthPt: w,
+    drawnHeightPt: h,
+    box: { x, y, width: Math.max(...xs) - x, height: Math.max(...ys) - y },
+    xPpi: w > 0 ? facts.width / (w / 72) : 0,
+    yPpi: h > 0 ? facts.height / (h / 72) : 0,
+  };
+}
+
+function walk(file: PdfFile, data: Buffer, res: PdfDict | null, base: M, out: ImagePlacement[], depth: number): void {
+  if (depth > LIMITS.MAX_FORM_DEPTH) return;
+  const lx = new Lexer(data);
+  const stack: PdfObject[] = [];
+  const saved: M[] = [];
+  let ctm = base;
+  const xobjects = dictOf(file.resolve(res?.get('XObject')));
+  const colourSpaces = dictOf(file.resolve(res?.get('ColorSpace')));
+  const num = (i: number): number => { const v = stack[stack.length - i]; return typeof v === 'number' ? v : 0; };
+  for (let ops = 0; ops < LIMITS.MAX_CONTENT_OPS; ops++) {
+    lx.skipWs();
+    if (lx.pos >= data.length) break;
+    const c = data[lx.pos]!;
+    if (c === 0x2f || c === 0x28 || c === 0x3c || c === 0x5b) {
+      try { stack.push(lx.parseObject()); } catch { return; }
+      if (stack.length > 64) stack.splice(0, stack.length - 64);
+      continue;
+    }
+    const t = lx.regularToken();
+    if (t === '') { lx.pos++; continue; }
+    if (/^[+-]?(\d+\.?\d*|\.\d+)$/.test(t)) { stack.push(Number(t)); if (stack.length > 64) stack.shift(); continue; }
+    switch (t) {
+      case 'q': if (saved.length < 256) saved.push(ctm); break;
+      case 'Q': ctm = saved.pop() ?? base; break;
+      case 'cm': ctm = mul([num(6), num(5), num(4), num(3), num(2), num(1)], ctm); break;
+      case 'Do': {
+        const n = stack[stack.length - 1];
+        const xo = n instanceof PdfName ? file.resolve(xobjects?.get(n.name)) : undefined;
+        if (!(xo instanceof PdfStream)) break;
+        const st = xo.dict.get('Subtype');
+        if (st instanceof PdfName && st.name === 'Image') {
+          out.push(place(imageFacts(file, xo.dict, colourSpaces, () => jpxComponentCount(file.bytes.subarray(xo.dataStart, Math.min(xo.dataEnd, xo.dataStart + 4096)))), ctm, false));
+        } else if (st instanceof PdfName && st.name === 'Form') {
+          const fdata = file.streamData(xo);
+          const fm = mul(asMatrix(file.resolve(xo.dict.get('Matrix'))) ?? ID, ctm);
+          if (fdata) walk(file, fdata, dictOf(file.resolve(xo.dict.get('Resources'))) ?? res, fm, out, depth + 1);
+        }
+        break;
+      }
+      case 'BI': {
+        const entries = new Map<string, PdfObject>();
+        try {
+          while (!lx.peekKeyword('ID') && entries.size < 64) {
+            const k = lx.parseObject();
+            if (!(k instanceof PdfName)) return;
+            entries.set(full(k.name), lx.parseObject());
+          }
+        } catch { return; }
+        const ei = data.indexOf('EI', lx.pos + 2, 'latin1');
+        if (ei < 0) return;
+        lx.pos = ei + 2;
+        out.push(place(imageFacts(file, new PdfDict(entries, 0, 0), colourSpaces, () => null), ctm, true));
+        break;
+      }
+      default: break;
+    }
+    stack.length = 0;
+  }
+}
