@@ -1,0 +1,119 @@
+/**
+ * Issuing on a slow token (test/helpers/slow-token.ts: SoftHSM plus a wait per C_Sign, default 150 ms,
+ * `VANTHU_TOKEN_DELAY_MS` to change it). An issue makes four agency signatures (number, day, month,
+ * seal), so the token alone costs 4 × delay; the rest is ours.
+ *   issue      — issuePdf on a leader-signed sample (one page) and on the same padded to 10 MB; floor
+ *                `signatures × delay`; target: ≤ 30 ms above it.
+ *   PIN prompts — how often the clerk types a PIN to issue a batch of BATCH documents from a logged-out
+ *                token: the token login plus any signature PIN (CKA_ALWAYS_AUTHENTICATE keys), asked
+ *                (a) at each signature, as a prompting callback does, or (b) once with the request, as
+ *                the contract's `contextPin` does (core/services/sign-handlers.ts pickSigner). Target: 1.
+ */
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { approvePdf, issuePdf, signBatch, type BatchJob, type IssueOptions } from '../src-main/core/pdf/sign/index';
+import { makeSampleDocument } from '../src-main/core/pdf/sign/sample-document';
+import { openTokenService, type Pkcs11Factory, type TokenService } from '../src-main/core/token/index';
+import type { KeySigner } from '../src-main/core/crypto/signer';
+import { pickSigner } from '../src-main/core/services/sign-handlers';
+import { loadPki, repoRoot, type TestPki } from '../test/helpers/pki';
+import { DEFAULT_SIGN_DELAY_MS, slowToken } from '../test/helpers/slow-token';
+import { figure, median, sample } from './stats';
+
+const RUNS = 7;
+const BATCH = 3;
+const OVERHEAD_TARGET_MS = 30;
+const FLOOR = 'token alone: 4 × delay';
+
+export default async function bench(): Promise<void> {
+  const pki = loadPki();
+  const delay = Number(process.env.VANTHU_TOKEN_DELAY_MS ?? DEFAULT_SIGN_DELAY_MS);
+  if (!Number.isFinite(delay) || delay < 0) throw new Error('VANTHU_TOKEN_DELAY_MS must be a number of milliseconds');
+  const dir = mkdtempSync(join(tmpdir(), 'vanthu-bench-token-delay-'));
+  const chain = [readFileSync(join(pki.certs, 'issuing-ca.der'))];
+  const opts: IssueOptions = {
+    number: 5, notation: 'QĐ-UBND', trust: { trustDir: pki.trustDir }, intermediates: chain,
+    stamp: readFileSync(join(repoRoot, 'resources/images/sample-seal-red.png')),
+  };
+  try {
+    // Leader-signed inputs, made on the plain token.
+    const inputs: Record<string, string> = {};
+    await withService(pki, undefined, async (svc) => {
+      const leader = svc.createTokenSigner(login(svc, pki.tokens.leader, () => Buffer.from(pki.userPin)), pki.keyIds.leader);
+      const image = readFileSync(join(repoRoot, 'resources/images/sample-signature-blue.png'));
+      for (const [label, padToBytes] of [['1 page', 0], ['10 MB', 10 * 1024 * 1024]] as const) {
+        const raw = join(dir, `raw-${padToBytes}.pdf`);
+        writeFileSync(raw, await makeSampleDocument({ classicXref: true, ...(padToBytes ? { padToBytes } : {}) }));
+        inputs[label] = join(dir, `approved-${padToBytes}.pdf`);
+        await approvePdf(raw, inputs[label], leader, { image, intermediates: chain });
+      }
+    });
+
+    console.log(`token delay ${delay} ms per C_Sign; ${RUNS} runs, medians; batches of ${BATCH} issues (signature-PIN key = CKA_ALWAYS_AUTHENTICATE; a context login is a prompt on a PIN-pad reader)`);
+    figure(FLOOR, 4 * delay);
+    for (const [label, input] of Object.entries(inputs)) {
+      for (const d of [0, delay]) {
+        const slow = slowToken({ signDelayMs: d, pin: pki.userPin });
+        await withService(pki, slow.factory, async (svc) => {
+          const agency = svc.createTokenSigner(login(svc, pki.tokens.agency, () => Buffer.from(pki.userPin)), pki.keyIds.agency);
+          const out = join(dir, 'issued.pdf');
+          await issuePdf(input, out, agency, opts);
+          slow.reset();
+          const times = await sample(RUNS, () => issuePdf(input, out, agency, opts), 0);
+          const signatures = slow.counters.signs / RUNS;
+          if (signatures !== 4) throw new Error(`an issue made ${signatures} signatures, expected 4`);
+          if (d === 0) {
+            figure(`issue ${label}, SoftHSM, no delay`, median(times));
+          } else {
+            figure(`issue ${label}, slow token`, median(times), { floor: FLOOR, target: { maxAbove: OVERHEAD_TARGET_MS } });
+            figure(`time inside C_Sign, issue ${label}`, slow.counters.tokenMs / RUNS, { floor: FLOOR });
+          }
+        });
+      }
+    }
+
+    const jobs: BatchJob[] = Array.from({ length: BATCH }, (_, i) => ({
+      kind: 'issue', input: inputs['1 page']!, output: join(dir, `batch-${i}.pdf`), options: { ...opts, number: 10 + i },
+    }));
+    const batch = async (alwaysAuthenticate: boolean, signer: (svc: TokenService, ref: string, ask: () => Buffer) => KeySigner) => {
+      const slow = slowToken({ signDelayMs: delay, alwaysAuthenticate, pin: pki.userPin });
+      let prompts = 0;
+      const ask = () => { prompts++; return Buffer.from(pki.userPin); };
+      await withService(pki, slow.factory, async (svc) => {
+        const ref = login(svc, pki.tokens.agency, ask);
+        for (const j of jobs) rmSync(j.output, { force: true });
+        const results = await signBatch(jobs, signer(svc, ref, ask), { stopOnError: true });
+        const failed = results.find((r) => r.status !== 'signed');
+        if (failed) throw new Error(`batch item failed: ${JSON.stringify(failed.error)}`);
+      });
+      return { prompts, contextLogins: slow.counters.contextLogins };
+    };
+    const plain = await batch(false, (svc, ref) => svc.createTokenSigner(ref, pki.keyIds.agency));
+    const eachTime = await batch(true, (svc, ref, ask) => svc.createTokenSigner(ref, pki.keyIds.agency, { pinCallback: async () => ask() }));
+    const once = await batch(true, (svc, ref, ask) => pickSigner(svc, ref, pki.keyIds.agency, ask().toString('utf8')));
+    const unit = 'count' as const;
+    figure(`PIN prompts per batch, plain key`, plain.prompts, { unit, target: { max: 1 } });
+    figure(`PIN prompts per batch, signature-PIN key, asked per signature`, eachTime.prompts, { unit, target: { max: 1 } });
+    figure(`PIN prompts per batch, signature-PIN key, contextPin once`, once.prompts, { unit, target: { max: 1 } });
+    figure(`context logins per batch, signature-PIN key`, once.contextLogins, { unit });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** Opens a token service on the test module (through `factory` when given), runs `fn`, closes it. */
+async function withService(pki: TestPki, factory: Pkcs11Factory | undefined, fn: (svc: TokenService) => Promise<void>): Promise<void> {
+  const svc = openTokenService({ modules: [pki.module], pollIntervalMs: 60_000, ...(factory ? { pkcs11Factory: factory } : {}) });
+  try {
+    await fn(svc);
+  } finally {
+    svc.close();
+  }
+}
+
+function login(svc: TokenService, label: string, ask: () => Buffer): string {
+  const ref = svc.findToken(label).ref;
+  svc.login(ref, ask());
+  return ref;
+}
