@@ -7,12 +7,14 @@
  * A bench module default-exports an async function that measures and reports each number through
  * `figure()` (bench/stats.ts), naming its floor (another figure of the same run) and its target; the
  * harness prints one table per bench with both columns, the ratio to the floor in each condition, and
- * the verdict on the load column. Benches that only print still run twice and print as before.
+ * the verdict on the load column. Each column header carries the 1-minute load average when its run
+ * started (other work on the machine makes "quiet" less quiet). Benches that only print still run
+ * twice and print as before.
  * `--only=quiet` or `--only=load` runs one condition (while working on a bench).
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { availableParallelism, tmpdir } from 'node:os';
+import { availableParallelism, loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { startHog } from './load';
@@ -47,11 +49,13 @@ async function main(args: string[]): Promise<void> {
       for (const c of conditions) {
         console.log(`\n=== ${f} — ${c} ===`);
         const out = join(tmp, `${f}.${c}.json`);
+        // What else was running shows in the machine's load average: printed so "quiet" can be believed.
+        const before = loadavg()[0]!;
         const t0 = performance.now();
         const code = await runCondition(f, c, out);
-        console.log(`(${f} ${c}: ${((performance.now() - t0) / 1000).toFixed(1)} s${code === 0 ? '' : `, FAILED with exit code ${code}`})`);
+        console.log(`(${f} ${c}: ${((performance.now() - t0) / 1000).toFixed(1)} s, load average ${before.toFixed(1)} → ${loadavg()[0]!.toFixed(1)}${code === 0 ? '' : `, FAILED with exit code ${code}`})`);
         if (code !== 0) failed++;
-        results.push({ label: c, figures: code === 0 ? (JSON.parse(readFileSync(out, 'utf8')) as Figure[]) : [] });
+        results.push({ label: `${c} (la ${before.toFixed(1)})`, figures: code === 0 ? (JSON.parse(readFileSync(out, 'utf8')) as Figure[]) : [] });
       }
       const table = `${f}\n${renderTable(results)}`;
       console.log(`\n${table}`);
