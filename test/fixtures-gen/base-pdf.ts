@@ -12,8 +12,11 @@ export interface BasePdfOptions {
   padBytes?: number;
   /** Classic xref table (default) or xref streams with object streams. */
   objectStreams?: boolean;
-  /** A text field "ghi_chu" over the body text area (shadow-attack material); read-only on request. */
-  textField?: { readOnly?: boolean };
+  /**
+   * A text field "ghi_chu" over the body text area (shadow-attack material), or over blank space at the
+   * foot of the page (`overBlank`, ordinary form material); read-only and pre-filled on request.
+   */
+  textField?: { readOnly?: boolean; overBlank?: boolean; value?: string };
   /** An opaque image drawn over a hidden line of text (shadow hide v1 material). */
   overlayImage?: boolean;
 }
@@ -28,6 +31,7 @@ export const LAYOUT = {
   dateGap: { x: 360, y: 760, width: 180, height: 14 },
   signatureBox: { x: 330, y: 470, width: 180, height: 80 },
   bodyText: { x: 72, y: 600, width: 450, height: 120 },
+  blankField: { x: 72, y: 150, width: 450, height: 20 },
 } as const;
 
 export async function makeBasePdf(opts: BasePdfOptions = {}): Promise<Buffer> {
@@ -52,9 +56,10 @@ export async function makeBasePdf(opts: BasePdfOptions = {}): Promise<Buffer> {
   }
   if (opts.textField) {
     const field = doc.getForm().createTextField('ghi_chu');
-    field.setText('');
+    field.setText(opts.textField.value ?? '');
     if (opts.textField.readOnly) field.enableReadOnly();
-    field.addToPage(doc.getPage(0), { x: LAYOUT.bodyText.x, y: LAYOUT.bodyText.y, width: LAYOUT.bodyText.width, height: 20, borderWidth: 0 });
+    const at = opts.textField.overBlank ? LAYOUT.blankField : { ...LAYOUT.bodyText, height: 20 };
+    field.addToPage(doc.getPage(0), { x: at.x, y: at.y, width: at.width, height: at.height, borderWidth: 0 });
   }
   if (opts.overlayImage) {
     const page = doc.getPage(0);

@@ -182,6 +182,16 @@ function pdfDate(d: Date): string {
   return `D:${v.slice(0, 4)}${v.slice(5, 7)}${v.slice(8, 10)}${v.slice(11, 13)}${v.slice(14, 16)}${v.slice(17, 19)}+07'00'`;
 }
 
+/** The signature dictionary with its ByteRange and /Contents placeholders (filled by fillSignature). */
+export function signatureDictionary(opts: PadesOptions): string {
+  const contentsLen = opts.contentsBytes ?? 16384;
+  const placeholderBr = '/ByteRange [0 0000000000 0000000000 0000000000]';
+  const ref = opts.docMdp ? ` /Reference [<</Type /SigRef /TransformMethod /DocMDP /TransformParams <</Type /TransformParams /P ${opts.docMdp} /V /1.2>>>>]` : '';
+  const type = opts.dictType ?? (opts.docTimestamp ? 'DocTimeStamp' : 'Sig');
+  const sigType = `/Type /${type} /Filter /Adobe.PPKLite /SubFilter /${opts.docTimestamp ? 'ETSI.RFC3161' : opts.subFilter ?? 'ETSI.CAdES.detached'}`;
+  return `<<${sigType} ${placeholderBr} /Contents <${'0'.repeat(contentsLen * 2)}> /M (${pdfDate(opts.claimedTime ?? new Date())})${ref}>>`;
+}
+
 /**
  * Adds a signature as one incremental update (field + widget + signature dictionary + page /Annots +
  * AcroForm), then fills ByteRange and /Contents in place: an independent PAdES writer for fixtures.
@@ -197,12 +207,7 @@ export function addSignature(pdf: Buffer, opts: PadesOptions): Buffer {
   const sigNum = n++, fieldNum = n++;
   const apNum = opts.widget ? n++ : 0;
   const objects: UpdateObject[] = [];
-  const contentsLen = opts.contentsBytes ?? 16384;
-  const placeholderBr = '/ByteRange [0 0000000000 0000000000 0000000000]';
-  const ref = opts.docMdp ? ` /Reference [<</Type /SigRef /TransformMethod /DocMDP /TransformParams <</Type /TransformParams /P ${opts.docMdp} /V /1.2>>>>]` : '';
-  const type = opts.dictType ?? (opts.docTimestamp ? 'DocTimeStamp' : 'Sig');
-  const sigType = `/Type /${type} /Filter /Adobe.PPKLite /SubFilter /${opts.docTimestamp ? 'ETSI.RFC3161' : opts.subFilter ?? 'ETSI.CAdES.detached'}`;
-  objects.push({ num: sigNum, body: `<<${sigType} ${placeholderBr} /Contents <${'0'.repeat(contentsLen * 2)}> /M (${pdfDate(opts.claimedTime ?? new Date())})${ref}>>` });
+  objects.push({ num: sigNum, body: signatureDictionary(opts) });
   const rect = opts.widget?.rect ?? [0, 0, 0, 0];
   const name = opts.fieldName ?? `Sig${sigNum}`;
   const ap = opts.widget ? ` /AP <</N ${apNum} 0 R>>` : '';

@@ -17,6 +17,8 @@ let signed: Buffer;
 let formSigned: Buffer;
 let readOnlySigned: Buffer;
 let overlaySigned: Buffer;
+let blankFormSigned: Buffer;
+let prefilledSigned: Buffer;
 
 beforeAll(async () => {
   const leader = { signer: identity('rsa'), widget: { page: 0, rect: leaderRect } };
@@ -24,6 +26,8 @@ beforeAll(async () => {
   formSigned = addSignature(await makeBasePdf({ textField: {} }), leader);
   readOnlySigned = addSignature(await makeBasePdf({ textField: { readOnly: true } }), leader);
   overlaySigned = addSignature(await makeBasePdf({ overlayImage: true }), leader);
+  blankFormSigned = addSignature(await makeBasePdf({ textField: { overBlank: true } }), leader);
+  prefilledSigned = addSignature(await makeBasePdf({ textField: { overBlank: true, value: 'Original text' } }), leader);
 });
 
 function expectIntact(r: VerificationReport) {
@@ -96,8 +100,16 @@ describe('shadow attacks', () => {
   it.each(['flags', 'empty'] as const)('hide v2 (%s): field redefinition is not form filling', async (mode) => {
     expectDisallowed(await verify(A.shadowHideV2(formSigned, mode)), 'FIELD_CHANGED');
   });
-  it('replace v1: filling an unlocked field is permitted but listed', async () => {
+  it('replace v1: filling an unlocked field laid over signed text changes what the signer saw: reported', async () => {
     const r = await verify(A.shadowReplaceV1(formSigned));
+    expectDisallowed(r, 'FORM_FILL_OVER_CONTENT');
+    expect(r.signatures[0]!.changesAfter.find((c) => c.kind === 'FORM_FILL_OVER_CONTENT')?.descriptionVi).toContain('ghi_chu');
+  });
+  it('replace v1 on a field that showed a value when signed: reported even over blank space', async () => {
+    expectDisallowed(await verify(A.shadowReplaceV1(prefilledSigned)), 'FIELD_VALUE_REPLACED');
+  });
+  it('filling an empty unlocked field over blank space is form filling: allowed and listed', async () => {
+    const r = await verify(A.shadowReplaceV1(blankFormSigned));
     expect(r.overall).toBe('TOTAL_PASSED');
     const fill = r.signatures[0]!.changesAfter.find((c) => c.kind === 'FORM_FILL');
     expect(fill?.allowed).toBe(true);

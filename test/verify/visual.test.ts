@@ -20,7 +20,7 @@ let formSigned: Buffer;
 
 beforeAll(async () => {
   signed = addSignature(await makeBasePdf(), { signer: identity('rsa'), widget: { page: 0, rect: leaderRect } });
-  formSigned = addSignature(await makeBasePdf({ textField: {} }), { signer: identity('rsa'), widget: { page: 0, rect: leaderRect } });
+  formSigned = addSignature(await makeBasePdf({ textField: { overBlank: true } }), { signer: identity('rsa'), widget: { page: 0, rect: leaderRect } });
 });
 
 async function allowedOnlyInsideListedRects(pdf: Buffer): Promise<void> {
@@ -36,7 +36,7 @@ describe('visual oracle', () => {
     pdf = addSignature(pdf, { signer: identity('agency'), widget: { page: 0, rect: box(LAYOUT.numberGap), appearance: 'BT /Helv 12 Tf 2 3 Td (12) Tj ET' } });
     await allowedOnlyInsideListedRects(pdf);
   });
-  it('form filling and a blank-space annotation stay inside their rectangles', async () => {
+  it('filling a blank field and a blank-space annotation stay inside their rectangles', async () => {
     await allowedOnlyInsideListedRects(shadowReplaceV1(formSigned));
     await allowedOnlyInsideListedRects(evilAnnotation(signed, [72, 100, 300, 130]));
   });

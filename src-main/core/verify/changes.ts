@@ -5,6 +5,9 @@ import { dictOf, isName, PdfDict, PdfName, PdfRef, PdfStream, sameObject, type P
 import type { SignatureWork } from './signature';
 import type { SignatureReport } from './report';
 import { verdictVi } from './verdict';
+import { appearanceNums, fieldShowsContent, isValidationDataOrphan, onlyEmbeddedFilesDiffer, resourcesExtend } from './change-rules';
+import type { AllowedKind } from './policy';
+import { anomalyVi, checkOrphans, docMdpLevel, labelDecree30 } from './update-scope';
 
 export type Change = SignatureReport['changesAfter'][number];
 
@@ -12,16 +15,20 @@ export type Change = SignatureReport['changesAfter'][number];
 const FORMAT_ANOMALIES: ReadonlySet<AnomalyKind> = new Set(['XREF_OUTSIDE_UPDATE', 'EOF_WITHOUT_XREF', 'TRAILING_DATA', 'UNREFERENCED_BYTES', 'DUPLICATE_OFFSET', 'OBJECT_NUMBER_MISMATCH']);
 
 const FORM_FILL_KEYS = new Set(['V', 'AS', 'AP']);
+/** What signing a prepared (empty) signature field sets on it (policy SIGNED_FIELD_ENTRIES). */
+const SIGNING_KEYS = new Set(['V', 'AS', 'AP', 'F']);
 const ACROFORM_ALLOWED_KEYS = new Set(['Fields', 'SigFlags']);
-const ACROFORM_ADDABLE_KEYS = new Set(['DA', 'DR']);
-const CATALOG_ALLOWED_KEYS = new Set(['AcroForm', 'DSS', 'Metadata']);
+const ACROFORM_ADDABLE_KEYS = new Set(['DA']);
+/** Catalog keys judged by their own rule below; any other catalog change is not allowed. */
+const CATALOG_JUDGED_KEYS = new Set(['AcroForm', 'DSS', 'Metadata', 'Extensions', 'Names']);
 const READ_ONLY = 1;
+/** Long-term validation additions, which even DocMDP level 1 permits (ISO 32000-2 §12.8.2.2.2). */
+const LT_KINDS: ReadonlySet<string> = new Set<AllowedKind>(['DSS', 'DSS_ORPHAN', 'DOC_TIMESTAMP', 'EXTENSIONS']);
 
 /**
- * Post-signing modification analysis (signing.md §6.3): a reject-by-default diff of every update after
- * each signature. Allowed: new signature fields (over blank space, or a seal over the left part of an
- * earlier signature), filling unlocked fields where DocMDP permits, DSS and metadata. Everything else,
- * and any xref irregularity after the signature, is reported as not allowed.
+ * Post-signing modification analysis (docs/verification.md, "Changes after signing"): a reject-by-default
+ * diff of every update after each signature. What may change is the table in policy.ts; everything
+ * else, and any xref irregularity after the signature, is reported as not allowed.
  */
 export function analyseChanges(file: PdfFile, works: SignatureWork[]): Map<SignatureWork, Change[]> {
   const bySigRef = new Map<number, SignatureWork>();
@@ -56,41 +63,6 @@ export function analyseChanges(file: PdfFile, works: SignatureWork[]): Map<Signa
     out.set(w, list);
   }
   return out;
-}
-
-function anomalyVi(kind: AnomalyKind): string {
-  switch (kind) {
-    case 'XREF_OUTSIDE_UPDATE': return 'Bản cập nhật sau khi ký trỏ lại vào dữ liệu cũ của văn bản (dấu hiệu tấn công che giấu nội dung).';
-    case 'DUPLICATE_OFFSET': return 'Hai đối tượng dùng chung một vị trí dữ liệu (dấu hiệu tấn công che giấu nội dung).';
-    case 'EOF_WITHOUT_XREF': return 'Có phần dữ liệu được nối thêm sau khi ký mà không có bảng tham chiếu hợp lệ.';
-    case 'TRAILING_DATA': return 'Có dữ liệu lạ nằm sau phần kết thúc của tệp.';
-    case 'UNREFERENCED_BYTES': return 'Bản cập nhật chứa dữ liệu không thuộc đối tượng nào.';
-    case 'PREV_NOT_BACKWARDS': return 'Chuỗi bản cập nhật của tệp không đúng thứ tự.';
-    case 'DUPLICATE_XREF_ENTRY': return 'Một đối tượng được khai báo hai lần trong cùng bản cập nhật.';
-    case 'OBJECT_NUMBER_MISMATCH': return 'Bảng tham chiếu trỏ tới sai đối tượng.';
-    case 'BROKEN_OBJECT': return 'Bản cập nhật chứa đối tượng bị hỏng.';
-    default: return 'Cấu trúc tệp bất thường sau khi ký.';
-  }
-}
-
-/** DocMDP /P of a certification signature (catalog /Perms /DocMDP), if the document is certified. */
-function docMdpLevel(file: PdfFile, works: SignatureWork[]): number | null {
-  for (const w of works) {
-    const r = w.signedRevision;
-    if (r < 0) continue;
-    const perms = dictOf(file.resolve(catalog(file, r)?.get('Perms'), r));
-    const ref = perms?.get('DocMDP');
-    if (!(ref instanceof PdfRef) || ref.num !== w.entry.sigRef?.num) continue;
-    const refs = file.resolve(w.entry.dict.get('Reference'), r);
-    for (const item of Array.isArray(refs) ? refs : []) {
-      const d = dictOf(file.resolve(item, r));
-      if (!isName(d?.get('TransformMethod'), 'DocMDP')) continue;
-      const p = dictOf(file.resolve(d!.get('TransformParams'), r))?.get('P');
-      return typeof p === 'number' && p >= 1 && p <= 3 ? p : 2;
-    }
-    return 2;
-  }
-  return null;
 }
 
 function refNum(o: PdfObject | undefined): number | null { return o instanceof PdfRef ? o.num : null; }
@@ -144,6 +116,8 @@ function diffUpdate(file: PdfFile, k: number, bySigRef: Map<number, SignatureWor
   const prev = k - 1;
   const out: Change[] = [];
   const add = (allowed: boolean, kind: string, descriptionVi: string, extra: Partial<Change> = {}) => out.push({ allowed, kind, descriptionVi, revision: k, ...extra });
+  /** An allowed change: its kind must be a class of the policy table. */
+  const allow = (kind: AllowedKind, descriptionVi: string, extra: Partial<Change> = {}) => add(true, kind, descriptionVi, extra);
   const checkAcroForm = (a: PdfDict | null, b: PdfDict | null): void => {
     if (!b) { if (a) add(false, 'ACROFORM', 'Biểu mẫu (AcroForm) của văn bản bị gỡ bỏ.'); return; }
     if (!a) return; // a form added after signing: its fields are judged one by one below
@@ -151,6 +125,7 @@ function diffUpdate(file: PdfFile, k: number, bySigRef: Map<number, SignatureWor
       if (key === 'Fields') { if (!isSuperset(file, a.get('Fields'), b.get('Fields'), prev, k)) add(false, 'FIELD_REMOVED', 'Một ô của biểu mẫu đã ký bị gỡ bỏ.'); continue; }
       if (ACROFORM_ALLOWED_KEYS.has(key)) continue;
       if (ACROFORM_ADDABLE_KEYS.has(key) && !a.has(key)) continue;
+      if (key === 'DR' && resourcesExtend(file, a.get('DR'), b.get('DR'), prev, k)) { allow('DR_ADDITION', 'Bổ sung tài nguyên mặc định của biểu mẫu (phông chữ cho chữ ký mới); tài nguyên cũ giữ nguyên.'); continue; }
       add(false, 'ACROFORM', `Thuộc tính biểu mẫu (AcroForm) bị thay đổi (${key}).`);
     }
   };
@@ -164,6 +139,13 @@ function diffUpdate(file: PdfFile, k: number, bySigRef: Map<number, SignatureWor
   const prevForm = dictOf(file.resolve(prevCat?.get('AcroForm'), prev));
   const newForm = dictOf(file.resolve(newCat?.get('AcroForm'), k));
   const fieldsArrNum = refNum(prevForm?.get('Fields'));
+  // Indirect pieces of the form's default resources: rewriting them is judged as a /DR change.
+  const drNums = new Map<number, PdfObject | undefined>();
+  const drRef = prevForm?.get('DR');
+  if (drRef instanceof PdfRef) drNums.set(drRef.num, drRef);
+  const prevDr = dictOf(file.resolve(drRef, prev));
+  for (const v of prevDr?.map.values() ?? []) if (v instanceof PdfRef) drNums.set(v.num, v);
+  const namesNum = refNum(prevCat?.get('Names'));
   const metadataNum = refNum(prevCat?.get('Metadata'));
   const prevPages = pages(file, prev);
   const pageByNum = new Map(prevPages.filter((p) => p.ref).map((p) => [p.ref!.num, p]));
@@ -173,11 +155,16 @@ function diffUpdate(file: PdfFile, k: number, bySigRef: Map<number, SignatureWor
   const fieldByNum = new Map<number, FieldInfo>();
   const widgetOwner = new Map<number, FieldInfo>();
   const sigDictNums = new Set<number>();
+  const newFieldsByNum = new Map(fields(file, k).filter((f) => f.ref).map((f) => [f.ref!.num, f]));
+  /** Empty signature fields that this update signs (their /V becomes a signature dictionary). */
+  const signedNow = (f: FieldInfo): boolean => f.type === 'Sig' && f.dict.get('V') === undefined && !!f.ref && newFieldsByNum.get(f.ref.num)?.dict.get('V') instanceof PdfRef;
+  const blankAppearance = new Map<number, FieldInfo>();
   for (const f of prevFields) {
     if (f.ref) fieldByNum.set(f.ref.num, f);
     for (const w of f.widgets) if (w.ref) widgetOwner.set(w.ref.num, f);
     const v = f.dict.get('V');
     if (f.type === 'Sig' && v instanceof PdfRef) sigDictNums.add(v.num);
+    if (signedNow(f)) for (const n of appearanceNums(file, f.widgets.map((w) => w.dict), prev)) blankAppearance.set(n, f);
   }
   const dssNums = new Set<number>();
   const collect = (o: PdfObject | undefined, depth: number): void => {
@@ -197,8 +184,47 @@ function diffUpdate(file: PdfFile, k: number, bySigRef: Map<number, SignatureWor
   walkTree(prevCat?.get('Pages'), 0);
 
   const formFillAllowed = docMdp === null || docMdp >= 2;
+  const boxesCache = new Map<number, Rect[]>();
+  const boxesOf = (pageIndex: number): Rect[] => {
+    let b = boxesCache.get(pageIndex);
+    if (!b) {
+      const p = prevPages[pageIndex];
+      try {
+        b = p ? contentBoxes(file, p.dict, prev) : [];
+      } catch {
+        // Unreadable page content (bomb, corrupt stream): assume it covers the whole page.
+        b = [{ x: -1e6, y: -1e6, width: 2e6, height: 2e6 }];
+      }
+      boxesCache.set(pageIndex, b);
+    }
+    return b;
+  };
+  const judgeNames = (before: PdfObject | undefined, after: PdfObject | undefined): void => {
+    if (onlyEmbeddedFilesDiffer(file, before, after, prev, k)) allow('EMBEDDED_FILES', 'Bổ sung tệp đính kèm chứa dữ liệu kiểm tra chữ ký dài hạn; nội dung trang không đổi.');
+    else add(false, 'CATALOG', 'Danh mục tên (Names) của văn bản bị thay đổi ngoài phần tệp đính kèm (có thể thêm mã lệnh JavaScript).');
+  };
+  /** Filling a field: allowed only where the signer saw a blank, and the blank is not over signed content. */
+  const judgeFill = (field: FieldInfo): void => {
+    const place = widgetPlace(field);
+    if (fieldShowsContent(file, field.dict, field.widgets.map((w) => w.dict), prev)) {
+      add(false, 'FIELD_VALUE_REPLACED', `Ô "${field.name}" đã có nội dung khi ký nay hiển thị nội dung khác — người ký đã thấy nội dung cũ ở vị trí này.`, place);
+      return;
+    }
+    const w = field.widgets.find((x) => x.page !== null && x.rect.width > 0 && x.rect.height > 0);
+    if (w && coveredContent(w.rect, boxesOf(w.page!)).length > 0) {
+      add(false, 'FORM_FILL_OVER_CONTENT', `Ô "${field.name}" được điền sau khi ký nằm đè lên nội dung đã ký ở trang ${w.page! + 1}, làm thay đổi nội dung hiển thị.`, place);
+      return;
+    }
+    if (formFillAllowed) allow('FORM_FILL', `Ô trống "${field.name}" được điền nội dung sau khi ký, tại vùng trống của trang.`, place);
+    else add(false, 'FORM_FILL', `Ô "${field.name}" được điền nội dung dù văn bản được chứng thực không cho phép.`, place);
+  };
   let dssAdded = false;
-  checkOrphans(file, k, (num) => add(false, 'ORPHAN_OBJECT', `Bản cập nhật thêm đối tượng số ${num} mà không nơi nào trong bản cập nhật dẫn tới (có thể lấp vào một tham chiếu treo của bản đã ký).`));
+  let validationOrphans = 0;
+  checkOrphans(file, k, (num) => {
+    if (isValidationDataOrphan(file, file.object(num, k)?.value)) { validationOrphans++; return; }
+    add(false, 'ORPHAN_OBJECT', `Bản cập nhật thêm đối tượng số ${num} mà không nơi nào trong bản cập nhật dẫn tới (có thể lấp vào một tham chiếu treo của bản đã ký).`);
+  });
+  if (validationOrphans) allow('DSS_ORPHAN', `Bản cập nhật có ${validationOrphans} đối tượng dữ liệu kiểm tra chữ ký (VRI, chứng thư, danh sách thu hồi) không được tham chiếu; chúng không hiển thị.`);
   for (const [num, e] of file.revisions[k]!.xref.entries) {
     if (num === 0) continue;
     const before = file.object(num, prev);
@@ -213,8 +239,11 @@ function diffUpdate(file: PdfFile, k: number, bySigRef: Map<number, SignatureWor
     const ad = dictOf(after?.value ?? undefined);
     if (num === rootNum) {
       if (!bd || !ad) { add(false, 'CATALOG', 'Danh mục gốc (catalog) của văn bản bị thay đổi.'); continue; }
-      const bad = changedKeys(bd, ad).filter((key) => !CATALOG_ALLOWED_KEYS.has(key));
+      const keys = changedKeys(bd, ad);
+      const bad = keys.filter((key) => !CATALOG_JUDGED_KEYS.has(key));
       if (bad.length) add(false, 'CATALOG', `Danh mục gốc của văn bản bị thay đổi (${bad.join(', ')}).`);
+      if (keys.includes('Extensions')) allow('EXTENSIONS', 'Khai báo mức mở rộng của định dạng PDF (ví dụ PAdES) được bổ sung.');
+      if (keys.includes('Names')) judgeNames(bd.get('Names'), ad.get('Names'));
       if (!sameObject(bd.get('DSS'), ad.get('DSS'))) dssAdded = true;
       if (!sameObject(bd.get('AcroForm'), ad.get('AcroForm')) && !(bd.get('AcroForm') instanceof PdfRef && ad.get('AcroForm') instanceof PdfRef && acroFormNum === refNum(ad.get('AcroForm')))) {
         checkAcroForm(prevForm, newForm);
@@ -222,6 +251,14 @@ function diffUpdate(file: PdfFile, k: number, bySigRef: Map<number, SignatureWor
       continue;
     }
     if (num === acroFormNum) { checkAcroForm(bd, ad); continue; }
+    if (drNums.has(num)) {
+      if (resourcesExtend(file, before.value, after?.value, prev, k)) allow('DR_ADDITION', 'Bổ sung tài nguyên mặc định của biểu mẫu (phông chữ cho chữ ký mới); tài nguyên cũ giữ nguyên.');
+      else add(false, 'ACROFORM', `Tài nguyên mặc định của biểu mẫu (đối tượng số ${num}) bị thay đổi, không chỉ bổ sung.`);
+      continue;
+    }
+    if (num === namesNum) { judgeNames(before.value, after?.value); continue; }
+    const blank = blankAppearance.get(num);
+    if (blank) { allow('EMPTY_FIELD_APPEARANCE', `Hình thức hiển thị của ô chữ ký trống "${blank.name}" được thay bằng hình thức của chữ ký vừa ký vào ô đó.`); continue; }
     if (num === fieldsArrNum || annotArrNums.has(num)) {
       if (!isSuperset(file, before.value, after?.value, prev, k)) add(false, num === fieldsArrNum ? 'FIELD_REMOVED' : 'ANNOTATION_REMOVED', 'Một ô hoặc chú thích của bản đã ký bị gỡ bỏ.');
       continue;
@@ -244,17 +281,20 @@ function diffUpdate(file: PdfFile, k: number, bySigRef: Map<number, SignatureWor
       const onlyFill = keys.every((key) => FORM_FILL_KEYS.has(key));
       const locked = (field.flags & READ_ONLY) !== 0 || bd.has('Lock') && !isSig;
       if (isSig && hadValue) add(false, 'SIGNATURE_CHANGED', `Ô chữ ký "${field.name}" đã ký bị sửa.`);
+      else if (isSig && signedNow(field) && keys.every((key) => SIGNING_KEYS.has(key))) {
+        if (keys.some((key) => key !== 'V')) allow('SIGNED_FIELD_ENTRIES', `Ô chữ ký "${field.name}" nhận giá trị và hình thức hiển thị khi được ký.`);
+      } else if (isSig && onlyFill && !keys.includes('V')) add(false, 'FIELD_CHANGED', `Hình thức hiển thị của ô chữ ký trống "${field.name}" bị thay đổi.`, widgetPlace(field));
       else if (isSig && onlyFill) { /* an empty signature field being signed: judged with the new signature */ }
       else if (!onlyFill) add(false, 'FIELD_CHANGED', `Thuộc tính của ô "${field.name}" bị sửa (${keys.join(', ')}), không phải điền nội dung.`);
       else if (locked) add(false, 'LOCKED_FIELD_FILLED', `Ô "${field.name}" bị khoá nhưng vẫn bị điền nội dung.`);
-      else add(formFillAllowed, 'FORM_FILL', `Ô "${field.name}" được điền nội dung sau khi ký; cần xem lại nội dung hiển thị.`, widgetPlace(field));
+      else judgeFill(field);
       continue;
     }
     if (dssNums.has(num)) { dssAdded = true; continue; }
-    if (num === infoNum || num === metadataNum) { add(true, 'METADATA', 'Thông tin mô tả của tệp (metadata) được cập nhật.'); continue; }
+    if (num === infoNum || num === metadataNum) { allow('METADATA', 'Thông tin mô tả của tệp (metadata) được cập nhật.'); continue; }
     add(false, 'OBJECT_CHANGED', `Một ${describeObject(before.value)} của bản đã ký bị thay đổi.`);
   }
-  if (dssAdded) add(true, 'DSS', 'Bổ sung dữ liệu phục vụ kiểm tra chữ ký dài hạn (DSS).');
+  if (dssAdded) allow('DSS', 'Bổ sung dữ liệu phục vụ kiểm tra chữ ký dài hạn (DSS).');
 
   // New annotations and widgets on each page.
   const newPages = pages(file, k);
@@ -262,21 +302,6 @@ function diffUpdate(file: PdfFile, k: number, bySigRef: Map<number, SignatureWor
   const newWidgetOwner = new Map<number, FieldInfo>();
   for (const f of newFields) for (const w of f.widgets) if (w.ref) newWidgetOwner.set(w.ref.num, f);
   const prevSigWidgets = prevFields.filter((f) => f.type === 'Sig' && f.dict.get('V') !== undefined).flatMap((f) => f.widgets.filter((w) => w.rect.width > 0 && w.rect.height > 0));
-  const boxesCache = new Map<number, Rect[]>();
-  const boxesOf = (pageIndex: number): Rect[] => {
-    let b = boxesCache.get(pageIndex);
-    if (!b) {
-      const p = prevPages[pageIndex];
-      try {
-        b = p ? contentBoxes(file, p.dict, prev) : [];
-      } catch {
-        // Unreadable page content (bomb, corrupt stream): assume it covers the whole page.
-        b = [{ x: -1e6, y: -1e6, width: 2e6, height: 2e6 }];
-      }
-      boxesCache.set(pageIndex, b);
-    }
-    return b;
-  };
   const newSigChanges: Array<{ change: Change; field: FieldInfo }> = [];
   for (const p of newPages) {
     const before = prevPages[p.index];
@@ -340,49 +365,8 @@ function diffUpdate(file: PdfFile, k: number, bySigRef: Map<number, SignatureWor
     }
   }
   labelDecree30(newSigChanges, bySigRef, works, k);
-  if (docMdp === 1) for (const c of out) if (c.kind !== 'DSS') c.allowed = false;
+  if (docMdp === 1) for (const c of out) if (!LT_KINDS.has(c.kind)) c.allowed = false;
   return out;
-}
-
-/**
- * New objects of an update must be reached from something the update itself wrote (or its trailer).
- * An unreferenced new object can only matter by filling a dangling reference of the signed revision,
- * which would change what it draws without touching a signed object.
- */
-function checkOrphans(file: PdfFile, k: number, report: (num: number) => void): void {
-  const sec = file.revisions[k]!.xref;
-  const prev = k - 1;
-  const written: number[] = [];
-  const fresh = new Set<number>();
-  const hosts = new Set<number>();
-  for (const [num, e] of sec.entries) {
-    if (num === 0 || e.kind === 'free') continue;
-    if (e.kind === 'compressed') hosts.add(e.stream);
-    written.push(num);
-    if (!file.object(num, prev) && file.entry(num, prev)?.entry.kind !== 'free') fresh.add(num);
-  }
-  if (fresh.size === 0) return;
-  const referenced = new Set<number>();
-  let budget = 200_000;
-  const walk = (o: PdfObject | undefined, depth: number): void => {
-    if (depth > 64 || --budget < 0) return;
-    if (o instanceof PdfRef) { referenced.add(o.num); return; }
-    if (Array.isArray(o)) { for (const x of o) walk(x, depth + 1); return; }
-    const d = dictOf(o ?? undefined);
-    if (d) for (const v of d.map.values()) walk(v, depth + 1);
-  };
-  walk(sec.trailer, 0);
-  for (const num of written) walk(file.object(num, k)?.value ?? null, 0);
-  for (const num of fresh) {
-    if (referenced.has(num) || hosts.has(num) || num === refNumAt(file, sec.offset, k)) continue;
-    report(num);
-  }
-}
-
-function refNumAt(file: PdfFile, offset: number, k: number): number | null {
-  // The xref stream object of the update itself.
-  for (const [num, e] of file.revisions[k]!.xref.entries) if (e.kind === 'used' && e.offset === offset) return num;
-  return null;
 }
 
 function rectFrom(file: PdfFile, d: PdfDict, rev: number): Rect {
@@ -397,19 +381,3 @@ function widgetPlace(f: FieldInfo): Partial<Change> {
   return w && w.page !== null ? { page: w.page, rect: w.rect } : {};
 }
 
-/**
- * The Decree-30 issuing pattern: after a person's signature, the agency (an organisation certificate)
- * signs with widgets over blank space (number, date) and a seal over the left of the earlier signature.
- */
-function labelDecree30(newSigs: Array<{ change: Change; field: FieldInfo }>, bySigRef: Map<number, SignatureWork>, works: SignatureWork[], k: number): void {
-  for (const { change, field } of newSigs) {
-    const v = field.dict.get('V');
-    const w = v instanceof PdfRef ? bySigRef.get(v.num) : undefined;
-    if (!w || !w.report.signerIsOrganisation) continue;
-    const personalBefore = works.some((o) => o.signedRevision >= 0 && o.signedRevision < k && !o.report.signerIsOrganisation && !o.report.isDocTimestamp);
-    if (!personalBefore) continue;
-    const where = change.kind === 'SEAL_OVER_SIGNATURE' ? 'dấu đóng trùm lên phần trái chữ ký của lãnh đạo' : change.rect && change.rect.width > 0 ? 'hiển thị tại vùng trống' : 'không hiển thị';
-    change.kind = 'DECREE30_ISSUING';
-    change.descriptionVi = `Sau chữ ký của lãnh đạo, văn thư đã thêm số, ngày và dấu (chữ ký của cơ quan, ${where}).`;
-  }
-}

@@ -130,7 +130,11 @@ function summarise(signatures: SignatureReport[], structureFindings: string[], r
   if (signatures.length === 0) summaryVi = 'Không xác định — văn bản không có chữ ký số.';
   else if (overall === 'TOTAL_PASSED') {
     const decree30 = signatures.some((s) => s.changesAfter.some((c) => c.kind === 'DECREE30_ISSUING'));
-    summaryVi = signatures.length === 1 ? 'Hợp lệ — chữ ký số hợp lệ.' : `Hợp lệ — cả ${signatures.length} chữ ký số đều hợp lệ${decree30 ? '; sau chữ ký của lãnh đạo, văn thư đã thêm số, ngày và dấu' : ''}.`;
+    const stamps = signatures.filter((s) => s.isDocTimestamp).length;
+    const sigs = signatures.length - stamps;
+    const main = sigs === 0 ? 'Hợp lệ — văn bản chỉ có dấu thời gian, không có chữ ký số' : sigs === 1 ? 'Hợp lệ — chữ ký số hợp lệ' : `Hợp lệ — cả ${sigs} chữ ký số đều hợp lệ`;
+    const ts = stamps === 0 || sigs === 0 ? '' : stamps === 1 ? '; có dấu thời gian hợp lệ cho cả văn bản' : `; có ${stamps} dấu thời gian hợp lệ cho cả văn bản`;
+    summaryVi = `${main}${decree30 ? '; sau chữ ký của lãnh đạo, văn thư đã thêm số, ngày và dấu' : ''}${ts}.`;
   } else {
     const first = signatures.find((s) => s.indication === overall)!;
     summaryVi = `${first.summaryVi} (chữ ký ${first.index + 1}: ${first.signerName ?? first.fieldName}).`;
