@@ -1,10 +1,14 @@
 import { spawn } from 'node:child_process';
+import { createPublicKey, verify, X509Certificate } from 'node:crypto';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { startHog } from '../../bench/load';
 import { figure, judge, median, quantile, renderTable, takeFigures, type Figure } from '../../bench/stats';
-import { repoRoot } from '../helpers/pki';
+import pkcs11js from 'pkcs11js';
+import { openTokenService } from '../../src-main/core/token';
+import { loadPki, repoRoot } from '../helpers/pki';
+import { slowToken } from '../helpers/slow-token';
 
 /** Alive and not a zombie waiting for a reaper. */
 function running(pid: number): boolean {
@@ -89,5 +93,54 @@ describe('background load', () => {
     expect(running(pid)).toBe(true);
     harness.kill('SIGKILL'); // no exit handler runs: the hog must notice by itself
     expect(await until(() => !running(pid), 20_000)).toBe(true);
+  });
+});
+
+describe('slow-token model', () => {
+  const pki = loadPki();
+
+  it('asks for a context login before each signature of a signature-PIN key and counts logins and signatures', async () => {
+    const slow = slowToken({ signDelayMs: 1, alwaysAuthenticate: true, pin: pki.userPin });
+    const svc = openTokenService({ modules: [pki.module], pkcs11Factory: slow.factory, pollIntervalMs: 60_000 });
+    try {
+      const ref = svc.findToken(pki.tokens.agency).ref;
+      svc.login(ref, Buffer.from(pki.userPin));
+      expect(() => svc.createTokenSigner(ref, pki.keyIds.agency)).toThrow(expect.objectContaining({ code: 'TOKEN_NOT_LOGGED_IN' }));
+      let pin = pki.userPin;
+      const signer = svc.createTokenSigner(ref, pki.keyIds.agency, { pinCallback: async () => Buffer.from(pin) });
+      const key = createPublicKey(new X509Certificate(signer.certificate).publicKey.export({ format: 'pem', type: 'spki' }));
+      for (const text of ['một', 'hai']) expect(verify('sha256', Buffer.from(text), key, await signer.sign(Buffer.from(text)))).toBe(true);
+      expect(slow.counters).toMatchObject({ signs: 2, userLogins: 1, contextLogins: 2 });
+      pin = '000000';
+      await expect(signer.sign(Buffer.from('ba'))).rejects.toMatchObject({ code: 'TOKEN_PIN_INCORRECT' });
+      expect(slow.counters).toMatchObject({ signs: 2, contextLogins: 3 });
+      slow.reset();
+      expect(slow.counters).toEqual({ signs: 0, userLogins: 0, contextLogins: 0, tokenMs: 0 });
+    } finally {
+      svc.close();
+    }
+  });
+
+  it('fails a C_Sign that no context login preceded, and that ends the operation', async () => {
+    const p = slowToken({ signDelayMs: 0, alwaysAuthenticate: true, pin: pki.userPin }).factory();
+    p.load(pki.module);
+    p.C_Initialize();
+    try {
+      const slot = p.C_GetSlotList(true).find((s) => p.C_GetTokenInfo(s).label.trim() === pki.tokens.agency)!;
+      const session = p.C_OpenSession(slot, pkcs11js.CKF_SERIAL_SESSION);
+      p.C_Login(session, pkcs11js.CKU_USER, pki.userPin);
+      p.C_FindObjectsInit(session, [{ type: pkcs11js.CKA_CLASS, value: pkcs11js.CKO_PRIVATE_KEY }, { type: pkcs11js.CKA_ID, value: Buffer.from(pki.keyIds.agency, 'hex') }]);
+      const [key] = p.C_FindObjects(session, 1);
+      p.C_FindObjectsFinal(session);
+      const mechanism = { mechanism: pkcs11js.CKM_SHA256_RSA_PKCS };
+      p.C_SignInit(session, mechanism, key!);
+      await expect(p.C_SignAsync(session, Buffer.from('x'), Buffer.alloc(256))).rejects.toThrow(/CKR_USER_NOT_LOGGED_IN/);
+      p.C_SignInit(session, mechanism, key!); // the failed C_Sign ended the operation: a new one starts
+      p.C_Login(session, pkcs11js.CKU_CONTEXT_SPECIFIC, pki.userPin);
+      expect((await p.C_SignAsync(session, Buffer.from('x'), Buffer.alloc(256))).length).toBe(256);
+    } finally {
+      p.C_Finalize();
+      p.close();
+    }
   });
 });
