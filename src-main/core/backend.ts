@@ -13,6 +13,7 @@ import { Workspace, WORKSPACE_MAX_AGE_MS } from './workspace';
 import { fileHandlers } from './services/file-handlers';
 import { verifyHandlers } from './services/verify-handlers';
 import { signHandlers } from './services/sign-handlers';
+import { settingsHandlers } from './services/settings-handlers';
 
 /**
  * The backend both hosts serve: Electron (in a utility process) and the loopback bridge (browser mode,
@@ -53,6 +54,7 @@ export async function createBackend(settings: Settings, log: Logger, opts: Backe
     ...fileHandlers(workspace),
     ...verifyHandlers({ workspace, trustDir: settings.trustDir }),
     ...signHandlers({ workspace, tokens, settings, publish: (event, payload) => hub.publish(event, payload), stamp: () => readSealImage(settings), intermediates: readIntermediates(settings) }),
+    ...settingsHandlers({ base: settings, log }),
   };
 
   const dispatch = createDispatcher(api, handlers, {
