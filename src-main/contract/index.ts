@@ -4,6 +4,7 @@ import { registerMethods } from './register';
 import { fileMethods } from './files';
 import { verifyMethods } from './verify';
 import { signEvents, signMethods } from './sign';
+import { settingsMethods } from './settings';
 
 /** Every method of the API, by name. Domains add their maps here. */
 export const api = {
@@ -13,6 +14,7 @@ export const api = {
   ...fileMethods,
   ...verifyMethods,
   ...signMethods,
+  ...settingsMethods,
 };
 
 export const events = {

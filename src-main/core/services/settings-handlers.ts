@@ -1,0 +1,70 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Handlers } from '../../contract/dispatch';
+import { AppError } from '../../contract/errors';
+import { isoVietnam } from '../../contract/time';
+import { ORGAN_ID_PATTERN, settingsMethods, workstationSettingsSchema, type WorkstationSettings } from '../../contract/settings';
+import type { Settings } from '../config';
+import { writeFileAtomic } from '../fsx/atomic-write';
+import type { Logger } from '../log';
+import { detectModules } from '../token/catalogue';
+
+/** The file beside the register in the data folder; the administrator's VANTHU_CONFIG is never rewritten. */
+export const WORKSTATION_SETTINGS_FILE = 'workstation-settings.json';
+
+interface Stored { settings: WorkstationSettings; savedAt: string }
+
+/** What a fresh workstation shows: the installation's own settings, in the screen's shape. */
+export function defaultWorkstationSettings(base: Settings): WorkstationSettings {
+  const anchors = existsSync(base.trustDir)
+    ? readdirSync(base.trustDir).map((f) => join(base.trustDir, f)).filter((p) => statSync(p).isFile()).sort()
+    : [];
+  return {
+    agency: { name: base.agency.name, parentName: '', organId: ORGAN_ID_PATTERN.test(base.agency.code) ? base.agency.code : '', placeName: '' },
+    seal: { image: base.sealImage ?? null, mm: base.sealMm },
+    token: { driver: base.pkcs11Modules[0] ?? null },
+    trust: { anchors: anchors.slice(0, 32), intermediates: base.intermediates.slice(0, 16) },
+    calendar: { holidays: [], workingWeekends: [] },
+    print: { headerLines: [base.agency.name] },
+  };
+}
+
+function readStored(file: string, log: Logger): Stored | null {
+  if (!existsSync(file)) return null;
+  try {
+    const raw = JSON.parse(readFileSync(file, 'utf8')) as { settings?: unknown; savedAt?: unknown };
+    const parsed = workstationSettingsSchema.safeParse(raw.settings);
+    if (parsed.success && typeof raw.savedAt === 'string') return { settings: parsed.data, savedAt: raw.savedAt };
+    log.warn('workstation settings file invalid, showing defaults', { file });
+  } catch (e) {
+    log.warn('workstation settings file unreadable, showing defaults', { file, error: (e as Error).message });
+  }
+  return null;
+}
+
+/** Sections whose content differs: the log line says what changed, never the values (paths, names). */
+function changedSections(a: WorkstationSettings, b: WorkstationSettings): string[] {
+  return (Object.keys(b) as Array<keyof WorkstationSettings>).filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]));
+}
+
+export function settingsHandlers(deps: { base: Settings; log: Logger }): Handlers<typeof settingsMethods> {
+  const file = join(deps.base.dataDir, WORKSTATION_SETTINGS_FILE);
+  const current = () => readStored(file, deps.log);
+  return {
+    'settings.get': () => {
+      const stored = current();
+      return { settings: stored?.settings ?? defaultWorkstationSettings(deps.base), detectedDrivers: detectModules(), savedAt: stored?.savedAt ?? null };
+    },
+    'settings.save': ({ settings }) => {
+      const missing = [settings.seal.image, settings.token.driver, ...settings.trust.anchors, ...settings.trust.intermediates].filter((p): p is string => p !== null && !existsSync(p));
+      if (missing.length > 0) {
+        throw new AppError('INPUT_INVALID', 'Không tìm thấy tệp đã khai báo trong cài đặt (ảnh con dấu, trình điều khiển token hoặc chứng thư tin cậy).', `settings: ${missing.length} path(s) do not exist`, { missing: missing.length });
+      }
+      const before = current()?.settings ?? defaultWorkstationSettings(deps.base);
+      const savedAt = isoVietnam(new Date());
+      writeFileAtomic(file, [Buffer.from(`${JSON.stringify({ settings, savedAt }, null, 2)}\n`, 'utf8')]);
+      deps.log.info('workstation settings saved', { sections: changedSections(before, settings) });
+      return { settings, savedAt };
+    },
+  };
+}
