@@ -66,6 +66,7 @@ export const verificationReportSchema = z.object({
   structureFindings: z.array(z.string()).optional(),
   revisionCount: z.number().int().optional(),
   validationTime: z.string().optional(),
+  repairs: z.array(z.string()).optional(),
 });
 
 export const indication = indicationSchema;

@@ -86,4 +86,6 @@ export interface VerificationReport {
   revisionCount?: number;
   /** ISO 8601 instant the validation was made for. */
   validationTime?: string;
+  /** How the file had to be repaired to be read (English); absent for an intact file. */
+  repairs?: string[];
 }
