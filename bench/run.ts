@@ -55,7 +55,7 @@ async function main(args: string[]): Promise<void> {
         const code = await runCondition(f, c, out);
         console.log(`(${f} ${c}: ${((performance.now() - t0) / 1000).toFixed(1)} s, load average ${before.toFixed(1)} → ${loadavg()[0]!.toFixed(1)}${code === 0 ? '' : `, FAILED with exit code ${code}`})`);
         if (code !== 0) failed++;
-        results.push({ label: `${c} (la ${before.toFixed(1)})`, figures: code === 0 ? (JSON.parse(readFileSync(out, 'utf8')) as Figure[]) : [] });
+        results.push({ label: c, loadAverage: before, figures: code === 0 ? (JSON.parse(readFileSync(out, 'utf8')) as Figure[]) : [] });
       }
       const table = `${f}\n${renderTable(results)}`;
       console.log(`\n${table}`);

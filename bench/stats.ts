@@ -121,6 +121,8 @@ export function judge(f: Figure, all: readonly Figure[]): Verdict | null {
 export interface Condition {
   label: string;
   figures: readonly Figure[];
+  /** The machine's 1-minute load average when the run started, shown in the column header. */
+  loadAverage?: number;
 }
 
 /**
@@ -131,7 +133,7 @@ export function renderTable(conditions: readonly Condition[]): string {
   const names = [...new Set(conditions.flatMap((c) => c.figures.map((f) => f.name)))];
   if (names.length === 0) return '  (no figures reported: this bench only prints)';
   const judgedOn = conditions[conditions.length - 1]!;
-  const header = ['figure', ...conditions.flatMap((c) => [c.label, '÷ floor']), `target (judged ${judgedOn.label})`, ''];
+  const header = ['figure', ...conditions.flatMap((c) => [c.loadAverage === undefined ? c.label : `${c.label} (la ${c.loadAverage.toFixed(1)})`, '÷ floor']), `target (judged ${judgedOn.label})`, ''];
   const rows = names.map((name) => {
     const cells = conditions.flatMap((c) => {
       const f = c.figures.find((g) => g.name === name);
