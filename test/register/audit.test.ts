@@ -1,5 +1,5 @@
-import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
+import { rowHash, type AuditRow } from '../../src-main/core/register/audit';
 import { incoming, tempRegister } from './helpers';
 
 describe('audit trail', () => {
@@ -35,10 +35,9 @@ describe('audit trail', () => {
 
     const rehashed = make();
     // Editing a row and recomputing its own hash still breaks the link to the next row.
-    const row = rehashed.db.prepare('SELECT * FROM audit WHERE id = 2').get() as Record<string, string>;
-    const forged = createHash('sha256').update(JSON.stringify([2, row.prev_hash, row.at, 'ke.gian', row.action, row.entity, row.entity_id, row.before, row.after])).digest('hex');
-    rehashed.db.prepare("UPDATE audit SET actor = 'ke.gian', hash = ? WHERE id = 2").run(forged);
-    expect(rehashed.audit.verify().problems).toEqual([{ id: 3, kind: 'broken_link' }]);
+    const row = rehashed.db.prepare('SELECT * FROM audit WHERE id = 2').get() as AuditRow;
+    rehashed.db.prepare("UPDATE audit SET actor = 'ke.gian', hash = ? WHERE id = 2").run(rowHash({ ...row, actor: 'ke.gian' }));
+    expect(rehashed.audit.verify().problems).toEqual([{ id: 3, kind: 'broken_link', messageVi: 'Mục nhật ký 3: đứt chuỗi.' }]);
 
     const middle = make();
     middle.db.prepare('DELETE FROM audit WHERE id = 2').run();
@@ -50,11 +49,11 @@ describe('audit trail', () => {
     expect(tail.audit.verify()).toMatchObject({ ok: false, problems: [{ id: last, kind: 'deleted' }] });
   });
 
-  it('đóng sổ is in the trail and makes the entries read-only', () => {
+  it('đóng sổ is in the trail and makes the entries read-only', async () => {
     const { reg, clock } = tempRegister();
     const d = reg.registration.register(incoming()).document;
     clock.set('2026-03-31T17:00:00+07:00');
-    expect(reg.closures.close('den', '2026-03-31')).toEqual({ book: 'den', until: '2026-03-31', entries: 1 });
+    expect(await reg.closures.close('den', '2026-03-31')).toMatchObject({ book: 'den', until: '2026-03-31', entries: 1, checkpoint: { reason: 'close', book: 'den' } });
     expect(reg.audit.trail({ entity: 'book', entityId: 'den' })[0]).toMatchObject({ action: 'book.close' });
     expect(() => reg.db.prepare('UPDATE documents SET Subject = ? WHERE id = ?').run('x', d.id)).toThrow(/REGISTER_CLOSED/);
     expect(reg.closures.list('den')).toEqual([expect.objectContaining({ until: '2026-03-31' })]);

@@ -5,7 +5,7 @@ import { isoDaySchema } from '../../contract/register';
 import { decree30Number } from '../../contract/text';
 import { isoVietnam } from '../../contract/time';
 import { PRINT_KINDS, type PrintKind } from '../../contract/vocabulary';
-import { renderTablePdf, type Column, type TableSpec } from './table-pdf';
+import { renderTablePdf, type Column, type CoverSpec, type TableSpec } from './table-pdf';
 
 /**
  * The printed outputs of Phụ lục IV and VI.V, drawn from rows the register hands over: printing
@@ -80,6 +80,40 @@ export interface PrintInput {
   replies: Map<number, string>;
   printedAt: Date;
   today: string;
+  /** The audit checkpoint of the sổ's đóng sổ, for its closing page and the PDF's metadata. */
+  closing?: ClosingCheckpoint;
+}
+
+export interface ClosingCheckpoint {
+  count: number;
+  head: string;
+  at: string;
+  until: string;
+  signer: string;
+  byToken: boolean;
+}
+
+/** The head hash in groups of four, as a clerk reads it aloud and types it back. */
+export function groupedHash(h: string): string {
+  return h.match(/.{1,4}/g)!.join(' ');
+}
+
+/** "<count>:<hash>", the value `vanthu register audit verify --checkpoint` takes. */
+export const checkpointValue = (c: { count: number; head: string }) => `${c.count}:${c.head}`;
+
+function closingPage(c: ClosingCheckpoint): CoverSpec {
+  return {
+    lines: [
+      { text: 'TRANG KHÓA SỔ', size: 18, bold: true },
+      { text: `Sổ được đóng đến hết ngày ${displayDate(c.until)}, lúc ${c.at}.`, size: 12, gapBefore: 16 },
+      { text: `Điểm kiểm tra nhật ký hệ thống: ${c.count} mục`, size: 12, gapBefore: 10 },
+      { text: `Mã băm đầu chuỗi: ${groupedHash(c.head.slice(0, 32))}`, size: 11 },
+      { text: groupedHash(c.head.slice(32)), size: 11 },
+      { text: `Ký bởi: ${c.signer}${c.byToken ? '' : ' (khóa của máy cài đặt, không phải chứng thư số của cơ quan)'}`, size: 10, gapBefore: 6 },
+      { text: `Đối chiếu: vanthu register audit verify --checkpoint ${c.count}:${c.head.slice(0, 16)}`, size: 10, gapBefore: 10 },
+      { text: 'Văn thư cơ quan ký, ghi rõ họ tên:', size: 12, gapBefore: 40 },
+    ],
+  };
 }
 
 const c = (title: string, width: number, align: Column['align'] = 'left'): Column => ({ title, width, align });
@@ -167,6 +201,7 @@ export async function renderRegisterPdf(input: PrintInput): Promise<{ bytes: Uin
     columns,
     rows,
     mark: `In từ hệ thống vanthu lúc ${isoVietnam(input.printedAt)} — ${input.book.name}`,
+    ...(input.closing ? { closing: closingPage(input.closing), metadata: { VanthuCheckpoint: checkpointValue(input.closing), VanthuCheckpointAt: input.closing.at } } : {}),
     ...(isReport
       ? { intro: summary(input) }
       : {

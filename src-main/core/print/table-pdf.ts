@@ -1,5 +1,5 @@
 import fontkit from '@cantoo/fontkit';
-import { PDFDocument, rgb, type PDFFont, type PDFPage } from '@cantoo/pdf-lib';
+import { PDFDict, PDFDocument, PDFHexString, PDFName, rgb, type PDFFont, type PDFPage } from '@cantoo/pdf-lib';
 import { loadSerifFont } from './fonts';
 
 /**
@@ -28,6 +28,10 @@ export interface TableSpec {
   /** Footer mark on every page (printouts carry a "printed from the system" mark: docs/register.md, "Printing"). */
   mark: string;
   title: string;
+  /** A last page after the table (the closing page of a closed sổ). */
+  closing?: CoverSpec;
+  /** Extra entries of the PDF's document information dictionary. */
+  metadata?: Record<string, string>;
 }
 
 const A4_LANDSCAPE: [number, number] = [841.89, 595.28];
@@ -90,17 +94,21 @@ export async function renderTablePdf(spec: TableSpec): Promise<{ bytes: Uint8Arr
   const [pageW, pageH] = A4_LANDSCAPE;
   const black = rgb(0, 0, 0);
 
-  if (spec.cover) {
+  const centredPage = (lines: CoverSpec['lines']) => {
     const page = doc.addPage(A4_LANDSCAPE);
     let y = pageH - 90;
-    for (const l of spec.cover.lines) {
+    for (const l of lines) {
       y -= l.gapBefore ?? 0;
       const f = l.bold ? bold : regular;
       const w = f.widthOfTextAtSize(l.text, l.size);
       page.drawText(l.text, { x: (pageW - w) / 2, y, size: l.size, font: f, color: black });
       y -= l.size * 1.6;
     }
-  }
+  };
+  if (spec.cover) centredPage(spec.cover.lines);
+  // setTitle above created the information dictionary; custom keys go beside Title.
+  const info = doc.context.lookup(doc.context.trailerInfo.Info, PDFDict);
+  for (const [k, v] of Object.entries(spec.metadata ?? {})) info.set(PDFName.of(k), PDFHexString.fromText(v));
 
   const tableW = pageW - MARGIN.left - MARGIN.right;
   const totalRel = spec.columns.reduce((a, c) => a + c.width, 0);
@@ -187,6 +195,7 @@ export async function renderTablePdf(spec: TableSpec): Promise<{ bytes: Uint8Arr
     p.drawText(label, { x: pageW - MARGIN.right - regular.widthOfTextAtSize(label, 9), y: 18, size: 9, font: regular, color: black });
     p.drawText(spec.mark, { x: MARGIN.left, y: 18, size: 8, font: regular, color: rgb(0.3, 0.3, 0.3) });
   });
+  if (spec.closing) centredPage(spec.closing.lines);
   const bytes = await doc.save({ useObjectStreams: true });
   return { bytes, pages: doc.getPageCount() };
 }

@@ -1,12 +1,13 @@
 import type { Handlers } from '../../contract/dispatch';
 import type { registerMethods } from '../../contract/register';
+import type { Checkpoint } from './checkpoint';
 import type { Register } from './open';
 
 export type RegisterApi = Handlers<typeof registerMethods>;
 /** The contract's register methods, the only ones a worker or the CLI reaches. */
 export type RegisterMethod = keyof RegisterApi;
 
-const CHAIN_VI = { edited: 'bị sửa', deleted: 'bị xóa', broken_link: 'đứt chuỗi' } as const;
+const checkpointDto = (c: Checkpoint) => ({ count: c.count, head: c.head, at: c.at, reason: c.reason, signerKind: c.signer.kind, signer: c.signer.label, file: null });
 
 /**
  * The register behind the contract: one handler per method of contract/register.ts, run wherever the
@@ -27,11 +28,14 @@ export function registerApi(reg: Register): RegisterApi {
       return { name: `${req.kind}-${req.year}.pdf`, pages: r.pages, rows: r.rows, base64: Buffer.from(r.bytes).toString('base64') };
     },
     'register.import': ({ records, lineNumbers }) => reg.registration.importRecords(records, lineNumbers ? { lineNumbers } : {}),
-    'register.close': ({ book, until }) => ({ ...reg.closures.close(book, until), checkpoint: null }),
-    'register.auditVerify': () => {
-      const r = reg.audit.verify();
-      return { ...r, head: '', problems: r.problems.map((p) => ({ ...p, messageVi: `Mục ${p.id}: ${CHAIN_VI[p.kind]}` })), entities: [], checkpoints: [] };
+    'register.close': async ({ book, until }) => {
+      const r = await reg.closures.close(book, until);
+      return { ...r, checkpoint: checkpointDto(r.checkpoint) };
     },
-    'register.backup': async ({ path }) => ({ ...(await reg.backups.create(path)), checkpoint: null }),
+    'register.auditVerify': ({ checkpoint }) => reg.audit.verify(checkpoint),
+    'register.backup': async ({ path }) => {
+      const r = await reg.backups.create(path);
+      return { ...r, checkpoint: checkpointDto(r.checkpoint) };
+    },
   };
 }

@@ -1,12 +1,18 @@
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import type { Db } from '../db/connection';
+import type { EntityState, TouchTracker } from './entity-state';
 
 /**
  * Append-only audit trail. Triggers forbid UPDATE and DELETE; the SHA-256 chain catches what the
- * triggers cannot: someone who drops them or edits the file with another tool. Rows must be written
- * inside the caller's write transaction so the chain head cannot race.
+ * triggers cannot: someone who drops them or edits the file with another tool. Each entry also
+ * carries the full state of every registered row its transaction wrote, so the register itself is
+ * checked against the chain (audit-check.ts), and the chain's head is anchored outside the database
+ * by checkpoints (checkpoint.ts). Rows are written inside the caller's write transaction so the head
+ * cannot race. See docs/register.md, "Audit chain".
  */
 export const GENESIS_HASH = '0'.repeat(64);
+
+export const sha256 = (s: string): string => hash('sha256', s);
 
 export interface AuditEvent {
   actor: string;
@@ -26,32 +32,47 @@ export interface AuditRow {
   entity_id: string | null;
   before: string | null;
   after: string | null;
+  /** JSON of EntityState[]; null for entries without row changes and for entries older than version 40. */
+  state: string | null;
   prev_hash: string;
   hash: string;
 }
 
-function rowHash(r: Omit<AuditRow, 'hash'>): string {
-  // The id is part of the hash, so moving a row or renumbering is detected too.
-  const canonical = JSON.stringify([r.id, r.prev_hash, r.at, r.actor, r.action, r.entity, r.entity_id, r.before, r.after]);
-  return createHash('sha256').update(canonical, 'utf8').digest('hex');
+export function rowHash(r: Omit<AuditRow, 'hash'>): string {
+  // The id is part of the hash, so moving a row or renumbering is detected too. Entries without
+  // states hash as they did before states existed, so an upgraded chain keeps its old hashes.
+  const fields: unknown[] = [r.id, r.prev_hash, r.at, r.actor, r.action, r.entity, r.entity_id, r.before, r.after];
+  if (r.state !== null) fields.push(r.state);
+  return sha256(JSON.stringify(fields));
+}
+
+/** The newest entry: what a checkpoint anchors. */
+export interface ChainHead {
+  count: number;
+  head: string;
+}
+
+export function chainHead(db: Db): ChainHead {
+  const r = db.prepare<[], { id: number; hash: string }>('SELECT id, hash FROM audit ORDER BY id DESC LIMIT 1').get();
+  return r ? { count: r.id, head: r.hash } : { count: 0, head: GENESIS_HASH };
 }
 
 export class AuditLog {
   private readonly head;
   private readonly insert;
 
-  constructor(db: Db) {
+  constructor(db: Db, private readonly tracker: TouchTracker) {
     // AUTOINCREMENT's sequence survives a deleted tail row, so the next id exposes the deletion.
     this.head = db.prepare<[], { hash: string | null; id: number | null; seq: number | null }>(
       "SELECT (SELECT hash FROM audit ORDER BY id DESC LIMIT 1) AS hash, (SELECT max(id) FROM audit) AS id, (SELECT seq FROM sqlite_sequence WHERE name = 'audit') AS seq",
     );
     this.insert = db.prepare(
-      'INSERT INTO audit (id, at, actor, action, entity, entity_id, before, after, prev_hash, hash) VALUES (@id, @at, @actor, @action, @entity, @entity_id, @before, @after, @prev_hash, @hash)',
+      'INSERT INTO audit (id, at, actor, action, entity, entity_id, before, after, state, prev_hash, hash) VALUES (@id, @at, @actor, @action, @entity, @entity_id, @before, @after, @state, @prev_hash, @hash)',
     );
   }
 
-  /** Call inside a write transaction. */
-  append(at: string, e: AuditEvent): void {
+  /** Call inside a write transaction: the entry takes the states of the rows written since the last one. */
+  append(at: string, e: AuditEvent, states: EntityState[] = this.tracker.take(sha256)): void {
     const last = this.head.get()!;
     const row = {
       id: Math.max(last.id ?? 0, last.seq ?? 0) + 1,
@@ -62,41 +83,17 @@ export class AuditLog {
       entity_id: e.entityId === undefined || e.entityId === null ? null : String(e.entityId),
       before: e.before === undefined ? null : JSON.stringify(e.before),
       after: e.after === undefined ? null : JSON.stringify(e.after),
+      state: states.length ? JSON.stringify(states) : null,
       prev_hash: last.hash ?? GENESIS_HASH,
     };
     this.insert.run({ ...row, hash: rowHash(row) });
   }
-}
 
-export interface AuditProblem {
-  id: number;
-  kind: 'edited' | 'deleted' | 'broken_link';
-}
-
-export interface AuditReport {
-  ok: boolean;
-  count: number;
-  problems: AuditProblem[];
-}
-
-/** Re-walks the whole chain; reports at most `maxProblems` so a wrecked table stays cheap to report. */
-export function auditVerify(db: Db, maxProblems = 100): AuditReport {
-  const problems: AuditProblem[] = [];
-  let prevHash = GENESIS_HASH;
-  let expectedId = 1;
-  let count = 0;
-  for (const r of db.prepare('SELECT * FROM audit ORDER BY id').iterate() as Iterable<AuditRow>) {
-    count++;
-    if (problems.length >= maxProblems) continue;
-    if (r.id !== expectedId) problems.push({ id: expectedId, kind: 'deleted' });
-    if (r.prev_hash !== prevHash) problems.push({ id: r.id, kind: 'broken_link' });
-    if (rowHash(r) !== r.hash) problems.push({ id: r.id, kind: 'edited' });
-    prevHash = r.hash;
-    expectedId = r.id + 1;
+  /** Rows written in a transaction after its last entry get an entry of their own (nothing escapes the chain). */
+  flush(at: string, actor: string): void {
+    const states = this.tracker.take(sha256);
+    if (states.length) this.append(at, { actor, action: 'state.sync', entity: 'database' }, states);
   }
-  const seq = db.prepare<[], { seq: number }>("SELECT seq FROM sqlite_sequence WHERE name = 'audit'").get()?.seq ?? 0;
-  if (seq >= expectedId && problems.length < maxProblems) problems.push({ id: expectedId, kind: 'deleted' });
-  return { ok: problems.length === 0, count, problems };
 }
 
 /** The newest entries first, optionally for one entity. */
@@ -107,4 +104,17 @@ export function auditTrail(db: Db, q: { entity?: string; entityId?: string | num
   if (q.entity) { where.push('entity = ?'); args.push(q.entity); }
   if (q.entityId !== undefined) { where.push('entity_id = ?'); args.push(String(q.entityId)); }
   return db.prepare(`SELECT id, at, actor, action, entity, entity_id AS entityId, before, after FROM audit ${where.length ? `WHERE ${where.join(' AND ')}` : ''} ORDER BY id DESC LIMIT ?`).all(...args, limit) as Array<Record<string, unknown>>;
+}
+
+/**
+ * The chain's first states: once for a register upgraded to entity states, again after a migration
+ * (its schema version is recorded), every tracked row in entries of a few hundred rows. Rows as they
+ * are at that moment become the reference (docs/threat-model.md says what that implies).
+ */
+export function baselineIfNeeded(db: Db, log: AuditLog, tracker: TouchTracker, version: number, at: string): void {
+  const last = db.prepare<[], { after: string | null }>("SELECT after FROM audit WHERE action = 'audit.baseline' ORDER BY id DESC LIMIT 1").get();
+  if (last && (JSON.parse(last.after ?? '{}') as { version?: number }).version === version) return;
+  let part = 0;
+  for (const page of tracker.all()) log.append(at, { actor: 'vanthu', action: 'audit.baseline', entity: 'database', after: { version, part: ++part } }, page);
+  if (part === 0) log.append(at, { actor: 'vanthu', action: 'audit.baseline', entity: 'database', after: { version, part } }, []);
 }

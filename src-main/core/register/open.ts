@@ -3,11 +3,14 @@ import { dirname } from 'node:path';
 import { z } from 'zod';
 import { isoVietnam } from '../../contract/time';
 import { openDatabase, type Db } from '../db/connection';
-import { migrate } from '../db/migrate';
+import { migrate, schemaVersion } from '../db/migrate';
 import { FileStore } from '../filestore/store';
 import { Attachments } from './attachments';
-import { AuditLog, auditTrail, auditVerify } from './audit';
+import { ChainAnchors } from './anchors';
+import { AuditLog, auditTrail, baselineIfNeeded } from './audit';
 import { backupDatabase } from './backup';
+import { checkpointDirOf, installationKeyOf, type CheckpointSigner } from './checkpoint';
+import { TouchTracker } from './entity-state';
 import { Books, defaultBooks } from './books';
 import { WorkingCalendar, type calendarSchema } from './calendar';
 import { Closures } from './closures';
@@ -36,6 +39,12 @@ export interface RegisterOptions {
   books?: BookConfig[];
   /** See openDatabase; default 'full'. */
   durability?: 'full' | 'normal';
+  /** The logged-in agency token's checkpoint signer, when there is one (else the installation key signs). */
+  checkpointSigner?: () => CheckpointSigner | null | undefined;
+  /** Default: keys/installation-ed25519.pem beside the database. */
+  installationKeyPath?: string;
+  /** Default: "<db>.checkpoints" beside the database. */
+  checkpointDir?: string;
 }
 
 const agencySchema = z.strictObject({ name: z.string().min(1).max(200), code: z.string().max(13), abbr: z.string().min(1).max(20), parentName: z.string().max(200).optional() });
@@ -56,13 +65,15 @@ export class Register {
   readonly attachments: Attachments;
   readonly dossiers: Dossiers;
   readonly printing: Printing;
+  readonly anchors: ChainAnchors;
   readonly audit = {
-    verify: () => auditVerify(this.db),
+    /** The chain, every registered row against it, every checkpoint, and optionally a printed "<count>:<hash>". */
+    verify: (typed?: string) => this.anchors.verify(typed),
     trail: (q?: Parameters<typeof auditTrail>[1]) => auditTrail(this.db, q),
   };
 
   readonly backups = {
-    create: (dest: string, act: ActOptions = {}) => backupDatabase(this.ctx, dest, act),
+    create: (dest: string, act: ActOptions = {}) => backupDatabase(this.ctx, this.anchors, dest, act),
   };
 
   constructor(readonly dbPath: string, readonly opts: RegisterOptions) {
@@ -79,7 +90,8 @@ export class Register {
     const db = this.db;
     const clock = opts.clock ?? systemClock;
     const actor = opts.actor ?? 'vanthu';
-    const auditLog = new AuditLog(db);
+    const tracker = new TouchTracker(db);
+    const auditLog = new AuditLog(db, tracker);
     // Built once: better-sqlite3 prepares BEGIN/COMMIT/SAVEPOINT statements per wrapper.
     const tx = db.transaction((fn: () => unknown) => fn());
     const docById = db.prepare<[number], Record<string, unknown>>('SELECT * FROM documents WHERE id = ?');
@@ -91,7 +103,11 @@ export class Register {
       calendar: new WorkingCalendar(opts.calendar ?? {}),
       write: <T>(fn: () => T): T => {
         try {
-          return tx.immediate(fn) as T;
+          return tx.immediate(() => {
+            const r = fn();
+            auditLog.flush(ctx.nowIso(), actor);
+            return r;
+          }) as T;
         } catch (e) {
           throw mapDbError(e);
         }
@@ -111,15 +127,20 @@ export class Register {
       isClosed: (doc) => this.closures.isClosed(doc),
     };
     this.ctx = ctx;
+    this.anchors = new ChainAnchors(db, {
+      agency: opts.agency.code || opts.agency.name, now: clock, isoNow: ctx.nowIso, dir: opts.checkpointDir ?? checkpointDirOf(dbPath),
+      installationKeyPath: opts.installationKeyPath ?? installationKeyOf(dbPath), ...(opts.checkpointSigner ? { signer: opts.checkpointSigner } : {}),
+    });
+    ctx.write(() => baselineIfNeeded(db, auditLog, tracker, schemaVersion(db), ctx.nowIso()));
     this.books = new Books(ctx);
-    this.closures = new Closures(ctx);
+    this.closures = new Closures(ctx, this.anchors);
     this.attachments = new Attachments(ctx, new FileStore(opts.filesDir ?? `${dbPath}.files`));
     this.dossiers = new Dossiers(ctx);
     const numbering = new Numbering(db);
     this.registration = new Registration(ctx, numbering, index, this.dossiers);
     this.reading = new Reading(ctx, (id) => this.attachments.list(id));
     this.handling = new Handling(ctx, numbering, this.registration, this.reading);
-    this.printing = new Printing(ctx);
+    this.printing = new Printing(ctx, this.anchors);
     if ((db.prepare('SELECT count(*) AS n FROM books').get() as { n: number }).n === 0) {
       this.books.configure(opts.books ?? defaultBooks(opts.agency.abbr));
     }

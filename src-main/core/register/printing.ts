@@ -4,6 +4,7 @@ import { dateInVietnam } from '../../contract/time';
 import { pathString } from '../../contract/api';
 import { renderRegisterPdf, renderRequestSchema, type PrintRequest } from '../print/register-print';
 import { writeFileAtomic } from '../fsx/atomic-write';
+import type { ChainAnchors } from './anchors';
 import type { ActOptions, RegisterContext } from './context';
 import { documentDto } from './dto';
 import { invalid } from './errors';
@@ -17,7 +18,7 @@ export interface PrintResult {
 
 /** Hands the register's rows to core/print and logs the printing (docs/register.md, "Printing"). */
 export class Printing {
-  constructor(private readonly ctx: RegisterContext) {}
+  constructor(private readonly ctx: RegisterContext, private readonly anchors: ChainAnchors) {}
 
   /** Renders a register or report to a PDF file, atomically. */
   async print(raw: PrintRequest, act: ActOptions = {}): Promise<PrintResult> {
@@ -46,9 +47,12 @@ export class Printing {
     const replies = kind === 'theo-doi' ? this.replyCodes(book.id, req.year) : new Map<number, string>();
     const recipients = book.direction === 'di' ? this.recipientNames(book.id, req.year) : new Map<number, string>();
     const now = this.ctx.now();
+    // A printed sổ ends with its closing page: the checkpoint of its last đóng sổ in that year.
+    const cp = kind.startsWith('so-') ? this.anchors.latestClose(book.id, req.year) : null;
     const { bytes, pages } = await renderRegisterPdf({
       kind, book, year: req.year, from, to, quyenSo: req.quyenSo ?? 1,
       agency: this.ctx.agency, docs, replies, recipients, printedAt: now, today: dateInVietnam(now),
+      ...(cp ? { closing: { count: cp.count, head: cp.head, at: cp.at, until: cp.until ?? '', signer: cp.signer.label, byToken: cp.signer.kind === 'token' } } : {}),
     });
     this.ctx.write(() => this.ctx.log({ actor: this.ctx.actorOf(act), action: 'book.print', entity: 'book', entityId: book.id, after: { kind, year: req.year, from, to, rows: docs.length } }));
     return { bytes, pages, rows: docs.length };

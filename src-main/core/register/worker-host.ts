@@ -20,6 +20,10 @@ try {
   service = openRegister(dbPath, { ...rest, ...(fixedNow ? { clock: () => new Date(fixedNow) } : {}) });
   api = registerApi(service);
   port.postMessage({ ready: true });
+  // The day's checkpoint while the workstation runs: now, then checked every hour.
+  const daily = () => void service.anchors.daily().catch((e: unknown) => console.error(`register daily checkpoint failed: ${(e as Error).message}`));
+  daily();
+  setInterval(daily, 3600_000).unref();
 } catch (e) {
   port.postMessage({ fatal: toError(0, e) });
   throw e;

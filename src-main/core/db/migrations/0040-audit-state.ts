@@ -10,6 +10,10 @@ export const m0040AuditState = {
   version: 40,
   name: '0040-audit-state',
   up(db: Db) {
-    db.exec('ALTER TABLE audit ADD COLUMN state TEXT');
+    db.exec(`
+      ALTER TABLE audit ADD COLUMN state TEXT;
+      -- Found at every open: the last baseline says which schema version the chain's states describe.
+      CREATE INDEX audit_baseline ON audit (id) WHERE action = 'audit.baseline';
+    `);
   },
 };

@@ -1,0 +1,186 @@
+import type { Db } from '../db/connection';
+import { GENESIS_HASH, rowHash, sha256, type AuditRow } from './audit';
+import { TRACKED_TABLES, rowText, type EntityState, type Row, type TrackedTable } from './entity-state';
+
+export interface ChainProblem {
+  id: number;
+  kind: 'edited' | 'deleted' | 'broken_link';
+  messageVi: string;
+}
+
+export interface EntityProblem {
+  table: TrackedTable;
+  rowId: number;
+  kind: 'changed' | 'deleted' | 'unlogged' | 'changed_outside';
+  field: string | null;
+  chainValue: string | null;
+  tableValue: string | null;
+  messageVi: string;
+}
+
+/** A head the chain must pass through: from a checkpoint file or typed in from a printed page. */
+export interface Anchor {
+  count: number;
+  /** Full hash, or a printed prefix of at least 16 hex digits. */
+  head: string;
+  source: string;
+}
+
+export interface AnchorResult extends Anchor {
+  ok: boolean;
+  kind: 'ok' | 'short' | 'diverged';
+}
+
+export interface RegisterCheck {
+  count: number;
+  head: string;
+  problems: ChainProblem[];
+  entities: EntityProblem[];
+  anchors: AnchorResult[];
+}
+
+const TABLE_VI: Record<TrackedTable, string> = {
+  books: 'Sổ', book_counters: 'Bộ đếm số', documents: 'Văn bản', recipients: 'Nơi nhận', assignments: 'Giao xử lý',
+  status_events: 'Trạng thái', transitions: 'Bước xử lý', closures: 'Đóng sổ', attachments: 'Tệp đính kèm', blobs: 'Tệp lưu trữ',
+  dossiers: 'Hồ sơ', dossier_documents: 'Văn bản trong hồ sơ',
+};
+const CHAIN_VI = { edited: 'bị sửa', deleted: 'bị xóa', broken_link: 'đứt chuỗi' } as const;
+
+/** The last state the chain holds for each row of one table: rowid → slot, 32-byte hashes, entry ids. */
+class StateIndex {
+  readonly slots = new Map<number, number>();
+  private hashes = Buffer.alloc(32 * 1024);
+  private entries = new Float64Array(1024);
+  private deleted = new Uint8Array(1024);
+  seen = new Uint8Array(0);
+
+  set(rowid: number, entry: number, stateHash: string | null): void {
+    let slot = this.slots.get(rowid);
+    if (slot === undefined) {
+      slot = this.slots.size;
+      this.slots.set(rowid, slot);
+      if (slot >= this.entries.length) this.grow();
+    }
+    this.entries[slot] = entry;
+    this.deleted[slot] = stateHash === null ? 1 : 0;
+    if (stateHash !== null) this.hashes.write(stateHash, slot * 32, 'hex');
+  }
+
+  hashOf(slot: number): string | null {
+    return this.deleted[slot] ? null : this.hashes.toString('hex', slot * 32, slot * 32 + 32);
+  }
+
+  entryOf(slot: number): number {
+    return this.entries[slot]!;
+  }
+
+  private grow(): void {
+    const n = this.entries.length * 2;
+    const h = Buffer.alloc(32 * n);
+    this.hashes.copy(h);
+    this.hashes = h;
+    const e = new Float64Array(n);
+    e.set(this.entries);
+    this.entries = e;
+    const d = new Uint8Array(n);
+    d.set(this.deleted);
+    this.deleted = d;
+  }
+}
+
+const show = (v: unknown): string | null => (v === null || v === undefined ? null : typeof v === 'string' ? v : JSON.stringify(v));
+
+/**
+ * Walks the whole chain (hashes, links, ids), keeping for every registered row the state of its last
+ * entry; then reads every tracked table and compares each row with that state. Reports at most
+ * `maxProblems` of each kind so a wrecked file stays cheap to report (docs/register.md, "Audit chain").
+ */
+export function checkRegister(db: Db, anchors: Anchor[] = [], maxProblems = 100): RegisterCheck {
+  const problems: ChainProblem[] = [];
+  const entities: EntityProblem[] = [];
+  const chain = (id: number, kind: ChainProblem['kind']) => {
+    if (problems.length < maxProblems) problems.push({ id, kind, messageVi: `Mục nhật ký ${id}: ${CHAIN_VI[kind]}.` });
+  };
+  const entity = (p: Omit<EntityProblem, 'messageVi'>, messageVi: string) => {
+    if (entities.length < maxProblems) entities.push({ ...p, messageVi });
+  };
+  const index = new Map<TrackedTable, StateIndex>(TRACKED_TABLES.map((t) => [t, new StateIndex()]));
+  const wanted = new Set(anchors.map((a) => a.count));
+  const headAt = new Map<number, string>();
+
+  let prevHash = GENESIS_HASH;
+  let sawState = false;
+  let expectedId = 1;
+  let count = 0;
+  for (const r of db.prepare('SELECT * FROM audit ORDER BY id').iterate() as Iterable<AuditRow>) {
+    count++;
+    if (r.id !== expectedId) chain(expectedId, 'deleted');
+    if (r.prev_hash !== prevHash) chain(r.id, 'broken_link');
+    if (rowHash(r) !== r.hash) chain(r.id, 'edited');
+    if (wanted.has(r.id)) headAt.set(r.id, r.hash);
+    prevHash = r.hash;
+    expectedId = r.id + 1;
+    if (r.state === null) continue;
+    sawState = true;
+    for (const [table, rowid, text, before] of JSON.parse(r.state) as EntityState[]) {
+      const idx = index.get(table);
+      if (!idx) continue;
+      if (before !== undefined) {
+        const slot = idx.slots.get(rowid);
+        const last = slot === undefined ? null : idx.hashOf(slot);
+        if (last !== before) {
+          entity({ table, rowId: rowid, kind: 'changed_outside', field: null, chainValue: null, tableValue: null },
+            `${TABLE_VI[table]} #${rowid} đã bị sửa bên ngoài phần mềm trước mục nhật ký ${r.id} (trạng thái trước đó không khớp nhật ký).`);
+        }
+      }
+      idx.set(rowid, r.id, text === null ? null : sha256(text));
+    }
+  }
+  const seq = db.prepare<[], { seq: number }>("SELECT seq FROM sqlite_sequence WHERE name = 'audit'").get()?.seq ?? 0;
+  if (seq >= expectedId) chain(expectedId, 'deleted');
+
+  const stateIn = db.prepare<[number], { state: string | null }>('SELECT state FROM audit WHERE id = ?');
+  const chainRow = (entry: number, table: TrackedTable, rowid: number): Row | null => {
+    const s = stateIn.get(entry)?.state;
+    const hit = s ? (JSON.parse(s) as EntityState[]).find((x) => x[0] === table && x[1] === rowid) : undefined;
+    return hit?.[2] ? (JSON.parse(hit[2]) as Row) : null;
+  };
+
+  // A chain from before entity states (schema < 40, never opened since) has nothing to compare rows with.
+  for (const table of sawState ? TRACKED_TABLES : []) {
+    const idx = index.get(table)!;
+    idx.seen = new Uint8Array(idx.slots.size);
+    for (const { _rowid_, ...row } of db.prepare(`SELECT rowid AS _rowid_, * FROM main.${table} ORDER BY rowid`).iterate() as Iterable<Row>) {
+      const rowid = _rowid_ as number;
+      const slot = idx.slots.get(rowid);
+      if (slot === undefined || idx.hashOf(slot) === null) {
+        entity({ table, rowId: rowid, kind: 'unlogged', field: null, chainValue: null, tableValue: rowText(row) },
+          `${TABLE_VI[table]} #${rowid} có trong sổ nhưng không có mục nhật ký nào ghi nhận.`);
+        continue;
+      }
+      idx.seen[slot] = 1;
+      if (sha256(rowText(row)) === idx.hashOf(slot)) continue;
+      const was = chainRow(idx.entryOf(slot), table, rowid) ?? {};
+      for (const field of new Set([...Object.keys(was), ...Object.keys(row)])) {
+        if (show(was[field]) === show(row[field])) continue;
+        const chainValue = show(was[field]);
+        const tableValue = show(row[field]);
+        entity({ table, rowId: rowid, kind: 'changed', field, chainValue, tableValue },
+          `${TABLE_VI[table]} #${rowid}, trường ${field}: trong sổ là "${tableValue ?? '(trống)'}", nhật ký ghi "${chainValue ?? '(trống)'}" (mục ${idx.entryOf(slot)}).`);
+      }
+    }
+    for (const [rowid, slot] of idx.slots) {
+      if (idx.seen[slot] || idx.hashOf(slot) === null) continue;
+      entity({ table, rowId: rowid, kind: 'deleted', field: null, chainValue: show(chainRow(idx.entryOf(slot), table, rowid)), tableValue: null },
+        `${TABLE_VI[table]} #${rowid} có trong nhật ký (mục ${idx.entryOf(slot)}) nhưng đã bị xóa khỏi sổ.`);
+    }
+  }
+
+  const head = count ? prevHash : GENESIS_HASH;
+  const anchorResults = anchors.map((a): AnchorResult => {
+    const at = headAt.get(a.count);
+    if (at === undefined || a.count > count) return { ...a, ok: false, kind: 'short' };
+    return { ...a, ok: at.startsWith(a.head.toLowerCase()), kind: at.startsWith(a.head.toLowerCase()) ? 'ok' : 'diverged' };
+  });
+  return { count, head, problems, entities, anchors: anchorResults };
+}
