@@ -143,7 +143,7 @@ export async function startHub(opts: HubOptions): Promise<Hub> {
         return ok();
       }
       case '/getSentEdocList':
-        return ok({ data: store.sent(me.code, p.messagetype ?? 'edoc', p.docId).map((d) => ({ serviceType: 'eDoc', messageType: d.messagetype, senderDocId: d.message_id, receiverDocId: d.doc_id, fromCode: d.from_code, toCode: d.to_code, title: d.title, notation: d.notation, documentId: d.document_id, sentTime: d.created_at, receivedTime: d.status === 'done' ? d.updated_at : null, sendStatus: 'done', sendStatusDesc: 'Đã gửi', receiveStatus: d.status, receiveStatusDesc: d.status })) });
+        return ok({ data: store.sent(me.code, p.messagetype ?? 'edoc', p.docId).map((d) => ({ serviceType: 'eDoc', messageType: d.messagetype, senderDocId: d.message_id, receiverDocId: d.doc_id, fromCode: d.from_code, toCode: d.to_code, title: d.title, notation: d.notation, documentId: d.document_id, hashFile: d.hash_file, sentTime: d.created_at, receivedTime: d.status === 'done' ? d.updated_at : null, sendStatus: 'done', sendStatusDesc: 'Đã gửi', receiveStatus: d.status, receiveStatusDesc: d.status })) });
       case '/countReceiveEdoc':
       case '/countReceiveStatus':
         return ok({ count: store.pending(me.code, path === '/countReceiveEdoc' ? 'edoc' : 'status').length });

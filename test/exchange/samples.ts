@@ -5,9 +5,31 @@ export const AGENCY_A = { OrganId: '000.00.01.H99', OrganName: 'Sở Nội vụ 
 export const AGENCY_B = { OrganId: '000.00.02.H99', OrganName: 'Sở Tài chính tỉnh Thử nghiệm' };
 export const AGENCY_C = { OrganId: '000.00.03.H99', OrganName: 'UBND huyện Thử' };
 
+/** A small valid PDF (one page, one line of text), padded with an unused stream to `size` bytes. */
 export function fakePdf(label: string, size = 2048): Buffer {
-  const head = Buffer.from(`%PDF-1.4\n% ${label}\n`, 'utf8');
-  return Buffer.concat([head, Buffer.alloc(Math.max(0, size - head.length), 0x20)]);
+  const text = `BT /F1 12 Tf 72 720 Td (${label.replace(/[()\\]/g, '')}) Tj ET`;
+  const objs = [
+    '<< /Type /Catalog /Pages 2 0 R >>',
+    '<< /Type /Pages /Kids [3 0 R] /Count 1 >>',
+    '<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Resources << /Font << /F1 4 0 R >> >> /Contents 5 0 R >>',
+    '<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica >>',
+    `<< /Length ${text.length} >>\nstream\n${text}\nendstream`,
+  ];
+  const build = (pad: number) => {
+    const all = [...objs, `<< /Length ${pad} >>\nstream\n${'x'.repeat(pad)}\nendstream`];
+    let out = '%PDF-1.4\n';
+    const offsets: number[] = [];
+    all.forEach((o, i) => {
+      offsets.push(out.length);
+      out += `${i + 1} 0 obj\n${o}\nendobj\n`;
+    });
+    const xref = out.length;
+    out += `xref\n0 ${all.length + 1}\n0000000000 65535 f \n${offsets.map((o) => `${String(o).padStart(10, '0')} 00000 n \n`).join('')}`;
+    out += `trailer\n<< /Size ${all.length + 1} /Root 1 0 R >>\nstartxref\n${xref}\n%%EOF\n`;
+    return out;
+  };
+  const base = build(0).length;
+  return Buffer.from(build(Math.max(0, size - base)), 'latin1');
 }
 
 export function sampleDocument(over: { type?: number; number?: string; to?: Array<typeof AGENCY_B>; priority?: number; attachments?: DocumentPackage['attachments'] } = {}): DocumentPackage {

@@ -128,6 +128,7 @@ export class SdkTransport implements ExchangeTransport {
     return data.map((d) => ({
       senderDocId: String(d.senderDocId ?? ''), receiverDocId: String(d.receiverDocId ?? ''), toCode: String(d.toCode ?? ''),
       documentId: typeof d.documentId === 'string' ? d.documentId : null, notation: typeof d.notation === 'string' ? d.notation : null,
+      title: typeof d.title === 'string' ? d.title : null, hashFile: typeof d.hashFile === 'string' ? d.hashFile : null,
       sentTime: String(d.sentTime ?? ''), receiveStatus: String(d.receiveStatus ?? ''),
     }));
   }

@@ -17,6 +17,10 @@ export interface SentItem {
   toCode: string;
   documentId: string | null;
   notation: string | null;
+  /** Status code for status messages, subject for documents (the hub's `title`). */
+  title: string | null;
+  /** SHA-256 of the uploaded file, where the hub reports it (an extension of the SDK list). */
+  hashFile: string | null;
   sentTime: string;
   receiveStatus: string;
 }

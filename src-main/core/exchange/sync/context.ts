@@ -1,0 +1,53 @@
+import { isoVietnam } from '../../../contract/time';
+import type { Organization } from '../edxml/model';
+import type { EvidenceLog } from '../evidence';
+import type { ExchangeTransport } from '../transport/types';
+import type { RegisterPort } from './port';
+
+/** Every tunable of the sync engine, with the defaults of docs/exchange.md §9.8 and §11. */
+export interface SyncConfig {
+  /** Sổ that receives incoming documents. */
+  incomingBook: string;
+  /** How a recall goes out: status 13, a type-1 package, or both (§4, §11 q3). */
+  recallChannel: 'status13' | 'package' | 'both';
+  backoffBaseMs: number;
+  backoffCapMs: number;
+  maxSendAttempts: number;
+  pollMs: number;
+}
+
+export const DEFAULT_SYNC_CONFIG: SyncConfig = {
+  incomingBook: 'den',
+  recallChannel: 'status13',
+  backoffBaseMs: 30_000,
+  backoffCapMs: 3_600_000,
+  maxSendAttempts: 10,
+  pollMs: 60_000,
+};
+
+export type SyncEvent =
+  | { type: 'progress'; phase: 'reconcile' | 'send' | 'receive' | 'statuses'; done: number; total: number }
+  | { type: 'arrived'; inboxId: number; registerDocId: number; subject: string; from: string }
+  | { type: 'statusChanged'; documentId: string; organId: string; code: string; registerDocId: number | null };
+
+export interface SyncContext {
+  port: RegisterPort;
+  transport: ExchangeTransport;
+  evidence: EvidenceLog;
+  self: Organization;
+  config: SyncConfig;
+  now: () => Date;
+  /** [0, 1): jitter source; injectable so a test can pin it. */
+  random: () => number;
+  emit: (e: SyncEvent) => void;
+}
+
+export function nowIso(ctx: SyncContext): string {
+  return isoVietnam(ctx.now());
+}
+
+/** Exponential backoff with jitter in [½, 1] of the step (§9.8). */
+export function backoffMs(cfg: SyncConfig, attempts: number, random: () => number): number {
+  const step = Math.min(cfg.backoffCapMs, cfg.backoffBaseMs * 2 ** Math.max(0, attempts - 1));
+  return Math.round(step * (0.5 + random() * 0.5));
+}
