@@ -41,6 +41,10 @@ export interface UpdateOptions {
   startxref?: number;
   /** Replaces the computed trailer /Size (ISA variant 4 copies the old one). */
   size?: number;
+  /** Writes this /Prev instead of the previous section's offset (broken-chain material). */
+  prev?: number;
+  /** Writes this instead of the xref table (a section no reader can parse). */
+  garbageXref?: string;
 }
 
 /**
@@ -69,7 +73,8 @@ export function appendUpdate(pdf: Buffer, opts: UpdateOptions): Buffer {
   const maxNum = Math.max(0, ...entries.keys());
   const oldSize = typeof trailer.get('Size') === 'number' ? (trailer.get('Size') as number) : 0;
   const xrefAt = pos;
-  if (!opts.noXref && !opts.noTrailer) {
+  if (opts.garbageXref !== undefined) push(opts.garbageXref);
+  else if (!opts.noXref && !opts.noTrailer) {
     push('xref\n');
     const nums = [...entries.keys()].sort((a, b) => a - b);
     for (let i = 0; i < nums.length;) {
@@ -85,7 +90,7 @@ export function appendUpdate(pdf: Buffer, opts: UpdateOptions): Buffer {
   }
   if (!opts.noTrailer) {
     const keep = ['Root', 'Info', 'ID', 'Encrypt'].filter((k) => trailer.has(k)).map((k) => `/${k} ${serialize(trailer.get(k))}`).join(' ');
-    push(`trailer\n<</Size ${opts.size ?? Math.max(oldSize, maxNum + 1)} ${keep} /Prev ${prevStart}>>\n`);
+    push(`trailer\n<</Size ${opts.size ?? Math.max(oldSize, maxNum + 1)} ${keep} /Prev ${opts.prev ?? prevStart}>>\n`);
   }
   if (!opts.noTrailer || opts.startxref !== undefined) push(`startxref\n${opts.startxref ?? (opts.noXref ? prevStart : xrefAt)}\n%%EOF\n`);
   return Buffer.concat(chunks);

@@ -49,7 +49,8 @@ export function analyseChanges(file: PdfFile, works: SignatureWork[]): Map<Signa
     const signedEnd = file.revisions[r]!.end;
     let formatFailure = false;
     for (const a of file.anomalies) {
-      if (a.kind === 'LENGTH_MISMATCH' || a.kind === 'STARTXREF_MISMATCH') continue;
+      // Cosmetic, or (XREF_REBUILT) already said in the report's repairs; the rebuilt update's objects are diffed like any other.
+      if (a.kind === 'LENGTH_MISMATCH' || a.kind === 'STARTXREF_MISMATCH' || a.kind === 'XREF_REBUILT') continue;
       if (a.offset < signedEnd && a.revision <= r) continue;
       list.push({ allowed: false, kind: `STRUCTURE_${a.kind}`, descriptionVi: anomalyVi(a.kind), revision: a.revision });
       if (FORMAT_ANOMALIES.has(a.kind)) formatFailure = true;

@@ -43,6 +43,9 @@ export interface VerifyOptions extends RevocationOptions {
   rangeDigest?: RangeDigest;
 }
 
+/** Appended to the summary of a file whose cross-reference data had to be rebuilt to be read. */
+const REPAIRED_VI = 'Lưu ý: cấu trúc tệp bị lỗi và đã được dựng lại để đọc; kết quả trên dựa trên bản dựng lại.';
+
 /** Largest input accepted, in bytes (a scanned 500-page file is ~200 MB). */
 export const MAX_VERIFY_BYTES = 512 * 1024 * 1024;
 
@@ -110,8 +113,13 @@ async function verifyParsed(file: PdfFile, anchors: Cert[], options: VerifyOptio
     }
   }
   const reports = works.map((w) => w.report);
-  const structureFindings = file.anomalies.map((a) => `${a.kind} (revision ${a.revision}, byte ${a.offset}): ${a.detail}`);
-  return summarise(reports, structureFindings, file.revisions.length, now);
+  const structureFindings = [...file.repairs.map((r) => `REPAIRED: ${r}`), ...file.anomalies.map((a) => `${a.kind} (revision ${a.revision}, byte ${a.offset}): ${a.detail}`)];
+  const report = summarise(reports, structureFindings, file.revisions.length, now);
+  if (file.repairs.length) {
+    report.repairs = [...file.repairs];
+    report.summaryVi = `${report.summaryVi} ${REPAIRED_VI}`;
+  }
+  return report;
 }
 
 function fail(r: SignatureReport, indication: SignatureReport['indication'], sub: SignatureReport['subIndication'], reason: string): void {

@@ -21,6 +21,7 @@ export function anomalyVi(kind: AnomalyKind): string {
     case 'DUPLICATE_XREF_ENTRY': return 'Một đối tượng được khai báo hai lần trong cùng bản cập nhật.';
     case 'OBJECT_NUMBER_MISMATCH': return 'Bảng tham chiếu trỏ tới sai đối tượng.';
     case 'BROKEN_OBJECT': return 'Bản cập nhật chứa đối tượng bị hỏng.';
+    case 'XREF_REBUILT': return 'Bảng tham chiếu của bản cập nhật bị hỏng, phải dựng lại bằng cách dò tệp; không xác nhận được nội dung bản cập nhật này.';
     default: return 'Cấu trúc tệp bất thường sau khi ký.';
   }
 }

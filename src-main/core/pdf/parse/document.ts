@@ -1,7 +1,8 @@
 import { LIMITS } from './limits';
-import { Lexer, parseIndirectObject, PdfSyntaxError, isWhite } from './lexer';
+import { Lexer, parseIndirectObject, PdfLimitError, PdfSyntaxError, isWhite } from './lexer';
 import { DecodeBudget, decodeStream } from './filters';
 import { readXrefSection, type XrefEntry, type XrefSection } from './xref';
+import { recoverRevisions } from './recover';
 import { PdfDict, PdfRef, PdfStream, type PdfObject } from './objects';
 
 /** One incremental revision: the bytes [start, end) ending with its own %%EOF (and EOL). */
@@ -25,7 +26,9 @@ export type AnomalyKind =
   | 'STARTXREF_MISMATCH'
   | 'OBJECT_NUMBER_MISMATCH'
   | 'LENGTH_MISMATCH'
-  | 'BROKEN_OBJECT';
+  | 'BROKEN_OBJECT'
+  /** Recovery: this revision's xref did not read and was rebuilt by scanning its bytes. */
+  | 'XREF_REBUILT';
 
 /** A structural irregularity; the verifier decides what it means for each signature. */
 export interface Anomaly { kind: AnomalyKind; revision: number; offset: number; detail: string }
@@ -43,20 +46,22 @@ export interface ObjectLookup {
 const EOF = Buffer.from('%%EOF', 'latin1');
 
 /**
- * A strict, bounded, read-only view of a PDF file with its revisions. It never repairs: a file whose
- * xref chain is broken throws PdfSyntaxError; irregular but readable structure is recorded in
- * `anomalies` for the verifier to judge.
+ * A strict, bounded, read-only view of a PDF file with its revisions. Irregular but readable structure
+ * is recorded in `anomalies` for the verifier to judge. A broken xref chain is recovered (recover.ts)
+ * and said so in `repairs`; a file nothing can be recovered from throws PdfSyntaxError.
  */
 export class PdfFile {
   readonly revisions: Revision[] = [];
   readonly anomalies: Anomaly[] = [];
+  /** How the file had to be repaired to be read (English, for the report); empty for an intact file. */
+  readonly repairs: string[] = [];
   readonly budget = new DecodeBudget();
   private readonly cache = new Map<string, ObjectLookup | null>();
   private readonly objStmCache = new Map<string, { offsets: Array<[number, number]>; data: Buffer; first: number }>();
   private resolving = 0;
 
   constructor(readonly bytes: Buffer) {
-    if (bytes.length > LIMITS.MAX_FILE_BYTES) throw new PdfSyntaxError('file too large', 0);
+    if (bytes.length > LIMITS.MAX_FILE_BYTES) throw new PdfLimitError('file too large', 0);
     if (bytes.indexOf('%PDF-', 0, 'latin1') !== 0 && bytes.subarray(0, 1024).indexOf('%PDF-', 0, 'latin1') < 0) {
       throw new PdfSyntaxError('no %PDF header', 0);
     }
@@ -99,7 +104,7 @@ export class PdfFile {
     if (!found || found.entry.kind === 'free') return null;
     const key = `${found.definedIn}:${num}`;
     if (this.cache.has(key)) return this.cache.get(key)!;
-    if (++this.resolving > LIMITS.MAX_REF_CHAIN) { this.resolving--; throw new PdfSyntaxError('reference chain too deep', 0); }
+    if (++this.resolving > LIMITS.MAX_REF_CHAIN) { this.resolving--; throw new PdfLimitError('reference chain too deep', 0); }
     try {
       const result = this.load(num, found.entry, found.definedIn, rev);
       this.cache.set(key, result);
@@ -177,6 +182,22 @@ export class PdfFile {
   // ---- revisions ---------------------------------------------------------------------------------
 
   private readRevisions(): void {
+    try {
+      this.readChain();
+    } catch (e) {
+      if (!(e instanceof PdfSyntaxError) || e instanceof PdfLimitError) throw e;
+      this.revisions.length = 0;
+      this.anomalies.length = 0;
+      const found = recoverRevisions(this.bytes, this.budget, (sections) => plainLength(this.bytes, sections));
+      found.forEach((r, index) => {
+        this.revisions.push({ index, xref: r.sec, extraXref: null, start: r.start, end: r.end });
+        if (r.rebuilt) this.anomalies.push({ kind: 'XREF_REBUILT', revision: index, offset: r.start, detail: 'cross-reference section rebuilt by scanning object headers' });
+      });
+      this.repairs.push(`the cross-reference chain does not read (${e.message}); ${found.length} revision(s) recovered from the %%EOF markers${found.some((r) => r.rebuilt) ? ' and object headers' : ''}`);
+    }
+  }
+
+  private readChain(): void {
     const b = this.bytes;
     const lastEof = b.lastIndexOf(EOF);
     if (lastEof < 0) throw new PdfSyntaxError('no %%EOF', b.length);
@@ -186,22 +207,10 @@ export class PdfFile {
     let offset = lx.readInt();
     const chain: XrefSection[] = [];
     const seen = new Set<number>();
-    const len = (ref: PdfRef) => {
-      // Xref streams with an indirect /Length: read it plainly from the xref sections read so far.
-      for (const s of chain) {
-        const e = s.entries.get(ref.num);
-        if (e?.kind === 'used') {
-          try {
-            const v = parseIndirectObject(b, e.offset, () => null).value;
-            return typeof v === 'number' ? v : null;
-          } catch { return null; }
-        }
-      }
-      return null;
-    };
+    const len = plainLength(b, chain);
     for (;;) {
       if (seen.has(offset)) throw new PdfSyntaxError('/Prev loop in the xref chain', offset);
-      if (chain.length >= LIMITS.MAX_REVISIONS) throw new PdfSyntaxError('too many revisions', offset);
+      if (chain.length >= LIMITS.MAX_REVISIONS) throw new PdfLimitError('too many revisions', offset);
       seen.add(offset);
       const sec = readXrefSection(b, offset, this.budget, len);
       chain.push(sec);
@@ -308,7 +317,9 @@ export class PdfFile {
           }
         }
       }
-      if (r.index > 0) this.checkUnreferencedBytes(r, spans);
+      // A rebuilt section has no xref bytes to account for; whatever it failed to parse is said in `repairs`.
+      const rebuilt = this.anomalies.some((a) => a.kind === 'XREF_REBUILT' && a.revision === r.index);
+      if (r.index > 0 && !rebuilt) this.checkUnreferencedBytes(r, spans);
     }
   }
 
@@ -343,4 +354,20 @@ export class PdfFile {
     const at = gapHasData(p, eof > p ? eof : p);
     if (at >= 0) this.anomalies.push({ kind: 'UNREFERENCED_BYTES', revision: r.index, offset: at, detail: 'bytes in an update that no xref entry covers' });
   }
+}
+
+/** Xref streams with an indirect /Length: read it plainly from the xref sections read so far. */
+function plainLength(b: Buffer, sections: readonly XrefSection[]): (ref: PdfRef) => number | null {
+  return (ref) => {
+    for (const s of sections) {
+      const e = s.entries.get(ref.num);
+      if (e?.kind === 'used') {
+        try {
+          const v = parseIndirectObject(b, e.offset, () => null).value;
+          return typeof v === 'number' ? v : null;
+        } catch { return null; }
+      }
+    }
+    return null;
+  };
 }

@@ -1,6 +1,6 @@
 import { inflateSync } from 'node:zlib';
 import { LIMITS } from './limits';
-import { PdfSyntaxError } from './lexer';
+import { PdfLimitError, PdfSyntaxError } from './lexer';
 import { isDict, PdfName, type PdfDict, type PdfObject } from './objects';
 
 /** Shared decoded-bytes budget for one document, so many small bombs cannot add up. */
@@ -9,7 +9,7 @@ export class DecodeBudget {
   constructor(readonly max: number = LIMITS.MAX_TOTAL_DECODED_BYTES) {}
   take(n: number, offset: number): void {
     this.used += n;
-    if (this.used > this.max) throw new PdfSyntaxError('decoded data exceeds the document budget', offset);
+    if (this.used > this.max) throw new PdfLimitError('decoded data exceeds the document budget', offset);
   }
 }
 
@@ -33,7 +33,7 @@ export function decodeStream(raw: Buffer, dict: PdfDict, budget: DecodeBudget, o
       out = inflateSync(data, { maxOutputLength: LIMITS.MAX_DECODED_STREAM_BYTES });
     } catch (e) {
       const msg = (e as Error).message;
-      if (/maxOutputLength|buffer/i.test(msg)) throw new PdfSyntaxError('stream decodes beyond the size limit', offset);
+      if (/maxOutputLength|buffer/i.test(msg)) throw new PdfLimitError('stream decodes beyond the size limit', offset);
       // Truncated zlib data still yields a prefix with the sync variant only via finishFlush.
       try { out = inflateSync(data, { maxOutputLength: LIMITS.MAX_DECODED_STREAM_BYTES, finishFlush: 2 /* Z_SYNC_FLUSH */ }); }
       catch { throw new PdfSyntaxError('corrupt FlateDecode data', offset); }

@@ -9,6 +9,14 @@ export class PdfSyntaxError extends Error {
   }
 }
 
+/** A hostile-input bound was hit (limits.ts): the file is refused as it is, never "repaired" around. */
+export class PdfLimitError extends PdfSyntaxError {
+  constructor(message: string, offset: number) {
+    super(message, offset);
+    this.name = 'PdfLimitError';
+  }
+}
+
 const WS = new Uint8Array(256);
 for (const c of [0, 9, 10, 12, 13, 32]) WS[c] = 1;
 const DELIM = new Uint8Array(256);

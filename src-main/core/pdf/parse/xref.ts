@@ -1,5 +1,5 @@
 import { LIMITS } from './limits';
-import { Lexer, parseIndirectObject, PdfSyntaxError, type LengthResolver } from './lexer';
+import { Lexer, parseIndirectObject, PdfLimitError, PdfSyntaxError, type LengthResolver } from './lexer';
 import { decodeStream, type DecodeBudget } from './filters';
 import { PdfDict, PdfStream } from './objects';
 
@@ -45,7 +45,7 @@ function readTable(buf: Buffer, lx: Lexer): XrefSection {
     if (lx.peekKeyword('trailer')) break;
     const first = lx.readInt();
     const count = lx.readInt();
-    if (entries.size + count > LIMITS.MAX_XREF_ENTRIES) throw new PdfSyntaxError('too many xref entries', offset);
+    if (entries.size + count > LIMITS.MAX_XREF_ENTRIES) throw new PdfLimitError('too many xref entries', offset);
     for (let i = 0; i < count; i++) {
       const o = lx.readInt();
       const g = lx.readInt();
@@ -94,7 +94,7 @@ function readStream(buf: Buffer, offset: number, budget: DecodeBudget, resolveLe
   for (let k = 0; k < idx.length; k += 2) {
     const first = idx[k] as number;
     const count = idx[k + 1] as number;
-    if (entries.size + count > LIMITS.MAX_XREF_ENTRIES) throw new PdfSyntaxError('too many xref entries', offset);
+    if (entries.size + count > LIMITS.MAX_XREF_ENTRIES) throw new PdfLimitError('too many xref entries', offset);
     for (let i = 0; i < count; i++) {
       if (p + rec > data.length) throw new PdfSyntaxError('xref stream shorter than its /Index', offset);
       const t = field(w0, 1);
