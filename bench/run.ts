@@ -1,6 +1,6 @@
 /**
- * `npm run bench [-- <name>…]`: runs every bench/*.bench.ts (or those whose file name starts with a
- * given name) twice, each time in a fresh Node process:
+ * `npm run bench [-- <name>…]`: runs every bench/*.bench.ts (or the one named exactly, else those whose
+ * file name starts with the name) twice, each time in a fresh Node process:
  *   quiet — nothing else started by the harness;
  *   load  — while one background process spins on one core (bench/load.ts), started before the run
  *           and killed after it: a clerk's PC is never idle, and targets are judged on this column.
@@ -89,4 +89,6 @@ async function child(file: string): Promise<void> {
   const mod = (await import(pathToFileURL(join(dir, file)).href)) as { default: () => Promise<void> };
   await mod.default();
   writeFileSync(process.env.VANTHU_BENCH_FIGURES!, JSON.stringify(takeFigures()));
+  // A bench that leaves a timer or socket open (a poller, a server) must not stall the whole run.
+  process.exit(0);
 }
