@@ -7,7 +7,7 @@ import { loadSettings, registerDbPath } from '../../core/config';
 import { writeFileAtomic } from '../../core/fsx/atomic-write';
 import { isSameFile } from '../../core/fsx/same-file';
 import { checkConformance } from '../../core/scan/conformance';
-import { digitize, type InputFile } from '../../core/scan/digitize';
+import { digitize, type DigitizeResult, type InputFile } from '../../core/scan/digitize';
 import { recordDigitizedAt, sha256Hex } from '../../core/scan/provenance';
 import { EXIT, flagString, parseArgs, type CliCommand, type CliIo } from '../io';
 
@@ -95,6 +95,14 @@ const digitizeCommand: CliCommand = async (args, io) => {
     if (isAppError(e) && (e.code === 'INPUT_INVALID' || e.code === 'PDF_INVALID' || e.code === 'PDF_TOO_LARGE')) { io.err(`Lỗi: ${e.vi}`); io.err(`[${e.code}] ${e.message}`); return EXIT.DATA; }
     throw e;
   }
+  return saveAndReport(io, out, result, { source: 'import', ocr, json: flags.has('json') });
+};
+
+/**
+ * The common end of `scan` and `digitize`: write -o atomically, record the bytes as digitised on this
+ * workstation (the register database of the data folder), print the check; exit 0 only if it conforms.
+ */
+export function saveAndReport(io: CliIo, out: string, result: DigitizeResult, o: { source: 'scan' | 'import'; ocr: boolean; json: boolean }): number {
   try {
     writeFileAtomic(out, [result.pdf]);
   } catch (e) {
@@ -102,10 +110,10 @@ const digitizeCommand: CliCommand = async (args, io) => {
     return EXIT.IO;
   }
   recordDigitizedAt(registerDbPath(loadSettings(io.env).dataDir), {
-    sha256: sha256Hex(result.pdf), source: 'import', pageCount: result.report.pageCount, conforms: result.report.conforms, ocr, actor: 'cli',
+    sha256: sha256Hex(result.pdf), source: o.source, pageCount: result.report.pageCount, conforms: result.report.conforms, ocr: o.ocr, actor: 'cli',
   });
-  if (!flags.has('json')) io.out(`Đã ghi ${out} (${result.report.pageCount} trang).`);
-  return printReport(result.report, io, flags.has('json'));
-};
+  if (!o.json) io.out(`Đã ghi ${out} (${result.report.pageCount} trang).`);
+  return printReport(result.report, io, o.json);
+}
 
 export default digitizeCommand;
