@@ -11,7 +11,9 @@ Cách dùng: vanthu <nhóm lệnh> [tham số]
   token list [--module PATH] [--json]
   sign approve|issue|appendix|copy …
   verify <in.pdf> [--trust DIR] [--offline] [--json]
-  register import|search|print|close|audit|backup|restore …`;
+  register import|search|print|close|audit|backup|restore …
+  scan --list | --device NAME [--dpi 300] [--mode color|gray] [--source flatbed|adf] -o out.pdf
+  digitize <ảnh|pdf>… -o out.pdf [--ocr] [--dpi N] | digitize check <tệp.pdf> [--json]`;
 
 /**
  * Each command group lives in commands/<group>.ts and default-exports a CliCommand, so adding a group
