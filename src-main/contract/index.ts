@@ -4,6 +4,7 @@ import { registerMethods } from './register';
 import { fileMethods } from './files';
 import { verifyMethods } from './verify';
 import { signEvents, signMethods } from './sign';
+import { scanEvents, scanMethods } from './scan';
 import { settingsMethods } from './settings';
 
 /** Every method of the API, by name. Domains add their maps here. */
@@ -14,12 +15,14 @@ export const api = {
   ...fileMethods,
   ...verifyMethods,
   ...signMethods,
+  ...scanMethods,
   ...settingsMethods,
 };
 
 export const events = {
   ...tokenEvents,
   ...signEvents,
+  ...scanEvents,
 };
 
 export type Api = typeof api;

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { defineEvent, defineMethod, text } from './api';
+import { fileId } from './files';
 
 /**
  * Digitisation (scan, import, check, OCR). The conformance report is one schema for the check core
@@ -48,3 +50,68 @@ export const conformanceReport = z.object({
 });
 export type ConformanceReportDto = z.infer<typeof conformanceReport>;
 export type PageConformanceDto = z.infer<typeof pageConformance>;
+
+// ── Methods and events ──────────────────────────────────────────────────────────────────────────────
+
+/** Chosen by the screen so it can follow (and cancel) its own scan or OCR run. */
+export const jobId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
+
+export const scannerDto = z.object({ name: z.string(), vendor: z.string(), model: z.string(), type: z.string() });
+export const scanSettings = z.strictObject({
+  jobId,
+  device: text(200, 1),
+  dpi: z.number().int().min(50).max(4800).default(300),
+  mode: z.enum(['color', 'gray']).default('color'),
+  source: z.enum(['flatbed', 'adf', 'adf-duplex']).default('flatbed'),
+  paper: z.enum(['a4', 'a5', 'a3', 'letter']).default('a4'),
+});
+
+/** One page the clerk keeps, in the order and turn they chose: an index into `files`' pages. */
+export const pageArrangement = z.object({ index: z.number().int().min(0).max(9999), rotate: z.union([z.literal(0), z.literal(90), z.literal(180), z.literal(270)]) });
+
+export const digitizeResult = z.object({
+  fileId,
+  name: z.string(),
+  report: conformanceReport,
+  /** Recognised text per page (empty without OCR): what the register's full-text index takes. */
+  pageTexts: z.array(z.string()),
+  sha256: z.string(),
+});
+export type DigitizeResultDto = z.infer<typeof digitizeResult>;
+
+export const scanProgress = z.object({
+  jobId,
+  stage: z.enum(['scan', 'ocr']),
+  /** Scan: the page just scanned (its PNG in the workspace). OCR: the page just recognised. */
+  page: z.number().int().positive(),
+  done: z.number().int().nonnegative(),
+  pageCount: z.number().int().nonnegative().nullable(),
+  fileId: fileId.optional(),
+});
+export type ScanProgressDto = z.infer<typeof scanProgress>;
+
+export const scanMethods = {
+  'scan.devices': defineMethod(z.strictObject({}), z.object({ devices: z.array(scannerDto) })),
+  /** Scans until the device stops (one sheet on the flatbed, the whole feeder); pages arrive as scan.progress. */
+  'scan.acquire': defineMethod(scanSettings, z.object({ pages: z.array(fileId) }), { progressEvent: 'scan.progress' }),
+  'scan.cancel': defineMethod(z.strictObject({ jobId }), z.object({ cancelled: z.boolean() })),
+  /** Images and PDFs → one PDF at 100 % (OCR optional), checked, recorded as digitised on this workstation. */
+  'digitize.assemble': defineMethod(z.strictObject({
+    jobId,
+    files: z.array(fileId).min(1).max(500),
+    arrangement: z.array(pageArrangement).max(2000).optional(),
+    ocr: z.boolean().default(false),
+    dpi: z.number().int().min(50).max(4800).optional(),
+    name: text(255, 1).optional(),
+  }), digitizeResult, { progressEvent: 'scan.progress' }),
+  'digitize.check': defineMethod(z.strictObject({ fileId }), conformanceReport),
+  /** Whether these bytes were digitised here (the Điều 17.4.c exception), from the workstation's own record. */
+  'digitize.provenance': defineMethod(z.strictObject({ fileId }), z.object({
+    digitizedHere: z.boolean(),
+    record: z.object({ source: z.enum(['scan', 'import']), createdAt: z.string(), pageCount: z.number().int(), conforms: z.boolean(), ocr: z.boolean() }).nullable(),
+  })),
+};
+
+export const scanEvents = {
+  'scan.progress': defineEvent(scanProgress),
+};

@@ -14,6 +14,7 @@ import { fileHandlers } from './services/file-handlers';
 import { verifyHandlers } from './services/verify-handlers';
 import { signHandlers } from './services/sign-handlers';
 import { settingsHandlers } from './services/settings-handlers';
+import { scanService } from './services/scan-handlers';
 
 /**
  * The backend both hosts serve: Electron (in a utility process) and the loopback bridge (browser mode,
@@ -46,6 +47,9 @@ export async function createBackend(settings: Settings, log: Logger, opts: Backe
   const workspace = new Workspace(join(settings.dataDir, 'workspace'));
   workspace.prune(WORKSPACE_MAX_AGE_MS);
 
+  const scan = scanService({ workspace, dbPath: registerDbPath(settings.dataDir), publish: (event, payload) => hub.publish(event, payload) });
+  closers.push(() => scan.close());
+
   // Every method of the contract must have its handler: the type says so, not a runtime miss.
   const handlers: Handlers<Api> = {
     'app.info': () => ({ name: 'vanthu', version, host: opts.host, agency: settings.agency, demo: settings.demo }),
@@ -55,6 +59,7 @@ export async function createBackend(settings: Settings, log: Logger, opts: Backe
     ...verifyHandlers({ workspace, trustDir: settings.trustDir }),
     ...signHandlers({ workspace, tokens, settings, publish: (event, payload) => hub.publish(event, payload), stamp: () => readSealImage(settings), intermediates: readIntermediates(settings) }),
     ...settingsHandlers({ base: settings, log }),
+    ...scan.handlers,
   };
 
   const dispatch = createDispatcher(api, handlers, {
