@@ -19,10 +19,10 @@ describe('vanthu edxml', () => {
     expect(await edxmlCmd(['parse', join(dir, 'out.edxml'), '--json'], p)).toBe(0);
     const s = JSON.parse(p.lines.join('\n'));
     expect(s).toMatchObject({ kind: 'edoc', DocumentId: model.header.DocumentId, Subject: model.header.Subject, Code: { CodeNumber: '125', CodeNotation: 'SNV-VP' } });
-    expect(s.attachments).toEqual([{ ContentId: 'att1', AttachmentName: 'main.pdf', ContentType: 'application/pdf', Description: 'Văn bản chính', size: 5000, sha256: createHash('sha256').update(pdf).digest('hex') }]);
+    expect(s.attachments).toEqual([{ ContentId: 'att1', AttachmentName: 'main.pdf', ContentType: 'application/pdf', Description: 'Văn bản chính', size: pdf.length, sha256: createHash('sha256').update(pdf).digest('hex') }]);
     const text = captureIo();
     expect(await edxmlCmd(['parse', join(dir, 'out.edxml')], text)).toBe(0);
-    expect(text.lines.join('\n')).toContain('Đính kèm: main.pdf  5000 byte');
+    expect(text.lines.join('\n')).toContain(`Đính kèm: main.pdf  ${pdf.length} byte`);
   });
   it('exits 1 with a reason on a refused package; an invalid spec writes nothing', async () => {
     const dir = tempDir();

@@ -68,7 +68,7 @@ describe('reference hub over HTTPS', () => {
   });
 
   it('refuses a wrong secret, a stale timestamp and a replayed request; 18 for an unknown recipient; 22 for a bad package', async () => {
-    let clock = new Date();
+    const clock = new Date();
     hub = await testHub({ now: () => clock });
     const doc = buildEdxml(sampleDocument());
     const wrong = transportFor(hub, AGENCY_A.OrganId, { secret: 'nope' });
@@ -76,10 +76,23 @@ describe('reference hub over HTTPS', () => {
     const stale = transportFor(hub, AGENCY_A.OrganId, { now: () => new Date(clock.getTime() - 20 * 60_000) });
     expect((await failure(stale.listReceived('edoc'))).message).toMatch(/STALE/);
     // A byte-identical replay of a signed request: same timestamp, same hash-header.
-    const fixed = new Date(clock.getTime());
-    const replay = transportFor(hub, AGENCY_A.OrganId, { now: () => fixed });
-    await replay.listReceived('edoc');
-    expect((await failure(replay.listReceived('edoc'))).message).toMatch(/REPLAY/);
+    const headers = signedHeaders([['servicetype', 'eDoc'], ['messagetype', 'edoc'], ['Content-Type', 'application/json'], ['timestamp', sdkTimestamp(clock)], ['systemid', AGENCY_A.OrganId]], 'secret-a');
+    const raw = () => new Promise<Record<string, unknown>>((resolve, reject) => {
+      const req = request(`${hub!.url}/getReceivedEdocList`, { method: 'POST', ca: readFileSync(TLS.ca), headers }, (res) => {
+        let body = '';
+        res.on('data', (c: Buffer) => (body += c.toString()));
+        res.on('end', () => resolve(JSON.parse(body) as Record<string, unknown>));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+    expect(await raw()).toMatchObject({ status: 'OK' });
+    expect(await raw()).toMatchObject({ status: 'FAIL', ErrorCode: '15', ErrorDesc: 'authentication failed: REPLAY' });
+    // Our client never replays: two calls in the same millisecond get distinct timestamps.
+    const fixed = new Date(clock.getTime() + 1000);
+    const same = transportFor(hub, AGENCY_A.OrganId, { now: () => fixed });
+    await same.listReceived('edoc');
+    await same.listReceived('edoc');
     const a = transportFor(hub, AGENCY_A.OrganId);
     const ghost = sampleDocument({ to: [{ OrganId: '000.00.77.H99', OrganName: 'Không có' }] });
     expect((await failure(a.send(buildEdxml(ghost), 'edoc', []))).hubCode).toBe('18');
@@ -87,7 +100,6 @@ describe('reference hub over HTTPS', () => {
     const e = await failure(a.send(Buffer.from(foreign), 'edoc', []));
     expect(e.hubCode).toBe('22');
     expect(e.kind).toBe('permanent');
-    clock = new Date();
     expect(hub.store.messageCount()).toBe(0);
   });
 

@@ -25,11 +25,11 @@ export function workstation(hub: Hub, self: Organization, over: Partial<SyncDeps
 }
 
 /** An issued văn bản đi with a PDF attached, ready to send. */
-export async function issuedDocument(ws: Workstation, to: Organization[], over: { subject?: string; priority?: number; secrecy?: number; notation?: string } = {}): Promise<number> {
+export async function issuedDocument(ws: Workstation, to: Organization[], over: { subject?: string; priority?: number; secrecy?: number; notation?: string; size?: number } = {}): Promise<number> {
   const book = over.secrecy ? 'mat-di' : 'di';
   const r = ws.reg.registration.register({ book, TypeName: 'Công văn', CodeNotation: over.notation ?? 'SNV-VP', Subject: over.subject ?? 'V/v cung cấp số liệu', Priority: over.priority ?? 0, Secrecy: over.secrecy ?? 0, SignerInfo: { Position: 'Giám đốc', FullName: 'Nguyễn Văn A' }, To: to.map((t) => ({ OrganId: t.OrganId, OrganName: t.OrganName ?? t.OrganId })) });
   const id = r.document.id;
   ws.reg.handling.transition(id, 'issue');
-  await ws.reg.attachments.attach(id, { name: `${r.document.CodeNumber}-SNV-VP.signed.pdf`, base64: fakePdf(`doc ${id}`).toString('base64'), mime: 'application/pdf' });
+  await ws.reg.attachments.attach(id, { name: `${r.document.CodeNumber}-SNV-VP.signed.pdf`, base64: fakePdf(`doc ${id}`, over.size).toString('base64'), mime: 'application/pdf' });
   return id;
 }

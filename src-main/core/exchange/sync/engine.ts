@@ -157,14 +157,19 @@ export class SyncEngine {
     return { ...r, row: this.inbox.get(r.row.id)! };
   }
 
+  /** One failed item does not stop the others: it stays unacknowledged and comes back next time. */
   private async pull(type: 'edoc' | 'status', report: SyncReport): Promise<void> {
     const items = await this.ctx.transport.listReceived(type);
     let done = 0;
     for (const item of items) {
-      const seen = this.inbox.byHubId(item.docId);
-      const row = seen ?? (await this.fetchAndStore(item.docId, type, report));
-      await this.ctx.transport.ack(item.docId, row.state === 'INVALID' ? 'fail' : 'done');
-      this.inbox.markAcked(row.id);
+      try {
+        const row = this.inbox.byHubId(item.docId) ?? (await this.fetchAndStore(item.docId, type, report));
+        await this.ctx.transport.ack(item.docId, row.state === 'INVALID' ? 'fail' : 'done');
+        this.inbox.markAcked(row.id);
+      } catch (e) {
+        if (!(e instanceof TransportError)) throw e;
+        report.error ??= e.message;
+      }
       this.ctx.emit({ type: 'progress', phase: 'receive', done: ++done, total: items.length });
     }
   }
@@ -255,25 +260,32 @@ export class SyncEngine {
 
   async syncOnce(): Promise<SyncReport> {
     const report: SyncReport = { sent: 0, sendFailed: 0, received: 0, duplicates: 0, invalid: 0, statusesApplied: 0, orphans: 0, error: null };
-    try {
-      for (const row of this.inbox.storedWithoutAttachments()) await this.inbox.completeAttachments(row);
-      await this.outbox.reconcile();
-      this.add(report, await this.outbox.sendDue());
-      await this.pull('edoc', report);
-      await this.pull('status', report);
-      const a = await this.applyPending();
-      report.statusesApplied = a.applied;
-      report.orphans = a.orphans;
-      this.queueWorkflowStatuses();
-      this.add(report, await this.outbox.sendDue());
+    // Each phase runs even when an earlier one met a network error: a 5xx on one call loses nothing.
+    const phase = async (fn: () => Promise<unknown>) => {
+      try {
+        await fn();
+      } catch (e) {
+        if (!(e instanceof TransportError)) throw e;
+        report.error ??= e.message;
+        this.setState('last_failure_vi', reasonVi(e.hubCode ?? null, e.message));
+      }
+    };
+    for (const row of this.inbox.storedWithoutAttachments()) await this.inbox.completeAttachments(row);
+    await phase(() => this.outbox.reconcile());
+    await phase(async () => this.add(report, await this.outbox.sendDue()));
+    await phase(() => this.pull('edoc', report));
+    await phase(() => this.pull('status', report));
+    const a = await this.applyPending();
+    report.statusesApplied = a.applied;
+    report.orphans = a.orphans;
+    this.queueWorkflowStatuses();
+    await phase(async () => this.add(report, await this.outbox.sendDue()));
+    if (report.error) {
+      this.failures++;
+      this.setState('last_failure_at', nowIso(this.ctx));
+    } else {
       this.failures = 0;
       this.setState('last_success_at', nowIso(this.ctx));
-    } catch (e) {
-      if (!(e instanceof TransportError)) throw e;
-      this.failures++;
-      report.error = e.message;
-      this.setState('last_failure_at', nowIso(this.ctx));
-      this.setState('last_failure_vi', reasonVi(e.hubCode ?? null, e.message));
     }
     return report;
   }

@@ -33,6 +33,7 @@ export class SdkTransport implements ExchangeTransport {
   onCall?: (r: CallRecord) => void;
   private readonly agent: Agent;
   private readonly base: URL;
+  private lastMs = 0;
 
   constructor(private readonly cfg: SdkConfig) {
     this.base = new URL(cfg.endpoint);
@@ -44,8 +45,18 @@ export class SdkTransport implements ExchangeTransport {
     this.agent.destroy();
   }
 
+  /**
+   * Strictly increasing per transport: two identical calls in the same millisecond would otherwise
+   * carry the same signature and the second would be refused as a replay.
+   */
+  private nextTimestamp(): string {
+    const t = Math.max((this.cfg.now ?? (() => new Date()))().getTime(), this.lastMs + 1);
+    this.lastMs = t;
+    return sdkTimestamp(new Date(t));
+  }
+
   private headers(params: Array<[string, string]>, contentType: string): Record<string, string> {
-    const all: Array<[string, string]> = [...params, ['Content-Type', contentType], ['timestamp', sdkTimestamp((this.cfg.now ?? (() => new Date()))())], ['systemid', this.cfg.systemid]];
+    const all: Array<[string, string]> = [...params, ['Content-Type', contentType], ['timestamp', this.nextTimestamp()], ['systemid', this.cfg.systemid]];
     return { ...signedHeaders(all, this.cfg.secret), 'Content-Type': contentType };
   }
 
