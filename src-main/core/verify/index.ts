@@ -62,6 +62,8 @@ export async function verifyPdf(bytes: Buffer, options: VerifyOptions): Promise<
     if (!(e instanceof PdfSyntaxError) && !(e instanceof RangeError)) throw e;
     return brokenFile(e.message, now);
   }
+  const enc = file.encryption;
+  if (enc && (enc.needsPassword || enc.unsupported)) return lockedFile(enc.needsPassword, `${enc.handler} ${enc.method}`, file.revisions.length, now);
   try {
     return await verifyParsed(file, anchors, options, now);
   } catch (e) {
@@ -113,7 +115,8 @@ async function verifyParsed(file: PdfFile, anchors: Cert[], options: VerifyOptio
     }
   }
   const reports = works.map((w) => w.report);
-  const structureFindings = [...file.repairs.map((r) => `REPAIRED: ${r}`), ...file.anomalies.map((a) => `${a.kind} (revision ${a.revision}, byte ${a.offset}): ${a.detail}`)];
+  const encrypted = file.encryption ? [`ENCRYPTED: ${file.encryption.handler}, ${file.encryption.method} ${file.encryption.keyBits}-bit, opened with the empty user password (permissions only)`] : [];
+  const structureFindings = [...encrypted, ...file.repairs.map((r) => `REPAIRED: ${r}`), ...file.anomalies.map((a) => `${a.kind} (revision ${a.revision}, byte ${a.offset}): ${a.detail}`)];
   const report = summarise(reports, structureFindings, file.revisions.length, now);
   if (file.repairs.length) {
     report.repairs = [...file.repairs];
@@ -149,6 +152,21 @@ function summarise(signatures: SignatureReport[], structureFindings: string[], r
     if (disallowedChange && overall === 'TOTAL_FAILED') summaryVi = 'Không hợp lệ — văn bản bị sửa sau khi ký.';
   }
   return { overall, disallowedChange, signatures, summaryVi, structureFindings, revisionCount, validationTime: now.toISOString() };
+}
+
+/** An encrypted file this reader cannot open: nothing is known about its signatures either way. */
+function lockedFile(needsPassword: boolean, detail: string, revisionCount: number, now: Date): VerificationReport {
+  return {
+    overall: 'INDETERMINATE',
+    disallowedChange: false,
+    signatures: [],
+    summaryVi: needsPassword
+      ? 'Không xác định — tệp PDF được đặt mật khẩu, cần mật khẩu để mở trước khi kiểm tra chữ ký.'
+      : 'Không xác định — tệp PDF được mã hoá theo cách phần mềm chưa hỗ trợ, không kiểm tra được chữ ký.',
+    structureFindings: [`${needsPassword ? 'PASSWORD_REQUIRED' : 'ENCRYPTION_UNSUPPORTED'}: ${detail}`],
+    revisionCount,
+    validationTime: now.toISOString(),
+  };
 }
 
 function brokenFile(detail: string, now: Date): VerificationReport {

@@ -1,9 +1,10 @@
 import { LIMITS } from './limits';
 import { Lexer, parseIndirectObject, PdfLimitError, PdfSyntaxError, isWhite } from './lexer';
 import { DecodeBudget, decodeStream } from './filters';
-import { readXrefSection, type XrefEntry, type XrefSection } from './xref';
+import { plainLength, readXrefSection, type XrefEntry, type XrefSection } from './xref';
 import { recoverRevisions } from './recover';
-import { PdfDict, PdfRef, PdfStream, type PdfObject } from './objects';
+import { Decryptor, type EncryptionInfo } from './crypt';
+import { dictOf, PdfDict, PdfRef, PdfStream, PdfString, type PdfObject } from './objects';
 
 /** One incremental revision: the bytes [start, end) ending with its own %%EOF (and EOL). */
 export interface Revision {
@@ -55,6 +56,12 @@ export class PdfFile {
   readonly anomalies: Anomaly[] = [];
   /** How the file had to be repaired to be read (English, for the report); empty for an intact file. */
   readonly repairs: string[] = [];
+  /** The file's encryption, when it has an /Encrypt dictionary (see crypt.ts); null for a plain file. */
+  readonly encryption: EncryptionInfo | null = null;
+  private readonly crypt: Decryptor | null = null;
+  private readonly encryptNum: number | null = null;
+  /** Object number and generation of streams that must be decrypted before decoding. */
+  private readonly streamOwner = new WeakMap<PdfStream, [number, number]>();
   readonly budget = new DecodeBudget();
   private readonly cache = new Map<string, ObjectLookup | null>();
   private readonly objStmCache = new Map<string, { offsets: Array<[number, number]>; data: Buffer; first: number }>();
@@ -66,6 +73,18 @@ export class PdfFile {
       throw new PdfSyntaxError('no %PDF header', 0);
     }
     this.readRevisions();
+    const enc = this.trailer(this.lastRevision).get('Encrypt');
+    if (enc !== undefined && enc !== null) {
+      // Read the /Encrypt dictionary before any decryption is set up: its own strings are never encrypted.
+      this.encryptNum = enc instanceof PdfRef ? enc.num : null;
+      const encDict = dictOf(this.resolve(enc));
+      const id = this.resolve(this.trailer(this.lastRevision).get('ID'));
+      const id0 = Array.isArray(id) && id[0] instanceof PdfString ? id[0].bytes : Buffer.alloc(0);
+      const d = encDict ? new Decryptor(encDict, id0, (o) => this.resolve(o)) : null;
+      this.encryption = d?.info ?? { handler: '?', method: 'none', keyBits: 0, needsPassword: false, unsupported: true };
+      if (d?.open) this.crypt = d;
+      this.cache.clear();
+    }
     this.checkXrefHygiene();
   }
 
@@ -122,7 +141,10 @@ export class PdfFile {
 
   /** Decoded stream data (FlateDecode and none), or null for other filters. */
   streamData(s: PdfStream): Buffer | null {
-    return decodeStream(this.bytes.subarray(s.dataStart, s.dataEnd), s.dict, this.budget, s.dataStart);
+    let raw = this.bytes.subarray(s.dataStart, s.dataEnd);
+    const owner = this.crypt ? this.streamOwner.get(s) : undefined;
+    if (owner) raw = this.crypt!.streamBytes(owner[0], owner[1], s.dict, raw);
+    return decodeStream(raw, s.dict, this.budget, s.dataStart);
   }
 
   private load(num: number, e: XrefEntry, definedIn: number, rev: number): ObjectLookup | null {
@@ -139,7 +161,13 @@ export class PdfFile {
       }
       if (o.num !== num) this.anomalies.push({ kind: 'OBJECT_NUMBER_MISMATCH', revision: definedIn, offset: e.offset, detail: `xref says ${num}, file says ${o.num}` });
       if (o.lengthRepaired) this.anomalies.push({ kind: 'LENGTH_MISMATCH', revision: definedIn, offset: e.offset, detail: `object ${num}: /Length does not end at endstream` });
-      return { num, value: o.value, definedIn, offset: e.offset, compressedIn: null };
+      let value = o.value;
+      if (this.crypt && num !== this.encryptNum) {
+        // Objects inside object streams are not encrypted on their own (the stream is): only here.
+        value = this.crypt.objectStrings(num, e.gen, value);
+        if (value instanceof PdfStream) this.streamOwner.set(value, [num, e.gen]);
+      }
+      return { num, value, definedIn, offset: e.offset, compressedIn: null };
     }
     if (e.kind === 'compressed') {
       const stm = this.objectStream(e.stream, rev);
@@ -354,20 +382,4 @@ export class PdfFile {
     const at = gapHasData(p, eof > p ? eof : p);
     if (at >= 0) this.anomalies.push({ kind: 'UNREFERENCED_BYTES', revision: r.index, offset: at, detail: 'bytes in an update that no xref entry covers' });
   }
-}
-
-/** Xref streams with an indirect /Length: read it plainly from the xref sections read so far. */
-function plainLength(b: Buffer, sections: readonly XrefSection[]): (ref: PdfRef) => number | null {
-  return (ref) => {
-    for (const s of sections) {
-      const e = s.entries.get(ref.num);
-      if (e?.kind === 'used') {
-        try {
-          const v = parseIndirectObject(b, e.offset, () => null).value;
-          return typeof v === 'number' ? v : null;
-        } catch { return null; }
-      }
-    }
-    return null;
-  };
 }

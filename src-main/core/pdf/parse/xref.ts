@@ -1,7 +1,7 @@
 import { LIMITS } from './limits';
 import { Lexer, parseIndirectObject, PdfLimitError, PdfSyntaxError, type LengthResolver } from './lexer';
 import { decodeStream, type DecodeBudget } from './filters';
-import { PdfDict, PdfStream } from './objects';
+import { PdfDict, PdfStream, type PdfRef } from './objects';
 
 export type XrefEntry =
   | { kind: 'free'; gen: number }
@@ -109,4 +109,20 @@ function readStream(buf: Buffer, offset: number, budget: DecodeBudget, resolveLe
     }
   }
   return { offset, kind: 'stream', entries, trailer: dict, end: obj.end, duplicates };
+}
+
+/** Xref streams with an indirect /Length: read it plainly from the xref sections read so far. */
+export function plainLength(b: Buffer, sections: readonly XrefSection[]): (ref: PdfRef) => number | null {
+  return (ref) => {
+    for (const s of sections) {
+      const e = s.entries.get(ref.num);
+      if (e?.kind === 'used') {
+        try {
+          const v = parseIndirectObject(b, e.offset, () => null).value;
+          return typeof v === 'number' ? v : null;
+        } catch { return null; }
+      }
+    }
+    return null;
+  };
 }
