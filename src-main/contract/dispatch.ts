@@ -20,6 +20,11 @@ export interface DispatchLog {
 export interface DispatchOptions {
   /** Parse outputs too (dev and test builds) to catch drift between a handler and its schema. */
   checkOutputs?: boolean;
+  /**
+   * Method-name prefixes whose undeclared output fields are logged instead of refused, while their
+   * owners bring the schemas up to what the handlers send. Empty is the rule.
+   */
+  undeclaredLoggedOnly?: readonly string[];
   log?: DispatchLog;
 }
 
@@ -48,6 +53,14 @@ export function createDispatcher<A extends MethodMap>(api: A, handlers: Partial<
       if (options.checkOutputs) {
         const out = def.output.safeParse(value);
         if (!out.success) throw new AppError('INTERNAL', GENERIC_VI.INTERNAL, `output of ${method} does not match its schema: ${out.error.message}`);
+        // A field the schema does not declare would reach the renderer unchecked (and only in builds
+        // that skip this parse): the parsed copy drops it, so any key missing there is an error here.
+        const extra = undeclaredKeys(value, out.data);
+        if (extra.length > 0) {
+          const detail = `output of ${method} has fields its schema does not declare: ${extra.slice(0, 8).join(', ')}`;
+          if (!options.undeclaredLoggedOnly?.some((p) => method.startsWith(p))) throw new AppError('INTERNAL', GENERIC_VI.INTERNAL, detail);
+          log({ level: 'warn', msg: 'undeclared output fields', method, detail });
+        }
         // The handler's own value goes out, not the parsed copy (which drops extra keys): checked and
         // unchecked builds must send the renderer the same data.
         return { ok: true, value };
@@ -65,6 +78,21 @@ export function createDispatcher<A extends MethodMap>(api: A, handlers: Partial<
 }
 
 export type Dispatch = ReturnType<typeof createDispatcher>;
+
+/** Paths of keys present (and not undefined) in `value` but absent from its parsed copy. */
+export function undeclaredKeys(value: unknown, parsed: unknown, path = ''): string[] {
+  if (Array.isArray(value) && Array.isArray(parsed)) return value.flatMap((v, i) => undeclaredKeys(v, parsed[i], `${path}[${i}]`));
+  if (!isPlainObject(value) || !isPlainObject(parsed)) return [];
+  return Object.entries(value).flatMap(([k, v]) => {
+    if (v === undefined) return [];
+    const at = path ? `${path}.${k}` : k;
+    return Object.hasOwn(parsed, k) ? undeclaredKeys(v, parsed[k], at) : [at];
+  });
+}
+
+function isPlainObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === 'object' && v !== null && !Array.isArray(v);
+}
 
 function fail(error: ErrorPayload): Envelope<never> {
   return { ok: false, error };

@@ -23,6 +23,12 @@ export type TextBoxDto = z.infer<typeof textBox>;
 export const pageRect = pdfRect.extend({ page: z.number().int().min(0).max(9999) });
 export type PageRectDto = z.infer<typeof pageRect>;
 
+/** Where a line of text was written: left x and baseline (points), page and font size. */
+export const textSpot = z.strictObject({ page: z.number().int().min(0), x: z.number(), baseline: z.number(), size: z.number() });
+
+/** The key a signing call would use, as the one key-choice rule picks it (see core/token/choose.ts). */
+export const chosenKey = z.strictObject({ keyId: z.string(), commonName: z.string(), notAfter: z.string() });
+
 const pageSize = z.object({ width: z.number(), height: z.number() });
 
 export const signInspection = z.object({
@@ -67,27 +73,49 @@ const issueFields = {
   date: documentDate,
   sealMm,
   positions: z.strictObject({ number: textBox.optional(), day: textBox.optional(), month: textBox.optional(), seal: pageRect.optional() }).optional(),
+  /** Điều 17.4.c: the agency digitised the paper original itself, so no leader signature is required. */
+  digitized: z.boolean().optional(),
+  /** Printed signer name that locates the signer block when the leader's signature shows no image. */
+  signerName: text(100, 1).optional(),
 };
 const appendixFields = { ref: text(REF_MAX_CHARS, 1) };
 const copyFields = { form: text(20).pipe(z.enum(COPY_FORMS)), agency: text(AGENCY_NAME_MAX_CHARS, 1) };
 
-export const signResultDto = z.object({
+export const signResultDto = z.strictObject({
   fileId,
   name: z.string(),
   size: z.number().int(),
   sha256: z.string(),
   signingTime: z.string(),
   verification: verificationReportDto,
+  /** sign.appendix and sign.copy: the visible text line written. */
+  text: z.string().optional(),
+  /** sign.issue only: what was written where, and after whose signature. */
+  issued: z.strictObject({
+    number: z.string(),
+    day: z.string(),
+    month: z.string(),
+    spots: z.strictObject({ number: textSpot, day: textSpot, month: textSpot }),
+    seal: pageRect,
+    /** The leader's name as the verifier read it; null for a digitised document. */
+    leaderSigner: z.string().nullable(),
+    digitized: z.boolean(),
+  }).optional(),
 });
 export type SignResultDto = z.infer<typeof signResultDto>;
 
 /** Chosen by the caller (or the server) so a screen can tell its own progress events from others'. */
 export const operationId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
 
+/**
+ * An earlier output of the same job the caller holds (the CLI's existing output file): the job is
+ * skipped when it passes the resume rule, signed again otherwise. Only ever a workspace id.
+ */
+const previous = { previous: fileId.optional() };
 export const batchJob = z.discriminatedUnion('kind', [
-  z.strictObject({ kind: z.literal('issue'), fileId, ...issueFields }),
-  z.strictObject({ kind: z.literal('appendix'), fileId, ...appendixFields }),
-  z.strictObject({ kind: z.literal('copy'), fileId, ...copyFields }),
+  z.strictObject({ kind: z.literal('issue'), fileId, ...previous, ...issueFields }),
+  z.strictObject({ kind: z.literal('appendix'), fileId, ...previous, ...appendixFields }),
+  z.strictObject({ kind: z.literal('copy'), fileId, ...previous, ...copyFields }),
 ]);
 export type BatchJobDto = z.input<typeof batchJob>;
 
@@ -133,9 +161,16 @@ export const signMethods = {
     z.strictObject({ fileId, sealMm: sealMm.optional() }),
     signInspection,
   ),
+  // Asked before the PIN: a key out of validity, or two keys and none named, is refused here.
+  'sign.key': defineMethod(z.strictObject({ token: tokenRef, keyId: keyId.optional() }), chosenKey),
   // No token PIN here: the token must already be logged in through token.login (contextPin is the
   // second, per-signature PIN of some keys, not the login PIN).
   'sign.issue': defineMethod(z.strictObject({ fileId, ...signer, ...issueFields }), signResultDto),
+  /** The leader's own approval signature (ô 7c) with the blue signature image, a PNG in the workspace. */
+  'sign.approve': defineMethod(
+    z.strictObject({ fileId, ...signer, image: fileId, page: z.number().int().min(0).max(9999).optional(), rect: pdfRect.optional() }),
+    signResultDto,
+  ),
   'sign.appendix': defineMethod(z.strictObject({ fileId, ...signer, ...appendixFields }), signResultDto),
   'sign.copy': defineMethod(z.strictObject({ fileId, ...signer, ...copyFields }), signResultDto),
   // One signer (one token session) for every job; resumable: a job already signed by this certificate

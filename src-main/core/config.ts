@@ -81,12 +81,12 @@ export function registerDbPath(dataDir: string): string {
   return join(dataDir, 'register.db');
 }
 
-/** The configured intermediates as DER (PEM files are decoded). */
+/** The configured intermediates as DER: a DER file is one certificate, a PEM file may hold several. */
 export function readIntermediates(settings: Pick<Settings, 'intermediates'>): Buffer[] {
-  return settings.intermediates.map((file) => {
+  return settings.intermediates.flatMap((file) => {
     const raw = readFileSync(file);
-    const pem = /-----BEGIN CERTIFICATE-----([\s\S]+?)-----END CERTIFICATE-----/.exec(raw.toString('latin1'));
-    return pem ? Buffer.from(pem[1]!.replace(/\s+/g, ''), 'base64') : raw;
+    const pems = [...raw.toString('latin1').matchAll(/-----BEGIN CERTIFICATE-----([\s\S]+?)-----END CERTIFICATE-----/g)].slice(0, 16);
+    return pems.length > 0 ? pems.map((m) => Buffer.from(m[1]!.replace(/\s+/g, ''), 'base64')) : [raw];
   });
 }
 

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { loadPki, repoRoot, type TestPki } from '../helpers/pki';
 import { approvePdf, batchProgressSchema, parseJobLines, signBatch, type BatchProgress } from '../../src-main/core/pdf/sign/index';
 import { pdfsig } from './helpers/oracles';
+import { runCli, spawnCli } from './helpers/cli';
 import { issuingChain, pemSigner } from './helpers/software-signer';
 import { openTestTokens } from './helpers/token';
 import { SIGNATURE_PNG, tempDir, writeSample } from './helpers/fixtures';
@@ -22,10 +23,9 @@ beforeAll(() => {
 });
 afterAll(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });
 
-const cli = (args: string[]) => spawnSync(process.execPath, [join(repoRoot, 'src-main/cli/bin.mjs'), 'sign', 'batch', ...args,
-  '--module', pki.module, '--token', pki.tokens.agency, '--chain', join(pki.certs, 'issuing-ca.crt')], {
-  encoding: 'utf8', env: { ...process.env, VANTHU_PIN: pki.userPin, SOFTHSM2_CONF: pki.softhsm2Conf, VANTHU_DATA_DIR: join(dir, 'data'), VANTHU_CONFIG: '' },
-});
+const argv = (args: string[]) => ['sign', 'batch', ...args, '--module', pki.module, '--token', pki.tokens.agency, '--chain', join(pki.certs, 'issuing-ca.crt')];
+const env = () => ({ VANTHU_PIN: pki.userPin, SOFTHSM2_CONF: pki.softhsm2Conf, VANTHU_DATA_DIR: join(dir, 'data'), VANTHU_CONFIG: '' });
+const cli = (args: string[]) => runCli(argv(args), env());
 
 describe('vanthu sign batch', () => {
   it('signs issue, appendix and copy jobs with one login, reports progress and failures, and resumes', async () => {
@@ -49,7 +49,7 @@ describe('vanthu sign batch', () => {
     const jobs = join(dir, 'jobs.jsonl');
     writeFileSync(jobs, `${lines.join('\n')}\n`);
 
-    const first = cli([jobs, '--json']);
+    const first = await cli([jobs, '--json']);
     expect(first.status).toBe(1);
     const progress = first.stderr.trim().split('\n');
     expect(progress).toEqual([
@@ -66,14 +66,14 @@ describe('vanthu sign batch', () => {
     expect(pdfsig(pki, join(dir, 'out/ban.sao.pdf'))[0]!.signature).toBe('Signature is Valid.');
 
     // Without --resume an existing output stops the batch before the PIN.
-    const again = cli([jobs]);
+    const again = await cli([jobs]);
     expect(again.status).toBe(64);
     expect(again.stderr).toMatch(/^Đã có 3 tệp kết quả .*--resume/m);
 
     // --resume: the three done are skipped (untouched), the missing input now exists and gets signed.
     const issuedBefore = readFileSync(join(dir, 'out/main.issued.pdf'));
     await writeSample(dir, 'missing.pdf');
-    const resumed = cli([jobs, '--resume']);
+    const resumed = await cli([jobs, '--resume']);
     expect(resumed.stderr.trim().split('\n')).toEqual([
       `[1/4] Bỏ qua (đã ký trước đó): ${join(dir, 'out/main.issued.pdf')}`,
       `[2/4] Bỏ qua (đã ký trước đó): ${join(dir, 'out/pl1.signed.pdf')}`,
@@ -88,7 +88,7 @@ describe('vanthu sign batch', () => {
   it('a bad line is refused with its number, before any PIN or signature', () => {
     const jobs = join(dir, 'bad.jsonl');
     writeFileSync(jobs, `${JSON.stringify({ kind: 'appendix', input: 'a.pdf', output: 'b.pdf', ref: '1/A-B' })}\n{"kind":"issue","input":"a.pdf"}\n`);
-    const r = cli([jobs]);
+    const r = spawnCli(argv([jobs]), env());
     expect(r.status).toBe(64);
     expect(r.stderr).toMatch(/^Lỗi: Dòng 2 của tệp danh sách không hợp lệ \(trường /m);
     expect(() => parseJobLines('{"kind":"copy","input":"a","output":"b","form":"BẢN SAO","agency":"X"}')).toThrow();

@@ -8,12 +8,15 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cloneTokens, loadPki, repoRoot, type TestPki } from '../helpers/pki';
 import { openTokenService } from '../../src-main/core/token/index';
-import { chooseCertificate, warnPinCounter } from '../../src-main/cli/commands/sign';
+import { chooseKey } from '../../src-main/core/token/index';
+import { warnPinCounter } from '../../src-main/cli/sign/session';
 import type { CliIo } from '../../src-main/cli/io';
 import { extractSignatures, pdfsig } from './helpers/oracles';
+import { runCli, spawnCli } from './helpers/cli';
 import { tempDir, writeSample } from './helpers/fixtures';
 import { readFileSync } from 'node:fs';
 import { X509Certificate } from 'node:crypto';
+import { yearInVietnam } from '../../src-main/contract/time';
 
 let pki: TestPki;
 let dir: string;
@@ -24,16 +27,17 @@ beforeAll(() => {
 });
 afterAll(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });
 
-const cli = (args: string[], pin: string, conf = pki.softhsm2Conf) => spawnSync(process.execPath, [join(repoRoot, 'src-main/cli/bin.mjs'), 'sign', ...args], {
-  encoding: 'utf8', env: { ...process.env, VANTHU_PIN: pin, SOFTHSM2_CONF: conf, VANTHU_DATA_DIR: join(dir, 'data'), VANTHU_CONFIG: '' },
-});
+const env = (pin: string, conf = pki.softhsm2Conf) => ({ VANTHU_PIN: pin, SOFTHSM2_CONF: conf, VANTHU_DATA_DIR: join(dir, 'data'), VANTHU_CONFIG: '' });
+// In-process; a cloned token store needs its own process (SoftHSM reads its configuration once).
+const cli = (args: string[], pin: string) => runCli(['sign', ...args], env(pin));
+const cliProcess = (args: string[], pin: string, conf: string) => spawnCli(['sign', ...args], env(pin, conf));
 const agencyToken = () => ['--module', pki.module, '--token', pki.tokens.agency];
 
 describe('certificate choice', () => {
   it('without --key-id, signs with the one certificate valid today among the three on the agency token', async () => {
     const input = await writeSample(dir, 'choose.pdf');
     const out = join(dir, 'choose.signed.pdf');
-    const r = cli(['appendix', input, '-o', out, '--ref', '05/QĐ-UBND', ...agencyToken()], pki.userPin);
+    const r = await cli(['appendix', input, '-o', out, '--ref', '05/QĐ-UBND', ...agencyToken()], pki.userPin);
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     const [sig] = extractSignatures(readFileSync(out));
@@ -47,7 +51,7 @@ describe('certificate choice', () => {
     const input = await writeSample(dir, 'expired.pdf');
     const out = join(dir, 'expired.signed.pdf');
     // A wrong PIN on purpose: it must never be tried.
-    const r = cli(['appendix', input, '-o', out, '--ref', '05/QĐ-UBND', ...agencyToken(), '--key-id', pki.keyIds.agencyExpired], '000000');
+    const r = await cli(['appendix', input, '-o', out, '--ref', '05/QĐ-UBND', ...agencyToken(), '--key-id', pki.keyIds.agencyExpired], '000000');
     expect(r.status).toBe(70);
     expect(r.stderr).toMatch(/^Lỗi: Chứng thư số đã hết hạn/m);
     expect(r.stderr).toMatch(/TOKEN_CERT_EXPIRED/);
@@ -60,12 +64,12 @@ describe('certificate choice', () => {
     try {
       const certs = service.listCertificates(service.findToken(pki.tokens.agency).ref);
       expect(certs).toHaveLength(3);
-      expect(chooseCertificate(certs, undefined).keyId).toBe(pki.keyIds.agency);
+      expect(chooseKey(certs, undefined).keyId).toBe(pki.keyIds.agency);
       const valid = certs.find((c) => c.keyId === pki.keyIds.agency)!;
       const vi = (f: () => unknown) => { try { f(); } catch (e) { return (e as { vi?: string }).vi; } return null; };
-      expect(vi(() => chooseCertificate([valid, { ...valid, keyId: '09' }], undefined))).toMatch(/^Token có 2 chứng thư số còn hiệu lực; hãy chọn bằng --key-id: 01 \(UBND tỉnh Thử Nghiệm, hết hạn \d{4}-\d\d-\d\d\); 09 \(/);
-      expect(vi(() => chooseCertificate(certs.filter((c) => c.outOfValidity), undefined))).toBe('Token không có chứng thư số nào còn hiệu lực kèm khóa bí mật (có 2 chứng thư số).');
-      expect(vi(() => chooseCertificate(certs, '7f'))).toBe('Token không có chứng thư số với mã khóa 7f.');
+      expect(vi(() => chooseKey([valid, { ...valid, keyId: '09' }], undefined))).toMatch(/^Token có 2 chứng thư số còn hiệu lực; hãy chọn một \(mã khóa\): 01 \(UBND tỉnh Thử Nghiệm, hết hạn \d{4}-\d\d-\d\d\); 09 \(/);
+      expect(vi(() => chooseKey(certs.filter((c) => c.outOfValidity), undefined))).toBe('Token không có chứng thư số nào còn hiệu lực kèm khóa bí mật (có 2 chứng thư số).');
+      expect(vi(() => chooseKey(certs, '7f'))).toBe('Token không có chứng thư số với mã khóa 7f.');
     } finally {
       service.close();
     }
@@ -77,10 +81,10 @@ describe('PIN counter', () => {
     const conf = cloneTokens(pki);
     const input = await writeSample(dir, 'pin.pdf');
     const out = join(dir, 'pin.signed.pdf');
-    const wrong = cli(['appendix', input, '-o', out, '--ref', '05/QĐ-UBND', ...agencyToken()], '000000', conf);
+    const wrong = cliProcess(['appendix', input, '-o', out, '--ref', '05/QĐ-UBND', ...agencyToken()], '000000', conf);
     expect(wrong.stderr).toMatch(/TOKEN_PIN_INCORRECT/);
     expect(wrong.stderr).not.toMatch(/Cảnh báo/);
-    const r = cli(['appendix', input, '-o', out, '--ref', '05/QĐ-UBND', ...agencyToken()], pki.userPin, conf);
+    const r = cliProcess(['appendix', input, '-o', out, '--ref', '05/QĐ-UBND', ...agencyToken()], pki.userPin, conf);
     expect(r.status).toBe(0);
     expect(r.stderr).toBe(`Cảnh báo: token "${pki.tokens.agency}" báo đã có lần nhập sai mã PIN; số lần thử còn lại ít.\n`);
     rmSync(join(conf, '..'), { recursive: true, force: true });
@@ -100,12 +104,12 @@ describe('--digitized', () => {
   it('warns on stderr naming the file and states it in the JSON result', async () => {
     const input = await writeSample(dir, 'scan.pdf');
     const out = join(dir, 'scan.issued.pdf');
-    const year = new Date(Date.now() + 7 * 3600_000).getUTCFullYear();
-    const r = cli(['issue', input, '-o', out, '--number', '3', '--notation', 'QĐ-UBND', '--date', `${year}-04-02`, '--digitized', '--signer-name', 'Nguyễn Văn An', '--json', ...agencyToken()], pki.userPin);
+    const year = yearInVietnam();
+    const r = await cli(['issue', input, '-o', out, '--number', '3', '--notation', 'QĐ-UBND', '--date', `${year}-04-02`, '--digitized', '--signer-name', 'Nguyễn Văn An', '--json', ...agencyToken()], pki.userPin);
     expect(r.status).toBe(0);
     expect(r.stderr).toBe(`Cảnh báo: ${input}: ký phát hành văn bản do cơ quan tự số hóa, KHÔNG kiểm tra chữ ký của người có thẩm quyền (Điều 17.4.c).\n`);
-    const res = JSON.parse(r.stdout) as { digitized: boolean; leader: unknown; number: string };
-    expect(res).toMatchObject({ digitized: true, leader: null, number: '03' });
+    const res = JSON.parse(r.stdout) as { issued: { digitized: boolean; leaderSigner: unknown; number: string } };
+    expect(res.issued).toMatchObject({ digitized: true, leaderSigner: null, number: '03' });
     expect(pdfsig(pki, out)).toHaveLength(4);
   });
 });

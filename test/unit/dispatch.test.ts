@@ -9,6 +9,7 @@ const api = {
   'demo.fail': defineMethod(z.strictObject({}), z.object({})),
   'demo.crash': defineMethod(z.strictObject({}), z.object({})),
   'demo.drift': defineMethod(z.strictObject({}), z.object({ n: z.number() })),
+  'demo.undeclared': defineMethod(z.strictObject({}), z.object({ rows: z.array(z.object({ id: z.number() })) })),
 };
 
 describe('dispatch', () => {
@@ -24,6 +25,8 @@ describe('dispatch', () => {
         throw new Error('secret internal detail');
       },
       'demo.drift': () => ({ n: 'not a number' }) as unknown as { n: number },
+      // The renderer once read duplicates[].code, a field the contract never declared.
+      'demo.undeclared': () => ({ rows: [{ id: 1 }, { id: 2, code: 'X' }] }) as unknown as { rows: Array<{ id: number }> },
     },
     { checkOutputs: true, log: (l) => lines.push(JSON.stringify(l)) },
   );
@@ -60,5 +63,10 @@ describe('dispatch', () => {
 
   it('catches output drift in checked mode', async () => {
     expect(await dispatch('demo.drift', {}, ctx)).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
+  });
+
+  it('refuses an output field the schema does not declare, naming its path in the log', async () => {
+    expect(await dispatch('demo.undeclared', {}, ctx)).toMatchObject({ ok: false, error: { code: 'INTERNAL' } });
+    expect(lines.join('\n')).toContain('fields its schema does not declare: rows[1].code');
   });
 });

@@ -36,7 +36,7 @@ export function RegisterForm({ client, book, direction, onDone }: { client: Clie
     try {
       const r = await client.call('register.add', { record });
       const notes: { kind: 'ok' | 'warning'; text: string }[] = [{ kind: 'ok', text: t('register.form.ok', { number: r.document.number === null ? '' : decree30Number(r.document.number) }) }];
-      for (const d of r.duplicates) notes.push({ kind: 'warning', text: t('register.form.duplicate', { code: String((d as { code?: string }).code ?? d.id) }) });
+      for (const d of r.duplicates) notes.push({ kind: 'warning', text: t('register.form.duplicate', { code: String(d.id) }) });
       setMessage(notes);
       setValues(direction === 'den' ? { ArrivalDate: dateInVietnam() } : { IssuedDate: dateInVietnam() });
       setPriority(0);

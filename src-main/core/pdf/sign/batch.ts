@@ -1,17 +1,13 @@
 /**
  * Many files, one login: the caller opens the token session once and passes its KeySigner; files are
- * signed one after another (a PKCS#11 session is not re-entrant). Resumable: an output that already
- * exists, starts with the exact input bytes and whose last signature is by this signer and verifies
- * is reported as skipped, not signed twice.
+ * signed one after another (a PKCS#11 session is not re-entrant). Which jobs are already done is the
+ * caller's question, answered by the one rule in resume.ts (the sign.batch service asks it).
  */
-import { existsSync, readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { isAppError, type ErrorPayload } from '../../../contract/errors';
 import type { KeySigner } from '../../crypto/signer';
-import { asSignError, readInput, type SignResult } from './common';
+import { asSignError, type SignResult } from './common';
 import { issuePdf, type IssueOptions } from './issue';
-import type { VerifyPdf, VerifyOptions } from './leader-check';
-import { defaultVerifyPdf } from './leader-check';
 import { signAttachment, signCopy, type AttachmentOptions, type CopyOptions } from './text-stamp';
 
 export type BatchJob =
@@ -48,28 +44,15 @@ export const batchProgressSchema = z.object({ done: z.number().int(), total: z.n
 
 export interface BatchOptions {
   onProgress?: (p: BatchProgress) => void;
-  /** Checks existing outputs for resume; default src-main/core/verify's verifyPdf. */
-  verifyPdf?: VerifyPdf;
-  trust?: Pick<VerifyOptions, 'trustDir' | 'trustAnchors'>;
   /** Stop at the first failure (e.g. the token was pulled); default false: go on and report. */
   stopOnError?: boolean;
 }
 
 export async function signBatch(jobs: readonly BatchJob[], signer: KeySigner, opts: BatchOptions = {}): Promise<BatchItemResult[]> {
   const results: BatchItemResult[] = [];
-  let verify: VerifyPdf | null = opts.verifyPdf ?? null;
   for (const [index, job] of jobs.entries()) {
     let item: BatchItemResult;
     try {
-      if (existsSync(job.output)) {
-        verify ??= await defaultVerifyPdf();
-        if (await alreadyDone(job, signer, verify, opts.trust)) {
-          item = { input: job.input, output: job.output, status: 'skipped' };
-          results.push(item);
-          opts.onProgress?.({ done: results.length, total: jobs.length, index, item });
-          continue;
-        }
-      }
       const result = await runJob(job, signer);
       item = { input: job.input, output: job.output, status: 'signed', result };
     } catch (e) {
@@ -94,17 +77,4 @@ function runJob(job: BatchJob, signer: KeySigner): Promise<SignResult> {
 /** Errors after which every later file would fail the same way: stop rather than hammer the token. */
 function isFatalTokenError(code: string): boolean {
   return ['TOKEN_REMOVED', 'TOKEN_ABSENT', 'TOKEN_LOCKED', 'TOKEN_NOT_LOGGED_IN', 'TOKEN_PIN_INCORRECT', 'TOKEN_CERT_EXPIRED'].includes(code);
-}
-
-async function alreadyDone(job: BatchJob, signer: KeySigner, verify: VerifyPdf, trust: BatchOptions['trust']): Promise<boolean> {
-  const input = readInput(job.input);
-  const out = readFileSync(job.output);
-  if (out.byteLength <= input.byteLength || Buffer.compare(out.subarray(0, input.byteLength), Buffer.from(input.buffer, input.byteOffset, input.byteLength)) !== 0) return false;
-  const report = await verify(out, { ...trust, offline: true });
-  // Only our own last revision is judged: the verdict on what preceded it would not change by
-  // signing again, and the input was already checked when the output was first made.
-  const last = report.signatures[report.signatures.length - 1];
-  if (!last) return false;
-  const ok = last.indication === 'TOTAL_PASSED' || (last.indication === 'INDETERMINATE' && last.subIndication === 'TRY_LATER');
-  return ok && last.certificate === signer.certificate.toString('base64') && last.revisionEnd === out.byteLength;
 }

@@ -8,6 +8,7 @@ export { issuePdf, assertIssuable, type IssueOptions, type IssueResult, type Tex
 export { signAttachment, signCopy, COPY_FORMS, type AttachmentOptions, type CopyOptions, type CopyForm } from './text-stamp';
 export { signBatch, batchProgressSchema, batchItemResultSchema, type BatchJob, type BatchItemResult, type BatchOptions, type BatchProgress } from './batch';
 export { parseJobLines, toBatchJobs, batchJobDescriptionSchema, type BatchJobDescription, type BatchDefaults } from './batch-jobs';
+export { isEarlierOutput } from './resume';
 export { requireLeaderSignature, type VerifyPdf, type VerifyOptions } from './leader-check';
 export { makeSampleDocument, type SampleDocumentOptions } from './sample-document';
 export type { SignResult, CommonSignOptions, PdfInput } from './common';

@@ -1,0 +1,64 @@
+/**
+ * The CLI's way in: the same backend and `dispatch` the screens and the bridge use, built in-process
+ * (no network, no port), so key choice, limits, placement, resume and errors are the same on every face.
+ *
+ * Files: the contract names files by workspace ids only, so a browser can never name a path. The CLI is
+ * the clerk's own process and may read and write paths; it does so here, outside the contract, by
+ * putting each input into a private workspace and writing each result back out. Nothing path-shaped is
+ * added to what a transport accepts.
+ */
+import { mkdirSync, rmSync } from 'node:fs';
+import { basename, join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import type { Api, MethodName } from '../contract';
+import type { MethodInput, MethodOutput } from '../contract/api';
+import { AppError, type ErrorCode } from '../contract/errors';
+import { MAX_PDF_BYTES } from '../contract/limits';
+import { createBackend, type Backend } from '../core/backend';
+import type { Settings } from '../core/config';
+import { writeFileAtomic } from '../core/fsx/atomic-write';
+import { fileLogger, type Logger } from '../core/log';
+import { readInput } from '../core/pdf/sign/common';
+import type { StoredFile } from '../core/workspace';
+
+export interface CliBackend {
+  /** One contract call; a refusal becomes the AppError it carried (code and Vietnamese sentence kept). */
+  call<M extends MethodName>(method: M, input: MethodInput<Api[M]>): Promise<MethodOutput<Api[M]>>;
+  /** A file from disk into the workspace (the signer's size bound and messages). */
+  putFile(path: string): StoredFile;
+  /** A workspace file written to `path` atomically (temp file, fsync, rename). */
+  writeFile(fileId: string, path: string): void;
+  subscribe: Backend['subscribe'];
+  close(): Promise<void>;
+}
+
+export async function openCliBackend(settings: Settings, log: Logger = fileLogger(join(ensureDir(settings.dataDir), 'vanthu-cli.log'))): Promise<CliBackend> {
+  // A workspace of its own, removed on close: the CLI's copies never mix with the screens' files.
+  const dir = join(settings.dataDir, `cli-${randomBytes(8).toString('hex')}`);
+  const backend = await createBackend(settings, log, { host: 'cli', checkOutputs: true, workspace: { dir, maxBytes: MAX_PDF_BYTES } });
+  return {
+    async call(method, input) {
+      const env = await backend.dispatch(method, input, { transport: 'cli' });
+      if (!env.ok) {
+        const fields = env.error.data?.fields;
+        throw new AppError(env.error.code as ErrorCode, env.error.message, `${method}: ${env.error.code}${fields ? ` (${String(fields)})` : ''}`, env.error.data);
+      }
+      return env.value as MethodOutput<Api[typeof method]>;
+    },
+    putFile: (path) => backend.workspace.put(basename(path), readInput(path)),
+    writeFile: (fileId, path) => writeFileAtomic(path, [backend.workspace.read(fileId).bytes]),
+    subscribe: (l) => backend.subscribe(l),
+    async close() {
+      try {
+        await backend.close();
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    },
+  };
+}
+
+function ensureDir(dir: string): string {
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}

@@ -1,0 +1,112 @@
+/**
+ * What every `vanthu sign` command does around its contract call: agency settings with the command's
+ * flags on top, the in-process backend, and the token session (token found by label, key chosen by the
+ * contract before the PIN, PIN counter warnings, one login).
+ */
+import { accessSync, constants } from 'node:fs';
+import { AppError } from '../../contract/errors';
+import type { TokenDto } from '../../contract/token';
+import { nfc } from '../../contract/text';
+import { loadSettings, type Settings } from '../../core/config';
+import { TOKEN_VI } from '../../core/token/index';
+import { openCliBackend, type CliBackend } from '../backend-client';
+import { flagString, type CliIo } from '../io';
+
+export type Flags = Map<string, string | true>;
+
+/** Agency settings give the defaults (trust roots, seal, TSA, token library, intermediates); flags win. */
+export function settingsFromFlags(flags: Flags, io: CliIo): Settings {
+  const settings = loadSettings(io.env);
+  if (settings.softhsm2Conf && !io.env.SOFTHSM2_CONF) process.env.SOFTHSM2_CONF = settings.softhsm2Conf;
+  const module = flagString(flags, 'module');
+  const trust = flagString(flags, 'trust');
+  const tsa = flagString(flags, 'tsa');
+  const chain = flagString(flags, 'chain');
+  const stamp = flagString(flags, 'stamp');
+  const sealMm = flagString(flags, 'seal-mm');
+  return {
+    ...settings,
+    ...(module ? { pkcs11Modules: [module] } : {}),
+    ...(trust ? { trustDir: trust } : {}),
+    ...(tsa ? { tsaUrl: tsa } : {}),
+    ...(chain ? { intermediates: [readable(chain)] } : {}),
+    ...(stamp ? { sealImage: readable(stamp) } : {}),
+    ...(sealMm ? { sealMm: Number(sealMm) } : {}),
+  };
+}
+
+export async function withBackend<T>(settings: Settings, run: (b: CliBackend) => Promise<T>): Promise<T> {
+  const backend = await openCliBackend(settings);
+  try {
+    return await run(backend);
+  } finally {
+    await backend.close();
+  }
+}
+
+/**
+ * Logs in to the token named by --token with the key the contract chooses (sign.key: the named one, or
+ * the only usable one); `beforePin` runs the checks that need no PIN. Returns the fields every sign
+ * call takes. The PIN goes to token.login once and its Buffer is wiped.
+ */
+export async function loginForSigning(b: CliBackend, flags: Flags, io: CliIo, beforePin: () => Promise<void> = async () => {}): Promise<{ token: string; keyId: string; contextPin?: string }> {
+  const label = need(flags, 'token');
+  const token = await findToken(b, label);
+  const keyIdFlag = flagString(flags, 'key-id');
+  const key = await b.call('sign.key', { token: token.ref, ...(keyIdFlag ? { keyId: keyIdFlag } : {}) });
+  await beforePin();
+  warnPinCounter(io, label, token);
+  if (!token.loggedIn) {
+    const pin = await io.readPin(`Mã PIN của token "${label}": `);
+    try {
+      await b.call('token.login', { token: token.ref, pin: pin.toString('utf8') });
+    } finally {
+      pin.fill(0);
+    }
+  }
+  // Keys marked CKA_ALWAYS_AUTHENTICATE ask for a second PIN before each signature (known after login).
+  const { certificates } = await b.call('token.certificates', { token: token.ref });
+  const always = certificates.find((c) => c.keyId === key.keyId)?.alwaysAuthenticate === true;
+  if (!always) return { token: token.ref, keyId: key.keyId };
+  const contextPin = await io.readPin('PIN ký: ');
+  try {
+    return { token: token.ref, keyId: key.keyId, contextPin: contextPin.toString('utf8') };
+  } finally {
+    contextPin.fill(0);
+  }
+}
+
+async function findToken(b: CliBackend, label: string): Promise<TokenDto> {
+  const want = nfc(label);
+  const hit = (await b.call('token.list', {})).tokens.find((t) => t.label === want);
+  if (!hit) throw new AppError('TOKEN_ABSENT', TOKEN_VI.TOKEN_ABSENT, `no token labelled ${JSON.stringify(want)}`);
+  return hit;
+}
+
+export function warnPinCounter(io: CliIo, label: string, st: Pick<TokenDto, 'pinCountLow' | 'pinFinalTry' | 'pinLocked'>): void {
+  if (st.pinLocked) {
+    throw new AppError('TOKEN_LOCKED', `Token "${label}" đã bị khóa mã PIN; không nhập PIN nữa. Hãy liên hệ người quản trị để mở khóa.`, 'CKF_USER_PIN_LOCKED');
+  }
+  if (st.pinFinalTry) io.err(`Cảnh báo: token "${label}" chỉ còn MỘT lần nhập mã PIN; nhập sai lần này token sẽ bị khóa.`);
+  else if (st.pinCountLow) io.err(`Cảnh báo: token "${label}" báo đã có lần nhập sai mã PIN; số lần thử còn lại ít.`);
+}
+
+export function warnDigitized(io: CliIo, file: string): void {
+  io.err(`Cảnh báo: ${file}: ký phát hành văn bản do cơ quan tự số hóa, KHÔNG kiểm tra chữ ký của người có thẩm quyền (Điều 17.4.c).`);
+}
+
+export function need(flags: Flags, name: string): string {
+  const v = flagString(flags, name);
+  if (!v) throw new AppError('INPUT_INVALID', `Thiếu tham số --${name}.`, `missing --${name}`);
+  return v;
+}
+
+/** A file named by a flag must be readable now, not when the backend first needs it. */
+function readable(path: string): string {
+  try {
+    accessSync(path, constants.R_OK);
+    return path;
+  } catch {
+    throw new AppError('NOT_FOUND', `Không đọc được tệp ${path}.`, `read ${path}`);
+  }
+}
