@@ -5,6 +5,7 @@ import { TokenScreen } from './TokenScreen';
 import { IncomingScreen, OutgoingScreen } from './RegisterScreen';
 import { VerifyScreen } from './VerifyScreen';
 import { SignScreen } from './SignScreen';
+import { ScanScreen } from './scan/ScanScreen';
 
 /** The navigation: one line per screen. */
 export interface ScreenDef {
@@ -19,4 +20,5 @@ export const screens: ScreenDef[] = [
   { id: 'outgoing', title: 'nav.outgoing', component: OutgoingScreen },
   { id: 'verify', title: 'nav.verify', component: VerifyScreen },
   { id: 'sign', title: 'nav.sign', component: SignScreen },
+  { id: 'scan', title: 'nav.scan', component: ScanScreen },
 ];

@@ -1,0 +1,87 @@
+import { useEffect, useState } from 'react';
+import type { Client } from '../../api/client';
+import type { ScanProgressDto } from '@contract/scan';
+import { t } from '../../i18n';
+import { errorText } from '../../ui/useAsync';
+import { newJobId } from './job-id';
+
+type Source = 'flatbed' | 'adf' | 'adf-duplex';
+
+/** The scanner choice and its settings (300 dpi colour A4 by default: the standard's profile); pages arrive live. */
+export function ScannerPanel({ client, disabled, onPage, onError }: { client: Client; disabled: boolean; onPage: (fileId: string, page: number) => void; onError: (m: string | null) => void }) {
+  const [devices, setDevices] = useState<Array<{ name: string; vendor: string; model: string }> | null>(null);
+  const [device, setDevice] = useState('');
+  const [dpi, setDpi] = useState(300);
+  const [mode, setMode] = useState<'color' | 'gray'>('color');
+  const [source, setSource] = useState<Source>('flatbed');
+  const [job, setJob] = useState<string | null>(null);
+  const [count, setCount] = useState(0);
+
+  async function refresh() {
+    onError(null);
+    try {
+      const r = await client.call('scan.devices', {});
+      setDevices(r.devices);
+      if (r.devices[0] && !device) setDevice(r.devices[0].name);
+    } catch (e) {
+      onError(errorText(e));
+    }
+  }
+  useEffect(() => { void refresh(); }, []); // eslint-disable-line react-hooks/exhaustive-deps
+
+  useEffect(() => client.on('scan.progress', (p: ScanProgressDto) => {
+    if (p.jobId !== job || p.stage !== 'scan' || !p.fileId) return;
+    setCount(p.done);
+    onPage(p.fileId, p.page);
+  }), [client, job, onPage]);
+
+  async function scan() {
+    const jobId = newJobId();
+    setJob(jobId);
+    setCount(0);
+    onError(null);
+    try {
+      await client.call('scan.acquire', { jobId, device, dpi, mode, source, paper: 'a4' });
+    } catch (e) {
+      onError(errorText(e));
+    } finally {
+      setJob(null);
+    }
+  }
+
+  return (
+    <fieldset className="scanner">
+      <legend>{t('scan.scanner')}</legend>
+      {devices && devices.length === 0 && <p>{t('scan.noScanner')}</p>}
+      <label>{t('scan.device')}
+        <select name="device" value={device} onChange={(e) => setDevice(e.target.value)} disabled={disabled || !!job}>
+          {devices?.map((d) => <option key={d.name} value={d.name}>{`${d.name} — ${d.vendor} ${d.model}`}</option>)}
+        </select>
+      </label>
+      <label>{t('scan.dpi')}
+        <select name="dpi" value={dpi} onChange={(e) => setDpi(Number(e.target.value))} disabled={!!job}>
+          {[200, 300, 400, 600].map((d) => <option key={d} value={d}>{d}</option>)}
+        </select>
+      </label>
+      <label>{t('scan.mode')}
+        <select name="mode" value={mode} onChange={(e) => setMode(e.target.value as 'color' | 'gray')} disabled={!!job}>
+          <option value="color">{t('scan.modeColor')}</option>
+          <option value="gray">{t('scan.modeGray')}</option>
+        </select>
+      </label>
+      <label>{t('scan.source')}
+        <select name="source" value={source} onChange={(e) => setSource(e.target.value as Source)} disabled={!!job}>
+          <option value="flatbed">{t('scan.flatbed')}</option>
+          <option value="adf">{t('scan.adf')}</option>
+          <option value="adf-duplex">{t('scan.duplex')}</option>
+        </select>
+      </label>
+      <div className="row">
+        <button className="primary" onClick={() => void scan()} disabled={disabled || !!job || !device}>{t('scan.scan')}</button>
+        {job && <button onClick={() => void client.call('scan.cancel', { jobId: job })}>{t('scan.cancel')}</button>}
+        <button onClick={() => void refresh()} disabled={!!job}>{t('scan.refresh')}</button>
+      </div>
+      {job && <p role="status">{t('scan.scanning', { n: count })}</p>}
+    </fieldset>
+  );
+}
