@@ -23,6 +23,8 @@ describe('browser mode: token login through the UI', () => {
   });
 
   it('shows the detected SoftHSM tokens in Vietnamese', async () => {
+    // The workstation opens on "Hôm nay"; the token screen is one click (or Alt+T) away.
+    await page.getByRole('button', { name: 'Thiết bị ký số' }).click();
     await page.getByRole('heading', { name: 'Thiết bị ký số (USB token)' }).waitFor();
     const card = page.locator(`[data-token-label="${pki.tokens.agency}"]`);
     await card.waitFor();

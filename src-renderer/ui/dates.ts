@@ -1,0 +1,25 @@
+import dayjs, { type Dayjs } from 'dayjs';
+import customParseFormat from 'dayjs/plugin/customParseFormat';
+
+dayjs.extend(customParseFormat);
+
+/** How every date reads and is typed in the UI (NĐ 30 writes dd/MM/yyyy), whatever the browser's locale. */
+export const DATE_FORMAT = 'DD/MM/YYYY';
+const ISO_DAY = 'YYYY-MM-DD';
+
+/** A register day (YYYY-MM-DD) as the picker's value. */
+export function dayValue(iso: string | null | undefined): Dayjs | null {
+  if (!iso) return null;
+  const d = dayjs(iso, ISO_DAY, true);
+  return d.isValid() ? d : null;
+}
+
+/** The picker's value back to the register's YYYY-MM-DD. */
+export function isoDay(d: Dayjs | null | undefined): string | undefined {
+  return d && d.isValid() ? d.format(ISO_DAY) : undefined;
+}
+
+/** A register day shown as dd/MM/yyyy. */
+export function showDay(iso: string | null | undefined): string {
+  return dayValue(iso)?.format(DATE_FORMAT) ?? '';
+}
