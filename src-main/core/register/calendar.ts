@@ -4,7 +4,7 @@ import { addDays, hhmmSchema } from './time';
 
 /**
  * Working-day calendar: weekends plus holidays set by the agency (Tết moves every year, so holidays
- * are configuration, not code). "Morning" ends at a configured hour (regulation Điều 5.2; default 12:00).
+ * are configuration, not code). "Morning" ends at a configured hour (docs/register.md, "Deadlines"; default 12:00).
  */
 export const calendarSchema = z.strictObject({
   holidays: z.array(isoDaySchema).max(2000).default([]),

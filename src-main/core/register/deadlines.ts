@@ -3,7 +3,7 @@ import type { DocumentDto } from './dto';
 import { dateInVietnam, vietnamInstant } from '../../contract/time';
 
 /**
- * Deadline rules (domain.md §7.1, regulation Điều 5.2, 9.3, 12.2), as pure functions of a document,
+ * Deadline rules (docs/register.md, "Deadlines"), as pure functions of a document,
  * "now" and the working calendar, so they are testable at any instant.
  */
 export type AlertKind = 'urgent' | 'ack_receipt' | 'issue_deadline' | 'due_today' | 'overdue';

@@ -9,7 +9,7 @@ export interface FileCode {
   FileNotation: string;
 }
 
-/** Mã hồ sơ: `<OrganId>.<năm>.<số và ký hiệu hồ sơ>` (domain.md §9). */
+/** Mã hồ sơ: `<OrganId>.<năm>.<số và ký hiệu hồ sơ>` (docs/register.md, "Hồ sơ"). */
 export function fileCodeText(fc: FileCode): string {
   return `${fc.OrganId}.${fc.FileCatalog}.${fc.FileNotation}`;
 }

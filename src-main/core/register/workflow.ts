@@ -1,6 +1,6 @@
 /**
- * The two document state machines (domain.md §7.2, §7.3) as data: an action is legal only from the
- * listed states. Each step may emit an exchange status code (exchange.md §3).
+ * The two document state machines (docs/register.md, "Workflow") as data: an action is legal only from the
+ * listed states. Each step may emit an exchange status code (docs/register.md, "Workflow").
  */
 export const INCOMING_STATES = ['received', 'registered', 'submitted', 'assigned', 'in_progress', 'completed', 'returned', 'recalled'] as const;
 export const OUTGOING_STATES = ['drafted', 'signed', 'numbered', 'issued', 'sent', 'recalled', 'corrected', 'cancelled'] as const;
@@ -42,7 +42,7 @@ export const OUTGOING_STEPS: Record<(typeof OUTGOING_ACTIONS)[number], Step> = {
   send: { from: ['issued'], to: 'sent' },
   recall: { from: ['issued', 'sent'], to: 'recalled', code: '13' },
   correct: { from: ['issued', 'sent'], to: 'corrected' },
-  // A number once given is kept as cancelled, never reused (domain.md §6).
+  // A number once given is kept as cancelled, never reused (docs/register.md, "Sổ and series").
   cancel: { from: ['drafted', 'signed', 'numbered'], to: 'cancelled' },
 };
 
@@ -53,7 +53,7 @@ export function stepFor(direction: 'den' | 'di', action: string): Step | undefin
 
 export const TERMINAL_STATES: ReadonlySet<DocState> = new Set(['completed', 'returned', 'recalled', 'corrected', 'cancelled']);
 
-/** Sender-side rank for applying recipients' statuses monotonically (exchange.md §9.3). */
+/** Sender-side rank for applying recipients' statuses monotonically (docs/register.md, "Workflow"). */
 const RANK: Partial<Record<StatusCode, number>> = { '01': 1, '03': 3, '04': 4, '05': 5, '06': 6 };
 export function supersedes(current: StatusCode | null, next: StatusCode): boolean {
   if (current === null) return true;
@@ -64,7 +64,7 @@ export function supersedes(current: StatusCode | null, next: StatusCode): boolea
   return b >= a;
 }
 
-/** Accept "1" from hubs that emit integers; keep two characters (exchange.md §3). */
+/** Accept "1" from hubs that emit integers; keep two characters (docs/register.md, "Workflow"). */
 export function normaliseStatusCode(raw: string | number): StatusCode | null {
   const s = String(raw).trim().padStart(2, '0');
   return (STATUS_CODES as readonly string[]).includes(s) ? (s as StatusCode) : null;

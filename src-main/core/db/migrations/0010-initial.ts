@@ -104,7 +104,7 @@ export const m0010Initial = {
       ) STRICT;
       CREATE INDEX assignments_doc ON assignments (doc_id);
 
-      -- Exchange status codes (exchange.md §3), per recipient for outgoing, ours for incoming.
+      -- Exchange status codes (docs/register.md, "Workflow"), per recipient for outgoing, ours for incoming.
       CREATE TABLE status_events (
         id INTEGER PRIMARY KEY,
         doc_id INTEGER NOT NULL REFERENCES documents(id),
