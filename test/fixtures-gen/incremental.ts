@@ -102,3 +102,12 @@ export function nextObjectNumber(pdf: Buffer): number {
   const size = file.trailer(file.lastRevision).get('Size');
   return typeof size === 'number' ? size : 1;
 }
+
+/** Points the last trailer's /Prev at a wrong offset (a writer bug seen in the wild): broken-chain material. */
+export function breakLastPrev(pdf: Buffer): Buffer {
+  const text = pdf.toString('latin1');
+  const at = text.lastIndexOf('/Prev ');
+  const m = /^\/Prev (\d+)/.exec(text.slice(at));
+  if (at < 0 || !m) throw new Error('breakLastPrev: no /Prev');
+  return Buffer.concat([pdf.subarray(0, at), Buffer.from(`/Prev ${'17'.padStart(m[1]!.length, '0')}`, 'latin1'), pdf.subarray(at + m[0].length)]);
+}

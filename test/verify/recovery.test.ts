@@ -3,7 +3,8 @@ import { loadPki } from '../helpers/pki';
 import { makeBasePdf } from '../fixtures-gen/base-pdf';
 import { addSignature } from '../fixtures-gen/pades';
 import { identity } from '../fixtures-gen/test-certs';
-import { appendUpdate } from '../fixtures-gen/incremental';
+import { appendUpdate, breakLastPrev } from '../fixtures-gen/incremental';
+import { addDss } from '../fixtures-gen/lt';
 import { pdfsigVerdicts } from '../fixtures-gen/pdfsig';
 import { PdfFile } from '../../src-main/core/pdf/parse/document';
 import { verificationReportSchema } from '../../src-main/core/verify/report-schema';
@@ -20,18 +21,15 @@ beforeAll(async () => {
   threeSigs = addSignature(pdf, { signer: identity('agency') });
 });
 
-/** A metadata-only update whose trailer points /Prev at a wrong offset (or carries an unreadable xref). */
-function brokenTail(pdf: Buffer, how: 'prev' | 'garbage'): Buffer {
-  const body = '<</Producer (repair test)>>';
-  return appendUpdate(pdf, { objects: [{ num: 9000, body }], ...(how === 'prev' ? { prev: 17 } : { garbageXref: 'xref\nthis is not a table\n' }) });
-}
+/** An update whose xref section no reader can parse. */
+const garbageTail = (pdf: Buffer): Buffer => appendUpdate(pdf, { objects: [{ num: 9000, body: '<</Producer (repair test)>>' }], garbageXref: 'xref\nthis is not a table\n' });
 
 describe('class 5: recovery of broken cross-reference data', () => {
   it('a broken /Prev in the last trailer: all signatures are still listed and judged, and the report says it repaired the file', async () => {
-    const pdf = brokenTail(threeSigs, 'prev');
+    const pdf = breakLastPrev(addDss(threeSigs, { certs: [identity('rsa').cert, ...identity('rsa').chain] }));
     const r = await verify(pdf);
     expect(r.signatures).toHaveLength(3);
-    for (const s of r.signatures) expect(s.cryptoIndication).toBe('TOTAL_PASSED');
+    expect(r.overall).toBe('TOTAL_PASSED');
     expect(r.repairs!.join()).toMatch(/cross-reference chain does not read/);
     expect(r.structureFindings!.some((f) => f.startsWith('REPAIRED'))).toBe(true);
     expect(r.summaryVi).toMatch(/dựng lại/);
@@ -39,7 +37,7 @@ describe('class 5: recovery of broken cross-reference data', () => {
     expect(pdfsigVerdicts(pdf)).toHaveLength(3);
   });
   it('an unreadable last xref section is rebuilt by scanning object headers', async () => {
-    const pdf = brokenTail(threeSigs, 'garbage');
+    const pdf = garbageTail(threeSigs);
     const file = new PdfFile(pdf);
     expect(file.anomalies.map((a) => a.kind)).toContain('XREF_REBUILT');
     const r = await verify(pdf);
