@@ -13,7 +13,12 @@ Cách dùng: vanthu <nhóm lệnh> [tham số]
   verify <in.pdf> [--trust DIR] [--offline] [--json]
   register import|search|print|close|audit|backup|restore …
   scan --list | --device NAME [--dpi 300] [--mode color|gray] [--source flatbed|adf] -o out.pdf
-  digitize <ảnh|pdf>… -o out.pdf [--ocr] [--dpi N] | digitize check <tệp.pdf> [--json]`;
+  digitize <ảnh|pdf>… -o out.pdf [--ocr] [--dpi N] | digitize check <tệp.pdf> [--json]
+  edxml parse <gói.edxml> [--json] | edxml build <mô-tả.json> -o <gói.edxml>
+  inbox import <gói.edxml> [--db PATH]
+  send <mã văn bản> --to <OrganId>… [--db PATH] [--config FILE]
+  sync once|status [--json] [--db PATH] [--config FILE]
+  hub [--port N] [--data DIR] [--tls-cert F --tls-key F] [--client-ca F] [--faults FILE]`;
 
 /**
  * Each command group lives in commands/<group>.ts and default-exports a CliCommand, so adding a group
