@@ -146,7 +146,7 @@ export class SyncEngine {
   // ------------------------------------------------------------------ receiving
 
   /** Stores one package (from the hub or by hand) and applies it; the caller acknowledges. */
-  async accept(hubDocId: string, type: 'edoc' | 'status', raw: Buffer): Promise<StoreResult> {
+  async accept(hubDocId: string, type: 'edoc' | 'status' | undefined, raw: Buffer): Promise<StoreResult> {
     const r = await this.inbox.store(hubDocId, type, raw);
     if (r.duplicate || r.row.state === 'INVALID') return r;
     if (r.row.messagetype === 'edoc' && r.row.state === 'STORED') {
@@ -304,7 +304,28 @@ export class SyncEngine {
     this.db.prepare('INSERT INTO exchange_state (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value').run(key, value);
   }
 
-  state(): Record<string, string> {
-    return Object.fromEntries(this.db.prepare<[], { key: string; value: string }>('SELECT key, value FROM exchange_state').all().map((r) => [r.key, r.value]));
+  /** The sync indicator's facts: queue sizes, last success, last failure in Vietnamese, evidence health. */
+  summary(): SyncSummary {
+    const st = Object.fromEntries(this.db.prepare<[], { key: string; value: string }>('SELECT key, value FROM exchange_state').all().map((r) => [r.key, r.value]));
+    const inbox: Record<string, number> = {};
+    for (const r of this.db.prepare<[], { state: string; n: number }>('SELECT state, count(*) AS n FROM exchange_inbox GROUP BY state').all()) inbox[r.state] = r.n;
+    const ev = this.evidence.verify();
+    return {
+      outbox: this.outbox.counts(),
+      inbox,
+      lastSuccessAt: st.last_success_at ?? null,
+      lastFailureAt: st.last_failure_at ?? null,
+      lastFailureVi: st.last_failure_vi ?? null,
+      evidence: { records: ev.records, ok: ev.ok, problems: ev.problems.length },
+    };
   }
+}
+
+export interface SyncSummary {
+  outbox: Record<string, number>;
+  inbox: Record<string, number>;
+  lastSuccessAt: string | null;
+  lastFailureAt: string | null;
+  lastFailureVi: string | null;
+  evidence: { records: number; ok: boolean; problems: number };
 }

@@ -113,7 +113,8 @@ export class Inbox {
    * Validates and stores one package. New documents (types 0 and 3) are received into the register in
    * the same transaction as their inbox row; everything else is stored for the engine to apply.
    */
-  async store(hubDocId: string, type: MessageType, raw: Buffer): Promise<StoreResult> {
+  /** `declared`: what the hub listed it as; a package delivered by hand says what it is itself. */
+  async store(hubDocId: string, declared: MessageType | undefined, raw: Buffer): Promise<StoreResult> {
     const seen = this.byHubId(hubDocId);
     if (seen) return { row: seen, duplicate: true };
     let pkg: EdxmlPackage;
@@ -121,10 +122,11 @@ export class Inbox {
       pkg = await parseEdxml(raw);
     } catch (e) {
       if (!(e instanceof EdxmlRefused)) throw e;
-      const row = this.insert({ hubDocId, type, key: null, state: 'INVALID', raw, reason: `${e.reason}: ${e.vi}` });
+      const row = this.insert({ hubDocId, type: declared ?? 'edoc', key: null, state: 'INVALID', raw, reason: `${e.reason}: ${e.vi}` });
       this.ctx.evidence.append({ kind: 'inbox.invalid', hubDocId, payload: raw, detail: { reason: e.reason } });
       return { row, duplicate: false };
     }
+    const type = declared ?? pkg.kind;
     const key = dedupeKey(pkg);
     const first = this.db.prepare<[string], { id: number }>("SELECT id FROM exchange_inbox WHERE dedupe_key = ? AND state <> 'DUPLICATE'").get(key);
     if (first) {

@@ -1,0 +1,60 @@
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { openRegister, type AgencyInfo, type Register } from '../register/index';
+import { loadExchangeConfig, transportFrom, type ExchangeConfig } from './config';
+import { SyncEngine } from './sync/engine';
+import type { SyncEvent } from './sync/context';
+import { registerPort } from './sync/register-port';
+import { TransportError, type ExchangeTransport } from './transport/types';
+
+/**
+ * A workstation's exchange over its register file: the face every caller (CLI, backend) opens, so
+ * they share one way of finding the configuration, the secret and the register. Without a
+ * configuration the inbox still works (packages delivered by hand); every hub call fails as offline.
+ */
+export interface ExchangeSession {
+  reg: Register;
+  engine: SyncEngine;
+  config: ExchangeConfig | null;
+  close(): void;
+}
+
+class Offline implements ExchangeTransport {
+  readonly dialect = 'offline';
+  private fail(): never {
+    throw new TransportError('retry', 'exchange not configured');
+  }
+  send = async () => this.fail();
+  listReceived = async () => this.fail();
+  fetch = async () => this.fail();
+  ack = async () => this.fail();
+  listSent = async () => this.fail();
+}
+
+export function exchangeConfigPath(dbPath: string): string {
+  return join(dirname(dbPath), 'exchange.json');
+}
+
+export function openExchange(opts: { dbPath: string; agency: AgencyInfo; configFile?: string; onEvent?: (e: SyncEvent) => void }): ExchangeSession {
+  const file = opts.configFile ?? exchangeConfigPath(opts.dbPath);
+  const config = opts.configFile || existsSync(file) ? loadExchangeConfig(file) : null;
+  const transport = config ? transportFrom(config, dirname(opts.dbPath)) : new Offline();
+  const reg = openRegister(opts.dbPath, { agency: opts.agency });
+  const self = { OrganId: config?.organId ?? (opts.agency.code || 'unconfigured'), OrganName: config?.organName ?? opts.agency.name };
+  const engine = new SyncEngine({
+    port: registerPort(reg),
+    transport,
+    self,
+    config: config ? { incomingBook: config.incomingBook, recallChannel: config.recallChannel, pollMs: config.pollMs } : {},
+    onEvent: opts.onEvent,
+  });
+  return {
+    reg,
+    engine,
+    config,
+    close: () => {
+      (transport as { close?: () => void }).close?.();
+      reg.dispose();
+    },
+  };
+}
