@@ -1,5 +1,5 @@
 /**
- * Generators for the attack classes of signing.md §7. Each takes a validly signed PDF and returns the
+ * Generators for the attack classes of docs/verification.md ("Attacks"). Each takes a validly signed PDF and returns the
  * manipulated bytes; the tests assert the verdict for each. Byte-level on purpose: attackers do not use
  * well-behaved libraries.
  */

@@ -91,7 +91,7 @@ function subjectKeyId(cert: pkijs.Certificate): asn1js.Constructed {
 }
 
 /**
- * Builds a CMS SignedData the way signing.md §2.4–2.7 says (sorted DER signed attributes, ESS v2, no
+ * Builds a CMS SignedData the PAdES baseline way (sorted DER signed attributes, ESS v2, no
  * signingTime unless asked), signed with a Node key, or one of the variants real signers produce.
  * `contentDigest` is the digest of the detached content or, with `encapsulate`, of the eContent.
  */

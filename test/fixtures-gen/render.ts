@@ -6,7 +6,7 @@ import type { Rect } from '../../src-main/core/verify/report';
 
 const DPI = 36;
 
-/** Page 1 rendered to 8-bit grey with pdftoppm (the visual-diff oracle of signing.md §6.3). */
+/** Page 1 rendered to 8-bit grey with pdftoppm (the visual-diff oracle of docs/verification.md, "Changes after signing"). */
 export function renderGrey(pdf: Buffer): { width: number; height: number; pixels: Buffer } {
   if (spawnSync('which', ['pdftoppm']).status !== 0) throw new Error('pdftoppm is not installed: run bash native/install-system-packages.sh');
   const dir = mkdtempSync(join(tmpdir(), 'vanthu-render-'));

@@ -116,3 +116,15 @@ describe('class 4: CMS variants', () => {
     expect(b.signatures[0]!.reasons.join()).toMatch(/not the document bytes/);
   });
 });
+
+describe('graded answers', () => {
+  it('an unknown /SubFilter (e.g. adbe.x509.rsa_sha1) is INDETERMINATE with the reason, not forged', async () => {
+    const pdf = sign({});
+    const at = pdf.indexOf('/SubFilter /ETSI.CAdES.detached', 0, 'latin1');
+    pdf.write('/SubFilter /adbe.x509.rsa_sha1  ', at, 'latin1');
+    const r = await verify(pdf);
+    expect(r.signatures[0]!.indication).toBe('INDETERMINATE');
+    expect(r.signatures[0]!.subIndication).toBe('FORMAT_FAILURE');
+    expect(r.signatures[0]!.summaryVi).toMatch(/chưa được hỗ trợ/);
+  });
+});

@@ -109,7 +109,7 @@ function signatureAlgorithmIdentifier(alg: SignatureAlgorithm): pkijs.AlgorithmI
   }
 }
 
-/** Upper bound for the CMS size, used to size the /Contents placeholder (signing.md §2.1 step 4). */
+/** Upper bound for the CMS size, used to size the /Contents placeholder before signing. */
 export function estimateCmsSize(signer: KeySigner, withTimestamp: boolean, intermediates: readonly Buffer[] = []): number {
   const chain = signer.certificate.length + [...signer.chain, ...intermediates].reduce((n, c) => n + c.length, 0);
   const raw = chain + 2048 + (withTimestamp ? 8192 : 0);

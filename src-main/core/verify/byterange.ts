@@ -17,7 +17,7 @@ export interface ByteRangeCheck {
 const MAX_CMS_BYTES = 1024 * 1024;
 
 /**
- * Step 1 of signing.md §6.2: ByteRange shape, the gap exactly this dictionary's /Contents hex string,
+ * Step 2 of the pipeline in docs/verification.md: ByteRange shape, the gap exactly this dictionary's /Contents hex string,
  * the dictionary inside the signed bytes, and the covered part ending a revision at its %%EOF.
  */
 export function checkByteRange(file: PdfFile, sig: SignatureEntry): ByteRangeCheck {

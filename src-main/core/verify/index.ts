@@ -1,6 +1,6 @@
 /**
  * Verification core: `verifyPdf` validates every signature of a PDF (ETSI EN 319 102-1 indications)
- * and analyses what changed after each one (signing.md §6). Public API for the signer, the UI and the
+ * and analyses what changed after each one (docs/verification.md). Public API for the signer, the UI and the
  * CLI: verifyPdf, loadTrustAnchors, extractSignedRevision.
  */
 import { AppError } from '../../contract/errors';

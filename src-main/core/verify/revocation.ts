@@ -136,7 +136,7 @@ function cacheFile(dir: string, cert: Cert, kind: 'ocsp' | 'crl'): string {
 }
 
 /**
- * Revocation of the signer certificate (signing.md §6.2 step 5): embedded DSS data, then the cache,
+ * Revocation of the signer certificate (docs/verification.md, pipeline step 8): embedded DSS data, then the cache,
  * then OCSP (AIA), then CRL (CDP). A revocation at or before the signing time — or any revocation when
  * the signing time is only claimed — is REVOKED; no answer at all is INDETERMINATE/TRY_LATER.
  * Intermediate CA certificates are not checked (the report says so in `detail`).

@@ -43,7 +43,7 @@ export interface SignatureWork {
   range: [number, number, number, number] | null;
 }
 
-/** Steps 1–4 and 6 of signing.md §6.2 for one signature (revocation and modifications come later). */
+/** Steps 2–7 of the pipeline in docs/verification.md for one signature (revocation and changes come later). */
 export function validateSignature(ctx: SignatureContext, sig: SignatureEntry, index: number): SignatureWork {
   const report: SignatureReport = {
     fieldName: sig.fieldName,
@@ -92,7 +92,8 @@ export function validateSignature(ctx: SignatureContext, sig: SignatureEntry, in
   if (br.range) report.revisionEnd = br.range[2] + br.range[3];
   if (!br.ok) return set('TOTAL_FAILED', 'FORMAT_FAILURE', br.reasons.join('; '));
   work.signedRevision = br.revision;
-  if (!sig.subFilter || !KNOWN_SUBFILTERS.has(sig.subFilter)) return set('TOTAL_FAILED', 'FORMAT_FAILURE', `unknown /SubFilter ${sig.subFilter ?? '(none)'}`);
+  // An unknown format is not a forgery: graded, as the reference validators do.
+  if (!sig.subFilter || !KNOWN_SUBFILTERS.has(sig.subFilter)) return set('INDETERMINATE', 'FORMAT_FAILURE', `unknown /SubFilter ${sig.subFilter ?? '(none)'}`, 'định dạng chữ ký chưa được hỗ trợ');
   // The /SubFilter says what the /Contents hold; /Type is advisory. The reference validators accept a
   // document timestamp written as /Type /Sig (and the reverse), so a disagreement is only a warning.
   const docTimestamp = sig.subFilter === 'ETSI.RFC3161';

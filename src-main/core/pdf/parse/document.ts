@@ -319,7 +319,7 @@ export class PdfFile {
   }
 
   /**
-   * Xref hygiene for updates (signing.md §6.3): entries point into their own update, no two numbers
+   * Xref hygiene for updates (docs/verification.md, "Changes after signing"): entries point into their own update, no two numbers
    * share an offset, no number twice, and an update holds nothing but its objects, xref and trailer.
    */
   private checkXrefHygiene(): void {
