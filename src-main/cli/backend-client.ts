@@ -7,7 +7,7 @@
  * putting each input into a private workspace and writing each result back out. Nothing path-shaped is
  * added to what a transport accepts.
  */
-import { mkdirSync, rmSync } from 'node:fs';
+import { accessSync, constants, mkdirSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Api, MethodName } from '../contract';
@@ -15,11 +15,12 @@ import type { MethodInput, MethodOutput } from '../contract/api';
 import { AppError, type ErrorCode } from '../contract/errors';
 import { MAX_PDF_BYTES } from '../contract/limits';
 import { createBackend, type Backend } from '../core/backend';
-import type { Settings } from '../core/config';
+import { loadSettings, type Settings } from '../core/config';
 import { writeFileAtomic } from '../core/fsx/atomic-write';
 import { fileLogger, type Logger } from '../core/log';
 import { readInput } from '../core/pdf/sign/common';
 import type { StoredFile } from '../core/workspace';
+import { flagString, type CliIo } from './io';
 
 export interface CliBackend {
   /** One contract call; a refusal becomes the AppError it carried (code and Vietnamese sentence kept). */
@@ -61,4 +62,44 @@ export async function openCliBackend(settings: Settings, log: Logger = fileLogge
 function ensureDir(dir: string): string {
   mkdirSync(dir, { recursive: true });
   return dir;
+}
+
+/** Agency settings give the defaults (trust roots, seal, TSA, token library, intermediates); flags win. */
+export function settingsFromFlags(flags: Map<string, string | true>, io: CliIo): Settings {
+  const settings = loadSettings(io.env);
+  if (settings.softhsm2Conf && !io.env.SOFTHSM2_CONF) process.env.SOFTHSM2_CONF = settings.softhsm2Conf;
+  const module = flagString(flags, 'module');
+  const trust = flagString(flags, 'trust');
+  const tsa = flagString(flags, 'tsa');
+  const chain = flagString(flags, 'chain');
+  const stamp = flagString(flags, 'stamp');
+  const sealMm = flagString(flags, 'seal-mm');
+  return {
+    ...settings,
+    ...(module ? { pkcs11Modules: [module] } : {}),
+    ...(trust ? { trustDir: trust } : {}),
+    ...(tsa ? { tsaUrl: tsa } : {}),
+    ...(chain ? { intermediates: [readable(chain)] } : {}),
+    ...(stamp ? { sealImage: readable(stamp) } : {}),
+    ...(sealMm ? { sealMm: Number(sealMm) } : {}),
+  };
+}
+
+export async function withBackend<T>(settings: Settings, run: (b: CliBackend) => Promise<T>): Promise<T> {
+  const backend = await openCliBackend(settings);
+  try {
+    return await run(backend);
+  } finally {
+    await backend.close();
+  }
+}
+
+/** A file named by a flag must be readable now, not when the backend first needs it. */
+function readable(path: string): string {
+  try {
+    accessSync(path, constants.R_OK);
+    return path;
+  } catch {
+    throw new AppError('NOT_FOUND', `Không đọc được tệp ${path}.`, `read ${path}`);
+  }
 }

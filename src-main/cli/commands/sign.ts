@@ -3,10 +3,10 @@ import type { SignResultDto } from '../../contract/sign';
 import { dateInVietnam } from '../../contract/time';
 import { COPY_FORMS, type CopyForm } from '../../contract/vocabulary';
 import { isSameFile } from '../../core/fsx/same-file';
-import type { CliBackend } from '../backend-client';
+import { settingsFromFlags, withBackend, type CliBackend } from '../backend-client';
 import { EXIT, flagString, parseArgs, type CliCommand, type CliIo } from '../io';
 import { batch } from '../sign/batch';
-import { loginForSigning, need, settingsFromFlags, warnDigitized, withBackend, type Flags } from '../sign/session';
+import { loginForSigning, need, warnDigitized, type Flags } from '../sign/session';
 
 const USAGE = `vanthu sign — ký số văn bản PDF
 

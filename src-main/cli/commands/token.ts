@@ -1,25 +1,27 @@
+import { AppError, type ErrorCode } from '../../contract/errors';
 import { compareVi } from '../../contract/text';
 import { isoVietnam } from '../../contract/time';
-import { openTokenService, type ModuleStatusDto, type TokenCertificateDto, type TokenDto, type TokenService } from '../../core/token/index';
+import type { CertificateDto, TokenDto } from '../../contract/token';
+import { settingsFromFlags, withBackend, type CliBackend } from '../backend-client';
 import { EXIT, flagString, parseArgs, type CliCommand, type CliIo } from '../io';
 
 const USAGE = `vanthu token — token ký số (PKCS#11)
 
   vanthu token list [--module <thư viện PKCS#11>] [--login] [--json]
 
-Không có --module: dùng mọi trình điều khiển tìm thấy trên máy.
+Không có --module: các thư viện trong cấu hình cơ quan (cấu hình để trống: mọi trình điều khiển tìm thấy trên máy).
 --login: đăng nhập từng token (mã PIN từ VANTHU_PIN hoặc nhập khi được hỏi) để biết chứng thư nào có khóa bí mật.`;
 
 /** Stable JSON shape of `token list --json` (version bumps on any breaking change). */
 interface TokenListJson {
   version: 1;
-  modules: Array<Pick<ModuleStatusDto, 'path' | 'loaded' | 'errorCode' | 'errorMessage'>>;
+  modules: Array<{ path: string; loaded: boolean; errorCode: string | null; errorMessage: string | null }>;
   tokens: Array<{
     ref: string; label: string; serial: string; manufacturer: string; model: string; module: string;
     loginRequired: boolean; pinCountLow: boolean; pinFinalTry: boolean; pinLocked: boolean;
-    certificates: Array<Pick<TokenCertificateDto,
+    certificates: Array<Pick<CertificateDto,
       'keyId' | 'label' | 'commonName' | 'organisation' | 'title' | 'subject' | 'issuer' | 'serial' | 'notBefore' | 'notAfter'
-      | 'keyAlgorithm' | 'keySize' | 'keyUsage' | 'privateKeyStatus' | 'alwaysAuthenticate' | 'expired' | 'notYetValid'>>;
+      | 'keyAlgorithm' | 'keySize' | 'keyUsage' | 'alwaysAuthenticate' | 'expired' | 'notYetValid'> & { privateKeyStatus: CertificateDto['privateKey'] }>;
   }>;
 }
 
@@ -36,33 +38,36 @@ const token: CliCommand = async (args, io) => {
     return EXIT.USAGE;
   }
   const module = flagString(flags, 'module');
-  const service = openTokenService({ ...(module ? { modules: [module] } : {}), pollIntervalMs: 60_000 });
-  try {
+  const listing = await withBackend(settingsFromFlags(flags, io), async (b) => {
+    const { modules } = await b.call('token.modules', {});
     // An explicit module that cannot load is the command's failure, with its own Vietnamese reason.
-    if (module) service.loadModule(module);
-    const listing = await collect(service, io, flags.has('login'));
-    if (flags.has('json')) io.out(JSON.stringify(listing, null, 2));
-    else printHuman(listing, io);
-    return listing.tokens.length > 0 ? EXIT.OK : EXIT.FAILED;
-  } finally {
-    service.close();
-  }
+    const failed = module ? modules.find((m) => m.path === module && !m.loaded) : undefined;
+    if (failed) throw new AppError((failed.errorCode ?? 'TOKEN_ERROR') as ErrorCode, failed.errorMessage ?? '', `load ${module}`);
+    return { version: 1 as const, modules, tokens: await collect(b, io, flags.has('login')) };
+  });
+  if (flags.has('json')) io.out(JSON.stringify(listing, null, 2));
+  else printHuman(listing, io);
+  return listing.tokens.length > 0 ? EXIT.OK : EXIT.FAILED;
 };
 
 export default token;
 
-async function collect(service: TokenService, io: CliIo, login: boolean): Promise<TokenListJson> {
-  const modules = service.modules().map(({ path, loaded, errorCode, errorMessage }) => ({ path, loaded, errorCode, errorMessage }));
+async function collect(b: CliBackend, io: CliIo, login: boolean): Promise<TokenListJson['tokens']> {
   const tokens: TokenListJson['tokens'] = [];
-  const byModuleThenLabel = (a: TokenDto, b: TokenDto) => a.module.localeCompare(b.module) || compareVi(a.label, b.label) || a.serial.localeCompare(b.serial);
-  for (const t of service.listTokens().sort(byModuleThenLabel)) {
+  const byModuleThenLabel = (x: TokenDto, y: TokenDto) => x.module.localeCompare(y.module) || compareVi(x.label, y.label) || x.serial.localeCompare(y.serial);
+  for (const t of (await b.call('token.list', {})).tokens.sort(byModuleThenLabel)) {
     if (login && !t.pinLocked) {
       const pin = await io.readPin(`Mã PIN của token "${t.label}": `);
-      service.login(t.ref, pin); // wipes the PIN
+      try {
+        await b.call('token.login', { token: t.ref, pin: pin.toString('utf8') });
+      } finally {
+        pin.fill(0);
+      }
     }
-    tokens.push({ ...pickToken(t), certificates: service.listCertificates(t.ref).map(pickCert) });
+    const { certificates } = await b.call('token.certificates', { token: t.ref });
+    tokens.push({ ...pickToken(t), certificates: certificates.map(pickCert) });
   }
-  return { version: 1, modules, tokens };
+  return tokens;
 }
 
 function pickToken(t: TokenDto): Omit<TokenListJson['tokens'][number], 'certificates'> {
@@ -70,9 +75,9 @@ function pickToken(t: TokenDto): Omit<TokenListJson['tokens'][number], 'certific
   return { ref, label, serial, manufacturer, model, module, loginRequired, pinCountLow, pinFinalTry, pinLocked };
 }
 
-function pickCert(c: TokenCertificateDto): TokenListJson['tokens'][number]['certificates'][number] {
-  const { keyId, label, commonName, organisation, title, subject, issuer, serial, notBefore, notAfter, keyAlgorithm, keySize, keyUsage, privateKeyStatus, alwaysAuthenticate, expired, notYetValid } = c;
-  return { keyId, label, commonName, organisation, title, subject, issuer, serial, notBefore, notAfter, keyAlgorithm, keySize, keyUsage, privateKeyStatus, alwaysAuthenticate, expired, notYetValid };
+function pickCert(c: CertificateDto): TokenListJson['tokens'][number]['certificates'][number] {
+  const { keyId, label, commonName, organisation, title, subject, issuer, serial, notBefore, notAfter, keyAlgorithm, keySize, keyUsage, privateKey, alwaysAuthenticate, expired, notYetValid } = c;
+  return { keyId, label, commonName, organisation, title, subject, issuer, serial, notBefore, notAfter, keyAlgorithm, keySize, keyUsage, privateKeyStatus: privateKey, alwaysAuthenticate, expired, notYetValid };
 }
 
 /** dd/mm/yyyy hh:mm in Vietnam time. */

@@ -10,9 +10,9 @@ import { AppError } from '../../contract/errors';
 import type { BatchJobDto, SignProgressDto } from '../../contract/sign';
 import { dateInVietnam } from '../../contract/time';
 import { parseJobLines, type BatchJobDescription } from '../../core/pdf/sign/batch-jobs';
-import type { CliBackend } from '../backend-client';
+import { settingsFromFlags, withBackend, type CliBackend } from '../backend-client';
 import { EXIT, type CliIo } from '../io';
-import { loginForSigning, settingsFromFlags, warnDigitized, withBackend, type Flags } from './session';
+import { loginForSigning, warnDigitized, type Flags } from './session';
 
 const MAX_JOBS_FILE_BYTES = 16 * 1024 * 1024;
 

@@ -3,46 +3,14 @@
  * flags on top, the in-process backend, and the token session (token found by label, key chosen by the
  * contract before the PIN, PIN counter warnings, one login).
  */
-import { accessSync, constants } from 'node:fs';
 import { AppError } from '../../contract/errors';
 import type { TokenDto } from '../../contract/token';
 import { nfc } from '../../contract/text';
-import { loadSettings, type Settings } from '../../core/config';
 import { TOKEN_VI } from '../../core/token/index';
-import { openCliBackend, type CliBackend } from '../backend-client';
+import type { CliBackend } from '../backend-client';
 import { flagString, type CliIo } from '../io';
 
 export type Flags = Map<string, string | true>;
-
-/** Agency settings give the defaults (trust roots, seal, TSA, token library, intermediates); flags win. */
-export function settingsFromFlags(flags: Flags, io: CliIo): Settings {
-  const settings = loadSettings(io.env);
-  if (settings.softhsm2Conf && !io.env.SOFTHSM2_CONF) process.env.SOFTHSM2_CONF = settings.softhsm2Conf;
-  const module = flagString(flags, 'module');
-  const trust = flagString(flags, 'trust');
-  const tsa = flagString(flags, 'tsa');
-  const chain = flagString(flags, 'chain');
-  const stamp = flagString(flags, 'stamp');
-  const sealMm = flagString(flags, 'seal-mm');
-  return {
-    ...settings,
-    ...(module ? { pkcs11Modules: [module] } : {}),
-    ...(trust ? { trustDir: trust } : {}),
-    ...(tsa ? { tsaUrl: tsa } : {}),
-    ...(chain ? { intermediates: [readable(chain)] } : {}),
-    ...(stamp ? { sealImage: readable(stamp) } : {}),
-    ...(sealMm ? { sealMm: Number(sealMm) } : {}),
-  };
-}
-
-export async function withBackend<T>(settings: Settings, run: (b: CliBackend) => Promise<T>): Promise<T> {
-  const backend = await openCliBackend(settings);
-  try {
-    return await run(backend);
-  } finally {
-    await backend.close();
-  }
-}
 
 /**
  * Logs in to the token named by --token with the key the contract chooses (sign.key: the named one, or
@@ -99,14 +67,4 @@ export function need(flags: Flags, name: string): string {
   const v = flagString(flags, name);
   if (!v) throw new AppError('INPUT_INVALID', `Thiếu tham số --${name}.`, `missing --${name}`);
   return v;
-}
-
-/** A file named by a flag must be readable now, not when the backend first needs it. */
-function readable(path: string): string {
-  try {
-    accessSync(path, constants.R_OK);
-    return path;
-  } catch {
-    throw new AppError('NOT_FOUND', `Không đọc được tệp ${path}.`, `read ${path}`);
-  }
 }

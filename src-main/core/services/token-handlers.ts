@@ -8,6 +8,9 @@ import type { TokenService } from '../token';
  */
 export function tokenHandlers(tokens: TokenService): Handlers<typeof tokenMethods> {
   return {
+    'token.modules': () => ({
+      modules: tokens.modules().map(({ path, loaded, errorCode, errorMessage }) => ({ path, loaded, errorCode, errorMessage })),
+    }),
     'token.list': () => ({
       tokens: tokens.listTokens().map((t) => ({
         ref: t.ref,
@@ -17,6 +20,7 @@ export function tokenHandlers(tokens: TokenService): Handlers<typeof tokenMethod
         model: t.model,
         module: t.module,
         loggedIn: t.loggedIn,
+        loginRequired: t.loginRequired,
         pinCountLow: t.pinCountLow,
         pinFinalTry: t.pinFinalTry,
         pinLocked: t.pinLocked,
@@ -25,6 +29,7 @@ export function tokenHandlers(tokens: TokenService): Handlers<typeof tokenMethod
     'token.certificates': ({ token }) => ({
       certificates: tokens.listCertificates(token).map((c) => ({
         keyId: c.keyId,
+        label: c.label,
         subject: c.subject,
         commonName: c.commonName,
         organisation: c.organisation,
@@ -35,7 +40,11 @@ export function tokenHandlers(tokens: TokenService): Handlers<typeof tokenMethod
         notAfter: c.notAfter,
         privateKey: c.privateKeyStatus,
         keyAlgorithm: c.keyAlgorithm,
+        keySize: c.keySize,
+        keyUsage: c.keyUsage,
         outOfValidity: c.outOfValidity,
+        expired: c.expired,
+        notYetValid: c.notYetValid,
         alwaysAuthenticate: c.alwaysAuthenticate,
       })),
     }),
