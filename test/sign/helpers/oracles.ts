@@ -13,7 +13,7 @@ export function requireTool(tool: string): void {
 export interface PdfsigEntry { index: number; signature: string; certificate: string; totalDocumentSigned: boolean; signerName: string }
 
 /**
- * pdfsig exits 0 whatever the verdict (signing.md §8): parse the per-signature lines. -no-ocsp because
+ * pdfsig exits 0 whatever the verdict (docs/signing.md, "What the reference validators show"): parse the per-signature lines. -no-ocsp because
  * the test certificates name an OCSP responder on 127.0.0.1 that these tests do not run; without it NSS
  * reports "Unknown issue with Certificate" for every signature.
  */
@@ -40,7 +40,7 @@ export function qpdfCheck(file: string): string {
 
 export interface SignatureBytes { byteRange: number[]; content: Buffer; cms: Buffer }
 
-/** Every signature of a file: its covered bytes and its padded /Contents (signing.md §8, OpenSSL recipe). */
+/** Every signature of a file: its covered bytes and its padded /Contents (docs/signing.md, "What the reference validators show"). */
 export function extractSignatures(pdf: Buffer): SignatureBytes[] {
   const out: SignatureBytes[] = [];
   const text = pdf.toString('latin1');

@@ -13,7 +13,7 @@ export function registerFormXObject(doc: PDFDocument, content: string, width: nu
   return doc.context.register(stream);
 }
 
-/** An empty appearance for invisible signatures (signing.md §2.1: empty BBox). */
+/** An empty appearance for invisible signatures (docs/signing.md, "Invisible signatures": empty BBox). */
 export function emptyAppearance(doc: PDFDocument): PDFRef {
   return registerFormXObject(doc, '', 0, 0, {});
 }

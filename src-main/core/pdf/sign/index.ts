@@ -1,5 +1,5 @@
 /**
- * PAdES signing for the clerk workstation (signing.md §2–5; domain.md §4, §10). Every function takes
+ * PAdES signing for the clerk workstation (docs/signing.md). Every function takes
  * an input path or bytes, an output path and a KeySigner (token or software), writes the output
  * atomically (or not at all) and returns a JSON-safe result.
  */

@@ -3,7 +3,7 @@
  *
  * Decision: one incremental revision — one agency signature with one widget — per element (number,
  * day, month, seal), not one signature carrying several widgets. poppler 22.12 lists every extra widget
- * of a signature field as an unsigned signature (signing.md §8), and per-element revisions are what
+ * of a signature field as an unsigned signature (docs/signing.md, "Four agency signatures"), and per-element revisions are what
  * VGCA writes, so validators already in use read them as the expected pattern. All four are signed in
  * one token session; the file is loaded and hashed once (see incremental-signer.ts). Each text widget
  * covers only the blank it fills; the seal widget overlaps the leader's signature widget only.

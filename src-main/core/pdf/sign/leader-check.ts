@@ -1,5 +1,5 @@
 /**
- * The rule of NĐ 30 Điều 32–33 (domain.md §10): the agency signs only after the authorised person's
+ * The rule of NĐ 30 Điều 32–33 (docs/signing.md, "The leader rule"): the agency signs only after the authorised person's
  * signature. The decision reads the verifier's report — never a second copy of verification.
  */
 import { AppError } from '../../../contract/errors';

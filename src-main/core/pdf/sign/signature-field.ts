@@ -17,7 +17,7 @@ export interface SignatureFieldSpec {
   /** Field name prefix; a numeric suffix makes it unique. ASCII, no '.'. */
   namePrefix: string;
   signingTime: Date;
-  /** Text strings written as UTF-16BE (signing.md §4). */
+  /** Text strings written as UTF-16BE (docs/signing.md, "Text in signature dictionaries"). */
   reason?: string;
   name?: string;
   location?: string;
@@ -27,7 +27,7 @@ export interface SignatureFieldSpec {
 
 /**
  * Adds one signature field with one merged widget (poppler lists extra "unsigned" entries for fields
- * with several widgets, signing.md §8) and its signature dictionary with placeholders, touching only
+ * with several widgets, docs/signing.md "Four agency signatures") and its signature dictionary with placeholders, touching only
  * the objects a signature needs: the page's /Annots, /AcroForm and its /Fields. Every changed old
  * object is marked for the incremental writer explicitly, so nothing else is re-emitted.
  */

@@ -7,7 +7,7 @@ import type { KeySigner } from '../../crypto/signer';
 import { textAppearance } from '../appearance/text';
 import { assertCertificateUsable, certificateCommonName, MM_TO_PT, revisionExtras, runSigningJob, withOutput, type CommonSignOptions, type PdfInput, type SignResult } from './common';
 
-/** Text-only agency signatures at the top right of page 1 (ô 14; domain.md §4.4–4.5). */
+/** Text-only agency signatures at the top right of page 1 (ô 14; docs/signing.md, "Appendix and copy text signatures"). */
 const FONT_SIZE = 10;
 const RIGHT_MARGIN = 15 * MM_TO_PT;
 const TOP_MARGIN = 8 * MM_TO_PT;
