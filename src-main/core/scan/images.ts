@@ -1,3 +1,4 @@
+import { inflateSync } from 'node:zlib';
 import { AppError } from '../../contract/errors';
 import { requireSuccess, runTool } from './run-tool';
 
@@ -75,6 +76,8 @@ export function readJpeg(bytes: Buffer, name: string): PageImage {
   }
   if (!sof) throw bad(name, 'no JPEG frame header');
   checkSize(sof.width, sof.height, name);
+  // The data is passed through undecoded, so a cut-off transfer must be caught here: no end marker.
+  if (bytes.subarray(Math.max(0, bytes.length - 4096)).lastIndexOf(Buffer.from([0xff, 0xd9])) < 0) throw bad(name, 'JPEG without end-of-image marker (truncated)');
   const d = jfif ?? exif;
   return {
     kind: 'jpeg', data: bytes, width: sof.width, height: sof.height, components: sof.components, bitsPerComponent: sof.bits,
@@ -130,8 +133,20 @@ export function readPng(bytes: Buffer, name: string): PageImage | 'needs-convers
   checkSize(width, height, name);
   if (interlace !== 0 || colourType === 4 || colourType === 6) return 'needs-conversion';
   if (colourType === 3 && !palette) throw bad(name, 'palette PNG without PLTE');
+  if (![1, 2, 4, 8, 16].includes(bits) || ![0, 2, 3].includes(colourType)) throw bad(name, `PNG bit depth ${bits} colour type ${colourType}`);
+  const data = Buffer.concat(idat);
+  // Passed through undecoded: inflate once (bounded) to know the rows are all there.
+  const rowBytes = Math.ceil((width * bits * (colourType === 2 ? 3 : 1)) / 8);
+  const expected = height * (rowBytes + 1);
+  let inflated: number;
+  try {
+    inflated = inflateSync(data, { maxOutputLength: expected + 1 }).length;
+  } catch (e) {
+    throw bad(name, `PNG image data does not inflate: ${(e as Error).message}`);
+  }
+  if (inflated !== expected) throw bad(name, `PNG image data holds ${inflated} bytes, ${expected} expected`);
   return {
-    kind: 'png', data: Buffer.concat(idat), width, height, components: colourType === 2 ? 3 : 1, bitsPerComponent: bits,
+    kind: 'png', data, width, height, components: colourType === 2 ? 3 : 1, bitsPerComponent: bits,
     palette: colourType === 3 ? palette : null, invertedCmyk: false, dpi, source: bytes,
   };
 }
