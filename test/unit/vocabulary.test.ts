@@ -6,7 +6,7 @@ import { signMethods } from '../../src-main/contract/sign';
 import * as time from '../../src-main/contract/time';
 import { COPY_FORMS, PRINT_KINDS, PRIORITY_NAMES, SECRECY_NAMES } from '../../src-main/contract/vocabulary';
 import { settingsSchema } from '../../src-main/core/config';
-import { batchJobDescriptionSchema } from '../../src-main/core/pdf/sign/batch-jobs';
+import { batchJobDescriptionSchema } from '../../src-main/cli/sign/jobs-file';
 
 const root = join(import.meta.dirname, '../..');
 const issueInput = signMethods['sign.issue'].input;

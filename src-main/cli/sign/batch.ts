@@ -9,7 +9,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { AppError } from '../../contract/errors';
 import type { BatchJobDto, SignProgressDto } from '../../contract/sign';
 import { dateInVietnam } from '../../contract/time';
-import { parseJobLines, type BatchJobDescription } from '../../core/pdf/sign/batch-jobs';
+import { parseJobLines, type BatchJobDescription } from './jobs-file';
 import { settingsFromFlags, withBackend, type CliBackend } from '../backend-client';
 import { EXIT, type CliIo } from '../io';
 import { loginForSigning, warnDigitized, type Flags } from './session';

@@ -7,7 +7,6 @@ export { approvePdf, type ApproveOptions } from './approve';
 export { issuePdf, assertIssuable, type IssueOptions, type IssueResult, type TextSpot } from './issue';
 export { signAttachment, signCopy, COPY_FORMS, type AttachmentOptions, type CopyOptions, type CopyForm } from './text-stamp';
 export { signBatch, batchProgressSchema, batchItemResultSchema, type BatchJob, type BatchItemResult, type BatchOptions, type BatchProgress } from './batch';
-export { parseJobLines, toBatchJobs, batchJobDescriptionSchema, type BatchJobDescription, type BatchDefaults } from './batch-jobs';
 export { isEarlierOutput } from './resume';
 export { requireLeaderSignature, type VerifyPdf, type VerifyOptions } from './leader-check';
 export { makeSampleDocument, type SampleDocumentOptions } from './sample-document';
