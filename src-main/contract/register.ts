@@ -103,7 +103,7 @@ export const registerMethods = {
   ),
   'register.add': defineMethod(
     z.strictObject({ record: recordInput }),
-    z.object({ document: documentDto, duplicates: z.array(z.object({ id: z.number(), reason: z.string() })) }),
+    z.object({ document: documentDto, duplicates: z.array(z.object({ id: z.number(), reason: z.string(), code: z.string().nullable(), OrganName: z.string().nullable(), number: z.number().nullable(), book: z.string() })) }),
   ),
   'register.get': defineMethod(z.strictObject({ id: z.number().int().positive() }), z.object({ document: documentDto })),
   'register.transition': defineMethod(

@@ -1,5 +1,5 @@
 import type { Handlers } from '../../contract/dispatch';
-import type { registerMethods } from '../../contract/register';
+import { registerMethods } from '../../contract/register';
 import type { Checkpoint } from './checkpoint';
 import type { Register } from './open';
 
@@ -15,7 +15,7 @@ const checkpointDto = (c: Checkpoint) => ({ count: c.count, head: c.head, at: c.
  * register is reachable from outside the process that opened it.
  */
 export function registerApi(reg: Register): RegisterApi {
-  return {
+  const handlers: RegisterApi = {
     'register.books': () => ({ books: reg.books.list() }),
     'register.list': (q) => reg.reading.list(q),
     'register.search': (q) => reg.reading.search({ ...q, sort: q.text ? 'rank' : 'newest' }),
@@ -38,4 +38,8 @@ export function registerApi(reg: Register): RegisterApi {
       return { ...r, checkpoint: checkpointDto(r.checkpoint) };
     },
   };
+  // The register's DTOs carry more than the contract declares (the core's own views); what crosses is
+  // cut to the contract's output schema here, once, so no face sees an undeclared field.
+  const project = (m: RegisterMethod) => async (input: never, ctx: never) => registerMethods[m].output.parse(await (handlers[m] as (i: never, c: never) => unknown)(input, ctx));
+  return Object.fromEntries(Object.keys(handlers).map((m) => [m, project(m as RegisterMethod)])) as unknown as RegisterApi;
 }
