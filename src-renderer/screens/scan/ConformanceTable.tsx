@@ -7,7 +7,7 @@ export function ConformanceTable({ report }: { report: ConformanceReportDto }) {
     <div className={`verdict ${report.conforms ? 'ok' : 'bad'}`} data-conforms={report.conforms}>
       <p role="status">{report.summaryVi}</p>
       {report.problems.map((p) => <p key={p.code} className="error">{p.vi}</p>)}
-      <table>
+      <table style={{ borderCollapse: 'collapse', width: '100%' }} cellPadding={4}>
         <thead>
           <tr><th>{t('scan.colPage')}</th><th>{t('scan.colSize')}</th><th>{t('scan.colDpi')}</th><th>{t('scan.colColour')}</th><th>{t('scan.colResult')}</th></tr>
         </thead>

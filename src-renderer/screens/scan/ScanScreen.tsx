@@ -1,4 +1,5 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type CSSProperties } from 'react';
+import { Button, Card, Progress } from 'antd';
 import type { Client } from '../../api/client';
 import type { ConformanceReportDto, DigitizeResultDto, ScanProgressDto } from '@contract/scan';
 import { t } from '../../i18n';
@@ -12,6 +13,10 @@ import { newJobId } from './job-id';
 
 /** One page (or, for a PDF or TIFF, one file of pages) waiting to be assembled, in the clerk's order. */
 export interface PageItem { fileId: string; name: string; thumb: string | null; multiPage: boolean; rotate: 0 | 90 | 180 | 270 }
+
+const PAGES_STYLE: CSSProperties = { display: 'flex', flexWrap: 'wrap', gap: 12, listStyle: 'none', padding: 0 };
+const PAGE_STYLE: CSSProperties = { border: '1px solid #d9d9d9', borderRadius: 6, padding: 8, width: 150, textAlign: 'center', background: '#fff' };
+const THUMB_BOX: CSSProperties = { height: 150, display: 'flex', alignItems: 'center', justifyContent: 'center', overflow: 'hidden' };
 
 const IMAGE_TYPES: Record<string, string> = { jpg: 'image/jpeg', jpeg: 'image/jpeg', png: 'image/png' };
 function thumbOf(name: string, bytes: Uint8Array<ArrayBuffer>): string | null {
@@ -104,15 +109,18 @@ export function ScanScreen({ client }: { client: Client }) {
         <label htmlFor="scan-import">{t('scan.import')}</label>
         <input id="scan-import" type="file" multiple accept="image/jpeg,image/png,image/tiff,application/pdf,.tif,.tiff,.pdf" onChange={(e) => { void addFiles(e.target.files); e.target.value = ''; }} disabled={busy} />
       </div>
-      <ol className="scan-pages" aria-label={t('scan.pages')}>
+      <ol className="scan-pages" aria-label={t('scan.pages')} style={PAGES_STYLE}>
         {items.map((x, i) => (
-          <li key={`${x.fileId}-${i}`} data-page={i + 1}>
-            {x.thumb ? <img src={x.thumb} alt={x.name} width={110} style={{ transform: `rotate(${x.rotate}deg)` }} /> : <span className="file-name">{x.name}</span>}
-            <div className="row">
-              <button onClick={() => move(i, -1)} disabled={busy || i === 0} title={t('scan.up')} aria-label={t('scan.up')}>↑</button>
-              <button onClick={() => move(i, 1)} disabled={busy || i === items.length - 1} title={t('scan.down')} aria-label={t('scan.down')}>↓</button>
-              <button onClick={() => rotate(i)} disabled={busy || x.multiPage} title={t('scan.rotate')} aria-label={t('scan.rotate')}>⟳</button>
-              <button onClick={() => remove(i)} disabled={busy} title={t('scan.remove')} aria-label={t('scan.remove')}>✕</button>
+          <li key={`${x.fileId}-${i}`} data-page={i + 1} style={PAGE_STYLE}>
+            <div style={THUMB_BOX}>
+              {x.thumb ? <img src={x.thumb} alt={x.name} style={{ maxWidth: 130, maxHeight: 130, transform: `rotate(${x.rotate}deg)`, boxShadow: '0 0 3px #999' }} /> : <span className="file-name">{x.name}</span>}
+            </div>
+            <div>{t('scan.pageNumber', { n: i + 1 })}</div>
+            <div className="row" style={{ justifyContent: 'center', gap: 4 }}>
+              <Button size="small" onClick={() => move(i, -1)} disabled={busy || i === 0} title={t('scan.up')} aria-label={t('scan.up')}>↑</Button>
+              <Button size="small" onClick={() => move(i, 1)} disabled={busy || i === items.length - 1} title={t('scan.down')} aria-label={t('scan.down')}>↓</Button>
+              <Button size="small" onClick={() => rotate(i)} disabled={busy || x.multiPage} title={t('scan.rotate')} aria-label={t('scan.rotate')}>⟳</Button>
+              <Button size="small" danger onClick={() => remove(i)} disabled={busy} title={t('scan.remove')} aria-label={t('scan.remove')}>✕</Button>
             </div>
           </li>
         ))}
@@ -122,28 +130,27 @@ export function ScanScreen({ client }: { client: Client }) {
         <input type="checkbox" name="ocr" checked={ocr} onChange={(e) => setOcr(e.target.checked)} disabled={busy} />
         {t('scan.ocr')}
       </label>
-      <div className="row">
-        <button className="primary" onClick={() => void assemble()} disabled={busy || items.length === 0}>{t('scan.assemble')}</button>
-        {busy && job && <button onClick={() => void client.call('scan.cancel', { jobId: job })}>{t('scan.cancel')}</button>}
+      <div className="row" style={{ gap: 8, margin: '8px 0' }}>
+        <Button type="primary" onClick={() => void assemble()} disabled={busy || items.length === 0}>{t('scan.assemble')}</Button>
+        {busy && job && <Button onClick={() => void client.call('scan.cancel', { jobId: job })}>{t('scan.cancel')}</Button>}
       </div>
       {busy && <p role="status">{ocrDone ? t('scan.ocrProgress', { done: ocrDone.done, total: ocrDone.total }) : t('scan.assembling')}</p>}
-      {busy && ocrDone && <progress max={ocrDone.total} value={ocrDone.done} />}
+      {busy && ocrDone && <Progress percent={Math.round((ocrDone.done / ocrDone.total) * 100)} />}
       {error && <p className="error" role="alert">{error}</p>}
       {result && (
-        <div className="scan-result">
+        <Card className="scan-result" size="small" title={t('scan.resultTitle')}>
           <ConformanceTable report={result.report} />
           <p>{result.report.conforms ? t('scan.recordedHere') : t('scan.notUsable')}</p>
-          <button onClick={() => void saveWorkspaceFile(client, result.fileId)}>{t('scan.download')}</button>
-        </div>
+          <Button onClick={() => void saveWorkspaceFile(client, result.fileId)}>{t('scan.download')}</Button>
+        </Card>
       )}
       <h3>{t('scan.checkHeading')}</h3>
       <FilePicker client={client} onPicked={(f) => void checkPdf(f.fileId, f.name)} disabled={busy} />
       {checked && (
-        <div className="scan-check">
-          <p className="file-name">{checked.name}</p>
+        <Card className="scan-check" size="small" title={checked.name}>
           <ConformanceTable report={checked.report} />
           <p>{checked.here ? t('scan.digitizedHere') : t('scan.notDigitizedHere')}</p>
-        </div>
+        </Card>
       )}
     </section>
   );

@@ -1,4 +1,5 @@
-import { useEffect, useState } from 'react';
+import { useEffect, useState, type CSSProperties } from 'react';
+import { Button, Card } from 'antd';
 import type { Client } from '../../api/client';
 import type { ScanProgressDto } from '@contract/scan';
 import { t } from '../../i18n';
@@ -6,6 +7,8 @@ import { errorText } from '../../ui/useAsync';
 import { newJobId } from './job-id';
 
 type Source = 'flatbed' | 'adf' | 'adf-duplex';
+const FIELD: CSSProperties = { display: 'flex', flexDirection: 'column', gap: 4 };
+const FIELDS: CSSProperties = { display: 'flex', flexWrap: 'wrap', gap: 16, marginBottom: 12 };
 
 /** The scanner choice and its settings (300 dpi colour A4 by default: the standard's profile); pages arrive live. */
 export function ScannerPanel({ client, disabled, onPage, onError }: { client: Client; disabled: boolean; onPage: (fileId: string, page: number) => void; onError: (m: string | null) => void }) {
@@ -50,38 +53,39 @@ export function ScannerPanel({ client, disabled, onPage, onError }: { client: Cl
   }
 
   return (
-    <fieldset className="scanner">
-      <legend>{t('scan.scanner')}</legend>
+    <Card className="scanner" size="small" title={t('scan.scanner')} style={{ marginBottom: 12 }}>
       {devices && devices.length === 0 && <p>{t('scan.noScanner')}</p>}
-      <label>{t('scan.device')}
+      <div style={FIELDS}>
+      <label style={FIELD}>{t('scan.device')}
         <select name="device" value={device} onChange={(e) => setDevice(e.target.value)} disabled={disabled || !!job}>
           {devices?.map((d) => <option key={d.name} value={d.name}>{`${d.name} — ${d.vendor} ${d.model}`}</option>)}
         </select>
       </label>
-      <label>{t('scan.dpi')}
+      <label style={FIELD}>{t('scan.dpi')}
         <select name="dpi" value={dpi} onChange={(e) => setDpi(Number(e.target.value))} disabled={!!job}>
           {[200, 300, 400, 600].map((d) => <option key={d} value={d}>{d}</option>)}
         </select>
       </label>
-      <label>{t('scan.mode')}
+      <label style={FIELD}>{t('scan.mode')}
         <select name="mode" value={mode} onChange={(e) => setMode(e.target.value as 'color' | 'gray')} disabled={!!job}>
           <option value="color">{t('scan.modeColor')}</option>
           <option value="gray">{t('scan.modeGray')}</option>
         </select>
       </label>
-      <label>{t('scan.source')}
+      <label style={FIELD}>{t('scan.source')}
         <select name="source" value={source} onChange={(e) => setSource(e.target.value as Source)} disabled={!!job}>
           <option value="flatbed">{t('scan.flatbed')}</option>
           <option value="adf">{t('scan.adf')}</option>
           <option value="adf-duplex">{t('scan.duplex')}</option>
         </select>
       </label>
-      <div className="row">
-        <button className="primary" onClick={() => void scan()} disabled={disabled || !!job || !device}>{t('scan.scan')}</button>
-        {job && <button onClick={() => void client.call('scan.cancel', { jobId: job })}>{t('scan.cancel')}</button>}
-        <button onClick={() => void refresh()} disabled={!!job}>{t('scan.refresh')}</button>
+      </div>
+      <div className="row" style={{ gap: 8 }}>
+        <Button type="primary" onClick={() => void scan()} disabled={disabled || !!job || !device}>{t('scan.scan')}</Button>
+        {job && <Button onClick={() => void client.call('scan.cancel', { jobId: job })}>{t('scan.cancel')}</Button>}
+        <Button onClick={() => void refresh()} disabled={!!job}>{t('scan.refresh')}</Button>
       </div>
       {job && <p role="status">{t('scan.scanning', { n: count })}</p>}
-    </fieldset>
+    </Card>
   );
 }
