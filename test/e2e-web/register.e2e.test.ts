@@ -27,17 +27,21 @@ describe('browser mode: the incoming register', () => {
   it('refuses a registration without its required fields, in Vietnamese', async () => {
     const form = page.getByRole('form', { name: 'Đăng ký văn bản' });
     await form.getByRole('button', { name: 'Đăng ký' }).click();
-    await expect.poll(async () => (await form.getByRole('alert').allTextContents()).join(' ')).toContain('Vui lòng nhập Loại văn bản');
+    // The error sits at its field (issue 11), read out with it through aria-describedby.
+    await form.getByText('Vui lòng nhập Loại văn bản.').waitFor();
   });
 
   it('registers an urgent incoming document and lists it with number 01', async () => {
     const form = page.getByRole('form', { name: 'Đăng ký văn bản' });
-    await form.locator('input[name="TypeName"]').fill('Quyết định');
-    await form.locator('input[name="CodeNumber"]').fill('12');
-    await form.locator('input[name="CodeNotation"]').fill('QĐ-UBND');
-    await form.locator('input[name="OrganName"]').fill('UBND tỉnh Ninh Bình');
-    await form.locator('textarea[name="Subject"]').fill('Về việc phê duyệt kế hoạch của ông Đặng Văn Đức');
-    await form.locator('select[name="Priority"]').selectOption('3');
+    // antd controls (issue 11): Loại văn bản and Độ khẩn are lists, fields are found by their labels.
+    await form.getByLabel('Loại văn bản').fill('Quyết định');
+    await page.keyboard.press('Enter');
+    await form.getByLabel('Số', { exact: true }).fill('12');
+    await form.getByLabel('Ký hiệu').fill('QĐ-UBND');
+    await form.getByLabel('Cơ quan ban hành').fill('UBND tỉnh Ninh Bình');
+    await form.getByLabel('Trích yếu nội dung').fill('Về việc phê duyệt kế hoạch của ông Đặng Văn Đức');
+    await form.getByLabel('Độ khẩn').click();
+    await page.locator('.ant-select-item-option[title="Hỏa tốc"]').click();
     await form.getByRole('button', { name: 'Đăng ký' }).click();
     await form.getByText('Đã đăng ký: số 01.').waitFor();
     const row = page.locator('.register-table tbody tr').first();
