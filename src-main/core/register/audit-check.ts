@@ -1,6 +1,7 @@
+import { hash } from 'node:crypto';
 import type { Db } from '../db/connection';
-import { GENESIS_HASH, rowHash, sha256, type AuditRow } from './audit';
-import { TRACKED_TABLES, rowText, type EntityState, type Row, type TrackedTable } from './entity-state';
+import { ENTRY_COLUMNS, entryHash, GENESIS_HASH } from './audit';
+import { columnsOf, pagesOf, RowText, TRACKED_TABLES, type EntityState, type Row, type TrackedTable } from './entity-state';
 
 export interface ChainProblem {
   id: number;
@@ -54,7 +55,7 @@ class StateIndex {
   private deleted = new Uint8Array(1024);
   seen = new Uint8Array(0);
 
-  set(rowid: number, entry: number, stateHash: string | null): void {
+  set(rowid: number, entry: number, stateHash: Buffer | null): void {
     let slot = this.slots.get(rowid);
     if (slot === undefined) {
       slot = this.slots.size;
@@ -63,11 +64,16 @@ class StateIndex {
     }
     this.entries[slot] = entry;
     this.deleted[slot] = stateHash === null ? 1 : 0;
-    if (stateHash !== null) this.hashes.write(stateHash, slot * 32, 'hex');
+    if (stateHash !== null) stateHash.copy(this.hashes, slot * 32);
   }
 
-  hashOf(slot: number): string | null {
-    return this.deleted[slot] ? null : this.hashes.toString('hex', slot * 32, slot * 32 + 32);
+  isDeleted(slot: number): boolean {
+    return this.deleted[slot] === 1;
+  }
+
+  /** Whether the slot holds exactly this state hash. */
+  holds(slot: number, stateHash: Buffer): boolean {
+    return !this.deleted[slot] && this.hashes.compare(stateHash, 0, 32, slot * 32, slot * 32 + 32) === 0;
   }
 
   entryOf(slot: number): number {
@@ -88,6 +94,7 @@ class StateIndex {
   }
 }
 
+const digest = (text: string): Buffer => hash('sha256', text, 'buffer');
 const show = (v: unknown): string | null => (v === null || v === undefined ? null : typeof v === 'string' ? v : JSON.stringify(v));
 
 /**
@@ -112,28 +119,33 @@ export function checkRegister(db: Db, anchors: Anchor[] = [], maxProblems = 100)
   let sawState = false;
   let expectedId = 1;
   let count = 0;
-  for (const r of db.prepare('SELECT * FROM audit ORDER BY id').iterate() as Iterable<AuditRow>) {
-    count++;
-    if (r.id !== expectedId) chain(expectedId, 'deleted');
-    if (r.prev_hash !== prevHash) chain(r.id, 'broken_link');
-    if (rowHash(r) !== r.hash) chain(r.id, 'edited');
-    if (wanted.has(r.id)) headAt.set(r.id, r.hash);
-    prevHash = r.hash;
-    expectedId = r.id + 1;
-    if (r.state === null) continue;
-    sawState = true;
-    for (const [table, rowid, text, before] of JSON.parse(r.state) as EntityState[]) {
-      const idx = index.get(table);
-      if (!idx) continue;
-      if (before !== undefined) {
-        const slot = idx.slots.get(rowid);
-        const last = slot === undefined ? null : idx.hashOf(slot);
-        if (last !== before) {
-          entity({ table, rowId: rowid, kind: 'changed_outside', field: null, chainValue: null, tableValue: null },
-            `${TABLE_VI[table]} #${rowid} đã bị sửa bên ngoài phần mềm trước mục nhật ký ${r.id} (trạng thái trước đó không khớp nhật ký).`);
+  const page = db.prepare(`SELECT ${ENTRY_COLUMNS} FROM audit WHERE id > ? ORDER BY id LIMIT 1000`).raw(true);
+  for (let last = -Number.MAX_VALUE, rows = page.all(last) as unknown[][]; rows.length > 0; last = rows.at(-1)![0] as number, rows = page.all(last) as unknown[][]) {
+    for (const r of rows) {
+      const id = r[0] as number;
+      const state = r[9] as string | null;
+      const hashed = r[10] as string;
+      count++;
+      if (id !== expectedId) chain(expectedId, 'deleted');
+      if (r[1] !== prevHash) chain(id, 'broken_link');
+      if (entryHash(r.slice(0, 9), state) !== hashed) chain(id, 'edited');
+      if (wanted.has(id)) headAt.set(id, hashed);
+      prevHash = hashed;
+      expectedId = id + 1;
+      if (state === null) continue;
+      sawState = true;
+      for (const [table, rowid, text, before] of JSON.parse(state) as EntityState[]) {
+        const idx = index.get(table);
+        if (!idx) continue;
+        if (before !== undefined) {
+          const slot = idx.slots.get(rowid);
+          if (slot === undefined || !idx.holds(slot, Buffer.from(before, 'hex'))) {
+            entity({ table, rowId: rowid, kind: 'changed_outside', field: null, chainValue: null, tableValue: null },
+              `${TABLE_VI[table]} #${rowid} đã bị sửa bên ngoài phần mềm trước mục nhật ký ${id} (trạng thái trước đó không khớp nhật ký).`);
+          }
         }
+        idx.set(rowid, id, text === null ? null : digest(text));
       }
-      idx.set(rowid, r.id, text === null ? null : sha256(text));
     }
   }
   const seq = db.prepare<[], { seq: number }>("SELECT seq FROM sqlite_sequence WHERE name = 'audit'").get()?.seq ?? 0;
@@ -150,27 +162,32 @@ export function checkRegister(db: Db, anchors: Anchor[] = [], maxProblems = 100)
   for (const table of sawState ? TRACKED_TABLES : []) {
     const idx = index.get(table)!;
     idx.seen = new Uint8Array(idx.slots.size);
-    for (const { _rowid_, ...row } of db.prepare(`SELECT rowid AS _rowid_, * FROM main.${table} ORDER BY rowid`).iterate() as Iterable<Row>) {
-      const rowid = _rowid_ as number;
-      const slot = idx.slots.get(rowid);
-      if (slot === undefined || idx.hashOf(slot) === null) {
-        entity({ table, rowId: rowid, kind: 'unlogged', field: null, chainValue: null, tableValue: rowText(row) },
-          `${TABLE_VI[table]} #${rowid} có trong sổ nhưng không có mục nhật ký nào ghi nhận.`);
-        continue;
-      }
-      idx.seen[slot] = 1;
-      if (sha256(rowText(row)) === idx.hashOf(slot)) continue;
-      const was = chainRow(idx.entryOf(slot), table, rowid) ?? {};
-      for (const field of new Set([...Object.keys(was), ...Object.keys(row)])) {
-        if (show(was[field]) === show(row[field])) continue;
-        const chainValue = show(was[field]);
-        const tableValue = show(row[field]);
-        entity({ table, rowId: rowid, kind: 'changed', field, chainValue, tableValue },
-          `${TABLE_VI[table]} #${rowid}, trường ${field}: trong sổ là "${tableValue ?? '(trống)'}", nhật ký ghi "${chainValue ?? '(trống)'}" (mục ${idx.entryOf(slot)}).`);
+    const text = new RowText(columnsOf(db, table));
+    for (const rows of pagesOf(db, table)) {
+      for (const r of rows) {
+        const rowid = r[0] as number;
+        const current = text.of(r, 1);
+        const slot = idx.slots.get(rowid);
+        if (slot === undefined || idx.isDeleted(slot)) {
+          entity({ table, rowId: rowid, kind: 'unlogged', field: null, chainValue: null, tableValue: current },
+            `${TABLE_VI[table]} #${rowid} có trong sổ nhưng không có mục nhật ký nào ghi nhận.`);
+          continue;
+        }
+        idx.seen[slot] = 1;
+        if (idx.holds(slot, digest(current))) continue;
+        const was = chainRow(idx.entryOf(slot), table, rowid) ?? {};
+        const row = JSON.parse(current) as Row;
+        for (const field of new Set([...Object.keys(was), ...Object.keys(row)])) {
+          if (show(was[field]) === show(row[field])) continue;
+          const chainValue = show(was[field]);
+          const tableValue = show(row[field]);
+          entity({ table, rowId: rowid, kind: 'changed', field, chainValue, tableValue },
+            `${TABLE_VI[table]} #${rowid}, trường ${field}: trong sổ là "${tableValue ?? '(trống)'}", nhật ký ghi "${chainValue ?? '(trống)'}" (mục ${idx.entryOf(slot)}).`);
+        }
       }
     }
     for (const [rowid, slot] of idx.slots) {
-      if (idx.seen[slot] || idx.hashOf(slot) === null) continue;
+      if (idx.seen[slot] || idx.isDeleted(slot)) continue;
       entity({ table, rowId: rowid, kind: 'deleted', field: null, chainValue: show(chainRow(idx.entryOf(slot), table, rowid)), tableValue: null },
         `${TABLE_VI[table]} #${rowid} có trong nhật ký (mục ${idx.entryOf(slot)}) nhưng đã bị xóa khỏi sổ.`);
     }

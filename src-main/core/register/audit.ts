@@ -1,4 +1,4 @@
-import { hash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 import type { Db } from '../db/connection';
 import type { EntityState, TouchTracker } from './entity-state';
 
@@ -39,11 +39,21 @@ export interface AuditRow {
 }
 
 export function rowHash(r: Omit<AuditRow, 'hash'>): string {
-  // The id is part of the hash, so moving a row or renumbering is detected too. Entries without
-  // states hash as they did before states existed, so an upgraded chain keeps its old hashes.
-  const fields: unknown[] = [r.id, r.prev_hash, r.at, r.actor, r.action, r.entity, r.entity_id, r.before, r.after];
-  if (r.state !== null) fields.push(r.state);
-  return sha256(JSON.stringify(fields));
+  return entryHash([r.id, r.prev_hash, r.at, r.actor, r.action, r.entity, r.entity_id, r.before, r.after], r.state);
+}
+
+/** The columns `entryHash` takes, in its order, then state and hash: how `audit verify` reads entries raw. */
+export const ENTRY_COLUMNS = 'id, prev_hash, at, actor, action, entity, entity_id, before, after, state, hash';
+
+/**
+ * The id is part of the hash, so moving a row or renumbering is detected too. Entries without states
+ * hash as they did before states existed, so an upgraded chain keeps its old hashes. The state text
+ * follows the JSON array as it is (the array's closing bracket delimits it), so the largest field is
+ * hashed once and never re-escaped.
+ */
+export function entryHash(fields: readonly unknown[], state: string | null): string {
+  const head = JSON.stringify(fields);
+  return state === null ? sha256(head) : createHash('sha256').update(head).update(state).digest('hex');
 }
 
 /** The newest entry: what a checkpoint anchors. */
