@@ -6,6 +6,7 @@ import { verifyMethods } from './verify';
 import { signEvents, signMethods } from './sign';
 import { scanEvents, scanMethods } from './scan';
 import { settingsMethods } from './settings';
+import { exchangeEvents, exchangeMethods } from './exchange';
 
 /** Every method of the API, by name. Domains add their maps here. */
 export const api = {
@@ -17,12 +18,14 @@ export const api = {
   ...signMethods,
   ...scanMethods,
   ...settingsMethods,
+  ...exchangeMethods,
 };
 
 export const events = {
   ...tokenEvents,
   ...signEvents,
   ...scanEvents,
+  ...exchangeEvents,
 };
 
 export type Api = typeof api;

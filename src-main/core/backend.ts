@@ -15,6 +15,7 @@ import { verifyHandlers } from './services/verify-handlers';
 import { signHandlers } from './services/sign-handlers';
 import { settingsHandlers } from './services/settings-handlers';
 import { scanService } from './services/scan-handlers';
+import { exchangeService } from './services/exchange-handlers';
 
 /**
  * The backend both hosts serve: Electron (in a utility process) and the loopback bridge (browser mode,
@@ -58,16 +59,23 @@ export async function createBackend(settings: Settings, log: Logger, opts: Backe
   const scan = scanService({ workspace, dbPath: registerDbPath(settings.dataDir), publish: (event, payload) => hub.publish(event, payload) });
   closers.push(() => scan.close());
 
+  const exchange = exchangeService({ settings, log, publish: (event, payload) => hub.publish(event, payload) });
+  closers.push(() => exchange.close());
+
   // Every method of the contract must have its handler: the type says so, not a runtime miss.
   const handlers: Handlers<Api> = {
     'app.info': () => ({ name: 'vanthu', version, host: opts.host, agency: { name: settings.agency.name, code: settings.agency.code }, demo: settings.demo }),
     ...tokenHandlers(tokens),
     ...registerHandlers(register),
     ...fileHandlers(workspace),
-    ...verifyHandlers({ workspace, trustDir: settings.trustDir }),
+    ...verifyHandlers({
+      workspace, trustDir: settings.trustDir,
+      revocation: { cacheDir: join(settings.dataDir, 'revocation-cache'), ocspUrl: settings.ocspUrlOverride, crlUrl: settings.crlUrlOverride },
+    }),
     ...signHandlers({ workspace, tokens, settings, publish: (event, payload) => hub.publish(event, payload), stamp: () => readSealImage(settings), intermediates: readIntermediates(settings) }),
     ...settingsHandlers({ base: settings, log }),
     ...scan.handlers,
+    ...exchange.handlers,
   };
 
   const dispatch = createDispatcher(api, handlers, {

@@ -3,6 +3,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDatabase, type Db } from '../core/db/connection';
 import { EvidenceLog } from '../core/exchange/evidence';
+import { EVIDENCE_DDL } from '../core/db/migrations/0050-exchange';
 
 /**
  * The reference hub's own SQLite store: agency directory (with each connected system's secret),
@@ -67,6 +68,7 @@ export class HubStore {
     mkdirSync(dataDir, { recursive: true });
     this.db = openDatabase(join(dataDir, 'hub.db'), { durability: 'normal' });
     this.db.exec(DDL);
+    this.db.exec(EVIDENCE_DDL);
     this.evidence = new EvidenceLog(this.db, nowIso);
   }
 

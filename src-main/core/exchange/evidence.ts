@@ -6,24 +6,9 @@ import type { Db } from '../db/connection';
  * SHA-256: each record's hash covers its fields and the previous hash, so an edited, removed or
  * reordered record breaks the chain. Used by the workstation (register database) and by the
  * reference hub (its own database), so tests can compare both ends. Payloads are kept as SHA-256 +
- * length; headers never hold secrets (the HMAC secret never leaves the signer).
+ * length; headers never hold secrets (the HMAC secret never leaves the signer). The table is created
+ * by migration 0050 (workstation) or the hub store.
  */
-export const EVIDENCE_DDL = `
-CREATE TABLE IF NOT EXISTS exchange_evidence (
-  seq INTEGER PRIMARY KEY,
-  at TEXT NOT NULL,
-  kind TEXT NOT NULL,
-  message_uuid TEXT,
-  hub_doc_id TEXT,
-  document_id TEXT,
-  payload_sha256 TEXT,
-  payload_len INTEGER,
-  detail TEXT NOT NULL,
-  prev TEXT NOT NULL,
-  hash TEXT NOT NULL UNIQUE
-);
-CREATE INDEX IF NOT EXISTS exchange_evidence_doc ON exchange_evidence(hub_doc_id);`;
-
 export interface EvidenceInput {
   kind: string;
   messageUuid?: string | null;
@@ -72,7 +57,6 @@ export class EvidenceLog {
   private readonly last;
   private readonly insert;
   constructor(private readonly db: Db, private readonly nowIso: () => string) {
-    db.exec(EVIDENCE_DDL);
     this.last = db.prepare<[], { seq: number; hash: string }>('SELECT seq, hash FROM exchange_evidence ORDER BY seq DESC LIMIT 1');
     this.insert = db.prepare('INSERT INTO exchange_evidence (seq, at, kind, message_uuid, hub_doc_id, document_id, payload_sha256, payload_len, detail, prev, hash) VALUES (@seq, @at, @kind, @message_uuid, @hub_doc_id, @document_id, @payload_sha256, @payload_len, @detail, @prev, @hash)');
   }

@@ -1,5 +1,21 @@
-import { EVIDENCE_DDL } from '../../exchange/evidence';
 import type { Db } from '../connection';
+
+/** The evidence log's table; the reference hub creates the same one in its own store. */
+export const EVIDENCE_DDL = `
+CREATE TABLE IF NOT EXISTS exchange_evidence (
+  seq INTEGER PRIMARY KEY,
+  at TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  message_uuid TEXT,
+  hub_doc_id TEXT,
+  document_id TEXT,
+  payload_sha256 TEXT,
+  payload_len INTEGER,
+  detail TEXT NOT NULL,
+  prev TEXT NOT NULL,
+  hash TEXT NOT NULL UNIQUE
+);
+CREATE INDEX IF NOT EXISTS exchange_evidence_doc ON exchange_evidence(hub_doc_id);`;
 
 /**
  * The exchange's durable outbox and inbox (docs/exchange.md): one row per transmission and per
