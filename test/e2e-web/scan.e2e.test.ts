@@ -1,11 +1,11 @@
-import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, openPage, screenshot, startWorkstation, type Workstation } from './harness';
-import { letter } from '../scan/fixtures';
+import { letter, saneTestConfig } from '../scan/fixtures';
 
 /** "Số hóa": a SANE test-backend scan and an imported photo become one checked PDF; a grey PDF is refused. */
 describe('browser mode: "Số hóa"', () => {
@@ -18,10 +18,7 @@ describe('browser mode: "Số hóa"', () => {
   let greyPdf: string;
 
   beforeAll(async () => {
-    const cfg = join(dir, 'sane.d');
-    mkdirSync(cfg);
-    writeFileSync(join(cfg, 'dll.conf'), 'test\n');
-    copyFileSync('/etc/sane.d/test.conf', join(cfg, 'test.conf'));
+    const cfg = saneTestConfig(dir);
     photo = letter(dir, 'thu-moi.jpg', 300);
     const grey = letter(dir, 'grey.png', 300, ['-colorspace', 'Gray']);
     greyPdf = join(dir, 'grey.pdf');

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDispatcher } from '../../src-main/contract/dispatch';
@@ -8,7 +8,7 @@ import { openDatabase } from '../../src-main/core/db/connection';
 import { migrate } from '../../src-main/core/db/migrate';
 import { scanService } from '../../src-main/core/services/scan-handlers';
 import { Workspace } from '../../src-main/core/workspace';
-import { makeFixtures, type Fixtures } from './fixtures';
+import { makeFixtures, saneTestConfig, type Fixtures } from './fixtures';
 
 const dir = mkdtempSync(join(tmpdir(), 'vanthu-scan-api-'));
 const events: Array<{ event: string; payload: unknown }> = [];
@@ -18,10 +18,7 @@ let workspace: Workspace;
 
 beforeAll(async () => {
   fx = await makeFixtures();
-  const cfg = join(dir, 'sane.d');
-  mkdirSync(cfg);
-  writeFileSync(join(cfg, 'dll.conf'), 'test\n');
-  copyFileSync('/etc/sane.d/test.conf', join(cfg, 'test.conf'));
+  const cfg = saneTestConfig(dir);
   const dbPath = join(dir, 'register.db');
   const db = openDatabase(dbPath);
   migrate(db, dbPath);

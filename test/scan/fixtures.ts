@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PDFDocument, StandardFonts } from '@cantoo/pdf-lib';
@@ -91,4 +91,13 @@ export function cliIo(dataDir: string): import('../../src-main/cli/io').CliIo & 
   const lines: string[] = [];
   const errs: string[] = [];
   return { lines, errs, out: (l) => lines.push(l), err: (l) => errs.push(l), env: { ...process.env, VANTHU_DATA_DIR: dataDir }, readPin: async () => Buffer.alloc(0) };
+}
+
+/** A private SANE configuration listing only the `test` backend (the system one has it commented out); returns its folder. */
+export function saneTestConfig(dir: string): string {
+  const cfg = join(dir, 'sane.d');
+  mkdirSync(cfg, { recursive: true });
+  writeFileSync(join(cfg, 'dll.conf'), 'test\n');
+  copyFileSync('/etc/sane.d/test.conf', join(cfg, 'test.conf'));
+  return cfg;
 }

@@ -1,5 +1,5 @@
 import { beforeAll, describe, expect, it } from 'vitest';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { main } from '../../src-main/cli/main';
@@ -8,18 +8,13 @@ import { registerDbPath } from '../../src-main/core/config';
 import { digitize } from '../../src-main/core/scan/digitize';
 import { isDigitizedHere, sha256Hex } from '../../src-main/core/scan/provenance';
 import { listScanners, scanPages, scannerCapabilities } from '../../src-main/core/scan/sane';
-import { cliIo, pdfimagesList } from './fixtures';
+import { cliIo, pdfimagesList, saneTestConfig } from './fixtures';
 
 const dir = mkdtempSync(join(tmpdir(), 'vanthu-sane-'));
-/** A private SANE configuration listing only the `test` backend (the system one has it commented out). */
 let env: NodeJS.ProcessEnv;
 
 beforeAll(() => {
-  const cfg = join(dir, 'sane.d');
-  mkdirSync(cfg);
-  writeFileSync(join(cfg, 'dll.conf'), 'test\n');
-  copyFileSync('/etc/sane.d/test.conf', join(cfg, 'test.conf'));
-  env = { ...process.env, SANE_CONFIG_DIR: cfg };
+  env = { ...process.env, SANE_CONFIG_DIR: saneTestConfig(dir) };
 });
 
 describe('scanning through SANE (test backend)', () => {
