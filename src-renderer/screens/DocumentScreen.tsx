@@ -88,7 +88,7 @@ function DocumentBody({ client, d, onChanged }: { client: Client; d: RegisterDoc
           {showDay(d.direction === 'den' ? d.ArrivalDate : d.DueDate)}
         </Descriptions.Item>
         {d.direction === 'den' && <Descriptions.Item label={t('register.form.DueDate')}>{showDay(d.DueDate)}</Descriptions.Item>}
-        <Descriptions.Item label={t('register.form.Subject')} span={2}>{d.Subject}</Descriptions.Item>
+        <Descriptions.Item label={t('register.form.Subject')} span="filled">{d.Subject}</Descriptions.Item>
       </Descriptions>
       <Form form={form} layout="vertical" className="doc-actions" aria-label={t('doc.actions')}>
         {(action === 'assign' || next === 'assign') && (
