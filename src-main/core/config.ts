@@ -21,6 +21,9 @@ export const settingsSchema = z.strictObject({
   /** The agency's red seal, a transparent PNG; drawn at sealMm whatever its own resolution says. */
   sealImage: z.string().min(1).max(4096).optional(),
   tsaUrl: z.string().url().optional(),
+  /** OCSP / CRL addresses used instead of those in certificates: a local mirror on an isolated network. */
+  ocspUrlOverride: z.string().url().optional(),
+  crlUrlOverride: z.string().url().optional(),
   sealMm: z.number().min(SEAL_MM_MIN).max(SEAL_MM_MAX),
   dataDir: z.string().min(1),
   /** Private SoftHSM configuration (demo and tests only). */

@@ -8,6 +8,8 @@ export interface VerifyDeps {
   workspace: Workspace;
   /** The agency's trust anchors (settings.trustDir). */
   trustDir: string;
+  /** Revocation answers kept between runs, and the settings' OCSP/CRL mirrors. */
+  revocation: { cacheDir: string; ocspUrl?: string | undefined; crlUrl?: string | undefined };
 }
 
 /** verify.file and verify.signedRevision over workspace files. */
@@ -15,7 +17,11 @@ export function verifyHandlers(deps: VerifyDeps): Handlers<typeof verifyMethods>
   return {
     'verify.file': async ({ fileId, offline }) => {
       const { bytes } = deps.workspace.readPdf(fileId);
-      return toReportDto(await verifyPdf(bytes, { trustDir: deps.trustDir, offline: offline ?? false }));
+      return toReportDto(await verifyPdf(bytes, {
+        trustDir: deps.trustDir, offline: offline ?? false, revocationCacheDir: deps.revocation.cacheDir,
+        ...(deps.revocation.ocspUrl ? { ocspUrlOverride: deps.revocation.ocspUrl } : {}),
+        ...(deps.revocation.crlUrl ? { crlUrlOverride: deps.revocation.crlUrl } : {}),
+      }));
     },
     'verify.signedRevision': ({ fileId, index }) => {
       const { file, bytes } = deps.workspace.readPdf(fileId);
