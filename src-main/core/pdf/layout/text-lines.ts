@@ -5,6 +5,7 @@
  * Decree 30 prescribes) and close enough for others to find the blanks the clerk fills.
  */
 import { parsedFont } from '../appearance/fonts';
+import { loadPdfJs, openPdfJs, withinPdfJsTime, type PdfJs } from './pdfjs';
 
 export interface PositionedChar { ch: string; x0: number; x1: number }
 export interface TextLine { page: number; y: number; size: number; text: string; chars: PositionedChar[]; x0: number; x1: number }
@@ -30,8 +31,6 @@ function advanceOf(ch: string): number {
   return advance(ch);
 }
 
-type PdfJs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
-let pdfjs: Promise<PdfJs> | null = null;
 
 export interface TextPages {
   pageCount: number;
@@ -42,18 +41,14 @@ export interface TextPages {
 
 /** Opens a PDF for page-by-page text lines (callers searching from the last page stop early). */
 export async function openTextPages(pdf: Uint8Array): Promise<TextPages> {
-  pdfjs ??= import('pdfjs-dist/legacy/build/pdf.mjs');
-  const lib = await pdfjs;
-  const task = lib.getDocument({
-    range: rangeTransport(lib, pdf), disableAutoFetch: true, disableStream: true, rangeChunkSize: RANGE_CHUNK,
-    isEvalSupported: false, disableFontFace: true, useSystemFonts: false, verbosity: 0, stopAtErrors: false,
-  });
-  const doc = await task.promise;
+  const { task } = await openPdfJs({ range: await rangeTransportFor(pdf), disableAutoFetch: true, disableStream: true, rangeChunkSize: RANGE_CHUNK });
+  const abandon = () => { void task.destroy(); };
+  const doc = await withinPdfJsTime(task.promise, abandon);
   return {
     pageCount: doc.numPages,
     async lines(p: number): Promise<TextLine[]> {
       if (p < 0 || p >= doc.numPages) return [];
-      const content = await (await doc.getPage(p + 1)).getTextContent();
+      const content = await withinPdfJsTime((async () => (await doc.getPage(p + 1)).getTextContent())(), abandon);
       const items: Item[] = [];
       for (const it of content.items.slice(0, MAX_ITEMS_PER_PAGE)) {
         if (!('str' in it) || it.str.length === 0) continue;
@@ -76,7 +71,8 @@ const RANGE_CHUNK = 64 * 1024;
  * walks everything. Through ranges it touches only the chunks holding the xref, the page and its
  * fonts — a few hundred KB of a 50 MB scan — each served as a small copy.
  */
-function rangeTransport(lib: PdfJs, pdf: Uint8Array): InstanceType<PdfJs['PDFDataRangeTransport']> {
+async function rangeTransportFor(pdf: Uint8Array): Promise<InstanceType<PdfJs['PDFDataRangeTransport']>> {
+  const lib = await loadPdfJs();
   // Copies, never views: pdf.js detaches what it receives, and a Buffer's slice() is a view.
   const copy = (from: number, to: number) => new Uint8Array(pdf.subarray(from, to));
   const initial = copy(0, Math.min(pdf.byteLength, RANGE_CHUNK));

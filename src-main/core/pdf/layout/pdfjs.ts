@@ -1,0 +1,47 @@
+/**
+ * The one way core opens a PDF with pdf.js (legacy build: the modern one needs browser APIs): loaded
+ * once, with script evaluation and font loading off, and a wall-clock bound, because a hostile file can
+ * keep pdf.js busy for as long as it likes.
+ */
+import { AppError } from '../../../contract/errors';
+
+export type PdfJs = typeof import('pdfjs-dist/legacy/build/pdf.mjs');
+type DocumentParams = Parameters<PdfJs['getDocument']>[0] & object;
+
+/** Longest pdf.js may work on one document for one caller before it is abandoned. */
+export const PDFJS_TIMEOUT_MS = 30_000;
+
+/** What every caller sets: no eval, no font loading, no console noise, read past errors. */
+const SAFE_PARAMS = { isEvalSupported: false, disableFontFace: true, useSystemFonts: false, verbosity: 0, stopAtErrors: false } as const;
+
+let lib: Promise<PdfJs> | null = null;
+
+export function loadPdfJs(): Promise<PdfJs> {
+  lib ??= import('pdfjs-dist/legacy/build/pdf.mjs');
+  return lib;
+}
+
+/** Opens a document with the safe parameters added to the caller's source (data or range transport). */
+export async function openPdfJs(source: Omit<DocumentParams, keyof typeof SAFE_PARAMS>): Promise<{ task: ReturnType<PdfJs['getDocument']>; lib: PdfJs }> {
+  const pdfjs = await loadPdfJs();
+  return { task: pdfjs.getDocument({ ...source, ...SAFE_PARAMS }), lib: pdfjs };
+}
+
+/**
+ * `work` bounded by the wall clock: past `ms` it is refused with PDF_INVALID and `abandon` runs (the
+ * caller destroys its loading task, which stops pdf.js's work on that document).
+ */
+export async function withinPdfJsTime<T>(work: Promise<T>, abandon: () => void, ms = PDFJS_TIMEOUT_MS): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      abandon();
+      reject(new AppError('PDF_INVALID', 'Không đọc được nội dung tệp PDF (quá thời gian).', `pdf.js over ${ms} ms`));
+    }, ms);
+  });
+  try {
+    return await Promise.race([work, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}

@@ -1,0 +1,22 @@
+import { describe, expect, it } from 'vitest';
+import { withinPdfJsTime } from '../../src-main/core/pdf/layout/pdfjs';
+import { extractLines } from '../../src-main/core/pdf/layout/text-lines';
+import { makeSampleDocument } from '../../src-main/core/pdf/sign/index';
+
+describe('pdf.js under a wall-clock bound', () => {
+  it('gives up on work that never ends, in Vietnamese, and abandons the document', async () => {
+    let abandoned = false;
+    await expect(withinPdfJsTime(new Promise(() => {}), () => { abandoned = true; }, 20))
+      .rejects.toMatchObject({ code: 'PDF_INVALID', vi: 'Không đọc được nội dung tệp PDF (quá thời gian).' });
+    expect(abandoned).toBe(true);
+  });
+
+  it('lets work within the bound through untouched', async () => {
+    let abandoned = false;
+    await expect(withinPdfJsTime(Promise.resolve(7), () => { abandoned = true; }, 1_000)).resolves.toBe(7);
+    expect(abandoned).toBe(false);
+    const { pageCount, lines } = await extractLines(await makeSampleDocument({}), [0]);
+    expect(pageCount).toBe(1);
+    expect(lines.some((l) => l.text.startsWith('Số:'))).toBe(true);
+  });
+});
