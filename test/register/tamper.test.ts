@@ -10,6 +10,7 @@ import { TRACKED_TABLES, type TrackedTable } from '../../src-main/core/register/
 import { openRegister, restoreDatabase, tokenCheckpointSigner } from '../../src-main/core/register/index';
 import { openTokenService } from '../../src-main/core/token';
 import { loadPki } from '../helpers/pki';
+import { dbAt, insertBook, insertDoc } from '../migrations/helpers';
 import { AGENCY, expectAppError, incoming, outgoing, tempDir, testClock } from './helpers';
 
 function io(): CliIo & { lines: string[] } {
@@ -142,6 +143,23 @@ describe('tamper evidence: every registered row against the audit chain', () => 
     reg.dispose();
     expect(r.ok).toBe(false);
     expect(r.entities).toContainEqual(expect.objectContaining({ table: 'documents', rowId: 2, kind: 'changed_outside' }));
+  });
+});
+
+describe('tamper evidence: a register from before entity states', () => {
+  it('is baselined on first open, verifies, and then catches an edit', async () => {
+    const { db, path } = dbAt(30);
+    insertBook(db);
+    const id = insertDoc(db, { Subject: 'Văn bản từ phiên bản cũ' });
+    db.close();
+    const reg = openRegister(path, { agency: AGENCY, clock: testClock('2026-03-11T09:00:00+07:00') });
+    expect(reg.audit.trail({ entity: 'database' }).map((e) => e.action)).toContain('audit.baseline');
+    expect(reg.audit.verify()).toMatchObject({ ok: true, entities: [] });
+    reg.dispose();
+    tamper(path, (d) => d.prepare("UPDATE documents SET Subject = 'Sửa sau nâng cấp' WHERE id = ?").run(id).changes);
+    const { code, report } = await verify(path);
+    expect(code).toBe(1);
+    expect(report.entities).toEqual([expect.objectContaining({ table: 'documents', rowId: id, field: 'Subject', chainValue: 'Văn bản từ phiên bản cũ', tableValue: 'Sửa sau nâng cấp' })]);
   });
 });
 

@@ -1,3 +1,4 @@
+import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { openRegisterWorker } from '../../src-main/core/register/index';
@@ -23,6 +24,8 @@ describe('register worker', () => {
         await expect((w as unknown as Record<string, () => Promise<unknown>>)[m]!()).rejects.toMatchObject({ code: 'UNKNOWN_METHOD' });
       }
       expect((await w['register.auditVerify']({})).ok).toBe(true);
+      // The workstation's register writes the day's checkpoint when it starts.
+      expect(readdirSync(join(dir, 'w.db.checkpoints'))).toEqual([expect.stringMatching(/-daily-\d+\.json$/)]);
     } finally {
       await w.terminate();
     }
