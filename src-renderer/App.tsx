@@ -94,7 +94,7 @@ export function App({ client }: { client: Client }) {
                   );
                 })}
             </ul>
-            <p className="nav-hint">{t('nav.shortcutsHint')}</p>
+            <p className="nav-hint">{t('nav.shortcutsHint', { screens: screens.filter((s) => !s.hidden).map((s) => `Alt+${s.key.toUpperCase()} ${t(s.title)}`).join(', ') })}</p>
           </nav>
           <main id="main" className="app-main" tabIndex={-1}>
             {notice && <Alert className="notice" type="info" role="status" title={notice} closable={{ onClose: () => setNotice(null) }} />}

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useId, useState, type FormEvent } from 'react';
 import type { Client } from '../api/client';
 import type { TokenDto } from '@contract/token';
 import { formatDate, t } from '../i18n';
@@ -23,6 +23,7 @@ function TokenCard({ token, client, onChange }: { token: TokenDto; client: Clien
   const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string } | null>(null);
   const [busy, setBusy] = useState(false);
   const certs = useAsync(() => client.call('token.certificates', { token: token.ref }), [token.ref, token.loggedIn]);
+  const triesId = useId();
 
   async function login(e: FormEvent) {
     e.preventDefault();
@@ -37,6 +38,8 @@ function TokenCard({ token, client, onChange }: { token: TokenDto; client: Clien
       // The PIN leaves the page's state whatever happened: never kept for a retry.
       setPin('');
       setBusy(false);
+      // A wrong PIN changes the token's counters: the tries-left line must show it at once.
+      onChange();
     }
   }
 
@@ -60,20 +63,18 @@ function TokenCard({ token, client, onChange }: { token: TokenDto; client: Clien
         <dd>{token.manufacturer}</dd>
       </dl>
       <p className={token.loggedIn ? 'status ok' : 'status'}>{t(token.loggedIn ? 'token.loggedIn' : 'token.notLoggedIn')}</p>
-      {token.pinLocked && <p className="error">{t('token.locked')}</p>}
-      {!token.pinLocked && token.pinFinalTry && <p className="warning">{t('token.finalTry')}</p>}
-      {!token.pinLocked && !token.pinFinalTry && token.pinCountLow && <p className="warning">{t('token.countLow')}</p>}
       {token.loggedIn ? (
         <button onClick={logout}>{t('token.logout')}</button>
       ) : (
         <form onSubmit={login} className="pin-form">
           <label>
             {t('token.pin')}
-            <input type="password" autoComplete="off" value={pin} onChange={(e) => setPin(e.target.value)} name="pin" />
+            <input type="password" autoComplete="off" value={pin} onChange={(e) => setPin(e.target.value)} name="pin" aria-describedby={triesId} disabled={token.pinLocked} />
           </label>
-          <button type="submit" disabled={busy || pin.length < 4 || token.pinLocked}>
+          <button type="submit" disabled={busy || pin.length < 4 || token.pinLocked} data-shortcut="submit">
             {t('token.login')}
           </button>
+          <PinTries id={triesId} token={token} />
         </form>
       )}
       {message && (
@@ -114,5 +115,24 @@ function TokenCard({ token, client, onChange }: { token: TokenDto; client: Clien
         </table>
       )}
     </article>
+  );
+}
+
+/**
+ * What the token says about the PIN tries, beside the PIN field before the first try. PKCS#11 gives
+ * no number, only three flags: none set, some wrong tries recorded, the next wrong PIN locks it.
+ */
+function PinTries({ id, token }: { id: string; token: TokenDto }) {
+  const [cls, key] = token.pinLocked
+    ? ['error', 'token.locked' as const]
+    : token.pinFinalTry
+      ? ['warning', 'token.finalTry' as const]
+      : token.pinCountLow
+        ? ['warning', 'token.countLow' as const]
+        : ['muted', 'token.triesOk' as const];
+  return (
+    <p id={id} className={`pin-tries ${cls}`} aria-live="polite" data-pin-state={key}>
+      {t(key)}
+    </p>
   );
 }

@@ -30,7 +30,7 @@ export function FilePicker({ client, onPicked, disabled }: { client: Client; onP
   return (
     <div className="file-picker">
       <label htmlFor={id}>{t('file.pick')}</label>
-      <input id={id} type="file" accept="application/pdf,.pdf" onChange={picked} disabled={disabled || busy} name="pdf" />
+      <input id={id} type="file" accept="application/pdf,.pdf" onChange={picked} disabled={disabled || busy} name="pdf" data-shortcut="open" />
       {busy && <span role="status">{t('file.uploading')}</span>}
       {error && <p className="error" role="alert">{error}</p>}
     </div>

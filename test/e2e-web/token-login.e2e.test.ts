@@ -29,6 +29,10 @@ describe('browser mode: token login through the UI', () => {
     const card = page.locator(`[data-token-label="${pki.tokens.agency}"]`);
     await card.waitFor();
     expect(await card.textContent()).toContain('Chưa đăng nhập');
+    // The PIN tries are stated beside the PIN field before any try (issue 11), tied to it for screen readers.
+    const tries = card.locator('[data-pin-state]');
+    expect(await tries.textContent()).toBe('Số lần thử PIN: token chưa ghi nhận lần nhập sai nào.');
+    expect(await card.locator('input[name="pin"]').getAttribute('aria-describedby')).toBe(await tries.getAttribute('id'));
     // The secret left the address bar once read.
     expect(page.url()).not.toContain('secret=');
   });
@@ -39,6 +43,8 @@ describe('browser mode: token login through the UI', () => {
     await card.getByRole('button', { name: 'Đăng nhập' }).click();
     await expect.poll(async () => (await card.getByRole('alert').textContent()) ?? '').toContain('PIN');
     expect(await card.locator('input[name="pin"]').inputValue()).toBe('');
+    // The token's own "few tries left" flag shows at once, without "Làm mới".
+    await expect.poll(async () => card.locator('[data-pin-state]').getAttribute('data-pin-state')).toBe('token.countLow');
   });
 
   it('logs in to the agency token and sees its certificate', async () => {

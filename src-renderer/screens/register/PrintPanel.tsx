@@ -36,8 +36,8 @@ export function PrintPanel({ client, direction, year }: { client: Client; direct
 
   return (
     <div className="print-panel">
-      {KINDS[direction].map(([kind, label]) => (
-        <button key={kind} disabled={busy} onClick={() => void print(kind)} data-print-kind={kind}>
+      {KINDS[direction].map(([kind, label], i) => (
+        <button key={kind} disabled={busy} onClick={() => void print(kind)} data-print-kind={kind} data-shortcut={i === 0 ? 'print' : undefined}>
           {t(label)}
         </button>
       ))}

@@ -35,7 +35,7 @@ export function RegisterList({ client, book, direction, year, refresh }: { clien
   return (
     <div className="register-list">
       <form onSubmit={submit} className="register-search">
-        <input value={query} onChange={(e) => setQuery(e.target.value)} placeholder={t('register.search')} aria-label={t('register.search')} name="q" />
+        <input value={query} onChange={(e) => setQuery(e.target.value)} placeholder={t('register.search')} aria-label={t('register.search')} name="q" data-shortcut="search" />
         <button type="submit">{t('register.searchButton')}</button>
         {applied && (
           <button type="button" onClick={() => (setQuery(''), setApplied(''), setPage(1))}>
