@@ -1,5 +1,5 @@
-import { readFileSync, statSync } from 'node:fs';
-import { basename } from 'node:path';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { basename, join } from 'node:path';
 import { AppError, isAppError } from '../../contract/errors';
 import type { ConformanceReportDto } from '../../contract/scan';
 import { MAX_PDF_BYTES } from '../../contract/limits';
@@ -9,6 +9,7 @@ import { isSameFile } from '../../core/fsx/same-file';
 import { checkConformance } from '../../core/scan/conformance';
 import { digitize, type DigitizeResult, type InputFile } from '../../core/scan/digitize';
 import { recordDigitizedAt, sha256Hex } from '../../core/scan/provenance';
+import { watchFolder } from '../../core/scan/watch';
 import { EXIT, flagString, parseArgs, type CliCommand, type CliIo } from '../io';
 
 const USAGE = `vanthu digitize — số hóa văn bản giấy
@@ -18,6 +19,8 @@ const USAGE = `vanthu digitize — số hóa văn bản giấy
       --ocr thêm lớp chữ ẩn tiếng Việt; --dpi chỉ dùng cho ảnh không ghi độ phân giải
   vanthu digitize check <tệp.pdf> [--json]
       kiểm tra tiêu chuẩn số hóa: PDF ≥ 1.4, ảnh màu, ≥ 200 dpi, tỷ lệ 100 %
+  vanthu digitize watch <thư mục> --out-dir <thư mục ra> [--ocr] [--dpi N]
+      theo dõi thư mục máy quét mạng ghi tệp vào; mỗi tệp mới thành một tệp PDF (dừng: Ctrl+C)
 Mã thoát: 0 đạt; 1 không đạt (kèm các trang và lý do); 64+ lỗi sử dụng hoặc đọc/ghi tệp.`;
 
 /** Prints a conformance report in Vietnamese (or as JSON) and returns the exit code it means. */
@@ -63,9 +66,40 @@ const check = async (args: string[], io: CliIo): Promise<number> => {
   }
 };
 
+/** `vanthu digitize watch`: each file a network scanner drops becomes its own checked, recorded PDF. */
+const watch = async (args: string[], io: CliIo): Promise<number> => {
+  const { flags, positionals } = parseArgs(args, ['ocr']);
+  const outDir = flagString(flags, 'out-dir');
+  const dpi = flagString(flags, 'dpi') === undefined ? undefined : Number(flagString(flags, 'dpi'));
+  if (positionals.length !== 1 || !outDir || [...flags.keys()].some((k) => !['ocr', 'out-dir', 'dpi'].includes(k)) || (dpi !== undefined && !(Number.isInteger(dpi) && dpi >= 50 && dpi <= 4800))) {
+    io.err(USAGE);
+    return EXIT.USAGE;
+  }
+  if (isSameFile(positionals[0]!, outDir)) { io.err('Lỗi: thư mục ra phải khác thư mục đang theo dõi.'); return EXIT.USAGE; }
+  const ocr = flags.has('ocr');
+  const stop = new AbortController();
+  const onSignal = () => stop.abort();
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  io.err(`Đang theo dõi thư mục ${positionals[0]} (Ctrl+C để dừng).`);
+  try {
+    await watchFolder(positionals[0]!, async (f) => {
+      const out = join(outDir, `${f.name.replace(/\.[^.]*$/, '')}.pdf`);
+      if (existsSync(out)) { io.err(`Bỏ qua ${f.name}: đã có ${out}.`); return; }
+      io.err(`Tệp mới: ${f.name}`);
+      saveAndReport(io, out, await digitize([{ name: f.name, bytes: f.bytes }], { fallbackDpi: dpi, ocr }), { source: 'import', ocr, json: false });
+    }, { signal: stop.signal, onError: (name, e) => io.err(`Lỗi với ${name}: ${isAppError(e) ? e.vi : (e as Error).message}`) });
+  } finally {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+  return EXIT.OK;
+};
+
 /** `vanthu digitize`: assemble (and OCR) into -o, record it as digitised here, print the check. */
 const digitizeCommand: CliCommand = async (args, io) => {
   if (args[0] === 'check') return check(args.slice(1), io);
+  if (args[0] === 'watch') return watch(args.slice(1), io);
   const { flags, positionals } = parseArgs(args, ['ocr', 'json', 'help']);
   if (flags.has('help')) { io.out(USAGE); return EXIT.OK; }
   const unknown = [...flags.keys()].filter((k) => !['ocr', 'json', 'dpi', 'out'].includes(k));
