@@ -150,7 +150,7 @@ export class SyncEngine {
     const r = await this.inbox.store(hubDocId, type, raw);
     if (r.duplicate || r.row.state === 'INVALID') return r;
     if (r.row.messagetype === 'edoc' && r.row.state === 'STORED') {
-      await this.inbox.completeAttachments(r.row);
+      await this.inbox.completeAttachments(r.row, r.pkg?.kind === 'edoc' ? r.pkg : undefined);
       this.ctx.emit({ type: 'arrived', inboxId: r.row.id, registerDocId: r.row.register_doc_id!, subject: (JSON.parse(r.row.meta ?? '{}') as InboxMeta).subject ?? '', from: r.row.from_organ ?? '' });
     }
     await this.applyPending();

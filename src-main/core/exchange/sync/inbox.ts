@@ -155,9 +155,10 @@ export class Inbox {
    * Attachments go to the register's file store after the transaction (the store is asynchronous);
    * a crash in between leaves the row STORED and this runs again, adding only what is missing.
    */
-  async completeAttachments(row: InboxRow): Promise<void> {
+  async completeAttachments(row: InboxRow, parsed?: DocumentPackage): Promise<void> {
     if (row.register_doc_id === null) return;
-    const pkg = (await parseEdxml(row.raw)) as DocumentPackage;
+    // After a crash only the raw bytes are left; in the normal path the caller still holds the parse.
+    const pkg = parsed ?? ((await parseEdxml(row.raw)) as DocumentPackage);
     const have = new Set(this.ctx.port.get(row.register_doc_id).attachments.map((a) => a.name));
     for (const a of pkg.attachments) {
       if (!have.has(a.AttachmentName)) await this.ctx.port.attach(row.register_doc_id, { name: a.AttachmentName, data: a.data, mime: a.ContentType });
