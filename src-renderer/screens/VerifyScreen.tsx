@@ -2,7 +2,7 @@ import { useState } from 'react';
 import type { Client } from '../api/client';
 import type { StoredFileDto } from '@contract/files';
 import type { SignatureReportDto, VerificationReportDto } from '@contract/verify';
-import { t } from '../i18n';
+import { t, type MessageKey } from '../i18n';
 import { formatDateTime } from '../ui/format';
 import { FilePicker } from '../ui/FilePicker';
 import { Verdict } from '../ui/Verdict';
@@ -11,6 +11,22 @@ import { errorText } from '../ui/useAsync';
 import { PdfPage } from '../pdf/PdfPage';
 
 interface Opened { file: StoredFileDto; bytes: Uint8Array }
+
+/**
+ * Signatures as a clerk reads a document: the person who approved it, then the agency's issuing
+ * signature (số, ngày, dấu), then document time-stamps; one group each instead of a row of cards.
+ */
+const GROUPS: Array<{ id: string; title: MessageKey; take: (s: SignatureReportDto) => boolean }> = [
+  { id: 'timestamp', title: 'verify.groupTimestamp', take: (s) => s.isDocTimestamp === true },
+  { id: 'leader', title: 'verify.groupLeader', take: (s) => !s.signerIsOrganisation },
+  { id: 'agency', title: 'verify.groupAgency', take: () => true },
+];
+const ORDER = ['leader', 'agency', 'timestamp'];
+export function groupSignatures(sigs: SignatureReportDto[]): Array<{ id: string; title: MessageKey; items: SignatureReportDto[] }> {
+  const out = GROUPS.map((g) => ({ id: g.id, title: g.title, items: [] as SignatureReportDto[] }));
+  for (const s of sigs) out[GROUPS.findIndex((g) => g.take(s))]!.items.push(s);
+  return out.filter((g) => g.items.length > 0).sort((a, b) => ORDER.indexOf(a.id) - ORDER.indexOf(b.id));
+}
 
 /** "Kiểm tra chữ ký": pick a PDF, verify every signature, compare a signed revision with the current file. */
 export function VerifyScreen({ client }: { client: Client }) {
@@ -60,7 +76,12 @@ export function VerifyScreen({ client }: { client: Client }) {
       {busy && <p role="status">{t('verify.running')}</p>}
       {error && <p className="error" role="alert">{error}</p>}
       {report && <Verdict report={report} />}
-      {report?.signatures.map((s) => <SignatureCard key={s.index} sig={s} onShowRevision={() => void showRevision(s)} />)}
+      {report && groupSignatures(report.signatures).map((g) => (
+        <section key={g.id} className="signature-group" data-group={g.id} aria-label={t(g.title)}>
+          <h3>{t(g.title)}</h3>
+          {g.items.map((s) => <SignatureCard key={s.index} sig={s} onShowRevision={() => void showRevision(s)} />)}
+        </section>
+      ))}
       {opened && revision && (
         <div className="side-by-side" data-revision={revision.index}>
           <div className="pager">
@@ -80,7 +101,7 @@ function SignatureCard({ sig, onShowRevision }: { sig: SignatureReportDto; onSho
   const state = sig.indication === 'TOTAL_PASSED' ? 'ok' : sig.indication === 'TOTAL_FAILED' ? 'bad' : 'unknown';
   return (
     <article className={`signature-card ${state}`} data-signature-index={sig.index}>
-      <h3>{t('verify.signatureN', { n: sig.index + 1 })}</h3>
+      <h4>{t('verify.signatureN', { n: sig.index + 1 })}</h4>
       <p className="sentence">{sig.summaryVi}</p>
       <dl>
         <dt>{t('verify.signer')}</dt>
@@ -94,9 +115,41 @@ function SignatureCard({ sig, onShowRevision }: { sig: SignatureReportDto; onSho
           {sig.signingTime ? formatDateTime(sig.signingTime) : t('verify.unknown')}
           {sig.signingTimeSource && <span className="hint">{t(sig.signingTimeSource === 'timestamp' ? 'verify.timeFromTimestamp' : 'verify.timeClaimed')}</span>}
         </dd>
-        <dt>{t('verify.indication')}</dt>
-        <dd className="mono">{sig.subIndication ? `${sig.indication} / ${sig.subIndication}` : sig.indication}</dd>
       </dl>
+      {sig.changesAfter.some((c) => !c.allowed) && <ChangeList sig={sig} />}
+      <details className="technical">
+        <summary>{t('verify.technical')}</summary>
+        <dl>
+          <dt>{t('verify.indication')}</dt>
+          <dd className="mono">{sig.subIndication ? `${sig.indication} / ${sig.subIndication}` : sig.indication}</dd>
+          {sig.revocation && (
+            <>
+              <dt>{t('verify.revocation')}</dt>
+              <dd className="mono">{`${sig.revocation.status}${sig.revocation.source ? ` (${sig.revocation.source})` : ''}`}</dd>
+            </>
+          )}
+          {sig.subFilter && (
+            <>
+              <dt>{t('verify.format')}</dt>
+              <dd className="mono">{sig.subFilter}</dd>
+            </>
+          )}
+        </dl>
+        {sig.reasons.length > 0 && (
+          <ul className="mono">
+            {sig.reasons.map((r, i) => <li key={i}>{r}</li>)}
+          </ul>
+        )}
+        {!sig.changesAfter.some((c) => !c.allowed) && <ChangeList sig={sig} />}
+      </details>
+      <button onClick={onShowRevision}>{t('verify.showSigned')}</button>
+    </article>
+  );
+}
+
+function ChangeList({ sig }: { sig: SignatureReportDto }) {
+  return (
+    <>
       <h4>{t('verify.changesAfter')}</h4>
       {sig.changesAfter.length === 0 ? (
         <p>{t('verify.noChanges')}</p>
@@ -110,7 +163,6 @@ function SignatureCard({ sig, onShowRevision }: { sig: SignatureReportDto; onSho
           ))}
         </ul>
       )}
-      <button onClick={onShowRevision}>{t('verify.showSigned')}</button>
-    </article>
+    </>
   );
 }

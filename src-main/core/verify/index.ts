@@ -91,13 +91,22 @@ async function verifyParsed(file: PdfFile, anchors: Cert[], options: VerifyOptio
   }
 
   const embedded = dssRevocationData(file);
+  const revocationOptions = { ...options, offline: options.offline ?? false, mode: options.revocation ?? 'require' } as const;
   for (const w of works) {
-    if (w.report.indication !== 'TOTAL_PASSED' || !w.path || w.report.isDocTimestamp) continue;
-    const rev = await checkRevocation(w.path, w.signingTime, now, embedded, {
-      ...options, offline: options.offline ?? false, mode: options.revocation ?? 'require', timeProven: w.report.signingTimeSource === 'timestamp',
-    });
-    w.report.revocation = rev.summary;
-    if (rev.indication) fail(w.report, rev.indication, rev.subIndication, rev.reason);
+    if (w.report.indication !== 'TOTAL_PASSED') continue;
+    if (w.path && !w.report.isDocTimestamp) {
+      const rev = await checkRevocation(w.path, w.signingTime, now, embedded, { ...revocationOptions, timeProven: w.report.signingTimeSource === 'timestamp' });
+      w.report.revocation = rev.summary;
+      if (rev.indication) fail(w.report, rev.indication, rev.subIndication, rev.reason);
+    }
+    // The TSA vouches for the time: a TSA certificate revoked by then makes the time worthless.
+    // fail() above may have changed the indication: read it afresh.
+    if (w.tsa && indicationOf(w.report) !== 'TOTAL_FAILED') {
+      const tsa = await checkRevocation(w.tsa.path, w.tsa.time, now, embedded, { ...revocationOptions, timeProven: true, role: 'TSA' });
+      if (w.report.isDocTimestamp) w.report.revocation = tsa.summary;
+      if (tsa.indication === 'TOTAL_FAILED') fail(w.report, tsa.indication, tsa.subIndication, tsa.reason);
+      else if (tsa.summary.status === 'unknown') w.report.warnings!.push(`TSA revocation status unknown: ${tsa.summary.detail}`);
+    }
   }
 
   const changes = analyseChanges(file, works);
@@ -124,6 +133,8 @@ async function verifyParsed(file: PdfFile, anchors: Cert[], options: VerifyOptio
   }
   return report;
 }
+
+function indicationOf(r: SignatureReport): SignatureReport['indication'] { return r.indication; }
 
 function fail(r: SignatureReport, indication: SignatureReport['indication'], sub: SignatureReport['subIndication'], reason: string): void {
   r.reasons.push(reason);

@@ -1,10 +1,9 @@
-import { verify as cryptoVerify, constants, createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { verify as cryptoVerify, constants } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import { parseBer } from './ber';
 import * as pkijs from 'pkijs';
-import axios from 'axios';
+import { DEFAULT_NETWORK_TIMEOUT_MS, fetchCrl, fetchOcsp, forgetDownHosts } from '../trust/fetch';
+import { cacheKey, clearCacheMemory, freshness, RevocationCache } from '../trust/revocation-cache';
 import { crlUrls, extKeyUsage, ocspUrls, parseCert, type Cert } from './certs';
 import type { EmbeddedRevocation } from './dss';
 import type { Indication, SignatureReport, SubIndication } from './report';
@@ -13,7 +12,7 @@ export interface RevocationOptions {
   /** Replace the certificates' AIA OCSP / CDP URLs (tests, or a local mirror). */
   ocspUrlOverride?: string;
   crlUrlOverride?: string;
-  /** Per-request network timeout, ms (default 5000). */
+  /** Per-request network timeout, ms (default DEFAULT_NETWORK_TIMEOUT_MS). */
   networkTimeoutMs?: number;
   /** Folder where fetched OCSP responses and CRLs are kept for offline use (isolated networks). */
   revocationCacheDir?: string;
@@ -26,8 +25,6 @@ export interface RevocationOutcome {
   reason: string;
 }
 
-/** Biggest OCSP response / CRL we download (bytes). */
-export const MAX_REVOCATION_BYTES = 10 * 1024 * 1024;
 const OCSP_SIGNING = '1.3.6.1.5.5.7.3.9';
 const SIG_HASH: Record<string, string> = {
   '1.2.840.113549.1.1.5': 'sha1', '1.2.840.113549.1.1.11': 'sha256', '1.2.840.113549.1.1.12': 'sha384', '1.2.840.113549.1.1.13': 'sha512',
@@ -35,9 +32,6 @@ const SIG_HASH: Record<string, string> = {
 };
 
 type Status = { status: 'good' | 'revoked'; revokedAt: Date | null; thisUpdate: Date; nextUpdate: Date | null };
-
-/** In-process cache: responses keyed by certificate id, reused until their nextUpdate. */
-const memoryCache = new Map<string, { kind: 'ocsp' | 'crl'; der: Buffer }>();
 
 function toDer(a: asn1js.AsnType): Buffer { return Buffer.from(a.toBER(false)); }
 
@@ -108,81 +102,58 @@ export function crlStatus(der: Buffer, cert: Cert, issuer: Cert): Status | null 
   }
 }
 
-async function fetchOcsp(url: string, cert: Cert, issuer: Cert, timeout: number): Promise<Buffer> {
-  const req = new pkijs.OCSPRequest();
-  await req.createForCertificate(cert.pkijs, { hashAlgorithm: 'SHA-1', issuerCertificate: issuer.pkijs });
-  const body = Buffer.from(req.toSchema(true).toBER());
-  const res = await axios.post<ArrayBuffer>(url, body, {
-    headers: { 'Content-Type': 'application/ocsp-request' }, responseType: 'arraybuffer', timeout,
-    maxContentLength: MAX_REVOCATION_BYTES, maxRedirects: 2, validateStatus: (s) => s === 200, proxy: false,
-  });
-  return Buffer.from(res.data);
+function describe(c: Cert): string {
+  return c.x509.subject.replace(/\n/g, ', ').normalize('NFC');
 }
 
-async function fetchCrl(url: string, timeout: number): Promise<Buffer> {
-  const res = await axios.get<ArrayBuffer>(url, { responseType: 'arraybuffer', timeout, maxContentLength: MAX_REVOCATION_BYTES, maxRedirects: 2, validateStatus: (s) => s === 200, proxy: false });
-  const data = Buffer.from(res.data);
-  // CDPs often serve PEM; accept both.
-  const pem = /-----BEGIN X509 CRL-----([^-]+)-----END X509 CRL-----/.exec(data.toString('latin1'));
-  return pem ? Buffer.from(pem[1]!.replace(/\s+/g, ''), 'base64') : data;
+/** One certificate's revocation status and where it came from. */
+export interface CertificateStatus {
+  status: 'good' | 'revoked' | 'unknown';
+  source: 'ocsp' | 'crl' | 'dss' | 'cache' | null;
+  revokedAt: Date | null;
+  detail: string;
 }
 
-function fresh(s: Status, now: Date): boolean {
-  return s.nextUpdate === null ? now.getTime() - s.thisUpdate.getTime() < 7 * 86400_000 : s.nextUpdate.getTime() >= now.getTime();
-}
-
-function cacheFile(dir: string, cert: Cert, kind: 'ocsp' | 'crl'): string {
-  return join(dir, `${createHash('sha256').update(cert.der).digest('hex').slice(0, 32)}.${kind}`);
-}
+export interface StatusOptions extends RevocationOptions { offline: boolean; now: Date }
 
 /**
- * Revocation of the signer certificate (docs/verification.md, pipeline step 8): embedded DSS data, then the cache,
- * then OCSP (AIA), then CRL (CDP). A revocation at or before the signing time — or any revocation when
- * the signing time is only claimed — is REVOKED; no answer at all is INDETERMINATE/TRY_LATER.
- * Intermediate CA certificates are not checked (the report says so in `detail`).
+ * The full revocation path for one certificate: embedded DSS data → fresh cache → OCSP (AIA) → CRL
+ * (CDP). What is fetched is cached (core/trust/revocation-cache.ts). A stale cached answer is never
+ * used as fresh — except a revocation it lists, which stays true — and is named in the detail.
  */
-export async function checkRevocation(
-  path: Cert[], signingTime: Date, now: Date, embedded: EmbeddedRevocation,
-  options: RevocationOptions & { offline: boolean; mode: 'require' | 'skip'; timeProven?: boolean },
-): Promise<RevocationOutcome> {
-  if (options.mode === 'skip') return { summary: { status: 'not-checked', source: null, checkedAt: null, detail: 'revocation check skipped by option' }, reason: '' };
-  const cert = path[0]!;
-  const issuer = path[1];
-  const checkedAt = now.toISOString();
-  if (!issuer) return { summary: { status: 'unknown', source: null, checkedAt, detail: 'self-signed signer' }, indication: 'INDETERMINATE', subIndication: 'TRY_LATER', reason: 'no issuer to ask about revocation' };
-  const attempts: string[] = [];
-  const judge = (s: Status, source: 'ocsp' | 'crl' | 'dss' | 'cache'): RevocationOutcome => {
-    if (s.status === 'good') return { summary: { status: 'good', source, checkedAt, detail: `not revoked (${source}, thisUpdate ${s.thisUpdate.toISOString()})` }, reason: '' };
-    const at = s.revokedAt ?? new Date(0);
-    const summary = { status: 'revoked' as const, source, checkedAt, detail: `revoked at ${at.toISOString()} (${source})` };
-    if (options.timeProven && at.getTime() > signingTime.getTime()) return { summary: { ...summary, detail: `${summary.detail}, after the time-stamped signing time` }, reason: '' };
-    return { summary, indication: 'TOTAL_FAILED', subIndication: 'REVOKED', reason: `the signer certificate was revoked at ${at.toISOString()}` };
-  };
-  // 1. Embedded (DSS) data.
-  for (const der of embedded.ocsps) { const s = await ocspStatus(der, cert, issuer); if (s) return judge(s, 'dss'); }
-  for (const der of embedded.crls) { const s = crlStatus(der, cert, issuer); if (s) return judge(s, 'dss'); }
-  // 2. Cache (memory, then disk), while fresh.
-  const cached = memoryCache.get(cert.id) ?? diskCached(options.revocationCacheDir, cert);
-  if (cached) {
-    const s = cached.kind === 'ocsp' ? await ocspStatus(cached.der, cert, issuer) : crlStatus(cached.der, cert, issuer);
-    if (s && (fresh(s, now) || options.offline)) return judge(s, 'cache');
+export async function certificateStatus(cert: Cert, issuer: Cert, embedded: EmbeddedRevocation, options: StatusOptions): Promise<CertificateStatus> {
+  const found = (s: Status, source: CertificateStatus['source'], note = ''): CertificateStatus => ({
+    status: s.status, source, revokedAt: s.revokedAt,
+    detail: s.status === 'good' ? `not revoked (${source}, thisUpdate ${s.thisUpdate.toISOString()})${note}` : `revoked at ${(s.revokedAt ?? new Date(0)).toISOString()} (${source})${note}`,
+  });
+  for (const der of embedded.ocsps) { const s = await ocspStatus(der, cert, issuer); if (s) return found(s, 'dss'); }
+  for (const der of embedded.crls) { const s = crlStatus(der, cert, issuer); if (s) return found(s, 'dss'); }
+
+  const cache = new RevocationCache(options.revocationCacheDir ?? null);
+  const stale: string[] = [];
+  for (const kind of ['ocsp', 'crl'] as const) {
+    const entry = cache.get(cacheKey(kind, kind === 'ocsp' ? cert.der : issuer.der));
+    if (!entry) continue;
+    const s = kind === 'ocsp' ? await ocspStatus(entry.der, cert, issuer) : crlStatus(entry.der, cert, issuer);
+    if (!s) continue;
+    if (freshness(entry.meta, options.now) === 'fresh') return found(s, 'cache');
+    if (s.status === 'revoked') return found(s, 'cache', ', from a stale cache entry (a revocation stays true)');
+    stale.push(`stale cached ${kind.toUpperCase()} (thisUpdate ${entry.meta.thisUpdate}, nextUpdate ${entry.meta.nextUpdate ?? 'none'}), not used as fresh`);
   }
   if (options.offline) {
-    return { summary: { status: 'unknown', source: null, checkedAt, detail: 'offline: no embedded or cached revocation data' }, indication: 'INDETERMINATE', subIndication: 'TRY_LATER', reason: 'offline and no embedded or cached revocation data' };
+    return { status: 'unknown', source: null, revokedAt: null, detail: ['offline: no embedded or fresh cached revocation data', ...stale].join('; ') };
   }
-  const timeout = options.networkTimeoutMs ?? 5000;
-  const remember = (kind: 'ocsp' | 'crl', der: Buffer) => {
-    memoryCache.set(cert.id, { kind, der });
-    if (options.revocationCacheDir) {
-      try { mkdirSync(options.revocationCacheDir, { recursive: true }); writeFileSync(cacheFile(options.revocationCacheDir, cert, kind), der); } catch { /* cache is best effort */ }
-    }
-  };
-  // 3. OCSP, 4. CRL.
+  const timeout = options.networkTimeoutMs ?? DEFAULT_NETWORK_TIMEOUT_MS;
+  const attempts: string[] = [];
+  const remember = (kind: 'ocsp' | 'crl', der: Buffer, s: Status, url: string) => cache.put({ der, meta: {
+    kind, key: cacheKey(kind, kind === 'ocsp' ? cert.der : issuer.der), subject: describe(kind === 'ocsp' ? cert : issuer), issuerId: issuer.id,
+    thisUpdate: s.thisUpdate.toISOString(), nextUpdate: s.nextUpdate?.toISOString() ?? null, fetchedAt: options.now.toISOString(), url, bytes: der.length,
+  } });
   for (const url of options.ocspUrlOverride ? [options.ocspUrlOverride] : ocspUrls(cert).slice(0, 3)) {
     try {
-      const der = await fetchOcsp(url, cert, issuer, timeout);
+      const der = await fetchOcsp(url, cert.pkijs, issuer.pkijs, timeout);
       const s = await ocspStatus(der, cert, issuer);
-      if (s) { remember('ocsp', der); return judge(s, 'ocsp'); }
+      if (s) { remember('ocsp', der, s, url); return found(s, 'ocsp'); }
       attempts.push(`OCSP ${url}: no usable answer`);
     } catch (e) { attempts.push(`OCSP ${url}: ${(e as Error).message}`); }
   }
@@ -190,22 +161,47 @@ export async function checkRevocation(
     try {
       const der = await fetchCrl(url, timeout);
       const s = crlStatus(der, cert, issuer);
-      if (s) { remember('crl', der); return judge(s, 'crl'); }
+      if (s) { remember('crl', der, s, url); return found(s, 'crl'); }
       attempts.push(`CRL ${url}: not a CRL of the issuer`);
     } catch (e) { attempts.push(`CRL ${url}: ${(e as Error).message}`); }
   }
-  const why = attempts.length ? attempts.join('; ') : 'the certificate names no OCSP or CRL source';
-  return { summary: { status: 'unknown', source: null, checkedAt, detail: why }, indication: 'INDETERMINATE', subIndication: 'TRY_LATER', reason: `revocation status unknown: ${why}` };
+  const why = [...(attempts.length ? attempts : ['the certificate names no OCSP or CRL source']), ...stale].join('; ');
+  return { status: 'unknown', source: null, revokedAt: null, detail: why };
 }
 
-function diskCached(dir: string | undefined, cert: Cert): { kind: 'ocsp' | 'crl'; der: Buffer } | undefined {
-  if (!dir) return undefined;
-  for (const kind of ['ocsp', 'crl'] as const) {
-    const f = cacheFile(dir, cert, kind);
-    if (existsSync(f)) return { kind, der: readFileSync(f) };
+/**
+ * Revocation of a signature's chain (docs/verification.md, pipeline step 8): the signer certificate and
+ * every intermediate CA certificate up to (not including) the trust anchor. A revocation at or before
+ * the signing time — or any revocation when the signing time is only claimed — is REVOKED; no answer
+ * for the signer is INDETERMINATE/TRY_LATER; no answer for an intermediate is a warning in the detail.
+ */
+export async function checkRevocation(
+  path: Cert[], signingTime: Date, now: Date, embedded: EmbeddedRevocation,
+  options: RevocationOptions & { offline: boolean; mode: 'require' | 'skip'; timeProven?: boolean; role?: 'signer' | 'TSA' },
+): Promise<RevocationOutcome> {
+  if (options.mode === 'skip') return { summary: { status: 'not-checked', source: null, checkedAt: null, detail: 'revocation check skipped by option' }, reason: '' };
+  const checkedAt = now.toISOString();
+  const role = options.role ?? 'signer';
+  if (path.length < 2) return { summary: { status: 'unknown', source: null, checkedAt, detail: 'self-signed signer' }, indication: 'INDETERMINATE', subIndication: 'TRY_LATER', reason: 'no issuer to ask about revocation' };
+  const statusOptions = { ...options, now };
+  const tooLate = (at: Date | null) => !(options.timeProven && (at ?? new Date(0)).getTime() > signingTime.getTime());
+  const leaf = await certificateStatus(path[0]!, path[1]!, embedded, statusOptions);
+  const summary = { status: leaf.status, source: leaf.source, checkedAt, detail: leaf.detail };
+  if (leaf.status === 'revoked') {
+    if (!tooLate(leaf.revokedAt)) summary.detail += ', after the time-stamped signing time';
+    else return { summary, indication: 'TOTAL_FAILED', subIndication: 'REVOKED', reason: `the ${role} certificate was revoked at ${leaf.revokedAt?.toISOString() ?? 'an unknown time'}` };
   }
-  return undefined;
+  // Intermediates: path[i] issued by path[i + 1]; the last element is the anchor, trusted as configured.
+  for (let i = 1; i < path.length - 1; i++) {
+    const ca = await certificateStatus(path[i]!, path[i + 1]!, embedded, statusOptions);
+    if (ca.status === 'revoked' && tooLate(ca.revokedAt)) {
+      return { summary: { ...summary, detail: `${summary.detail}; CA ${describe(path[i]!)} ${ca.detail}` }, indication: 'TOTAL_FAILED', subIndication: 'REVOKED', reason: `the CA certificate ${describe(path[i]!)} in the ${role} chain was revoked at ${ca.revokedAt?.toISOString() ?? 'an unknown time'}` };
+    }
+    summary.detail += `; CA ${describe(path[i]!)}: ${ca.status === 'unknown' ? `status unknown (${ca.detail})` : ca.detail}`;
+  }
+  if (leaf.status === 'unknown') return { summary, indication: 'INDETERMINATE', subIndication: 'TRY_LATER', reason: `revocation status unknown: ${leaf.detail}` };
+  return { summary, reason: '' };
 }
 
-/** Forgets cached answers (tests). */
-export function clearRevocationCache(): void { memoryCache.clear(); }
+/** Forgets cached answers held in memory and hosts marked unreachable (tests; the disk cache stays). */
+export function clearRevocationCache(): void { clearCacheMemory(); forgetDownHosts(); }

@@ -41,6 +41,8 @@ export interface SignatureWork {
   signingTime: Date;
   signedRevision: number;
   range: [number, number, number, number] | null;
+  /** The chain of a valid timestamp's TSA and the time it vouches for (its revocation is checked too). */
+  tsa: { path: Cert[]; time: Date } | null;
 }
 
 /** Steps 2–7 of the pipeline in docs/verification.md for one signature (revocation and changes come later). */
@@ -68,7 +70,7 @@ export function validateSignature(ctx: SignatureContext, sig: SignatureEntry, in
   };
   const visible = sig.widgets.find((w) => w.rect.width > 0 && w.rect.height > 0 && w.page !== null);
   if (visible) report.widget = { page: visible.page!, rect: visible.rect };
-  const work: SignatureWork = { entry: sig, report, signer: null, path: null, signingTime: ctx.now, signedRevision: -1, range: null };
+  const work: SignatureWork = { entry: sig, report, signer: null, path: null, signingTime: ctx.now, signedRevision: -1, range: null, tsa: null };
   const set = (indication: Indication, sub: SubIndication | undefined, reason: string, detailVi?: string): SignatureWork => {
     report.indication = indication;
     if (sub) report.subIndication = sub; else delete report.subIndication;
@@ -135,7 +137,7 @@ export function validateSignature(ctx: SignatureContext, sig: SignatureEntry, in
     const sv = cms.signatureValue!;
     const tst = verifyTimestampToken(tsAttr, (h) => hashOf(h, sv), ctx.anchors, ctx.pool);
     report.timestamp = { time: tst.time ? isoVietnam(tst.time) : '', valid: tst.valid, tsaName: tst.tsaName };
-    if (tst.valid && tst.time) { time = tst.time; report.signingTimeSource = 'timestamp'; }
+    if (tst.valid && tst.time) { time = tst.time; report.signingTimeSource = 'timestamp'; if (tst.path) work.tsa = { path: tst.path, time: tst.time }; }
     else report.warnings!.push(...tst.reasons);
   }
   if (!time) {
@@ -198,7 +200,7 @@ function validateDocTimestamp(
   r.signerIsOrganisation = true;
   if (tst.time) { r.signingTime = isoVietnam(tst.time); r.signingTimeSource = 'timestamp'; work.signingTime = tst.time; }
   r.timestamp = tst.time ? { time: isoVietnam(tst.time), valid: tst.valid, tsaName: tst.tsaName } : null;
-  if (tst.valid) return work;
+  if (tst.valid) { if (tst.path && tst.time) work.tsa = { path: tst.path, time: tst.time }; return work; }
   const why = tst.reasons.join('; ');
   if (tst.failure === 'IMPRINT') return set('TOTAL_FAILED', 'HASH_FAILURE', why);
   if (tst.failure === 'TRUST') return set('INDETERMINATE', 'NO_CERTIFICATE_CHAIN_FOUND', why);

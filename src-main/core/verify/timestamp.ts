@@ -15,6 +15,8 @@ export interface TimestampCheck {
   tsaName: string | null;
   reasons: string[];
   certificates: Cert[];
+  /** The TSA's chain to a trust anchor (TSA … anchor), when it was built. */
+  path: Cert[] | null;
 }
 
 /**
@@ -23,7 +25,7 @@ export interface TimestampCheck {
  * TSA certificate valid at genTime.
  */
 export function verifyTimestampToken(token: asn1js.AsnType, imprintOf: (hashName: string) => Buffer, anchors: readonly Cert[], pool: readonly Cert[]): TimestampCheck {
-  const out: TimestampCheck = { valid: false, failure: 'FORMAT', time: null, tsaName: null, reasons: [], certificates: [] };
+  const out: TimestampCheck = { valid: false, failure: 'FORMAT', time: null, tsaName: null, reasons: [], certificates: [], path: null };
   let der: Buffer;
   try { der = Buffer.from(token.toBER(false)); } catch { out.reasons.push('timestamp token does not encode'); return out; }
   const cms = verifyCms(der, null);
@@ -55,6 +57,7 @@ export function verifyTimestampToken(token: asn1js.AsnType, imprintOf: (hashName
   if (!eku || !eku.includes(EKU_TIMESTAMPING)) { out.reasons.push('TSA certificate lacks the timeStamping extended key usage'); return out; }
   const chain = buildChain(tsa, [...pool, ...cms.certificates], anchors);
   if (!chain.path) { out.reasons.push('TSA certificate does not chain to a trust anchor'); return out; }
+  out.path = chain.path;
   const v = validityAt(chain.path, tst.genTime);
   if (v.expired.length || v.notYetValid.length) { out.reasons.push('TSA certificate not valid at genTime'); return out; }
   out.valid = true;
