@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import registerCmd from '../../src-main/cli/commands/register';
+import { main } from '../../src-main/cli/main';
 import type { CliIo } from '../../src-main/cli/io';
 import { openDatabase } from '../../src-main/core/db/connection';
 import { repoRoot } from '../helpers/pki';
@@ -27,43 +27,43 @@ describe('vanthu register CLI', () => {
     const file = join(dir, 'records.jsonl');
     writeFileSync(file, `${RECORDS.map((r) => JSON.stringify(r)).join('\n')}\n\n{not json\n${JSON.stringify({ book: 'den', Subject: 'thiếu loại' })}\n`);
     const a = io();
-    expect(await registerCmd(['import', file, '--db', db], a)).toBe(65);
+    expect(await main(['register', 'import', file, '--db', db], a)).toBe(65);
     expect(a.lines[0]).toBe('Đã nhập 3 văn bản; 2 dòng lỗi; 0 văn bản có cảnh báo trùng.');
     expect(a.lines.slice(1)).toEqual(['  Dòng 5: Dòng không phải JSON hợp lệ.', expect.stringMatching(/^ {2}Dòng 6: Thông tin văn bản không hợp lệ/)]);
 
     const s = io();
-    expect(await registerCmd(['search', 'dang van hung', '--db', db, '--json'], s)).toBe(0);
+    expect(await main(['register', 'search', 'dang van hung', '--db', db, '--json'], s)).toBe(0);
     const found = JSON.parse(s.lines[0]!) as { total: number; items: Array<{ number: number; code: string; ArrivalDate: string }> };
     expect(found.total).toBe(1);
     expect(found.items[0]).toMatchObject({ number: 1, code: '12/QĐ-UBND', ArrivalDate: '2026-01-16' });
     const plain = io();
-    await registerCmd(['search', 'bao cao', '--db', db], plain);
+    await main(['register', 'search', 'bao cao', '--db', db], plain);
     expect(plain.lines[0]).toBe('1 kết quả (trang 1):');
 
     const pdf = join(dir, 'sổ đến 2026.pdf');
     const p = io();
-    expect(await registerCmd(['print', '--book', 'den', '--year', '2026', '-o', pdf, '--db', db], p)).toBe(0);
+    expect(await main(['register', 'print', '--book', 'den', '--year', '2026', '-o', pdf, '--db', db], p)).toBe(0);
     expect(p.lines[0]).toMatch(/^Đã in 2 văn bản, 2 trang/);
     expect(execFileSync('pdftotext', [pdf, '-'], { encoding: 'utf8' })).toContain('UBND tỉnh Ninh Bình');
 
     const c = io();
-    expect(await registerCmd(['close', '--book', 'den', '--until', '2026-01-31', '--db', db], c)).toBe(0);
+    expect(await main(['register', 'close', '--book', 'den', '--until', '2026-01-31', '--db', db], c)).toBe(0);
     expect(c.lines[0]).toBe('Đã đóng sổ "den" đến ngày 2026-01-31 (2 văn bản).');
     const late = io();
     writeFileSync(file, `${JSON.stringify({ ...RECORDS[1], CodeNumber: '46', ArrivalDate: '2026-01-25' })}\n`);
-    expect(await registerCmd(['import', file, '--db', db], late)).toBe(65);
+    expect(await main(['register', 'import', file, '--db', db], late)).toBe(65);
     expect(late.lines[1]).toMatch(/Sổ đã được đóng/);
 
     const v = io();
-    expect(await registerCmd(['audit', 'verify', '--db', db], v)).toBe(0);
+    expect(await main(['register', 'audit', 'verify', '--db', db], v)).toBe(0);
     expect(v.lines[0]).toMatch(/^Nhật ký hệ thống toàn vẹn \(\d+ mục\)\.$/);
 
     const backup = join(dir, 'backup.db');
-    expect(await registerCmd(['backup', backup, '--db', db], io())).toBe(0);
+    expect(await main(['register', 'backup', backup, '--db', db], io())).toBe(0);
     writeFileSync(file, `${JSON.stringify({ ...RECORDS[1], CodeNumber: '47', ArrivalDate: '2026-02-02' })}\n`);
-    expect(await registerCmd(['import', file, '--db', db], io())).toBe(0);
+    expect(await main(['register', 'import', file, '--db', db], io())).toBe(0);
     const r = io();
-    expect(await registerCmd(['restore', backup, '--db', db], r)).toBe(0);
+    expect(await main(['register', 'restore', backup, '--db', db], r)).toBe(0);
     expect(r.lines[0]).toMatch(/^Đã khôi phục cơ sở dữ liệu/);
     const check = openDatabase(db, { readonly: true });
     expect((check.prepare("SELECT count(*) AS n FROM documents WHERE book_id = 'den'").get() as { n: number }).n).toBe(2);
@@ -74,7 +74,7 @@ describe('vanthu register CLI', () => {
     t.exec("DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE id = 3;");
     t.close();
     const bad = io();
-    expect(await registerCmd(['audit', 'verify', '--db', db], bad)).toBe(1);
+    expect(await main(['register', 'audit', 'verify', '--db', db], bad)).toBe(1);
     expect(bad.lines[0]).toMatch(/KHÔNG toàn vẹn/);
   });
 

@@ -3,7 +3,7 @@ import { copyFileSync, cpSync, readdirSync, readFileSync, writeFileSync } from '
 import { join } from 'node:path';
 import { PDFDict, PDFHexString, PDFName, PDFDocument } from '@cantoo/pdf-lib';
 import { describe, expect, it } from 'vitest';
-import registerCmd from '../../src-main/cli/commands/register';
+import { main } from '../../src-main/cli/main';
 import type { CliIo } from '../../src-main/cli/io';
 import { openDatabase, type Db } from '../../src-main/core/db/connection';
 import { TRACKED_TABLES, type TrackedTable } from '../../src-main/core/register/entity-state';
@@ -49,7 +49,7 @@ function copyOf(src: { dir: string }): { dir: string; dbPath: string } {
 
 async function verify(dbPath: string, ...extra: string[]): Promise<{ code: number; report: { ok: boolean; entities: Array<{ table: string; rowId: number; kind: string; field: string | null; chainValue: string | null; tableValue: string | null; messageVi: string }>; problems: unknown[]; checkpoints: Array<{ ok: boolean; kind: string; messageVi: string }> } }> {
   const o = io();
-  const code = await registerCmd(['audit', 'verify', '--db', dbPath, '--json', ...extra], o);
+  const code = await main(['register', 'audit', 'verify', '--db', dbPath, '--json', ...extra], o);
   return { code, report: JSON.parse(o.lines[0]!) };
 }
 
@@ -129,7 +129,7 @@ describe('tamper evidence: every registered row against the audit chain', () => 
     const reg = copyOf(await populated());
     tamper(reg.dbPath, (db) => db.prepare("UPDATE documents SET Subject = 'Về việc khác' WHERE id = 1").run().changes);
     const o = io();
-    expect(await registerCmd(['audit', 'verify', '--db', reg.dbPath], o)).toBe(1);
+    expect(await main(['register', 'audit', 'verify', '--db', reg.dbPath], o)).toBe(1);
     expect(o.lines[0]).toMatch(/KHÔNG toàn vẹn/);
     expect(o.lines).toContainEqual(expect.stringMatching(/Văn bản #1, trường Subject: trong sổ là "Về việc khác", nhật ký ghi "Về việc kiểm kê tài sản công"/));
   });
@@ -197,7 +197,7 @@ describe('tamper evidence: checkpoints outside the database', () => {
   it('the printed sổ ends with a closing page showing the checkpoint, carries it in its metadata, and the typed value verifies', async () => {
     const reg = await populated();
     const pdf = join(reg.dir, 'so-den.pdf');
-    expect(await registerCmd(['print', '--book', 'den', '--year', '2026', '-o', pdf, '--db', reg.dbPath], io())).toBe(0);
+    expect(await main(['register', 'print', '--book', 'den', '--year', '2026', '-o', pdf, '--db', reg.dbPath], io())).toBe(0);
     const cp = JSON.parse(readFileSync(join(`${reg.dbPath}.checkpoints`, readdirSync(`${reg.dbPath}.checkpoints`)[0]!), 'utf8')) as { count: number; head: string };
     const pages = execFileSync('pdftotext', ['-layout', pdf, '-'], { encoding: 'utf8' }).split('\f');
     const closing = pages.filter((p) => p.trim()).at(-1)!;
