@@ -103,6 +103,12 @@ const show = (v: unknown): string | null => (v === null || v === undefined ? nul
  * `maxProblems` of each kind so a wrecked file stays cheap to report (docs/register.md, "Audit chain").
  */
 export function checkRegister(db: Db, anchors: Anchor[] = [], maxProblems = 100): RegisterCheck {
+  // One read transaction: the chain and the tables are read from the same snapshot even while
+  // another process keeps registering (WAL), so a row written meanwhile is not taken for tampering.
+  return db.transaction(() => check(db, anchors, maxProblems))();
+}
+
+function check(db: Db, anchors: Anchor[], maxProblems: number): RegisterCheck {
   const problems: ChainProblem[] = [];
   const entities: EntityProblem[] = [];
   const chain = (id: number, kind: ChainProblem['kind']) => {
