@@ -15,6 +15,8 @@ let env: NodeJS.ProcessEnv;
 
 beforeAll(() => {
   env = { ...process.env, SANE_CONFIG_DIR: saneTestConfig(dir) };
+  // The CLI runs the in-process backend, whose scanner programs inherit this process's environment.
+  process.env.SANE_CONFIG_DIR = env.SANE_CONFIG_DIR;
 });
 
 describe('scanning through SANE (test backend)', () => {
@@ -62,11 +64,9 @@ describe('scanning through SANE (test backend)', () => {
   it('vanthu scan --list and vanthu scan --device test:0 -o out.pdf (recorded as digitised here)', async () => {
     const data = join(dir, 'data');
     let io = cliIo(data);
-    io.env.SANE_CONFIG_DIR = env.SANE_CONFIG_DIR;
     expect(await main(['scan', '--list'], io)).toBe(0);
     expect(io.lines.join('\n')).toContain('test:0');
     io = cliIo(data);
-    io.env.SANE_CONFIG_DIR = env.SANE_CONFIG_DIR;
     const out = join(dir, 'cli-scan.pdf');
     expect(await main(['scan', '--device', 'test:0', '--dpi', '300', '--mode', 'color', '--source', 'flatbed', '-o', out], io)).toBe(0);
     expect(io.errs).toContain('Đã quét trang 1');

@@ -1,15 +1,12 @@
-import { existsSync, readFileSync, statSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { existsSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { AppError, isAppError } from '../../contract/errors';
-import type { ConformanceReportDto } from '../../contract/scan';
-import { MAX_PDF_BYTES } from '../../contract/limits';
-import { loadSettings, registerDbPath } from '../../core/config';
-import { writeFileAtomic } from '../../core/fsx/atomic-write';
+import { isAppError, type ErrorCode } from '../../contract/errors';
+import type { ConformanceReportDto, ScanProgressDto } from '../../contract/scan';
+import { loadSettings } from '../../core/config';
 import { isSameFile } from '../../core/fsx/same-file';
-import { checkConformance } from '../../core/scan/conformance';
-import { digitize, type DigitizeResult, type InputFile } from '../../core/scan/digitize';
-import { recordDigitizedAt, sha256Hex } from '../../core/scan/provenance';
 import { watchFolder } from '../../core/scan/watch';
+import { withBackend, type CliBackend } from '../backend-client';
 import { EXIT, flagString, parseArgs, type CliCommand, type CliIo } from '../io';
 
 const USAGE = `vanthu digitize — số hóa văn bản giấy
@@ -37,41 +34,79 @@ export function printReport(report: ConformanceReportDto, io: CliIo, json: boole
   return report.conforms ? EXIT.OK : EXIT.FAILED;
 }
 
-function readInput(path: string): InputFile {
-  if (statSync(path).size > MAX_PDF_BYTES) throw new AppError('PDF_TOO_LARGE', `Tệp "${path}" quá lớn.`, `input ${path} over ${MAX_PDF_BYTES} bytes`);
-  return { name: basename(path), bytes: readFileSync(path) };
+const EXIT_OF: Partial<Record<ErrorCode, number>> = { INPUT_INVALID: EXIT.DATA, PDF_INVALID: EXIT.DATA, PDF_TOO_LARGE: EXIT.DATA, NOT_FOUND: EXIT.IO, IO_ERROR: EXIT.IO };
+
+/**
+ * The scan and digitize commands run on the in-process backend (the same contract methods the screen
+ * calls); a refusal prints its Vietnamese sentence and becomes an exit code: bad input 65, I/O 74.
+ */
+export async function viaBackend(io: CliIo, run: (b: CliBackend) => Promise<number>): Promise<number> {
+  try {
+    return await withBackend(loadSettings(io.env), run);
+  } catch (e) {
+    if (!isAppError(e)) throw e;
+    io.err(`Lỗi: ${e.vi}`);
+    io.err(`[${e.code}] ${e.message}`);
+    return EXIT_OF[e.code] ?? EXIT.SOFTWARE;
+  }
 }
 
-function readOrFail(path: string, io: CliIo): InputFile | number {
-  try {
-    return readInput(path);
-  } catch (e) {
-    if (isAppError(e)) { io.err(`Lỗi: ${e.vi}`); return EXIT.DATA; }
-    io.err(`Lỗi: không đọc được tệp "${path}".`);
-    io.err(`[IO_ERROR] ${(e as Error).message}`);
+/** Each path must be a readable file before the backend takes it (its own messages speak of signing). */
+function missing(paths: readonly string[], io: CliIo): number | null {
+  for (const p of paths) {
+    try {
+      if (statSync(p).isFile()) continue;
+    } catch { /* reported below */ }
+    io.err(`Lỗi: không đọc được tệp "${p}".`);
     return EXIT.IO;
   }
+  return null;
+}
+
+export const cliJobId = (): string => `cli-${randomBytes(6).toString('hex')}`;
+
+/**
+ * digitize.assemble on workspace files, OCR progress on stderr, the PDF written to `out` atomically;
+ * the backend has recorded it as digitised here. Exit 0 only if it conforms.
+ */
+export async function assembleAndSave(b: CliBackend, io: CliIo, files: string[], o: { ocr: boolean; dpi?: number; out: string; json: boolean }): Promise<number> {
+  const jobId = cliJobId();
+  const off = b.subscribe((event, payload) => {
+    const p = payload as ScanProgressDto;
+    if (event === 'scan.progress' && p.jobId === jobId && p.stage === 'ocr') io.err(`Nhận dạng chữ: xong trang ${p.page} (${p.done}/${p.pageCount})`);
+  });
+  let r;
+  try {
+    r = await b.call('digitize.assemble', { jobId, files, ocr: o.ocr, name: basename(o.out), ...(o.dpi ? { dpi: o.dpi } : {}) });
+  } finally {
+    off();
+  }
+  b.writeFile(r.fileId, o.out);
+  if (!o.json) io.out(`Đã ghi ${o.out} (${r.report.pageCount} trang).`);
+  return printReport(r.report, io, o.json);
 }
 
 const check = async (args: string[], io: CliIo): Promise<number> => {
   const { flags, positionals } = parseArgs(args, ['json']);
   if (positionals.length !== 1 || [...flags.keys()].some((k) => k !== 'json')) { io.err(USAGE); return EXIT.USAGE; }
-  const input = readOrFail(positionals[0]!, io);
-  if (typeof input === 'number') return input;
-  try {
-    return printReport(checkConformance(input.bytes), io, flags.has('json'));
-  } catch (e) {
-    if (isAppError(e) && e.code === 'PDF_INVALID') { io.err(`Lỗi: ${e.vi}`); return EXIT.DATA; }
-    throw e;
-  }
+  const bad = missing(positionals, io);
+  if (bad !== null) return bad;
+  return viaBackend(io, async (b) => printReport(await b.call('digitize.check', { fileId: b.putFile(positionals[0]!).fileId }), io, flags.has('json')));
+};
+
+const dpiFlag = (flags: Map<string, string | true>): number | undefined | null => {
+  const v = flagString(flags, 'dpi');
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  return Number.isInteger(n) && n >= 50 && n <= 4800 ? n : null;
 };
 
 /** `vanthu digitize watch`: each file a network scanner drops becomes its own checked, recorded PDF. */
 const watch = async (args: string[], io: CliIo): Promise<number> => {
   const { flags, positionals } = parseArgs(args, ['ocr']);
   const outDir = flagString(flags, 'out-dir');
-  const dpi = flagString(flags, 'dpi') === undefined ? undefined : Number(flagString(flags, 'dpi'));
-  if (positionals.length !== 1 || !outDir || [...flags.keys()].some((k) => !['ocr', 'out-dir', 'dpi'].includes(k)) || (dpi !== undefined && !(Number.isInteger(dpi) && dpi >= 50 && dpi <= 4800))) {
+  const dpi = dpiFlag(flags);
+  if (positionals.length !== 1 || !outDir || dpi === null || [...flags.keys()].some((k) => !['ocr', 'out-dir', 'dpi'].includes(k))) {
     io.err(USAGE);
     return EXIT.USAGE;
   }
@@ -81,22 +116,24 @@ const watch = async (args: string[], io: CliIo): Promise<number> => {
   const onSignal = () => stop.abort();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  io.err(`Đang theo dõi thư mục ${positionals[0]} (Ctrl+C để dừng).`);
   try {
-    await watchFolder(positionals[0]!, async (f) => {
-      const out = join(outDir, `${f.name.replace(/\.[^.]*$/, '')}.pdf`);
-      if (existsSync(out)) { io.err(`Bỏ qua ${f.name}: đã có ${out}.`); return; }
-      io.err(`Tệp mới: ${f.name}`);
-      saveAndReport(io, out, await digitize([{ name: f.name, bytes: f.bytes }], { fallbackDpi: dpi, ocr }), { source: 'import', ocr, json: false });
-    }, { signal: stop.signal, onError: (name, e) => io.err(`Lỗi với ${name}: ${isAppError(e) ? e.vi : (e as Error).message}`) });
+    return await viaBackend(io, async (b) => {
+      io.err(`Đang theo dõi thư mục ${positionals[0]} (Ctrl+C để dừng).`);
+      await watchFolder(positionals[0]!, async (f) => {
+        const out = join(outDir, `${f.name.replace(/\.[^.]*$/, '')}.pdf`);
+        if (existsSync(out)) { io.err(`Bỏ qua ${f.name}: đã có ${out}.`); return; }
+        io.err(`Tệp mới: ${f.name}`);
+        await assembleAndSave(b, io, [b.putFile(f.path).fileId], { ocr, dpi, out, json: false });
+      }, { signal: stop.signal, onError: (name, e) => io.err(`Lỗi với ${name}: ${isAppError(e) ? e.vi : (e as Error).message}`) });
+      return EXIT.OK;
+    });
   } finally {
     process.off('SIGINT', onSignal);
     process.off('SIGTERM', onSignal);
   }
-  return EXIT.OK;
 };
 
-/** `vanthu digitize`: assemble (and OCR) into -o, record it as digitised here, print the check. */
+/** `vanthu digitize`: assemble (and OCR) into -o, recorded as digitised here, and print the check. */
 const digitizeCommand: CliCommand = async (args, io) => {
   if (args[0] === 'check') return check(args.slice(1), io);
   if (args[0] === 'watch') return watch(args.slice(1), io);
@@ -104,50 +141,16 @@ const digitizeCommand: CliCommand = async (args, io) => {
   if (flags.has('help')) { io.out(USAGE); return EXIT.OK; }
   const unknown = [...flags.keys()].filter((k) => !['ocr', 'json', 'dpi', 'out'].includes(k));
   const out = flagString(flags, 'out');
-  const dpiText = flagString(flags, 'dpi');
-  const dpi = dpiText === undefined ? undefined : Number(dpiText);
-  if (unknown.length || !out || positionals.length === 0 || (dpi !== undefined && !(Number.isInteger(dpi) && dpi >= 50 && dpi <= 4800))) {
+  const dpi = dpiFlag(flags);
+  if (unknown.length || !out || positionals.length === 0 || dpi === null) {
     io.err(unknown.length ? `Tham số không hợp lệ: --${unknown.join(', --')}` : !out || positionals.length === 0 ? 'Cần ít nhất một tệp vào và -o <tệp ra.pdf>.' : '--dpi phải là số nguyên từ 50 đến 4800.');
     io.err(USAGE);
     return EXIT.USAGE;
   }
   if (positionals.some((p) => isSameFile(p, out))) { io.err('Lỗi: tệp ra phải khác các tệp vào (bản gốc không bao giờ bị sửa).'); return EXIT.USAGE; }
-  const inputs: InputFile[] = [];
-  for (const p of positionals) {
-    const f = readOrFail(p, io);
-    if (typeof f === 'number') return f;
-    inputs.push(f);
-  }
-  const ocr = flags.has('ocr');
-  let result;
-  try {
-    result = await digitize(inputs, {
-      fallbackDpi: dpi, ocr,
-      onOcrProgress: (p) => io.err(`Nhận dạng chữ: xong trang ${p.page} (${p.done}/${p.pageCount})`),
-    });
-  } catch (e) {
-    if (isAppError(e) && (e.code === 'INPUT_INVALID' || e.code === 'PDF_INVALID' || e.code === 'PDF_TOO_LARGE')) { io.err(`Lỗi: ${e.vi}`); io.err(`[${e.code}] ${e.message}`); return EXIT.DATA; }
-    throw e;
-  }
-  return saveAndReport(io, out, result, { source: 'import', ocr, json: flags.has('json') });
+  const bad = missing(positionals, io);
+  if (bad !== null) return bad;
+  return viaBackend(io, (b) => assembleAndSave(b, io, positionals.map((p) => b.putFile(p).fileId), { ocr: flags.has('ocr'), dpi, out, json: flags.has('json') }));
 };
-
-/**
- * The common end of `scan` and `digitize`: write -o atomically, record the bytes as digitised on this
- * workstation (the register database of the data folder), print the check; exit 0 only if it conforms.
- */
-export function saveAndReport(io: CliIo, out: string, result: DigitizeResult, o: { source: 'scan' | 'import'; ocr: boolean; json: boolean }): number {
-  try {
-    writeFileAtomic(out, [result.pdf]);
-  } catch (e) {
-    io.err(`Lỗi: ${isAppError(e) ? e.vi : `không ghi được tệp "${out}".`}`);
-    return EXIT.IO;
-  }
-  recordDigitizedAt(registerDbPath(loadSettings(io.env).dataDir), {
-    sha256: sha256Hex(result.pdf), source: o.source, pageCount: result.report.pageCount, conforms: result.report.conforms, ocr: o.ocr, actor: 'cli',
-  });
-  if (!o.json) io.out(`Đã ghi ${out} (${result.report.pageCount} trang).`);
-  return printReport(result.report, io, o.json);
-}
 
 export default digitizeCommand;

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { openDatabase, type Db } from '../db/connection';
-import { migrate } from '../db/migrate';
+import type { Db } from '../db/connection';
 
 export interface DigitizedRecord {
   sha256: string;
@@ -40,16 +39,3 @@ export function isDigitizedHere(db: Db, sha256: string): boolean {
   return digitizedRecord(db, sha256)?.conforms === true;
 }
 
-/**
- * Records a produced PDF in the register database at `dbPath` (opened, brought to the current schema,
- * closed): the CLI's way in; the backend passes its own connection to recordDigitized.
- */
-export function recordDigitizedAt(dbPath: string, r: Omit<DigitizedRecord, 'createdAt'>): void {
-  const db = openDatabase(dbPath);
-  try {
-    migrate(db, dbPath);
-    recordDigitized(db, r);
-  } finally {
-    db.close();
-  }
-}
