@@ -73,7 +73,7 @@ describe('§9.11 matrix', () => {
     a.engine.queueDocument(doc, [AGENCY_B]);
     await a.engine.syncOnce();
     const sent = a.engine.outbox.list({ registerDocId: doc })[0]!;
-    const pkg = (await parseEdxml(sent.package)) as Extract<EdxmlPackage, { kind: 'edoc' }>;
+    const pkg = (await parseEdxml(a.engine.outbox.get(sent.id)!.package)) as Extract<EdxmlPackage, { kind: "edoc" }>;
     const tb = transportFor(hub, AGENCY_B.OrganId);
     const rf = { OrganId: AGENCY_A.OrganId, Code: `${pkg.header.Code.CodeNumber}/${pkg.header.Code.CodeNotation}`, PromulgationDate: pkg.header.PromulgationInfo.PromulgationDate, DocumentId: pkg.header.DocumentId };
     for (const [code, ts] of [['05', '2026/03/10 11:00:00'], ['03', '2026/03/10 10:00:00'], ['01', '2026/03/10 09:00:00']] as const) {
@@ -150,6 +150,25 @@ describe('§9.11 matrix', () => {
     expect(codes).toContain('15');
     expect(codes).not.toContain('03');
     expect(b.engine.outbox.list().filter((r) => r.status_code === '03')).toHaveLength(0);
+  });
+
+  it('recall by a type-1 package and status 13 together: the document ends RECALLED, one 15 goes back', async () => {
+    hub = await testHub();
+    const a = workstation(hub, AGENCY_A, { config: { recallChannel: 'both' } });
+    const b = workstation(hub, AGENCY_B);
+    open.push(a, b);
+    const doc = await issuedDocument(a, [AGENCY_B]);
+    a.engine.queueDocument(doc, [AGENCY_B]);
+    await a.engine.syncOnce();
+    await b.engine.syncOnce();
+    expect(await a.engine.recall(doc, 'Thu hồi để sửa')).toHaveLength(2);
+    await a.engine.syncOnce();
+    await b.engine.syncOnce();
+    const recalls = b.engine.inbox.list().filter((r) => r.business_type === 1 || r.status_code === '13');
+    expect(recalls.map((r) => r.state)).toEqual(['APPLIED', 'APPLIED']);
+    expect(b.reg.reading.get(b.engine.inbox.list({ state: 'RECALLED' })[0]!.register_doc_id!).document.recallReason).toBe('Thu hồi để sửa');
+    await b.engine.syncOnce();
+    expect(b.engine.outbox.list().filter((r) => r.status_code === '15')).toHaveLength(1);
   });
 
   it('orphan status: a status before its document is known waits and is matched later', async () => {

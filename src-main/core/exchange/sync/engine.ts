@@ -116,7 +116,7 @@ export class SyncEngine {
         }
       }
       if (this.ctx.config.recallChannel !== 'status13') {
-        const original = (await parseEdxml(row.package)) as DocumentPackage;
+        const original = (await parseEdxml(this.outbox.get(row.id)!.package)) as DocumentPackage;
         const pkg: DocumentPackage = {
           ...original,
           header: { ...original.header, ResponseFor: [{ OrganId: original.header.To[0]!.OrganId, Code: meta.code, PromulgationDate: original.header.PromulgationInfo.PromulgationDate, DocumentId: row.document_id }] },
@@ -149,7 +149,7 @@ export class SyncEngine {
   async accept(hubDocId: string, type: 'edoc' | 'status' | undefined, raw: Buffer): Promise<StoreResult> {
     const r = await this.inbox.store(hubDocId, type, raw);
     if (r.duplicate || r.row.state === 'INVALID') return r;
-    if (r.row.messagetype === 'edoc' && r.row.state === 'STORED') {
+    if (r.row.messagetype === 'edoc' && r.row.state === 'STORED' && r.row.register_doc_id !== null) {
       await this.inbox.completeAttachments(r.row, r.pkg?.kind === 'edoc' ? r.pkg : undefined);
       this.ctx.emit({ type: 'arrived', inboxId: r.row.id, registerDocId: r.row.register_doc_id!, subject: (JSON.parse(r.row.meta ?? '{}') as InboxMeta).subject ?? '', from: r.row.from_organ ?? '' });
     }
@@ -242,7 +242,7 @@ export class SyncEngine {
 
   /** Statuses out by themselves: every code in a received document's register history, once. */
   queueWorkflowStatuses(): number {
-    const rows = this.db.prepare<[], InboxRow>("SELECT * FROM exchange_inbox WHERE messagetype = 'edoc' AND register_doc_id IS NOT NULL AND state IN ('RECEIVED', 'RECALLED') ORDER BY id").all();
+    const rows = this.db.prepare<[], Omit<InboxRow, 'raw'>>("SELECT id, document_id, from_organ, register_doc_id, meta FROM exchange_inbox WHERE messagetype = 'edoc' AND register_doc_id IS NOT NULL AND state IN ('RECEIVED', 'RECALLED') ORDER BY id").all();
     let n = 0;
     for (const row of rows) {
       const detail = this.ctx.port.get(row.register_doc_id!);

@@ -143,7 +143,9 @@ export class Inbox {
     const meta: InboxMeta = { code: `${h.Code.CodeNumber}/${h.Code.CodeNotation}`, promulgationDate: h.PromulgationInfo.PromulgationDate, subject: h.Subject, attachments: pkg.attachments.length, reason: b.BussinessDocReason };
     const fresh = b.BussinessDocType === BUSINESS_TYPES.NEW || b.BussinessDocType === BUSINESS_TYPES.REPLACE;
     return this.db.transaction(() => {
-      const row = this.insert({ hubDocId, type, key, state: fresh ? 'STORED' : 'PENDING_DECISION', pkg, raw, meta });
+      // A recall is applied by the engine like status 13; an update waits for the clerk.
+      const state = fresh || b.BussinessDocType === BUSINESS_TYPES.RECALL ? 'STORED' : 'PENDING_DECISION';
+      const row = this.insert({ hubDocId, type, key, state, pkg, raw, meta });
       if (!fresh) return row;
       const regId = this.ctx.port.receive(incomingRecord(h, { book: this.ctx.config.incomingBook, now: this.ctx.now(), paper: b.Paper === 1 }));
       this.db.prepare('UPDATE exchange_inbox SET register_doc_id = ? WHERE id = ?').run(regId, row.id);
@@ -167,7 +169,7 @@ export class Inbox {
   }
 
   storedWithoutAttachments(): InboxRow[] {
-    return this.db.prepare<[], InboxRow>("SELECT * FROM exchange_inbox WHERE state = 'STORED' AND messagetype = 'edoc'").all();
+    return this.db.prepare<[], InboxRow>("SELECT * FROM exchange_inbox WHERE state = 'STORED' AND messagetype = 'edoc' AND register_doc_id IS NOT NULL").all();
   }
 
   /** The received original of `documentId` from `from` (not a duplicate, not a recall package). */

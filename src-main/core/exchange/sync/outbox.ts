@@ -86,8 +86,9 @@ export class Outbox {
     return this.db.prepare<[number], OutboxRow>('SELECT * FROM exchange_outbox WHERE id = ?').get(id);
   }
 
-  list(q: { registerDocId?: number; documentId?: string } = {}): OutboxRow[] {
-    return this.db.prepare<{ r: number | null; d: string | null }, OutboxRow>('SELECT * FROM exchange_outbox WHERE (@r IS NULL OR register_doc_id = @r) AND (@d IS NULL OR document_id = @d) ORDER BY id').all({ r: q.registerDocId ?? null, d: q.documentId ?? null });
+  /** Without the package bytes (listing a large queue must not load every package). */
+  list(q: { registerDocId?: number; documentId?: string } = {}): Array<Omit<OutboxRow, 'package'>> {
+    return this.db.prepare<{ r: number | null; d: string | null }, Omit<OutboxRow, 'package'>>('SELECT id, message_uuid, messagetype, register_doc_id, document_id, business_type, status_code, recipients, priority, package_sha256, state, attempts, next_at, hub_doc_id, hub_ack_at, hub_code, last_error, created_at, updated_at FROM exchange_outbox WHERE (@r IS NULL OR register_doc_id = @r) AND (@d IS NULL OR document_id = @d) ORDER BY id').all({ r: q.registerDocId ?? null, d: q.documentId ?? null });
   }
 
   counts(): Record<OutboxState, number> {
@@ -142,10 +143,12 @@ export class Outbox {
   /** Sends every due row, urgent first; stops at the first evidence failure. */
   async sendDue(): Promise<{ sent: number; failed: number; waiting: number }> {
     const nowMs = this.ctx.now().getTime();
-    const rows = this.db.prepare<[number], OutboxRow>("SELECT * FROM exchange_outbox WHERE state IN ('QUEUED', 'RETRY_WAIT') AND next_at <= ? ORDER BY priority DESC, id").all(nowMs);
+    // Ids first, each package loaded when its turn comes: memory stays one package whatever the queue.
+    const ids = this.db.prepare<[number], { id: number }>("SELECT id FROM exchange_outbox WHERE state IN ('QUEUED', 'RETRY_WAIT') AND next_at <= ? ORDER BY priority DESC, id").all(nowMs);
     const out = { sent: 0, failed: 0, waiting: 0 };
     let done = 0;
-    for (const row of rows) {
+    for (const { id } of ids) {
+      const row = this.get(id)!;
       this.db.transaction(() => {
         this.ctx.evidence.append({ kind: 'send.attempt', messageUuid: row.message_uuid, documentId: row.document_id, payload: row.package, detail: { messagetype: row.messagetype, attempt: row.attempts + 1, recipients: JSON.parse(row.recipients) as unknown } });
         this.set(row.id, { state: 'SENDING', attempts: row.attempts + 1 });
@@ -166,7 +169,7 @@ export class Outbox {
           out.waiting++;
         }
       }
-      this.ctx.emit({ type: 'progress', phase: 'send', done: ++done, total: rows.length });
+      this.ctx.emit({ type: 'progress', phase: 'send', done: ++done, total: ids.length });
     }
     return out;
   }
