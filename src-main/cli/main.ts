@@ -11,6 +11,7 @@ Cách dùng: vanthu <nhóm lệnh> [tham số]
   token list [--module PATH] [--json]
   sign approve|issue|appendix|copy …
   verify <in.pdf> [--trust DIR] [--offline] [--json]
+  trust status [--json] | trust refresh [--crl-url URL]
   register import|search|print|close|audit|backup|restore …
   scan --list | --device NAME [--dpi 300] [--mode color|gray] [--source flatbed|adf] -o out.pdf
   digitize <ảnh|pdf>… -o out.pdf [--ocr] [--dpi N] | digitize check <tệp.pdf> [--json]
