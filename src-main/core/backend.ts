@@ -7,7 +7,7 @@ import { EventHub } from './events';
 import type { Logger } from './log';
 import { openTokenService } from './token';
 import { tokenHandlers } from './services/token-handlers';
-import { openRegisterWorker } from './register';
+import { openRegisterWorker, type RegisterWorker } from './register';
 import { registerHandlers } from './services/register-handlers';
 import { Workspace, WORKSPACE_MAX_AGE_MS } from './workspace';
 import { fileHandlers } from './services/file-handlers';
@@ -50,7 +50,8 @@ export async function createBackend(settings: Settings, log: Logger, opts: Backe
   closers.push(() => tokens.close());
   closers.push(tokens.onSlotEvent((e) => hub.publish('token.changed', { kind: e.kind, label: e.label || null })));
 
-  const register = await openRegisterWorker(registerDbPath(settings.dataDir), { agency: settings.agency });
+  // The thread starts on the first register call: vanthu sign, verify and token never need it.
+  const register = lazyWorker(() => openRegisterWorker(registerDbPath(settings.dataDir), { agency: settings.agency }));
   closers.push(() => register.terminate());
 
   const workspace = opts.workspace ? new Workspace(opts.workspace.dir, opts.workspace.maxBytes) : new Workspace(join(settings.dataDir, 'workspace'));
@@ -92,4 +93,19 @@ export async function createBackend(settings: Settings, log: Logger, opts: Backe
       closers.length = 0;
     },
   };
+}
+
+/** A register worker opened on first use; terminate() ends it only if it was opened. */
+function lazyWorker(open: () => Promise<RegisterWorker>): RegisterWorker {
+  let opened: Promise<RegisterWorker> | null = null;
+  return new Proxy({} as RegisterWorker, {
+    get(_, method: string) {
+      if (method === 'terminate') return async () => { if (opened) await (await opened).terminate(); };
+      return async (input: unknown) => {
+        opened ??= open();
+        const worker = (await opened) as unknown as Record<string, (i: unknown) => Promise<unknown>>;
+        return worker[method]!(input);
+      };
+    },
+  });
 }

@@ -82,27 +82,33 @@ export async function ocspStatus(der: Buffer, cert: Cert, issuer: Cert): Promise
   }
 }
 
-/** Status from a DER CRL issued (and signed) by `issuer`, or null. */
-export function crlStatus(der: Buffer, cert: Cert, issuer: Cert): Status | null {
+/** A DER CRL issued and signed by `issuer`, parsed; null when it is not one. */
+export function crlOf(der: Buffer, issuer: Cert): pkijs.CertificateRevocationList | null {
   try {
     const asn = parseBer(new Uint8Array(der));
     if (asn.offset === -1) return null;
     const crl = new pkijs.CertificateRevocationList({ schema: asn.result });
     if (!crl.issuer.isEqual(issuer.pkijs.subject)) return null;
-    if (!verifySigned(crl.tbsView, crl.signatureAlgorithm, crl.signatureValue, issuer)) return null;
-    const hit = (crl.revokedCertificates ?? []).find((r) => r.userCertificate.isEqual(cert.pkijs.serialNumber));
-    return {
-      status: hit ? 'revoked' : 'good',
-      revokedAt: hit ? hit.revocationDate.value : null,
-      thisUpdate: crl.thisUpdate.value,
-      nextUpdate: crl.nextUpdate?.value ?? null,
-    };
+    return verifySigned(crl.tbsView, crl.signatureAlgorithm, crl.signatureValue, issuer) ? crl : null;
   } catch {
     return null;
   }
 }
 
-function describe(c: Cert): string {
+/** Status from a DER CRL issued (and signed) by `issuer`, or null. */
+export function crlStatus(der: Buffer, cert: Cert, issuer: Cert): Status | null {
+  const crl = crlOf(der, issuer);
+  if (!crl) return null;
+  const hit = (crl.revokedCertificates ?? []).find((r) => r.userCertificate.isEqual(cert.pkijs.serialNumber));
+  return {
+    status: hit ? 'revoked' : 'good',
+    revokedAt: hit ? hit.revocationDate.value : null,
+    thisUpdate: crl.thisUpdate.value,
+    nextUpdate: crl.nextUpdate?.value ?? null,
+  };
+}
+
+export function describe(c: Cert): string {
   return c.x509.subject.replace(/\n/g, ', ').normalize('NFC');
 }
 
