@@ -2,12 +2,12 @@ import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
 /**
- * The faults the reference hub injects (docs/exchange.md §9.10), switchable per test: counters fire
+ * The faults the reference hub injects (docs/exchange.md §5), switchable per test: counters fire
  * on the next N matching requests; `random` draws each fault with a probability from a seeded
  * generator, so a soak run is reproducible.
  */
 export const faultPlanSchema = z.strictObject({
-  /** Hub-side deduplication of uploads (§9.6); off reproduces the real axis. */
+  /** Hub-side deduplication of uploads (docs/exchange.md §5); off reproduces the real axis. */
   dedup: z.boolean().default(true),
   /** Freshness window for the signed timestamp; null = not enforced (like the real axis). */
   freshnessMs: z.number().int().positive().nullable().default(600_000),
@@ -17,7 +17,7 @@ export const faultPlanSchema = z.strictObject({
   reverseListing: z.boolean().default(false),
   fail5xx: z.number().int().min(0).default(0),
   failCode: z.strictObject({ code: z.enum(['10', '15', '18', '19', '20', '21', '22', '23']), count: z.number().int().min(1) }).nullable().default(null),
-  /** The pitfall of docs/exchange.md §7: one acknowledgement clears every pending item of the organ. */
+  /** The pitfall of docs/exchange.md §3: one acknowledgement clears every pending item of the organ. */
   confirmAll: z.boolean().default(false),
   delayMs: z.number().int().min(0).max(60_000).default(0),
   random: z.strictObject({ seed: z.number().int(), drop: z.number().min(0).max(1), duplicate: z.number().min(0).max(1), e5xx: z.number().min(0).max(1) }).nullable().default(null),

@@ -13,7 +13,7 @@ import { Faults, type FaultPlanInput } from './faults';
 import { HubStore, type DeliveryRow } from './store';
 
 /**
- * The reference hub (docs/exchange.md §9.4–§9.6, §9.10): the SDK paths over HTTPS on loopback, HMAC
+ * The reference hub (docs/exchange.md §2): the SDK paths over HTTPS on loopback, HMAC
  * checks with freshness window and replay cache, optional mutual TLS, upload dedup with a switch, and
  * injectable faults. A test and demo component: the workstation's core never imports it.
  */

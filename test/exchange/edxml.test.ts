@@ -75,7 +75,7 @@ describe('edXML codec: strict out', () => {
     mut(d);
     return () => buildEdxml(d);
   };
-  it('refuses what breaks §9.2', () => {
+  it('refuses what breaks the strict-out rules', () => {
     expect(bad((d) => (d.header.Subject = 'x'.repeat(501)))).toThrow(/Subject/);
     expect(bad((d) => (d.header.OtherInfo.Priority = 5))).toThrow(/Priority/);
     expect(bad((d) => d.header.To.push({ ...d.header.To[0]! }))).toThrow(/duplicate To/);

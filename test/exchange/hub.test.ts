@@ -24,7 +24,7 @@ async function failure(p: Promise<unknown>): Promise<TransportError> {
   throw new Error('call succeeded');
 }
 
-describe('HMAC (docs/exchange.md §5.3)', () => {
+describe('HMAC (docs/exchange.md §2)', () => {
   it('matches the test vector and is checked byte for byte', () => {
     const params = [['servicetype', 'eDoc'], ['messagetype', 'edoc'], ['timestamp', '26112025T094512+0123'], ['systemid', '000.00.00.H99'], ['Content-Type', 'application/json']] as const;
     const h = signedHeaders(params, 'test-secret');

@@ -5,7 +5,7 @@ import { AGENCY_A, AGENCY_B, AGENCY_C, sampleDocument, sampleStatus } from './sa
 import { testHub, transportFor } from './helpers';
 import { issuedDocument, workstation, type Workstation } from './workstation';
 
-/** The test matrix of docs/exchange.md §9.11, each row against the reference hub over HTTPS. */
+/** The test matrix of docs/exchange.md §7, each row against the reference hub over HTTPS. */
 let hub: Hub;
 const open: Workstation[] = [];
 afterEach(async () => {
@@ -21,7 +21,7 @@ async function setup(faults: Parameters<typeof testHub>[0] = {}): Promise<{ a: W
 }
 const withoutHubHop = (p: EdxmlPackage) => (p.kind === 'edoc' ? { ...p, trace: { ...p.trace, TraceHeader: p.trace.TraceHeader.slice(0, 1) } } : p);
 
-describe('§9.11 matrix', () => {
+describe('test matrix (docs/exchange.md §7)', () => {
   it('idempotent send: the hub drops the response after commit → one package at the hub, SENT with the original DocId', async () => {
     const { a } = await setup({ faults: { dedup: false, dropResponseAfterCommit: 1 } });
     const doc = await issuedDocument(a, [AGENCY_B]);

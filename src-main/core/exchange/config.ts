@@ -40,7 +40,7 @@ export function loadExchangeConfig(file: string): ExchangeConfig {
   return { ...r.data, tls: { ca: at(r.data.tls.ca), cert: at(r.data.tls.cert), key: at(r.data.tls.key) } };
 }
 
-/** The dialect is configuration (docs/exchange.md §5.5): one branch per adapter file. */
+/** The dialect is configuration (docs/exchange.md §2): one branch per adapter file. */
 export function transportFrom(cfg: ExchangeConfig, dataDir: string): ExchangeTransport & { close(): void } {
   const read = (p?: string) => (p ? readFileSync(p) : undefined);
   return new SdkTransport({

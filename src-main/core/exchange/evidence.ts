@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { Db } from '../db/connection';
 
 /**
- * Append-only evidence log, one record per request/response (docs/exchange.md §9.9), chained by
+ * Append-only evidence log, one record per request/response (docs/exchange.md §4), chained by
  * SHA-256: each record's hash covers its fields and the previous hash, so an edited, removed or
  * reordered record breaks the chain. Used by the workstation (register database) and by the
  * reference hub (its own database), so tests can compare both ends. Payloads are kept as SHA-256 +

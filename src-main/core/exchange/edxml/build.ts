@@ -9,7 +9,7 @@ import { EDXML_NS } from './xml-reader';
 import { zipOne } from './zip';
 
 /**
- * Strict out (docs/exchange.md §9.2): the model is checked against the schemas, then written in the
+ * Strict out (docs/exchange.md §1): the model is checked against the schemas, then written in the
  * SDK layout — default namespace on the root, `edXML:` prefix in the envelope, unprefixed
  * `AttachmentEncoded` whose `ContentTransferEncoded` re-declares the prefix — in sample element order,
  * UTF-8 without BOM. Attachments are zipped as the SDK does unless `zip: false`.

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 
 /**
- * The edXML package model, field names as on the wire (docs/exchange.md §2–§3). Values stay in wire
+ * The edXML package model, field names as on the wire (docs/exchange.md §1). Values stay in wire
  * form (dates `yyyy/MM/dd`, timestamps `yyyy/MM/dd HH:mm:ss`, status codes two characters) so a
  * round trip is exact; `mapping.ts` converts to the register's Phụ lục VI fields. These schemas are
  * the strict-out rules: `buildEdxml` refuses a model that breaks them; the reader is lenient.
@@ -12,7 +12,7 @@ export const WIRE_DATE = /^\d{4}\/\d{2}\/\d{2}$/;
 export const WIRE_TIMESTAMP = /^\d{4}\/\d{2}\/\d{2} \d{2}:\d{2}:\d{2}$/;
 const date = z.string().regex(WIRE_DATE, 'yyyy/MM/dd');
 const timestamp = z.string().regex(WIRE_TIMESTAMP, 'yyyy/MM/dd HH:mm:ss');
-/** Irregular codes exist (docs/exchange.md §6): shape is not checked beyond length and charset. */
+/** Irregular codes exist (docs/exchange.md §1): shape is not checked beyond length and charset. */
 const organId = z.string().trim().regex(/^[0-9A-Za-z._-]{1,35}$/, 'OrganId');
 
 export const organizationSchema = z.strictObject({
@@ -100,7 +100,7 @@ export const documentPackageSchema = z.strictObject({
 
 export const STATUS_CODES = ['01', '02', '03', '04', '05', '06', '13', '15', '16'] as const;
 export type StatusCode = (typeof STATUS_CODES)[number];
-/** Codes whose Description is the reason and so is required (docs/exchange.md §9.2). */
+/** Codes whose Description is the reason and so is required (docs/exchange.md §1). */
 export const REASON_REQUIRED: ReadonlySet<string> = new Set(['02', '13', '16']);
 
 export const statusPackageSchema = z
@@ -123,6 +123,6 @@ export type Business = z.output<typeof businessSchema>;
 export type Trace = z.output<typeof traceSchema>;
 export type Attachment = z.output<typeof attachmentSchema>;
 export type DocumentPackage = z.output<typeof documentPackageSchema>;
-/** A parsed status keeps an unknown code raw (docs/exchange.md §11 q2); only the nine are built. */
+/** A parsed status keeps an unknown code raw (docs/exchange.md §1); only the nine are built. */
 export type StatusPackage = Omit<z.output<typeof statusPackageSchema>, 'StatusCode'> & { StatusCode: string };
 export type EdxmlPackage = DocumentPackage | StatusPackage;

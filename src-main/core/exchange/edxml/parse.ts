@@ -11,7 +11,7 @@ import { EDXML_NS, readXml, type XmlElement } from './xml-reader';
 import { isZip, unzip, zipEntryCount } from './zip';
 
 /**
- * Lenient in (docs/exchange.md §9.1): elements found by namespace URI + local name whatever the
+ * Lenient in (docs/exchange.md §1): elements found by namespace URI + local name whatever the
  * prefix and in any order, `Business…` read as `Bussiness…`, status `"1"` read as `"01"`, `cid:`
  * optional, dates in `yyyy/MM/dd`, `yyyy-MM-dd` or `dd/MM/yyyy`, attachments zipped or raw. What is
  * structurally missing is refused with the field's name.
@@ -112,7 +112,7 @@ function responseFor(el: XmlElement): ResponseFor {
 
 // ------------------------------------------------------------------ status
 
-/** One hub emits integers: "1" → "01". Unknown codes are kept raw (docs/exchange.md §11). */
+/** One hub emits integers: "1" → "01". Unknown codes are kept raw (docs/exchange.md §1). */
 export function normaliseStatusCode(raw: string): string {
   return /^\d$/.test(raw) ? `0${raw}` : raw;
 }
@@ -211,7 +211,7 @@ const MEDIA_BY_EXT: Record<string, string> = {
   xml: 'application/xml',
 };
 
-/** Names and types lie (docs/exchange.md §2.6): magic bytes first, then the name, then the wire type. */
+/** Names and types lie (docs/exchange.md §1): magic bytes first, then the name, then the wire type. */
 export function mediaTypeOf(name: string, data: Buffer, wire: string | undefined): string {
   if (data.subarray(0, 5).toString('latin1') === '%PDF-') return 'application/pdf';
   const ext = /\.([A-Za-z0-9]{1,8})$/.exec(name)?.[1]?.toLowerCase();

@@ -1,6 +1,6 @@
 import { isoVietnam, VIETNAM_OFFSET } from '../../../contract/time';
 
-/** edXML carries Vietnam time without a zone (docs/exchange.md §2.1): `yyyy/MM/dd HH:mm:ss`. */
+/** edXML carries Vietnam time without a zone (docs/exchange.md §1): `yyyy/MM/dd HH:mm:ss`. */
 export function edxmlTimestamp(at: Date): string {
   return isoVietnam(at).slice(0, 19).replace(/-/g, '/').replace('T', ' ');
 }

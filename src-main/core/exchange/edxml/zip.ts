@@ -2,7 +2,7 @@ import { crc32, deflateRawSync, inflateRawSync } from 'node:zlib';
 import { refuse } from './errors';
 
 /**
- * The SDK zips each attachment (one entry) before base64 (docs/exchange.md §2.6). This is the
+ * The SDK zips each attachment (one entry) before base64 (docs/exchange.md §1). This is the
  * smallest zip that covers it: write one deflated entry; read entries through the central directory
  * with the declared sizes checked against a byte budget and a ratio cap before inflating, and the
  * inflater itself capped, so a zip bomb is refused instead of expanded.

@@ -4,11 +4,11 @@ import type { EvidenceLog } from '../evidence';
 import type { ExchangeTransport } from '../transport/types';
 import type { RegisterPort } from './port';
 
-/** Every tunable of the sync engine, with the defaults of docs/exchange.md §9.8 and §11. */
+/** Every tunable of the sync engine, with the defaults of docs/exchange.md §3 and §1. */
 export interface SyncConfig {
   /** Sổ that receives incoming documents. */
   incomingBook: string;
-  /** How a recall goes out: status 13, a type-1 package, or both (§4, §11 q3). */
+  /** How a recall goes out: status 13, a type-1 package, or both (docs/exchange.md §3). */
   recallChannel: 'status13' | 'package' | 'both';
   backoffBaseMs: number;
   backoffCapMs: number;
@@ -46,7 +46,7 @@ export function nowIso(ctx: SyncContext): string {
   return isoVietnam(ctx.now());
 }
 
-/** Exponential backoff with jitter in [½, 1] of the step (§9.8). */
+/** Exponential backoff with jitter in [½, 1] of the step (§3). */
 export function backoffMs(cfg: SyncConfig, attempts: number, random: () => number): number {
   const step = Math.min(cfg.backoffCapMs, cfg.backoffBaseMs * 2 ** Math.max(0, attempts - 1));
   return Math.round(step * (0.5 + random() * 0.5));

@@ -13,7 +13,7 @@ import { Outbox, reasonVi } from './outbox';
 import type { RegisterPort } from './port';
 
 /**
- * The sync engine (docs/exchange.md §9.3–§9.9): a plain module driven by a clock and a transport. One
+ * The sync engine (docs/exchange.md §3–§4): a plain module driven by a clock and a transport. One
  * `syncOnce` reconciles ambiguous sends, sends what is due (urgent first), pulls documents and
  * statuses, applies statuses and recalls (orphans wait for their document), and queues the statuses
  * the register's workflow calls for. Everything it decides is in the register database, so a crash at
@@ -295,7 +295,7 @@ export class SyncEngine {
     report.sendFailed += r.failed;
   }
 
-  /** Next poll: the configured interval, stretched with backoff after consecutive failures (§9.8). */
+  /** Next poll: the configured interval, stretched with backoff after consecutive failures (§3). */
   nextPollMs(): number {
     return this.failures === 0 ? this.ctx.config.pollMs : Math.max(this.ctx.config.pollMs, backoffMs(this.ctx.config, this.failures, this.ctx.random));
   }

@@ -7,7 +7,7 @@ import { nowIso, type SyncContext } from './context';
 import { incomingRecord } from './mapping';
 
 /**
- * The durable inbox (docs/exchange.md §9.3 recipient side, §9.6): fetched → validated → stored (raw +
+ * The durable inbox (docs/exchange.md §3, Inbox): fetched → validated → stored (raw +
  * parsed + the register entry, one transaction) → attachments → acknowledged. An item id is stored
  * once; the same content under another id is a DUPLICATE row pointing at the first. A refused
  * package is kept raw as INVALID with its reason and acknowledged `fail`, so it never loops.
@@ -62,7 +62,7 @@ export function dedupeKey(pkg: EdxmlPackage): string {
   return ['d', pkg.header.DocumentId, pkg.header.From.OrganId, pkg.trace.Bussiness.BussinessDocType, content.digest('hex')].join('|');
 }
 
-/** The document a recall, update or replacement is about (§4: the SDK sample omits Bussiness/DocumentId). */
+/** The document a recall, update or replacement is about (docs/exchange.md §3: the SDK sample omits Bussiness/DocumentId). */
 export function targetOf(pkg: DocumentPackage): string {
   return pkg.trace.Bussiness.DocumentId ?? pkg.header.ResponseFor[0]?.DocumentId ?? pkg.header.DocumentId;
 }

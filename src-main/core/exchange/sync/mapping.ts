@@ -4,7 +4,7 @@ import { edxmlFromIsoDate, edxmlTimestamp, isoFromEdxmlDate } from '../edxml/tim
 import type { RegisterDoc } from './port';
 
 /**
- * The edXML ↔ Phụ lục VI mapping of docs/exchange.md §2.8, both ways. Values that the register would
+ * The edXML ↔ Phụ lục VI mapping of docs/exchange.md §1, both ways. Values that the register would
  * refuse (a số with characters outside its pattern, over-long text) are dropped or cut at the
  * register's limits rather than losing the whole document: the raw package stays in the inbox.
  */
@@ -32,7 +32,7 @@ export function incomingRecord(h: DocumentHeader, opts: { book: string; now: Dat
   return Object.fromEntries(Object.entries(rec).filter(([, v]) => v !== undefined));
 }
 
-/** `<issuer OrganId>,<yyyy/MM/dd>,<Số>/<Ký hiệu>`: the business key (§9.2). */
+/** `<issuer OrganId>,<yyyy/MM/dd>,<Số>/<Ký hiệu>`: the business key (§1). */
 export function documentIdOf(organId: string, issuedDate: string, number: string, notation: string): string {
   return `${organId},${edxmlFromIsoDate(issuedDate)},${number}/${notation}`;
 }

@@ -3,7 +3,7 @@ import { TransportError, type MessageType, type SentItem } from '../transport/ty
 import { backoffMs, nowIso, type SyncContext } from './context';
 
 /**
- * The durable outbox (docs/exchange.md §9.3): one row per transmission, sent once per attempt (the
+ * The durable outbox (docs/exchange.md §3): one row per transmission, sent once per attempt (the
  * transport never retries), urgent first. A failure before upload waits with backoff; an ambiguous
  * one is reconciled against the hub's sent list before anything is sent again; a FAIL code stops with
  * the clerk's reason. Evidence is written before each attempt: if it cannot be written, nothing goes.
@@ -44,7 +44,7 @@ export interface EnqueueInput {
   pkg: Buffer;
 }
 
-/** Vietnamese reasons for the hub's FAIL codes (docs/exchange.md §5.2). */
+/** Vietnamese reasons for the hub's FAIL codes (docs/exchange.md §2). */
 const HUB_CODE_VI: Record<string, string> = {
   '10': 'Trục liên thông báo tệp gửi không hợp lệ.',
   '15': 'Sai mã hệ thống hoặc khóa bí mật kết nối trục liên thông.',

@@ -2,7 +2,7 @@ import { createHmac, timingSafeEqual } from 'node:crypto';
 import { isoVietnam, VIETNAM_OFFSET } from '../../../contract/time';
 
 /**
- * The SDK's `XroadVnpt-*` request signature (docs/exchange.md §5.3): every parameter travels as a
+ * The SDK's `XroadVnpt-*` request signature (docs/exchange.md §2): every parameter travels as a
  * `XroadVnpt-<name>` header, the same pairs as a compact JSON object in `sign-header`, their names in
  * `sign-header-key`, and `hash-header` = hex HMAC-SHA256(secret, sign-header). Shared by the client
  * driver and the reference hub so both sides compute it one way.

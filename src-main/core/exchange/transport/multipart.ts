@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 
 /**
  * `multipart/form-data` with one file part, as `/sendEdoc` takes it (part `file_doc`, docs/exchange.md
- * §5.2). Building and reading live together so client and reference hub agree on one format.
+ * §2). Building and reading live together so client and reference hub agree on one format.
  */
 export function buildMultipart(field: string, fileName: string, data: Buffer): { contentType: string; body: Buffer } {
   const boundary = `----vanthu${randomBytes(12).toString('hex')}`;

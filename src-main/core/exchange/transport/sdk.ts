@@ -5,9 +5,9 @@ import { buildMultipart } from './multipart';
 import { TransportError, type CallRecord, type ExchangeTransport, type MessageType, type ReceivedItem, type SentItem } from './types';
 
 /**
- * The SDK dialect (docs/exchange.md §5): parameters as signed `XroadVnpt-*` headers with a fresh
+ * The SDK dialect (docs/exchange.md §2): parameters as signed `XroadVnpt-*` headers with a fresh
  * timestamp on every request, `hash-file` on uploads, JSON envelopes. Node's https has no automatic
- * retry, and none is added: the outbox decides what to do after a failure (§9.6).
+ * retry, and none is added: the outbox decides what to do after a failure (§3).
  */
 export interface SdkConfig {
   endpoint: string;

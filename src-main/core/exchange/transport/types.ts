@@ -1,5 +1,5 @@
 /**
- * One interface for every exchange dialect (docs/exchange.md §5.5): the sync engine sees only this.
+ * One interface for every exchange dialect (docs/exchange.md §2): the sync engine sees only this.
  * A new dialect (Bkav, a province's own) is a new file implementing it, chosen by configuration.
  */
 export type MessageType = 'edoc' | 'status';
@@ -26,7 +26,7 @@ export interface SentItem {
 }
 
 /**
- * How a failed call is to be treated (docs/exchange.md §9.3):
+ * How a failed call is to be treated (docs/exchange.md §3):
  * - `retry`: nothing reached the hub (refused connection, 5xx answer): safe to send again later;
  * - `ambiguous`: the request may have been committed (timeout, reset after upload): reconcile first;
  * - `permanent`: the hub refused with a FAIL code: the clerk must act.
