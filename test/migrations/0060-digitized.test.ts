@@ -27,3 +27,14 @@ describe('0060-digitized', () => {
     expect(() => recordDigitized(db, { sha256: 'XYZ', source: 'scan', pageCount: 1, conforms: true, ocr: false, actor: 'a' })).toThrow(/CHECK/);
   });
 });
+
+describe('the Điều 17.4.c gate', () => {
+  it('refuses bytes not digitised here, and recorded bytes that do not conform (with the check’s summary)', async () => {
+    const { requireDigitizedHere, sha256Hex } = await import('../../src-main/core/scan/provenance');
+    const { db } = dbAt(60);
+    const pdf = Buffer.from('%PDF-1.7\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj 2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\nxref\n0 3\n0000000000 65535 f \n0000000009 00000 n \n0000000054 00000 n \ntrailer<</Size 3/Root 1 0 R>>\nstartxref\n101\n%%EOF\n');
+    expect(() => requireDigitizedHere(db, pdf)).toThrow(expect.objectContaining({ code: 'SIGN_REFUSED', vi: expect.stringContaining('không do máy này số hóa') }));
+    recordDigitized(db, { sha256: sha256Hex(pdf), source: 'import', pageCount: 1, conforms: false, ocr: false, actor: 't' });
+    expect(() => requireDigitizedHere(db, pdf)).toThrow(expect.objectContaining({ code: 'SIGN_REFUSED', vi: expect.stringContaining('Không đạt tiêu chuẩn số hóa') }));
+  });
+});

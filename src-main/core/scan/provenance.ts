@@ -1,5 +1,7 @@
 import { createHash } from 'node:crypto';
+import { AppError } from '../../contract/errors';
 import type { Db } from '../db/connection';
+import { checkConformance } from './conformance';
 
 export interface DigitizedRecord {
   sha256: string;
@@ -39,3 +41,21 @@ export function isDigitizedHere(db: Db, sha256: string): boolean {
   return digitizedRecord(db, sha256)?.conforms === true;
 }
 
+
+/**
+ * The gate of the exception: the agency may sign without a leader's signature only a PDF this
+ * workstation digitised (these exact bytes) and that met the standard. Throws SIGN_REFUSED, in
+ * Vietnamese, with the conformance summary when the recorded file falls short.
+ */
+export function requireDigitizedHere(db: Db, bytes: Uint8Array): void {
+  const record = digitizedRecord(db, sha256Hex(bytes));
+  if (!record) {
+    throw new AppError('SIGN_REFUSED',
+      'Tệp này không do máy này số hóa, nên không được ký số của cơ quan khi chưa có chữ ký số của người có thẩm quyền (Điều 17.4.c). Hãy số hóa bản giấy ở màn hình "Số hóa", hoặc trình lãnh đạo ký trước.',
+      'digitised exception refused: bytes not in digitized_files', { digitizedHere: false });
+  }
+  if (!record.conforms) {
+    throw new AppError('SIGN_REFUSED', `Tệp số hóa không đạt tiêu chuẩn (Điều 10.2), không ký số của cơ quan được. ${checkConformance(Buffer.from(bytes)).summaryVi}`,
+      'digitised exception refused: recorded file does not conform', { digitizedHere: true, conforms: false });
+  }
+}

@@ -4,7 +4,7 @@ import type { scanMethods } from '../../contract/scan';
 import { openDatabase, type Db } from '../db/connection';
 import { checkConformance } from '../scan/conformance';
 import { digitize } from '../scan/digitize';
-import { digitizedRecord, recordDigitized } from '../scan/provenance';
+import { digitizedRecord, recordDigitized, requireDigitizedHere } from '../scan/provenance';
 import { listScanners, PAPER_MM, scanPages } from '../scan/sane';
 import type { Workspace } from '../workspace';
 
@@ -22,7 +22,14 @@ export interface ScanDeps {
  * scan.* and digitize.*: the same core the CLI runs (core/scan). Runs are cancellable by the job id the
  * screen chose; pages scanned here are remembered so a PDF made only of them is recorded as a scan.
  */
-export function scanService(deps: ScanDeps): { handlers: Handlers<typeof scanMethods>; close(): void } {
+export interface ScanService {
+  handlers: Handlers<typeof scanMethods>;
+  /** The Điều 17.4.c gate for the signer: throws unless these bytes were digitised here and conform. */
+  requireDigitizedHere(bytes: Uint8Array): void;
+  close(): void;
+}
+
+export function scanService(deps: ScanDeps): ScanService {
   const running = new Map<string, AbortController>();
   const scannedHere = new Set<string>();
   let db: Db | null = null;
@@ -89,6 +96,7 @@ export function scanService(deps: ScanDeps): { handlers: Handlers<typeof scanMet
   };
   return {
     handlers,
+    requireDigitizedHere: (bytes) => requireDigitizedHere(database(), bytes),
     close() {
       for (const c of running.values()) c.abort();
       db?.close();
