@@ -17,7 +17,8 @@ export function PdfPage({ bytes, page, width, label, overlay }: {
   const canvas = useRef<HTMLCanvasElement>(null);
   const [doc, setDoc] = useState<PDFDocumentProxy | null>(null);
   const [geo, setGeo] = useState<RenderedPage | null>(null);
-  const [failed, setFailed] = useState(false);
+  // 'damaged': pdf.js could not read the file at all; 'page': the file opened but this page would not draw.
+  const [failed, setFailed] = useState<false | 'damaged' | 'page'>(false);
 
   useEffect(() => {
     let live = true;
@@ -25,7 +26,7 @@ export function PdfPage({ bytes, page, width, label, overlay }: {
     setFailed(false);
     openPdf(bytes).then(
       (d) => (live ? setDoc((opened = d)) : void d.destroy()),
-      () => live && setFailed(true),
+      () => live && setFailed('damaged'),
     );
     return () => {
       live = false;
@@ -38,7 +39,7 @@ export function PdfPage({ bytes, page, width, label, overlay }: {
     let live = true;
     renderPageInto(doc, page, canvas.current, width).then(
       (g) => live && setGeo(g),
-      () => live && setFailed(true),
+      () => live && setFailed('page'),
     );
     return () => {
       live = false;
@@ -52,7 +53,7 @@ export function PdfPage({ bytes, page, width, label, overlay }: {
         {geo && overlay?.(geo)}
       </div>
       <figcaption>{label}</figcaption>
-      {failed && <p className="error">{t('pdf.renderFailed')}</p>}
+      {failed && <p className="error" role="alert">{t(failed === 'damaged' ? 'pdf.damaged' : 'pdf.renderFailed')}</p>}
     </figure>
   );
 }
