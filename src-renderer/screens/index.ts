@@ -9,6 +9,7 @@ import { SignScreen } from './SignScreen';
 import { ScanScreen } from './scan/ScanScreen';
 import { SettingsScreen } from './SettingsScreen';
 import { DocumentScreen } from './DocumentScreen';
+import { ExchangeScreen } from './exchange/ExchangeScreen';
 
 /** Which alerts a screen counts on the navigation. */
 export type CountOf = 'all' | 'den' | 'di';
@@ -32,6 +33,7 @@ export const screens: ScreenDef[] = [
   { id: 'verify', title: 'nav.verify', component: VerifyScreen, key: 'k' },
   { id: 'sign', title: 'nav.sign', component: SignScreen, key: 's' },
   { id: 'scan', title: 'nav.scan', component: ScanScreen, key: 'q' },
+  { id: 'exchange', title: 'nav.exchange', component: ExchangeScreen, key: 'l' },
   { id: 'token', title: 'nav.token', component: TokenScreen, key: 't' },
   { id: 'settings', title: 'nav.settings', component: SettingsScreen, key: 'c' },
   { id: 'document', title: 'nav.document', component: DocumentScreen, key: 'v', hidden: true },
