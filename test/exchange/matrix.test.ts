@@ -171,6 +171,22 @@ describe('test matrix (docs/exchange.md §7)', () => {
     expect(b.engine.outbox.list().filter((r) => r.status_code === '15')).toHaveLength(1);
   });
 
+  it('trả lại: 02 goes back with the clerk\'s reason', async () => {
+    const { a, b } = await setup();
+    const doc = await issuedDocument(a, [AGENCY_B]);
+    a.engine.queueDocument(doc, [AGENCY_B]);
+    await a.engine.syncOnce();
+    await b.engine.syncOnce();
+    const regId = b.engine.inbox.list({ state: 'RECEIVED' })[0]!.register_doc_id!;
+    expect(() => b.reg.handling.transition(regId, 'return')).toThrow();
+    b.reg.handling.transition(regId, 'return', { reason: 'Thiếu chữ ký của lãnh đạo' });
+    await b.engine.syncOnce();
+    await a.engine.syncOnce();
+    const d = a.reg.reading.get(doc);
+    expect(d.recipients[0]!.statusCode).toBe('02');
+    expect(d.statusHistory.find((h) => h.code === '02')!.note).toBe('Thiếu chữ ký của lãnh đạo');
+  });
+
   it('orphan status: a status before its document is known waits and is matched later', async () => {
     const { a } = await setup();
     const doc = await issuedDocument(a, [AGENCY_B]);
