@@ -6,6 +6,7 @@ import { catalog, pages } from '../../src-main/core/pdf/parse/acroform';
 import { dictOf, PdfRef } from '../../src-main/core/pdf/parse/objects';
 import { hashOf } from '../../src-main/core/verify/hashes';
 import { parseBer } from '../../src-main/core/verify/ber';
+import { isoVietnam } from '../../src-main/contract/time';
 import { appendUpdate, editDict, nextObjectNumber, serialize, type UpdateObject } from './incremental';
 import type { TestIdentity } from './test-certs';
 
@@ -177,8 +178,9 @@ export interface PadesOptions extends CmsOptions {
   docTimestamp?: boolean;
 }
 
+/** A PDF date (ISO 32000 §7.9.4) in Vietnam time. */
 function pdfDate(d: Date): string {
-  const v = new Date(d.getTime() + 7 * 3600_000).toISOString();
+  const v = isoVietnam(d);
   return `D:${v.slice(0, 4)}${v.slice(5, 7)}${v.slice(8, 10)}${v.slice(11, 13)}${v.slice(14, 16)}${v.slice(17, 19)}+07'00'`;
 }
 

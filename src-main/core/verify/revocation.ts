@@ -199,7 +199,9 @@ export async function checkRevocation(
   }
   // Intermediates: path[i] issued by path[i + 1]; the last element is the anchor, trusted as configured.
   for (let i = 1; i < path.length - 1; i++) {
-    const ca = await certificateStatus(path[i]!, path[i + 1]!, embedded, statusOptions);
+    // The URL overrides stand in for the signer's own OCSP/CRL addresses; a CA is asked where it says.
+    const { ocspUrlOverride: _o, crlUrlOverride: _c, ...caOptions } = statusOptions;
+    const ca = await certificateStatus(path[i]!, path[i + 1]!, embedded, caOptions);
     if (ca.status === 'revoked' && tooLate(ca.revokedAt)) {
       return { summary: { ...summary, detail: `${summary.detail}; CA ${describe(path[i]!)} ${ca.detail}` }, indication: 'TOTAL_FAILED', subIndication: 'REVOKED', reason: `the CA certificate ${describe(path[i]!)} in the ${role} chain was revoked at ${ca.revokedAt?.toISOString() ?? 'an unknown time'}` };
     }

@@ -10,14 +10,10 @@ import { buildChain, validityAt } from './chain';
 import { isOrganisation, keyUsage, KU, subjectField, OID, type Cert } from './certs';
 import { verifyTimestampToken } from './timestamp';
 import { verdictVi } from './verdict';
+import { isoVietnam } from '../../contract/time';
 import type { Indication, SignatureReport, SubIndication } from './report';
 
 /** What the clerk reads when the signature verifies but its CMS is shaped unlike any normal signer's. */
-function isoVietnam(d: Date): string {
-  const s = new Date(d.getTime() + 7 * 3600_000).toISOString().slice(0, 19);
-  return `${s}+07:00`;
-}
-
 const UNUSUAL_VI = 'chữ ký khớp với chứng thư số nhưng có cấu trúc bất thường, cần kiểm tra thêm';
 
 const KNOWN_SUBFILTERS = new Set(['ETSI.CAdES.detached', 'adbe.pkcs7.detached', 'adbe.pkcs7.sha1', 'ETSI.RFC3161']);
