@@ -57,6 +57,14 @@ describe('edXML codec: round trip', () => {
       expect(await parseEdxml(buildEdxml(src))).toEqual(src);
     });
   }
+  it('reads the same model however the bytes are chunked (tags split across chunks)', async () => {
+    const src = sampleDocument();
+    const bytes = buildEdxml(src);
+    for (const size of [1, 7, 333, 4096]) {
+      const chunks = Array.from({ length: Math.ceil(bytes.length / size) }, (_, i) => bytes.subarray(i * size, (i + 1) * size));
+      expect(await parseEdxml(Readable.from(chunks))).toEqual(src);
+    }
+  });
   it('emits the SDK layout: prefixed envelope, unprefixed AttachmentEncoded, zipped attachment', () => {
     const xml = buildEdxml(sampleDocument()).toString('utf8');
     expect(xml).toMatch(/^<\?xml version="1.0" encoding="UTF-8"\?>\n<edXML xmlns="http:\/\/www.mic.gov.vn\/TBT\/QCVN_102_2016">/);

@@ -18,6 +18,7 @@ export interface XmlElement {
 
 /** Element whose text is a base64 payload, streamed to bytes as it arrives. */
 const PAYLOAD_ELEMENT = 'ContentTransferEncoded';
+const PAYLOAD_OPEN = /<(?:[A-Za-z_][\w.-]*:)?ContentTransferEncoded(?:\s[^<>]*)?>/;
 const B64_CHARS = /^[A-Za-z0-9+/]*={0,2}$/;
 
 class Base64Stream {
@@ -116,16 +117,46 @@ export async function readXml(source: AsyncIterable<Buffer | string> | Readable,
   };
 
   const utf8 = new StringDecoder('utf8');
+  // sax walks text one character at a time; a payload's base64 (megabytes) is handed to the decoder
+  // directly instead: sax gets everything up to the end of the payload's start tag, then again from
+  // the next '<'. A start tag split across chunks is held back until it is whole.
+  let held = '';
+  const feed = (text: string) => {
+    let s = held + text;
+    held = '';
+    while (s.length > 0 && !failure) {
+      if (payload) {
+        const lt = s.indexOf('<');
+        guardInto(fail, () => payload!.write(lt < 0 ? s : s.slice(0, lt)));
+        if (lt < 0) return;
+        s = s.slice(lt);
+      }
+      const open = PAYLOAD_OPEN.exec(s);
+      if (open) {
+        parser.write(s.slice(0, open.index + open[0].length));
+        s = s.slice(open.index + open[0].length);
+        continue;
+      }
+      const lastLt = s.lastIndexOf('<');
+      if (lastLt >= 0 && s.indexOf('>', lastLt) < 0 && s.length - lastLt < 4096) {
+        held = s.slice(lastLt);
+        s = s.slice(0, lastLt);
+      }
+      parser.write(s);
+      return;
+    }
+  };
   for await (const chunk of source as AsyncIterable<Buffer | string>) {
     const buf = typeof chunk === 'string' ? Buffer.from(chunk, 'utf8') : chunk;
     bytes += buf.length;
     if (bytes > limits.maxPackageBytes) fail(guard(() => refuse('TOO_LARGE', `package over ${limits.maxPackageBytes} bytes`)));
     if (failure) break;
-    parser.write(utf8.write(buf));
+    feed(utf8.write(buf));
     if (failure) break;
   }
   if (!failure) {
-    parser.write(utf8.end());
+    feed(utf8.end());
+    parser.write(held);
     parser.close();
   }
   if (failure) {
