@@ -8,6 +8,8 @@ import { largeCrl } from '../fixtures-gen/crl';
 import { pdfsigVerdicts } from '../fixtures-gen/pdfsig';
 import { addDss, changeFormFonts, signEmptyField, withEmptySignatureField, withFormResources } from '../fixtures-gen/lt';
 import { LEADER_RECT, verifyWithoutRevocation } from './helpers';
+import { danglingBase } from '../fixtures-gen/hostile';
+import { appendUpdate } from '../fixtures-gen/incremental';
 
 // Issue 9, classes 2 and 3: ordinary long-term-validation and multi-signature updates are allowed (each
 // by a class of src-main/core/verify/policy.ts), and their look-alikes are not.
@@ -45,6 +47,13 @@ describe('class 2: long-term validation updates', () => {
   });
   it('a VRI dictionary that nothing references is validation data, not an orphan filling a dangling reference', async () => {
     expectAllowed(await verify(addDss(signed, { certs, vri: 'orphan' })), 'DSS', 'DSS_ORPHAN');
+  });
+  it('look-alike: DER-shaped data filling a dangling reference of the signed revision is still an orphan attack', async () => {
+    const ops = Buffer.from('BT /F1 18 Tf 10 40 Td (FORGED) Tj ET', 'latin1');
+    const der = Buffer.concat([Buffer.from([0x30, ops.length + 2, 0x04, ops.length]), ops]);
+    const signedDangling = addSignature(danglingBase(), leader());
+    const body = Buffer.concat([Buffer.from(`<</Length ${der.length}>>\nstream\n`, 'latin1'), der, Buffer.from('\nendstream', 'latin1')]);
+    expectRefused(await verify(appendUpdate(signedDangling, { objects: [{ num: 99, body }] })), 'ORPHAN_OBJECT');
   });
   it('look-alike: /Names gaining a document JavaScript is refused', async () => {
     expectRefused(await verify(addDss(signed, { certs, names: 'javascript' })), 'CATALOG');

@@ -3,6 +3,7 @@
  * between two revisions. changes.ts walks the differences and calls these.
  */
 import type { PdfFile } from '../pdf/parse/document';
+import { parseBer } from './ber';
 import { dictOf, isName, PdfDict, PdfName, PdfRef, PdfStream, PdfString, sameObject, textString, type PdfObject } from '../pdf/parse/objects';
 
 /** Keys a DSS VRI dictionary may hold (ETSI EN 319 142-1 §5.4.2.3). */
@@ -20,7 +21,8 @@ export function isValidationDataOrphan(file: PdfFile, value: PdfObject | undefin
     if (d.has('Type') || d.has('Subtype')) return false;
     let data: Buffer | null = null;
     try { data = file.streamData(value); } catch { return false; }
-    return data !== null && data.length > 2 && data[0] === 0x30;
+    // Exactly one DER SEQUENCE and nothing else: text that merely starts with "0" is not validation data.
+    return data !== null && data.length > 2 && data[0] === 0x30 && parseBer(data).offset === data.length;
   }
   const d = dictOf(value ?? undefined);
   if (!d) return false;

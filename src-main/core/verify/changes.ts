@@ -7,7 +7,7 @@ import type { SignatureReport } from './report';
 import { verdictVi } from './verdict';
 import { appearanceNums, fieldShowsContent, isValidationDataOrphan, onlyEmbeddedFilesDiffer, resourcesExtend } from './change-rules';
 import type { AllowedKind } from './policy';
-import { anomalyVi, checkOrphans, docMdpLevel, labelDecree30 } from './update-scope';
+import { anomalyVi, checkOrphans, docMdpLevel, labelDecree30, referencedIn } from './update-scope';
 
 export type Change = SignatureReport['changesAfter'][number];
 
@@ -221,10 +221,14 @@ function diffUpdate(file: PdfFile, k: number, bySigRef: Map<number, SignatureWor
   };
   let dssAdded = false;
   let validationOrphans = 0;
-  checkOrphans(file, k, (num) => {
-    if (isValidationDataOrphan(file, file.object(num, k)?.value)) { validationOrphans++; return; }
+  const orphans: number[] = [];
+  checkOrphans(file, k, (num) => orphans.push(num));
+  // Validation data nothing references is harmless unless it fills a dangling reference of the signed revision.
+  const dangling = orphans.length ? referencedIn(file, prev, new Set(orphans)) : new Set<number>();
+  for (const num of orphans) {
+    if (dangling && !dangling.has(num) && isValidationDataOrphan(file, file.object(num, k)?.value)) { validationOrphans++; continue; }
     add(false, 'ORPHAN_OBJECT', `Bản cập nhật thêm đối tượng số ${num} mà không nơi nào trong bản cập nhật dẫn tới (có thể lấp vào một tham chiếu treo của bản đã ký).`);
-  });
+  }
   if (validationOrphans) allow('DSS_ORPHAN', `Bản cập nhật có ${validationOrphans} đối tượng dữ liệu kiểm tra chữ ký (VRI, chứng thư, danh sách thu hồi) không được tham chiếu; chúng không hiển thị.`);
   for (const [num, e] of file.revisions[k]!.xref.entries) {
     if (num === 0) continue;

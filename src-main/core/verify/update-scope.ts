@@ -112,3 +112,32 @@ export function labelDecree30(newSigs: Array<{ change: Change; field: FieldInfo 
     change.descriptionVi = `Sau chữ ký của lãnh đạo, văn thư đã thêm số, ngày và dấu (chữ ký của cơ quan, ${where}).`;
   }
 }
+
+/**
+ * Which of `nums` some object of revision `rev` references (a dangling reference when the object does
+ * not exist there). Null when the document is too large to walk within the budget: the caller then
+ * assumes the worst.
+ */
+export function referencedIn(file: PdfFile, rev: number, nums: ReadonlySet<number>): Set<number> | null {
+  const found = new Set<number>();
+  let budget = 400_000;
+  const seen = new Set<number>();
+  const walk = (o: PdfObject | undefined, depth: number): void => {
+    if (depth > 64 || --budget < 0) return;
+    if (o instanceof PdfRef) { if (nums.has(o.num)) found.add(o.num); return; }
+    if (Array.isArray(o)) { for (const x of o) walk(x, depth + 1); return; }
+    const d = dictOf(o ?? undefined);
+    if (d) for (const v of d.map.values()) walk(v, depth + 1);
+  };
+  for (let r = 0; r <= rev; r++) {
+    walk(file.trailer(r), 0);
+    for (const num of file.revisions[r]!.xref.entries.keys()) {
+      if (seen.has(num)) continue;
+      seen.add(num);
+      if (seen.size > 100_000) return null;
+      walk(file.object(num, rev)?.value ?? null, 0);
+      if (budget < 0) return null;
+    }
+  }
+  return found;
+}
