@@ -4,7 +4,7 @@ import type { alertDto } from '@contract/register';
 import type { Client } from '../api/client';
 import { t, type MessageKey } from '../i18n';
 import { useNav } from '../shell/nav';
-import { formatDateTime } from '../ui/format';
+import { formatDue } from '../ui/format';
 import { useAsync } from '../ui/useAsync';
 import { priorityKey } from './register/RegisterList';
 
@@ -53,7 +53,7 @@ export function TodayScreen({ client }: { client: Client }) {
                   </div>
                   <div className="today-why">
                     <span>{a.messageVi}</span>
-                    <span className={a.overdue ? 'error' : 'muted'}>{t(a.overdue ? 'today.wasDue' : 'today.due', { at: formatDateTime(a.dueAt) })}</span>
+                    <span className={a.overdue ? 'error' : 'muted'}>{t(a.overdue ? 'today.wasDue' : 'today.due', { at: formatDue(a.dueAt) })}</span>
                   </div>
                   <Button size="small" onClick={() => nav.openDocument(a.docId)} aria-label={t('today.openNamed', { name: a.code ?? a.subject })}>
                     {t('today.open')}

@@ -24,7 +24,9 @@ describe('browser mode: "Cài đặt"', () => {
   });
 
   it('shows the installation profile, the registers and the detected token driver', async () => {
-    await expect.poll(async () => page.getByLabel('Tên cơ quan', { exact: true }).inputValue()).toContain('UBND tỉnh Thử Nghiệm');
+    // The first load waits for the backend's services to start (a loaded machine takes seconds).
+    await expect.poll(async () => page.getByLabel('Tên cơ quan', { exact: true }).inputValue(), { timeout: 30_000 }).toContain('UBND tỉnh Thử Nghiệm');
+    await page.locator('.plain-table tbody tr').first().waitFor();
     expect(await page.getByLabel('Mã định danh cơ quan (OrganId)').inputValue()).toBe('000.00.00.H99');
     expect(await page.locator('.settings-screen').textContent()).toContain('Sổ đăng ký văn bản đến');
     const { detectedDrivers } = await rpc<{ detectedDrivers: Array<{ path: string }> }>(page, 'settings.get', {});
