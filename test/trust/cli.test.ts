@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { main } from '../../src-main/cli/main';
 import type { CliIo } from '../../src-main/cli/io';
 import { loadSettings } from '../../src-main/core/config';
-import { trustStatus, type TrustStatus } from '../../src-main/core/trust/status';
+import { trustStatus, type TrustStatus } from '../../src-main/core/verify/trust-status';
 import { clearRevocationCache } from '../../src-main/core/verify/revocation';
 import { makeBasePdf } from '../fixtures-gen/base-pdf';
 import { addSignature } from '../fixtures-gen/pades';

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { verifyPdf, type VerifyOptions } from '../../src-main/core/verify/index';
 import { clearRevocationCache } from '../../src-main/core/verify/revocation';
-import { chainRevocation } from '../../src-main/core/trust/chain-revocation';
+import { chainRevocation } from '../../src-main/core/verify/chain-revocation';
 import { RevocationCache } from '../../src-main/core/trust/revocation-cache';
 import { loadPki } from '../helpers/pki';
 import { makeBasePdf } from '../fixtures-gen/base-pdf';

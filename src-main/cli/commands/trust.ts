@@ -1,5 +1,5 @@
 import { loadSettings } from '../../core/config';
-import { refreshTrust, trustStatus, type TrustStatus } from '../../core/trust/status';
+import { refreshTrust, trustStatus, type TrustStatus } from '../../core/verify/trust-status';
 import { EXIT, flagString, parseArgs, type CliCommand, type CliIo } from '../io';
 
 const USAGE = `Cách dùng: vanthu trust status [--json] | vanthu trust refresh [--crl-url URL[,URL…]] [--json]
@@ -9,7 +9,7 @@ const USAGE = `Cách dùng: vanthu trust status [--json] | vanthu trust refresh 
 Mã thoát: 0 thành công; 2 có danh sách không tải được hoặc không có địa chỉ nào; 64 sai cách dùng.`;
 
 /**
- * `vanthu trust`: calls the trust core directly (core/trust/status.ts). It reads local settings and
+ * `vanthu trust`: calls the core directly (core/verify/trust-status.ts). It reads local settings and
  * files only, like `vanthu verify`; there is no contract method for it yet.
  */
 const trust: CliCommand = async (args, io) => {

@@ -49,6 +49,11 @@ export function freshness(meta: Pick<CacheEntryMeta, 'thisUpdate' | 'nextUpdate'
   return Date.parse(meta.thisUpdate) <= now.getTime() + 300_000 && now.getTime() <= until ? 'fresh' : 'stale';
 }
 
+/** The revocation cache of a data folder: one place for the CLI, the workstation and the sync. */
+export function revocationCacheDir(dataDir: string): string {
+  return join(dataDir, 'revocation-cache');
+}
+
 /** Process-wide memory layer, per cache folder ('' = memory only). */
 const layers = new Map<string, Map<string, CacheEntry>>();
 

@@ -4,11 +4,11 @@
  * CA: embedded DSS data → fresh cache → OCSP → CRL, with the short network timeouts of fetch.ts.
  * The same code the verifier runs for each signature (verify/revocation.ts), not a copy.
  */
-import { parseCert, type Cert } from '../verify/certs';
-import { buildChain } from '../verify/chain';
-import type { EmbeddedRevocation } from '../verify/dss';
-import { checkRevocation, type RevocationOptions, type RevocationOutcome } from '../verify/revocation';
-import { loadTrustAnchors } from '../verify/trust';
+import { parseCert, type Cert } from './certs';
+import { buildChain } from './chain';
+import type { EmbeddedRevocation } from './dss';
+import { checkRevocation, type RevocationOptions, type RevocationOutcome } from './revocation';
+import { loadTrustAnchors } from './trust';
 
 export interface ChainRevocationInput extends RevocationOptions {
   /** The certificate to check (DER), then any certificates that may complete its chain. */

@@ -3,18 +3,12 @@
  * fetching the CRLs of every configured CA ahead of time (`vanthu trust refresh`, also for the
  * exchange sync), so that later verifications can run offline.
  */
-import { join } from 'node:path';
 import { readIntermediates, type Settings } from '../config';
-import { crlUrls, parseCert, type Cert } from '../verify/certs';
-import { crlOf, describe } from '../verify/revocation';
-import { loadTrustAnchors } from '../verify/trust';
-import { DEFAULT_NETWORK_TIMEOUT_MS, fetchCrl } from './fetch';
-import { cacheKey, freshness, RevocationCache, type CacheEntryMeta } from './revocation-cache';
-
-/** The revocation cache of a data folder: one place for the CLI, the workstation and the sync. */
-export function revocationCacheDir(dataDir: string): string {
-  return join(dataDir, 'revocation-cache');
-}
+import { crlUrls, parseCert, type Cert } from './certs';
+import { crlOf, describe } from './revocation';
+import { loadTrustAnchors } from './trust';
+import { DEFAULT_NETWORK_TIMEOUT_MS, fetchCrl } from '../trust/fetch';
+import { cacheKey, freshness, revocationCacheDir, RevocationCache, type CacheEntryMeta } from '../trust/revocation-cache';
 
 export interface TrustedCertificate { role: 'anchor' | 'intermediate'; subject: string; sha256: string; notAfter: string; expired: boolean }
 export interface CachedRevocation extends CacheEntryMeta { state: 'fresh' | 'stale'; ageSeconds: number }
