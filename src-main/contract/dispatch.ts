@@ -20,11 +20,6 @@ export interface DispatchLog {
 export interface DispatchOptions {
   /** Parse outputs too (dev and test builds) to catch drift between a handler and its schema. */
   checkOutputs?: boolean;
-  /**
-   * Method-name prefixes whose undeclared output fields are logged instead of refused, while their
-   * owners bring the schemas up to what the handlers send. Empty is the rule.
-   */
-  undeclaredLoggedOnly?: readonly string[];
   log?: DispatchLog;
 }
 
@@ -56,11 +51,7 @@ export function createDispatcher<A extends MethodMap>(api: A, handlers: Partial<
         // A field the schema does not declare would reach the renderer unchecked (and only in builds
         // that skip this parse): the parsed copy drops it, so any key missing there is an error here.
         const extra = undeclaredKeys(value, out.data);
-        if (extra.length > 0) {
-          const detail = `output of ${method} has fields its schema does not declare: ${extra.slice(0, 8).join(', ')}`;
-          if (!options.undeclaredLoggedOnly?.some((p) => method.startsWith(p))) throw new AppError('INTERNAL', GENERIC_VI.INTERNAL, detail);
-          log({ level: 'warn', msg: 'undeclared output fields', method, detail });
-        }
+        if (extra.length > 0) throw new AppError('INTERNAL', GENERIC_VI.INTERNAL, `output of ${method} has fields its schema does not declare: ${extra.slice(0, 8).join(', ')}`);
         // The handler's own value goes out, not the parsed copy (which drops extra keys): checked and
         // unchecked builds must send the renderer the same data.
         return { ok: true, value };
