@@ -81,7 +81,7 @@ export function formatValue(v: number, unit: Unit): string {
   if (!Number.isFinite(v)) return '—';
   switch (unit) {
     case 'count': return String(Math.round(v));
-    case 'x': return `${v.toFixed(2)}×`;
+    case 'x': return `${v.toFixed(3)}×`; // a verdict at 1.1× must not read "1.10 ≤ 1.10 ✗"
     case 's': return `${v.toFixed(2)} s`;
     case 'MiB': return `${v.toFixed(0)} MiB`;
     case '/s': return `${Math.round(v).toLocaleString('en')}/s`;
@@ -112,7 +112,7 @@ export function judge(f: Figure, all: readonly Figure[]): Verdict | null {
   if ('min' in t) return { judged: `${formatValue(f.value, unit)} ≥ ${formatValue(t.min, unit)}`, met: f.value >= t.min };
   if ('maxRatio' in t) {
     const r = f.value / floor;
-    return { judged: `${r.toFixed(2)}× floor ≤ ${t.maxRatio}×`, met: Number.isFinite(r) && r <= t.maxRatio };
+    return { judged: `${r.toFixed(3)}× floor ≤ ${t.maxRatio}×`, met: Number.isFinite(r) && r <= t.maxRatio };
   }
   const d = f.value - floor;
   return { judged: `+${formatValue(d, unit)} over floor ≤ ${formatValue(t.maxAbove, unit)}`, met: Number.isFinite(d) && d <= t.maxAbove };

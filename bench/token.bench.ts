@@ -10,7 +10,7 @@ import { loadPki } from '../test/helpers/pki';
 import { figure, median, sample } from './stats';
 
 const SIGNATURES = 1000;
-const ROUNDS = 5;
+const ROUNDS = 7;
 
 export default async function bench(): Promise<void> {
   const pki = loadPki();
@@ -91,7 +91,10 @@ export default async function bench(): Promise<void> {
     const rawName = `raw pkcs11js, CKM_RSA_PKCS + DigestInfo, ${sigs}`;
     const rawCombinedName = `raw pkcs11js, CKM_SHA256_RSA_PKCS, ${sigs}`;
     figure(rawName, median(t.raw));
-    figure(`token layer, CKM_RSA_PKCS + DigestInfo, ${sigs}`, median(t.layer), { floor: rawName, target: { maxRatio: 1.1 } });
+    figure(`token layer, CKM_RSA_PKCS + DigestInfo, ${sigs}`, median(t.layer), { floor: rawName });
+    // Judged on ratios within a round (the two runs sit side by side in time): on a busy machine the
+    // medians of each side can come from different rounds and swing either way.
+    figure('token layer ÷ raw, same round, median (CKM_RSA_PKCS)', median(t.layer.map((v, r) => v / t.raw[r]!)), { unit: 'x', target: { max: 1.1 } });
     figure(`raw pkcs11js, synchronous C_Sign, ${sigs}`, median(t.rawSync));
     figure(rawCombinedName, median(t.combinedRaw));
     figure(`token layer, CKM_SHA256_RSA_PKCS, ${sigs}`, median(t.combinedLayer), { floor: rawCombinedName });
