@@ -68,9 +68,7 @@ describe('one vocabulary in the contract', () => {
     expect(fmt.format(instant)).toBe(time.dateInVietnam(instant));
   });
 
-  it('no source file in the sign path, CLI, contract or renderer restates the vocabulary', () => {
-    // Files of other areas still being switched over to the contract's modules by their owners.
-    const pending = new Set(['src-main/core/register/time.ts', 'src-main/core/verify/signature.ts', 'src-main/contract/register.ts', 'src-main/core/print/register-print.ts', 'src-main/core/register/records.ts']);
+  it('no source file in src-main or src-renderer restates the vocabulary', () => {
     const home = new Set(['src-main/contract/time.ts', 'src-main/contract/vocabulary.ts', 'src-main/contract/limits.ts']);
     const copies = [/7 \* 3600/, /'\+07:00'|T00:00:00\+07:00/, /Asia\/Ho_Chi_Minh/, /\['SAO Y'/, /'so-den' \|/, /\['Thường'/, /sealMm: z\.number\(\)\.min\(\d/, /MAX_BATCH_JOBS = /];
     const offenders: string[] = [];
@@ -80,7 +78,7 @@ describe('one vocabulary in the contract', () => {
         if (statSync(p).isDirectory()) { walk(p); continue; }
         if (!/\.tsx?$/.test(name)) continue;
         const rel = relative(root, p);
-        if (home.has(rel) || pending.has(rel)) continue;
+        if (home.has(rel)) continue;
         const src = readFileSync(p, 'utf8');
         for (const re of copies) if (re.test(src)) offenders.push(`${rel}: ${re}`);
       }
