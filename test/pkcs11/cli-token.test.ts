@@ -2,6 +2,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src-main/cli/main';
 import type { CliIo } from '../../src-main/cli/io';
 import { loadPki, type TestPki } from '../helpers/pki';
+import { spawnCli } from '../sign/helpers/cli';
 
 let pki: TestPki;
 
@@ -69,6 +70,12 @@ describe('vanthu token list', () => {
     const invalid = capture();
     expect(await main(['token', 'list', '--module', '/etc/hostname'], invalid.io)).toBe(70);
     expect(invalid.err.join('\n')).toContain('TOKEN_LIBRARY_INVALID');
+  });
+
+  it('runs as its own process too (bin.mjs, the PIN never asked without --login)', () => {
+    const r = spawnCli(['token', 'list', '--module', pki.module, '--json'], { SOFTHSM2_CONF: pki.softhsm2Conf, VANTHU_CONFIG: '', VANTHU_PIN: '' });
+    expect(r.status).toBe(0);
+    expect((JSON.parse(r.stdout) as { tokens: Array<{ label: string }> }).tokens.map((t) => t.label)).toEqual([pki.tokens.agency, pki.tokens.leader]);
   });
 
   it('rejects unknown arguments with usage', async () => {
