@@ -20,6 +20,9 @@ const GROUPS: Array<{ id: string; title: MessageKey; take: (a: AlertDto) => bool
   { id: 'other', title: 'today.other', take: () => true },
 ];
 
+/** Items drawn per group: the count says how many there are; the register screens hold the rest. */
+const SHOWN_PER_GROUP = 50;
+
 /** Each alert lands in the first group that takes it, so a document is never counted twice. */
 export function groupAlerts(alerts: AlertDto[]): Array<{ id: string; title: MessageKey; items: AlertDto[] }> {
   const out = GROUPS.map((g) => ({ id: g.id, title: g.title, items: [] as AlertDto[] }));
@@ -43,7 +46,7 @@ export function TodayScreen({ client }: { client: Client }) {
         {groups.map((g) => (
           <Card key={g.id} className={`today-group today-${g.id}`} data-group={g.id} title={<h3>{t(g.title, { n: g.items.length })}</h3>} size="small">
             <ul className="today-list">
-              {g.items.map((a) => (
+              {g.items.slice(0, SHOWN_PER_GROUP).map((a) => (
                 <li key={`${a.kind}-${a.docId}`} data-doc-id={a.docId} className={a.overdue ? 'overdue' : ''}>
                   <div className="today-doc">
                     <Tag className={`priority-tag priority-${a.priority}`}>{t(priorityKey(a.priority))}</Tag>
@@ -61,6 +64,7 @@ export function TodayScreen({ client }: { client: Client }) {
                 </li>
               ))}
             </ul>
+            {g.items.length > SHOWN_PER_GROUP && <p className="muted">{t('today.more', { n: g.items.length - SHOWN_PER_GROUP })}</p>}
           </Card>
         ))}
       </div>
