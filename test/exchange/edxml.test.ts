@@ -164,6 +164,10 @@ describe('edXML codec: hostile packages', () => {
         .replace(/(<edXML:ContentTransferEncoded[^>]*>)[^<]*/, `$1${z.toString('base64')}`));
     };
     expect(await refusal(withZip(bomb))).toBe('ZIP_BOMB');
+    // A small file that compresses very well (a blank form) is not a bomb.
+    const blank = Buffer.concat([fakePdf('blank'), Buffer.alloc(900 * 1024, 0x20)]);
+    const ok = await parseEdxml(buildEdxml(sampleDocument({ attachments: [{ ContentId: 'b', AttachmentName: 'blank.pdf', ContentType: 'application/pdf', data: blank }] })));
+    expect(ok.kind === 'edoc' && ok.attachments[0]!.data.equals(blank)).toBe(true);
     const small = zipOne('x.pdf', Buffer.alloc(1024 * 1024));
     const lying = Buffer.from(small);
     const nameLen = 'x.pdf'.length;

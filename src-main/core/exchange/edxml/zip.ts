@@ -18,6 +18,7 @@ const SIG_END = 0x06054b50;
 /** 1980-01-01 00:00 in DOS format: fixed so the same input zips to the same bytes. */
 const DOS_DATE = (0 << 9) | (1 << 5) | 1;
 const UTF8_FLAG = 0x0800;
+const RATIO_FLOOR = 1024 * 1024;
 
 export function zipOne(name: string, data: Buffer): Buffer {
   const nameBytes = Buffer.from(name, 'utf8');
@@ -80,7 +81,8 @@ export function unzip(zip: Buffer, budget: { left: number }, maxRatio: number, m
     const name = zip.subarray(p + 46, p + 46 + nameLen).toString(flags & UTF8_FLAG ? 'utf8' : 'latin1');
     p += 46 + skip;
     if (flags & 1) refuse('BAD_ZIP', 'encrypted zip entry');
-    if (packed > 0 && size / packed > maxRatio) refuse('ZIP_BOMB', `zip entry ratio ${(size / packed).toFixed(0)}:1`);
+    // Small files may legitimately compress very well (blank forms); the ratio only judges large ones.
+    if (size > RATIO_FLOOR && packed > 0 && size / packed > maxRatio) refuse('ZIP_BOMB', `zip entry ratio ${(size / packed).toFixed(0)}:1`);
     if (size > budget.left) refuse('ATTACHMENT_TOO_LARGE', `zip entry declares ${size} bytes`);
     if (localAt + 30 > zip.length || zip.readUInt32LE(localAt) !== SIG_LOCAL) refuse('BAD_ZIP', 'local header out of place');
     const dataAt = localAt + 30 + zip.readUInt16LE(localAt + 26) + zip.readUInt16LE(localAt + 28);
