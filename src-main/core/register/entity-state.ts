@@ -58,6 +58,8 @@ export class TouchTracker {
   constructor(private readonly db: Db) {
     // No UNIQUE constraint: the conflict clause of the statement firing a trigger (an upsert, INSERT OR
     // REPLACE) overrides the trigger's own, so "first touch wins" is a NOT EXISTS test instead.
+    // In memory: a temp table on disk journals every touch, which doubled the cost of a registration.
+    db.pragma('temp_store = MEMORY');
     db.exec('CREATE TEMP TABLE IF NOT EXISTS touched (tbl TEXT NOT NULL, id INTEGER NOT NULL, before TEXT); CREATE INDEX IF NOT EXISTS temp.touched_key ON touched (tbl, id);');
     for (const t of TRACKED_TABLES) {
       const cols = columnsOf(db, t);
