@@ -80,7 +80,8 @@ export function exchangeService(deps: { settings: Settings; log: Logger; publish
       'exchange.outbox': ({ registerDocId }) => ({ items: engine.outbox.list(registerDocId ? { registerDocId } : {}).reverse().map(outboxItem) }),
       'exchange.send': async ({ registerDocId, to }) => {
         const outboxId = engine.queueDocument(registerDocId, to);
-        void syncOnce();
+        // Sent at once when the hub answers; the outcome shows in the outbox, never as a lost rejection.
+        syncOnce().catch((e: unknown) => deps.log.error('exchange sync after send crashed', { error: e instanceof Error ? e.message : String(e) }));
         return { outboxId };
       },
       'exchange.recall': async ({ registerDocId, reason }) => ({ queued: (await engine.recall(registerDocId, reason)).length }),
