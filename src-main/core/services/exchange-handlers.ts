@@ -16,7 +16,7 @@ const INBOX_VI = { STORED: 'Đang lưu', RECEIVED: 'Đã đến', INVALID: 'Bị
 
 export interface ExchangeService {
   handlers: Handlers<typeof exchangeMethods>;
-  close(): void;
+  close(): Promise<void>;
 }
 
 /**
@@ -40,7 +40,9 @@ export function exchangeService(deps: { settings: Settings; log: Logger; publish
     return running;
   };
   let timer: NodeJS.Timeout | null = null;
+  let closed = false;
   const loop = () => {
+    if (closed) return;
     timer = setTimeout(() => {
       syncOnce()
         .then((r) => r.error && deps.log.warn('exchange sync failed', { error: r.error }))
@@ -102,8 +104,11 @@ export function exchangeService(deps: { settings: Settings; log: Logger; publish
         return { attachments };
       },
     },
-    close: () => {
+    // A sync under way finishes before the register closes under it.
+    close: async () => {
+      closed = true;
       if (timer) clearTimeout(timer);
+      await running?.catch(() => undefined);
       session.close();
     },
   };
