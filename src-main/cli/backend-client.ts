@@ -85,6 +85,16 @@ export function settingsFromFlags(flags: Map<string, string | true>, io: CliIo):
   };
 }
 
+/** Asks for a token's PIN and logs in through token.login; the PIN's Buffer is wiped whatever happens. */
+export async function loginWithPin(b: CliBackend, io: CliIo, token: { ref: string; label: string }): Promise<void> {
+  const pin = await io.readPin(`Mã PIN của token "${token.label}": `);
+  try {
+    await b.call('token.login', { token: token.ref, pin: pin.toString('utf8') });
+  } finally {
+    pin.fill(0);
+  }
+}
+
 export async function withBackend<T>(settings: Settings, run: (b: CliBackend) => Promise<T>): Promise<T> {
   const backend = await openCliBackend(settings);
   try {

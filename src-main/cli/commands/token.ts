@@ -2,7 +2,7 @@ import { AppError, type ErrorCode } from '../../contract/errors';
 import { compareVi } from '../../contract/text';
 import { isoVietnam } from '../../contract/time';
 import type { CertificateDto, TokenDto } from '../../contract/token';
-import { settingsFromFlags, withBackend, type CliBackend } from '../backend-client';
+import { loginWithPin, settingsFromFlags, withBackend, type CliBackend } from '../backend-client';
 import { EXIT, flagString, parseArgs, type CliCommand, type CliIo } from '../io';
 
 const USAGE = `vanthu token — token ký số (PKCS#11)
@@ -56,14 +56,7 @@ async function collect(b: CliBackend, io: CliIo, login: boolean): Promise<TokenL
   const tokens: TokenListJson['tokens'] = [];
   const byModuleThenLabel = (x: TokenDto, y: TokenDto) => x.module.localeCompare(y.module) || compareVi(x.label, y.label) || x.serial.localeCompare(y.serial);
   for (const t of (await b.call('token.list', {})).tokens.sort(byModuleThenLabel)) {
-    if (login && !t.pinLocked) {
-      const pin = await io.readPin(`Mã PIN của token "${t.label}": `);
-      try {
-        await b.call('token.login', { token: t.ref, pin: pin.toString('utf8') });
-      } finally {
-        pin.fill(0);
-      }
-    }
+    if (login && !t.pinLocked) await loginWithPin(b, io, t);
     const { certificates } = await b.call('token.certificates', { token: t.ref });
     tokens.push({ ...pickToken(t), certificates: certificates.map(pickCert) });
   }

@@ -7,7 +7,7 @@ import { AppError } from '../../contract/errors';
 import type { TokenDto } from '../../contract/token';
 import { nfc } from '../../contract/text';
 import { TOKEN_VI } from '../../core/token/index';
-import type { CliBackend } from '../backend-client';
+import { loginWithPin, type CliBackend } from '../backend-client';
 import { flagString, type CliIo } from '../io';
 
 export type Flags = Map<string, string | true>;
@@ -24,14 +24,7 @@ export async function loginForSigning(b: CliBackend, flags: Flags, io: CliIo, be
   const key = await b.call('sign.key', { token: token.ref, ...(keyIdFlag ? { keyId: keyIdFlag } : {}) });
   await beforePin();
   warnPinCounter(io, label, token);
-  if (!token.loggedIn) {
-    const pin = await io.readPin(`Mã PIN của token "${label}": `);
-    try {
-      await b.call('token.login', { token: token.ref, pin: pin.toString('utf8') });
-    } finally {
-      pin.fill(0);
-    }
-  }
+  if (!token.loggedIn) await loginWithPin(b, io, token);
   // Keys marked CKA_ALWAYS_AUTHENTICATE ask for a second PIN before each signature (known after login).
   const { certificates } = await b.call('token.certificates', { token: token.ref });
   const always = certificates.find((c) => c.keyId === key.keyId)?.alwaysAuthenticate === true;
