@@ -81,6 +81,10 @@ describe('browser mode: register forms guard the register', () => {
     await form.getByText('Đã đăng ký: số 01.').waitFor();
     // Dates read dd/MM/yyyy in the list, whatever the browser's locale.
     expect(await page.locator('.register-table tbody tr').first().textContent()).toContain(vn(addDaysIso(today, 10)));
+    // A row opens: its number leads to the document's page.
+    await page.getByRole('button', { name: 'mở văn bản Về việc tuyển dụng công chức' }).click();
+    await page.getByRole('heading', { name: 'Văn bản Về việc tuyển dụng công chức' }).waitFor();
+    expect(await page.locator('.state-tag').textContent()).toBe('Đã vào sổ');
   });
 
   it('accepts Nơi nhận on a văn bản đi as a list of agencies', async () => {

@@ -5,6 +5,7 @@ import { decree30Number } from '@contract/text';
 import { VIETNAM_OFFSET } from '@contract/time';
 import { formatDate, t, type MessageKey } from '../../i18n';
 import { useAsync } from '../../ui/useAsync';
+import { useNav } from '../../shell/nav';
 
 const PAGE_SIZE = 20;
 
@@ -83,10 +84,17 @@ export function RegisterList({ client, book, direction, year, refresh }: { clien
 }
 
 function Row({ d, direction }: { d: RegisterDocumentDto; direction: 'den' | 'di' }) {
+  const nav = useNav();
   const date = direction === 'den' ? d.ArrivalDate : d.IssuedDate;
   return (
     <tr className={`priority-${d.Priority}`} data-doc-id={d.id}>
-      <td>{d.number === null ? '' : decree30Number(d.number)}</td>
+      <td>
+        {/* The number opens the document: its page carries the state and the next step. */}
+        <button type="button" className="link-button" onClick={() => nav.openDocument(d.id)}>
+          {d.number === null ? t('register.open') : decree30Number(d.number)}
+          <span className="visually-hidden">{t('register.openNamed', { name: d.code ?? d.Subject })}</span>
+        </button>
+      </td>
       <td>{date ? formatDate(`${date}T00:00:00${VIETNAM_OFFSET}`) : ''}</td>
       <td>{d.code ?? ''}</td>
       <td>{d.OrganName ?? ''}</td>
