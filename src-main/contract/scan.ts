@@ -59,7 +59,8 @@ export const jobId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/);
 export const scannerDto = z.object({ name: z.string(), vendor: z.string(), model: z.string(), type: z.string() });
 export const scanSettings = z.strictObject({
   jobId,
-  device: text(200, 1),
+  /** A SANE device name ("test:0", "epson2:net:10.0.0.5"): no blanks, never option-like. */
+  device: text(200, 1).refine((d) => /^[^\s-][^\s]*$/.test(d), 'not a device name'),
   dpi: z.number().int().min(50).max(4800).default(300),
   mode: z.enum(['color', 'gray']).default('color'),
   source: z.enum(['flatbed', 'adf', 'adf-duplex']).default('flatbed'),

@@ -64,6 +64,7 @@ describe('scan.* and digitize.* over the contract', () => {
     expect(r.error).toMatchObject({ code: 'CONFLICT', message: 'Đã hủy theo yêu cầu.' });
     expect((await call('scan.cancel', { jobId: 'job-4' })).value).toEqual({ cancelled: false });
     expect((await call('scan.acquire', { jobId: '../x', device: 'test:0' })).error.code).toBe('INPUT_INVALID');
+    expect((await call('scan.acquire', { jobId: 'j5', device: '--batch=/tmp/x' })).error.code).toBe('INPUT_INVALID');
     expect((await call('digitize.assemble', { jobId: 'j', files: [] })).error.code).toBe('INPUT_INVALID');
   }, 60_000);
 });

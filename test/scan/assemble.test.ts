@@ -16,8 +16,8 @@ beforeAll(async () => { fx = await makeFixtures(); }, 120_000);
 
 /** Images poppler extracts from a PDF, in their stored form (-all: JPEG as is, others as PNG). */
 function extracted(pdf: string, prefix: string): string[] {
-  execFileSync('pdfimages', ['-all', pdf, join(fx.dir, prefix)]);
-  return readdirSync(fx.dir).filter((n) => n.startsWith(`${prefix}-`)).sort().map((n) => join(fx.dir, n));
+  execFileSync('pdfimages', ['-all', pdf, join(fx.out, prefix)]);
+  return readdirSync(fx.out).filter((n) => n.startsWith(`${prefix}-`)).sort().map((n) => join(fx.out, n));
 }
 const pixelDifference = (a: string, b: string): number => {
   try {
@@ -31,7 +31,7 @@ const pixelDifference = (a: string, b: string): number => {
 describe('assembling scans and imports at 100 %', () => {
   it('passes a JPEG through byte for byte and keeps PNG pixels exactly; page size from pixels and resolution', async () => {
     const r = await digitize([read('colour300'), read('colourPng300')]);
-    const out = join(fx.dir, 'pass.pdf');
+    const out = join(fx.out, 'pass.pdf');
     writeFileSync(out, r.pdf);
     const [jpg, png] = extracted(out, 'pass');
     expect(readFileSync(jpg!).equals(readFileSync(fx.files.colour300!))).toBe(true);
@@ -70,8 +70,8 @@ describe('assembling scans and imports at 100 %', () => {
   });
 
   it('vanthu digitize: writes -o atomically, records the output as digitised here, exit 1 when it does not conform', async () => {
-    const data = join(fx.dir, 'cli-data');
-    const out = join(fx.dir, 'cli.pdf');
+    const data = join(fx.out, 'cli-data');
+    const out = join(fx.out, 'cli.pdf');
     let io = cliIo(data);
     expect(await main(['digitize', fx.files.colour300!, fx.files.tiff!, '-o', out], io)).toBe(0);
     const db = () => openDatabase(registerDbPath(data));
@@ -79,15 +79,15 @@ describe('assembling scans and imports at 100 %', () => {
     // A conforming PDF made elsewhere is not "digitised here".
     expect(isDigitizedHere(db(), sha256Hex(readFileSync(fx.files.img2pdf14!)))).toBe(false);
     io = cliIo(data);
-    const bad = join(fx.dir, 'cli-bad.pdf');
+    const bad = join(fx.out, 'cli-bad.pdf');
     expect(await main(['digitize', fx.files.grey300!, '-o', bad], io)).toBe(1);
     expect(io.lines.join('\n')).toContain('không phải ảnh màu');
     expect(isDigitizedHere(db(), sha256Hex(readFileSync(bad)))).toBe(false);
     expect(await main(['digitize', fx.files.colour300!, '-o', fx.files.colour300!], cliIo(data))).toBe(64);
-    expect(await main(['digitize', fx.files.colour300!, '-o', join(fx.dir, 'x.pdf'), '--dpi', 'abc'], cliIo(data))).toBe(64);
-    const junk = join(fx.dir, 'junk.bin');
+    expect(await main(['digitize', fx.files.colour300!, '-o', join(fx.out, 'x.pdf'), '--dpi', 'abc'], cliIo(data))).toBe(64);
+    const junk = join(fx.out, 'junk.bin');
     writeFileSync(junk, 'not an image');
-    expect(await main(['digitize', junk, '-o', join(fx.dir, 'junk.pdf')], cliIo(data))).toBe(65);
-    expect(existsSync(join(fx.dir, 'junk.pdf'))).toBe(false);
+    expect(await main(['digitize', junk, '-o', join(fx.out, 'junk.pdf')], cliIo(data))).toBe(65);
+    expect(existsSync(join(fx.out, 'junk.pdf'))).toBe(false);
   });
 });

@@ -11,7 +11,7 @@ const read = (k: string) => ({ name: k, bytes: readFileSync(fx.files[k]!) });
 /** The assembled PDF of one import, written beside the fixtures (pdfimages reads it from there). */
 async function imported(...keys: string[]): Promise<{ path: string; report: ReturnType<typeof checkConformance> }> {
   const r = await digitize(keys.map(read));
-  const path = join(fx.dir, `${keys.join('+')}.out.pdf`);
+  const path = join(fx.out, `${keys.join('+')}.out.pdf`);
   writeFileSync(path, r.pdf);
   return { path, report: r.report };
 }
@@ -77,7 +77,7 @@ describe('digitisation standard check', () => {
   });
 
   it('vanthu digitize check: exit 0 conforms, 1 with failing pages and why, 64+ usage or I/O', async () => {
-    const data = join(fx.dir, 'data');
+    const data = join(fx.out, 'data');
     let io = cliIo(data);
     expect(await main(['digitize', 'check', fx.files.img2pdf14!], io)).toBe(0);
     expect(io.lines[0]).toMatch(/^Đạt tiêu chuẩn số hóa/);
@@ -88,7 +88,7 @@ describe('digitisation standard check', () => {
     expect(await main(['digitize', 'check', fx.files.text!], io)).toBe(1);
     expect(io.lines.join('\n')).toContain('Trang 1 không có ảnh quét');
     expect(await main(['digitize', 'check'], cliIo(data))).toBe(64);
-    expect(await main(['digitize', 'check', join(fx.dir, 'missing.pdf')], cliIo(data))).toBe(74);
+    expect(await main(['digitize', 'check', join(fx.out, 'missing.pdf')], cliIo(data))).toBe(74);
     expect(await main(['digitize', 'check', fx.files.colour300!], cliIo(data))).toBe(65);
   });
 });

@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { PDFDocument, StandardFonts } from '@cantoo/pdf-lib';
 
 /** A4 in pixels at a resolution. */
@@ -23,11 +23,33 @@ export function letter(dir: string, name: string, dpi: number, extra: string[] =
   return out;
 }
 
-export interface Fixtures { dir: string; files: Record<string, string> }
+/** `files`: the shared inputs (read only); `out`: this test file's own folder for what it writes. */
+export interface Fixtures { files: Record<string, string>; out: string }
 
-/** Every input of the import/check tests, made fresh in a temp folder. */
+/** Bump when makeInputs changes: the cached set under .tmp is rebuilt. */
+const FIXTURES_VERSION = 1;
+
+/**
+ * Every input of the import/check tests. Generating them costs ImageMagick a minute on a busy machine,
+ * so they are made once into .tmp/scan-fixtures-v<N> (built in a temp folder and renamed into place, so
+ * test files running side by side never see half a set) and shared read-only.
+ */
 export async function makeFixtures(): Promise<Fixtures> {
-  const dir = mkdtempSync(join(tmpdir(), 'vanthu-scan-'));
+  const out = mkdtempSync(join(tmpdir(), 'vanthu-scan-out-'));
+  const root = join(process.cwd(), '.tmp');
+  const dir = join(root, `scan-fixtures-v${FIXTURES_VERSION}`);
+  if (!existsSync(join(dir, 'index.json'))) {
+    mkdirSync(root, { recursive: true });
+    const fresh = mkdtempSync(join(root, 'scan-fixtures-build-'));
+    const files = await makeInputs(fresh);
+    writeFileSync(join(fresh, 'index.json'), JSON.stringify(Object.fromEntries(Object.entries(files).map(([k, v]) => [k, basename(v)]))));
+    try { renameSync(fresh, dir); } catch { rmSync(fresh, { recursive: true, force: true }); /* another test file won the race */ }
+  }
+  const index = JSON.parse(readFileSync(join(dir, 'index.json'), 'utf8')) as Record<string, string>;
+  return { files: Object.fromEntries(Object.entries(index).map(([k, v]) => [k, join(dir, v)])), out };
+}
+
+async function makeInputs(dir: string): Promise<Record<string, string>> {
   const f: Record<string, string> = {};
   f.colour300 = letter(dir, 'colour300.jpg', 300);
   f.colour150 = letter(dir, 'colour150.jpg', 150);
@@ -64,7 +86,7 @@ export async function makeFixtures(): Promise<Fixtures> {
     const font = await doc.embedFont(StandardFonts.TimesRoman);
     doc.addPage([aw, ah]).drawText('Born digital', { x: 72, y: 700, size: 14, font });
   });
-  return { dir, files: f };
+  return f;
 }
 
 async function pdfWith(dir: string, name: string, build: (doc: PDFDocument) => Promise<void>): Promise<string> {
