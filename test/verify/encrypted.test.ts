@@ -5,6 +5,8 @@ import { encryptWithQpdf, type Encryption } from '../fixtures-gen/encrypt';
 import { pdfsigVerdicts, signWithPdfsig } from '../fixtures-gen/pdfsig';
 import { PdfFile } from '../../src-main/core/pdf/parse/document';
 import { verifyWithoutRevocation } from './helpers';
+import * as H from '../fixtures-gen/hostile';
+import { verificationReportSchema } from '../../src-main/core/verify/report-schema';
 
 // Issue 9, class 5 (encryption): "protected" PDFs that open without a password are decrypted for
 // reading; a real user password gives INDETERMINATE "cần mật khẩu để mở". Files are encrypted by qpdf
@@ -44,4 +46,19 @@ describe('class 5: permission-only encryption', () => {
     expect(r.summaryVi).toMatch(/cần mật khẩu để mở/);
     expect(r.structureFindings!.join()).toMatch(/PASSWORD_REQUIRED/);
   });
+});
+
+describe('fuzz: 100 mutations of an encrypted signed file, and of one with a broken /Prev, fixed seed', () => {
+  it('never crashes, never hangs, always returns a schema-valid report without an internal error', async () => {
+    const seeds = [signWithPdfsig(encryptWithQpdf(base, 'aes-256')), signWithPdfsig(encryptWithQpdf(base, 'rc4-128'))];
+    const r = H.rng(20261206);
+    for (let i = 0; i < 100; i++) {
+      let pdf = seeds[i % 2]!;
+      for (let k = 0; k < 1 + Math.floor(r() * 3); k++) pdf = H.mutate(pdf, r);
+      if (i % 3 === 0) pdf = Buffer.concat([pdf, Buffer.from('\n1 0 obj\n<</X 1>>\nendobj\ntrailer\n<</Size 2 /Prev 99999999>>\nstartxref\n5\n%%EOF\n', 'latin1')]);
+      const report = await verify(pdf);
+      expect(verificationReportSchema.safeParse(JSON.parse(JSON.stringify(report))).success).toBe(true);
+      expect(report.structureFindings?.join(' ') ?? '').not.toContain('internal error');
+    }
+  }, 120_000);
 });
