@@ -200,7 +200,7 @@ export function SignScreen({ client }: { client: Client }) {
                 <label>{t('sign.copyAgency')}<input name="copyAgency" value={copyAgency} onChange={(e) => setCopyAgency(e.target.value)} maxLength={AGENCY_NAME_MAX_CHARS} /></label>
               </>
             )}
-            <button type="submit" disabled={!canSign}>{t(busy ? 'sign.signing' : 'sign.submit')}</button>
+            <button type="submit" disabled={!canSign} data-shortcut="submit">{t(busy ? 'sign.signing' : 'sign.submit')}</button>
             {error && <p className="error" role="alert">{error}</p>}
           </form>
         </div>
