@@ -1,7 +1,6 @@
-import { hash } from 'node:crypto';
 import type { Db } from '../db/connection';
 import { ENTRY_COLUMNS, entryHash, GENESIS_HASH } from './audit';
-import { columnsOf, pagesOf, RowText, TRACKED_TABLES, type EntityState, type Row, type TrackedTable } from './entity-state';
+import { decodeStates, pagesOf, stateDigest, TRACKED_TABLES, type Row, type TrackedTable } from './entity-state';
 
 export interface ChainProblem {
   id: number;
@@ -94,7 +93,6 @@ class StateIndex {
   }
 }
 
-const digest = (text: string): Buffer => hash('sha256', text, 'buffer');
 const show = (v: unknown): string | null => (v === null || v === undefined ? null : typeof v === 'string' ? v : JSON.stringify(v));
 
 /**
@@ -140,7 +138,7 @@ function check(db: Db, anchors: Anchor[], maxProblems: number): RegisterCheck {
       expectedId = id + 1;
       if (state === null) continue;
       sawState = true;
-      for (const [table, rowid, text, before] of JSON.parse(state) as EntityState[]) {
+      for (const [table, rowid, text, before] of decodeStates(state)) {
         const idx = index.get(table);
         if (!idx) continue;
         if (before !== undefined) {
@@ -150,7 +148,7 @@ function check(db: Db, anchors: Anchor[], maxProblems: number): RegisterCheck {
               `${TABLE_VI[table]} #${rowid} đã bị sửa bên ngoài phần mềm trước mục nhật ký ${id} (trạng thái trước đó không khớp nhật ký).`);
           }
         }
-        idx.set(rowid, id, text === null ? null : digest(text));
+        idx.set(rowid, id, text === null ? null : stateDigest(text));
       }
     }
   }
@@ -160,7 +158,7 @@ function check(db: Db, anchors: Anchor[], maxProblems: number): RegisterCheck {
   const stateIn = db.prepare<[number], { state: string | null }>('SELECT state FROM audit WHERE id = ?');
   const chainRow = (entry: number, table: TrackedTable, rowid: number): Row | null => {
     const s = stateIn.get(entry)?.state;
-    const hit = s ? (JSON.parse(s) as EntityState[]).find((x) => x[0] === table && x[1] === rowid) : undefined;
+    const hit = s ? decodeStates(s).find((x) => x[0] === table && x[1] === rowid) : undefined;
     return hit?.[2] ? (JSON.parse(hit[2]) as Row) : null;
   };
 
@@ -168,11 +166,8 @@ function check(db: Db, anchors: Anchor[], maxProblems: number): RegisterCheck {
   for (const table of sawState ? TRACKED_TABLES : []) {
     const idx = index.get(table)!;
     idx.seen = new Uint8Array(idx.slots.size);
-    const text = new RowText(columnsOf(db, table));
     for (const rows of pagesOf(db, table)) {
-      for (const r of rows) {
-        const rowid = r[0] as number;
-        const current = text.of(r, 1);
+      for (const [rowid, current] of rows) {
         const slot = idx.slots.get(rowid);
         if (slot === undefined || idx.isDeleted(slot)) {
           entity({ table, rowId: rowid, kind: 'unlogged', field: null, chainValue: null, tableValue: current },
@@ -180,7 +175,7 @@ function check(db: Db, anchors: Anchor[], maxProblems: number): RegisterCheck {
           continue;
         }
         idx.seen[slot] = 1;
-        if (idx.holds(slot, digest(current))) continue;
+        if (idx.holds(slot, stateDigest(current))) continue;
         const was = chainRow(idx.entryOf(slot), table, rowid) ?? {};
         const row = JSON.parse(current) as Row;
         for (const field of new Set([...Object.keys(was), ...Object.keys(row)])) {

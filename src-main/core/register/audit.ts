@@ -1,6 +1,6 @@
 import { createHash, hash } from 'node:crypto';
 import type { Db } from '../db/connection';
-import type { EntityState, TouchTracker } from './entity-state';
+import { encodeStates, type EntityState, type TouchTracker } from './entity-state';
 
 /**
  * Append-only audit trail. Triggers forbid UPDATE and DELETE; the SHA-256 chain catches what the
@@ -32,7 +32,7 @@ export interface AuditRow {
   entity_id: string | null;
   before: string | null;
   after: string | null;
-  /** JSON of EntityState[]; null for entries without row changes and for entries older than version 40. */
+  /** encodeStates of the rows written; null for entries without row changes and for entries older than version 40. */
   state: string | null;
   prev_hash: string;
   hash: string;
@@ -82,7 +82,7 @@ export class AuditLog {
   }
 
   /** Call inside a write transaction: the entry takes the states of the rows written since the last one. */
-  append(at: string, e: AuditEvent, states: EntityState[] = this.tracker.take(sha256)): void {
+  append(at: string, e: AuditEvent, states: EntityState[] = this.tracker.take()): void {
     const last = this.head.get()!;
     const row = {
       id: Math.max(last.id ?? 0, last.seq ?? 0) + 1,
@@ -93,7 +93,7 @@ export class AuditLog {
       entity_id: e.entityId === undefined || e.entityId === null ? null : String(e.entityId),
       before: e.before === undefined ? null : JSON.stringify(e.before),
       after: e.after === undefined ? null : JSON.stringify(e.after),
-      state: states.length ? JSON.stringify(states) : null,
+      state: states.length ? encodeStates(states) : null,
       prev_hash: last.hash ?? GENESIS_HASH,
     };
     this.insert.run({ ...row, hash: rowHash(row) });
@@ -101,7 +101,7 @@ export class AuditLog {
 
   /** Rows written in a transaction after its last entry get an entry of their own (nothing escapes the chain). */
   flush(at: string, actor: string): void {
-    const states = this.tracker.take(sha256);
+    const states = this.tracker.take();
     if (states.length) this.append(at, { actor, action: 'state.sync', entity: 'database' }, states);
   }
 }
