@@ -1,8 +1,6 @@
-import { existsSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { dirname, join } from 'node:path';
 import { isAppError } from '../contract/errors';
-import { defaultIo, EXIT, type CliCommand, type CliIo } from './io';
+import { COMMANDS } from './commands';
+import { defaultIo, EXIT, type CliIo } from './io';
 
 const USAGE = `vanthu — trạm làm việc văn thư
 
@@ -21,10 +19,7 @@ Cách dùng: vanthu <nhóm lệnh> [tham số]
   sync once|status [--json] [--db PATH] [--config FILE]
   hub [--port N] [--data DIR] [--tls-cert F --tls-key F] [--client-ca F] [--faults FILE]`;
 
-/**
- * Each command group lives in commands/<group>.ts and default-exports a CliCommand, so adding a group
- * never touches this file.
- */
+/** Each command group lives in commands/<group>.ts, default-exports a CliCommand and is listed in commands/index.ts. */
 export async function main(argv: string[], io: CliIo = defaultIo()): Promise<number> {
   const [group, ...rest] = argv;
   if (!group || group === '--help' || group === '-h' || group === 'help') {
@@ -35,14 +30,13 @@ export async function main(argv: string[], io: CliIo = defaultIo()): Promise<num
     io.err(`Lệnh không hợp lệ: ${group}\n${USAGE}`);
     return EXIT.USAGE;
   }
-  const here = dirname(fileURLToPath(import.meta.url));
-  const file = join(here, 'commands', `${group}.ts`);
-  if (!existsSync(file)) {
+  const load = Object.hasOwn(COMMANDS, group) ? COMMANDS[group] : undefined;
+  if (!load) {
     io.err(`Không có lệnh "${group}".\n${USAGE}`);
     return EXIT.USAGE;
   }
   try {
-    const mod = (await import(file)) as { default: CliCommand };
+    const mod = await load();
     return await mod.default(rest, io);
   } catch (e) {
     if (isAppError(e)) {
