@@ -77,6 +77,15 @@ describe('browser mode: every screen at 1366×768', () => {
     expect(await panel('sign').textContent()).not.toContain('lỗi nội bộ');
   });
 
+  it('reaches the daily actions from the keyboard: Ctrl+F searches the register, Ctrl+P prints it', async () => {
+    await page.keyboard.press('Alt+D');
+    await panel('incoming').locator('input[name="q"]').waitFor({ timeout: 30_000 });
+    await page.keyboard.press('Control+F');
+    await expect.poll(async () => page.evaluate(() => (globalThis as unknown as { document: { activeElement: { getAttribute(n: string): string | null } | null } }).document.activeElement?.getAttribute('name'))).toBe('q');
+    await page.keyboard.press('Control+P');
+    await panel('incoming').getByText(/Đã tạo bản in/).waitFor({ timeout: 30_000 });
+  });
+
   it('every screen fits 1366 px, has no serious accessibility finding, and is photographed', async () => {
     const findings: Record<string, unknown> = {};
     for (const id of SCREENS) {
