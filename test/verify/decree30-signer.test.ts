@@ -19,6 +19,7 @@ let tokens: TestTokens;
 let dir: string;
 let issued: Buffer;
 let report: VerificationReport;
+const acceptUnknownRevocation = { acceptUnknownRevocation: true };
 
 beforeAll(async () => {
   pki = loadPki();
@@ -29,6 +30,9 @@ beforeAll(async () => {
   await issuePdf(join(dir, 'approved.pdf'), join(dir, 'issued.pdf'), tokens.agency(), {
     number: 5, notation: 'QĐ-UBND', date: { year: new Date().getUTCFullYear(), month: 2, day: 7 }, stamp: SEAL_PNG,
     trust: { trustDir: pki.trustDir }, intermediates: issuingChain(pki),
+    // This test judges the change classification; the test PKI's OCSP/CRL addresses are not served here,
+    // so the leader's revocation is unknown and the clerk's explicit choice is taken.
+    ...acceptUnknownRevocation,
   });
   issued = readFileSync(join(dir, 'issued.pdf'));
   report = await verifyPdf(issued, { trustDir: pki.trustDir, revocation: 'skip' });
