@@ -189,6 +189,7 @@ const register: CliCommand = async (args, io) => {
         if (!file) return usage(io, 'Thiếu tệp đích.');
         const r = await call('register.backup', { path: resolve(file) });
         io.out(json ? JSON.stringify(r) : `Đã sao lưu ${r.bytes} byte vào ${r.path}.`);
+        if (!json && r.checkpoint) io.out(`Điểm kiểm tra (kèm bản sao lưu): ${r.checkpoint.count}:${r.checkpoint.head}`);
         return EXIT.OK;
       }
     }
