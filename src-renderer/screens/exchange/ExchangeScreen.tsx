@@ -57,15 +57,15 @@ export function ExchangeScreen({ client }: { client: Client }) {
 
   const s = status.data;
   return (
-    <Space direction="vertical" style={{ width: '100%' }} size="large">
+    <Space orientation="vertical" style={{ width: '100%' }} size="large">
       <Card title={t('exchange.title')} extra={<Button type="primary" onClick={() => act(() => client.call('exchange.syncNow', {}).finally(() => setProgress(null)))}>{t('exchange.syncNow')}</Button>}>
-        {s && !s.configured && <Alert type="warning" message={t('exchange.notConfigured')} />}
+        {s && !s.configured && <Alert type="warning" title={t('exchange.notConfigured')} />}
         {s && <p data-testid="sync-indicator">{t('exchange.lastSuccess', { at: s.lastSuccessAt ?? t('exchange.never') })}</p>}
-        {s?.lastFailureVi && <Alert type="error" message={t('exchange.lastFailure', { at: s.lastFailureAt ?? '', reason: s.lastFailureVi })} />}
+        {s?.lastFailureVi && <Alert type="error" title={t('exchange.lastFailure', { at: s.lastFailureAt ?? '', reason: s.lastFailureVi })} />}
         {s && <p>{t('exchange.evidence', { n: s.evidence.records, state: s.evidence.ok ? t('exchange.evidenceOk') : t('exchange.evidenceBad') })}</p>}
         {progress && <p>{progress}</p>}
-        {notice && <Alert type="info" message={notice} closable onClose={() => setNotice(null)} />}
-        {(error ?? status.error) && <Alert type="error" message={error ?? status.error} />}
+        {notice && <Alert type="info" title={notice} closable onClose={() => setNotice(null)} />}
+        {(error ?? status.error) && <Alert type="error" title={error ?? status.error} />}
       </Card>
 
       <Card title={t('exchange.inbox')}>

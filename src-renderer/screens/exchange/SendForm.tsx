@@ -28,7 +28,7 @@ export function SendForm({ client, onSent }: { client: Client; onSent: (outboxId
         <Input placeholder={t('exchange.recipients')} value={codes} onChange={(e) => setCodes(e.target.value)} style={{ width: 360 }} />
         <Button type="primary" disabled={!docId || !codes.trim()} onClick={send}>{t('exchange.send')}</Button>
       </Space>
-      {error && <Alert type="error" message={error} style={{ marginTop: 8 }} />}
+      {error && <Alert type="error" title={error} style={{ marginTop: 8 }} />}
     </Card>
   );
 }
