@@ -67,6 +67,9 @@ export const scanSettings = z.strictObject({
   paper: z.enum(['a4', 'a5', 'a3', 'letter']).default('a4'),
 });
 
+/** JPEG quality a clerk may ask for when colour photos are stored lossy (the standard says nothing of it). */
+export const JPEG_QUALITY = { min: 50, max: 100 } as const;
+
 /** One page the clerk keeps, in the order and turn they chose: an index into `files`' pages. */
 export const pageArrangement = z.object({ index: z.number().int().min(0).max(9999), rotate: z.union([z.literal(0), z.literal(90), z.literal(180), z.literal(270)]) });
 
@@ -103,6 +106,8 @@ export const scanMethods = {
     arrangement: z.array(pageArrangement).max(2000).optional(),
     ocr: z.boolean().default(false),
     dpi: z.number().int().min(50).max(4800).optional(),
+    /** Store lossless colour images (PNG, TIFF) as JPEG at this quality; default: as they are. */
+    jpegQuality: z.number().int().min(JPEG_QUALITY.min).max(JPEG_QUALITY.max).optional(),
     name: text(255, 1).optional(),
   }), digitizeResult, { progressEvent: 'scan.progress' }),
   'digitize.check': defineMethod(z.strictObject({ fileId }), conformanceReport),

@@ -61,6 +61,18 @@ describe('assembling scans and imports at 100 %', () => {
     expect((await digitize([read('colour150')], { fallbackDpi: 300 })).report.pages[0]!.dpi).toBe(150);
   });
 
+  it('stores a lossless colour photo as JPEG at the stated quality only when asked, resolution kept', async () => {
+    const r = await digitize([read('colourPng300'), read('grey300')], { jpegQuality: 80 });
+    const out = join(fx.out, 'q80.pdf');
+    writeFileSync(out, r.pdf);
+    expect(r.report.pages.map((p) => [p.image?.filter, p.dpi])).toEqual([['DCTDecode', 300], ['FlateDecode', 300]]);
+    expect(r.report.pages[0]!.colour).toBe(true);
+    const [jpg] = extracted(out, 'q80');
+    expect(execFileSync('identify', ['-format', '%Q', jpg!], { encoding: 'utf8' })).toBe('80');
+    const io = cliIo(join(fx.out, 'q-data'));
+    expect(await main(['digitize', fx.files.colourPng300!, '-o', join(fx.out, 'q.pdf'), '--jpeg-quality', '30'], io)).toBe(64);
+  });
+
   it('applies the clerk’s order, rotation and deletion', async () => {
     const r = await digitize([read('tiff'), read('colour150')], { arrangement: [{ index: 2, rotate: 90 }, { index: 0, rotate: 0 }] });
     const doc = await PDFDocument.load(r.pdf);

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { isAppError, type ErrorCode } from '../../contract/errors';
-import type { ConformanceReportDto, ScanProgressDto } from '../../contract/scan';
+import { JPEG_QUALITY, type ConformanceReportDto, type ScanProgressDto } from '../../contract/scan';
 import { loadSettings } from '../../core/config';
 import { isSameFile } from '../../core/fsx/same-file';
 import { watchFolder } from '../../core/scan/watch';
@@ -11,9 +11,10 @@ import { EXIT, flagString, parseArgs, type CliCommand, type CliIo } from '../io'
 
 const USAGE = `vanthu digitize — số hóa văn bản giấy
 
-  vanthu digitize <ảnh|pdf>… -o <tệp ra.pdf> [--ocr] [--dpi N] [--json]
+  vanthu digitize <ảnh|pdf>… -o <tệp ra.pdf> [--ocr] [--dpi N] [--jpeg-quality Q] [--json]
       ghép ảnh (JPEG, PNG, TIFF nhiều trang) và trang PDF thành một tệp PDF tỷ lệ 100 %, không lấy mẫu lại;
-      --ocr thêm lớp chữ ẩn tiếng Việt; --dpi chỉ dùng cho ảnh không ghi độ phân giải
+      --ocr thêm lớp chữ ẩn tiếng Việt; --dpi chỉ dùng cho ảnh không ghi độ phân giải;
+      --jpeg-quality Q (50–100) lưu ảnh màu không nén mất dữ liệu (PNG, TIFF, ví dụ ảnh chụp) thành JPEG chất lượng Q
   vanthu digitize check <tệp.pdf> [--json]
       kiểm tra tiêu chuẩn số hóa: PDF ≥ 1.4, ảnh màu, ≥ 200 dpi, tỷ lệ 100 %
   vanthu digitize watch <thư mục> --out-dir <thư mục ra> [--ocr] [--dpi N]
@@ -69,7 +70,7 @@ export const cliJobId = (): string => `cli-${randomBytes(6).toString('hex')}`;
  * digitize.assemble on workspace files, OCR progress on stderr, the PDF written to `out` atomically;
  * the backend has recorded it as digitised here. Exit 0 only if it conforms.
  */
-export async function assembleAndSave(b: CliBackend, io: CliIo, files: string[], o: { ocr: boolean; dpi?: number; out: string; json: boolean }): Promise<number> {
+export async function assembleAndSave(b: CliBackend, io: CliIo, files: string[], o: { ocr: boolean; dpi?: number; jpegQuality?: number; out: string; json: boolean }): Promise<number> {
   const jobId = cliJobId();
   const off = b.subscribe((event, payload) => {
     const p = payload as ScanProgressDto;
@@ -77,7 +78,7 @@ export async function assembleAndSave(b: CliBackend, io: CliIo, files: string[],
   });
   let r;
   try {
-    r = await b.call('digitize.assemble', { jobId, files, ocr: o.ocr, name: basename(o.out), ...(o.dpi ? { dpi: o.dpi } : {}) });
+    r = await b.call('digitize.assemble', { jobId, files, ocr: o.ocr, name: basename(o.out), ...(o.dpi ? { dpi: o.dpi } : {}), ...(o.jpegQuality ? { jpegQuality: o.jpegQuality } : {}) });
   } finally {
     off();
   }
@@ -139,10 +140,12 @@ const digitizeCommand: CliCommand = async (args, io) => {
   if (args[0] === 'watch') return watch(args.slice(1), io);
   const { flags, positionals } = parseArgs(args, ['ocr', 'json', 'help']);
   if (flags.has('help')) { io.out(USAGE); return EXIT.OK; }
-  const unknown = [...flags.keys()].filter((k) => !['ocr', 'json', 'dpi', 'out'].includes(k));
+  const unknown = [...flags.keys()].filter((k) => !['ocr', 'json', 'dpi', 'jpeg-quality', 'out'].includes(k));
   const out = flagString(flags, 'out');
   const dpi = dpiFlag(flags);
-  if (unknown.length || !out || positionals.length === 0 || dpi === null) {
+  const q = flagString(flags, 'jpeg-quality');
+  const jpegQuality = q === undefined ? undefined : Number(q);
+  if (unknown.length || !out || positionals.length === 0 || dpi === null || (jpegQuality !== undefined && !(Number.isInteger(jpegQuality) && jpegQuality >= JPEG_QUALITY.min && jpegQuality <= JPEG_QUALITY.max))) {
     io.err(unknown.length ? `Tham số không hợp lệ: --${unknown.join(', --')}` : !out || positionals.length === 0 ? 'Cần ít nhất một tệp vào và -o <tệp ra.pdf>.' : '--dpi phải là số nguyên từ 50 đến 4800.');
     io.err(USAGE);
     return EXIT.USAGE;
@@ -150,7 +153,7 @@ const digitizeCommand: CliCommand = async (args, io) => {
   if (positionals.some((p) => isSameFile(p, out))) { io.err('Lỗi: tệp ra phải khác các tệp vào (bản gốc không bao giờ bị sửa).'); return EXIT.USAGE; }
   const bad = missing(positionals, io);
   if (bad !== null) return bad;
-  return viaBackend(io, (b) => assembleAndSave(b, io, positionals.map((p) => b.putFile(p).fileId), { ocr: flags.has('ocr'), dpi, out, json: flags.has('json') }));
+  return viaBackend(io, (b) => assembleAndSave(b, io, positionals.map((p) => b.putFile(p).fileId), { ocr: flags.has('ocr'), dpi, jpegQuality, out, json: flags.has('json') }));
 };
 
 export default digitizeCommand;

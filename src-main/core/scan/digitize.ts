@@ -3,7 +3,7 @@ import { AppError } from '../../contract/errors';
 import type { ConformanceReportDto } from '../../contract/scan';
 import { assemblePdf, placementDpi, type PageSource } from './assemble';
 import { checkConformance } from './conformance';
-import { readImageFile, sniff } from './images';
+import { asJpeg, readImageFile, sniff } from './images';
 import { ocrPages, type OcrPageInput, type OcrProgress } from './ocr';
 
 export interface InputFile { name: string; bytes: Buffer }
@@ -11,6 +11,8 @@ export interface InputFile { name: string; bytes: Buffer }
 export interface DigitizeOptions {
   /** Resolution for images that declare none (`--dpi`). */
   fallbackDpi?: number;
+  /** Store lossless colour images as JPEG at this quality (colour photos); default: as they are. */
+  jpegQuality?: number;
   ocr?: boolean;
   signal?: AbortSignal;
   onOcrProgress?: (p: OcrProgress) => void;
@@ -26,7 +28,7 @@ export interface DigitizeResult {
 }
 
 /** Every page the inputs hold, in order: one per image (a TIFF may hold several), every page of a PDF. */
-export async function expandPages(inputs: readonly InputFile[], signal?: AbortSignal): Promise<PageSource[]> {
+export async function expandPages(inputs: readonly InputFile[], signal?: AbortSignal, jpegQuality?: number): Promise<PageSource[]> {
   const pages: PageSource[] = [];
   for (const f of inputs) {
     if (sniff(f.bytes) === 'pdf') {
@@ -38,7 +40,10 @@ export async function expandPages(inputs: readonly InputFile[], signal?: AbortSi
       }
       for (let i = 0; i < doc.getPageCount(); i++) pages.push({ kind: 'pdf', name: f.name, doc, index: i });
     } else {
-      for (const image of await readImageFile(f.bytes, f.name, signal)) pages.push({ kind: 'image', name: f.name, image });
+      for (const read of await readImageFile(f.bytes, f.name, signal)) {
+        const image = jpegQuality ? await asJpeg(read, jpegQuality, f.name, signal) : read;
+        pages.push({ kind: 'image', name: f.name, image });
+      }
     }
   }
   return pages;
@@ -49,7 +54,7 @@ export async function expandPages(inputs: readonly InputFile[], signal?: AbortSi
  * anywhere: callers store it (workspace, -o file) and record its provenance.
  */
 export async function digitize(inputs: readonly InputFile[], opts: DigitizeOptions = {}): Promise<DigitizeResult> {
-  const all = await expandPages(inputs, opts.signal);
+  const all = await expandPages(inputs, opts.signal, opts.jpegQuality);
   const pages = opts.arrangement
     ? opts.arrangement.map(({ index, rotate }) => {
       const p = all[index];

@@ -182,3 +182,16 @@ export async function readImageFile(bytes: Buffer, name: string, signal?: AbortS
   }
   throw new AppError('INPUT_INVALID', `Tệp "${name}" không phải ảnh JPEG, PNG, TIFF hay tệp PDF.`, `unsupported input ${name}`);
 }
+
+/**
+ * A lossless colour page image (PNG, TIFF page) as a JPEG at `quality`, its resolution kept: the one
+ * place pages are re-encoded, and only when the clerk asks (photos, where lossless is needlessly large).
+ * Grey, palette and JPEG pages are left as they are.
+ */
+export async function asJpeg(image: PageImage, quality: number, name: string, signal?: AbortSignal): Promise<PageImage> {
+  if (image.kind !== 'png' || image.palette || image.components !== 3) return image;
+  const density = image.dpi ? ['-density', `${image.dpi.x}x${image.dpi.y}`, '-units', 'PixelsPerInch'] : [];
+  const r = await runTool('convert', ['png:-', '-quality', String(quality), '-sampling-factor', '1x1', ...density, 'jpeg:-'], { input: image.source, signal });
+  const jpeg = readJpeg(requireSuccess('convert', r, `Không nén được ảnh "${name}" sang JPEG.`), name);
+  return { ...jpeg, dpi: image.dpi };
+}

@@ -67,12 +67,12 @@ export function scanService(deps: ScanDeps): ScanService {
       c?.abort();
       return { cancelled: c !== undefined };
     },
-    'digitize.assemble': async ({ jobId, files, arrangement, ocr, dpi, name }) => {
+    'digitize.assemble': async ({ jobId, files, arrangement, ocr, dpi, jpegQuality, name }) => {
       const abort = start(jobId);
       try {
         const inputs = files.map((id) => { const r = deps.workspace.read(id); return { name: r.file.name, bytes: r.bytes }; });
         const result = await digitize(inputs, {
-          ocr, fallbackDpi: dpi, signal: abort.signal, ...(arrangement ? { arrangement } : {}),
+          ocr, fallbackDpi: dpi, jpegQuality, signal: abort.signal, ...(arrangement ? { arrangement } : {}),
           onOcrProgress: (p) => emit({ jobId, stage: 'ocr', page: p.page, done: p.done, pageCount: p.pageCount }),
         });
         const stored = deps.workspace.put(name ?? 'so-hoa.pdf', result.pdf);
