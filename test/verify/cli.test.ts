@@ -16,10 +16,11 @@ const dir = mkdtempSync(join(tmpdir(), 'vanthu-cli-verify-'));
 const servers = new RevocationServers([], new Date());
 let valid: string, tampered: string, rogue: string;
 
-function io(): CliIo & { lines: string[]; errs: string[] } {
+/** The CLI's data folder (and so its revocation cache) is the test's own unless a run names another. */
+function io(dataDir = join(dir, 'data')): CliIo & { lines: string[]; errs: string[] } {
   const lines: string[] = [];
   const errs: string[] = [];
-  return { lines, errs, out: (l) => lines.push(l), err: (l) => errs.push(l), env: { ...process.env }, readPin: async () => Buffer.alloc(0) };
+  return { lines, errs, out: (l) => lines.push(l), err: (l) => errs.push(l), env: { ...process.env, VANTHU_DATA_DIR: dataDir }, readPin: async () => Buffer.alloc(0) };
 }
 
 beforeAll(async () => {
@@ -48,8 +49,15 @@ describe('vanthu verify', () => {
   });
   it('exit 2 for an untrusted signer, and for --offline without revocation data', async () => {
     expect(await main(['verify', rogue, ...online()], io())).toBe(2);
-    clearRevocationCache(); // the earlier online answers would otherwise serve the offline run
-    expect(await main(['verify', valid, '--trust', pki.trustDir, '--offline'], io())).toBe(2);
+    clearRevocationCache(); // the earlier online answers would otherwise serve the offline run from memory
+    expect(await main(['verify', valid, '--trust', pki.trustDir, '--offline'], io(join(dir, 'empty-data')))).toBe(2);
+  });
+  it('--offline answers from the revocation cache an earlier online run filled', async () => {
+    expect(await main(['verify', valid, ...online()], io())).toBe(0);
+    clearRevocationCache();
+    const t = io();
+    expect(await main(['verify', valid, '--trust', pki.trustDir, '--offline'], t)).toBe(0);
+    expect(t.lines.join('\n')).toContain('Tình trạng thu hồi: chưa bị thu hồi');
   });
   it('--json prints the report', async () => {
     const t = io();

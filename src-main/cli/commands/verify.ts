@@ -1,8 +1,6 @@
-import { readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
-import { AppError } from '../../contract/errors';
-import { loadSettings } from '../../core/config';
-import { MAX_VERIFY_BYTES, verifyPdf, type VerificationReport } from '../../core/verify/index';
+import { isAppError } from '../../contract/errors';
+import type { VerificationReportDto } from '../../contract/verify';
+import { settingsFromFlags, withBackend } from '../backend-client';
 import { EXIT, flagString, parseArgs, type CliCommand, type CliIo } from '../io';
 
 const USAGE = `Cách dùng: vanthu verify <tệp.pdf> [--trust THƯ_MỤC] [--offline] [--json]
@@ -14,7 +12,10 @@ Mã thoát: 0 hợp lệ; 1 không hợp lệ hoặc bị sửa sau khi ký; 2 k
 
 const KNOWN = new Set(['trust', 'offline', 'json', 'ocsp-url', 'crl-url', 'help']);
 
-/** `vanthu verify`: prints the Vietnamese verdict (or the JSON report) and maps it to the exit code. */
+/**
+ * `vanthu verify`: the screens' verify.file through the in-process backend (same trust anchors,
+ * revocation cache and mirrors), printed as the Vietnamese verdict or the JSON report, mapped to the exit code.
+ */
 const verify: CliCommand = async (args, io) => {
   const { flags, positionals } = parseArgs(args, ['offline', 'json', 'help']);
   if (flags.has('help')) { io.out(USAGE); return EXIT.OK; }
@@ -25,47 +26,33 @@ const verify: CliCommand = async (args, io) => {
     return EXIT.USAGE;
   }
   const path = positionals[0]!;
-  let bytes: Buffer;
-  try {
-    if (statSync(path).size > MAX_VERIFY_BYTES) { io.err('Lỗi: tệp PDF quá lớn để kiểm tra.'); return EXIT.DATA; }
-    bytes = readFileSync(path);
-  } catch (e) {
-    io.err(`Lỗi: không đọc được tệp "${path}".`);
-    io.err(`[IO_ERROR] ${(e as Error).message}`);
-    return EXIT.IO;
-  }
-  let trustDir = flagString(flags, 'trust');
-  let cacheDir: string | undefined;
-  if (!trustDir) {
-    const settings = loadSettings(io.env);
-    trustDir = settings.trustDir;
-    cacheDir = join(settings.dataDir, 'revocation-cache');
-  }
-  let report: VerificationReport;
-  try {
-    report = await verifyPdf(bytes, {
-      trustDir,
-      offline: flags.has('offline'),
-      ...(cacheDir ? { revocationCacheDir: cacheDir } : {}),
-      ...(flagString(flags, 'ocsp-url') ? { ocspUrlOverride: flagString(flags, 'ocsp-url') } : {}),
-      ...(flagString(flags, 'crl-url') ? { crlUrlOverride: flagString(flags, 'crl-url') } : {}),
-    });
-  } catch (e) {
-    if (e instanceof AppError && e.code === 'IO_ERROR') { io.err(`Lỗi: ${e.vi}`); return EXIT.IO; }
-    throw e;
-  }
-  if (flags.has('json')) io.out(JSON.stringify(report, null, 2));
-  else printHuman(report, io);
-  return exitCode(report);
+  const ocsp = flagString(flags, 'ocsp-url');
+  const crl = flagString(flags, 'crl-url');
+  const settings = { ...settingsFromFlags(flags, io), ...(ocsp ? { ocspUrlOverride: ocsp } : {}), ...(crl ? { crlUrlOverride: crl } : {}) };
+  return withBackend(settings, async (b) => {
+    let fileId: string;
+    try {
+      fileId = b.putFile(path).fileId;
+    } catch (e) {
+      if (!isAppError(e)) throw e;
+      io.err(e.code === 'PDF_TOO_LARGE' ? 'Lỗi: tệp PDF quá lớn để kiểm tra.' : `Lỗi: không đọc được tệp "${path}".`);
+      io.err(`[${e.code}] ${e.message}`);
+      return e.code === 'PDF_TOO_LARGE' ? EXIT.DATA : EXIT.IO;
+    }
+    const report = await b.call('verify.file', { fileId, offline: flags.has('offline') });
+    if (flags.has('json')) io.out(JSON.stringify(report, null, 2));
+    else printHuman(report, io);
+    return exitCode(report);
+  });
 };
 
-export function exitCode(r: VerificationReport): number {
+export function exitCode(r: VerificationReportDto): number {
   if (r.overall === 'TOTAL_FAILED' || r.disallowedChange) return EXIT.FAILED;
   if (r.overall === 'INDETERMINATE' || r.signatures.length === 0) return EXIT.INDETERMINATE;
   return EXIT.OK;
 }
 
-function printHuman(r: VerificationReport, io: CliIo): void {
+function printHuman(r: VerificationReportDto, io: CliIo): void {
   io.out(`Kết luận: ${r.summaryVi}`);
   r.signatures.forEach((s) => {
     io.out('');
