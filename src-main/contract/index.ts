@@ -7,6 +7,7 @@ import { signEvents, signMethods } from './sign';
 import { scanEvents, scanMethods } from './scan';
 import { settingsMethods } from './settings';
 import { exchangeEvents, exchangeMethods } from './exchange';
+import { trustMethods } from './trust';
 
 /** Every method of the API, by name. Domains add their maps here. */
 export const api = {
@@ -19,6 +20,7 @@ export const api = {
   ...scanMethods,
   ...settingsMethods,
   ...exchangeMethods,
+  ...trustMethods,
 };
 
 export const events = {

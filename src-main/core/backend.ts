@@ -12,6 +12,8 @@ import { registerHandlers } from './services/register-handlers';
 import { Workspace, WORKSPACE_MAX_AGE_MS } from './workspace';
 import { fileHandlers } from './services/file-handlers';
 import { verifyHandlers } from './services/verify-handlers';
+import { trustHandlers } from './services/trust-handlers';
+import { revocationCacheDir } from './trust/revocation-cache';
 import { signHandlers } from './services/sign-handlers';
 import { settingsHandlers } from './services/settings-handlers';
 import { scanService } from './services/scan-handlers';
@@ -63,20 +65,21 @@ export async function createBackend(settings: Settings, log: Logger, opts: Backe
   const exchange = exchangeService({ settings, log, publish: (event, payload) => hub.publish(event, payload) });
   closers.push(() => exchange.close());
 
+  // One revocation cache and mirror for the verifier and the signer's leader check.
+  const revocation = { cacheDir: revocationCacheDir(settings.dataDir), ocspUrl: settings.ocspUrlOverride, crlUrl: settings.crlUrlOverride };
+
   // Every method of the contract must have its handler: the type says so, not a runtime miss.
   const handlers: Handlers<Api> = {
     'app.info': () => ({ name: 'vanthu', version, host: opts.host, agency: { name: settings.agency.name, code: settings.agency.code }, demo: settings.demo }),
     ...tokenHandlers(tokens),
     ...registerHandlers(register),
     ...fileHandlers(workspace),
-    ...verifyHandlers({
-      workspace, trustDir: settings.trustDir,
-      revocation: { cacheDir: join(settings.dataDir, 'revocation-cache'), ocspUrl: settings.ocspUrlOverride, crlUrl: settings.crlUrlOverride },
-    }),
-    ...signHandlers({ workspace, tokens, settings, publish: (event, payload) => hub.publish(event, payload), stamp: () => readSealImage(settings), intermediates: readIntermediates(settings) }),
+    ...verifyHandlers({ workspace, trustDir: settings.trustDir, revocation }),
+    ...signHandlers({ workspace, tokens, settings, revocation, log, publish: (event, payload) => hub.publish(event, payload), stamp: () => readSealImage(settings), intermediates: readIntermediates(settings) }),
     ...settingsHandlers({ base: settings, log }),
     ...scan.handlers,
     ...exchange.handlers,
+    ...trustHandlers(settings),
   };
 
   const dispatch = createDispatcher(api, handlers, {

@@ -1,5 +1,6 @@
-import { loadSettings } from '../../core/config';
-import { refreshTrust, trustStatus, type TrustStatus } from '../../core/verify/trust-status';
+import type { z } from 'zod';
+import type { trustStatusDto } from '../../contract/trust';
+import { settingsFromFlags, withBackend } from '../backend-client';
 import { EXIT, flagString, parseArgs, type CliCommand, type CliIo } from '../io';
 
 const USAGE = `Cách dùng: vanthu trust status [--json] | vanthu trust refresh [--crl-url URL[,URL…]] [--json]
@@ -8,10 +9,7 @@ const USAGE = `Cách dùng: vanthu trust status [--json] | vanthu trust refresh 
   --crl-url thêm địa chỉ CRL (máy chủ nội bộ, kiểm thử)
 Mã thoát: 0 thành công; 2 có danh sách không tải được hoặc không có địa chỉ nào; 64 sai cách dùng.`;
 
-/**
- * `vanthu trust`: calls the core directly (core/verify/trust-status.ts). It reads local settings and
- * files only, like `vanthu verify`; there is no contract method for it yet.
- */
+/** `vanthu trust`: trust.status and trust.refresh on the in-process backend, as the screens call them. */
 const trust: CliCommand = async (args, io) => {
   const [sub, ...rest] = args;
   const { flags, positionals } = parseArgs(rest, ['json', 'help']);
@@ -21,24 +19,25 @@ const trust: CliCommand = async (args, io) => {
     io.err(USAGE);
     return EXIT.USAGE;
   }
-  const settings = loadSettings(io.env);
-  if (sub === 'status') {
-    const status = trustStatus(settings);
-    if (flags.has('json')) io.out(JSON.stringify(status, null, 2));
-    else printStatus(status, io);
-    return EXIT.OK;
-  }
-  const extraUrls = (flagString(flags, 'crl-url') ?? '').split(',').map((u) => u.trim()).filter(Boolean);
-  const results = await refreshTrust(settings, { extraUrls });
-  if (flags.has('json')) io.out(JSON.stringify(results, null, 2));
-  else {
-    if (results.length === 0) io.out('Không có địa chỉ danh sách thu hồi nào trong các chứng thư đã cấu hình.');
-    for (const r of results) io.out(r.ok ? `Đã tải: ${r.issuer} — ${r.url}` : `Không tải được: ${r.url} (${r.detail})`);
-  }
-  return results.length > 0 && results.every((r) => r.ok) ? EXIT.OK : EXIT.INDETERMINATE;
+  return withBackend(settingsFromFlags(new Map(), io), async (b) => {
+    if (sub === 'status') {
+      const status = await b.call('trust.status', {});
+      if (flags.has('json')) io.out(JSON.stringify(status, null, 2));
+      else printStatus(status, io);
+      return EXIT.OK;
+    }
+    const extraUrls = (flagString(flags, 'crl-url') ?? '').split(',').map((u) => u.trim()).filter(Boolean);
+    const results = await b.call('trust.refresh', { extraUrls });
+    if (flags.has('json')) io.out(JSON.stringify(results, null, 2));
+    else {
+      if (results.length === 0) io.out('Không có địa chỉ danh sách thu hồi nào trong các chứng thư đã cấu hình.');
+      for (const r of results) io.out(r.ok ? `Đã tải: ${r.issuer} — ${r.url}` : `Không tải được: ${r.url} (${r.detail})`);
+    }
+    return results.length > 0 && results.every((r) => r.ok) ? EXIT.OK : EXIT.INDETERMINATE;
+  });
 };
 
-function printStatus(s: TrustStatus, io: CliIo): void {
+function printStatus(s: z.output<typeof trustStatusDto>, io: CliIo): void {
   io.out('Chứng thư gốc tin cậy:');
   for (const c of s.anchors) io.out(`  ${c.subject} — hết hạn ${c.notAfter.slice(0, 10)}${c.expired ? ' (ĐÃ HẾT HẠN)' : ''}`);
   if (s.anchors.length === 0) io.out('  (chưa có)');
