@@ -105,9 +105,9 @@ export function ScanScreen({ client }: { client: Client }) {
     <section className="scan-screen">
       <h2>{t('scan.heading')}</h2>
       <ScannerPanel client={client} disabled={busy} onPage={(id, n) => void scannedPage(id, n)} onError={setError} />
-      <div className="file-picker">
-        <label htmlFor="scan-import">{t('scan.import')}</label>
-        <input id="scan-import" type="file" multiple accept="image/jpeg,image/png,image/tiff,application/pdf,.tif,.tiff,.pdf" onChange={(e) => { void addFiles(e.target.files); e.target.value = ''; }} disabled={busy} />
+      <div className="file-picker" data-drop-zone onDragOver={(e) => e.preventDefault()} onDrop={(e) => { e.preventDefault(); void addFiles(e.dataTransfer.files); }}>
+        <input id="scan-import" className="visually-hidden" type="file" multiple accept="image/jpeg,image/png,image/tiff,application/pdf,.tif,.tiff,.pdf" onChange={(e) => { void addFiles(e.target.files); e.target.value = ''; }} disabled={busy} />
+        <label htmlFor="scan-import" className="file-button">{t('scan.import')}</label>
       </div>
       <ol className="scan-pages" aria-label={t('scan.pages')} style={PAGES_STYLE}>
         {items.map((x, i) => (
