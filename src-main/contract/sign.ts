@@ -38,8 +38,10 @@ export const signInspection = z.object({
   /** The personal (leader) signature the agency signature would follow, as the verifier judged it. */
   leader: z.object({
     present: z.boolean(),
-    /** Verified for issuing: integrity and chain (unknown revocation accepted offline). */
+    /** Verified for issuing: integrity, chain and revocation (unknown only on acceptUnknownRevocation). */
     verified: z.boolean(),
+    /** No revocation status could be had: the screen asks the clerk to confirm (acceptUnknownRevocation). */
+    revocationUnknown: z.boolean(),
     summaryVi: z.string(),
     signerName: z.string().nullable(),
     widget: pageRect.nullable(),
@@ -77,6 +79,11 @@ const issueFields = {
   digitized: z.boolean().optional(),
   /** Printed signer name that locates the signer block when the leader's signature shows no image. */
   signerName: text(100, 1).optional(),
+  /**
+   * Điều 3.2: the clerk's explicit choice (a confirmation on screen, --accept-unknown-revocation) to
+   * issue although no revocation status of the leader's certificate could be had; refused otherwise.
+   */
+  acceptUnknownRevocation: z.boolean().optional(),
 };
 const appendixFields = { ref: text(REF_MAX_CHARS, 1) };
 const copyFields = { form: text(20).pipe(z.enum(COPY_FORMS)), agency: text(AGENCY_NAME_MAX_CHARS, 1) };
@@ -100,6 +107,8 @@ export const signResultDto = z.strictObject({
     /** The leader's name as the verifier read it; null for a digitised document. */
     leaderSigner: z.string().nullable(),
     digitized: z.boolean(),
+    /** Issued on the clerk's acceptUnknownRevocation: the leader's revocation status was unknown. */
+    unknownRevocationAccepted: z.boolean(),
   }).optional(),
 });
 export type SignResultDto = z.infer<typeof signResultDto>;
@@ -158,11 +167,13 @@ export type SignProgressDto = z.infer<typeof signProgress>;
 
 export const signMethods = {
   'sign.inspect': defineMethod(
-    z.strictObject({ fileId, sealMm: sealMm.optional() }),
+    z.strictObject({ fileId, sealMm: sealMm.optional(), acceptUnknownRevocation: z.boolean().optional() }),
     signInspection,
   ),
   // Asked before the PIN: a key out of validity, or two keys and none named, is refused here.
-  'sign.key': defineMethod(z.strictObject({ token: tokenRef, keyId: keyId.optional() }), chosenKey),
+  // Also refused here: a certificate whose chain does not reach a configured trust anchor through the
+  // token's CA objects and the configured intermediates (allowUntrustedChain: test set-ups only).
+  'sign.key': defineMethod(z.strictObject({ token: tokenRef, keyId: keyId.optional(), allowUntrustedChain: z.boolean().optional() }), chosenKey),
   // No token PIN here: the token must already be logged in through token.login (contextPin is the
   // second, per-signature PIN of some keys, not the login PIN).
   'sign.issue': defineMethod(z.strictObject({ fileId, ...signer, ...issueFields }), signResultDto),

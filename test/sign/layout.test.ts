@@ -69,11 +69,17 @@ describe('leader check on a verification report', () => {
   const report = (signatures: SignatureReport[], disallowedChange = false): VerificationReport =>
     ({ overall: 'TOTAL_PASSED', disallowedChange, signatures, summaryVi: '' });
 
-  it('accepts a passed personal signature, and revocation unknown only when offline', () => {
+  it('Đ3.2 accepts a passed personal signature, and revocation unknown only on the explicit choice', () => {
     expect(requireLeaderSignature(report([sig({})]), agencyCert, false).fieldName).toBe('F');
     const tryLater = report([sig({ indication: 'INDETERMINATE', subIndication: 'TRY_LATER' })]);
     expect(requireLeaderSignature(tryLater, agencyCert, true).fieldName).toBe('F');
-    expect(() => requireLeaderSignature(tryLater, agencyCert, false)).toThrow(expect.objectContaining({ code: 'SIGN_REFUSED' }));
+    expect(() => requireLeaderSignature(tryLater, agencyCert, false)).toThrow(expect.objectContaining({
+      code: 'SIGN_REFUSED', vi: expect.stringContaining('có bị thu hồi hay không'),
+    }));
+    const revoked = report([sig({ indication: 'TOTAL_FAILED', subIndication: 'REVOKED' })]);
+    expect(() => requireLeaderSignature(revoked, agencyCert, true)).toThrow(expect.objectContaining({
+      code: 'SIGN_REFUSED', vi: expect.stringContaining('đã bị thu hồi'),
+    }));
   });
 
   it("never counts the agency's own or an organisation's signature as the leader's", () => {

@@ -6,17 +6,20 @@ import { isSameFile } from '../../core/fsx/same-file';
 import { settingsFromFlags, withBackend, type CliBackend } from '../backend-client';
 import { EXIT, flagString, parseArgs, type CliCommand, type CliIo } from '../io';
 import { batch } from '../sign/batch';
-import { loginForSigning, need, warnDigitized, type Flags } from '../sign/session';
+import { acceptUnknown, ACCEPT_UNKNOWN, ALLOW_UNTRUSTED_CHAIN, loginForSigning, need, UNKNOWN_ACCEPTED_VI, warnDigitized, type Flags } from '../sign/session';
 
 const USAGE = `vanthu sign — ký số văn bản PDF
 
   vanthu sign approve  <in.pdf> -o <out.pdf> --image <png> [--page N] [--rect x,y,w,h] [tùy chọn token]
   vanthu sign issue    <in.pdf> -o <out.pdf> --number <n> --notation <ký hiệu> [--date YYYY-MM-DD]
                        [--stamp <png>] [--seal-mm 36] [--trust <thư mục>] [--digitized] [--signer-name "<họ tên in>"] [tùy chọn token]
+                       [--accept-unknown-revocation]
                        (--digitized: văn bản do cơ quan tự số hóa, không kiểm tra chữ ký lãnh đạo — Điều 17.4.c)
+                       (--accept-unknown-revocation: vẫn ký khi chưa kiểm tra được chứng thư của lãnh đạo
+                        có bị thu hồi hay không — chỉ khi đã xác nhận rõ; lựa chọn này được ghi lại)
   vanthu sign appendix <in.pdf> -o <out.pdf> --ref "<số/ký hiệu>" [tùy chọn token]
   vanthu sign copy     <in.pdf> -o <out.pdf> --form "${COPY_FORMS.join('|')}" --agency "<tên cơ quan>" [tùy chọn token]
-  vanthu sign batch    <jobs.jsonl> [--resume] [--trust <thư mục>] [tùy chọn token]
+  vanthu sign batch    <jobs.jsonl> [--resume] [--trust <thư mục>] [--accept-unknown-revocation] [tùy chọn token]
                        mỗi dòng một việc, ví dụ:
                        {"kind":"issue","input":"a.pdf","output":"a.ky.pdf","number":5,"notation":"QĐ-UBND","stamp":"dau.png"}
                        {"kind":"appendix","input":"pl.pdf","output":"pl.ky.pdf","ref":"05/QĐ-UBND"}
@@ -24,7 +27,8 @@ const USAGE = `vanthu sign — ký số văn bản PDF
                        (đường dẫn tương đối tính từ thư mục của tệp danh sách; --resume bỏ qua tệp đã ký xong)
 
 Tùy chọn token: [--module <thư viện PKCS#11>] --token <nhãn token> [--key-id <hex>] [--tsa <url>]
-                [--chain <chứng thư trung gian .pem>] [--json]
+                [--chain <chứng thư trung gian .pem>] [--allow-untrusted-chain] [--json]
+                (--allow-untrusted-chain: chỉ để thử nghiệm — ký cả khi chuỗi chứng thư không tới gốc tin cậy)
 Mã PIN: biến môi trường VANTHU_PIN hoặc nhập khi được hỏi.
 Mặc định (thư mục tin cậy, ảnh và cỡ dấu, TSA, thư viện token) lấy từ cấu hình cơ quan (VANTHU_CONFIG).`;
 
@@ -38,7 +42,7 @@ const sign: CliCommand = async (args, io) => {
     io.out(USAGE);
     return sub ? EXIT.OK : EXIT.USAGE;
   }
-  const { flags, positionals } = parseArgs(rest, ['json', 'digitized', 'resume']);
+  const { flags, positionals } = parseArgs(rest, ['json', 'digitized', 'resume', ACCEPT_UNKNOWN, ALLOW_UNTRUSTED_CHAIN]);
   if (sub === 'batch') return batch(positionals[0], flags, io, USAGE);
   if (!['approve', 'issue', 'appendix', 'copy'].includes(sub)) return usage(io, `Không có lệnh con "${sub}".`);
   const input = positionals[0];
@@ -56,13 +60,15 @@ const sign: CliCommand = async (args, io) => {
     // The leader's signature is checked before the PIN: a refusal must not cost a PIN try.
     const signer = await loginForSigning(b, flags, io, async () => {
       if (sub !== 'issue' || digitized) return;
-      const { leader } = await b.call('sign.inspect', { fileId });
+      const { leader } = await b.call('sign.inspect', { fileId, ...acceptUnknown(flags) });
       if (!leader.verified) throw new AppError('SIGN_REFUSED', leader.summaryVi, 'leader signature not verified');
     });
     const r = await call(signer);
     b.writeFile(r.fileId, output);
     return r;
   });
+  // Said when the clerk made the choice here; the demo profile's standing acceptance (docs/signing.md) is in the result and the log.
+  if (result.issued?.unknownRevocationAccepted && flags.has(ACCEPT_UNKNOWN)) io.err(UNKNOWN_ACCEPTED_VI);
   if (flags.has('json')) io.out(JSON.stringify({ output, ...result }));
   else io.out(`Đã ký: ${output} (${result.verification.signatures.length} chữ ký trong tệp, lúc ${result.signingTime}).`);
   return EXIT.OK;
@@ -85,7 +91,7 @@ async function prepare(sub: string, b: CliBackend, flags: Flags, fileId: string,
       const fields = {
         fileId, number: positiveInt(need(flags, 'number'), 'number'), notation: need(flags, 'notation'),
         date: flagString(flags, 'date') ?? dateInVietnam(), sealMm, digitized,
-        ...(signerName ? { signerName } : {}),
+        ...(signerName ? { signerName } : {}), ...acceptUnknown(flags),
       };
       return (s) => b.call('sign.issue', { ...fields, ...s });
     }

@@ -12,7 +12,7 @@ import { dateInVietnam } from '../../contract/time';
 import { parseJobLines, type BatchJobDescription } from './jobs-file';
 import { settingsFromFlags, withBackend, type CliBackend } from '../backend-client';
 import { EXIT, type CliIo } from '../io';
-import { loginForSigning, warnDigitized, type Flags } from './session';
+import { acceptUnknown, loginForSigning, warnDigitized, type Flags } from './session';
 
 const MAX_JOBS_FILE_BYTES = 16 * 1024 * 1024;
 
@@ -43,7 +43,7 @@ export async function batch(jobsFile: string | undefined, flags: Flags, io: CliI
     const sent: Array<{ row: number; job: BatchJobDto }> = [];
     descriptions.forEach((d, i) => {
       try {
-        sent.push({ row: i, job: toJob(b, d, rows[i]!, resume, settings.sealMm) });
+        sent.push({ row: i, job: toJob(b, d, rows[i]!, resume, settings.sealMm, flags) });
       } catch (e) {
         rows[i] = { ...rows[i]!, status: 'failed', error: payload(e) };
       }
@@ -91,7 +91,7 @@ function readJobsFile(path: string): string {
 }
 
 /** A job description as a contract batch job: its input (and, resuming, its earlier output) put into the workspace. */
-function toJob(b: CliBackend, d: BatchJobDescription, row: JobRow, resume: boolean, sealMm: number): BatchJobDto {
+function toJob(b: CliBackend, d: BatchJobDescription, row: JobRow, resume: boolean, sealMm: number, flags: Flags): BatchJobDto {
   const fileId = b.putFile(row.input).fileId;
   const previous = resume && existsSync(row.output) ? { previous: b.putFile(row.output).fileId } : {};
   switch (d.kind) {
@@ -99,7 +99,7 @@ function toJob(b: CliBackend, d: BatchJobDescription, row: JobRow, resume: boole
     case 'copy': return { kind: 'copy', fileId, ...previous, form: d.form, agency: d.agency };
     case 'issue': return {
       kind: 'issue', fileId, ...previous, number: d.number, notation: d.notation, date: d.date ?? dateInVietnam(),
-      sealMm: d.sealMm ?? sealMm, ...(d.digitized ? { digitized: true } : {}),
+      sealMm: d.sealMm ?? sealMm, ...(d.digitized ? { digitized: true } : {}), ...acceptUnknown(flags),
     };
   }
 }

@@ -21,7 +21,7 @@ export async function loginForSigning(b: CliBackend, flags: Flags, io: CliIo, be
   const label = need(flags, 'token');
   const token = await findToken(b, label);
   const keyIdFlag = flagString(flags, 'key-id');
-  const key = await b.call('sign.key', { token: token.ref, ...(keyIdFlag ? { keyId: keyIdFlag } : {}) });
+  const key = await b.call('sign.key', { token: token.ref, ...(keyIdFlag ? { keyId: keyIdFlag } : {}), ...(flags.has(ALLOW_UNTRUSTED_CHAIN) ? { allowUntrustedChain: true } : {}) });
   await beforePin();
   warnPinCounter(io, label, token);
   if (!token.loggedIn) await loginWithPin(b, io, token);
@@ -61,3 +61,14 @@ export function need(flags: Flags, name: string): string {
   if (!v) throw new AppError('INPUT_INVALID', `Thiếu tham số --${name}.`, `missing --${name}`);
   return v;
 }
+
+/** The clerk's explicit choice to issue although the leader's revocation status is unknown (Điều 3.2). */
+export const ACCEPT_UNKNOWN = 'accept-unknown-revocation';
+export const UNKNOWN_ACCEPTED_VI = 'Cảnh báo: đã ký phát hành khi chưa kiểm tra được chứng thư số của lãnh đạo có bị thu hồi hay không (theo lựa chọn của văn thư); lựa chọn này được ghi vào kết quả ký và nhật ký.';
+
+export function acceptUnknown(flags: Flags): { acceptUnknownRevocation?: true } {
+  return flags.has(ACCEPT_UNKNOWN) ? { acceptUnknownRevocation: true } : {};
+}
+
+/** Test set-ups only: sign although the chain does not reach a configured trust anchor. */
+export const ALLOW_UNTRUSTED_CHAIN = 'allow-untrusted-chain';

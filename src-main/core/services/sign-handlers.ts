@@ -4,16 +4,18 @@ import { AppError, isAppError } from '../../contract/errors';
 import type { Handlers } from '../../contract/dispatch';
 import type { SignResultDto, signMethods } from '../../contract/sign';
 import type { Settings } from '../config';
+import type { Logger } from '../log';
 import type { KeySigner } from '../crypto/signer';
 import { issueBoxes, leaderImage, sealOver } from '../pdf/layout/placement';
 import { extractLines } from '../pdf/layout/text-lines';
-import { approvePdf, requireLeaderSignature, type IssueResult, type SignResult } from '../pdf/sign/index';
+import { approvePdf, isUnknownRevocation, requireLeaderSignature, type IssueResult, type LeaderRevocationOptions, type SignResult } from '../pdf/sign/index';
+import { chainToAnchor } from '../pdf/sign/chain-check';
 import { chooseKey, type TokenService } from '../token';
 import { verifyPdf, type SignatureReport } from '../verify/index';
 import { derivedName, type StoredFile, type Workspace } from '../workspace';
 import { jobKey, runBatch, SignedJobs, type JobInput } from './sign-batch';
 import { planJob, runPlanned, type PlanContext } from './sign-plan';
-import { toReportDto } from './verify-handlers';
+import { toReportDto, type VerifyDeps } from './verify-handlers';
 
 export interface SignDeps {
   workspace: Workspace;
@@ -23,6 +25,10 @@ export interface SignDeps {
   stamp: () => Buffer;
   /** Intermediate CA certificates (DER) that complete the chain embedded in agency signatures. */
   intermediates: readonly Buffer[];
+  /** The verifier's revocation cache and OCSP/CRL mirrors, used by the leader check before issuing. */
+  revocation: VerifyDeps['revocation'];
+  /** Where a clerk's choice to issue despite an unknown revocation status is recorded. */
+  log?: Logger;
   /** Sends a backend event (sign.progress) to every connected screen; none in the CLI. */
   publish?: (event: string, payload: unknown) => void;
 }
@@ -42,13 +48,17 @@ export function signHandlers(deps: SignDeps): Handlers<typeof signMethods> {
   const plan: PlanContext = {
     common: { intermediates: [...deps.intermediates], ...(deps.settings.tsaUrl ? { tsa: { url: deps.settings.tsaUrl } } : {}) },
     trustDir: deps.settings.trustDir,
+    revocation: revocationOptions(deps.revocation),
+    // The demo profile's test PKI runs no OCSP responder and serves no CRL: without this a fresh demo
+    // workstation could issue nothing. Every such issue is still reported and logged as accepted.
+    acceptUnknownRevocation: deps.settings.demo,
     stamp: deps.stamp,
   };
 
   /** Stores a signer's scratch output and verifies it as the clerk will see it. */
   const finish = async (scratch: string, name: string, result: SignResult): Promise<SignResultDto> => {
     const stored = deps.workspace.adopt(scratch, name);
-    const verification = toReportDto(await verifyPdf(deps.workspace.read(stored.fileId).bytes, { trustDir: deps.settings.trustDir, offline: false }));
+    const verification = toReportDto(await verifyPdf(deps.workspace.read(stored.fileId).bytes, { trustDir: deps.settings.trustDir, offline: false, ...plan.revocation }));
     return { ...stored, signingTime: result.signingTime, verification, ...issuedOf(result) };
   };
 
@@ -58,16 +68,29 @@ export function signHandlers(deps: SignDeps): Handlers<typeof signMethods> {
     const planned = planJob(plan, job);
     const signer = signerFor(fields);
     const scratch = deps.workspace.scratchPath();
-    const out = await finish(scratch, derivedName(file.name, planned.suffix), await runPlanned(planned, bytes, scratch, signer));
+    const result = await runPlanned(planned, bytes, scratch, signer);
+    if ('unknownRevocationAccepted' in result && result.unknownRevocationAccepted) {
+      deps.log?.warn('issued although the leader certificate revocation status is unknown (clerk accepted)', {
+        file: file.name, sha256: file.sha256, leader: result.leader?.signerName ?? null, reasons: result.leaderReport?.reasons ?? [],
+      });
+    }
+    const out = await finish(scratch, derivedName(file.name, planned.suffix), result);
     signed.remember(jobKey(job, file.sha256, signer), { fileId: out.fileId, name: out.name, size: out.size, sha256: out.sha256, signingTime: out.signingTime, summaryVi: out.verification.summaryVi });
     return out;
   };
   const signerFor = (i: SignerFields) => pickSigner(deps.tokens, i.token, i.keyId, i.contextPin);
 
   return {
-    'sign.inspect': async ({ fileId, sealMm }) => inspect(deps, fileId, sealMm ?? deps.settings.sealMm),
-    'sign.key': ({ token, keyId }) => {
-      const key = chooseKey(deps.tokens.listCertificates(token), keyId);
+    'sign.inspect': async ({ fileId, sealMm, acceptUnknownRevocation }) =>
+      inspect(deps, plan, fileId, sealMm ?? deps.settings.sealMm, acceptUnknownRevocation ?? plan.acceptUnknownRevocation),
+    'sign.key': ({ token, keyId, allowUntrustedChain }) => {
+      const certificates = deps.tokens.listCertificates(token);
+      const key = chooseKey(certificates, keyId);
+      // Asked before the PIN: a chain no recipient can build is refused here, naming the missing issuer.
+      if (!allowUntrustedChain) {
+        const pool = [...certificates.filter((c) => c !== key).map((c) => Buffer.from(c.certificate, 'base64')), ...deps.intermediates];
+        chainToAnchor(Buffer.from(key.certificate, 'base64'), pool, deps.settings.trustDir);
+      }
       return { keyId: key.keyId, commonName: key.commonName, notAfter: key.notAfter };
     },
     'sign.approve': async (i) => {
@@ -100,6 +123,7 @@ function issuedOf(r: SignResult | IssueResult | (SignResult & { text: string }))
     issued: {
       number: r.number, day: r.day, month: r.month, spots: r.spots, seal: r.seal,
       leaderSigner: r.leader?.signerName ?? null, digitized: r.leader === null,
+      unknownRevocationAccepted: r.unknownRevocationAccepted,
     },
   };
 }
@@ -124,13 +148,13 @@ export function pickSigner(tokens: TokenService, ref: string, keyId: string | un
   return tokens.createTokenSigner(ref, chosen.keyId, contextPin === undefined ? {} : { pinCallback: async () => Buffer.from(contextPin, 'utf8') });
 }
 
-async function inspect(deps: SignDeps, fileId: string, sealMm: number) {
+async function inspect(deps: SignDeps, plan: PlanContext, fileId: string, sealMm: number, acceptUnknownRevocation: boolean) {
   const { bytes } = deps.workspace.readPdf(fileId);
   const first = await extractLines(bytes, [0]);
   if (first.pageCount === 0) throw new AppError('PDF_INVALID', 'Tệp PDF không có trang nào.', 'no pages');
   const lastIndex = first.pageCount - 1;
   const sizes = await pageSizes(bytes, [0, lastIndex]);
-  const leader = await leaderStatus(bytes, deps.settings.trustDir);
+  const leader = await leaderStatus(bytes, { trustDir: plan.trustDir, ...plan.revocation }, acceptUnknownRevocation);
   const boxes = issueBoxes(first.lines);
   const image = await leaderImage(bytes, leader.report?.widget, leader.report?.signerName);
   return {
@@ -140,6 +164,7 @@ async function inspect(deps: SignDeps, fileId: string, sealMm: number) {
     leader: {
       present: leader.present,
       verified: leader.verified,
+      revocationUnknown: leader.report !== null && isUnknownRevocation(leader.report),
       summaryVi: leader.summaryVi,
       signerName: leader.report?.signerName ?? null,
       widget: leader.report?.widget ? { page: leader.report.widget.page, ...leader.report.widget.rect } : null,
@@ -155,12 +180,12 @@ async function inspect(deps: SignDeps, fileId: string, sealMm: number) {
 }
 
 /** The leader's signature as the issuing rule sees it (requireLeaderSignature decides, not us). */
-async function leaderStatus(bytes: Buffer, trustDir: string): Promise<{ present: boolean; verified: boolean; summaryVi: string; report: SignatureReport | null }> {
-  const report = await verifyPdf(bytes, { trustDir, offline: true });
+async function leaderStatus(bytes: Buffer, trust: { trustDir: string } & LeaderRevocationOptions, acceptUnknownRevocation: boolean): Promise<{ present: boolean; verified: boolean; summaryVi: string; report: SignatureReport | null }> {
+  const report = await verifyPdf(bytes, { ...trust, offline: false });
   const personal = report.signatures.filter((s) => !s.signerIsOrganisation);
   try {
     // No agency certificate is chosen yet: an empty one excludes nothing but organisation signatures.
-    const s = requireLeaderSignature(report, Buffer.alloc(0), true);
+    const s = requireLeaderSignature(report, Buffer.alloc(0), acceptUnknownRevocation);
     return { present: true, verified: true, summaryVi: s.summaryVi, report: s };
   } catch (e) {
     if (!isAppError(e) || e.code !== 'SIGN_REFUSED') throw e;
@@ -182,3 +207,8 @@ async function pageSizes(bytes: Uint8Array, pages: number[]): Promise<Array<{ wi
   });
 }
 
+
+/** The settings' revocation cache and mirrors as the verifier's options. */
+function revocationOptions(r: VerifyDeps['revocation']): LeaderRevocationOptions {
+  return { revocationCacheDir: r.cacheDir, ...(r.ocspUrl ? { ocspUrlOverride: r.ocspUrl } : {}), ...(r.crlUrl ? { crlUrlOverride: r.crlUrl } : {}) };
+}

@@ -6,7 +6,7 @@ import type { KeySigner } from '../crypto/signer';
 import { centreText, ISSUE_FACE } from '../pdf/layout/placement';
 import {
   issuePdf, signAttachment, signCopy,
-  type AttachmentOptions, type CommonSignOptions, type CopyOptions, type IssueOptions, type IssueResult, type PdfInput, type SignResult,
+  type AttachmentOptions, type CommonSignOptions, type CopyOptions, type IssueOptions, type IssueResult, type LeaderRevocationOptions, type PdfInput, type SignResult,
 } from '../pdf/sign/index';
 
 type JobInput = z.output<typeof batchJob>;
@@ -21,6 +21,10 @@ export type PlannedJob =
 export interface PlanContext {
   common: CommonSignOptions;
   trustDir: string;
+  /** Where the leader check asks about revocation (the verifier's cache, OCSP/CRL mirrors). */
+  revocation: LeaderRevocationOptions;
+  /** Issue when the leader's revocation status is unknown, unless the job says otherwise. */
+  acceptUnknownRevocation: boolean;
   stamp: () => Buffer;
 }
 
@@ -39,7 +43,8 @@ export function planJob(ctx: PlanContext, job: JobInput): PlannedJob {
         suffix: `so-${texts.number}-da-ky`,
         options: {
           ...common, number: job.number, notation: job.notation, date: day, sealMm: job.sealMm, stamp: ctx.stamp(),
-          trust: { trustDir: ctx.trustDir }, offline: true,
+          trust: { trustDir: ctx.trustDir, ...ctx.revocation },
+          acceptUnknownRevocation: job.acceptUnknownRevocation ?? ctx.acceptUnknownRevocation,
           jobType: job.digitized ? 'digitized' : 'issue',
           ...(job.signerName ? { signerName: job.signerName } : {}),
           ...(positions?.number ? { numberAt: centreText(positions.number, texts.number, ISSUE_FACE.number) } : {}),

@@ -8,7 +8,7 @@ export { issuePdf, assertIssuable, type IssueOptions, type IssueResult, type Tex
 export { signAttachment, signCopy, COPY_FORMS, type AttachmentOptions, type CopyOptions, type CopyForm } from './text-stamp';
 export { signBatch, batchProgressSchema, batchItemResultSchema, type BatchJob, type BatchItemResult, type BatchOptions, type BatchProgress } from './batch';
 export { isEarlierOutput } from './resume';
-export { requireLeaderSignature, type VerifyPdf, type VerifyOptions } from './leader-check';
+export { isUnknownRevocation, requireLeaderSignature, type LeaderRevocationOptions, type VerifyPdf, type VerifyOptions } from './leader-check';
 export { makeSampleDocument, type SampleDocumentOptions } from './sample-document';
 export type { SignResult, CommonSignOptions, PdfInput } from './common';
 export { assertCertificateUsable } from './common';

@@ -22,7 +22,7 @@ import { extractLines } from '../layout/text-lines';
 import { assertCertificateUsable, certificateCommonName, readInput, revisionExtras, runSigningJob, withOutput, type CommonSignOptions, type PdfInput, type SignResult } from './common';
 import type { IncrementalSigner } from './incremental-signer';
 import { PrefixDigest } from './prefix-digest';
-import { defaultVerifyPdf, requireLeaderSignature, type VerifyOptions, type VerifyPdf } from './leader-check';
+import { defaultVerifyPdf, isUnknownRevocation, requireLeaderSignature, type LeaderRevocationOptions, type VerifyOptions, type VerifyPdf } from './leader-check';
 
 export type { TextSpot };
 
@@ -39,10 +39,15 @@ export interface IssueOptions extends CommonSignOptions {
   sealMm?: number;
   /** "digitized": the agency digitised the document itself, so no leader signature is required. */
   jobType?: 'issue' | 'digitized';
-  /** Trust for the leader check. */
-  trust?: Pick<VerifyOptions, 'trustDir' | 'trustAnchors'>;
-  /** Leader check without network (revocation unknown accepted); default true. */
+  /** Trust for the leader check, and where it asks about revocation (cache, OCSP/CRL mirrors). */
+  trust?: Pick<VerifyOptions, 'trustDir' | 'trustAnchors'> & LeaderRevocationOptions;
+  /** Leader check without network: embedded DSS and the fresh cache only; default false. */
   offline?: boolean;
+  /**
+   * The clerk's explicit choice to issue although no revocation status of the leader's certificate
+   * could be had; default false (refused). The result says when it was used.
+   */
+  acceptUnknownRevocation?: boolean;
   /** Explicit positions; default found from page 1 text. */
   numberAt?: TextSpot;
   dayAt?: TextSpot;
@@ -68,6 +73,8 @@ export interface IssueResult extends SignResult {
   leader: { fieldName: string; signerName: string | null } | null;
   /** The verifier's report on the leader's signature, as the leader check judged it (null when digitised). */
   leaderReport: SignatureReport | null;
+  /** True when the leader's revocation status was unknown and issued on acceptUnknownRevocation. */
+  unknownRevocationAccepted: boolean;
 }
 
 export async function issuePdf(input: PdfInput, output: string, signer: KeySigner, opts: IssueOptions): Promise<IssueResult> {
@@ -121,6 +128,7 @@ export async function issuePdf(input: PdfInput, output: string, signer: KeySigne
       ...result, number: numberText, day: dayText, month: monthText, spots, seal,
       leader: leader ? { fieldName: leader.fieldName, signerName: leader.signerName } : null,
       leaderReport: leader,
+      unknownRevocationAccepted: leader !== null && isUnknownRevocation(leader),
     };
   }, async (bytes: Uint8Array) => (await Promise.allSettled([locateSpots(bytes, opts, date)]))[0]!);
 }
@@ -129,16 +137,17 @@ export async function issuePdf(input: PdfInput, output: string, signer: KeySigne
  * The leader rule alone (null for digitised documents), so a caller can refuse before asking for the
  * agency PIN; issuePdf runs it again on the bytes it signs.
  */
-export async function assertIssuable(input: PdfInput, agencyCertificate: Buffer, opts: Pick<IssueOptions, 'jobType' | 'verifyPdf' | 'offline' | 'trust' | 'now'>): Promise<SignatureReport | null> {
+export async function assertIssuable(input: PdfInput, agencyCertificate: Buffer, opts: LeaderCheckOptions): Promise<SignatureReport | null> {
   return leaderCheck(readInput(input), agencyCertificate, opts);
 }
 
-async function leaderCheck(bytes: Uint8Array, agencyCertificate: Buffer, opts: Pick<IssueOptions, 'jobType' | 'verifyPdf' | 'offline' | 'trust' | 'now'>, prefix?: PrefixDigest): Promise<SignatureReport | null> {
+type LeaderCheckOptions = Pick<IssueOptions, 'jobType' | 'verifyPdf' | 'offline' | 'trust' | 'now' | 'acceptUnknownRevocation'>;
+
+async function leaderCheck(bytes: Uint8Array, agencyCertificate: Buffer, opts: LeaderCheckOptions, prefix?: PrefixDigest): Promise<SignatureReport | null> {
   if ((opts.jobType ?? 'issue') !== 'issue') return null;
   const verify = opts.verifyPdf ?? (await defaultVerifyPdf());
-  const offline = opts.offline ?? true;
-  const report = await verify(bytes, { ...opts.trust, offline, now: opts.now ?? new Date(), ...(prefix ? { rangeDigest: prefix.rangeDigest } : {}) });
-  return requireLeaderSignature(report, agencyCertificate, offline);
+  const report = await verify(bytes, { ...opts.trust, offline: opts.offline ?? false, now: opts.now ?? new Date(), ...(prefix ? { rangeDigest: prefix.rangeDigest } : {}) });
+  return requireLeaderSignature(report, agencyCertificate, opts.acceptUnknownRevocation ?? false);
 }
 
 async function signText(s: IncrementalSigner, signer: KeySigner, opts: IssueOptions, now: Date, ap: TextAppearance, at: TextSpot, prefix: string, reason: string): Promise<void> {
