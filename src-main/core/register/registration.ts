@@ -44,14 +44,12 @@ const DOC_COLUMNS = [
 
 type DocRow = Record<(typeof DOC_COLUMNS)[number], string | number | null>;
 
-/** Audit payloads keep what was set: null, empty and derived display fields are left out. */
-function compact(d: DocumentDto): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, v] of Object.entries(d)) {
-    if (v === null || v === false || v === '' || k === 'stateVi' || k === 'priorityVi' || k === 'secrecyVi' || k === 'code') continue;
-    out[k] = v;
-  }
-  return out;
+/**
+ * What a registration's audit entry says for people: the entry's row states carry the whole row, so
+ * repeating it here would only double the entry (and push the audit table to one entry a page).
+ */
+function summary(d: DocumentDto): Record<string, unknown> {
+  return { book: d.book, number: d.number, code: d.code, state: d.state };
 }
 
 /**
@@ -110,7 +108,7 @@ export class Registration {
       this.insertStatus(id, null, '01', null);
       this.logTransition(id, null, 'received', this.ctx.actorOf(act), null);
       const document = this.ctx.getDoc(id);
-      this.ctx.log({ actor: this.ctx.actorOf(act), action: 'document.receive', entity: 'document', entityId: id, after: compact(document) });
+      this.ctx.log({ actor: this.ctx.actorOf(act), action: 'document.receive', entity: 'document', entityId: id, after: summary(document) });
       return { document, duplicates: this.findDuplicates(rec, id) };
     });
   }
@@ -124,7 +122,7 @@ export class Registration {
       this.insertRecipients(id, (rec as OutgoingRecord).To ?? []);
       this.logTransition(id, null, 'drafted', this.ctx.actorOf(act), null);
       const document = this.ctx.getDoc(id);
-      this.ctx.log({ actor: this.ctx.actorOf(act), action: 'document.draft', entity: 'document', entityId: id, after: compact(document) });
+      this.ctx.log({ actor: this.ctx.actorOf(act), action: 'document.draft', entity: 'document', entityId: id, after: summary(document) });
       return { document, duplicates: [] };
     });
   }
@@ -232,7 +230,7 @@ export class Registration {
     }
     const { id } = inserted;
     const document = documentDto(inserted.row);
-    this.ctx.log({ actor, action: 'document.register', entity: 'document', entityId: id, after: compact(document) });
+    this.ctx.log({ actor, action: 'document.register', entity: 'document', entityId: id, after: summary(document) });
     return { document, duplicates: book.direction === 'den' ? this.findDuplicates(rec, id) : [] };
   }
 
