@@ -109,6 +109,8 @@ export const signResultDto = z.strictObject({
     digitized: z.boolean(),
     /** Issued on the clerk's acceptUnknownRevocation: the leader's revocation status was unknown. */
     unknownRevocationAccepted: z.boolean(),
+    /** PAdES B-LT: the file carries revocation data for every signer's certificate (verifies offline). */
+    ltv: z.boolean(),
   }).optional(),
 });
 export type SignResultDto = z.infer<typeof signResultDto>;

@@ -3,7 +3,7 @@
  * revocation path (embedded DSS → cache → OCSP → CRL) against a real `openssl ocsp` responder and a
  * CRL served on loopback (test/fixtures-gen/revocation-server.ts).
  */
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { approvePdf, issuePdf, type IssueOptions } from '../../src-main/core/pdf/sign/index';
@@ -13,7 +13,9 @@ import { freePort, RevocationServers, serialOf } from '../fixtures-gen/revocatio
 import { repoRoot } from '../helpers/pki';
 import { runCli } from './helpers/cli';
 import { useSignEnv } from './helpers/env';
-import { SEAL_PNG, SIGNATURE_PNG, writeSample } from './helpers/fixtures';
+import { isPrefix, SEAL_PNG, SIGNATURE_PNG, writeSample } from './helpers/fixtures';
+import { extractSignatures, opensslVerify, pdfsig, qpdfCheck } from './helpers/oracles';
+import { verifyPdf } from '../../src-main/core/verify/index';
 import { issuingChain, p12Signer } from './helpers/software-signer';
 import { startTestTsa, type TestTsa } from './helpers/tsa';
 
@@ -113,6 +115,35 @@ describe('Đ3.2 leader revocation before issuing (core)', () => {
     });
     expect(r.leaderReport!.revocation).toMatchObject({ status: 'good', source: 'cache' });
     expect(r.unknownRevocationAccepted).toBe(false);
+  });
+});
+
+describe('PAdES B-LT at issuing', () => {
+  it('Đ3.2 an issued file verifies with the network off and an empty cache: TOTAL_PASSED for every signature, from its DSS', async () => {
+    const out = join(dir, 'b-lt.pdf');
+    const r = await issuePdf(goodLeader, out, tokens.agency(), issueOpts(revokedBefore));
+    expect(r.ltv).toBe(true);
+    const bytes = readFileSync(out);
+    expect(isPrefix(readFileSync(goodLeader), bytes)).toBe(true);
+    expect(bytes.toString('latin1')).toMatch(/\/DSS \d+ 0 R/);
+    clearRevocationCache();
+    const report = await verifyPdf(bytes, { trustDir: pki.trustDir, offline: true });
+    expect(report.signatures).toHaveLength(5);
+    for (const sig of report.signatures) {
+      expect(sig.indication).toBe('TOTAL_PASSED');
+      expect(sig.revocation).toMatchObject({ status: 'good', source: 'dss' });
+    }
+    expect(report.overall).toBe('TOTAL_PASSED');
+    qpdfCheck(out);
+    expect(pdfsig(pki, out).map((x) => x.signature)).toEqual(Array(5).fill('Signature is Valid.'));
+    for (const sig of extractSignatures(bytes)) expect(opensslVerify(pki, sig).ok).toBe(true);
+  });
+
+  it('adds no DSS when no revocation answer could be had (isolated network)', async () => {
+    const out = join(dir, 'no-dss.pdf');
+    const r = await issuePdf(goodLeader, out, tokens.agency(), issueOpts(deadNetwork(), { acceptUnknownRevocation: true }));
+    expect(r.ltv).toBe(false);
+    expect(readFileSync(out).toString('latin1')).not.toMatch(/\/DSS/);
   });
 });
 

@@ -123,7 +123,7 @@ function issuedOf(r: SignResult | IssueResult | (SignResult & { text: string }))
     issued: {
       number: r.number, day: r.day, month: r.month, spots: r.spots, seal: r.seal,
       leaderSigner: r.leader?.signerName ?? null, digitized: r.leader === null,
-      unknownRevocationAccepted: r.unknownRevocationAccepted,
+      unknownRevocationAccepted: r.unknownRevocationAccepted, ltv: r.ltv,
     },
   };
 }

@@ -114,6 +114,12 @@ export class IncrementalSigner {
     return out;
   }
 
+  /** Appends one revision with no signature (validation data after the signatures, see validation-data.ts). */
+  async appendUnsigned(change: (doc: PDFDocument) => void): Promise<void> {
+    change(this.doc);
+    this.running.update(await this.appendRevision());
+  }
+
   /**
    * pdf-lib's commit() would copy the whole file into a new array for every revision; on a 50 MB
    * scan that copy and its garbage cost more than the signature. So serialise only the new revision

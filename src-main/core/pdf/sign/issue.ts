@@ -22,6 +22,7 @@ import { extractLines } from '../layout/text-lines';
 import { assertCertificateUsable, certificateCommonName, readInput, revisionExtras, runSigningJob, withOutput, type CommonSignOptions, type PdfInput, type SignResult } from './common';
 import type { IncrementalSigner } from './incremental-signer';
 import { PrefixDigest } from './prefix-digest';
+import { embedValidationData } from './validation-data';
 import { defaultVerifyPdf, isUnknownRevocation, requireLeaderSignature, type LeaderRevocationOptions, type VerifyOptions, type VerifyPdf } from './leader-check';
 
 export type { TextSpot };
@@ -61,6 +62,8 @@ export interface IssueOptions extends CommonSignOptions {
   sealRect?: PageRect;
   /** Injected verifier (tests, UI); default src-main/core/verify's verifyPdf. */
   verifyPdf?: VerifyPdf;
+  /** PAdES B-LT: append the validation data of every signature (DSS); default true. */
+  validationData?: boolean;
 }
 
 export interface IssueResult extends SignResult {
@@ -75,6 +78,8 @@ export interface IssueResult extends SignResult {
   leaderReport: SignatureReport | null;
   /** True when the leader's revocation status was unknown and issued on acceptUnknownRevocation. */
   unknownRevocationAccepted: boolean;
+  /** The DSS revision holds revocation data for every signer's certificate (validates offline). */
+  ltv: boolean;
 }
 
 export async function issuePdf(input: PdfInput, output: string, signer: KeySigner, opts: IssueOptions): Promise<IssueResult> {
@@ -110,6 +115,7 @@ export async function issuePdf(input: PdfInput, output: string, signer: KeySigne
     const seal = opts.sealRect ?? (await sealFromLeader(bytes, leader, opts.signerName, sealMm));
     const spots = located.value;
 
+    let ltv = false;
     const result = await runSigningJob(bytes, out, now, async (s) => {
       const upright = await TextFont.embed(s.doc, 'regular', [numberText]);
       await signText(s, signer, opts, now, upright.appearance(numberText, spots.number.size), spots.number, 'ThemSo', `Thêm số ${numberText}/${notation}`);
@@ -123,12 +129,18 @@ export async function issuePdf(input: PdfInput, output: string, signer: KeySigne
         name: certificateCommonName(signer.certificate), reason: `Ký phát hành văn bản số ${numberText}/${notation}`,
         ...revisionExtras(opts),
       });
+      if (opts.validationData ?? true) {
+        ltv = await embedValidationData(s, opts.verifyPdf ?? (await defaultVerifyPdf()), {
+          ...opts.trust, offline: opts.offline ?? false, now, pool: [...(opts.intermediates ?? []), ...signer.chain],
+        });
+      }
     }, prefix);
     return {
       ...result, number: numberText, day: dayText, month: monthText, spots, seal,
       leader: leader ? { fieldName: leader.fieldName, signerName: leader.signerName } : null,
       leaderReport: leader,
       unknownRevocationAccepted: leader !== null && isUnknownRevocation(leader),
+      ltv,
     };
   }, async (bytes: Uint8Array) => (await Promise.allSettled([locateSpots(bytes, opts, date)]))[0]!);
 }
