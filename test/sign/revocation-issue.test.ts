@@ -185,4 +185,18 @@ describe('Đ3.2 vanthu sign issue (CLI, agency settings without the demo profile
     expect((JSON.parse(r.stdout) as { issued: { unknownRevocationAccepted: boolean } }).issued.unknownRevocationAccepted).toBe(true);
     expect(existsSync(out)).toBe(true);
   });
+
+  it('Đ3.2 sign batch: the revoked leader\'s file fails alone with the reason, the good one is issued', async () => {
+    const jobs = join(dir, 'jobs.jsonl');
+    const line = (input: string, output: string, number: number) =>
+      JSON.stringify({ kind: 'issue', input, output, number, notation: 'QĐ-UBND', date: `${YEAR}-03-09`, stamp });
+    writeFileSync(jobs, [line(revokedLeader, join(dir, 'batch-revoked.pdf'), 21), line(goodLeader, join(dir, 'batch-good.pdf'), 22)].join('\n'));
+    const r = await runCli(['sign', 'batch', jobs, '--chain', chain, '--json', '--module', pki.module, '--token', pki.tokens.agency, '--key-id', pki.keyIds.agency],
+      config(revokedBefore, 'batch'));
+    const res = JSON.parse(r.stdout) as { results: Array<{ status: string; error?: { message: string } }> };
+    expect(res.results.map((x) => x.status)).toEqual(['failed', 'signed']);
+    expect(res.results[0]!.error!.message).toContain('đã bị thu hồi');
+    expect(existsSync(join(dir, 'batch-revoked.pdf'))).toBe(false);
+    expect(existsSync(join(dir, 'batch-good.pdf'))).toBe(true);
+  });
 });
