@@ -139,6 +139,16 @@ describe('PAdES B-LT at issuing', () => {
     for (const sig of extractSignatures(bytes)) expect(opensslVerify(pki, sig).ok).toBe(true);
   });
 
+  it('Đ3.2 with time-stamped agency signatures: offline TOTAL_PASSED and no TSA revocation warning (the TSA shares the signers\' issuing CA, whose CRL the DSS carries)', async () => {
+    const out = join(dir, 'b-lt-tsa.pdf');
+    const r = await issuePdf(goodLeader, out, tokens.agency(), issueOpts(revokedBefore, { tsa: { url: tsa.url } }));
+    expect(r.ltv).toBe(true);
+    clearRevocationCache();
+    const report = await verifyPdf(readFileSync(out), { trustDir: pki.trustDir, offline: true });
+    expect(report.signatures.map((x) => x.indication)).toEqual(Array(5).fill('TOTAL_PASSED'));
+    for (const sig of report.signatures) expect((sig.warnings ?? []).join(' ')).not.toContain('TSA revocation status unknown');
+  });
+
   it('adds no DSS when no revocation answer could be had (isolated network)', async () => {
     const out = join(dir, 'no-dss.pdf');
     const r = await issuePdf(goodLeader, out, tokens.agency(), issueOpts(deadNetwork(), { acceptUnknownRevocation: true }));
