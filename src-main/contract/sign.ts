@@ -66,7 +66,8 @@ const keyId = z.string().regex(/^(?:[0-9a-fA-F]{2}){1,128}$/);
  * signature; same bounds as token.login's PIN. Only sent when the chosen certificate needs it.
  */
 export const contextPin = text(64, 4);
-const signer = { token: tokenRef, keyId: keyId.optional(), contextPin: contextPin.optional() };
+/** allowUntrustedChain: sign although the chain does not reach a configured trust anchor (test set-ups only). */
+const signer = { token: tokenRef, keyId: keyId.optional(), contextPin: contextPin.optional(), allowUntrustedChain: z.boolean().optional() };
 
 /** What each kind of agency signature needs besides the file and the token (shared by single and batch calls). */
 const issueFields = {

@@ -74,7 +74,7 @@ const sign: CliCommand = async (args, io) => {
   return EXIT.OK;
 };
 
-type Signer = { token: string; keyId: string; contextPin?: string };
+type Signer = { token: string; keyId: string; contextPin?: string; allowUntrustedChain?: true };
 
 /** The contract call of a subcommand, its flags read and checked before any token work. */
 async function prepare(sub: string, b: CliBackend, flags: Flags, fileId: string, sealMm: number, digitized: boolean): Promise<(s: Signer) => Promise<SignResultDto>> {

@@ -17,21 +17,22 @@ export type Flags = Map<string, string | true>;
  * the only usable one); `beforePin` runs the checks that need no PIN. Returns the fields every sign
  * call takes. The PIN goes to token.login once and its Buffer is wiped.
  */
-export async function loginForSigning(b: CliBackend, flags: Flags, io: CliIo, beforePin: () => Promise<void> = async () => {}): Promise<{ token: string; keyId: string; contextPin?: string }> {
+export async function loginForSigning(b: CliBackend, flags: Flags, io: CliIo, beforePin: () => Promise<void> = async () => {}): Promise<{ token: string; keyId: string; contextPin?: string; allowUntrustedChain?: true }> {
   const label = need(flags, 'token');
   const token = await findToken(b, label);
   const keyIdFlag = flagString(flags, 'key-id');
-  const key = await b.call('sign.key', { token: token.ref, ...(keyIdFlag ? { keyId: keyIdFlag } : {}), ...(flags.has(ALLOW_UNTRUSTED_CHAIN) ? { allowUntrustedChain: true } : {}) });
+  const untrusted = flags.has(ALLOW_UNTRUSTED_CHAIN) ? { allowUntrustedChain: true as const } : {};
+  const key = await b.call('sign.key', { token: token.ref, ...(keyIdFlag ? { keyId: keyIdFlag } : {}), ...untrusted });
   await beforePin();
   warnPinCounter(io, label, token);
   if (!token.loggedIn) await loginWithPin(b, io, token);
   // Keys marked CKA_ALWAYS_AUTHENTICATE ask for a second PIN before each signature (known after login).
   const { certificates } = await b.call('token.certificates', { token: token.ref });
   const always = certificates.find((c) => c.keyId === key.keyId)?.alwaysAuthenticate === true;
-  if (!always) return { token: token.ref, keyId: key.keyId };
+  if (!always) return { token: token.ref, keyId: key.keyId, ...untrusted };
   const contextPin = await io.readPin('PIN ký: ');
   try {
-    return { token: token.ref, keyId: key.keyId, contextPin: contextPin.toString('utf8') };
+    return { token: token.ref, keyId: key.keyId, contextPin: contextPin.toString('utf8'), ...untrusted };
   } finally {
     contextPin.fill(0);
   }

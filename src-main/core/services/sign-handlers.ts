@@ -33,7 +33,7 @@ export interface SignDeps {
   publish?: (event: string, payload: unknown) => void;
 }
 
-type SignerFields = { token: string; keyId?: string | undefined; contextPin?: string | undefined };
+type SignerFields = { token: string; keyId?: string | undefined; contextPin?: string | undefined; allowUntrustedChain?: boolean | undefined };
 
 /**
  * sign.inspect / approve / issue / appendix / copy / batch over workspace files. The login PIN never
@@ -78,7 +78,12 @@ export function signHandlers(deps: SignDeps): Handlers<typeof signMethods> {
     signed.remember(jobKey(job, file.sha256, signer), { fileId: out.fileId, name: out.name, size: out.size, sha256: out.sha256, signingTime: out.signingTime, summaryVi: out.verification.summaryVi });
     return out;
   };
-  const signerFor = (i: SignerFields) => pickSigner(deps.tokens, i.token, i.keyId, i.contextPin);
+  // The chain rule again at signing (sign.key asked it before the PIN): no face can skip it by not asking.
+  const signerFor = (i: SignerFields) => {
+    const signer = pickSigner(deps.tokens, i.token, i.keyId, i.contextPin);
+    if (!i.allowUntrustedChain) chainToAnchor(signer.certificate, [...signer.chain, ...deps.intermediates], deps.settings.trustDir);
+    return signer;
+  };
 
   return {
     'sign.inspect': async ({ fileId, sealMm, acceptUnknownRevocation }) =>
@@ -103,9 +108,9 @@ export function signHandlers(deps: SignDeps): Handlers<typeof signMethods> {
       });
       return finish(scratch, derivedName(file.name, 'phe-duyet'), result);
     },
-    'sign.issue': async ({ token, keyId, contextPin, ...job }) => signOne({ kind: 'issue', ...job }, { token, keyId, contextPin }),
-    'sign.appendix': async ({ token, keyId, contextPin, ...job }) => signOne({ kind: 'appendix', ...job }, { token, keyId, contextPin }),
-    'sign.copy': async ({ token, keyId, contextPin, ...job }) => signOne({ kind: 'copy', ...job }, { token, keyId, contextPin }),
+    'sign.issue': async ({ token, keyId, contextPin, allowUntrustedChain, ...job }) => signOne({ kind: 'issue', ...job }, { token, keyId, contextPin, allowUntrustedChain }),
+    'sign.appendix': async ({ token, keyId, contextPin, allowUntrustedChain, ...job }) => signOne({ kind: 'appendix', ...job }, { token, keyId, contextPin, allowUntrustedChain }),
+    'sign.copy': async ({ token, keyId, contextPin, allowUntrustedChain, ...job }) => signOne({ kind: 'copy', ...job }, { token, keyId, contextPin, allowUntrustedChain }),
     'sign.batch': (i) => {
       const batchDeps = { workspace: deps.workspace, trustDir: deps.settings.trustDir, plan: (j: JobInput) => planJob(plan, j), ...(deps.publish ? { publish: deps.publish } : {}) };
       const run = batchQueue.then(() => runBatch(batchDeps, signed, i.jobs, signerFor(i), i.operationId ?? randomBytes(12).toString('base64url')));
