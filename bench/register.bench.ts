@@ -12,7 +12,7 @@ import { openRegister, type Register } from '../src-main/core/register/index';
 import { figure, fmt, median, quantile, sample } from './stats';
 import { rng } from '../test/helpers/rng';
 
-const AGENCY = { name: 'Ủy ban nhân dân xã Yên Khánh', code: '000.00.12.H40', abbr: 'UBND', parentName: 'Ủy ban nhân dân tỉnh Ninh Bình' };
+export const AGENCY = { name: 'Ủy ban nhân dân xã Yên Khánh', code: '000.00.12.H40', abbr: 'UBND', parentName: 'Ủy ban nhân dân tỉnh Ninh Bình' };
 
 
 const TYPES = ['Quyết định', 'Công văn', 'Tờ trình', 'Báo cáo', 'Kế hoạch', 'Thông báo', 'Giấy mời', 'Chỉ thị', 'Hướng dẫn', 'Biên bản'];
@@ -42,7 +42,7 @@ function ms(t0: number) {
   return performance.now() - t0;
 }
 
-function load(reg: Register, gen: ReturnType<typeof generator>, count: number, book: 'den' | 'di', year = 2026): number {
+export function loadDocuments(reg: Register, gen: ReturnType<typeof generator>, count: number, book: 'den' | 'di', year = 2026): number {
   const t0 = performance.now();
   const batch = 5000;
   for (let done = 0; done < count; done += batch) {
@@ -64,7 +64,7 @@ export default async function registerBench(): Promise<void> {
   try {
     const dbPath = join(dir, 'register.db');
     const reg = openRegister(dbPath, { agency: AGENCY, clock, actor: 'bench' });
-    const loadMs = load(reg, gen, docs, 'den');
+    const loadMs = loadDocuments(reg, gen, docs, 'den');
     console.log(`bulk load: ${docs.toLocaleString('en')} incoming documents in ${(loadMs / 1000).toFixed(1)} s (${Math.round(docs / (loadMs / 1000)).toLocaleString('en')} docs/s, seed ${seed})`);
     reg.db.pragma('wal_checkpoint(TRUNCATE)');
     reg.db.pragma('optimize');
@@ -124,8 +124,8 @@ export default async function registerBench(): Promise<void> {
 
     // Printing: a 10,000-row register in its own sổ; baseline 1,000 rows.
     const pr = openRegister(join(dir, 'print.db'), { agency: AGENCY, clock, actor: 'bench' });
-    load(pr, gen, 10_000, 'den');
-    load(pr, gen, 1_000, 'den', 2025);
+    loadDocuments(pr, gen, 10_000, 'den');
+    loadDocuments(pr, gen, 1_000, 'den', 2025);
     const small = await sample(3, () => pr.printing.print({ kind: 'so-den', year: 2025, out: join(dir, 'small.pdf') }), 1);
     const big = await sample(3, () => pr.printing.print({ kind: 'so-den', year: 2026, out: join(dir, 'big.pdf') }), 0);
     const bigInfo = await pr.printing.print({ kind: 'so-den', year: 2026, out: join(dir, 'big.pdf') });

@@ -18,7 +18,7 @@ import { createBackend, type Backend } from '../core/backend';
 import { loadSettings, type Settings } from '../core/config';
 import { writeFileAtomic } from '../core/fsx/atomic-write';
 import { fileLogger, type Logger } from '../core/log';
-import { readInput } from '../core/pdf/sign/common';
+import { readInput } from '../core/pdf/sign/read-input';
 import type { StoredFile } from '../core/workspace';
 import { flagString, type CliIo } from './io';
 

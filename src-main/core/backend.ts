@@ -2,22 +2,22 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { api, type Api } from '../contract';
 import { createDispatcher, type Dispatch, type Handlers } from '../contract/dispatch';
+import { exchangeMethods } from '../contract/exchange';
+import { registerMethods } from '../contract/register';
+import { scanMethods } from '../contract/scan';
+import { settingsMethods } from '../contract/settings';
+import { signMethods } from '../contract/sign';
+import { tokenMethods } from '../contract/token';
+import { trustMethods } from '../contract/trust';
+import { verifyMethods } from '../contract/verify';
 import { readIntermediates, readSealImage, registerDbPath, repoRoot, type Settings } from './config';
 import { EventHub } from './events';
 import type { Logger } from './log';
-import { openTokenService } from './token';
-import { tokenHandlers } from './services/token-handlers';
-import { openRegisterWorker, type RegisterWorker } from './register';
-import { registerHandlers } from './services/register-handlers';
-import { Workspace, WORKSPACE_MAX_AGE_MS } from './workspace';
+import type { RegisterWorker } from './register';
 import { fileHandlers } from './services/file-handlers';
-import { verifyHandlers } from './services/verify-handlers';
-import { trustHandlers } from './services/trust-handlers';
+import { lazyHandlers, once } from './services/lazy';
 import { revocationCacheDir } from './trust/revocation-cache';
-import { signHandlers } from './services/sign-handlers';
-import { settingsHandlers } from './services/settings-handlers';
-import { scanService } from './services/scan-handlers';
-import { exchangeService } from './services/exchange-handlers';
+import { Workspace, WORKSPACE_MAX_AGE_MS } from './workspace';
 
 /**
  * The backend both hosts serve: Electron (in a utility process) and the loopback bridge (browser mode,
@@ -48,22 +48,34 @@ export async function createBackend(settings: Settings, log: Logger, opts: Backe
   const version = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
   const closers: Array<() => Promise<void> | void> = [];
 
-  const tokens = openTokenService(settings.pkcs11Modules.length > 0 ? { modules: settings.pkcs11Modules } : {});
-  closers.push(() => tokens.close());
-  closers.push(tokens.onSlotEvent((e) => hub.publish('token.changed', { kind: e.kind, label: e.label || null })));
+  // Each domain starts on the first call of one of its methods, its modules loaded only then: a CLI
+  // command pays for what it uses, and the window opens before any token driver or database is touched.
+  const publish = (event: string, payload: unknown) => hub.publish(event, payload);
+  const tokens = once(async () => {
+    const { openTokenService } = await import('./token');
+    const service = openTokenService(settings.pkcs11Modules.length > 0 ? { modules: settings.pkcs11Modules } : {});
+    closers.push(() => service.close());
+    closers.push(service.onSlotEvent((e) => hub.publish('token.changed', { kind: e.kind, label: e.label || null })));
+    return service;
+  });
 
   // The thread starts on the first register call: vanthu sign, verify and token never need it.
-  const register = lazyWorker(() => openRegisterWorker(registerDbPath(settings.dataDir), { agency: settings.agency }));
+  const register = lazyWorker(async () => (await import('./register')).openRegisterWorker(registerDbPath(settings.dataDir), { agency: settings.agency }));
   closers.push(() => register.terminate());
 
   const workspace = opts.workspace ? new Workspace(opts.workspace.dir, opts.workspace.maxBytes) : new Workspace(join(settings.dataDir, 'workspace'));
   workspace.prune(WORKSPACE_MAX_AGE_MS);
 
-  const scan = scanService({ workspace, dbPath: registerDbPath(settings.dataDir), publish: (event, payload) => hub.publish(event, payload) });
-  closers.push(() => scan.close());
-
-  const exchange = exchangeService({ settings, log, publish: (event, payload) => hub.publish(event, payload) });
-  closers.push(() => exchange.close());
+  const scan = once(async () => {
+    const service = (await import('./services/scan-handlers')).scanService({ workspace, dbPath: registerDbPath(settings.dataDir), publish });
+    closers.push(() => service.close());
+    return service;
+  });
+  const exchange = once(async () => {
+    const service = (await import('./services/exchange-handlers')).exchangeService({ settings, log, publish });
+    closers.push(() => service.close());
+    return service;
+  });
 
   // One revocation cache and mirror for the verifier and the signer's leader check.
   const revocation = { cacheDir: revocationCacheDir(settings.dataDir), ocspUrl: settings.ocspUrlOverride, crlUrl: settings.crlUrlOverride };
@@ -71,15 +83,17 @@ export async function createBackend(settings: Settings, log: Logger, opts: Backe
   // Every method of the contract must have its handler: the type says so, not a runtime miss.
   const handlers: Handlers<Api> = {
     'app.info': () => ({ name: 'vanthu', version, host: opts.host, agency: { name: settings.agency.name, code: settings.agency.code }, demo: settings.demo }),
-    ...tokenHandlers(tokens),
-    ...registerHandlers(register),
     ...fileHandlers(workspace),
-    ...verifyHandlers({ workspace, trustDir: settings.trustDir, revocation }),
-    ...signHandlers({ workspace, tokens, settings, revocation, log, publish: (event, payload) => hub.publish(event, payload), stamp: () => readSealImage(settings), intermediates: readIntermediates(settings) }),
-    ...settingsHandlers({ base: settings, log }),
-    ...scan.handlers,
-    ...exchange.handlers,
-    ...trustHandlers(settings),
+    ...lazyHandlers(tokenMethods, async () => (await import('./services/token-handlers')).tokenHandlers(await tokens.get())),
+    ...lazyHandlers(registerMethods, async () => (await import('./services/register-handlers')).registerHandlers(register)),
+    ...lazyHandlers(verifyMethods, async () => (await import('./services/verify-handlers')).verifyHandlers({ workspace, trustDir: settings.trustDir, revocation })),
+    ...lazyHandlers(signMethods, async () => (await import('./services/sign-handlers')).signHandlers({
+      workspace, tokens: await tokens.get(), settings, revocation, log, publish, stamp: () => readSealImage(settings), intermediates: readIntermediates(settings),
+    })),
+    ...lazyHandlers(settingsMethods, async () => (await import('./services/settings-handlers')).settingsHandlers({ base: settings, log })),
+    ...lazyHandlers(scanMethods, async () => (await scan.get()).handlers),
+    ...lazyHandlers(exchangeMethods, async () => (await exchange.get()).handlers),
+    ...lazyHandlers(trustMethods, async () => (await import('./services/trust-handlers')).trustHandlers(settings)),
   };
 
   const dispatch = createDispatcher(api, handlers, {

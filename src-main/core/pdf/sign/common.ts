@@ -1,13 +1,10 @@
 import { X509Certificate } from 'node:crypto';
-import { readFileSync, statSync } from 'node:fs';
 import { AppError, isAppError } from '../../../contract/errors';
-import { MAX_PDF_BYTES, MAX_PDF_SIZE_VI } from '../../../contract/limits';
 import { isoVietnam } from '../../../contract/time';
 import type { KeySigner } from '../../crypto/signer';
 import { assertCertificateUsable } from '../../token/choose';
 
 import type { TsaOptions } from '../../cms/timestamp';
-import { ioError } from '../../fsx/atomic-write';
 import { PendingFile } from '../../fsx/pending-file';
 import { isSameFile } from '../../fsx/same-file';
 import type { PrefixDigest } from './prefix-digest';
@@ -41,21 +38,9 @@ export interface SignResult {
   signatures: Array<{ fieldName: string; byteRange: number[]; revisionEnd: number }>;
 }
 
-export type PdfInput = string | Uint8Array;
+import { readInput, type PdfInput } from './read-input';
 
-export function readInput(input: PdfInput): Uint8Array {
-  if (typeof input !== 'string') return input;
-  try {
-    const size = statSync(input).size;
-    if (size > MAX_PDF_BYTES) throw new AppError('PDF_TOO_LARGE', `Tệp PDF quá lớn (trên ${MAX_PDF_SIZE_VI}), không ký được.`, `${input}: ${size} bytes`);
-    return readFileSync(input);
-  } catch (e) {
-    if (isAppError(e)) throw e;
-    const code = (e as NodeJS.ErrnoException).code;
-    if (code === 'ENOENT') throw new AppError('NOT_FOUND', 'Không tìm thấy tệp PDF cần ký.', `${input}: ENOENT`);
-    throw ioError(e, input);
-  }
-}
+export { readInput, type PdfInput };
 
 /** Refuses a certificate outside its validity at the signing time, before the token is asked. */
 /**
