@@ -149,6 +149,16 @@ describe('PAdES B-LT at issuing', () => {
     for (const sig of report.signatures) expect((sig.warnings ?? []).join(' ')).not.toContain('TSA revocation status unknown');
   });
 
+  it('Đ3.2 the DSS completes chains from certificates the file carries: no configured intermediate, offline TOTAL_PASSED', async () => {
+    const out = join(dir, 'b-lt-carried.pdf');
+    // The agency signatures embed only their own certificate; the issuing CA travels in the leader's CMS.
+    const r = await issuePdf(goodLeader, out, tokens.agency(), issueOpts(revokedBefore, { intermediates: [] }));
+    expect(r.ltv).toBe(true);
+    clearRevocationCache();
+    const report = await verifyPdf(readFileSync(out), { trustDir: pki.trustDir, offline: true });
+    expect(report.signatures.map((x) => x.indication)).toEqual(Array(5).fill('TOTAL_PASSED'));
+  });
+
   it('adds no DSS when no revocation answer could be had (isolated network)', async () => {
     const out = join(dir, 'no-dss.pdf');
     const r = await issuePdf(goodLeader, out, tokens.agency(), issueOpts(deadNetwork(), { acceptUnknownRevocation: true }));

@@ -7,7 +7,11 @@
  * of each chain is embedded. Nothing is fetched twice and no second revocation logic exists here.
  */
 import { PDFArray, PDFDict, PDFName, PDFRef, type PDFDocument } from '@cantoo/pdf-lib';
+import { PdfFile } from '../parse/document';
+import { signatureEntries } from '../parse/signatures';
 import { parseCert, type Cert } from '../../verify/certs';
+import { verifyCms } from '../../verify/cms';
+import { dssCertificates } from '../../verify/dss';
 import { buildChain } from '../../verify/chain';
 import { loadTrustAnchors } from '../../verify/trust';
 import { cacheKey, RevocationCache } from '../../trust/revocation-cache';
@@ -62,8 +66,9 @@ export function collectValidationData(report: VerificationReport, opts: CollectO
  */
 export async function embedValidationData(s: IncrementalSigner, verify: VerifyPdf, opts: VerifyOptions & { pool: readonly Buffer[] }): Promise<boolean> {
   const { pool, ...verifyOpts } = opts;
-  const report = await verify(s.result(), verifyOpts);
-  const data = collectValidationData(report, { ...verifyOpts, pool });
+  const bytes = Buffer.from(s.result());
+  const report = await verify(bytes, verifyOpts);
+  const data = collectValidationData(report, { ...verifyOpts, pool: [...pool, ...carriedCertificates(bytes)] });
   if (data.ocsps.length + data.crls.length === 0) return false;
   await s.appendUnsigned((doc) => addDss(doc, data));
   return data.complete;
@@ -81,6 +86,24 @@ export function addDss(doc: PDFDocument, data: ValidationData): void {
   }
   doc.catalog.set(PDFName.of('DSS'), ctx.register(dss));
   ctx.snapshot!.markRefForSave(ctx.trailerInfo.Root as PDFRef);
+}
+
+/**
+ * Certificates the file already carries — in each signature's CMS and in an earlier DSS — so a
+ * leader's chain through a CA this agency does not configure still reaches the recipient.
+ */
+function carriedCertificates(bytes: Buffer): Buffer[] {
+  const file = new PdfFile(bytes);
+  const out = dssCertificates(file).map((c) => c.der);
+  for (const entry of signatureEntries(file)) {
+    if (!entry.contents) continue;
+    try {
+      out.push(...verifyCms(entry.contents.bytes, null).certificates.map((c) => c.der));
+    } catch {
+      // The verifier has already judged a malformed signature; it only contributes no certificates.
+    }
+  }
+  return out;
 }
 
 function parseAll(ders: readonly Buffer[]): Cert[] {
