@@ -55,7 +55,7 @@ describe('browser mode: register forms guard the register', () => {
     expect(DOC_TYPES.map((d) => d.name)).toContain('Tờ trình');
   });
 
-  it('refuses a Ngày đến in the future, names the field at the field and focuses it', async () => {
+  it('Đ10.1 refuses a Ngày đến in the future, names the field at the field and focuses it', async () => {
     const form = page.getByRole('form', { name: 'Đăng ký văn bản' }).first();
     await form.getByLabel('Loại văn bản').fill('Công văn');
     await page.keyboard.press('Enter');
@@ -87,7 +87,7 @@ describe('browser mode: register forms guard the register', () => {
     expect(await page.locator('.state-tag').textContent()).toBe('Đã vào sổ');
   });
 
-  it('accepts Nơi nhận on a văn bản đi as a list of agencies', async () => {
+  it('Đ13.1 accepts Nơi nhận on a văn bản đi as a list of agencies', async () => {
     await page.keyboard.press('Alt+I');
     await page.getByRole('heading', { name: 'Sổ đăng ký văn bản đi' }).waitFor();
     const form = page.locator('[data-screen-panel="outgoing"]').getByRole('form', { name: 'Đăng ký văn bản' });

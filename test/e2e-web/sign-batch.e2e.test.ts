@@ -102,7 +102,7 @@ describe('browser mode: batch signing through the sign screen', () => {
     expect(consoleErrors).toEqual([]);
   });
 
-  it('never writes the PIN to the workstation log', () => {
+  it('Đ17.5 never writes the PIN to the workstation log', () => {
     expect(ws.output()).not.toContain(pki.userPin);
   });
 });

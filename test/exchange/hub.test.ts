@@ -67,7 +67,7 @@ describe('reference hub over HTTPS', () => {
     b.close();
   });
 
-  it('refuses a wrong secret, a stale timestamp and a replayed request; 18 for an unknown recipient; 22 for a bad package', async () => {
+  it('Đ22.2 refuses a wrong secret, a stale timestamp and a replayed request; 18 for an unknown recipient; 22 for a bad package', async () => {
     const clock = new Date();
     hub = await testHub({ now: () => clock });
     const doc = buildEdxml(sampleDocument());
@@ -103,7 +103,7 @@ describe('reference hub over HTTPS', () => {
     expect(hub.store.messageCount()).toBe(0);
   });
 
-  it('mutual TLS: no certificate and a foreign CA are refused, the provisioned client certificate works', async () => {
+  it('Đ22.2 mutual TLS: no certificate and a foreign CA are refused, the provisioned client certificate works', async () => {
     hub = await testHub({ mtls: true });
     const none = transportFor(hub, AGENCY_A.OrganId);
     expect((await failure(none.listReceived('edoc'))).kind).not.toBe('permanent');

@@ -37,7 +37,7 @@ describe('test matrix (docs/exchange.md §7)', () => {
     expect(a.reg.reading.get(doc).document.state).toBe('sent');
   });
 
-  it('exactly-once inbox: the same item delivered twice → one registered document, both acknowledged', async () => {
+  it('Đ21.2 exactly-once inbox: the same item delivered twice → one registered document, both acknowledged', async () => {
     const { a, b } = await setup({ faults: { duplicateDelivery: 1 } });
     a.engine.queueDocument(await issuedDocument(a, [AGENCY_B]), [AGENCY_B]);
     await a.engine.syncOnce();
@@ -86,7 +86,7 @@ describe('test matrix (docs/exchange.md §7)', () => {
     expect(d.statusHistory.map((s) => s.code)).toEqual(expect.arrayContaining(['05', '03', '01']));
   });
 
-  it('round trip through the hub for types 0–3 and all nine statuses', async () => {
+  it('Đ21.3 round trip through the hub for types 0–3 and all nine statuses', async () => {
     hub = await testHub();
     const ta = transportFor(hub, AGENCY_A.OrganId);
     const tb = transportFor(hub, AGENCY_B.OrganId);
@@ -132,7 +132,7 @@ describe('test matrix (docs/exchange.md §7)', () => {
     expect(b.reg.handling.queue({ direction: 'den' })).toHaveLength(0);
   });
 
-  it('recall race: 13 arrives before 03 → RECALLED, 15 sent, no 03 ever', async () => {
+  it('Đ9.4 recall race: 13 arrives before 03 → RECALLED, 15 sent, no 03 ever', async () => {
     const { a, b } = await setup();
     const doc = await issuedDocument(a, [AGENCY_B]);
     a.engine.queueDocument(doc, [AGENCY_B]);
@@ -171,7 +171,7 @@ describe('test matrix (docs/exchange.md §7)', () => {
     expect(b.engine.outbox.list().filter((r) => r.status_code === '15')).toHaveLength(1);
   });
 
-  it('trả lại: 02 goes back with the clerk\'s reason', async () => {
+  it('Đ4.3, Đ9.2 trả lại: 02 goes back with the clerk\'s reason', async () => {
     const { a, b } = await setup();
     const doc = await issuedDocument(a, [AGENCY_B]);
     a.engine.queueDocument(doc, [AGENCY_B]);
@@ -214,7 +214,7 @@ describe('test matrix (docs/exchange.md §7)', () => {
     expect(a.reg.reading.get(doc).document.state).toBe('issued');
   });
 
-  it('5xx before upload waits with backoff, urgent documents go first, "Đã gửi" only after the acknowledgement', async () => {
+  it('Đ5.2 ¶2, Đ6.1, Đ21.2 5xx before upload waits with backoff, urgent documents go first, "Đã gửi" only after the acknowledgement', async () => {
     let now = new Date('2026-03-10T02:00:00Z');
     hub = await testHub({ faults: { fail5xx: 1 } });
     const a = workstation(hub, AGENCY_A, { now: () => now });
@@ -235,7 +235,7 @@ describe('test matrix (docs/exchange.md §7)', () => {
     expect(a.reg.reading.get(urgent).document.state).toBe('sent');
   });
 
-  it('documents with độ mật never enter the outbox', async () => {
+  it('Đ1.2 documents with độ mật never enter the outbox', async () => {
     const { a } = await setup();
     const secret = await issuedDocument(a, [AGENCY_B], { secrecy: 1 });
     expect(() => a.engine.queueDocument(secret, [AGENCY_B])).toThrow(expect.objectContaining({ vi: 'Văn bản mật không được gửi qua trục liên thông.' }));

@@ -17,7 +17,7 @@ describe('two workstations and one hub', () => {
     for (const c of cleanup.reverse()) await c();
   });
 
-  it('A sends, B verifies, registers (03), assigns (04), completes (06); A recalls another, B answers 15; the evidence logs agree', async () => {
+  it('Đ5.3, Đ9.1, Đ9.3, Đ9.4 A sends, B verifies, registers (03), assigns (04), completes (06); A recalls another, B answers 15; the evidence logs agree', async () => {
     const hub = await testHub();
     cleanup.push(() => hub.close());
     const a = workstation(hub, AGENCY_A);

@@ -38,7 +38,7 @@ function agreesWithPdfimages(path: string): void {
 beforeAll(async () => { fx = await makeFixtures(); }, 120_000);
 
 describe('digitisation standard check', () => {
-  it('accepts a 300 dpi colour import and a 300 dpi colour photo', async () => {
+  it('Đ10.2.a–d accepts a 300 dpi colour import and a 300 dpi colour photo', async () => {
     for (const k of ['colour300', 'colourPng300', 'photo']) {
       const { path, report } = await imported(k);
       expect(report.conforms, `${k}: ${report.summaryVi}`).toBe(true);
@@ -48,7 +48,7 @@ describe('digitisation standard check', () => {
     }
   });
 
-  it('refuses 150 dpi, greyscale, bilevel and down-scaled imports, each for its own reason', async () => {
+  it('Đ10.2.a–d refuses 150 dpi, greyscale, bilevel and down-scaled imports, each for its own reason', async () => {
     const cases: Array<[string, string]> = [['colour150', 'LOW_DPI'], ['grey300', 'NOT_COLOUR'], ['bilevel300', 'NOT_COLOUR'], ['down', 'PAGE_TOO_SMALL']];
     for (const [k, code] of cases) {
       const { path, report } = await imported(k);

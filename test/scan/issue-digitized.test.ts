@@ -48,7 +48,7 @@ beforeAll(async () => {
 afterAll(() => tokens?.close());
 
 describe('issuing a document digitised here with the agency signature', () => {
-  it('passes the gate, is signed without a leader signature; pdfsig, qpdf and our verifier find every signature valid', async () => {
+  it('Đ14.4, Đ17.4.c passes the gate, is signed without a leader signature; pdfsig, qpdf and our verifier find every signature valid', async () => {
     const bytes = readFileSync(digitised);
     expect(() => requireDigitizedHere(db, bytes)).not.toThrow();
     // A scan has no text blanks to find: the clerk places number, date and seal where the paper shows
@@ -83,7 +83,7 @@ describe('issuing a document digitised here with the agency signature', () => {
     expect(checkConformance(issued).conforms).toBe(true);
   }, 120_000);
 
-  it('the same scan digitised elsewhere (img2pdf + qpdf) conforms but cannot use the exception', () => {
+  it('Đ17.4.c the same scan digitised elsewhere (img2pdf + qpdf) conforms but cannot use the exception', () => {
     const elsewhere = join(dir, 'elsewhere.pdf');
     execFileSync('img2pdf', [scanned, '-o', join(dir, 'e13.pdf')]);
     execFileSync('qpdf', ['--min-version=1.4', join(dir, 'e13.pdf'), elsewhere]);

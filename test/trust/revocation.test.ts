@@ -49,7 +49,7 @@ describe('revocation of the whole chain, from the DSS, offline', () => {
     expect(r.signatures[0]!.revocation).toMatchObject({ status: 'good', source: 'dss' });
     expect(r.signatures[0]!.revocation!.detail).toMatch(/CA .*VANTHU Test Issuing CA: not revoked \(dss/);
   });
-  it('an intermediate CA revoked before the signing: TOTAL_FAILED / REVOKED, naming the CA', async () => {
+  it('Đ3.2 an intermediate CA revoked before the signing: TOTAL_FAILED / REVOKED, naming the CA', async () => {
     const rootCrl = makeCrl({ ca: 'root', revoked: [{ serialHex: ISSUING_CA_SERIAL, at: new Date(Date.now() - 86400_000) }] });
     const r = await verifyPdf(addDss(leaderSigned(), { certs: chainCerts(), crls: [makeCrl(), rootCrl] }), offline());
     expect(r.signatures[0]).toMatchObject({ indication: 'TOTAL_FAILED', subIndication: 'REVOKED' });

@@ -49,7 +49,7 @@ describe('revocation', () => {
     expect(r.overall).toBe('TOTAL_PASSED');
     expect(r.signatures[0]!.revocation).toMatchObject({ status: 'good', source: 'ocsp' });
   });
-  it('OCSP revoked → TOTAL_FAILED / REVOKED', async () => {
+  it('Đ3.2 OCSP revoked → TOTAL_FAILED / REVOKED', async () => {
     const r = await verifyPdf(revoked, online());
     expect(r.signatures[0]).toMatchObject({ indication: 'TOTAL_FAILED', subIndication: 'REVOKED' });
     expect(r.signatures[0]!.summaryVi).toBe('Không hợp lệ — chứng thư số đã bị thu hồi');

@@ -23,7 +23,7 @@ beforeAll(async () => {
 });
 
 describe('valid signatures from independent signers', () => {
-  it('@signpdf leader + agency: both pass, names NFC, organisation told apart, schema-valid', async () => {
+  it('Đ3.1 @signpdf leader + agency: both pass, names NFC, organisation told apart, schema-valid', async () => {
     const r = await verify(twoSigs);
     expect(r.overall).toBe('TOTAL_PASSED');
     expect(r.signatures.map((s) => s.signerName)).toEqual(['Trần Thị Bình'.normalize('NFC'), 'UBND tỉnh Thử Nghiệm'.normalize('NFC')]);
@@ -84,7 +84,7 @@ describe('timestamps', () => {
 });
 
 describe('certificate problems are reported', () => {
-  it('untrusted root (rogue-leader) → INDETERMINATE / NO_CERTIFICATE_CHAIN_FOUND', async () => {
+  it('Đ3.2 untrusted root (rogue-leader) → INDETERMINATE / NO_CERTIFICATE_CHAIN_FOUND', async () => {
     const r = await verify(await signWithP12(base, { p12: 'rogue-leader' }));
     expect(r.signatures[0]).toMatchObject({ indication: 'INDETERMINATE', subIndication: 'NO_CERTIFICATE_CHAIN_FOUND' });
     expect(r.signatures[0]!.summaryVi).toMatch(/^Không xác định — /);
@@ -119,7 +119,7 @@ describe('certificate problems are reported', () => {
 });
 
 describe('integrity', () => {
-  it('one changed byte inside the signed range → TOTAL_FAILED / HASH_FAILURE', async () => {
+  it('Đ5.1, Đ7.1 one changed byte inside the signed range → TOTAL_FAILED / HASH_FAILURE', async () => {
     const pdf = Buffer.from(twoSigs);
     const at = pdf.indexOf('%', 5, 'latin1') + 1; // the binary comment on line 2
     pdf[at] = pdf[at]! ^ 0x01;
