@@ -22,7 +22,6 @@ import { extractLines } from '../layout/text-lines';
 import { assertCertificateUsable, certificateCommonName, readInput, revisionExtras, runSigningJob, withOutput, type CommonSignOptions, type PdfInput, type SignResult } from './common';
 import type { IncrementalSigner } from './incremental-signer';
 import { PrefixDigest } from './prefix-digest';
-import { embedValidationData } from './validation-data';
 import { defaultVerifyPdf, isUnknownRevocation, requireLeaderSignature, type LeaderRevocationOptions, type VerifyOptions, type VerifyPdf } from './leader-check';
 
 export type { TextSpot };
@@ -130,9 +129,9 @@ export async function issuePdf(input: PdfInput, output: string, signer: KeySigne
         ...revisionExtras(opts),
       });
       if (opts.validationData ?? true) {
-        ltv = await embedValidationData(s, opts.verifyPdf ?? (await defaultVerifyPdf()), {
-          ...opts.trust, offline: opts.offline ?? false, now, pool: [...(opts.intermediates ?? []), ...signer.chain],
-        });
+        // Loaded on first use, like the leader check's verifier: it pulls in the revocation stack.
+        const { embedValidationData } = await import('./validation-data');
+        ltv = await embedValidationData(s, { ...opts.trust, offline: opts.offline ?? false, now, pool: [...(opts.intermediates ?? []), ...signer.chain] });
       }
     }, prefix);
     return {

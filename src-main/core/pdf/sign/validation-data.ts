@@ -2,22 +2,23 @@
  * PAdES B-LT at issuing (docs/signing.md, "Validation data at issuing"): after the agency's
  * signatures, one more incremental revision adds a /DSS with the certificates and the OCSP responses
  * and CRLs that validate every signature in the file, leader and agency, so a recipient with no network
- * and an empty cache can still judge them. The answers are the verifier's own: the file is verified
- * once online (which fills the revocation cache), and what the cache then holds for each certificate
- * of each chain is embedded. Nothing is fetched twice and no second revocation logic exists here.
+ * and an empty cache can still judge them. The answers are the verifier's own: each signer's chain goes
+ * through the verifier's revocation path (chainRevocation: DSS, cache, OCSP, CRL), which leaves what it
+ * fetched in the revocation cache, and what the cache then holds for each certificate is embedded.
+ * Nothing is fetched twice, no signed range is hashed again, and no second revocation logic exists here.
  */
 import { PDFArray, PDFDict, PDFName, PDFRef, type PDFDocument } from '@cantoo/pdf-lib';
 import { PdfFile } from '../parse/document';
 import { signatureEntries } from '../parse/signatures';
 import { parseCert, type Cert } from '../../verify/certs';
-import { verifyCms } from '../../verify/cms';
-import { dssCertificates } from '../../verify/dss';
 import { buildChain } from '../../verify/chain';
+import { chainRevocation } from '../../verify/chain-revocation';
+import { verifyCms } from '../../verify/cms';
+import { dssCertificates, dssRevocationData } from '../../verify/dss';
 import { loadTrustAnchors } from '../../verify/trust';
 import { cacheKey, RevocationCache } from '../../trust/revocation-cache';
-import type { VerificationReport } from '../../verify/report';
 import type { IncrementalSigner } from './incremental-signer';
-import type { VerifyOptions, VerifyPdf } from './leader-check';
+import type { LeaderRevocationOptions } from './leader-check';
 
 export interface ValidationData { certs: Buffer[]; ocsps: Buffer[]; crls: Buffer[] }
 
@@ -25,15 +26,15 @@ export interface CollectOptions {
   trustDir?: string;
   trustAnchors?: readonly Buffer[];
   revocationCacheDir?: string;
-  /** Certificates that may complete the signers' chains (configured intermediates, the token's chain). */
+  /** Certificates that may complete the signers' chains (configured intermediates, the token's chain, the file's). */
   pool: readonly Buffer[];
 }
 
 /**
- * The data for every signature of a report just made online. `complete` is false when some signer's
- * own certificate has no revocation answer to embed (the file then validates offline only partly).
+ * What the cache holds for each signer's chain. `complete` is false when some signer's own certificate
+ * has no revocation answer to embed (the file then validates offline only partly).
  */
-export function collectValidationData(report: VerificationReport, opts: CollectOptions): ValidationData & { complete: boolean } {
+export function collectValidationData(signers: readonly Buffer[], opts: CollectOptions): ValidationData & { complete: boolean } {
   const anchors = parseAll(opts.trustAnchors ?? (opts.trustDir ? loadTrustAnchors(opts.trustDir) : []));
   const pool = parseAll(opts.pool);
   const cache = new RevocationCache(opts.revocationCacheDir ?? null);
@@ -41,9 +42,8 @@ export function collectValidationData(report: VerificationReport, opts: CollectO
   const answers = new Map<string, Buffer>();
   const crls = new Map<string, Buffer>();
   let complete = true;
-  for (const sig of report.signatures) {
-    if (!sig.certificate) continue;
-    const path = buildChain(parseCert(Buffer.from(sig.certificate, 'base64')), pool, anchors).path;
+  for (const signer of parseAll(signers)) {
+    const path = buildChain(signer, pool, anchors).path;
     if (!path) { complete = false; continue; }
     path.forEach((cert, i) => {
       const issuer = path[i + 1];
@@ -59,16 +59,30 @@ export function collectValidationData(report: VerificationReport, opts: CollectO
   return { certs: [...certs.values()], ocsps: [...answers.values()], crls: [...crls.values()], complete };
 }
 
+export interface EmbedOptions extends LeaderRevocationOptions {
+  trustDir?: string;
+  trustAnchors?: readonly Buffer[];
+  offline: boolean;
+  now: Date;
+  pool: readonly Buffer[];
+}
+
 /**
- * Verifies the file as signed so far (online unless `offline`, filling the revocation cache) and appends
- * the DSS revision. Returns whether every signer's certificate got revocation data; nothing is appended
- * when no answer at all could be had (an isolated network: the file stays B-B/B-T).
+ * Asks the revocation path for every signer's chain (online unless `offline`) and appends the DSS
+ * revision. Returns whether every signer's certificate got revocation data; nothing is appended when no
+ * answer at all could be had (an isolated network: the file stays B-B/B-T).
  */
-export async function embedValidationData(s: IncrementalSigner, verify: VerifyPdf, opts: VerifyOptions & { pool: readonly Buffer[] }): Promise<boolean> {
-  const { pool, ...verifyOpts } = opts;
-  const bytes = Buffer.from(s.result());
-  const report = await verify(bytes, verifyOpts);
-  const data = collectValidationData(report, { ...verifyOpts, pool: [...pool, ...carriedCertificates(bytes)] });
+export async function embedValidationData(s: IncrementalSigner, opts: EmbedOptions): Promise<boolean> {
+  const { pool: given, offline, now, ...trust } = opts;
+  const file = new PdfFile(Buffer.from(s.result()));
+  const carried = carriedCertificates(file);
+  const pool = [...given, ...carried.certs];
+  const embedded = dssRevocationData(file);
+  for (const certificate of carried.signers) {
+    // Only for its side effect: whatever the path fetches lands in the cache read below.
+    await chainRevocation({ ...trust, certificate, chain: pool, signingTime: now, embedded, offline, now });
+  }
+  const data = collectValidationData(carried.signers, { ...trust, pool });
   if (data.ocsps.length + data.crls.length === 0) return false;
   await s.appendUnsigned((doc) => addDss(doc, data));
   return data.complete;
@@ -89,21 +103,24 @@ export function addDss(doc: PDFDocument, data: ValidationData): void {
 }
 
 /**
- * Certificates the file already carries — in each signature's CMS and in an earlier DSS — so a
- * leader's chain through a CA this agency does not configure still reaches the recipient.
+ * Each signature's signer certificate, and every certificate the file already carries — in the
+ * signatures' CMS and in an earlier DSS — so a leader's chain through a CA this agency does not
+ * configure still reaches the recipient. Parsing only: no signed range is hashed here.
  */
-function carriedCertificates(bytes: Buffer): Buffer[] {
-  const file = new PdfFile(bytes);
-  const out = dssCertificates(file).map((c) => c.der);
+function carriedCertificates(file: PdfFile): { signers: Buffer[]; certs: Buffer[] } {
+  const signers: Buffer[] = [];
+  const certs = dssCertificates(file).map((c) => c.der);
   for (const entry of signatureEntries(file)) {
     if (!entry.contents) continue;
     try {
-      out.push(...verifyCms(entry.contents.bytes, null).certificates.map((c) => c.der));
+      const cms = verifyCms(entry.contents.bytes, null);
+      if (cms.signer) signers.push(cms.signer.der);
+      certs.push(...cms.certificates.map((c) => c.der));
     } catch {
-      // The verifier has already judged a malformed signature; it only contributes no certificates.
+      // A malformed signature contributes nothing; the verifier reports it to whoever reads the file.
     }
   }
-  return out;
+  return { signers, certs };
 }
 
 function parseAll(ders: readonly Buffer[]): Cert[] {
