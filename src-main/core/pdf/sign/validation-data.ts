@@ -114,7 +114,8 @@ function carriedCertificates(file: PdfFile): { signers: Buffer[]; certs: Buffer[
     if (!entry.contents) continue;
     try {
       const cms = verifyCms(entry.contents.bytes, null);
-      if (cms.signer) signers.push(cms.signer.der);
+      // The agency's four signatures share one certificate: its chain is asked about once.
+      if (cms.signer && !signers.some((d) => d.equals(cms.signer!.der))) signers.push(cms.signer.der);
       certs.push(...cms.certificates.map((c) => c.der));
     } catch {
       // A malformed signature contributes nothing; the verifier reports it to whoever reads the file.
