@@ -22,7 +22,7 @@ describe('audit trail', () => {
     expect(() => reg.db.prepare('DELETE FROM audit').run()).toThrow(/AUDIT_APPEND_ONLY/);
   });
 
-  it('detects rows edited or deleted by someone who drops the triggers', () => {
+  it('Đ5.1 detects rows edited or deleted by someone who drops the triggers', () => {
     const make = () => {
       const { reg } = tempRegister();
       for (let i = 0; i < 5; i++) reg.registration.register(incoming());

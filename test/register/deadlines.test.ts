@@ -15,7 +15,7 @@ describe('working calendar', () => {
 });
 
 describe('alerts and queues', () => {
-  it('a signed document must be issued by the next working-day morning; urgent ones at once', () => {
+  it('Đ5.2 ¶1, Đ5.2 ¶2 a signed document must be issued by the next working-day morning; urgent ones at once', () => {
     const { reg, clock } = tempRegister('2026-04-29T15:00:00+07:00');
     const normal = reg.registration.draft(outgoing()).document;
     reg.handling.transition(normal.id, 'sign');
@@ -33,7 +33,7 @@ describe('alerts and queues', () => {
     expect(reg.handling.alerts().map((a) => a.docId)).toEqual([urgent.id]);
   });
 
-  it('receipt is acknowledged the same day; due-today and overdue views; urgent first in the queue', () => {
+  it('Đ5.2 ¶1, Đ5.2 ¶2, Đ9.3 receipt is acknowledged the same day; due-today and overdue views; urgent first in the queue', () => {
     const { reg, clock } = tempRegister('2026-03-10T09:00:00+07:00');
     const waiting = reg.registration.receive(incoming()).document;
     const dueToday = reg.registration.register(incoming({ DueDate: '2026-03-10' })).document;

@@ -4,7 +4,7 @@ import { expectAppError, incoming, outgoing, tempRegister } from './helpers';
 const FILE_CODE = { OrganId: '000.00.12.H40', FileCatalog: 2026, FileNotation: '01.TH' };
 
 describe('hồ sơ', () => {
-  it('links one document into several hồ sơ without copying, with ordinals and computed totals', () => {
+  it('Đ19.2.b links one document into several hồ sơ without copying, with ordinals and computed totals', () => {
     const { reg } = tempRegister();
     const a = reg.dossiers.create({ FileCode: FILE_CODE, Title: 'Hồ sơ tổng hợp năm 2026', Maintenance: 'Vĩnh viễn', Creator: 'Văn thư' });
     expect(a.code).toBe('000.00.12.H40.2026.01.TH');

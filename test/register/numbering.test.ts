@@ -18,7 +18,7 @@ export function runHammer(dbPath: string, count: number, tag: string): Promise<n
 }
 
 describe('numbering', () => {
-  it('gives số đến from 01 in order and restarts at 01 on 1 January', () => {
+  it('Đ10.1 gives số đến from 01 in order and restarts at 01 on 1 January', () => {
     const { reg, clock } = tempRegister('2026-12-31T16:00:00+07:00');
     expect(reg.registration.register(incoming()).document.number).toBe(1);
     expect(reg.registration.register(incoming()).document.number).toBe(2);
@@ -47,7 +47,7 @@ describe('numbering', () => {
     expect(reg.registration.register(incoming()).document.number).toBe(1);
   });
 
-  it('keeps số + ký hiệu unique within the year', () => {
+  it('Đ13.2 keeps số + ký hiệu unique within the year', () => {
     const { reg } = tempRegister();
     reg.registration.register(outgoing({ CodeNumber: '07' }));
     try {
@@ -76,7 +76,7 @@ describe('numbering', () => {
     expect(reg.registration.register(incoming()).document.number).toBe(2);
   });
 
-  it('two processes registering at once never get the same number and leave no gap', async () => {
+  it('Đ13.2 two processes registering at once never get the same number and leave no gap', async () => {
     const dir = tempDir();
     const dbPath = join(dir, 'race.db');
     // Create the schema first so both children race on registration, not on migration.
@@ -104,7 +104,7 @@ describe('numbering', () => {
     expect(reg.registration.duplicatesOf(incoming({ CodeNumber: '15', CodeNotation: 'QĐ-UBND', OrganName: 'Sở Tài chính' }))).toEqual([]);
   });
 
-  it('rejects over-long fields and unknown keys instead of truncating', () => {
+  it('Đ5.5, Đ13.1 rejects over-long fields and unknown keys instead of truncating', () => {
     const { reg } = tempRegister();
     expectAppError(() => reg.registration.register(incoming({ Subject: 'á'.repeat(501) })), 'INPUT_INVALID', /quá độ dài/);
     expect(() => reg.registration.register(incoming({ CodeNotation: 'x'.repeat(31) }))).toThrow();

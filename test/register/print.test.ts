@@ -26,7 +26,7 @@ function pdfFonts(pdf: string): string {
 }
 
 describe('printing registers', () => {
-  it('Sổ đăng ký văn bản đến: cover fields, the 10 columns, Vietnamese intact, subset font, landscape', async () => {
+  it('Đ10.1 Sổ đăng ký văn bản đến: cover fields, the 10 columns, Vietnamese intact, subset font, landscape', async () => {
     const { reg, dir } = tempRegister();
     for (let i = 0; i < 60; i++) reg.registration.register(incoming({ Subject: `Về việc tăng cường công tác phòng, chống thiên tai và tìm kiếm cứu nạn năm 2026, đợt ${i + 1}`, OrganName: 'Ủy ban nhân dân tỉnh Ninh Bình' }));
     const out = join(dir, 'sổ đến.pdf');
@@ -55,7 +55,7 @@ describe('printing registers', () => {
     expect(execFileSync('pdfinfo', [out], { encoding: 'utf8' })).toMatch(/Page size:\s+841\.89 x 595\.28/);
   });
 
-  it('Sổ đăng ký văn bản đi with its 10 columns and the recipients', async () => {
+  it('Đ13.3 Sổ đăng ký văn bản đi with its 10 columns and the recipients', async () => {
     const { reg, dir } = tempRegister();
     reg.registration.register(outgoing({ SignerInfo: { Position: 'Chủ tịch', FullName: 'Đỗ Mạnh Hùng' }, To: [{ OrganName: 'Sở Nội vụ' }, { OrganName: 'Sở Tài chính' }], IssuedAmount: 3, FileCopyHolder: 'Văn phòng' }));
     const out = join(dir, 'di.pdf');
@@ -66,7 +66,7 @@ describe('printing registers', () => {
     for (const s of ['SỔ ĐĂNG KÝ VĂN BẢN ĐI', '01/UBND-VP', 'Chủ tịch Đỗ Mạnh Hùng', 'Sở Nội vụ; Sở Tài chính']) expect(all).toContain(s);
   });
 
-  it('Sổ theo dõi giải quyết and the báo cáo tình hình giải quyết', async () => {
+  it('Đ11.1, Đ12.2 Sổ theo dõi giải quyết and the báo cáo tình hình giải quyết', async () => {
     const { reg, dir, clock } = tempRegister();
     const a = reg.registration.register(incoming({ DueDate: '2026-03-12' })).document;
     reg.handling.transition(a.id, 'assign', { assignments: [{ role: 'chu_tri', unit: 'Phòng Tư pháp' }] });

@@ -9,7 +9,7 @@ import { repoRoot } from '../helpers/pki';
 import { AGENCY, expectAppError, incoming, tempDir, tempRegister, testClock } from './helpers';
 
 describe('backup and restore', () => {
-  it('backs up online and restores a verified copy', async () => {
+  it('Đ15.1 backs up online and restores a verified copy', async () => {
     const { reg, dir, dbPath, clock } = tempRegister();
     for (let i = 0; i < 20; i++) reg.registration.register(incoming());
     const backup = join(dir, 'sao lưu', 'backup 2026-03-10.db');

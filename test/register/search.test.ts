@@ -63,7 +63,7 @@ describe('search', () => {
 });
 
 describe('attachments', () => {
-  it('stores originals by SHA-256, read-only, counted, and indexes PDF text for search', async () => {
+  it('Đ5.1, Đ15.1 stores originals by SHA-256, read-only, counted, and indexes PDF text for search', async () => {
     const { reg } = tempRegister();
     const a = reg.registration.register(incoming()).document;
     const b = reg.registration.register(outgoing()).document;

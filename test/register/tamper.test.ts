@@ -93,7 +93,7 @@ describe('tamper evidence: every registered row against the audit chain', () => 
     tables.close();
   });
 
-  it('an UPDATE, a DELETE and an INSERT on each registered table make `audit verify` fail naming the row', async () => {
+  it('Đ5.1, Đ15.1 an UPDATE, a DELETE and an INSERT on each registered table make `audit verify` fail naming the row', async () => {
     const base = await populated();
     for (const table of TRACKED_TABLES) {
       const e = EDITS[table];

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { expectAppError, incoming, outgoing, tempRegister } from './helpers';
 
 describe('incoming workflow', () => {
-  it('tiếp nhận → đăng ký → trình → chuyển giao → giải quyết → hoàn thành, with status codes and instructions', () => {
+  it('Đ11.1 tiếp nhận → đăng ký → trình → chuyển giao → giải quyết → hoàn thành, with status codes and instructions', () => {
     const { reg, clock } = tempRegister();
     const { document: d } = reg.registration.receive(incoming());
     expect([d.state, d.number]).toEqual(['received', null]);
