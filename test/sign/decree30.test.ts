@@ -55,7 +55,7 @@ afterAll(() => {
 const agencyOpts = () => ({ trust: { trustDir: pki.trustDir }, intermediates: issuingChain(pki), stamp: SEAL_PNG, notation: 'QĐ-UBND', number: 12, acceptUnknownRevocation: true });
 
 describe('leader approval (ký phê duyệt)', () => {
-  it('places the blue image between the title and the printed name of the signer block', async () => {
+  it('Đ16.1.b places the blue image between the title and the printed name of the signer block', async () => {
     const { lines } = await extractLines(readFileSync(input));
     const block = findSignerBlock(lines, 'Nguyễn Văn An')!;
     expect(block.title.text).toBe('CHỦ TỊCH');
@@ -93,7 +93,7 @@ describe('explicit positions', () => {
 });
 
 describe('agency issuing signature (ký phát hành)', () => {
-  it('appends number, day, month and seal as four agency signatures; the leader signature stays valid', () => {
+  it('Đ7.1, Đ16.2.c appends number, day, month and seal as four agency signatures; the leader signature stays valid', () => {
     const before = readFileSync(approved);
     const after = readFileSync(issued);
     expect(isPrefix(before, after)).toBe(true);
@@ -109,7 +109,7 @@ describe('agency issuing signature (ký phát hành)', () => {
     qpdfCheck(issued);
   });
 
-  it('writes Số with a leading zero and the date per Decree 30 into the blanks (pdftotext round trip)', () => {
+  it('Đ13.2 writes Số with a leading zero and the date per Decree 30 into the blanks (pdftotext round trip)', () => {
     expect(issue).toMatchObject({ number: '05', day: '07', month: '02' });
     const text = pdftotext(issued).replace(/\s+/g, ' ');
     expect(text).toContain('Số: 05 /QĐ-UBND');
@@ -124,7 +124,7 @@ describe('agency issuing signature (ký phát hành)', () => {
     await doc.destroy();
   });
 
-  it('draws the red seal at real size over the left third of the leader image, blue strokes visible to its right', () => {
+  it('Đ16.2.a draws the red seal at real size over the left third of the leader image, blue strokes visible to its right', () => {
     const s = 36 * MM;
     expect(issue.seal.width).toBeCloseTo(s, 6);
     expect(issue.seal.x + s).toBeCloseTo(leaderRect.x + leaderRect.width / 3, 6);
@@ -173,7 +173,7 @@ describe('agency issuing signature (ký phát hành)', () => {
 });
 
 describe('refusals: no output file and a Vietnamese reason', () => {
-  it('no leader signature', async () => {
+  it('Đ14.1, Đ17.4.c refuses the agency signature without a leader signature', async () => {
     const out = join(dir, 'refused-none.pdf');
     await expect(issuePdf(input, out, tokens.agency(), agencyOpts())).rejects.toMatchObject({
       code: 'SIGN_REFUSED', vi: expect.stringContaining('chưa có chữ ký số hợp lệ của người có thẩm quyền'),
@@ -181,7 +181,7 @@ describe('refusals: no output file and a Vietnamese reason', () => {
     expect(existsSync(out)).toBe(false);
   });
 
-  it('leader signature broken by a later byte change', async () => {
+  it('Đ14.1, Đ17.4.c refuses the agency signature when the leader signature was broken by a later byte change', async () => {
     const bytes = Buffer.from(readFileSync(approved));
     const at = bytes.indexOf('stream', 0, 'latin1') + 40;
     bytes[at] = bytes[at]! ^ 0xff;
@@ -244,7 +244,7 @@ describe('refusals: no output file and a Vietnamese reason', () => {
 });
 
 describe('attachment and copy signatures (text only, top right of page 1)', () => {
-  it('attachment: "<số/ký hiệu>; <ISO 8601 +07:00>" after the leader and agency signatures, all still valid', async () => {
+  it('Đ16.2.b attachment: "<số/ký hiệu>; <ISO 8601 +07:00>" after the leader and agency signatures, all still valid', async () => {
     const out = join(dir, 'attachment.pdf');
     const now = new Date(Math.floor(Date.now() / 1000) * 1000);
     const r = await signAttachment(issued, out, tokens.agency(), { ref: '05/QĐ-UBND', now, intermediates: issuingChain(pki) });
