@@ -14,6 +14,7 @@ import type { CliIo } from '../../src-main/cli/io';
 import { extractSignatures, pdfsig } from './helpers/oracles';
 import { runCli, spawnCli } from './helpers/cli';
 import { tempDir, writeSample } from './helpers/fixtures';
+import { scanOf } from '../scan/ocr-corpus';
 import { readFileSync } from 'node:fs';
 import { X509Certificate } from 'node:crypto';
 import { yearInVietnam } from '../../src-main/contract/time';
@@ -101,15 +102,28 @@ describe('PIN counter', () => {
 });
 
 describe('--digitized', () => {
-  it('warns on stderr naming the file and states it in the JSON result', async () => {
-    const input = await writeSample(dir, 'scan.pdf');
+  it('Đ17.4.c refuses the exception for a file this workstation did not digitise, and writes nothing', async () => {
+    const input = await writeSample(dir, 'not-scanned-here.pdf');
+    const out = join(dir, 'not-scanned-here.issued.pdf');
+    const r = await cli(['issue', input, '-o', out, '--number', '4', '--notation', 'QĐ-UBND', '--digitized', '--signer-name', 'Nguyễn Văn An', ...agencyToken()], pki.userPin);
+    expect(r.status).not.toBe(0);
+    expect(r.stderr).toContain('SIGN_REFUSED');
+    expect(existsSync(out)).toBe(false);
+  });
+
+  it('Đ14.4 issues a paper document digitised here: warns on stderr naming the file and states it in the JSON result', async () => {
+    const paper = await writeSample(dir, 'paper.pdf');
+    const png = scanOf(paper, 300, join(dir, 'scan.png'), { noise: false });
+    const input = join(dir, 'scan.pdf');
+    const made = await runCli(['digitize', png, '-o', input, '--ocr'], env(pki.userPin)); // the text layer is where the signer finds the blanks
+    expect(made.status, made.stderr).toBe(0);
     const out = join(dir, 'scan.issued.pdf');
     const year = yearInVietnam();
     const r = await cli(['issue', input, '-o', out, '--number', '3', '--notation', 'QĐ-UBND', '--date', `${year}-04-02`, '--digitized', '--signer-name', 'Nguyễn Văn An', '--json', ...agencyToken()], pki.userPin);
-    expect(r.status).toBe(0);
+    expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toBe(`Cảnh báo: ${input}: ký phát hành văn bản do cơ quan tự số hóa, KHÔNG kiểm tra chữ ký của người có thẩm quyền (Điều 17.4.c).\n`);
     const res = JSON.parse(r.stdout) as { issued: { digitized: boolean; leaderSigner: unknown; number: string } };
     expect(res.issued).toMatchObject({ digitized: true, leaderSigner: null, number: '03' });
     expect(pdfsig(pki, out)).toHaveLength(4);
-  });
+  }, 120_000);
 });

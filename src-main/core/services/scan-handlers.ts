@@ -2,6 +2,7 @@ import type { Handlers } from '../../contract/dispatch';
 import { AppError } from '../../contract/errors';
 import type { scanMethods } from '../../contract/scan';
 import { openDatabase, type Db } from '../db/connection';
+import { migrate } from '../db/migrate';
 import { checkConformance } from '../scan/conformance';
 import { digitize } from '../scan/digitize';
 import { digitizedRecord, recordDigitized, requireDigitizedHere } from '../scan/provenance';
@@ -10,7 +11,7 @@ import type { Workspace } from '../workspace';
 
 export interface ScanDeps {
   workspace: Workspace;
-  /** The register database (migrated by the register when the backend opened it). */
+  /** The register database (migrated on first use when the register has not opened it yet). */
   dbPath: string;
   /** Sends scan.progress to every connected screen. */
   publish?: (event: string, payload: unknown) => void;
@@ -33,7 +34,14 @@ export function scanService(deps: ScanDeps): ScanService {
   const running = new Map<string, AbortController>();
   const scannedHere = new Set<string>();
   let db: Db | null = null;
-  const database = () => (db ??= openDatabase(deps.dbPath));
+  // The register worker starts on its first call, so the scan side may be first to open the file: it
+  // brings the schema up to date itself (the migration runner is idempotent and transactional).
+  const database = (): Db => {
+    if (db) return db;
+    const opened = openDatabase(deps.dbPath);
+    migrate(opened, deps.dbPath);
+    return (db = opened);
+  };
   const start = (jobId: string): AbortController => {
     if (running.has(jobId)) throw new AppError('CONFLICT', 'Công việc này đang chạy.', `job ${jobId} already running`);
     const c = new AbortController();

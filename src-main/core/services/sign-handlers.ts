@@ -31,6 +31,16 @@ export interface SignDeps {
   log?: Logger;
   /** Sends a backend event (sign.progress) to every connected screen; none in the CLI. */
   publish?: (event: string, payload: unknown) => void;
+  /**
+   * The Điều 17.4.c gate of a digitised issue (no leader signature): throws unless these very bytes were
+   * digitised by this workstation and met the standard. Provenance is kept here, never read off the file.
+   */
+  requireDigitizedHere: (bytes: Uint8Array) => void;
+}
+
+/** A digitised issue skips the leader check, so it must first pass the provenance gate. */
+function gateDigitized(deps: Pick<SignDeps, 'requireDigitizedHere'>, job: JobInput, bytes: Uint8Array): void {
+  if (job.kind === 'issue' && job.digitized) deps.requireDigitizedHere(bytes);
 }
 
 type SignerFields = { token: string; keyId?: string | undefined; contextPin?: string | undefined; allowUntrustedChain?: boolean | undefined };
@@ -65,6 +75,7 @@ export function signHandlers(deps: SignDeps): Handlers<typeof signMethods> {
   // The file is checked before the token is touched: a wrong file says so, whatever the token's state.
   const signOne = async (job: JobInput, fields: SignerFields): Promise<SignResultDto> => {
     const { file, bytes } = deps.workspace.readPdf(job.fileId);
+    gateDigitized(deps, job, bytes);
     const planned = planJob(plan, job);
     const signer = signerFor(fields);
     const scratch = deps.workspace.scratchPath();
@@ -112,7 +123,10 @@ export function signHandlers(deps: SignDeps): Handlers<typeof signMethods> {
     'sign.appendix': async ({ token, keyId, contextPin, allowUntrustedChain, ...job }) => signOne({ kind: 'appendix', ...job }, { token, keyId, contextPin, allowUntrustedChain }),
     'sign.copy': async ({ token, keyId, contextPin, allowUntrustedChain, ...job }) => signOne({ kind: 'copy', ...job }, { token, keyId, contextPin, allowUntrustedChain }),
     'sign.batch': (i) => {
-      const batchDeps = { workspace: deps.workspace, trustDir: deps.settings.trustDir, plan: (j: JobInput) => planJob(plan, j), ...(deps.publish ? { publish: deps.publish } : {}) };
+      const batchDeps = {
+        workspace: deps.workspace, trustDir: deps.settings.trustDir, plan: (j: JobInput) => planJob(plan, j),
+        check: (j: JobInput, bytes: Uint8Array) => gateDigitized(deps, j, bytes), ...(deps.publish ? { publish: deps.publish } : {}),
+      };
       const run = batchQueue.then(() => runBatch(batchDeps, signed, i.jobs, signerFor(i), i.operationId ?? randomBytes(12).toString('base64url')));
       batchQueue = run.catch(() => undefined);
       return run;
