@@ -12,7 +12,7 @@ import { loadPki } from '../test/helpers/pki';
 import { makeBasePdf } from '../test/fixtures-gen/base-pdf';
 import { addSignature } from '../test/fixtures-gen/pades';
 import { identity } from '../test/fixtures-gen/test-certs';
-import { fmt, median, sample } from './stats';
+import { figure, median, sample } from './stats';
 
 export default async function bench(): Promise<void> {
   if (spawnSync('which', ['pdfsig']).status !== 0) throw new Error('pdfsig is not installed: run bash native/install-system-packages.sh');
@@ -34,10 +34,9 @@ export default async function bench(): Promise<void> {
   const cli = await sample(5, () => spawnSync('node', ['--import', 'tsx', join(import.meta.dirname, '../src-main/cli/bin.mjs'), 'verify', file, '--trust', pki.trustDir, '--offline']), 1);
   const mb = (pdf.length / 1024 / 1024).toFixed(1);
   console.log(`file: ${mb} MB, 2 signatures, ${runs} runs`);
-  console.log(`verifyPdf (in process, offline, with modification analysis): median ${fmt(median(ours))} ms`);
-  console.log(`pdfsig -no-ocsp (process):                                   median ${fmt(median(pdfsig))} ms`);
-  console.log(`vanthu verify --offline (process, incl. Node start-up):       median ${fmt(median(cli))} ms`);
-  console.log(`ratio in-process / pdfsig: ${(median(ours) / median(pdfsig)).toFixed(2)}× (target ≤ 1.0×)`);
-  console.log(`ratio CLI process / pdfsig: ${(median(cli) / median(pdfsig)).toFixed(2)}×`);
+  const floor = 'pdfsig -no-ocsp (process)';
+  figure(floor, median(pdfsig));
+  figure('verifyPdf (in process, offline, with modification analysis)', median(ours), { floor, target: { maxRatio: 1.0 } });
+  figure('vanthu verify --offline (process, incl. Node start-up)', median(cli), { floor });
   rmSync(dir, { recursive: true, force: true });
 }
