@@ -1,5 +1,5 @@
 import { LIMITS } from '../pdf/parse/limits';
-import { Lexer } from '../pdf/parse/lexer';
+import { asMatrix, contentOperators, IDENTITY, mul, type Matrix } from '../pdf/parse/operators';
 import { inherited, pageContent } from '../pdf/parse/content';
 import type { PdfFile } from '../pdf/parse/document';
 import { dictOf, PdfDict, PdfName, PdfStream, PdfString, type PdfObject } from '../pdf/parse/objects';
@@ -29,15 +29,8 @@ export interface ImagePlacement extends ImageFacts {
   yPpi: number;
 }
 
-type M = [number, number, number, number, number, number];
-const ID: M = [1, 0, 0, 1, 0, 0];
-const mul = (a: M, b: M): M => [
-  a[0] * b[0] + a[1] * b[2], a[0] * b[1] + a[1] * b[3],
-  a[2] * b[0] + a[3] * b[2], a[2] * b[1] + a[3] * b[3],
-  a[4] * b[0] + a[5] * b[2] + b[4], a[4] * b[1] + a[5] * b[3] + b[5],
-];
-const asMatrix = (o: PdfObject | undefined): M | null =>
-  Array.isArray(o) && o.length === 6 && o.every((v) => typeof v === 'number') ? (o as M) : null;
+type M = Matrix;
+const ID: M = IDENTITY;
 
 const INLINE_ABBREV: Record<string, string> = { W: 'Width', H: 'Height', CS: 'ColorSpace', BPC: 'BitsPerComponent', IM: 'ImageMask', F: 'Filter', G: 'DeviceGray', RGB: 'DeviceRGB', CMYK: 'DeviceCMYK', I: 'Indexed', DCT: 'DCTDecode', Fl: 'FlateDecode' };
 const full = (n: string): string => INLINE_ABBREV[n] ?? n;
@@ -138,26 +131,16 @@ function place(facts: ImageFacts, ctm: M, inline: boolean): ImagePlacement {
 
 function walk(file: PdfFile, data: Buffer, res: PdfDict | null, base: M, out: ImagePlacement[], depth: number): void {
   if (depth > LIMITS.MAX_FORM_DEPTH) return;
-  const lx = new Lexer(data);
-  const stack: PdfObject[] = [];
+  let stack: readonly PdfObject[] = [];
   const saved: M[] = [];
   let ctm = base;
   const xobjects = dictOf(file.resolve(res?.get('XObject')));
   const colourSpaces = dictOf(file.resolve(res?.get('ColorSpace')));
   const num = (i: number): number => { const v = stack[stack.length - i]; return typeof v === 'number' ? v : 0; };
-  for (let ops = 0; ops < LIMITS.MAX_CONTENT_OPS; ops++) {
-    lx.skipWs();
-    if (lx.pos >= data.length) break;
-    const c = data[lx.pos]!;
-    if (c === 0x2f || c === 0x28 || c === 0x3c || c === 0x5b) {
-      try { stack.push(lx.parseObject()); } catch { return; }
-      if (stack.length > 64) stack.splice(0, stack.length - 64);
-      continue;
-    }
-    const t = lx.regularToken();
-    if (t === '') { lx.pos++; continue; }
-    if (/^[+-]?(\d+\.?\d*|\.\d+)$/.test(t)) { stack.push(Number(t)); if (stack.length > 64) stack.shift(); continue; }
-    switch (t) {
+  for (const operator of contentOperators(data)) {
+    stack = operator.operands;
+    const lx = operator.lexer;
+    switch (operator.op) {
       case 'q': if (saved.length < 256) saved.push(ctm); break;
       case 'Q': ctm = saved.pop() ?? base; break;
       case 'cm': ctm = mul([num(6), num(5), num(4), num(3), num(2), num(1)], ctm); break;
@@ -192,6 +175,5 @@ function walk(file: PdfFile, data: Buffer, res: PdfDict | null, base: M, out: Im
       }
       default: break;
     }
-    stack.length = 0;
   }
 }

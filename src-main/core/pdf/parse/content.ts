@@ -1,17 +1,12 @@
 import { createHash } from 'node:crypto';
 import { LIMITS } from './limits';
-import { Lexer } from './lexer';
+import { contentOperators, IDENTITY, mul, type Matrix } from './operators';
 import type { PdfFile } from './document';
 import type { PageInfo, Rect } from './acroform';
 import { dictOf, PdfName, PdfStream, PdfString, type PdfDict, type PdfObject } from './objects';
 
-type M = [number, number, number, number, number, number];
-const I: M = [1, 0, 0, 1, 0, 0];
-const mul = (a: M, b: M): M => [
-  a[0] * b[0] + a[1] * b[2], a[0] * b[1] + a[1] * b[3],
-  a[2] * b[0] + a[3] * b[2], a[2] * b[1] + a[3] * b[3],
-  a[4] * b[0] + a[5] * b[2] + b[4], a[4] * b[1] + a[5] * b[3] + b[5],
-];
+type M = Matrix;
+const I: M = IDENTITY;
 const apply = (m: M, x: number, y: number): [number, number] => [m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]];
 
 function boxOf(points: Array<[number, number]>): Rect | null {
@@ -155,8 +150,7 @@ export function contentBoxes(file: PdfFile, page: PdfDict, rev: number): Rect[] 
 
 function interpret(file: PdfFile, data: Buffer, res: PdfDict | null, base: M, rev: number, out: Rect[], depth: number): void {
   if (depth > LIMITS.MAX_FORM_DEPTH) return;
-  const lx = new Lexer(data);
-  const stack: PdfObject[] = [];
+  let stack: readonly PdfObject[] = [];
   let ctm: M = base;
   const saved: M[] = [];
   let path: Array<[number, number]> = [];
@@ -192,22 +186,10 @@ function interpret(file: PdfFile, data: Buffer, res: PdfDict | null, base: M, re
     flush(x);
     tm = mul([1, 0, 0, 1, x, 0], tm);
   };
-  for (let ops = 0; ops < LIMITS.MAX_CONTENT_OPS; ops++) {
-    lx.skipWs();
-    if (lx.pos >= data.length) break;
-    const c = data[lx.pos]!;
-    let op: string | null = null;
-    if (c === 0x2f || c === 0x28 || c === 0x3c || c === 0x5b) {
-      try { stack.push(lx.parseObject()); } catch { return; }
-      if (stack.length > 64) stack.splice(0, stack.length - 64);
-      continue;
-    }
-    const t = lx.regularToken();
-    if (t === '') { lx.pos++; continue; }
-    if (/^[+-]?(\d+\.?\d*|\.\d+)$/.test(t)) { stack.push(Number(t)); if (stack.length > 64) stack.shift(); continue; }
-    if (t === 'true' || t === 'false' || t === 'null') { stack.push(t === 'true'); continue; }
-    op = t;
-    switch (op) {
+  for (const operator of contentOperators(data)) {
+    stack = operator.operands;
+    const lx = operator.lexer;
+    switch (operator.op) {
       case 'q': if (saved.length < 256) saved.push(ctm); break;
       case 'Q': ctm = saved.pop() ?? base; break;
       case 'cm': ctm = mul([num(6), num(5), num(4), num(3), num(2), num(1)], ctm); break;
@@ -283,7 +265,6 @@ function interpret(file: PdfFile, data: Buffer, res: PdfDict | null, base: M, re
       case 'sh': out.push({ x: -1e6, y: -1e6, width: 2e6, height: 2e6 }); break;
       default: break;
     }
-    stack.length = 0;
   }
 }
 
