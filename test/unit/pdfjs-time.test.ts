@@ -19,4 +19,11 @@ describe('pdf.js under a wall-clock bound', () => {
     expect(pageCount).toBe(1);
     expect(lines.some((l) => l.text.startsWith('Số:'))).toBe(true);
   });
+
+  it('names a file pdf.js cannot read as damaged (PDF_INVALID), and leaves other errors as they are', async () => {
+    const corrupt = Buffer.concat([Buffer.from('%PDF-1.7\n1 0 obj\n<< /Type /Catalog'), Buffer.alloc(2000, 0x41)]);
+    await expect(extractLines(corrupt, [0])).rejects.toMatchObject({ code: 'PDF_INVALID', vi: expect.stringContaining('bị hỏng') });
+    const bug = new TypeError('x is undefined');
+    await expect(withinPdfJsTime(Promise.reject(bug), () => {}, 1_000)).rejects.toBe(bug);
+  });
 });

@@ -12,11 +12,25 @@ export interface Cert {
   id: string;
 }
 
+/**
+ * Parsed certificates by SHA-256 of their DER. The same few certificates (the agency's, its CA's) come
+ * back in every signature of a file and in every file of a day; parsing one twice with pkijs costs more
+ * than the rest of a chain check. Bounded: the oldest entry goes first.
+ */
+const parsed = new Map<string, Cert>();
+const MAX_PARSED = 512;
+
 export function parseCert(der: Buffer): Cert {
+  const id = createHash('sha256').update(der).digest('hex');
+  const known = parsed.get(id);
+  if (known) return known;
   const x509 = new X509Certificate(der);
   const asn = parseBer(new Uint8Array(der));
   if (asn.offset === -1) throw new Error('certificate is not BER');
-  return { der, x509, pkijs: new pkijs.Certificate({ schema: asn.result }), id: createHash('sha256').update(der).digest('hex') };
+  const cert: Cert = { der: Buffer.from(der), x509, pkijs: new pkijs.Certificate({ schema: asn.result }), id };
+  if (parsed.size >= MAX_PARSED) parsed.delete(parsed.keys().next().value!);
+  parsed.set(id, cert);
+  return cert;
 }
 
 function ext(c: Cert, oid: string): pkijs.Extension | undefined {

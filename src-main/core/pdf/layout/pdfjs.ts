@@ -29,7 +29,8 @@ export async function openPdfJs(source: Omit<DocumentParams, keyof typeof SAFE_P
 
 /**
  * `work` bounded by the wall clock: past `ms` it is refused with PDF_INVALID and `abandon` runs (the
- * caller destroys its loading task, which stops pdf.js's work on that document).
+ * caller destroys its loading task, which stops pdf.js's work on that document). A file pdf.js cannot
+ * read is refused with PDF_INVALID too.
  */
 export async function withinPdfJsTime<T>(work: Promise<T>, abandon: () => void, ms = PDFJS_TIMEOUT_MS): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
@@ -41,6 +42,12 @@ export async function withinPdfJsTime<T>(work: Promise<T>, abandon: () => void, 
   });
   try {
     return await Promise.race([work, timeout]);
+  } catch (e) {
+    // pdf.js names what it cannot read (InvalidPDFException, FormatError…): that is a damaged file for
+    // the clerk, not an internal fault. Anything else stays what it is.
+    const name = e instanceof Error ? e.name : '';
+    if (/Exception$|^FormatError$/.test(name)) throw new AppError('PDF_INVALID', 'Tệp PDF bị hỏng hoặc sai cấu trúc, không đọc được nội dung.', `pdf.js: ${name}: ${(e as Error).message}`);
+    throw e;
   } finally {
     clearTimeout(timer);
   }
