@@ -137,10 +137,13 @@ export function BatchSign({ client, tokenRef, contextPin, defaultAgency }: Batch
     <section className="batch-sign" aria-labelledby={`${inputId}-h`}>
       <h3 id={`${inputId}-h`}>{t('sign.batch.heading')}</h3>
       <form className="sign-form" onSubmit={submit}>
-        <label htmlFor={inputId}>{t('sign.batch.pick')}</label>
-        <input id={inputId} name="batchFiles" type="file" multiple accept="application/pdf,.pdf" onChange={picked} disabled={busy || uploading} />
-        {uploading && <span role="status">{t('file.uploading')}</span>}
-        {files.length > 0 && <p>{t('sign.batch.files', { n: files.length })}</p>}
+        {/* Drawn like the single-file picker: the browser's own words ("Choose Files") follow its language. */}
+        <div className="file-picker">
+          <input id={inputId} className="visually-hidden" name="batchFiles" type="file" multiple accept="application/pdf,.pdf" onChange={picked} disabled={busy || uploading} />
+          <label htmlFor={inputId} className="file-button">{t('sign.batch.pick')}</label>
+          <span className="file-chosen">{files.length > 0 ? t('sign.batch.files', { n: files.length }) : t('file.none')}</span>
+          {uploading && <span role="status">{t('file.uploading')}</span>}
+        </div>
         <fieldset>
           <legend>{t('sign.batch.kind')}</legend>
           {(['appendix', 'copy', 'issue'] as const).map((k) => (
