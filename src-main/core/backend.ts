@@ -87,13 +87,11 @@ export async function createBackend(settings: Settings, log: Logger, opts: Backe
     ...lazyHandlers(tokenMethods, async () => (await import('./services/token-handlers')).tokenHandlers(await tokens.get())),
     ...lazyHandlers(registerMethods, async () => (await import('./services/register-handlers')).registerHandlers(register)),
     ...lazyHandlers(verifyMethods, async () => (await import('./services/verify-handlers')).verifyHandlers({ workspace, trustDir: settings.trustDir, revocation })),
-    ...lazyHandlers(signMethods, async () => {
-      const provenance = await scan.get();
-      return (await import('./services/sign-handlers')).signHandlers({
-        workspace, tokens: await tokens.get(), settings, revocation, log, publish, stamp: () => readSealImage(settings), intermediates: readIntermediates(settings),
-        requireDigitizedHere: (bytes) => provenance.requireDigitizedHere(bytes),
-      });
-    }),
+    ...lazyHandlers(signMethods, async () => (await import('./services/sign-handlers')).signHandlers({
+      workspace, tokens: await tokens.get(), settings, revocation, log, publish, stamp: () => readSealImage(settings), intermediates: readIntermediates(settings),
+      // The provenance store (the register file) is opened only when a digitised issue asks for it.
+      requireDigitizedHere: async (bytes) => (await scan.get()).requireDigitizedHere(bytes),
+    })),
     ...lazyHandlers(settingsMethods, async () => (await import('./services/settings-handlers')).settingsHandlers({ base: settings, log })),
     ...lazyHandlers(scanMethods, async () => (await scan.get()).handlers),
     ...lazyHandlers(exchangeMethods, async () => (await exchange.get()).handlers),

@@ -27,7 +27,7 @@ export interface BatchDeps {
   trustDir: string;
   plan: (job: JobInput) => PlannedJob;
   /** Refuses one job on its input bytes (the digitised-here gate); the job fails alone. */
-  check: (job: JobInput, bytes: Uint8Array) => void;
+  check: (job: JobInput, bytes: Uint8Array) => Promise<void>;
   publish?: (event: string, payload: unknown) => void;
 }
 
@@ -139,7 +139,7 @@ export async function runBatch(deps: BatchDeps, signed: SignedJobs, jobs: readon
         // The core signs files by path; the workspace's blobs are its own, so each input gets a
         // scratch copy (read and checked one at a time: a batch is never held in memory at once).
         const { bytes } = deps.workspace.readPdf(job.fileId);
-        deps.check(job, bytes);
+        await deps.check(job, bytes);
         const input = deps.workspace.scratchPath();
         scratch.push(input);
         writeScratch(input, bytes);

@@ -35,12 +35,12 @@ export interface SignDeps {
    * The Điều 17.4.c gate of a digitised issue (no leader signature): throws unless these very bytes were
    * digitised by this workstation and met the standard. Provenance is kept here, never read off the file.
    */
-  requireDigitizedHere: (bytes: Uint8Array) => void;
+  requireDigitizedHere: (bytes: Uint8Array) => Promise<void>;
 }
 
 /** A digitised issue skips the leader check, so it must first pass the provenance gate. */
-function gateDigitized(deps: Pick<SignDeps, 'requireDigitizedHere'>, job: JobInput, bytes: Uint8Array): void {
-  if (job.kind === 'issue' && job.digitized) deps.requireDigitizedHere(bytes);
+async function gateDigitized(deps: Pick<SignDeps, 'requireDigitizedHere'>, job: JobInput, bytes: Uint8Array): Promise<void> {
+  if (job.kind === 'issue' && job.digitized) await deps.requireDigitizedHere(bytes);
 }
 
 type SignerFields = { token: string; keyId?: string | undefined; contextPin?: string | undefined; allowUntrustedChain?: boolean | undefined };
@@ -75,7 +75,7 @@ export function signHandlers(deps: SignDeps): Handlers<typeof signMethods> {
   // The file is checked before the token is touched: a wrong file says so, whatever the token's state.
   const signOne = async (job: JobInput, fields: SignerFields): Promise<SignResultDto> => {
     const { file, bytes } = deps.workspace.readPdf(job.fileId);
-    gateDigitized(deps, job, bytes);
+    await gateDigitized(deps, job, bytes);
     const planned = planJob(plan, job);
     const signer = signerFor(fields);
     const scratch = deps.workspace.scratchPath();
