@@ -7,6 +7,13 @@ import type { Browser, Page } from 'playwright-core';
 import { launchChromium, openPage, screenshot, startWorkstation, type Workstation } from './harness';
 import { letter, saneTestConfig } from '../scan/fixtures';
 
+/** The number of pages waiting, or the screen's error when one is shown (so a failure says why). */
+async function pagesOrError(page: Page): Promise<number | string> {
+  const alert = page.locator('.scan-screen [role="alert"]');
+  if (await alert.count()) return (await alert.first().textContent()) ?? 'error';
+  return page.locator('.scan-pages li').count();
+}
+
 /** "Số hóa": a SANE test-backend scan and an imported photo become one checked PDF; a grey PDF is refused. */
 describe('browser mode: "Số hóa"', () => {
   let ws: Workstation;
@@ -40,9 +47,9 @@ describe('browser mode: "Số hóa"', () => {
     await expect.poll(async () => page.locator('select[name="device"] option').count()).toBeGreaterThan(0);
     expect(await page.locator('select[name="device"]').inputValue()).toBe('test:0');
     await page.getByRole('button', { name: 'Quét', exact: true }).click();
-    await expect.poll(async () => page.locator('.scan-pages li').count(), { timeout: 30_000 }).toBe(1);
+    await expect.poll(() => pagesOrError(page), { timeout: 30_000 }).toBe(1);
     await page.locator('#scan-import').setInputFiles(photo);
-    await expect.poll(async () => page.locator('.scan-pages li').count(), { timeout: 30_000 }).toBe(2);
+    await expect.poll(() => pagesOrError(page), { timeout: 30_000 }).toBe(2);
     // The photo first, turned a quarter.
     await page.locator('.scan-pages li[data-page="2"]').getByRole('button', { name: 'Lên trước' }).click();
     await page.locator('.scan-pages li[data-page="1"]').getByRole('button', { name: 'Xoay 90°' }).click();

@@ -1,4 +1,4 @@
-import { useEffect, useState, type CSSProperties } from 'react';
+import { useEffect, useRef, useState, type CSSProperties } from 'react';
 import { Button, Card } from 'antd';
 import type { Client } from '../../api/client';
 import type { ScanProgressDto } from '@contract/scan';
@@ -32,22 +32,35 @@ export function ScannerPanel({ client, disabled, onPage, onError }: { client: Cl
   }
   useEffect(() => { void refresh(); }, []); // eslint-disable-line react-hooks/exhaustive-deps
 
+  // The running job and the pages already handed on live in a ref, not in state: a progress event can
+  // arrive before React has re-rendered with the new job, or after scan.acquire has answered (events and
+  // answers travel separately). The answer's page list is authoritative; events only make pages appear early.
+  const live = useRef<{ jobId: string; delivered: Set<string> } | null>(null);
+  const deliver = (fileId: string, page: number) => {
+    const run = live.current;
+    if (!run || run.delivered.has(fileId)) return;
+    run.delivered.add(fileId);
+    setCount(run.delivered.size);
+    onPage(fileId, page);
+  };
   useEffect(() => client.on('scan.progress', (p: ScanProgressDto) => {
-    if (p.jobId !== job || p.stage !== 'scan' || !p.fileId) return;
-    setCount(p.done);
-    onPage(p.fileId, p.page);
-  }), [client, job, onPage]);
+    if (p.jobId !== live.current?.jobId || p.stage !== 'scan' || !p.fileId) return;
+    deliver(p.fileId, p.page);
+  }), [client, onPage]); // eslint-disable-line react-hooks/exhaustive-deps
 
   async function scan() {
     const jobId = newJobId();
+    live.current = { jobId, delivered: new Set() };
     setJob(jobId);
     setCount(0);
     onError(null);
     try {
-      await client.call('scan.acquire', { jobId, device, dpi, mode, source, paper: 'a4' });
+      const r = await client.call('scan.acquire', { jobId, device, dpi, mode, source, paper: 'a4' });
+      r.pages.forEach((fileId, i) => deliver(fileId, i + 1));
     } catch (e) {
       onError(errorText(e));
     } finally {
+      live.current = null;
       setJob(null);
     }
   }
