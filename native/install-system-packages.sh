@@ -13,6 +13,7 @@ PACKAGES=(
   fonts-liberation2 fonts-dejavu-core fontconfig
   chromium xvfb xauth imagemagick
   sane-utils libsane1 img2pdf tesseract-ocr tesseract-ocr-vie
+  libsecret-tools gnome-keyring dbus
 )
 missing=()
 for p in "${PACKAGES[@]}"; do

@@ -51,7 +51,8 @@ const hub: CliCommand = async (args, io) => {
     const ca = flagString(flags, 'tls-ca') ?? (flagString(flags, 'tls-cert') ? undefined : fallback?.ca);
     for (const dir of seedDemoProvince(h.store, dataDir, h.url, ca ? resolve(ca) : undefined)) io.out(`  máy văn thư trình diễn: VANTHU_DATA_DIR=${dir}`);
   }
-  writeSecret(dataDir, 'admin-token', Buffer.from(adminToken));
+  // The test hub's token stays a file (no keychain): the line below tells the tester where to read it.
+  writeSecret(dataDir, 'admin-token', Buffer.from(adminToken), null);
   io.out(`Bật/tắt lỗi giả lập: POST ${h.url}/_admin/faults với tiêu đề x-hub-admin (khóa trong ${join(dataDir, 'secrets', 'admin-token')})`);
   await new Promise<void>((resolveStop) => {
     const stop = () => resolveStop();
