@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineMethod, pathString, text } from './api';
 import { YEAR_MAX, YEAR_MIN } from './limits';
+import { base64String } from './files';
 import { isCalendarDate } from './time';
 import { PRINT_KINDS } from './vocabulary';
 
@@ -81,6 +82,25 @@ export const auditReportDto = z.object({
   checkpoints: z.array(problemDto.extend({ count: z.number(), head: z.string(), source: z.string(), ok: z.boolean() })),
 });
 
+export const documentDetailDto = z.object({
+  ToPlaces: z.string().nullable(),
+  handedAt: z.string().nullable(),
+  receivedAt: z.string().nullable(),
+  registeredAt: z.string().nullable(),
+  completedAt: z.string().nullable(),
+  recallReason: z.string().nullable(),
+  Description: z.string().nullable(),
+  signer: z.string().nullable(),
+  recipients: z.array(z.object({ id: z.number(), OrganName: z.string(), statusCode: z.string().nullable() })),
+  assignments: z.array(z.object({ id: z.number(), role: z.enum(['chu_tri', 'phoi_hop', 'de_biet']), unit: z.string().nullable(), person: z.string().nullable(), opinion: z.string().nullable(), dueDate: z.string().nullable(), assignedBy: z.string(), assignedAt: z.string() })),
+  transitions: z.array(z.object({ id: z.number(), from: z.string().nullable(), to: z.string(), at: z.string(), actor: z.string(), note: z.string().nullable() })),
+  attachments: z.array(z.object({ id: z.number(), name: z.string(), mime: z.string(), size: z.number(), sha256: z.string(), addedAt: z.string() })),
+});
+export type RegisterDocumentDetailDto = z.infer<typeof documentDetailDto>;
+
+/** The working-day calendar the deadlines use (saved in "Cài đặt"; weekends are Saturday and Sunday). */
+export const workingCalendarDto = z.strictObject({ holidays: z.array(isoDaySchema).max(2000), workingWeekends: z.array(isoDaySchema).max(500) });
+
 export const bookDto = z.object({ id: z.string(), direction: z.enum(['den', 'di']), kind: z.enum(['normal', 'copies', 'secret']), name: z.string(), notation: z.string().nullable() });
 
 export const registerMethods = {
@@ -105,9 +125,21 @@ export const registerMethods = {
     z.strictObject({ record: recordInput }),
     z.object({ document: documentDto, duplicates: z.array(z.object({ id: z.number(), reason: z.string(), code: z.string().nullable(), OrganName: z.string().nullable(), number: z.number().nullable(), book: z.string() })) }),
   ),
-  'register.get': defineMethod(z.strictObject({ id: z.number().int().positive() }), z.object({ document: documentDto })),
+  /** One document with what its page shows: the entry's handling columns, assignments, history and files. */
+  'register.get': defineMethod(z.strictObject({ id: z.number().int().positive() }), z.object({ document: documentDto, detail: documentDetailDto })),
   'register.transition': defineMethod(
-    z.strictObject({ id: z.number().int().positive(), action: z.string().max(20).regex(/^[a-z]+$/), note: text(2000).optional(), reason: text(2000).optional(), DueDate: isoDaySchema.optional() }),
+    z.strictObject({
+      id: z.number().int().positive(), action: z.string().max(20).regex(/^[a-z]+$/), note: text(2000).optional(), reason: text(2000).optional(), DueDate: isoDaySchema.optional(),
+      /** Giao xử lý: chủ trì / phối hợp / để biết, with the leader's ý kiến and hạn (the register checks each field). */
+      assignments: z.array(z.strictObject({ role: z.enum(['chu_tri', 'phoi_hop', 'de_biet']), unit: text(200).optional(), person: text(100).optional(), opinion: text(2000).optional(), dueDate: isoDaySchema.optional() })).max(50).optional(),
+      ToPlaces: text(1000).optional(),
+      /** Chuyển: Đơn vị hoặc người nhận and Ngày chuyển. */
+      handedTo: text(200).optional(),
+      handedDate: isoDaySchema.optional(),
+      /** Sửa: the corrected fields of the entry (with a reason). */
+      changes: z.record(z.string().max(32), z.union([z.string().max(500), z.number().finite()])).refine((r) => Object.keys(r).length <= 20, 'too many fields').optional(),
+      correctedBy: z.number().int().positive().optional(),
+    }),
     z.object({ document: documentDto }),
   ),
   'register.alerts': defineMethod(z.strictObject({}), z.object({ alerts: z.array(alertDto) })),
@@ -131,4 +163,13 @@ export const registerMethods = {
     z.strictObject({ path: pathString }),
     z.object({ path: z.string(), bytes: z.number(), checkpoint: checkpointDto.nullable() }),
   ),
+  /** A PDF (or other file) attached to an entry: kept as it came, its text searchable, the step audited. */
+  'register.attach': defineMethod(
+    z.strictObject({ id: z.number().int().positive(), name: text(255, 1), base64: base64String }),
+    z.object({ attachment: z.object({ id: z.number(), name: z.string(), size: z.number(), sha256: z.string() }) }),
+  ),
+  /** An attachment's bytes, checked against their hash. */
+  'register.attachment': defineMethod(z.strictObject({ id: z.number().int().positive(), attachmentId: z.number().int().positive() }), z.object({ name: z.string(), base64: z.string() })),
+  /** The calendar deadlines are computed with, set from "Cài đặt" (audited in the register's chain). */
+  'register.calendar': defineMethod(workingCalendarDto, z.object({ holidays: z.number(), workingWeekends: z.number() })),
 };

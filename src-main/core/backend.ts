@@ -60,7 +60,11 @@ export async function createBackend(settings: Settings, log: Logger, opts: Backe
   });
 
   // The thread starts on the first register call: vanthu sign, verify and token never need it.
-  const register = lazyWorker(async () => (await import('./register')).openRegisterWorker(registerDbPath(settings.dataDir), { agency: settings.agency }));
+  // The working calendar saved in "Cài đặt" is the one the register's deadlines use from the start.
+  const register = lazyWorker(async () => {
+    const calendar = (await import('./services/settings-handlers')).storedCalendar(settings.dataDir, log);
+    return (await import('./register')).openRegisterWorker(registerDbPath(settings.dataDir), { agency: settings.agency, ...(calendar ? { calendar } : {}) });
+  });
   closers.push(() => register.terminate());
 
   const workspace = opts.workspace ? new Workspace(opts.workspace.dir, opts.workspace.maxBytes) : new Workspace(join(settings.dataDir, 'workspace'));
@@ -92,7 +96,9 @@ export async function createBackend(settings: Settings, log: Logger, opts: Backe
       // The provenance store (the register file) is opened only when a digitised issue asks for it.
       requireDigitizedHere: async (bytes) => (await scan.get()).requireDigitizedHere(bytes),
     })),
-    ...lazyHandlers(settingsMethods, async () => (await import('./services/settings-handlers')).settingsHandlers({ base: settings, log })),
+    ...lazyHandlers(settingsMethods, async () => (await import('./services/settings-handlers')).settingsHandlers({
+      base: settings, log, applyCalendar: (calendar) => register['register.calendar'](calendar),
+    })),
     ...lazyHandlers(scanMethods, async () => (await scan.get()).handlers),
     ...lazyHandlers(exchangeMethods, async () => (await exchange.get()).handlers),
     ...lazyHandlers(trustMethods, async () => (await import('./services/trust-handlers')).trustHandlers(settings)),

@@ -82,9 +82,10 @@ describe('outgoing workflow', () => {
     const a = reg.registration.register(outgoing()).document;
     reg.handling.transition(a.id, 'issue');
     const fix = reg.registration.register(outgoing({ Subject: 'Đính chính Công văn số 01/UBND-VP' })).document;
-    expect(reg.handling.transition(a.id, 'correct', { correctedBy: fix.id }).document).toMatchObject({ state: 'corrected', correctedBy: fix.id });
+    expect(reg.handling.transition(a.id, 'correct', { correctedBy: fix.id, reason: 'Sai số liệu tại Điều 2' }).document).toMatchObject({ state: 'corrected', correctedBy: fix.id });
     const c = reg.registration.register(outgoing()).document;
-    reg.handling.transition(c.id, 'cancel', { note: 'Hủy số' });
+    expectAppError(() => reg.handling.transition(c.id, 'cancel', { note: 'Hủy số' }), 'INPUT_INVALID', /lý do/);
+    reg.handling.transition(c.id, 'cancel', { reason: 'Hủy số' });
     expect(reg.registration.register(outgoing()).document.number).toBe(c.number! + 1);
   });
 });

@@ -1,11 +1,23 @@
 import type { Handlers } from '../../contract/dispatch';
 import { registerMethods } from '../../contract/register';
 import type { Checkpoint } from './checkpoint';
+import type { DocumentDetailDto } from './dto';
+import { notFound } from './errors';
 import type { Register } from './open';
 
 export type RegisterApi = Handlers<typeof registerMethods>;
 /** The contract's register methods, the only ones a worker or the CLI reaches. */
 export type RegisterMethod = keyof RegisterApi;
+
+/** What a document's page shows besides its register row (contract/register.ts, documentDetailDto). */
+const documentPage = ({ document: d, recipients, assignments, transitions, attachments }: DocumentDetailDto) => ({
+  document: d,
+  detail: {
+    ToPlaces: d.ToPlaces, handedAt: d.handedAt, receivedAt: d.receivedAt, registeredAt: d.registeredAt, completedAt: d.completedAt, recallReason: d.recallReason, Description: d.Description,
+    signer: [d.SignerInfo?.Position, d.SignerInfo?.FullName].filter(Boolean).join(' ') || null,
+    recipients, assignments, transitions, attachments,
+  },
+});
 
 const checkpointDto = (c: Checkpoint) => ({ count: c.count, head: c.head, at: c.at, reason: c.reason, signerKind: c.signer.kind, signer: c.signer.label, file: null });
 
@@ -20,7 +32,7 @@ export function registerApi(reg: Register): RegisterApi {
     'register.list': (q) => reg.reading.list(q),
     'register.search': (q) => reg.reading.search({ ...q, sort: q.text ? 'rank' : 'newest' }),
     'register.add': ({ record }) => reg.registration.register(record),
-    'register.get': ({ id }) => reg.reading.get(id),
+    'register.get': ({ id }) => documentPage(reg.reading.get(id)),
     'register.transition': ({ id, action, ...opts }) => reg.handling.transition(id, action as Parameters<Register['handling']['transition']>[1], opts),
     'register.alerts': () => ({ alerts: reg.handling.alerts() }),
     'register.print': async (req) => {
@@ -37,6 +49,13 @@ export function registerApi(reg: Register): RegisterApi {
       const r = await reg.backups.create(path);
       return { ...r, checkpoint: checkpointDto(r.checkpoint) };
     },
+    'register.attach': async ({ id, name, base64 }) => ({ attachment: await reg.attachments.attach(id, { name, base64 }) }),
+    'register.attachment': ({ id, attachmentId }) => {
+      const a = reg.attachments.list(id).find((x) => x.id === attachmentId);
+      if (!a) throw notFound('tệp đính kèm', attachmentId);
+      return { name: a.name, base64: reg.attachments.read(attachmentId).toString('base64') };
+    },
+    'register.calendar': (c) => reg.handling.setCalendar(c),
   };
   // The register's DTOs carry more than the contract declares (the core's own views); what crosses is
   // cut to the contract's output schema here, once, so no face sees an undeclared field.

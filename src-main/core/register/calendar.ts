@@ -16,18 +16,36 @@ export const calendarSchema = z.strictObject({
 });
 export type CalendarConfig = z.output<typeof calendarSchema>;
 
+/**
+ * The one calendar of a register: built from the options the register opened with (the settings saved
+ * in "Cài đặt"), replaced in place when the clerk saves new holidays, so every deadline computed after
+ * that uses them.
+ */
 export class WorkingCalendar {
-  private readonly holidays: Set<string>;
-  private readonly extra: Set<string>;
-  private readonly weekend: Set<number>;
-  readonly morningEnd: string;
+  private holidays = new Set<string>();
+  private extra = new Set<string>();
+  private weekend = new Set<number>();
+  morningEnd = '12:00';
+  private current!: CalendarConfig;
 
   constructor(config: z.input<typeof calendarSchema> = {}) {
+    this.configure(config);
+  }
+
+  /** Validates and applies a new configuration; returns the previous one. */
+  configure(config: z.input<typeof calendarSchema>): CalendarConfig {
     const c = calendarSchema.parse(config);
+    const before = this.current;
     this.holidays = new Set(c.holidays);
     this.extra = new Set(c.workingWeekends);
     this.weekend = new Set(c.weekend);
     this.morningEnd = c.morningEnd;
+    this.current = c;
+    return before;
+  }
+
+  get config(): CalendarConfig {
+    return this.current;
   }
 
   isWorkingDay(date: string): boolean {

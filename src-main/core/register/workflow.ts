@@ -2,7 +2,7 @@
  * The two document state machines (docs/register.md, "Workflow") as data: an action is legal only from the
  * listed states. Each step may emit an exchange status code (docs/register.md, "Workflow").
  */
-export const INCOMING_STATES = ['received', 'registered', 'submitted', 'assigned', 'in_progress', 'completed', 'returned', 'recalled'] as const;
+export const INCOMING_STATES = ['received', 'registered', 'submitted', 'assigned', 'in_progress', 'completed', 'returned', 'recalled', 'cancelled'] as const;
 export const OUTGOING_STATES = ['drafted', 'signed', 'numbered', 'issued', 'sent', 'recalled', 'corrected', 'cancelled'] as const;
 export type IncomingState = (typeof INCOMING_STATES)[number];
 export type OutgoingState = (typeof OUTGOING_STATES)[number];
@@ -11,13 +11,19 @@ export type DocState = IncomingState | OutgoingState;
 export const STATUS_CODES = ['01', '02', '03', '04', '05', '06', '13', '15', '16'] as const;
 export type StatusCode = (typeof STATUS_CODES)[number];
 
-export const INCOMING_ACTIONS = ['register', 'submit', 'assign', 'progress', 'complete', 'return', 'recall'] as const;
-export const OUTGOING_ACTIONS = ['sign', 'number', 'issue', 'send', 'recall', 'correct', 'cancel'] as const;
+export const INCOMING_ACTIONS = ['register', 'submit', 'assign', 'handover', 'progress', 'complete', 'return', 'recall', 'amend', 'cancel'] as const;
+export const OUTGOING_ACTIONS = ['sign', 'number', 'issue', 'send', 'recall', 'correct', 'cancel', 'amend'] as const;
+/**
+ * Steps that undo, stop or change what was written carry a reason, which the transition row and the
+ * audit entry keep: nothing in the register changes silently.
+ */
+export const REASON_ACTIONS: ReadonlySet<Action> = new Set(['return', 'recall', 'correct', 'cancel', 'amend']);
 export type Action = (typeof INCOMING_ACTIONS)[number] | (typeof OUTGOING_ACTIONS)[number];
 
 interface Step {
   from: readonly DocState[];
-  to: DocState;
+  /** null: the state stays (an amendment of the entry's fields). */
+  to: DocState | null;
   /** Status we report for an incoming document, or send to each recipient of an outgoing one. */
   code?: StatusCode;
 }
@@ -29,10 +35,15 @@ export const INCOMING_STEPS: Record<(typeof INCOMING_ACTIONS)[number], Step> = {
   submit: { from: ['registered'], to: 'submitted' },
   // Hand-over straight from registration is allowed where the handling unit is known (Điều 11.1).
   assign: { from: ['registered', 'submitted', 'assigned'], to: 'assigned', code: '04' },
+  // Chuyển: the paper or file goes to the assigned unit on the Ngày chuyển; handling starts there.
+  handover: { from: ['assigned'], to: 'in_progress', code: '05' },
   progress: { from: ['assigned', 'in_progress'], to: 'in_progress', code: '05' },
   complete: { from: ['assigned', 'in_progress'], to: 'completed', code: '06' },
   return: { from: ['received', 'registered'], to: 'returned', code: '02' },
   recall: { from: OPEN_IN, to: 'recalled', code: '15' },
+  // A wrong entry: its fields corrected, or the entry cancelled (its số stays used), each with a reason.
+  amend: { from: ['received', 'registered', 'submitted', 'assigned', 'in_progress'], to: null },
+  cancel: { from: ['received', 'registered', 'submitted'], to: 'cancelled' },
 };
 
 export const OUTGOING_STEPS: Record<(typeof OUTGOING_ACTIONS)[number], Step> = {
@@ -44,6 +55,7 @@ export const OUTGOING_STEPS: Record<(typeof OUTGOING_ACTIONS)[number], Step> = {
   correct: { from: ['issued', 'sent'], to: 'corrected' },
   // A number once given is kept as cancelled, never reused (docs/register.md, "Sổ and series").
   cancel: { from: ['drafted', 'signed', 'numbered'], to: 'cancelled' },
+  amend: { from: ['drafted', 'signed', 'numbered', 'issued', 'sent'], to: null },
 };
 
 export function stepFor(direction: 'den' | 'di', action: string): Step | undefined {
@@ -74,7 +86,7 @@ export const STATE_VI: Record<DocState, string> = {
   received: 'Đã tiếp nhận',
   registered: 'Đã vào sổ',
   submitted: 'Đã trình',
-  assigned: 'Đã chuyển giao',
+  assigned: 'Đã giao xử lý',
   in_progress: 'Đang giải quyết',
   completed: 'Hoàn thành',
   returned: 'Đã trả lại',

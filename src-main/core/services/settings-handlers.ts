@@ -47,7 +47,19 @@ function changedSections(a: WorkstationSettings, b: WorkstationSettings): string
   return (Object.keys(b) as Array<keyof WorkstationSettings>).filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]));
 }
 
-export function settingsHandlers(deps: { base: Settings; log: Logger }): Handlers<typeof settingsMethods> {
+/** The saved working calendar (holidays, make-up days), which the register opens with; none until saved. */
+export function storedCalendar(dataDir: string, log: Logger): WorkstationSettings['calendar'] | undefined {
+  return readStored(join(dataDir, WORKSTATION_SETTINGS_FILE), log)?.settings.calendar;
+}
+
+export interface SettingsDeps {
+  base: Settings;
+  log: Logger;
+  /** Hands a changed calendar to the register (validated and audited there) before the file is written. */
+  applyCalendar?: (calendar: WorkstationSettings['calendar']) => Promise<unknown>;
+}
+
+export function settingsHandlers(deps: SettingsDeps): Handlers<typeof settingsMethods> {
   const file = join(deps.base.dataDir, WORKSTATION_SETTINGS_FILE);
   const current = () => readStored(file, deps.log);
   return {
@@ -55,12 +67,14 @@ export function settingsHandlers(deps: { base: Settings; log: Logger }): Handler
       const stored = current();
       return { settings: stored?.settings ?? defaultWorkstationSettings(deps.base), detectedDrivers: detectModules(), savedAt: stored?.savedAt ?? null };
     },
-    'settings.save': ({ settings }) => {
+    'settings.save': async ({ settings }) => {
       const missing = [settings.seal.image, settings.token.driver, ...settings.trust.anchors, ...settings.trust.intermediates].filter((p): p is string => p !== null && !existsSync(p));
       if (missing.length > 0) {
         throw new AppError('INPUT_INVALID', 'Không tìm thấy tệp đã khai báo trong cài đặt (ảnh con dấu, trình điều khiển token hoặc chứng thư tin cậy).', `settings: ${missing.length} path(s) do not exist`, { missing: missing.length });
       }
       const before = current()?.settings ?? defaultWorkstationSettings(deps.base);
+      // The register refuses a bad calendar before anything is written; its chain records the change.
+      if (deps.applyCalendar && JSON.stringify(before.calendar) !== JSON.stringify(settings.calendar)) await deps.applyCalendar(settings.calendar);
       const savedAt = isoVietnam(new Date());
       writeFileAtomic(file, [Buffer.from(`${JSON.stringify({ settings, savedAt }, null, 2)}\n`, 'utf8')]);
       deps.log.info('workstation settings saved', { sections: changedSections(before, settings) });
