@@ -17,7 +17,7 @@ export function App({ client }: { client: Client }) {
   const [notice, setNotice] = useState<string | null>(null);
   const [tick, setTick] = useState(0);
   const info = useAsync(() => client.call('app.info', {}), []);
-  const alerts = useAsync(() => client.call('register.alerts', {}), [tick]);
+  const alerts = useAsync(() => client.call('register.alerts', { pageSize: 1 }), [tick]);
 
   const nav: Nav = useMemo(
     () => ({
@@ -51,9 +51,10 @@ export function App({ client }: { client: Client }) {
 
   const count = useCallback(
     (of: CountOf | undefined) => {
-      const list = alerts.data?.alerts;
-      if (!of || !list) return 0;
-      return of === 'all' ? list.length : list.filter((a) => a.direction === of).length;
+      // Exact counts kept by the register (not the length of a page of alerts).
+      const counts = alerts.data?.counts;
+      if (!of || !counts) return 0;
+      return counts[of === 'all' ? 'total' : of];
     },
     [alerts.data],
   );

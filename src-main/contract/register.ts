@@ -44,6 +44,16 @@ export type RegisterDocumentDto = z.infer<typeof documentDto>;
 const page = <T extends z.ZodType>(item: T) =>
   z.object({ items: z.array(item), page: z.number(), pageSize: z.number(), total: z.number(), totalCapped: z.boolean() });
 
+/** The groups of "Hôm nay", in the order a clerk handles them (a document sits in the first that takes it). */
+export const TODAY_GROUPS = ['urgent', 'due_today', 'overdue', 'to_register', 'to_issue'] as const;
+/** Exact counts per group and per direction (the navigation's badges), from maintained aggregates. */
+export const todayCountsDto = z.object({
+  ...Object.fromEntries(TODAY_GROUPS.map((g) => [g, z.number()])) as Record<(typeof TODAY_GROUPS)[number], z.ZodNumber>,
+  den: z.number(),
+  di: z.number(),
+  total: z.number(),
+});
+
 export const alertDto = z.object({
   kind: z.string(),
   docId: z.number(),
@@ -142,7 +152,18 @@ export const registerMethods = {
     }),
     z.object({ document: documentDto }),
   ),
-  'register.alerts': defineMethod(z.strictObject({}), z.object({ alerts: z.array(alertDto) })),
+  /**
+   * "Hôm nay": exact counts, and a page of each group's documents (one alert each, the one that put it
+   * there); with `group`, that group's page only. `alerts` is the groups' items in order.
+   */
+  'register.alerts': defineMethod(
+    z.strictObject({ group: z.enum(TODAY_GROUPS).optional(), page: z.number().int().min(1).max(100_000).default(1), pageSize: z.number().int().min(1).max(200).default(20) }),
+    z.object({
+      counts: todayCountsDto,
+      groups: z.array(z.object({ id: z.enum(TODAY_GROUPS), total: z.number(), alerts: z.array(alertDto) })),
+      alerts: z.array(alertDto),
+    }),
+  ),
   'register.print': defineMethod(
     z.strictObject({ kind: z.enum(PRINT_KINDS), year, book: bookId.optional(), quyenSo: z.number().int().min(1).max(999).optional() }),
     z.object({ name: z.string(), pages: z.number(), rows: z.number(), base64: z.string() }),

@@ -1,6 +1,7 @@
-import { Button, Card, Empty, Tag } from 'antd';
+import { useState } from 'react';
+import { Button, Card, Empty, Pagination, Tag } from 'antd';
 import type { z } from 'zod';
-import type { alertDto } from '@contract/register';
+import type { alertDto, TODAY_GROUPS } from '@contract/register';
 import type { Client } from '../api/client';
 import { t, type MessageKey } from '../i18n';
 import { useNav } from '../shell/nav';
@@ -9,32 +10,24 @@ import { useAsync } from '../ui/useAsync';
 import { priorityKey } from './register/RegisterList';
 
 type AlertDto = z.infer<typeof alertDto>;
+type GroupId = (typeof TODAY_GROUPS)[number];
 
-/** The day's groups in the order a clerk handles them: urgency first, then by kind of deadline. */
-const GROUPS: Array<{ id: string; title: MessageKey; take: (a: AlertDto) => boolean }> = [
-  { id: 'urgent', title: 'today.urgent', take: (a) => a.priority >= 1 },
-  { id: 'due_today', title: 'today.dueToday', take: (a) => a.kind === 'due_today' },
-  { id: 'overdue', title: 'today.overdue', take: (a) => a.kind === 'overdue' },
-  { id: 'to_register', title: 'today.toRegister', take: (a) => a.kind === 'ack_receipt' },
-  { id: 'to_issue', title: 'today.toIssue', take: (a) => a.kind === 'issue_deadline' },
-  { id: 'other', title: 'today.other', take: () => true },
-];
+/** Each group's heading; the groups and their order come from the register (contract TODAY_GROUPS). */
+const TITLES: Record<GroupId, MessageKey> = {
+  urgent: 'today.urgent',
+  due_today: 'today.dueToday',
+  overdue: 'today.overdue',
+  to_register: 'today.toRegister',
+  to_issue: 'today.toIssue',
+};
 
-/** Items drawn per group: the count says how many there are; the register screens hold the rest. */
-const SHOWN_PER_GROUP = 50;
-
-/** Each alert lands in the first group that takes it, so a document is never counted twice. */
-export function groupAlerts(alerts: AlertDto[]): Array<{ id: string; title: MessageKey; items: AlertDto[] }> {
-  const out = GROUPS.map((g) => ({ id: g.id, title: g.title, items: [] as AlertDto[] }));
-  for (const a of alerts) out[GROUPS.findIndex((g) => g.take(a))]!.items.push(a);
-  return out.filter((g) => g.items.length > 0);
-}
+/** Documents drawn per page of a group: the count on its heading is exact, the pages reach every one. */
+const PAGE_SIZE = 20;
 
 /** "Hôm nay": the clerk's first screen, every alert naming its document and opening it. */
 export function TodayScreen({ client }: { client: Client }) {
-  const nav = useNav();
-  const alerts = useAsync(() => client.call('register.alerts', {}), []);
-  const groups = alerts.data ? groupAlerts(alerts.data.alerts) : [];
+  const alerts = useAsync(() => client.call('register.alerts', { pageSize: PAGE_SIZE }), []);
+  const groups = alerts.data?.groups ?? [];
 
   return (
     <section className="today-screen" aria-labelledby="today-heading">
@@ -44,30 +37,47 @@ export function TodayScreen({ client }: { client: Client }) {
       {alerts.data && groups.length === 0 && <Empty description={t('today.nothing')} />}
       <div className="today-groups">
         {groups.map((g) => (
-          <Card key={g.id} className={`today-group today-${g.id}`} data-group={g.id} title={<h3>{t(g.title, { n: g.items.length })}</h3>} size="small">
-            <ul className="today-list">
-              {g.items.slice(0, SHOWN_PER_GROUP).map((a) => (
-                <li key={`${a.kind}-${a.docId}`} data-doc-id={a.docId} className={a.overdue ? 'overdue' : ''}>
-                  <div className="today-doc">
-                    <Tag className={`priority-tag priority-${a.priority}`}>{t(priorityKey(a.priority))}</Tag>
-                    <Tag>{t(a.direction === 'den' ? 'today.den' : 'today.di')}</Tag>
-                    <strong>{a.code ?? t('today.noCode')}</strong>
-                    <span className="today-subject">{a.subject}</span>
-                  </div>
-                  <div className="today-why">
-                    <span>{a.messageVi}</span>
-                    <span className={a.overdue ? 'error' : 'muted'}>{t(a.overdue ? 'today.wasDue' : 'today.due', { at: formatDue(a.dueAt) })}</span>
-                  </div>
-                  <Button size="small" onClick={() => nav.openDocument(a.docId)} aria-label={t('today.openNamed', { name: a.code ?? a.subject })}>
-                    {t('today.open')}
-                  </Button>
-                </li>
-              ))}
-            </ul>
-            {g.items.length > SHOWN_PER_GROUP && <p className="muted">{t('today.more', { n: g.items.length - SHOWN_PER_GROUP })}</p>}
-          </Card>
+          <TodayGroup key={g.id} client={client} id={g.id} total={g.total} first={g.alerts} />
         ))}
       </div>
     </section>
+  );
+}
+
+/** One group: its first page came with the counts; later pages are asked for when the clerk turns to them. */
+function TodayGroup({ client, id, total, first }: { client: Client; id: GroupId; total: number; first: AlertDto[] }) {
+  const nav = useNav();
+  const [page, setPage] = useState(1);
+  const more = useAsync(() => (page === 1 ? Promise.resolve(null) : client.call('register.alerts', { group: id, page, pageSize: PAGE_SIZE })), [page]);
+  const items = page === 1 ? first : (more.data?.groups[0]?.alerts ?? []);
+  const title = t(TITLES[id], { n: total });
+  return (
+    <Card className={`today-group today-${id}`} data-group={id} data-total={total} title={<h3>{title}</h3>} size="small">
+      {more.error && <p className="error" role="alert">{more.error}</p>}
+      <ul className="today-list">
+        {items.map((a) => (
+          <li key={`${a.kind}-${a.docId}`} data-doc-id={a.docId} className={a.overdue ? 'overdue' : ''}>
+            <div className="today-doc">
+              <Tag className={`priority-tag priority-${a.priority}`}>{t(priorityKey(a.priority))}</Tag>
+              <Tag>{t(a.direction === 'den' ? 'today.den' : 'today.di')}</Tag>
+              <strong>{a.code ?? t('today.noCode')}</strong>
+              <span className="today-subject">{a.subject}</span>
+            </div>
+            <div className="today-why">
+              <span>{a.messageVi}</span>
+              <span className={a.overdue ? 'error' : 'muted'}>{t(a.overdue ? 'today.wasDue' : 'today.due', { at: formatDue(a.dueAt) })}</span>
+            </div>
+            <Button size="small" onClick={() => nav.openDocument(a.docId)} aria-label={t('today.openNamed', { name: a.code ?? a.subject })}>
+              {t('today.open')}
+            </Button>
+          </li>
+        ))}
+      </ul>
+      {total > PAGE_SIZE && (
+        <nav aria-label={t('today.pages', { name: title })}>
+          <Pagination size="small" simple current={page} pageSize={PAGE_SIZE} total={total} showSizeChanger={false} onChange={setPage} />
+        </nav>
+      )}
+    </Card>
   );
 }

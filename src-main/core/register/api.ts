@@ -34,7 +34,7 @@ export function registerApi(reg: Register): RegisterApi {
     'register.add': ({ record }) => reg.registration.register(record),
     'register.get': ({ id }) => documentPage(reg.reading.get(id)),
     'register.transition': ({ id, action, ...opts }) => reg.handling.transition(id, action as Parameters<Register['handling']['transition']>[1], opts),
-    'register.alerts': () => ({ alerts: reg.handling.alerts() }),
+    'register.alerts': (q) => reg.today.view(q),
     'register.print': async (req) => {
       const r = await reg.printing.render(req);
       return { name: `${req.kind}-${req.year}.pdf`, pages: r.pages, rows: r.rows, base64: Buffer.from(r.bytes).toString('base64') };

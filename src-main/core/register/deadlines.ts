@@ -1,6 +1,7 @@
 import type { WorkingCalendar } from './calendar';
 import type { DocumentDto } from './dto';
 import { dateInVietnam, vietnamInstant } from '../../contract/time';
+import { TODAY_GROUPS } from '../../contract/register';
 
 /**
  * Deadline rules (docs/register.md, "Deadlines"), as pure functions of a document,
@@ -23,6 +24,62 @@ export interface AlertDto {
 
 export const OPEN_INCOMING = ['received', 'registered', 'submitted', 'assigned', 'in_progress'] as const;
 const AWAITING_HANDOVER = new Set(['received', 'registered', 'submitted']);
+const AWAITING_ISSUE = new Set(['signed', 'numbered']);
+
+/**
+ * Everything a document's alerts depend on apart from its own instants. Documents of one class raise
+ * the same kinds of alert, so the dashboard counts classes (table work_counts, kept by SQL triggers)
+ * instead of reading documents; the migration that made that table keys it on exactly these fields.
+ */
+export interface AlertClass {
+  direction: 'den' | 'di';
+  state: string;
+  urgent: boolean;
+  signed: boolean;
+  dueDate: string | null;
+  dueTime: string | null;
+}
+
+export const alertClass = (doc: DocumentDto): AlertClass => ({
+  direction: doc.direction, state: doc.state, urgent: doc.Priority >= 1, signed: doc.signedAt !== null, dueDate: doc.DueDate, dueTime: doc.DueTime,
+});
+
+/** The instant an incoming document's handling is due (its day's end when no hour is set). */
+const dueInstant = (c: AlertClass): Date | null => (c.dueDate ? vietnamInstant(c.dueDate, c.dueTime || '23:59') : null);
+
+/** The one statement of which alerts a class of documents raises at `now`. */
+export function alertKinds(c: AlertClass, now: Date): AlertKind[] {
+  const out: AlertKind[] = [];
+  if (c.direction === 'den') {
+    // Receipt must be acknowledged (registered or returned) the same day.
+    if (c.state === 'received') out.push('ack_receipt');
+    if (c.urgent && AWAITING_HANDOVER.has(c.state)) out.push('urgent');
+    const due = dueInstant(c);
+    if (due && (OPEN_INCOMING as readonly string[]).includes(c.state)) {
+      if (now.getTime() > due.getTime()) out.push('overdue');
+      else if (c.dueDate === dateInVietnam(now)) out.push('due_today');
+    }
+  } else if (AWAITING_ISSUE.has(c.state) && c.signed) {
+    out.push('issue_deadline');
+  }
+  return out;
+}
+
+export type TodayGroup = (typeof TODAY_GROUPS)[number];
+
+/** The group an alert of each kind puts a non-urgent document in (an urgent one is always "urgent"). */
+export const GROUP_OF_KIND: Record<AlertKind, TodayGroup> = {
+  urgent: 'urgent', due_today: 'due_today', overdue: 'overdue', ack_receipt: 'to_register', issue_deadline: 'to_issue',
+};
+
+/** The group a class of documents shows in at `now`, or null when it raises no alert. */
+export function todayGroup(c: AlertClass, now: Date): TodayGroup | null {
+  const kinds = alertKinds(c, now);
+  if (kinds.length === 0) return null;
+  if (c.urgent) return 'urgent';
+  const groups = kinds.map((k) => GROUP_OF_KIND[k]);
+  return TODAY_GROUPS.find((g) => groups.includes(g)) ?? null;
+}
 
 function alert(doc: DocumentDto, kind: AlertKind, due: Date, now: Date, messageVi: string): AlertDto {
   return {
@@ -32,32 +89,31 @@ function alert(doc: DocumentDto, kind: AlertKind, due: Date, now: Date, messageV
 }
 
 export function alertsFor(doc: DocumentDto, now: Date, cal: WorkingCalendar): AlertDto[] {
-  const out: AlertDto[] = [];
-  const urgent = doc.Priority >= 1;
-  if (doc.direction === 'den') {
-    if (doc.state === 'received' && doc.receivedAt) {
-      // Receipt must be acknowledged (registered or returned) the same day.
-      out.push(alert(doc, 'ack_receipt', vietnamInstant(dateInVietnam(new Date(doc.receivedAt)), '23:59'), now, 'Văn bản đến chưa được vào sổ hoặc trả lại: phải xác nhận tiếp nhận ngay trong ngày.'));
+  const c = alertClass(doc);
+  return alertKinds(c, now).map((kind) => {
+    switch (kind) {
+      case 'ack_receipt': {
+        const since = new Date(doc.receivedAt ?? doc.registeredAt ?? now.toISOString());
+        return alert(doc, kind, vietnamInstant(dateInVietnam(since), '23:59'), now, 'Văn bản đến chưa được vào sổ hoặc trả lại: phải xác nhận tiếp nhận ngay trong ngày.');
+      }
+      case 'urgent': {
+        const since = new Date(doc.receivedAt ?? doc.registeredAt ?? now.toISOString());
+        return alert(doc, kind, since, now, `Văn bản ${doc.priorityVi.toLowerCase()}: phải vào sổ, trình và chuyển giao ngay.`);
+      }
+      case 'overdue':
+        return alert(doc, kind, dueInstant(c)!, now, 'Văn bản đến đã quá thời hạn giải quyết.');
+      case 'due_today':
+        return alert(doc, kind, dueInstant(c)!, now, 'Văn bản đến đến hạn giải quyết hôm nay.');
+      case 'issue_deadline': {
+        const signed = new Date(doc.signedAt!);
+        // Urgent: immediately after signing. Otherwise the same day, at the latest the next working-day morning.
+        const due = c.urgent ? signed : vietnamInstant(cal.nextWorkingDay(dateInVietnam(signed)), cal.morningEnd);
+        return alert(doc, kind, due, now, c.urgent
+          ? 'Văn bản khẩn đã ký: phải phát hành ngay.'
+          : 'Văn bản đã ký phải được phát hành trong ngày, chậm nhất buổi sáng ngày làm việc tiếp theo.');
+      }
     }
-    if (urgent && AWAITING_HANDOVER.has(doc.state)) {
-      const since = new Date(doc.receivedAt ?? doc.registeredAt ?? now.toISOString());
-      out.push(alert(doc, 'urgent', since, now, `Văn bản ${doc.priorityVi.toLowerCase()}: phải vào sổ, trình và chuyển giao ngay.`));
-    }
-    if (doc.DueDate && (OPEN_INCOMING as readonly string[]).includes(doc.state)) {
-      const due = vietnamInstant(doc.DueDate, doc.DueTime ?? '23:59');
-      const today = dateInVietnam(now);
-      if (now.getTime() > due.getTime()) out.push(alert(doc, 'overdue', due, now, 'Văn bản đến đã quá thời hạn giải quyết.'));
-      else if (doc.DueDate === today) out.push(alert(doc, 'due_today', due, now, 'Văn bản đến đến hạn giải quyết hôm nay.'));
-    }
-  } else if ((doc.state === 'signed' || doc.state === 'numbered') && doc.signedAt) {
-    const signed = new Date(doc.signedAt);
-    // Urgent: immediately after signing. Otherwise the same day, at the latest the next working-day morning.
-    const due = urgent ? signed : vietnamInstant(cal.nextWorkingDay(dateInVietnam(signed)), cal.morningEnd);
-    out.push(alert(doc, 'issue_deadline', due, now, urgent
-      ? 'Văn bản khẩn đã ký: phải phát hành ngay.'
-      : 'Văn bản đã ký phải được phát hành trong ngày, chậm nhất buổi sáng ngày làm việc tiếp theo.'));
-  }
-  return out;
+  });
 }
 
 /** Urgent first, then most overdue first. */

@@ -26,6 +26,7 @@ import { issuePaths, type BookConfig } from './records';
 import { Registration } from './registration';
 import { SearchIndex } from './search';
 import { systemClock, type Clock } from './time';
+import { Today } from './today';
 
 export interface RegisterOptions {
   clock?: Clock;
@@ -66,6 +67,8 @@ export class Register {
   readonly dossiers: Dossiers;
   readonly printing: Printing;
   readonly anchors: ChainAnchors;
+  /** "Hôm nay": exact counts from maintained aggregates, a page per group. */
+  readonly today: Today;
   readonly audit = {
     /** The chain, every registered row against it, every checkpoint, and optionally a printed "<count>:<hash>". */
     verify: (typed?: string) => this.anchors.verify(typed),
@@ -141,6 +144,7 @@ export class Register {
     this.reading = new Reading(ctx, (id) => this.attachments.list(id));
     this.handling = new Handling(ctx, numbering, this.registration, this.reading);
     this.printing = new Printing(ctx, this.anchors);
+    this.today = new Today(ctx);
     if ((db.prepare('SELECT count(*) AS n FROM books').get() as { n: number }).n === 0) {
       this.books.configure(opts.books ?? defaultBooks(opts.agency.abbr));
     }
