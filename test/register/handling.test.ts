@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { isAppError } from '../../src-main/contract/errors';
 import { openRegister } from '../../src-main/core/register/index';
@@ -98,5 +99,23 @@ describe('incoming handling: giao xử lý, chuyển, corrections', () => {
     const { document: d } = reg.registration.draft({ book: 'di', TypeName: 'Công văn', Subject: 'Về việc B' });
     reg.handling.transition(d.id, 'sign');
     expect(reg.handling.alerts().find((a) => a.docId === d.id)!.dueAt.slice(0, 10)).toBe('2026-03-17');
+  });
+
+  it('Đ10.1 the printed Sổ đến shows Đơn vị hoặc người nhận and Ngày chuyển for the rows that were chuyển, blank for the others', async () => {
+    const { reg, clock } = tempRegister('2026-03-10T09:00:00+07:00');
+    const a = reg.registration.register(incoming({ Subject: 'Về việc chuyển văn bản A' })).document;
+    reg.registration.register(incoming({ Subject: 'Về việc chưa chuyển B' }));
+    reg.handling.transition(a.id, 'assign', { assignments: [{ role: 'chu_tri', unit: 'Phòng Nội vụ' }] });
+    clock.set('2026-03-12T09:00:00+07:00');
+    reg.handling.transition(a.id, 'handover', { handedTo: 'Bà Phạm Thị Hoa', handedDate: '2026-03-11' });
+    const { bytes } = await reg.printing.render({ kind: 'so-den', year: 2026 });
+    const text = execFileSync('pdftotext', ['-layout', '-', '-'], { input: Buffer.from(bytes), encoding: 'utf8' });
+    const rowA = text.split('\n').find((l) => l.includes('chuyển văn bản A'))!;
+    expect(rowA).toContain('Bà Phạm Thị Hoa');
+    expect(rowA).toContain('11/03/2026');
+    const rowB = text.split('\n').find((l) => l.includes('chưa chuyển B'))!;
+    // Ngày đến and Ngày ban hành only: no Ngày chuyển, no người nhận.
+    expect(rowB.match(/\d{2}\/\d{2}\/2026/g)).toHaveLength(2);
+    expect(rowA.match(/\d{2}\/\d{2}\/2026/g)).toHaveLength(3);
   });
 });

@@ -69,7 +69,7 @@ describe('printing registers', () => {
   it('Đ11.1, Đ12.2 Sổ theo dõi giải quyết and the báo cáo tình hình giải quyết', async () => {
     const { reg, dir, clock } = tempRegister();
     const a = reg.registration.register(incoming({ DueDate: '2026-03-12' })).document;
-    reg.handling.transition(a.id, 'assign', { assignments: [{ role: 'chu_tri', unit: 'Phòng Tư pháp' }] });
+    reg.handling.transition(a.id, 'assign', { assignments: [{ role: 'chu_tri', unit: 'Phòng Tư pháp' }, { role: 'phoi_hop', unit: 'Văn phòng' }], DueDate: '2026-03-12' });
     reg.handling.transition(a.id, 'complete', { note: '30/UBND-TP' });
     reg.registration.register(incoming({ DueDate: '2026-03-11' }));
     clock.set('2026-03-20T09:00:00+07:00');
@@ -77,7 +77,7 @@ describe('printing registers', () => {
     await reg.printing.print({ kind: 'theo-doi', year: 2026, out: follow });
     const f = flat(text(follow));
     for (const c of THEO_DOI_COLUMNS) expect(f).toContain(c.title);
-    for (const s of ['SỔ THEO DÕI GIẢI QUYẾT VĂN BẢN ĐẾN', '30/UBND-TP', 'Phòng Tư pháp', 'Hoàn thành', 'Đã vào sổ (quá hạn)']) expect(f).toContain(s);
+    for (const s of ['SỔ THEO DÕI GIẢI QUYẾT VĂN BẢN ĐẾN', '30/UBND-TP', 'Chủ trì: Phòng Tư pháp; Phối hợp: Văn phòng', '12/03/2026', 'Hoàn thành', 'Đã vào sổ (quá hạn)']) expect(f).toContain(s);
     const report = join(dir, 'bao-cao.pdf');
     await reg.printing.print({ kind: 'bao-cao-den', year: 2026, out: report });
     const b = flat(text(report));

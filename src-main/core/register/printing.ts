@@ -43,7 +43,12 @@ export class Printing {
     const rows = this.ctx.db
       .prepare('SELECT * FROM documents WHERE book_id = ? AND year = ? AND number IS NOT NULL AND reg_date BETWEEN ? AND ? ORDER BY number')
       .all(book.id, req.year, from, to) as Record<string, unknown>[];
-    const docs = rows.map(documentDto);
+    // The Sổ theo dõi names who handles the document (chủ trì, phối hợp) as giao xử lý decided it.
+    const assigned = kind === 'theo-doi' ? this.assignmentText(book.id, req.year) : new Map<number, string>();
+    const docs = rows.map((r) => {
+      const d = documentDto(r);
+      return assigned.has(d.id) ? { ...d, ToPlaces: assigned.get(d.id)! } : d;
+    });
     const replies = kind === 'theo-doi' ? this.replyCodes(book.id, req.year) : new Map<number, string>();
     const recipients = book.direction === 'di' ? this.recipientNames(book.id, req.year) : new Map<number, string>();
     const now = this.ctx.now();
@@ -62,6 +67,26 @@ export class Printing {
     const out = new Map<number, string>();
     const rows = this.ctx.db.prepare('SELECT r.doc_id, r.OrganName FROM recipients r JOIN documents d ON d.id = r.doc_id WHERE d.book_id = ? AND d.year = ? ORDER BY r.doc_id, r.ord').iterate(bookId, year) as Iterable<{ doc_id: number; OrganName: string }>;
     for (const r of rows) out.set(r.doc_id, out.has(r.doc_id) ? `${out.get(r.doc_id)}; ${r.OrganName}` : r.OrganName);
+    return out;
+  }
+
+  /** "Chủ trì: …; Phối hợp: …" from each document's latest giao xử lý (one transaction writes one set). */
+  private assignmentText(bookId: string, year: number): Map<number, string> {
+    const rows = this.ctx.db
+      .prepare(`SELECT a.doc_id, a.role, COALESCE(a.unit, a.person) AS who, a.assigned_at FROM assignments a JOIN documents d ON d.id = a.doc_id
+                WHERE d.book_id = ? AND d.year = ? AND a.role IN ('chu_tri', 'phoi_hop') ORDER BY a.doc_id, a.id`)
+      .iterate(bookId, year) as Iterable<{ doc_id: number; role: 'chu_tri' | 'phoi_hop'; who: string | null; assigned_at: string }>;
+    const latest = new Map<number, { at: string; chu_tri: string[]; phoi_hop: string[] }>();
+    for (const r of rows) {
+      let e = latest.get(r.doc_id);
+      if (!e || e.at !== r.assigned_at) latest.set(r.doc_id, (e = { at: r.assigned_at, chu_tri: [], phoi_hop: [] }));
+      if (r.who) e[r.role].push(r.who);
+    }
+    const out = new Map<number, string>();
+    for (const [id, e] of latest) {
+      const parts = [e.chu_tri.length ? `Chủ trì: ${e.chu_tri.join(', ')}` : '', e.phoi_hop.length ? `Phối hợp: ${e.phoi_hop.join(', ')}` : ''].filter(Boolean);
+      if (parts.length) out.set(id, parts.join('; '));
+    }
     return out;
   }
 
