@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decree30Day, decree30Month, decree30Number } from '../../src-main/contract/text';
 import { centreText, ISSUE_FACE, issueBoxes, leaderImage, sealOver } from '../../src-main/core/pdf/layout/placement';
-import { extractLines } from '../../src-main/core/pdf/layout/text-lines';
+import { extractLines, type TextLine } from '../../src-main/core/pdf/layout/text-lines';
 import { issuePdf } from '../../src-main/core/pdf/sign/index';
 import { checkConformance } from '../../src-main/core/scan/conformance';
 import { digitize } from '../../src-main/core/scan/digitize';
@@ -47,24 +47,35 @@ beforeAll(async () => {
 }, 180_000);
 afterAll(() => tokens?.close());
 
+/**
+ * Issues a scan with the agency signature. A scan has no text blanks to find: the clerk places number,
+ * date and seal where the paper shows them (the screen proposes them); here, where the printed original
+ * has them (the scan is 1:1). `dayOver` moves the day onto a line of body text instead.
+ */
+async function issueScan(input: string, out: string, o: { stamp?: Buffer; dayOver?: TextLine } = {}) {
+  const lines = (await extractLines(paperBytes, [0])).lines;
+  const boxes = issueBoxes(lines);
+  const date = { year: 2026, month: 3, day: 9 };
+  const image = await leaderImage(paperBytes, undefined, 'Nguyễn Văn An');
+  const day = o.dayOver ? { page: 0, x: o.dayOver.x0 + 10, width: 60, baseline: o.dayOver.y, size: o.dayOver.size } : boxes.day!;
+  return issuePdf(input, out, tokens.agency(), {
+    number: 8, notation: 'QĐ-UBND', date, stamp: o.stamp ?? SEAL_PNG, trust: { trustDir: pki.trustDir }, intermediates: issuingChain(pki),
+    jobType: 'digitized',
+    numberAt: centreText(boxes.number!, decree30Number(8), ISSUE_FACE.number),
+    dayAt: centreText(day, decree30Day(date.day), ISSUE_FACE.day),
+    monthAt: centreText(boxes.month!, decree30Month(date.month), ISSUE_FACE.month),
+    sealRect: sealOver(image!, 36),
+  });
+}
+
+const verifyIssued = (bytes: Buffer) => verifyPdf(bytes, { trustDir: pki.trustDir, offline: true, revocation: 'skip' });
+
 describe('issuing a document digitised here with the agency signature', () => {
   it('Đ14.4, Đ17.4.c passes the gate, is signed without a leader signature; pdfsig, qpdf and our verifier find every signature valid', async () => {
     const bytes = readFileSync(digitised);
     expect(() => requireDigitizedHere(db, bytes)).not.toThrow();
-    // A scan has no text blanks to find: the clerk places number, date and seal where the paper shows
-    // them (the screen proposes them); here, where the printed original has them (the scan is 1:1).
-    const boxes = issueBoxes((await extractLines(paperBytes, [0])).lines);
-    const date = { year: 2026, month: 3, day: 9 };
-    const image = await leaderImage(paperBytes, undefined, 'Nguyễn Văn An');
     const out = join(dir, 'issued.pdf');
-    const r = await issuePdf(digitised, out, tokens.agency(), {
-      number: 8, notation: 'QĐ-UBND', date, stamp: SEAL_PNG, trust: { trustDir: pki.trustDir }, intermediates: issuingChain(pki),
-      jobType: 'digitized',
-      numberAt: centreText(boxes.number!, decree30Number(8), ISSUE_FACE.number),
-      dayAt: centreText(boxes.day!, decree30Day(date.day), ISSUE_FACE.day),
-      monthAt: centreText(boxes.month!, decree30Month(date.month), ISSUE_FACE.month),
-      sealRect: sealOver(image!, 36),
-    });
+    const r = await issueScan(digitised, out);
     expect(r.leader).toBeNull();
     const issued = readFileSync(out);
     expect(issued.subarray(0, bytes.length).equals(bytes)).toBe(true);
@@ -72,15 +83,48 @@ describe('issuing a document digitised here with the agency signature', () => {
     expect(sigs).toHaveLength(4);
     for (const s of sigs) expect(s.signature).toBe('Signature is Valid.');
     expect(qpdfCheck(out)).toContain('No syntax or stream encoding errors');
-    const report = await verifyPdf(issued, { trustDir: pki.trustDir, offline: true, revocation: 'skip' });
+    const report = await verifyIssued(issued);
     expect(report.signatures).toHaveLength(4);
-    // Every signature is intact and cryptographically valid by our verifier. Its overall verdict is not
-    // asserted: it reads the agency's text and seal widgets over a full-page scan as covering signed
-    // content (a scan has no blank space in the content-stream sense); see docs/digitization.md §7.
-    for (const s of report.signatures) expect([s.fieldName, s.cryptoIndication ?? s.indication]).toEqual([s.fieldName, 'TOTAL_PASSED']);
-    expect(report.signatures.at(-1)!.indication).toBe('TOTAL_PASSED');
+    // Number and date lie over paper-white pixels of the scan, the red seal over the paper's signature.
+    const changes = report.signatures.flatMap((s) => s.changesAfter);
+    expect(changes.filter((c) => !c.allowed)).toEqual([]);
+    expect(changes.map((c) => c.kind)).toEqual(expect.arrayContaining(['NEW_SIGNATURE', 'SEAL_ON_SCAN']));
+    expect([report.overall, report.disallowedChange]).toEqual(['TOTAL_PASSED', false]);
     // The scan under the signatures still meets the standard: signing added no image.
     expect(checkConformance(issued).conforms).toBe(true);
+  }, 120_000);
+
+  it('Đ14.4 a widget over text of the scan, and an opaque "seal" over the signature, are reported as covering signed content', async () => {
+    // The day written over a line of the body, and a seal image whose background is opaque white.
+    const body = (await extractLines(paperBytes, [0])).lines.find((l) => l.text.length > 60 && l.y < 600)!;
+    const opaqueSeal = join(dir, 'opaque-seal.png');
+    execFileSync('convert', ['-size', '300x300', 'xc:white', '-fill', 'none', '-stroke', 'red', '-strokewidth', '14', '-draw', 'circle 150,150 150,20', '-alpha', 'set', `PNG32:${opaqueSeal}`]);
+    const out = join(dir, 'overlay.pdf');
+    await issueScan(digitised, out, { stamp: readFileSync(opaqueSeal), dayOver: body });
+    for (const s of pdfsig(pki, out)) expect(s.signature).toBe('Signature is Valid.');
+    const report = await verifyIssued(readFileSync(out));
+    const refused = report.signatures.flatMap((s) => s.changesAfter).filter((c) => !c.allowed);
+    // Each later update is listed under every earlier signature: one refusal per update, the day's and the seal's.
+    expect([...new Set(refused.map((c) => `${c.revision}:${c.kind}`))]).toHaveLength(2);
+    expect(new Set(refused.map((c) => c.kind))).toEqual(new Set(['OVERLAY']));
+    expect(refused.map((c) => c.descriptionVi)).toEqual(expect.arrayContaining([expect.stringContaining('che lên nội dung đã ký ở trang 1')]));
+    expect([report.overall, report.disallowedChange]).not.toEqual(['TOTAL_PASSED', false]);
+    expect(report.disallowedChange).toBe(true);
+  }, 120_000);
+
+  it('Đ14.4 a scan kept as JPEG (pass-through) is read through its JPEG pixels: issued with the agency signature, it verifies', async () => {
+    const jpeg = join(dir, 'scan.jpg');
+    execFileSync('convert', [scanned, '-quality', '90', '-density', '300', '-units', 'PixelsPerInch', jpeg]);
+    const r = await digitize([{ name: 'scan.jpg', bytes: readFileSync(jpeg) }], { ocr: false });
+    expect(r.report.conforms, r.report.summaryVi).toBe(true);
+    const input = join(dir, 'digitised-jpeg.pdf');
+    writeFileSync(input, r.pdf);
+    const out = join(dir, 'issued-jpeg.pdf');
+    await issueScan(input, out);
+    expect(qpdfCheck(out)).toContain('No syntax or stream encoding errors');
+    const report = await verifyIssued(readFileSync(out));
+    expect(report.signatures.flatMap((s) => s.changesAfter).filter((c) => !c.allowed)).toEqual([]);
+    expect(report.overall).toBe('TOTAL_PASSED');
   }, 120_000);
 
   it('Đ17.4.c the same scan digitised elsewhere (img2pdf + qpdf) conforms but cannot use the exception', () => {

@@ -1,8 +1,8 @@
-import { LIMITS } from '../pdf/parse/limits';
-import { asMatrix, contentOperators, IDENTITY, mul, type Matrix } from '../pdf/parse/operators';
+import { IDENTITY, type Matrix } from '../pdf/parse/operators';
+import { fullName, walkPaint } from '../verify/paint-walk';
 import { inherited, pageContent } from '../pdf/parse/content';
 import type { PdfFile } from '../pdf/parse/document';
-import { dictOf, PdfDict, PdfName, PdfStream, PdfString, type PdfObject } from '../pdf/parse/objects';
+import { dictOf, type PdfDict, PdfName, PdfStream, PdfString, type PdfObject } from '../pdf/parse/objects';
 
 /** Colour class in pdfimages' vocabulary, so our figures can be compared with `pdfimages -list`. */
 export type ColourSpace = 'rgb' | 'gray' | 'cmyk' | 'lab' | 'icc' | 'index' | 'sep' | 'devn' | 'jpx' | 'unknown';
@@ -30,10 +30,7 @@ export interface ImagePlacement extends ImageFacts {
 }
 
 type M = Matrix;
-const ID: M = IDENTITY;
-
-const INLINE_ABBREV: Record<string, string> = { W: 'Width', H: 'Height', CS: 'ColorSpace', BPC: 'BitsPerComponent', IM: 'ImageMask', F: 'Filter', G: 'DeviceGray', RGB: 'DeviceRGB', CMYK: 'DeviceCMYK', I: 'Indexed', DCT: 'DCTDecode', Fl: 'FlateDecode' };
-const full = (n: string): string => INLINE_ABBREV[n] ?? n;
+const full = fullName;
 
 /** Facts of an image dictionary (an XObject's or an inline image's, abbreviations expanded). */
 export function imageFacts(file: PdfFile, dict: PdfDict, colourSpaces: PdfDict | null, jpxComponents: () => number | null): ImageFacts {
@@ -101,14 +98,18 @@ export function jpxComponentCount(data: Buffer): number | null {
   return data.readUInt16BE(siz + 38);
 }
 
-/**
- * Every image a page draws, with the transformation in force: a small interpreter of q/Q/cm/Do and
- * inline images that descends into form XObjects. Bounded by the parser's limits.
- */
+/** Every image a page draws, with the transformation in force (form XObjects and inline images included). */
 export function pageImages(file: PdfFile, page: PdfDict): ImagePlacement[] {
   const out: ImagePlacement[] = [];
-  const res = dictOf(inherited(file, page, 'Resources', file.lastRevision) ?? undefined);
-  walk(file, pageContent(file, page, file.lastRevision), res, ID, out, 0);
+  const rev = file.lastRevision;
+  const res = dictOf(inherited(file, page, 'Resources', rev) ?? undefined);
+  walkPaint(file, pageContent(file, page, rev), res, IDENTITY, rev, {
+    image: ({ dict, stream, ctm, colourSpaces }) => {
+      const jpx = () => stream ? jpxComponentCount(file.bytes.subarray(stream.dataStart, Math.min(stream.dataEnd, stream.dataStart + 4096))) : null;
+      out.push(place(imageFacts(file, dict, colourSpaces, jpx), ctm, stream === null));
+    },
+    visible: () => undefined,
+  });
   return out;
 }
 
@@ -127,53 +128,4 @@ function place(facts: ImageFacts, ctm: M, inline: boolean): ImagePlacement {
     xPpi: w > 0 ? facts.width / (w / 72) : 0,
     yPpi: h > 0 ? facts.height / (h / 72) : 0,
   };
-}
-
-function walk(file: PdfFile, data: Buffer, res: PdfDict | null, base: M, out: ImagePlacement[], depth: number): void {
-  if (depth > LIMITS.MAX_FORM_DEPTH) return;
-  let stack: readonly PdfObject[] = [];
-  const saved: M[] = [];
-  let ctm = base;
-  const xobjects = dictOf(file.resolve(res?.get('XObject')));
-  const colourSpaces = dictOf(file.resolve(res?.get('ColorSpace')));
-  const num = (i: number): number => { const v = stack[stack.length - i]; return typeof v === 'number' ? v : 0; };
-  for (const operator of contentOperators(data)) {
-    stack = operator.operands;
-    const lx = operator.lexer;
-    switch (operator.op) {
-      case 'q': if (saved.length < 256) saved.push(ctm); break;
-      case 'Q': ctm = saved.pop() ?? base; break;
-      case 'cm': ctm = mul([num(6), num(5), num(4), num(3), num(2), num(1)], ctm); break;
-      case 'Do': {
-        const n = stack[stack.length - 1];
-        const xo = n instanceof PdfName ? file.resolve(xobjects?.get(n.name)) : undefined;
-        if (!(xo instanceof PdfStream)) break;
-        const st = xo.dict.get('Subtype');
-        if (st instanceof PdfName && st.name === 'Image') {
-          out.push(place(imageFacts(file, xo.dict, colourSpaces, () => jpxComponentCount(file.bytes.subarray(xo.dataStart, Math.min(xo.dataEnd, xo.dataStart + 4096)))), ctm, false));
-        } else if (st instanceof PdfName && st.name === 'Form') {
-          const fdata = file.streamData(xo);
-          const fm = mul(asMatrix(file.resolve(xo.dict.get('Matrix'))) ?? ID, ctm);
-          if (fdata) walk(file, fdata, dictOf(file.resolve(xo.dict.get('Resources'))) ?? res, fm, out, depth + 1);
-        }
-        break;
-      }
-      case 'BI': {
-        const entries = new Map<string, PdfObject>();
-        try {
-          while (!lx.peekKeyword('ID') && entries.size < 64) {
-            const k = lx.parseObject();
-            if (!(k instanceof PdfName)) return;
-            entries.set(full(k.name), lx.parseObject());
-          }
-        } catch { return; }
-        const ei = data.indexOf('EI', lx.pos + 2, 'latin1');
-        if (ei < 0) return;
-        lx.pos = ei + 2;
-        out.push(place(imageFacts(file, new PdfDict(entries, 0, 0), colourSpaces, () => null), ctm, true));
-        break;
-      }
-      default: break;
-    }
-  }
 }

@@ -8,6 +8,7 @@ import { verdictVi } from './verdict';
 import { appearanceNums, fieldShowsContent, isValidationDataOrphan, onlyEmbeddedFilesDiffer, resourcesExtend } from './change-rules';
 import type { AllowedKind } from './policy';
 import { anomalyVi, checkOrphans, docMdpLevel, labelDecree30, referencedIn } from './update-scope';
+import { ScanJudge } from './scan-page';
 
 export type Change = SignatureReport['changesAfter'][number];
 
@@ -34,10 +35,11 @@ export function analyseChanges(file: PdfFile, works: SignatureWork[]): Map<Signa
   const bySigRef = new Map<number, SignatureWork>();
   for (const w of works) if (w.entry.sigRef) bySigRef.set(w.entry.sigRef.num, w);
   const docMdp = docMdpLevel(file, works);
+  const scans = new ScanJudge(file);
   const perUpdate = new Map<number, Change[]>();
   const updateChanges = (k: number): Change[] => {
     let c = perUpdate.get(k);
-    if (!c) { c = diffUpdate(file, k, bySigRef, works, docMdp); perUpdate.set(k, c); }
+    if (!c) { c = diffUpdate(file, k, bySigRef, works, docMdp, scans); perUpdate.set(k, c); }
     return c;
   };
   const out = new Map<SignatureWork, Change[]>();
@@ -113,7 +115,7 @@ function describeObject(v: PdfObject | undefined): string {
   return 'đối tượng';
 }
 
-function diffUpdate(file: PdfFile, k: number, bySigRef: Map<number, SignatureWork>, works: SignatureWork[], docMdp: number | null): Change[] {
+function diffUpdate(file: PdfFile, k: number, bySigRef: Map<number, SignatureWork>, works: SignatureWork[], docMdp: number | null, scans: ScanJudge): Change[] {
   const prev = k - 1;
   const out: Change[] = [];
   const add = (allowed: boolean, kind: string, descriptionVi: string, extra: Partial<Change> = {}) => out.push({ allowed, kind, descriptionVi, revision: k, ...extra });
@@ -318,7 +320,11 @@ function diffUpdate(file: PdfFile, k: number, bySigRef: Map<number, SignatureWor
       if (!d) continue;
       const rect = rectFrom(file, d, k);
       const place = { page: p.index, rect };
-      const covered = rect.width > 0 && rect.height > 0 ? coveredContent(rect, boxesOf(p.index)) : [];
+      const boxes = rect.width > 0 && rect.height > 0 ? coveredContent(rect, boxesOf(p.index)) : [];
+      // A scan is one image under everything: its pixels say whether the place was blank (scan-page.ts).
+      const onScan = boxes.length > 0 && before ? scans.judge(before.dict, p.index, prev, rect, d, k) : 'not-scan';
+      const covered = onScan === 'blank' ? [] : boxes;
+      const blankVi = onScan === 'blank' ? 'vùng trống (nền giấy trong bản quét)' : 'vùng trống';
       if (isName(d.get('Subtype'), 'Widget')) {
         const owner = n !== null ? newWidgetOwner.get(n) : undefined;
         if (!owner || (owner.ref && fieldByNum.has(owner.ref.num))) { add(false, 'WIDGET_ADDED', `Một ô nhập liệu mới được thêm vào trang ${p.index + 1}.`, place); continue; }
@@ -331,7 +337,7 @@ function diffUpdate(file: PdfFile, k: number, bySigRef: Map<number, SignatureWor
         const sealLike = over.length > 0 && over.every((w) =>
           rect.x < w.rect.x + w.rect.width / 3 && rect.x + rect.width <= w.rect.x + w.rect.width * 0.45 + 1 &&
           rect.width * rect.height <= 2 * w.rect.width * w.rect.height);
-        if (covered.length > 0 && !sealLike) { add(false, 'OVERLAY', `Ô chữ ký mới che lên nội dung đã ký ở trang ${p.index + 1}.`, place); continue; }
+        if (covered.length > 0 && !sealLike && onScan !== 'stamp') { add(false, 'OVERLAY', `Ô chữ ký mới che lên nội dung đã ký ở trang ${p.index + 1}.`, place); continue; }
         if (over.length > 0 && !sealLike) { add(false, 'OVERLAY_SIGNATURE', `Ô mới che lên chữ ký đã có ở trang ${p.index + 1}.`, place); continue; }
         if (sealLike) {
           const text = covered.length > 0 ? ' và một phần chữ in bên cạnh' : '';
@@ -340,7 +346,9 @@ function diffUpdate(file: PdfFile, k: number, bySigRef: Map<number, SignatureWor
           newSigChanges.push({ change, field: owner });
           continue;
         }
-        const change: Change = { allowed: true, kind: 'NEW_SIGNATURE', descriptionVi: rect.width > 0 ? `Thêm chữ ký số mới, hiển thị tại vùng trống của trang ${p.index + 1}.` : 'Thêm chữ ký số mới (không hiển thị).', revision: k, ...place };
+        const change: Change = onScan === 'stamp'
+          ? { allowed: true, kind: 'SEAL_ON_SCAN', descriptionVi: `Dấu đỏ của cơ quan được đóng lên bản quét ở trang ${p.index + 1} (ảnh dấu nền trong suốt, không che chữ bằng màu khác).`, revision: k, ...place }
+          : { allowed: true, kind: 'NEW_SIGNATURE', descriptionVi: rect.width > 0 ? `Thêm chữ ký số mới, hiển thị tại ${blankVi} của trang ${p.index + 1}.` : 'Thêm chữ ký số mới (không hiển thị).', revision: k, ...place };
         out.push(change);
         newSigChanges.push({ change, field: owner });
         continue;

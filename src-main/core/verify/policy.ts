@@ -16,19 +16,22 @@ export interface AllowedChangeClass {
 }
 
 export type AllowedKind =
-  | 'NEW_SIGNATURE' | 'SEAL_OVER_SIGNATURE' | 'DECREE30_ISSUING' | 'DOC_TIMESTAMP'
+  | 'NEW_SIGNATURE' | 'SEAL_OVER_SIGNATURE' | 'SEAL_ON_SCAN' | 'DECREE30_ISSUING' | 'DOC_TIMESTAMP'
   | 'SIGNED_FIELD_ENTRIES' | 'EMPTY_FIELD_APPEARANCE'
   | 'DSS' | 'DSS_ORPHAN' | 'EXTENSIONS' | 'EMBEDDED_FILES' | 'DR_ADDITION'
   | 'FORM_FILL' | 'ANNOTATION' | 'METADATA';
 
 const CHANGES_TEST = 'test/verify/attacks.test.ts';
 const LT_TEST = 'test/verify/lt-updates.test.ts';
+const SCAN_TEST = 'test/scan/issue-digitized.test.ts';
 
 export const MODIFICATION_POLICY: readonly AllowedChangeClass[] = [
-  { kind: 'NEW_SIGNATURE', rule: 'a new signature field whose widget is invisible or over blank page space (not certified with DocMDP 1)',
-    reason: 'a signature adds its own mark where the page was empty', tests: [CHANGES_TEST, 'test/verify/verify.test.ts'] },
+  { kind: 'NEW_SIGNATURE', rule: 'a new signature field whose widget is invisible or over blank page space (not certified with DocMDP 1); on a scanned page (only images and invisible text) blank means paper-white pixels under the widget',
+    reason: 'a signature adds its own mark where the page was empty', tests: [CHANGES_TEST, 'test/verify/verify.test.ts', SCAN_TEST] },
   { kind: 'SEAL_OVER_SIGNATURE', rule: 'a new signature widget over the left part of an earlier signature, at most about its size',
     reason: 'the Decree-30 seal is stamped over the left third of the leader\'s signature by rule', tests: ['test/verify/decree30-signer.test.ts'] },
+  { kind: 'SEAL_ON_SCAN', rule: 'on a scanned page, a new signature widget of a seal\'s real size (20–60 mm, about square) over ink of the scan, whose appearance paints only soft-masked images whose every opaque pixel is red',
+    reason: 'a red seal with a transparent background is stamped over the paper\'s signature (Điều 16.2.a); it adds red marks and cannot white out or rewrite what the signer saw', tests: [SCAN_TEST] },
   { kind: 'DECREE30_ISSUING', rule: 'an organisation signature after a personal one, laid out as NEW_SIGNATURE or SEAL_OVER_SIGNATURE',
     reason: 'the agency adds number, date and seal after the leader signs (Decree 30)', tests: ['test/verify/decree30-signer.test.ts'] },
   { kind: 'DOC_TIMESTAMP', rule: 'a document timestamp (ETSI.RFC3161) added as a new field',
