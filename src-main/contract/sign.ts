@@ -3,6 +3,7 @@ import { defineEvent, defineMethod, text } from './api';
 import { fileId } from './files';
 import { tokenRef } from './token';
 import { pdfRect, verificationReportDto } from './verify';
+import { bookId, nextNumberDto } from './issuing';
 import { AGENCY_NAME_MAX_CHARS, DOC_NUMBER_MAX, MAX_BATCH_JOBS, NOTATION_MAX_CHARS, REF_MAX_CHARS, SEAL_MM_MAX, SEAL_MM_MIN, YEAR_MAX, YEAR_MIN } from './limits';
 import { COPY_FORMS } from './vocabulary';
 import { isDocumentDay, parseIsoDay } from './time';
@@ -54,6 +55,10 @@ export const signInspection = z.object({
     seal: pageRect.nullable(),
   }),
   sealMm: z.number(),
+  /** What page 1 says for the register entry (null where it shows none): Loại văn bản, trích yếu, ký hiệu after "Số:". */
+  record: z.object({ typeName: z.string().nullable(), subject: z.string().nullable(), notation: z.string().nullable() }),
+  /** With `book`: the number the issue would get from that sổ's series now (shown before the PIN). */
+  next: nextNumberDto.nullable(),
 });
 export type SignInspectionDto = z.infer<typeof signInspection>;
 
@@ -71,8 +76,23 @@ const signer = { token: tokenRef, keyId: keyId.optional(), contextPin: contextPi
 
 /** What each kind of agency signature needs besides the file and the token (shared by single and batch calls). */
 const issueFields = {
-  number: z.number().int().min(1).max(DOC_NUMBER_MAX),
-  notation: text(NOTATION_MAX_CHARS, 1),
+  /**
+   * Cấp số from the register: the sổ đi whose series gives the number (reserved atomically, the issued
+   * document then recorded in Văn bản đi with its file; a failed signing cancels the number).
+   */
+  book: bookId.optional(),
+  /**
+   * With `book`: a particular number of that series, refused when already used. Without `book`: a number
+   * typed by the caller and not registered (tests and benches of the signer; screens and the CLI use `book`).
+   */
+  number: z.number().int().min(1).max(DOC_NUMBER_MAX).optional(),
+  /** Default with `book`: the ký hiệu printed after "Số:", else the sổ's own. Required without `book`. */
+  notation: text(NOTATION_MAX_CHARS, 1).optional(),
+  /** For the register entry (default: read from page 1, as sign.inspect proposes). */
+  typeName: text(100, 1).optional(),
+  subject: text(500, 1).optional(),
+  /** Nơi nhận, one agency or unit a line. */
+  recipients: z.array(text(200, 1)).max(500).optional(),
   date: documentDate,
   sealMm,
   positions: z.strictObject({ number: textBox.optional(), day: textBox.optional(), month: textBox.optional(), seal: pageRect.optional() }).optional(),
@@ -87,7 +107,12 @@ const issueFields = {
   acceptUnknownRevocation: z.boolean().optional(),
 };
 const appendixFields = { ref: text(REF_MAX_CHARS, 1) };
-const copyFields = { form: text(20).pipe(z.enum(COPY_FORMS)), agency: text(AGENCY_NAME_MAX_CHARS, 1) };
+const copyFields = {
+  form: text(20).pipe(z.enum(COPY_FORMS)),
+  agency: text(AGENCY_NAME_MAX_CHARS, 1),
+  /** The copies sổ whose series numbers the copy; the source must be an issued document or digitised here. */
+  book: bookId.optional(),
+};
 
 export const signResultDto = z.strictObject({
   fileId,
@@ -96,6 +121,8 @@ export const signResultDto = z.strictObject({
   sha256: z.string(),
   signingTime: z.string(),
   verification: verificationReportDto,
+  /** With `book`: the entry made in the register (Văn bản đi) for the signed file. */
+  registered: z.strictObject({ docId: z.number().int(), book: z.string(), year: z.number(), number: z.number(), code: z.string() }).optional(),
   /** sign.appendix and sign.copy: the visible text line written. */
   text: z.string().optional(),
   /** sign.issue only: what was written where, and after whose signature. */
@@ -170,7 +197,11 @@ export type SignProgressDto = z.infer<typeof signProgress>;
 
 export const signMethods = {
   'sign.inspect': defineMethod(
-    z.strictObject({ fileId, sealMm: sealMm.optional(), acceptUnknownRevocation: z.boolean().optional() }),
+    z.strictObject({
+      fileId, sealMm: sealMm.optional(), acceptUnknownRevocation: z.boolean().optional(),
+      /** The sổ đi (or copies sổ for `kind: 'copy'`) and Ngày ban hành whose next number to show. */
+      book: bookId.optional(), date: documentDate.optional(), notation: text(NOTATION_MAX_CHARS, 1).optional(), kind: z.enum(['issue', 'copy']).optional(),
+    }),
     signInspection,
   ),
   // Asked before the PIN: a key out of validity, or two keys and none named, is refused here.

@@ -14,6 +14,7 @@ import { readIntermediates, readSealImage, registerDbPath, repoRoot, type Settin
 import { EventHub } from './events';
 import type { Logger } from './log';
 import type { RegisterWorker } from './register';
+import type { IssuingRegister } from './services/sign-register';
 import { fileHandlers } from './services/file-handlers';
 import { lazyHandlers, once } from './services/lazy';
 import { revocationCacheDir } from './trust/revocation-cache';
@@ -41,6 +42,8 @@ export interface BackendOptions {
   workspace?: { dir: string; maxBytes: number };
   /** Parse outputs too (dev and tests): catches drift between handlers and the contract. */
   checkOutputs?: boolean;
+  /** The register file, when not the data folder's (`vanthu sign issue --db`). */
+  registerDb?: string;
 }
 
 export async function createBackend(settings: Settings, log: Logger, opts: BackendOptions): Promise<Backend> {
@@ -61,9 +64,10 @@ export async function createBackend(settings: Settings, log: Logger, opts: Backe
 
   // The thread starts on the first register call: vanthu sign, verify and token never need it.
   // The working calendar saved in "Cài đặt" is the one the register's deadlines use from the start.
+  const registerDb = opts.registerDb ?? registerDbPath(settings.dataDir);
   const register = lazyWorker(async () => {
     const calendar = (await import('./services/settings-handlers')).storedCalendar(settings.dataDir, log);
-    return (await import('./register')).openRegisterWorker(registerDbPath(settings.dataDir), { agency: settings.agency, ...(calendar ? { calendar } : {}) });
+    return (await import('./register')).openRegisterWorker(registerDb, { agency: settings.agency, ...(calendar ? { calendar } : {}) });
   });
   closers.push(() => register.terminate());
 
@@ -71,7 +75,7 @@ export async function createBackend(settings: Settings, log: Logger, opts: Backe
   workspace.prune(WORKSPACE_MAX_AGE_MS);
 
   const scan = once(async () => {
-    const service = (await import('./services/scan-handlers')).scanService({ workspace, dbPath: registerDbPath(settings.dataDir), publish });
+    const service = (await import('./services/scan-handlers')).scanService({ workspace, dbPath: registerDb, publish });
     closers.push(() => service.close());
     return service;
   });
@@ -95,6 +99,8 @@ export async function createBackend(settings: Settings, log: Logger, opts: Backe
       workspace, tokens: await tokens.get(), settings, revocation, log, publish, stamp: () => readSealImage(settings), intermediates: readIntermediates(settings),
       // The provenance store (the register file) is opened only when a digitised issue asks for it.
       requireDigitizedHere: async (bytes) => (await scan.get()).requireDigitizedHere(bytes),
+      // Cấp số: the worker also serves the register's issuing calls (contract/issuing.ts), to this service only.
+      register: register as unknown as IssuingRegister,
     })),
     ...lazyHandlers(settingsMethods, async () => (await import('./services/settings-handlers')).settingsHandlers({
       base: settings, log, applyCalendar: (calendar) => register['register.calendar'](calendar),

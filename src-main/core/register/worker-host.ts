@@ -1,7 +1,9 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { AppError, isAppError } from '../../contract/errors';
 import { registerMethods } from '../../contract/register';
+import { registerIssuingMethods } from '../../contract/issuing';
 import { registerApi, type RegisterApi } from './api';
+import { issuingApi, type IssuingApi } from './issuing-api';
 import { openRegister, type Register } from './open';
 import type { WorkerOptions, WorkerRequest, WorkerResponse } from './worker';
 
@@ -15,10 +17,12 @@ function toError(id: number, e: unknown): WorkerResponse & { ok: false } {
 
 let service: Register;
 let api: RegisterApi;
+let issuing: IssuingApi;
 try {
   const { fixedNow, ...rest } = opts;
   service = openRegister(dbPath, { ...rest, ...(fixedNow ? { clock: () => new Date(fixedNow) } : {}) });
   api = registerApi(service);
+  issuing = issuingApi(service);
   port.postMessage({ ready: true });
   // The day's checkpoint while the workstation runs: now, then checked every hour.
   const daily = () => void service.anchors.daily().catch((e: unknown) => console.error(`register daily checkpoint failed: ${(e as Error).message}`));
@@ -39,11 +43,13 @@ port.on('message', (req: WorkerRequest) => {
         port.postMessage({ id: req.id, ok: true, value: null } satisfies WorkerResponse);
         return;
       }
-      if (!Object.hasOwn(registerMethods, req.method)) {
+      // The signing service's cấp số calls (contract/issuing.ts) check their own input.
+      const internal = Object.hasOwn(registerIssuingMethods, req.method);
+      if (!internal && !Object.hasOwn(registerMethods, req.method)) {
         throw new AppError('UNKNOWN_METHOD', 'Chức năng không tồn tại.', `register worker: no method ${req.method}`);
       }
       // The host's dispatch validated the input against the contract before it crossed the thread.
-      const handler = api[req.method as keyof RegisterApi] as (input: unknown, ctx: { transport: 'ipc' }) => unknown;
+      const handler = (internal ? issuing[req.method as keyof IssuingApi] : api[req.method as keyof RegisterApi]) as (input: unknown, ctx: { transport: 'ipc' }) => unknown;
       const value = await handler(req.args[0], { transport: 'ipc' });
       port.postMessage({ id: req.id, ok: true, value } satisfies WorkerResponse);
     } catch (e) {

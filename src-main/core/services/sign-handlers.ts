@@ -1,6 +1,8 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { PDFDocument } from '@cantoo/pdf-lib';
 import { AppError, isAppError } from '../../contract/errors';
+import { dateInVietnam } from '../../contract/time';
 import type { Handlers } from '../../contract/dispatch';
 import type { SignResultDto, signMethods } from '../../contract/sign';
 import type { Settings } from '../config';
@@ -15,6 +17,7 @@ import { verifyPdf, type SignatureReport } from '../verify/index';
 import { derivedName, type StoredFile, type Workspace } from '../workspace';
 import { jobKey, runBatch, SignedJobs, type JobInput } from './sign-batch';
 import { planJob, runPlanned, type PlanContext } from './sign-plan';
+import { entryFields, recordFieldsOf, recordIssued, underReservation, type IssuingRegister } from './sign-register';
 import { toReportDto, type VerifyDeps } from './verify-handlers';
 
 export interface SignDeps {
@@ -36,6 +39,8 @@ export interface SignDeps {
    * digitised by this workstation and met the standard. Provenance is kept here, never read off the file.
    */
   requireDigitizedHere: (bytes: Uint8Array) => Promise<void>;
+  /** The register's cấp số (reservation, issued entry, cancelled number), on the register's worker. */
+  register: IssuingRegister;
 }
 
 /** A digitised issue skips the leader check, so it must first pass the provenance gate. */
@@ -73,21 +78,38 @@ export function signHandlers(deps: SignDeps): Handlers<typeof signMethods> {
   };
 
   // The file is checked before the token is touched: a wrong file says so, whatever the token's state.
+  // With a sổ, the number is reserved only once the file, the entry's fields and the key have passed,
+  // so those refusals cost no number; whatever fails after it cancels the number (sign-register.ts).
   const signOne = async (job: JobInput, fields: SignerFields): Promise<SignResultDto> => {
     const { file, bytes } = deps.workspace.readPdf(job.fileId);
     await gateDigitized(deps, job, bytes);
-    const planned = planJob(plan, job);
+    const entry = job.kind === 'issue' && job.book ? { book: job.book, ...entryFields(job, recordFieldsOf((await extractLines(bytes, [0])).lines)) } : null;
+    const unregistered = entry ? null : planJob(plan, job);
     const signer = signerFor(fields);
+    const reservation = entry && job.kind === 'issue'
+      ? await deps.register['register.reserveIssue']({
+        book: entry.book, date: job.date, kind: 'issue', TypeName: entry.TypeName, Subject: entry.Subject, To: job.recipients ?? [],
+        ...(job.number !== undefined ? { number: job.number } : {}), ...(entry.notation ? { notation: entry.notation } : {}),
+        file: { name: file.name, sha256: file.sha256 },
+      })
+      : null;
     const scratch = deps.workspace.scratchPath();
-    const result = await runPlanned(planned, bytes, scratch, signer);
+    const sign = async () => {
+      const planned = unregistered ?? planJob(plan, job, reservation!);
+      return { planned, result: await runPlanned(planned, bytes, scratch, signer) };
+    };
+    const { planned, result } = reservation ? await underReservation(deps.register, reservation, sign) : await sign();
     if ('unknownRevocationAccepted' in result && result.unknownRevocationAccepted) {
       deps.log?.warn('issued although the leader certificate revocation status is unknown (clerk accepted)', {
         file: file.name, sha256: file.sha256, leader: result.leader?.signerName ?? null, reasons: result.leaderReport?.reasons ?? [],
+        ...(reservation ? { registered: reservation.code } : {}),
       });
     }
-    const out = await finish(scratch, derivedName(file.name, planned.suffix), result);
+    const name = derivedName(file.name, planned.suffix);
+    const registered = reservation ? await recordIssued(deps.register, reservation, { path: scratch, name, sha256: sha256File(scratch) }, result, signer.certificate) : null;
+    const out = await finish(scratch, name, result);
     signed.remember(jobKey(job, file.sha256, signer), { fileId: out.fileId, name: out.name, size: out.size, sha256: out.sha256, signingTime: out.signingTime, summaryVi: out.verification.summaryVi });
-    return out;
+    return registered ? { ...out, registered } : out;
   };
   // The chain rule again at signing (sign.key asked it before the PIN): no face can skip it by not asking.
   const signerFor = (i: SignerFields) => {
@@ -97,8 +119,14 @@ export function signHandlers(deps: SignDeps): Handlers<typeof signMethods> {
   };
 
   return {
-    'sign.inspect': async ({ fileId, sealMm, acceptUnknownRevocation }) =>
-      inspect(deps, plan, fileId, sealMm ?? deps.settings.sealMm, acceptUnknownRevocation ?? plan.acceptUnknownRevocation),
+    'sign.inspect': async ({ fileId, sealMm, acceptUnknownRevocation, book, date, notation, kind }) => {
+      const r = await inspect(deps, plan, fileId, sealMm ?? deps.settings.sealMm, acceptUnknownRevocation ?? plan.acceptUnknownRevocation);
+      const n = notation ?? r.record.notation;
+      const next = book
+        ? await deps.register['register.nextNumber']({ book, date: date ?? dateInVietnam(), kind: kind ?? 'issue', ...(n && kind !== 'copy' ? { notation: n } : {}) })
+        : null;
+      return { ...r, next };
+    },
     'sign.key': ({ token, keyId, allowUntrustedChain }) => {
       const certificates = deps.tokens.listCertificates(token);
       const key = chooseKey(certificates, keyId);
@@ -195,6 +223,7 @@ async function inspect(deps: SignDeps, plan: PlanContext, fileId: string, sealMm
       seal: image ? sealOver(image, sealMm) : null,
     },
     sealMm,
+    record: recordFieldsOf(first.lines),
   };
 }
 
@@ -230,4 +259,8 @@ async function pageSizes(bytes: Uint8Array, pages: number[]): Promise<Array<{ wi
 /** The settings' revocation cache and mirrors as the verifier's options. */
 function revocationOptions(r: VerifyDeps['revocation']): LeaderRevocationOptions {
   return { revocationCacheDir: r.cacheDir, ...(r.ocspUrl ? { ocspUrlOverride: r.ocspUrl } : {}), ...(r.crlUrl ? { crlUrlOverride: r.crlUrl } : {}) };
+}
+
+function sha256File(path: string): string {
+  return createHash('sha256').update(readFileSync(path)).digest('hex');
 }

@@ -1,4 +1,5 @@
 import type { z } from 'zod';
+import { AppError } from '../../contract/errors';
 import type { batchJob } from '../../contract/sign';
 import { decree30Day, decree30Month, decree30Number } from '../../contract/text';
 import { parseIsoDay } from '../../contract/time';
@@ -28,21 +29,29 @@ export interface PlanContext {
   stamp: () => Buffer;
 }
 
-/** Core signer options for a job, from the contract's fields and the agency settings. */
-export function planJob(ctx: PlanContext, job: JobInput): PlannedJob {
+/**
+ * Core signer options for a job, from the contract's fields and the agency settings. An issue's number
+ * and ký hiệu are the register's reservation when it has a sổ (`reserved`), else the caller's own.
+ */
+export function planJob(ctx: PlanContext, job: JobInput, reserved?: { number: number; notation: string }): PlannedJob {
   const { common } = ctx;
   switch (job.kind) {
     case 'appendix': return { kind: 'appendix', options: { ...common, ref: job.ref }, suffix: 'da-ky' };
     case 'copy': return { kind: 'copy', options: { ...common, form: job.form, agency: job.agency }, suffix: 'ban-sao' };
     case 'issue': {
       const { positions } = job;
+      const number = reserved?.number ?? job.number;
+      const notation = reserved?.notation ?? job.notation;
+      if (number === undefined || notation === undefined) {
+        throw new AppError('INPUT_INVALID', 'Chưa chọn sổ văn bản đi để cấp số.', 'issue without book (or without number and notation)', { field: 'book' });
+      }
       const day = parseIsoDay(job.date);
-      const texts = { number: decree30Number(job.number), day: decree30Day(day.day), month: decree30Month(day.month) };
+      const texts = { number: decree30Number(number), day: decree30Day(day.day), month: decree30Month(day.month) };
       return {
         kind: 'issue',
         suffix: `so-${texts.number}-da-ky`,
         options: {
-          ...common, number: job.number, notation: job.notation, date: day, sealMm: job.sealMm, stamp: ctx.stamp(),
+          ...common, number, notation, date: day, sealMm: job.sealMm, stamp: ctx.stamp(),
           trust: { trustDir: ctx.trustDir, ...ctx.revocation },
           acceptUnknownRevocation: job.acceptUnknownRevocation ?? ctx.acceptUnknownRevocation,
           jobType: job.digitized ? 'digitized' : 'issue',
