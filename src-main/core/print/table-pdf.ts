@@ -1,6 +1,7 @@
+import { deflateSync } from 'node:zlib';
 import fontkit from '@cantoo/fontkit';
-import { PDFDict, PDFDocument, PDFHexString, PDFName, rgb, type PDFFont, type PDFPage } from '@cantoo/pdf-lib';
-import { loadSerifFont } from './fonts';
+import { PDFDict, PDFDocument, PDFHexString, PDFName, rgb, type PDFContentStream, type PDFFont, type PDFPage, type PDFRef } from '@cantoo/pdf-lib';
+import { loadSerifFont, shapeWordsOnce } from './fonts';
 
 /**
  * A printed register: a cover page and a table over as many landscape A4 pages as needed, the header
@@ -83,6 +84,20 @@ class Measurer {
   }
 }
 
+/**
+ * A finished table page's drawing, compressed now by zlib in place of pdf-lib's JavaScript deflate at
+ * save: the operators of a 600-page register are not all kept until the end, and native deflate is
+ * several times faster. Drawing on the page later (the page numbers) goes into a new stream.
+ */
+function sealPage(doc: PDFDocument, page: PDFPage): void {
+  // pdf-lib keeps the page's current stream privately; resetPosition() starts the next one.
+  const p = page as unknown as { contentStream?: PDFContentStream; contentStreamRef?: PDFRef };
+  if (!p.contentStream || !p.contentStreamRef) return;
+  const bytes = deflateSync(p.contentStream.getUnencodedContents());
+  doc.context.assign(p.contentStreamRef, doc.context.stream(bytes, { Filter: 'FlateDecode' }));
+  page.resetPosition();
+}
+
 export async function renderTablePdf(spec: TableSpec): Promise<{ bytes: Uint8Array; pages: number }> {
   const doc = await PDFDocument.create();
   doc.registerFontkit(fontkit);
@@ -91,6 +106,8 @@ export async function renderTablePdf(spec: TableSpec): Promise<{ bytes: Uint8Arr
   doc.setProducer('vanthu');
   const regular = await doc.embedFont(loadSerifFont('Regular'), { subset: true });
   const bold = await doc.embedFont(loadSerifFont('Bold'), { subset: true });
+  shapeWordsOnce(regular, 'Regular');
+  shapeWordsOnce(bold, 'Bold');
   const [pageW, pageH] = A4_LANDSCAPE;
   const black = rgb(0, 0, 0);
 
@@ -182,6 +199,7 @@ export async function renderTablePdf(spec: TableSpec): Promise<{ bytes: Uint8Arr
     }
     if (y - h < MARGIN.bottom) {
       closeGrid();
+      sealPage(doc, page);
       newPage(false);
     }
     drawRowCells(page, y, h, cells, regular, FONT_SIZE, spec.columns.map((c) => c.align === 'center'));
@@ -189,6 +207,7 @@ export async function renderTablePdf(spec: TableSpec): Promise<{ bytes: Uint8Arr
   }
 
   closeGrid();
+  sealPage(doc, page);
   const total = tablePages.length;
   tablePages.forEach((p, i) => {
     const label = `Trang ${i + 1}/${total}`;

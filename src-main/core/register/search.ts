@@ -79,9 +79,14 @@ export type SearchQuery = z.input<typeof searchQuerySchema>;
 
 /** Column weights for bm25: a hit in số/ký hiệu or trích yếu matters more than one in the body. */
 const WEIGHTS = [10, 2, 3, 5, 2, 1, 1, 1];
-/** Counting every match of a common word over a million rows is the slow part; stop early. */
-export const TOTAL_CAP = 10_000;
+/**
+ * A query is answered from its newest RANK_WINDOW matches, read once: that read gives the total (exact
+ * up to the window, "more than" beyond it) and the rows to rank. Counting every match of a common word
+ * over a million rows, or ranking them all, is what made search slow; a clerk with thousands of
+ * matches narrows the query rather than reading page 200.
+ */
 export const RANK_WINDOW = 2_000;
+export const TOTAL_CAP = RANK_WINDOW;
 
 function tokens(s: string): string[] {
   return vnFold(s)
@@ -136,47 +141,31 @@ export function runSearch(db: Db, raw: SearchQuery): SearchPage<Record<string, u
   if (q.dateTo) { where.push('d.reg_date <= @to'); params.to = q.dateTo; }
   const match = buildMatch(q);
   const offset = (q.page - 1) * q.pageSize;
-  params.limit = q.pageSize;
-  params.offset = offset;
-  params.cap = TOTAL_CAP + 1;
-  let items: Array<Record<string, unknown> & { score: number | null }>;
+  // Newest first keeps deep pages reachable: its walk stops at the page asked for, ranking needs none.
+  params.cap = Math.max(TOTAL_CAP + 1, q.sort === 'newest' ? offset + q.pageSize : 0);
+  let ids: Array<{ id: number; score: number | null }>;
   let total: number;
   if (match) {
     params.match = match;
-    // The documents table joins in only when a filter needs it: counting and ranking then read the FTS index alone.
+    // The documents table joins in only when a filter needs it: otherwise the FTS index alone answers.
     const matches = where.length
       ? `FROM doc_fts JOIN documents d ON d.id = doc_fts.rowid WHERE doc_fts MATCH @match AND ${where.join(' AND ')}`
       : 'FROM doc_fts WHERE doc_fts MATCH @match';
-    // Count first (ascending walk, capped): it decides how to rank, and an empty result stops here.
-    total = (db.prepare(`SELECT count(*) AS n FROM (SELECT 1 ${matches} LIMIT @cap)`).get(params) as { n: number }).n;
-    if (total === 0 || offset >= total) {
-      items = [];
-    } else if (q.sort === 'newest') {
-      // FTS5 walks rowids in descending order itself, so LIMIT stops early.
-      items = db
-        .prepare(`SELECT d.*, NULL AS score FROM (SELECT doc_fts.rowid AS rid ${matches} ORDER BY doc_fts.rowid DESC LIMIT @limit OFFSET @offset) w JOIN documents d ON d.id = w.rid ORDER BY d.id DESC`)
-        .all(params) as typeof items;
-    } else if (total <= RANK_WINDOW) {
-      items = db
-        .prepare(`SELECT d.*, w.score FROM (SELECT doc_fts.rowid AS rid, bm25(doc_fts, ${WEIGHTS.join(', ')}) AS score ${matches}) w JOIN documents d ON d.id = w.rid ORDER BY w.score, d.id DESC LIMIT @limit OFFSET @offset`)
-        .all(params) as typeof items;
-    } else {
-      // bm25 over every match of a common word in a million rows is what makes search slow, so a
-      // vague query is ranked within its newest RANK_WINDOW matches; the large total tells the clerk
-      // to narrow it.
-      params.window = RANK_WINDOW;
-      items = db
-        .prepare(
-          `SELECT d.*, w.score FROM (SELECT doc_fts.rowid AS rid, bm25(doc_fts, ${WEIGHTS.join(', ')}) AS score ${matches}
-             ORDER BY doc_fts.rowid DESC LIMIT @window) w
-           JOIN documents d ON d.id = w.rid ORDER BY w.score, d.id DESC LIMIT @limit OFFSET @offset`,
-        )
-        .all(params) as typeof items;
-    }
+    // FTS5 walks rowids newest first itself, so LIMIT stops the walk; bm25 is computed only when ranked.
+    const score = q.sort === 'rank' ? `bm25(doc_fts, ${WEIGHTS.join(', ')})` : 'NULL';
+    const window = db.prepare(`SELECT doc_fts.rowid AS id, ${score} AS score ${matches} ORDER BY doc_fts.rowid DESC LIMIT @cap`).all(params) as typeof ids;
+    total = window.length;
+    const shown = q.sort === 'rank' ? window.slice(0, TOTAL_CAP).sort((a, b) => a.score! - b.score! || b.id - a.id) : window;
+    ids = shown.slice(offset, offset + q.pageSize);
   } else {
     const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';
-    items = db.prepare(`SELECT d.*, NULL AS score FROM documents d ${filter} ORDER BY d.id DESC LIMIT @limit OFFSET @offset`).all(params) as typeof items;
-    total = (db.prepare(`SELECT count(*) AS n FROM (SELECT 1 FROM documents d ${filter} LIMIT @cap)`).get(params) as { n: number }).n;
+    params.limit = q.pageSize;
+    params.offset = offset;
+    ids = db.prepare(`SELECT d.id, NULL AS score FROM documents d ${filter} ORDER BY d.id DESC LIMIT @limit OFFSET @offset`).all(params) as typeof ids;
+    total = (db.prepare(`SELECT count(*) AS n FROM (SELECT 1 FROM documents d ${filter} LIMIT ${TOTAL_CAP + 1})`).get(params) as { n: number }).n;
   }
+  // Only the page's rows are read whole.
+  const row = db.prepare<[number], Record<string, unknown>>('SELECT * FROM documents WHERE id = ?');
+  const items = ids.map(({ id, score }) => ({ ...row.get(id)!, score }));
   return { items, page: q.page, pageSize: q.pageSize, total: Math.min(total, TOTAL_CAP), totalCapped: total > TOTAL_CAP };
 }
