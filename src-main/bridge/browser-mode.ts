@@ -2,7 +2,8 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { createBackend } from '../core/backend';
-import { repoRoot, type Settings } from '../core/config';
+import { demoCaFiles, repoRoot, type Settings } from '../core/config';
+import { startDemoResponder, type DemoResponder } from '../core/trust/demo-responder';
 import type { Logger } from '../core/log';
 import { startBridge, type BridgeHandle } from './bridge-host';
 import { MAX_FILE_REQUEST_BYTES } from '../contract/files';
@@ -31,10 +32,28 @@ export function ensureRendererBuilt(log: Logger): void {
   });
 }
 
+/**
+ * The demo profile's revocation source (core/trust/demo-responder.ts), and the settings that send the
+ * workstation's revocation checks to it. An agency's settings are returned as they are.
+ */
+export async function withDemoRevocation(settings: Settings, log: Logger, env: NodeJS.ProcessEnv): Promise<{ settings: Settings; responder: DemoResponder | null }> {
+  if (!settings.demo || settings.ocspUrlOverride || settings.crlUrlOverride) return { settings, responder: null };
+  try {
+    const responder = await startDemoResponder(demoCaFiles(env));
+    log.info('demo revocation source started', { ocsp: responder.ocspUrl, crl: responder.crlUrl });
+    return { settings: { ...settings, ocspUrlOverride: responder.ocspUrl, crlUrlOverride: responder.crlUrl }, responder };
+  } catch (e) {
+    // The workstation still starts: revocation is then unknown, and issuing refuses it unless the clerk confirms.
+    log.warn('demo revocation source did not start', { error: (e as Error).message });
+    return { settings, responder: null };
+  }
+}
+
 /** Backend + bridge + built renderer on 127.0.0.1: the whole workstation without Electron. */
-export async function startBrowserMode(settings: Settings, log: Logger): Promise<BridgeHandle & { stop(): Promise<void> }> {
-  if (settings.softhsm2Conf) process.env.SOFTHSM2_CONF = settings.softhsm2Conf;
+export async function startBrowserMode(given: Settings, log: Logger, env: NodeJS.ProcessEnv = process.env): Promise<BridgeHandle & { stop(): Promise<void> }> {
+  if (given.softhsm2Conf) process.env.SOFTHSM2_CONF = given.softhsm2Conf;
   ensureRendererBuilt(log);
+  const { settings, responder } = await withDemoRevocation(given, log, env);
   const backend = await createBackend(settings, log, { host: 'browser' });
   const bridge = await startBridge({ dispatch: backend.dispatch, subscribe: backend.subscribe, staticDir: rendererOutDir, log, maxBodyBytes: MAX_FILE_REQUEST_BYTES });
   return {
@@ -42,6 +61,7 @@ export async function startBrowserMode(settings: Settings, log: Logger): Promise
     async stop() {
       await bridge.close();
       await backend.close();
+      await responder?.stop();
     },
   };
 }

@@ -6,6 +6,7 @@ import { z } from 'zod';
 import { AppError } from '../contract/errors';
 import { SEAL_MM_DEFAULT, SEAL_MM_MAX, SEAL_MM_MIN } from '../contract/limits';
 import { appRoot as repoRoot } from './paths';
+import type { DemoCaFiles } from './trust/demo-responder';
 
 /**
  * Agency settings. An administrator's file (VANTHU_CONFIG) wins; without one the workstation runs on
@@ -60,7 +61,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
 
 /** The demo profile: the SoftHSM test tokens and the test trust root, provisioned on first use. */
 export function demoSettings(env: NodeJS.ProcessEnv = process.env): Settings {
-  const pkiDir = env.VANTHU_TEST_PKI ?? join(repoRoot, '.tmp/pki');
+  const pkiDir = demoPkiDir(env);
   if (!existsSync(join(pkiDir, 'manifest.json'))) {
     execFileSync('bash', [join(repoRoot, 'native/provision-test-pki.sh'), pkiDir], { stdio: 'inherit' });
   }
@@ -76,6 +77,25 @@ export function demoSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     dataDir,
     softhsm2Conf: join(pkiDir, 'softhsm2.conf'),
     demo: true,
+  };
+}
+
+/** The test PKI the demo profile runs on. */
+function demoPkiDir(env: NodeJS.ProcessEnv): string {
+  return env.VANTHU_TEST_PKI ?? join(repoRoot, '.tmp/pki');
+}
+
+/**
+ * The demo CA's files for its loopback revocation source (core/trust/demo-responder.ts), which the
+ * workstation starts in the demo profile: demo files then verify with a real revocation answer, and
+ * the demo refuses an unknown status like an agency's settings do.
+ */
+export function demoCaFiles(env: NodeJS.ProcessEnv = process.env): DemoCaFiles {
+  const pkiDir = demoPkiDir(env);
+  return {
+    caCert: join(pkiDir, 'certs', 'issuing-ca.crt'), caKey: join(pkiDir, 'keys', 'issuing-ca.key'),
+    ocspCert: join(pkiDir, 'certs', 'ocsp.crt'), ocspKey: join(pkiDir, 'keys', 'ocsp.key'),
+    index: join(pkiDir, 'ca', 'issuing-ca', 'index.txt'),
   };
 }
 
