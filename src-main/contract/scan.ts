@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { defineEvent, defineMethod, text } from './api';
 import { fileId } from './files';
+import { documentDto, registerMethods } from './register';
 
 /**
  * Digitisation (scan, import, check, OCR). The conformance report is one schema for the check core
@@ -94,6 +95,16 @@ export const scanProgress = z.object({
 });
 export type ScanProgressDto = z.infer<typeof scanProgress>;
 
+export const digitizedRegistration = z.object({
+  document: documentDto,
+  attachment: z.object({ id: z.number(), name: z.string(), size: z.number(), sha256: z.string() }),
+  report: conformanceReport,
+  /** From the workstation's own record of what it produced (never from the file): the Điều 17.4.c provenance. */
+  digitizedHere: z.boolean(),
+  source: z.enum(['scan', 'import']).nullable(),
+});
+export type DigitizedRegistrationDto = z.infer<typeof digitizedRegistration>;
+
 export const scanMethods = {
   'scan.devices': defineMethod(z.strictObject({}), z.object({ devices: z.array(scannerDto) })),
   /** Scans until the device stops (one sheet on the flatbed, the whole feeder); pages arrive as scan.progress. */
@@ -111,6 +122,12 @@ export const scanMethods = {
     name: text(255, 1).optional(),
   }), digitizeResult, { progressEvent: 'scan.progress' }),
   'digitize.check': defineMethod(z.strictObject({ fileId }), conformanceReport),
+  /**
+   * Vào sổ as "số hóa" (Điều 10.1–10.2): the PDF is checked first and refused with its per-page report
+   * when it fails; a conforming one becomes a register entry with the PDF attached (its OCR text layer
+   * searchable) and its provenance written in the entry's Ghi chú.
+   */
+  'digitize.register': defineMethod(z.strictObject({ fileId, record: registerMethods['register.add'].input.shape.record }), digitizedRegistration),
   /** Whether these bytes were digitised here (the Điều 17.4.c exception), from the workstation's own record. */
   'digitize.provenance': defineMethod(z.strictObject({ fileId }), z.object({
     digitizedHere: z.boolean(),

@@ -75,7 +75,7 @@ export async function createBackend(settings: Settings, log: Logger, opts: Backe
   workspace.prune(WORKSPACE_MAX_AGE_MS);
 
   const scan = once(async () => {
-    const service = (await import('./services/scan-handlers')).scanService({ workspace, dbPath: registerDb, publish });
+    const service = (await import('./services/scan-handlers')).scanService({ workspace, dbPath: registerDb, publish, register });
     closers.push(() => service.close());
     return service;
   });

@@ -6,6 +6,7 @@ import { migrate } from '../db/migrate';
 import { checkConformance } from '../scan/conformance';
 import { digitize } from '../scan/digitize';
 import { digitizedRecord, recordDigitized, requireDigitizedHere } from '../scan/provenance';
+import { registerDigitized, type RegisterCalls } from '../scan/registration';
 import { listScanners, PAPER_MM, scanPages } from '../scan/sane';
 import type { Workspace } from '../workspace';
 
@@ -15,6 +16,8 @@ export interface ScanDeps {
   dbPath: string;
   /** Sends scan.progress to every connected screen. */
   publish?: (event: string, payload: unknown) => void;
+  /** The register, for digitize.register (the backend's register worker). */
+  register?: RegisterCalls;
   /** Environment of the scanner and OCR programs (SANE_CONFIG_DIR in tests). */
   env?: NodeJS.ProcessEnv;
 }
@@ -94,6 +97,11 @@ export function scanService(deps: ScanDeps): ScanService {
       }
     },
     'digitize.check': ({ fileId }) => checkConformance(deps.workspace.readPdf(fileId).bytes),
+    'digitize.register': async ({ fileId, record }) => {
+      if (!deps.register) throw new AppError('INTERNAL', 'Không mở được sổ đăng ký.', 'digitize.register: no register given to the scan service');
+      const { file, bytes } = deps.workspace.readPdf(fileId);
+      return registerDigitized(database(), deps.register, { name: file.name, bytes }, record);
+    },
     'digitize.provenance': ({ fileId }) => {
       const record = digitizedRecord(database(), deps.workspace.stat(fileId).sha256);
       return {
