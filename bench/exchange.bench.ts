@@ -5,13 +5,15 @@
  * < 60 s; memory flat (peak RSS reported, with RSS after the first and the last hundred). The full
  * soak (1,000 packages, 20 % faults) runs last. `VANTHU_BENCH_PACKAGES` changes the count.
  */
+import { spawn } from 'node:child_process';
+import { createInterface } from 'node:readline';
 import { verifyPdf } from '../src-main/core/verify/index';
+import type { Hub } from '../src-main/hub/server';
 import { loadPki } from '../test/helpers/pki';
 import { makeBasePdf } from '../test/fixtures-gen/base-pdf';
 import { addSignature } from '../test/fixtures-gen/pades';
 import { identity } from '../test/fixtures-gen/test-certs';
 import { AGENCY_A, AGENCY_B } from '../test/exchange/samples';
-import { testHub } from '../test/exchange/helpers';
 import { workstation } from '../test/exchange/workstation';
 import { soak } from '../test/exchange/soak-driver';
 import { figure } from './stats';
@@ -20,7 +22,12 @@ export default async function bench(): Promise<void> {
   const n = Number(process.env.VANTHU_BENCH_PACKAGES ?? 1000);
   const pki = loadPki();
   const pdf = addSignature(await makeBasePdf({ padBytes: 1024 * 1024 }), { signer: identity('rsa'), widget: { page: 0, rect: [330, 470, 510, 550] } });
-  const hub = await testHub();
+  const hubProcess = spawn(process.execPath, ['--import', 'tsx', new URL('./exchange-hub.ts', import.meta.url).pathname], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const url = await new Promise<string>((resolve, reject) => {
+    createInterface({ input: hubProcess.stdout! }).once('line', resolve);
+    hubProcess.once('exit', (code) => reject(new Error(`hub exited ${code}`)));
+  });
+  const hub = { url } as Hub;
   const a = workstation(hub, AGENCY_A);
   const b = workstation(hub, AGENCY_B);
   let peak = 0;
@@ -29,7 +36,7 @@ export default async function bench(): Promise<void> {
     for (let i = 0; i < n; i++) {
       const r = a.reg.registration.register({ book: 'di', TypeName: 'Công văn', CodeNotation: 'SNV-VP', Subject: `Văn bản thử ${i + 1}`, SignerInfo: { FullName: 'Nguyễn Văn A' }, To: [{ OrganId: AGENCY_B.OrganId, OrganName: AGENCY_B.OrganName }] });
       a.reg.handling.transition(r.document.id, 'issue');
-      await a.reg.attachments.attach(r.document.id, { name: `${r.document.CodeNumber}.signed.pdf`, base64: pdf.toString('base64'), mime: 'application/pdf' });
+      await a.reg.attachments.attach(r.document.id, { name: `${r.document.CodeNumber}.signed.pdf`, bytes: pdf, mime: 'application/pdf', text: 'later' });
       a.engine.queueDocument(r.document.id, [AGENCY_B]);
     }
     console.log(`prepared ${n} issued documents with a ${(pdf.length / 1048576).toFixed(2)} MB signed PDF each`);
@@ -55,6 +62,12 @@ export default async function bench(): Promise<void> {
     if (verified !== n) throw new Error(`only ${verified} of ${n} packages verified`);
     figure(`receive ${n} packages (fetch, store, register, verify)`, receiveMs / 1000, { unit: 's', target: { max: 60 * (n / 1000) } });
     figure('receive rate', n / (receiveMs / 1000), { unit: '/s' });
+    // The search index reads the PDFs' text afterwards, in the register's background queue.
+    t0 = performance.now();
+    let indexed = 0;
+    for (let k; (k = await b.reg.attachments.indexPending(50)) > 0; ) indexed += k;
+    if (indexed !== n) throw new Error(`indexed ${indexed} of ${n} attachments`);
+    figure(`index the text of ${n} received PDFs (background queue)`, (performance.now() - t0) / 1000, { unit: 's' });
     figure('peak RSS', peak / 1048576, { unit: 'MiB', note: 'hub and both workstations in one process' });
     if (rss.length >= 2) {
       figure('RSS after the first hundred received', rss[0]! / 1048576, { unit: 'MiB' });
@@ -64,7 +77,8 @@ export default async function bench(): Promise<void> {
     clearInterval(sampler);
     a.close();
     b.close();
-    await hub.close();
+    hubProcess.stdin!.end();
+    await new Promise((r) => hubProcess.once('exit', r));
   }
   const s = await soak(n, 0.2);
   console.log(`soak: ${JSON.stringify(s)}`);

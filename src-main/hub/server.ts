@@ -66,11 +66,17 @@ async function readBody(req: IncomingMessage): Promise<Buffer> {
 
 /** The hub's hop, appended to a delivered document's TraceHeaderList, before its Bussiness. */
 function withTraceHeader(body: Buffer, organId: string, at: Date): Buffer {
-  const xml = body.toString('utf8');
-  const m = /<([A-Za-z0-9_.-]+:)?Bus{1,2}iness>/.exec(xml);
+  // The Bussiness element sits in the envelope, before the megabytes of attachments: search the head
+  // as text (the whole package only if it is not there) and splice bytes, instead of re-encoding it all.
+  const find = (text: string) => /<([A-Za-z0-9_.-]+:)?Bus{1,2}iness>/.exec(text);
+  let head = body.subarray(0, 256 * 1024).toString('utf8');
+  let m = find(head);
+  if (!m && body.length > 256 * 1024) m = find((head = body.toString('utf8')));
   if (!m) return body;
   const p = m[1] ?? '';
-  return Buffer.from(`${xml.slice(0, m.index)}<${p}TraceHeader><${p}OrganId>${organId}</${p}OrganId><${p}Timestamp>${edxmlTimestamp(at)}</${p}Timestamp></${p}TraceHeader>${xml.slice(m.index)}`, 'utf8');
+  const offset = Buffer.byteLength(head.slice(0, m.index), 'utf8');
+  const trace = Buffer.from(`<${p}TraceHeader><${p}OrganId>${organId}</${p}OrganId><${p}Timestamp>${edxmlTimestamp(at)}</${p}Timestamp></${p}TraceHeader>`, 'utf8');
+  return Buffer.concat([body.subarray(0, offset), trace, body.subarray(offset)]);
 }
 
 function recipientsOf(pkg: EdxmlPackage, toHeader: string | undefined): string[] {

@@ -70,7 +70,7 @@ describe('two workstations and one hub', () => {
     expect(hub.store.evidence.verify().ok).toBe(true);
     const hubRecords = hub.store.evidence.records();
     const hubSent = shaOf(hubRecords, 'sendEdoc');
-    const hubServed = shaOf(hubRecords, 'getEdoc');
+    const hubServed = shaOf(hubRecords, 'downloadEdoc');
     for (const w of [a, b]) {
       const sent = w.engine.outbox.list().filter((r) => r.state === 'SENT');
       expect(sent.length).toBeGreaterThan(0);

@@ -6,6 +6,7 @@ import { m0040AuditState } from './0040-audit-state';
 import { m0050Exchange } from './0050-exchange';
 import { m0060Digitized } from './0060-digitized';
 import { m0070WorkCounts } from './0070-work-counts';
+import { m0080TextQueue } from './0080-text-queue';
 
 export interface Migration {
   version: number;
@@ -14,4 +15,4 @@ export interface Migration {
 }
 
 /** Ordered; checked strictly increasing at start-up. Gaps of 10 leave room for fixes. */
-export const MIGRATIONS: readonly Migration[] = [m0010Initial, m0020Search, m0030Closing, m0040AuditState, m0050Exchange, m0060Digitized, m0070WorkCounts];
+export const MIGRATIONS: readonly Migration[] = [m0010Initial, m0020Search, m0030Closing, m0040AuditState, m0050Exchange, m0060Digitized, m0070WorkCounts, m0080TextQueue];

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { isoVietnam } from '../../../contract/time';
 import type { Organization } from '../edxml/model';
 import type { EvidenceLog } from '../evidence';
@@ -44,6 +45,25 @@ export interface SyncContext {
 
 export function nowIso(ctx: SyncContext): string {
   return isoVietnam(ctx.now());
+}
+
+/**
+ * Packages above this size are kept in the register's file store, their row holding an empty blob and
+ * the SHA-256: SQLite writes a megabyte blob four times slower than a file (overflow pages through
+ * the WAL, then the checkpoint), and every received document is a megabyte or more.
+ */
+export const INLINE_PAYLOAD_MAX = 64 * 1024;
+const EMPTY_SHA256 = createHash('sha256').digest('hex');
+
+/** What a row stores for `bytes`: the bytes themselves when small, else nothing (they went to the file store). */
+export function storePayload(ctx: SyncContext, bytes: Buffer): { inline: Buffer; sha256: string } {
+  if (bytes.length <= INLINE_PAYLOAD_MAX) return { inline: bytes, sha256: createHash('sha256').update(bytes).digest('hex') };
+  return { inline: Buffer.alloc(0), sha256: ctx.port.putBlob(bytes) };
+}
+
+/** The bytes a row stands for (checked against their hash when they come from the file store). */
+export function loadPayload(ctx: SyncContext, inline: Buffer, sha256: string): Buffer {
+  return inline.length > 0 || sha256 === EMPTY_SHA256 ? inline : ctx.port.readBlob(sha256);
 }
 
 /** Exponential backoff with jitter in [½, 1] of the step (§3). */

@@ -154,7 +154,7 @@ export class SyncEngine {
       this.ctx.emit({ type: 'arrived', inboxId: r.row.id, registerDocId: r.row.register_doc_id!, subject: (JSON.parse(r.row.meta ?? '{}') as InboxMeta).subject ?? '', from: r.row.from_organ ?? '' });
     }
     await this.applyPending();
-    return { ...r, row: this.inbox.get(r.row.id)! };
+    return { ...r, row: this.inbox.refresh(r.row) };
   }
 
   /** One failed item does not stop the others: it stays unacknowledged and comes back next time. */

@@ -3,7 +3,7 @@ import { EdxmlRefused } from '../edxml/errors';
 import { parseEdxml } from '../edxml/parse';
 import { BUSINESS_TYPES, type DocumentPackage, type EdxmlPackage, type StatusPackage } from '../edxml/model';
 import type { MessageType } from '../transport/types';
-import { nowIso, type SyncContext } from './context';
+import { loadPayload, nowIso, storePayload, type SyncContext } from './context';
 import { incomingRecord } from './mapping';
 
 /**
@@ -74,12 +74,17 @@ export class Inbox {
     return this.ctx.port.db;
   }
 
+  /** A row with its package bytes, wherever they are kept. */
+  private withRaw(row: InboxRow | undefined): InboxRow | undefined {
+    return row && { ...row, raw: loadPayload(this.ctx, row.raw, row.raw_sha256) };
+  }
+
   byHubId(hubDocId: string): InboxRow | undefined {
-    return this.db.prepare<[string], InboxRow>('SELECT * FROM exchange_inbox WHERE hub_doc_id = ?').get(hubDocId);
+    return this.withRaw(this.db.prepare<[string], InboxRow>('SELECT * FROM exchange_inbox WHERE hub_doc_id = ?').get(hubDocId));
   }
 
   get(id: number): InboxRow | undefined {
-    return this.db.prepare<[number], InboxRow>('SELECT * FROM exchange_inbox WHERE id = ?').get(id);
+    return this.withRaw(this.db.prepare<[number], InboxRow>('SELECT * FROM exchange_inbox WHERE id = ?').get(id));
   }
 
   list(q: { state?: InboxState; messagetype?: MessageType } = {}): Array<Omit<InboxRow, 'raw'>> {
@@ -97,6 +102,8 @@ export class Inbox {
 
   private insert(r: { hubDocId: string; type: MessageType; key: string | null; duplicateOf?: number; state: InboxState; pkg?: EdxmlPackage; raw: Buffer; reason?: string; meta?: InboxMeta }): InboxRow {
     const p = r.pkg;
+    // Large bytes reach the file store before the row that names them commits.
+    const raw = storePayload(this.ctx, r.raw);
     const documentId = !p ? null : p.kind === 'status' ? p.ResponseFor.DocumentId : p.trace.Bussiness.BussinessDocType === BUSINESS_TYPES.NEW || p.trace.Bussiness.BussinessDocType === BUSINESS_TYPES.REPLACE ? p.header.DocumentId : targetOf(p);
     const info = this.db.prepare(`INSERT INTO exchange_inbox (hub_doc_id, messagetype, dedupe_key, duplicate_of, state, document_id, from_organ, business_type, status_code, meta, raw, raw_sha256, reason, received_at)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`).run(
@@ -104,9 +111,14 @@ export class Inbox {
       !p ? null : p.kind === 'status' ? p.From.OrganId : p.header.From.OrganId,
       p?.kind === 'edoc' ? p.trace.Bussiness.BussinessDocType : null,
       p?.kind === 'status' ? p.StatusCode : null,
-      r.meta ? JSON.stringify(r.meta) : null, r.raw, sha256(r.raw), r.reason ?? null, nowIso(this.ctx),
+      r.meta ? JSON.stringify(r.meta) : null, raw.inline, raw.sha256, r.reason ?? null, nowIso(this.ctx),
     );
-    return this.get(Number(info.lastInsertRowid))!;
+    return this.refresh({ id: Number(info.lastInsertRowid), raw: r.raw });
+  }
+
+  /** A row read again after a change, keeping the package bytes the caller already holds. */
+  refresh(row: Pick<InboxRow, 'id' | 'raw'>): InboxRow {
+    return { ...this.db.prepare<[number], InboxRow>('SELECT * FROM exchange_inbox WHERE id = ?').get(row.id)!, raw: row.raw };
   }
 
   /**
@@ -169,15 +181,15 @@ export class Inbox {
   }
 
   storedWithoutAttachments(): InboxRow[] {
-    return this.db.prepare<[], InboxRow>("SELECT * FROM exchange_inbox WHERE state = 'STORED' AND messagetype = 'edoc' AND register_doc_id IS NOT NULL").all();
+    return this.db.prepare<[], InboxRow>("SELECT * FROM exchange_inbox WHERE state = 'STORED' AND messagetype = 'edoc' AND register_doc_id IS NOT NULL").all().map((r) => this.withRaw(r)!);
   }
 
   /** The received original of `documentId` from `from` (not a duplicate, not a recall package). */
   original(documentId: string, from: string): InboxRow | undefined {
-    return this.db.prepare<[string, string], InboxRow>("SELECT * FROM exchange_inbox WHERE messagetype = 'edoc' AND document_id = ? AND from_organ = ? AND business_type IN (0, 3) AND state NOT IN ('DUPLICATE', 'INVALID') ORDER BY id LIMIT 1").get(documentId, from);
+    return this.withRaw(this.db.prepare<[string, string], InboxRow>("SELECT * FROM exchange_inbox WHERE messagetype = 'edoc' AND document_id = ? AND from_organ = ? AND business_type IN (0, 3) AND state NOT IN ('DUPLICATE', 'INVALID') ORDER BY id LIMIT 1").get(documentId, from));
   }
 
   statusPackage(row: InboxRow): Promise<StatusPackage> {
-    return parseEdxml(row.raw) as Promise<StatusPackage>;
+    return parseEdxml(loadPayload(this.ctx, row.raw, row.raw_sha256)) as Promise<StatusPackage>;
   }
 }

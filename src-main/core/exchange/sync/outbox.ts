@@ -1,6 +1,6 @@
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { TransportError, type MessageType, type SentItem } from '../transport/types';
-import { backoffMs, nowIso, type SyncContext } from './context';
+import { backoffMs, loadPayload, nowIso, storePayload, type SyncContext } from './context';
 
 /**
  * The durable outbox (docs/exchange.md §3): one row per transmission, sent once per attempt (the
@@ -72,9 +72,10 @@ export class Outbox {
   /** Null when the same workflow status was already queued for this document and addressee. */
   enqueue(e: EnqueueInput): number | null {
     const at = nowIso(this.ctx);
+    const pkg = storePayload(this.ctx, e.pkg);
     const r = this.db.prepare(`INSERT OR IGNORE INTO exchange_outbox (message_uuid, messagetype, register_doc_id, document_id, business_type, status_code, recipients, priority, package, package_sha256, state, created_at, updated_at)
       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 'QUEUED', ?, ?)`)
-      .run(randomUUID(), e.messagetype, e.registerDocId, e.documentId, e.businessType ?? null, e.statusCode ?? null, JSON.stringify(e.recipients), e.priority, e.pkg, createHash('sha256').update(e.pkg).digest('hex'), at, at);
+      .run(randomUUID(), e.messagetype, e.registerDocId, e.documentId, e.businessType ?? null, e.statusCode ?? null, JSON.stringify(e.recipients), e.priority, pkg.inline, pkg.sha256, at, at);
     return r.changes ? Number(r.lastInsertRowid) : null;
   }
 
@@ -83,7 +84,8 @@ export class Outbox {
   }
 
   get(id: number): OutboxRow | undefined {
-    return this.db.prepare<[number], OutboxRow>('SELECT * FROM exchange_outbox WHERE id = ?').get(id);
+    const row = this.db.prepare<[number], OutboxRow>('SELECT * FROM exchange_outbox WHERE id = ?').get(id);
+    return row && { ...row, package: loadPayload(this.ctx, row.package, row.package_sha256) };
   }
 
   /** Without the package bytes (listing a large queue must not load every package). */

@@ -23,6 +23,7 @@ export interface SdkConfig {
 
 interface Answer {
   statusCode: number;
+  contentType: string;
   body: Buffer;
 }
 
@@ -67,7 +68,7 @@ export class SdkTransport implements ExchangeTransport {
       const req = request(new URL(path, this.base), { method, agent: this.agent, headers: { ...headers, 'Content-Length': String(body?.length ?? 0) }, timeout: this.cfg.timeoutMs ?? 60_000 }, (res) => {
         const parts: Buffer[] = [];
         res.on('data', (c: Buffer) => parts.push(c));
-        res.on('end', () => resolve({ statusCode: res.statusCode ?? 0, body: Buffer.concat(parts) }));
+        res.on('end', () => resolve({ statusCode: res.statusCode ?? 0, contentType: String(res.headers['content-type'] ?? ''), body: Buffer.concat(parts) }));
         res.on('error', (e) => reject(new TransportError('ambiguous', `${path}: response broken: ${e.message}`)));
       });
       req.on('finish', () => (uploaded = true));
@@ -80,12 +81,20 @@ export class SdkTransport implements ExchangeTransport {
     });
   }
 
-  private async json(path: string, params: Array<[string, string]>, opts: { body?: Buffer; contentType?: string; method?: 'GET' | 'POST' } = {}): Promise<Record<string, unknown>> {
+  /**
+   * One signed call. A JSON envelope is checked (`FAIL` → permanent, or retry for the hub's internal
+   * error); with `bytes`, a non-JSON 200 answer is the payload itself (`/downloadEdoc`).
+   */
+  private async exchange(path: string, params: Array<[string, string]>, opts: { body?: Buffer; contentType?: string; method?: 'GET' | 'POST'; bytes?: boolean } = {}): Promise<Record<string, unknown> | Buffer> {
     const headers = this.headers(params, opts.contentType ?? 'application/json');
     const record: CallRecord = { call: path, headers, request: opts.body };
     try {
       const a = await this.call(path, opts.method ?? 'POST', headers, opts.body ?? null);
       if (a.statusCode >= 500) throw new TransportError('retry', `${path}: HTTP ${a.statusCode}`);
+      if (opts.bytes && a.statusCode === 200 && !a.contentType.startsWith('application/json')) {
+        record.response = { status: 'OK', length: a.body.length };
+        return a.body;
+      }
       let env: Record<string, unknown>;
       try {
         env = JSON.parse(a.body.toString('utf8')) as Record<string, unknown>;
@@ -106,6 +115,10 @@ export class SdkTransport implements ExchangeTransport {
     }
   }
 
+  private async json(path: string, params: Array<[string, string]>, opts: { body?: Buffer; contentType?: string } = {}): Promise<Record<string, unknown>> {
+    return (await this.exchange(path, params, opts)) as Record<string, unknown>;
+  }
+
   async send(pkg: Buffer, type: MessageType, to: readonly string[]): Promise<{ docId: string }> {
     const { contentType, body } = buildMultipart('file_doc', 'package.edxml', pkg);
     const params: Array<[string, string]> = [['from', this.cfg.organId], ['servicetype', 'eDoc'], ['messagetype', type], ['hash-file', createHash('sha256').update(pkg).digest('hex')]];
@@ -121,10 +134,16 @@ export class SdkTransport implements ExchangeTransport {
     return data.filter((d) => typeof d.docId === 'string').map((d) => ({ docId: d.docId as string, messageType: type, from: String(d.from ?? ''), createdTime: String(d.created_time ?? '') }));
   }
 
+  /**
+   * The package's bytes by `/downloadEdoc` (the SDK's streamed download): no base64 inside JSON, a
+   * third fewer bytes on the wire and no megabyte JSON to parse. A hub answering it with a JSON
+   * envelope instead (some do, with `data`) is read too.
+   */
   async fetch(docId: string): Promise<Buffer> {
-    const env = await this.json('/getEdoc', [['docId', docId]]);
-    if (typeof env.data !== 'string') throw new TransportError('retry', '/getEdoc: no data');
-    return Buffer.from(env.data, 'base64');
+    const answer = await this.exchange('/downloadEdoc', [['docId', docId]], { method: 'GET', bytes: true });
+    if (Buffer.isBuffer(answer)) return answer;
+    if (typeof answer.data !== 'string') throw new TransportError('retry', '/downloadEdoc: no data');
+    return Buffer.from(answer.data, 'base64');
   }
 
   async ack(docId: string, status: 'done' | 'fail'): Promise<void> {
