@@ -114,6 +114,9 @@ const copyFields = {
   book: bookId.optional(),
 };
 
+/** The entry cấp số made in the register (Văn bản đi) for a signed file. */
+const registeredDto = z.strictObject({ docId: z.number().int(), book: z.string(), year: z.number(), number: z.number(), code: z.string() });
+
 export const signResultDto = z.strictObject({
   fileId,
   name: z.string(),
@@ -122,7 +125,7 @@ export const signResultDto = z.strictObject({
   signingTime: z.string(),
   verification: verificationReportDto,
   /** With `book`: the entry made in the register (Văn bản đi) for the signed file. */
-  registered: z.strictObject({ docId: z.number().int(), book: z.string(), year: z.number(), number: z.number(), code: z.string() }).optional(),
+  registered: registeredDto.optional(),
   /** sign.appendix and sign.copy: the visible text line written. */
   text: z.string().optional(),
   /** sign.issue only: what was written where, and after whose signature. */
@@ -167,7 +170,7 @@ export const batchItemDto = z.object({
   /** 'stopped': not attempted, because a token error stopped the batch (see `stopped`). */
   status: z.enum(['signed', 'skipped', 'failed', 'stopped']),
   /** The signed file: made now ('signed') or by an earlier call with the same job ('skipped'). */
-  result: z.object({ fileId, name: z.string(), size: z.number().int(), sha256: z.string(), signingTime: z.string(), summaryVi: z.string() }).optional(),
+  result: z.object({ fileId, name: z.string(), size: z.number().int(), sha256: z.string(), signingTime: z.string(), summaryVi: z.string(), registered: registeredDto.optional() }).optional(),
   error: errorDto.optional(),
 });
 export type BatchItemDto = z.infer<typeof batchItemDto>;

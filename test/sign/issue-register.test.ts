@@ -135,6 +135,21 @@ describe('Cấp số from the register at issuing', () => {
     expect(third.registered!.number).toBe(4);
   });
 
+  it('Đ15 a batch\'s issue jobs take their numbers from the sổ too; a job that fails cancels its own number', async () => {
+    const jobs = [
+      { kind: 'issue', ...issueJob(await put(), { acceptUnknownRevocation: true, recipients: ['Sở Tài chính'] }), token: undefined },
+      // Not confirmed: the leader check refuses it after its number was reserved.
+      { kind: 'issue', ...issueJob(await put(), { recipients: ['Sở Y tế'] }), token: undefined },
+    ].map(({ token: _t, ...j }) => j);
+    const r = await value<{ items: Array<{ status: string; result?: { registered?: { number: number; code: string } }; error?: { code: string; message: string } }> }>('sign.batch', { token, jobs });
+    expect(r.items.map((i) => i.status)).toEqual(['signed', 'failed']);
+    expect(r.items[0]!.result!.registered).toMatchObject({ number: 5, code: '05/QĐ-UBND' });
+    expect(r.items[1]!.error).toMatchObject({ code: 'SIGN_REFUSED', message: expect.stringContaining('06/QĐ-UBND') });
+    const docs = await listed();
+    expect(docs.find((d) => d.number === 5)!.state).toBe('issued');
+    expect(docs.find((d) => d.number === 6)!.state).toBe('cancelled');
+  });
+
   it('Đ3.2 the clerk\'s acceptance of an unknown revocation status is in the register\'s audit trail with the document and the leader certificate; a cancelled number shows its reason', async () => {
     await backend.close();
     const accepted = trail(first.registered!.docId).find((e) => e.action === 'issue.unknown_revocation_accepted');

@@ -6,15 +6,16 @@
 import { createHash } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import type { z } from 'zod';
-import { AppError, GENERIC_VI, isAppError } from '../../contract/errors';
+import { AppError, GENERIC_VI, isAppError, type ErrorCode } from '../../contract/errors';
 import { MAX_BATCH_INPUT_BYTES } from '../../contract/limits';
 import type { BatchItemDto, BatchResultDto, SignProgressDto, batchJob } from '../../contract/sign';
 import type { KeySigner } from '../crypto/signer';
 import { ioError, removeQuietly } from '../fsx/atomic-write';
-import { isEarlierOutput, signBatch, type BatchJob } from '../pdf/sign/index';
+import { isEarlierOutput, signBatch, type BatchJob, type IssueResult } from '../pdf/sign/index';
 import { verifyPdf } from '../verify/index';
 import { derivedName, type StoredFile, type Workspace } from '../workspace';
 import type { PlannedJob } from './sign-plan';
+import { issueEntryOf, recordIssued, reserve, sha256File, voidReservation, type IssuingRegister, type Reservation } from './sign-register';
 
 export type JobInput = z.output<typeof batchJob>;
 type BatchSigned = NonNullable<BatchItemDto['result']>;
@@ -25,7 +26,10 @@ const MAX_REMEMBERED_JOBS = 10_000;
 export interface BatchDeps {
   workspace: Workspace;
   trustDir: string;
-  plan: (job: JobInput) => PlannedJob;
+  /** Core options of a job; an issue with a sổ gets the register's reserved number and ký hiệu. */
+  plan: (job: JobInput, reserved?: Reservation) => PlannedJob;
+  /** Cấp số: the register's reservation, issued entry and cancelled number (sign-register.ts). */
+  register: IssuingRegister;
   /** Refuses one job on its input bytes (the digitised-here gate); the job fails alone. */
   check: (job: JobInput, bytes: Uint8Array) => Promise<void>;
   publish?: (event: string, payload: unknown) => void;
@@ -96,7 +100,7 @@ async function earlierOutput(deps: BatchDeps, signed: SignedJobs, job: JobInput,
   return null;
 }
 
-interface Runnable { index: number; key: string; name: string; job: BatchJob }
+interface Runnable { index: number; key: string; name: string; job: BatchJob; reservation: Reservation | null }
 
 export async function runBatch(deps: BatchDeps, signed: SignedJobs, jobs: readonly JobInput[], signer: KeySigner, operationId: string): Promise<BatchResultDto> {
   const total = jobs.length;
@@ -135,17 +139,23 @@ export async function runBatch(deps: BatchDeps, signed: SignedJobs, jobs: readon
           throw new AppError('PDF_TOO_LARGE', 'Tổng dung lượng các tệp trong lô vượt quá 2 GB; hãy chia thành nhiều lô nhỏ hơn.', `batch inputs over ${MAX_BATCH_INPUT_BYTES} bytes`);
         }
         keys.add(key);
-        const planned = deps.plan(job);
         // The core signs files by path; the workspace's blobs are its own, so each input gets a
         // scratch copy (read and checked one at a time: a batch is never held in memory at once).
         const { bytes } = deps.workspace.readPdf(job.fileId);
         await deps.check(job, bytes);
-        const input = deps.workspace.scratchPath();
-        scratch.push(input);
-        writeScratch(input, bytes);
-        const output = deps.workspace.scratchPath();
-        scratch.push(output);
-        runnable.push({ index, key, name: derivedName(file.name, planned.suffix), job: { ...planned, input, output } as BatchJob });
+        const entry = await issueEntryOf(job, bytes);
+        const reservation = entry ? await reserve(deps.register, job, entry, file) : null;
+        try {
+          const planned = deps.plan(job, reservation ?? undefined);
+          const input = deps.workspace.scratchPath();
+          scratch.push(input);
+          writeScratch(input, bytes);
+          const output = deps.workspace.scratchPath();
+          scratch.push(output);
+          runnable.push({ index, key, name: derivedName(file.name, planned.suffix), job: { ...planned, input, output } as BatchJob, reservation });
+        } catch (e) {
+          throw reservation ? await voidReservation(deps.register, reservation, e) : e;
+        }
       } catch (e) {
         fail(index, errorPayload(e));
       }
@@ -160,21 +170,31 @@ export async function runBatch(deps: BatchDeps, signed: SignedJobs, jobs: readon
     });
 
     let stopped: BatchResultDto['stopped'] = null;
-    for (const [i, res] of results.entries()) {
-      const r = runnable[i]!;
-      if (res.status === 'failed') continue;
+    if (results.length < runnable.length) {
+      const last = results.at(-1)?.error;
+      stopped = { code: last?.code ?? 'TOKEN_ERROR', message: last?.message ?? GENERIC_VI.INTERNAL };
+    }
+    for (const [i, r] of runnable.entries()) {
+      const res = results[i];
+      if (!res || res.status === 'failed') {
+        // A reserved number whose file was not signed (failed, or never reached) is cancelled with the reason.
+        if (!r.reservation) continue;
+        const why = res?.error ?? stopped!;
+        const voided = await voidReservation(deps.register, r.reservation, new AppError(why.code as ErrorCode, why.message, `batch job ${r.index}`));
+        if (res) items[r.index] = { fileId: jobs[r.index]!.fileId, status: 'failed', error: errorPayload(voided) };
+        continue;
+      }
       try {
+        const registered = r.reservation
+          ? await recordIssued(deps.register, r.reservation, { path: res.output, name: r.name, sha256: sha256File(res.output) }, res.result as IssueResult, signer.certificate)
+          : null;
         const stored = deps.workspace.adopt(res.output, r.name);
-        const result = { ...stored, signingTime: res.result!.signingTime, summaryVi: await summaryOf(deps, stored) };
+        const result = { ...stored, signingTime: res.result!.signingTime, summaryVi: await summaryOf(deps, stored), ...(registered ? { registered } : {}) };
         signed.remember(r.key, result);
         items[r.index] = { fileId: jobs[r.index]!.fileId, status: 'signed', result };
       } catch (e) {
         items[r.index] = { fileId: jobs[r.index]!.fileId, status: 'failed', error: errorPayload(e) };
       }
-    }
-    if (results.length < runnable.length) {
-      const last = results.at(-1)?.error;
-      stopped = { code: last?.code ?? 'TOKEN_ERROR', message: last?.message ?? GENERIC_VI.INTERNAL };
     }
     return { operationId, items, stopped };
   } finally {

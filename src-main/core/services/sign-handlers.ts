@@ -1,5 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { readFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
 import { PDFDocument } from '@cantoo/pdf-lib';
 import { AppError, isAppError } from '../../contract/errors';
 import { dateInVietnam } from '../../contract/time';
@@ -17,7 +16,7 @@ import { verifyPdf, type SignatureReport } from '../verify/index';
 import { derivedName, type StoredFile, type Workspace } from '../workspace';
 import { jobKey, runBatch, SignedJobs, type JobInput } from './sign-batch';
 import { planJob, runPlanned, type PlanContext } from './sign-plan';
-import { entryFields, recordFieldsOf, recordIssued, underReservation, type IssuingRegister } from './sign-register';
+import { issueEntryOf, recordFieldsOf, recordIssued, reserve, sha256File, underReservation, type IssuingRegister, type Reservation } from './sign-register';
 import { toReportDto, type VerifyDeps } from './verify-handlers';
 
 export interface SignDeps {
@@ -83,16 +82,10 @@ export function signHandlers(deps: SignDeps): Handlers<typeof signMethods> {
   const signOne = async (job: JobInput, fields: SignerFields): Promise<SignResultDto> => {
     const { file, bytes } = deps.workspace.readPdf(job.fileId);
     await gateDigitized(deps, job, bytes);
-    const entry = job.kind === 'issue' && job.book ? { book: job.book, ...entryFields(job, recordFieldsOf((await extractLines(bytes, [0])).lines)) } : null;
+    const entry = await issueEntryOf(job, bytes);
     const unregistered = entry ? null : planJob(plan, job);
     const signer = signerFor(fields);
-    const reservation = entry && job.kind === 'issue'
-      ? await deps.register['register.reserveIssue']({
-        book: entry.book, date: job.date, kind: 'issue', TypeName: entry.TypeName, Subject: entry.Subject, To: job.recipients ?? [],
-        ...(job.number !== undefined ? { number: job.number } : {}), ...(entry.notation ? { notation: entry.notation } : {}),
-        file: { name: file.name, sha256: file.sha256 },
-      })
-      : null;
+    const reservation = entry ? await reserve(deps.register, job, entry, file) : null;
     const scratch = deps.workspace.scratchPath();
     const sign = async () => {
       const planned = unregistered ?? planJob(plan, job, reservation!);
@@ -152,7 +145,7 @@ export function signHandlers(deps: SignDeps): Handlers<typeof signMethods> {
     'sign.copy': async ({ token, keyId, contextPin, allowUntrustedChain, ...job }) => signOne({ kind: 'copy', ...job }, { token, keyId, contextPin, allowUntrustedChain }),
     'sign.batch': (i) => {
       const batchDeps = {
-        workspace: deps.workspace, trustDir: deps.settings.trustDir, plan: (j: JobInput) => planJob(plan, j),
+        workspace: deps.workspace, trustDir: deps.settings.trustDir, plan: (j: JobInput, reserved?: Reservation) => planJob(plan, j, reserved), register: deps.register,
         check: (j: JobInput, bytes: Uint8Array) => gateDigitized(deps, j, bytes), ...(deps.publish ? { publish: deps.publish } : {}),
       };
       const run = batchQueue.then(() => runBatch(batchDeps, signed, i.jobs, signerFor(i), i.operationId ?? randomBytes(12).toString('base64url')));
@@ -259,8 +252,4 @@ async function pageSizes(bytes: Uint8Array, pages: number[]): Promise<Array<{ wi
 /** The settings' revocation cache and mirrors as the verifier's options. */
 function revocationOptions(r: VerifyDeps['revocation']): LeaderRevocationOptions {
   return { revocationCacheDir: r.cacheDir, ...(r.ocspUrl ? { ocspUrlOverride: r.ocspUrl } : {}), ...(r.crlUrl ? { crlUrlOverride: r.crlUrl } : {}) };
-}
-
-function sha256File(path: string): string {
-  return createHash('sha256').update(readFileSync(path)).digest('hex');
 }

@@ -5,19 +5,22 @@
  * core/register/issuing.ts, reached through the register worker (contract/issuing.ts).
  */
 import { createHash, X509Certificate } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
 import { DOC_TYPES } from '../../contract/doc-types';
 import { AppError, GENERIC_VI, isAppError } from '../../contract/errors';
 import type { NextNumberDto, RegisterIssuingMethods } from '../../contract/issuing';
-import type { SignResultDto } from '../../contract/sign';
+import type { batchJob, SignResultDto } from '../../contract/sign';
 import { nfc } from '../../contract/text';
-import type { TextLine } from '../pdf/layout/text-lines';
+import { extractLines, type TextLine } from '../pdf/layout/text-lines';
 import type { IssueResult } from '../pdf/sign/index';
 
 /** The register worker's cấp số methods, as the backend reaches them. */
 export type IssuingRegister = {
   [K in keyof RegisterIssuingMethods]: (input: z.input<RegisterIssuingMethods[K]['input']>) => Promise<z.output<RegisterIssuingMethods[K]['output']>>;
 };
+
+type JobInput = z.output<typeof batchJob>;
 
 export interface RecordFields { typeName: string | null; subject: string | null; notation: string | null }
 
@@ -49,20 +52,45 @@ function certRef(der: Buffer): CertRef {
 
 export interface Reservation extends NextNumberDto { id: number }
 
+/** The cấp số part of a job: a sổ to number it from, and the entry's fields. */
+export interface IssueEntry { book: string; TypeName: string; Subject: string; notation: string | undefined }
+
+type IssueJob = Extract<JobInput, { kind: 'issue' }>;
+
+/** The entry an issue job makes (null when it names no sổ), read before any token work or reservation. */
+export async function issueEntryOf(job: JobInput, bytes: Uint8Array): Promise<IssueEntry | null> {
+  if (job.kind !== 'issue' || !job.book) return null;
+  return { book: job.book, ...entryFields(job, recordFieldsOf((await extractLines(bytes, [0])).lines)) };
+}
+
+/** Takes the number for the job in the register (the next of the series, or the one the job asks for if free). */
+export function reserve(register: IssuingRegister, job: JobInput, entry: IssueEntry, file: { name: string; sha256: string }): Promise<Reservation> {
+  const j = job as IssueJob;
+  return register['register.reserveIssue']({
+    book: entry.book, date: j.date, kind: 'issue', TypeName: entry.TypeName, Subject: entry.Subject, To: j.recipients ?? [],
+    ...(j.number !== undefined ? { number: j.number } : {}), ...(entry.notation ? { notation: entry.notation } : {}),
+    file: { name: file.name, sha256: file.sha256 },
+  });
+}
+
 /**
- * Runs one signing under a reservation: `sign` gets the reserved number, and its output (a scratch
- * file) is recorded as the issued entry. A failure before the file exists cancels the number and the
- * clerk is told which number was cancelled and why.
+ * Cancels a reserved number after its signing failed (the reason is the failure's Vietnamese sentence) and
+ * returns the error the clerk sees: the failure, then which number was cancelled.
  */
+export async function voidReservation(register: IssuingRegister, reservation: Reservation, e: unknown): Promise<AppError> {
+  const code = isAppError(e) ? e.code : 'INTERNAL';
+  const reason = isAppError(e) ? e.vi : GENERIC_VI.INTERNAL;
+  await register['register.voidIssue']({ id: reservation.id, reason, code });
+  const vi = `${reason} Số ${reservation.code} đã giữ cho văn bản này được hủy trong sổ (có ghi lý do) và không cấp lại.`;
+  return new AppError(code, vi, `issue under ${reservation.book}/${reservation.year}/${reservation.number} failed, number voided: ${(e as Error).message}`, { voided: reservation.code });
+}
+
+/** Runs one signing under a reservation; a failure before the signed file exists cancels the number. */
 export async function underReservation<T>(register: IssuingRegister, reservation: Reservation, sign: () => Promise<T>): Promise<T> {
   try {
     return await sign();
   } catch (e) {
-    const code = isAppError(e) ? e.code : 'INTERNAL';
-    const reason = isAppError(e) ? e.vi : GENERIC_VI.INTERNAL;
-    await register['register.voidIssue']({ id: reservation.id, reason, code });
-    const vi = `${reason} Số ${reservation.code} đã giữ cho văn bản này được hủy trong sổ (có ghi lý do) và không cấp lại.`;
-    throw new AppError(isAppError(e) ? e.code : 'INTERNAL', vi, `issue under ${reservation.book}/${reservation.year}/${reservation.number} failed, number voided: ${(e as Error).message}`, { voided: reservation.code });
+    throw await voidReservation(register, reservation, e);
   }
 }
 
@@ -86,4 +114,8 @@ export function entryFields(given: { typeName?: string | undefined; subject?: st
   if (!TypeName) throw new AppError('INPUT_INVALID', 'Chưa có Loại văn bản cho sổ văn bản đi (trang đầu không ghi tên loại); hãy chọn Loại văn bản.', 'issue without TypeName', { field: 'typeName' });
   if (!Subject) throw new AppError('INPUT_INVALID', 'Chưa có Trích yếu nội dung cho sổ văn bản đi; hãy nhập Trích yếu.', 'issue without Subject', { field: 'subject' });
   return { TypeName, Subject, notation: given.notation ?? page.notation ?? undefined };
+}
+
+export function sha256File(path: string): string {
+  return createHash('sha256').update(readFileSync(path)).digest('hex');
 }
