@@ -1,18 +1,25 @@
 /**
- * Page text as lines of positioned characters, through pdf.js text extraction. pdf.js gives runs
- * (items) with a start point and a total width; positions inside a run are estimated from Liberation
- * Serif advance widths scaled to the run's real width, which is exact for Times-metric fonts (what
- * Decree 30 prescribes) and close enough for others to find the blanks the clerk fills.
+ * Page text as lines of positioned characters. Read from the content stream by the bounded parser
+ * (content-text.ts: real glyph widths, no pdf.js); a page whose fonts do not say which text they show
+ * (a Type0 font without /ToUnicode, say) is read through pdf.js text extraction instead, as before.
+ * pdf.js gives runs (items) with a start point and a total width; positions inside a run are estimated
+ * from Liberation Serif advance widths scaled to the run's real width, which is exact for Times-metric
+ * fonts (what Decree 30 prescribes) and close enough for others to find the blanks the clerk fills.
  */
 import { parsedFont } from '../appearance/fonts';
+import { pages, PdfFile, type PageInfo } from '../parse/index';
+import { pageText, type TextRun } from './content-text';
 import { loadPdfJs, openPdfJs, withinPdfJsTime, type PdfJs } from './pdfjs';
 
 export interface PositionedChar { ch: string; x0: number; x1: number }
 export interface TextLine { page: number; y: number; size: number; text: string; chars: PositionedChar[]; x0: number; x1: number }
 
-interface Item { str: string; x: number; y: number; width: number; size: number }
+/** A run of text on one baseline; `chars` when its character positions are known exactly. */
+interface Item { str: string; x: number; y: number; width: number; size: number; chars?: PositionedChar[] }
 
 const MAX_ITEMS_PER_PAGE = 20_000;
+/** pdf.js's TRACKING_SPACE_FACTOR: a smaller advance between two runs is tracking, no blank. */
+const PDFJS_TRACKING_SPACE = 0.102;
 let advance: ((ch: string) => number) | null = null;
 
 function advanceOf(ch: string): number {
@@ -39,8 +46,59 @@ export interface TextPages {
   close(): Promise<void>;
 }
 
-/** Opens a PDF for page-by-page text lines (callers searching from the last page stop early). */
+/**
+ * Opens a PDF for page-by-page text lines (callers searching from the last page stop early): the
+ * content-stream reader, and pdf.js for a file the bounded parser cannot read or an encrypted one, and
+ * for each page showing text its fonts do not map to Unicode.
+ */
 export async function openTextPages(pdf: Uint8Array): Promise<TextPages> {
+  let file: PdfFile;
+  let list: PageInfo[];
+  try {
+    file = new PdfFile(Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength));
+    list = pages(file, file.lastRevision);
+  } catch {
+    return openPdfJsTextPages(pdf);
+  }
+  if (file.encryption || list.length === 0) return openPdfJsTextPages(pdf);
+  let pdfjs: Promise<TextPages> | null = null;
+  const viaPdfJs = async (p: number) => (await (pdfjs ??= openPdfJsTextPages(pdf))).lines(p);
+  return {
+    pageCount: list.length,
+    async lines(p: number): Promise<TextLine[]> {
+      if (p < 0 || p >= list.length) return [];
+      let text: ReturnType<typeof pageText>;
+      try {
+        text = pageText(file, list[p]!.dict);
+      } catch {
+        return viaPdfJs(p);
+      }
+      if (text.unmapped > 0) return viaPdfJs(p);
+      const items: Item[] = [];
+      let last: TextRun | null = null;
+      for (const r of text.runs.slice(0, MAX_ITEMS_PER_PAGE)) {
+        // Rotated runs (no character positions) are not part of the Decree-30 header or signer block.
+        if (r.chars.length === 0) { last = null; continue; }
+        // As pdf.js does: a run that goes on along the baseline of the one shown just before it joins
+        // that line across the gap (a blank item as wide as the gap), however far, so "Số:" and its
+        // ký hiệu drawn apart stay one line; a run that jumps back or to another baseline does not,
+        // and a gap under a tenth of the font size is letter spacing, not a blank.
+        const end = last ? last.x + last.width : 0;
+        if (last && Math.abs(r.y - last.y) <= last.size && r.x - end > PDFJS_TRACKING_SPACE * last.size) {
+          items.push({ str: ' ', x: end, y: last.y, width: r.x - end, size: last.size, chars: [{ ch: ' ', x0: end, x1: r.x }] });
+        }
+        last = r;
+        const str = r.str.normalize('NFC');
+        items.push(str === r.str ? { ...r, chars: r.chars } : { str, x: r.x, y: r.y, width: r.width, size: r.size });
+      }
+      return groupLines(p, items);
+    },
+    close: async () => { if (pdfjs) await (await pdfjs).close(); },
+  };
+}
+
+/** The same lines through pdf.js text extraction (pages the content-stream reader cannot decode). */
+export async function openPdfJsTextPages(pdf: Uint8Array): Promise<TextPages> {
   const { task } = await openPdfJs({ range: await rangeTransportFor(pdf), disableAutoFetch: true, disableStream: true, rangeChunkSize: RANGE_CHUNK });
   const abandon = () => { void task.destroy(); };
   const doc = await withinPdfJsTime(task.promise, abandon);
@@ -87,8 +145,8 @@ async function rangeTransportFor(pdf: Uint8Array): Promise<InstanceType<PdfJs['P
 }
 
 /** Lines of the given 0-based pages (all when omitted), page by page, top to bottom. */
-export async function extractLines(pdf: Uint8Array, pages?: readonly number[]): Promise<{ pageCount: number; lines: TextLine[] }> {
-  const doc = await openTextPages(pdf);
+export async function extractLines(pdf: Uint8Array, pages?: readonly number[], open: (pdf: Uint8Array) => Promise<TextPages> = openTextPages): Promise<{ pageCount: number; lines: TextLine[] }> {
+  const doc = await open(pdf);
   try {
     const wanted = pages ?? Array.from({ length: doc.pageCount }, (_, i) => i);
     const lines: TextLine[] = [];
@@ -135,13 +193,19 @@ function toLine(page: number, g: Item[]): TextLine {
   for (const it of g) {
     const last = chars[chars.length - 1];
     if (last && it.x - last.x1 > 0.15 * it.size && last.ch !== ' ') chars.push({ ch: ' ', x0: last.x1, x1: it.x });
-    chars.push(...placeChars(it));
+    for (const c of placeChars(it)) {
+      // A run of blanks is one blank as wide as the run (pdf.js writes it so; the blank finder wants the span).
+      const prev = chars[chars.length - 1];
+      if (c.ch === ' ' && prev?.ch === ' ') chars[chars.length - 1] = { ch: ' ', x0: prev.x0, x1: Math.max(prev.x1, c.x1) };
+      else chars.push(c);
+    }
   }
   const size = Math.max(...g.map((i) => i.size));
   return { page, y: g[0]!.y, size, text: chars.map((c) => c.ch).join(''), chars, x0: chars[0]?.x0 ?? 0, x1: chars[chars.length - 1]?.x1 ?? 0 };
 }
 
 function placeChars(it: Item): PositionedChar[] {
+  if (it.chars) return it.chars;
   const cps = Array.from(it.str);
   const adv = cps.map(advanceOf);
   const total = adv.reduce((s, w) => s + w, 0) || 1;

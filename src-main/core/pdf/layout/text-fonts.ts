@@ -1,0 +1,159 @@
+/**
+ * What the page-text reader needs from a font: how many bytes a character code takes, how far a glyph
+ * advances, and which Unicode text it stands for (/ToUnicode first, then the simple-font encodings).
+ * Read from the bounded parser (pdf/parse); every table read here is capped, a hostile font cannot
+ * make it allocate or loop without bound.
+ */
+import { parsedFont } from '../appearance/fonts';
+import { dictOf, PdfName, PdfStream, type PdfDict, type PdfFile, type PdfObject } from '../parse/index';
+
+export interface TextFontInfo {
+  /** Type0 fonts: two-byte codes (Identity-H, what word processors write for Vietnamese). */
+  twoByte: boolean;
+  /** Advance of a code in text space units per unit of font size (1000 glyph units = 1). */
+  advance(code: number): number;
+  /** The code's text, or null when the font does not say (the caller reads the page another way). */
+  text(code: number): string | null;
+}
+
+/** Bounds for one font's tables: a real CMap or /W array is far below these. */
+const MAX_CMAP_BYTES = 4 * 1024 * 1024;
+const MAX_MAPPINGS = 65_536;
+
+const WIN_ANSI = new TextDecoder('windows-1252');
+const MAC_ROMAN = new TextDecoder('macintosh');
+
+/** Glyph names an encoding's /Differences uses for the characters Decree-30 headers print, beyond one-letter names. */
+const GLYPH_NAMES: Record<string, string> = {
+  space: ' ', colon: ':', slash: '/', hyphen: '-', comma: ',', period: '.', semicolon: ';', parenleft: '(', parenright: ')',
+  zero: '0', one: '1', two: '2', three: '3', four: '4', five: '5', six: '6', seven: '7', eight: '8', nine: '9',
+};
+
+function glyphNameText(name: string): string | null {
+  if (name.length === 1) return name;
+  if (GLYPH_NAMES[name]) return GLYPH_NAMES[name];
+  const m = /^uni([0-9A-Fa-f]{4})$/.exec(name) ?? /^u([0-9A-Fa-f]{4,6})$/.exec(name);
+  return m ? String.fromCodePoint(parseInt(m[1]!, 16)) : null;
+}
+
+/** Code → text from a /ToUnicode CMap (bfchar and bfrange, UTF-16BE destinations). */
+function toUnicodeMap(file: PdfFile, o: PdfObject | undefined): Map<number, string> | null {
+  const s = file.resolve(o);
+  if (!(s instanceof PdfStream)) return null;
+  let data: Buffer | null;
+  try { data = file.streamData(s); } catch { return null; }
+  if (!data || data.length > MAX_CMAP_BYTES) return null;
+  const text = data.toString('latin1');
+  const map = new Map<number, string>();
+  const utf16 = (hex: string) => {
+    const b = Buffer.from(hex.length % 2 ? `0${hex}` : hex, 'hex');
+    return b.length % 2 ? String.fromCharCode(...b) : b.swap16().toString('utf16le');
+  };
+  for (const sec of text.matchAll(/beginbfchar([\s\S]*?)endbfchar/g)) {
+    for (const m of sec[1]!.matchAll(/<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]*)>/g)) {
+      if (map.size >= MAX_MAPPINGS) return map;
+      map.set(parseInt(m[1]!, 16), utf16(m[2]!));
+    }
+  }
+  for (const sec of text.matchAll(/beginbfrange([\s\S]*?)endbfrange/g)) {
+    for (const m of sec[1]!.matchAll(/<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]+)>\s*(?:<([0-9a-fA-F]+)>|\[([^\]]*)\])/g)) {
+      const lo = parseInt(m[1]!, 16), hi = parseInt(m[2]!, 16);
+      if (hi < lo || map.size + (hi - lo) > MAX_MAPPINGS) continue;
+      if (m[3] !== undefined) {
+        // The last UTF-16 unit of the destination counts up through the range.
+        const base = utf16(m[3]);
+        const head = base.slice(0, -1), last = base.charCodeAt(base.length - 1);
+        for (let c = lo; c <= hi; c++) map.set(c, head + String.fromCharCode(last + c - lo));
+      } else {
+        [...m[4]!.matchAll(/<([0-9a-fA-F]*)>/g)].forEach((d, i) => { if (lo + i <= hi) map.set(lo + i, utf16(d[1]!)); });
+      }
+    }
+  }
+  return map;
+}
+
+/** Simple-font codes → text through /Encoding (base encoding + /Differences); WinAnsi by default. */
+function simpleEncoding(file: PdfFile, font: PdfDict): (code: number) => string {
+  const enc = file.resolve(font.get('Encoding'));
+  const baseName = enc instanceof PdfName ? enc.name : (dictOf(enc)?.get('BaseEncoding') as PdfName | undefined)?.name;
+  const decoder = baseName === 'MacRomanEncoding' ? MAC_ROMAN : WIN_ANSI;
+  const diffs = new Map<number, string>();
+  const d = dictOf(enc) ? file.resolve(dictOf(enc)!.get('Differences')) : undefined;
+  if (Array.isArray(d)) {
+    let code = 0;
+    for (const e of d.slice(0, 4096)) {
+      if (typeof e === 'number') code = e;
+      else if (e instanceof PdfName) { const t = glyphNameText(e.name); if (t !== null) diffs.set(code, t); code++; }
+    }
+  }
+  return (code) => diffs.get(code) ?? decoder.decode(Uint8Array.of(code));
+}
+
+function numbers(file: PdfFile, o: PdfObject | undefined): number[] | null {
+  const a = file.resolve(o);
+  if (!Array.isArray(a)) return null;
+  return a.slice(0, MAX_MAPPINGS).map((v) => { const n = file.resolve(v); return typeof n === 'number' ? n : 0; });
+}
+
+/** Type0 /W: `c [w1 w2 …]` and `cFirst cLast w` entries. */
+function cidWidths(file: PdfFile, df: PdfDict | null): Map<number, number> {
+  const map = new Map<number, number>();
+  const w = file.resolve(df?.get('W'));
+  if (!Array.isArray(w)) return map;
+  for (let i = 0; i < w.length && map.size < MAX_MAPPINGS;) {
+    const first = file.resolve(w[i]);
+    const next = file.resolve(w[i + 1]);
+    if (typeof first !== 'number') break;
+    if (Array.isArray(next)) {
+      next.slice(0, MAX_MAPPINGS).forEach((v, k) => { const n = file.resolve(v); if (typeof n === 'number') map.set(first + k, n); });
+      i += 2;
+    } else {
+      const v = file.resolve(w[i + 2]);
+      if (typeof next !== 'number' || typeof v !== 'number') break;
+      for (let c = first; c <= next && c - first < MAX_MAPPINGS; c++) map.set(c, v);
+      i += 3;
+    }
+  }
+  return map;
+}
+
+/** Liberation Serif advance (Times metrics) for fonts that give no widths (the standard 14). */
+function timesAdvance(ch: string): number {
+  const f = parsedFont('regular') as { unitsPerEm: number; glyphForCodePoint(cp: number): { advanceWidth: number } };
+  return f.glyphForCodePoint(ch.codePointAt(0) ?? 32).advanceWidth / f.unitsPerEm || 0.5;
+}
+
+const UNKNOWN_FONT: TextFontInfo = { twoByte: false, advance: () => 0.5, text: () => null };
+
+/** The text facts of a font dictionary (cached per font object by the caller). */
+export function textFontInfo(file: PdfFile, font: PdfDict | null): TextFontInfo {
+  if (!font) return UNKNOWN_FONT;
+  const sub = font.get('Subtype');
+  const unicode = toUnicodeMap(file, font.get('ToUnicode'));
+  if (sub instanceof PdfName && sub.name === 'Type0') {
+    const desc = file.resolve(font.get('DescendantFonts'));
+    const df = dictOf(file.resolve(Array.isArray(desc) ? desc[0] : undefined));
+    const widths = cidWidths(file, df);
+    const dw = file.resolve(df?.get('DW'));
+    const fallback = typeof dw === 'number' ? dw : 1000;
+    return { twoByte: true, advance: (c) => (widths.get(c) ?? fallback) / 1000, text: (c) => unicode?.get(c) ?? null };
+  }
+  const encoded = simpleEncoding(file, font);
+  const text = (c: number) => unicode?.get(c) ?? encoded(c);
+  const fm = numbers(file, font.get('FontMatrix'));
+  const scale = sub instanceof PdfName && sub.name === 'Type3' && fm && fm.length === 6 ? fm[0]! : 1 / 1000;
+  const widths = numbers(file, font.get('Widths'));
+  const firstChar = file.resolve(font.get('FirstChar'));
+  const first = typeof firstChar === 'number' ? firstChar : 0;
+  const missing = file.resolve(dictOf(file.resolve(font.get('FontDescriptor')))?.get('MissingWidth'));
+  return {
+    twoByte: false,
+    advance: (c) => {
+      const w = widths?.[c - first];
+      if (w !== undefined) return w * scale;
+      if (typeof missing === 'number' && widths) return missing * scale;
+      return timesAdvance(text(c));
+    },
+    text,
+  };
+}
