@@ -5,18 +5,18 @@
  * and an empty cache can still judge them. The answers are the verifier's own: each signer's chain goes
  * through the verifier's revocation path (chainRevocation: DSS, cache, OCSP, CRL), which leaves what it
  * fetched in the revocation cache, and what the cache then holds for each certificate is embedded.
- * Nothing is fetched twice, no signed range is hashed again, and no second revocation logic exists here.
+ * Nothing is fetched twice, no signed range is hashed again, no signature is verified again, and no
+ * second revocation logic exists here.
  */
-import { PDFArray, PDFDict, PDFName, PDFRef, type PDFDocument } from '@cantoo/pdf-lib';
-import { PdfFile } from '../parse/document';
-import { signatureEntries } from '../parse/signatures';
+import { decodePDFRawStream, PDFArray, PDFDict, PDFHexString, PDFName, PDFRawStream, PDFRef, PDFString, type PDFDocument, type PDFObject } from '@cantoo/pdf-lib';
 import { parseCert, type Cert } from '../../verify/certs';
 import { buildChain } from '../../verify/chain';
 import { chainRevocation } from '../../verify/chain-revocation';
 import { verifyCms } from '../../verify/cms';
-import { dssCertificates, dssRevocationData } from '../../verify/dss';
+import type { EmbeddedRevocation } from '../../verify/dss';
 import { loadTrustAnchors } from '../../verify/trust';
-import { cacheKey, RevocationCache } from '../../trust/revocation-cache';
+import { cmsCertificates } from '../../trust/cms-certificates';
+import { cacheKey, freshness, RevocationCache } from '../../trust/revocation-cache';
 import type { IncrementalSigner } from './incremental-signer';
 import type { LeaderRevocationOptions } from './leader-check';
 
@@ -71,21 +71,34 @@ export interface EmbedOptions extends LeaderRevocationOptions {
  * Asks the revocation path for every signer's chain (online unless `offline`) and appends the DSS
  * revision. Returns whether every signer's certificate got revocation data; nothing is appended when no
  * answer at all could be had (an isolated network: the file stays B-B/B-T).
+ *
+ * Cheap by construction: the certificates are read from the signatures' DER (no CMS is parsed or
+ * verified again, no copy of the file is made), and a signer whose certificate already has a fresh
+ * answer in the cache — the leader, whose chain the leader check has just asked about — is not asked
+ * again.
  */
 export async function embedValidationData(s: IncrementalSigner, opts: EmbedOptions): Promise<boolean> {
   const { pool: given, offline, now, ...trust } = opts;
-  const file = new PdfFile(Buffer.from(s.result()));
-  const carried = carriedCertificates(file);
+  const carried = carriedCertificates(s);
   const pool = [...given, ...carried.certs];
-  const embedded = dssRevocationData(file);
+  const cache = new RevocationCache(trust.revocationCacheDir ?? null);
   for (const certificate of carried.signers) {
+    if (hasFreshAnswer(cache, certificate, pool, now)) continue;
     // Only for its side effect: whatever the path fetches lands in the cache read below.
-    await chainRevocation({ ...trust, certificate, chain: pool, signingTime: now, embedded, offline, now });
+    await chainRevocation({ ...trust, certificate, chain: pool, signingTime: now, embedded: carried.embedded, offline, now });
   }
   const data = collectValidationData(carried.signers, { ...trust, pool });
   if (data.ocsps.length + data.crls.length === 0) return false;
   await s.appendUnsigned((doc) => addDss(doc, data));
   return data.complete;
+}
+
+/** A fresh cached OCSP response for the certificate, or a fresh CRL of one of the pool's certificates that issued it. */
+function hasFreshAnswer(cache: RevocationCache, certificate: Buffer, pool: readonly Buffer[], now: Date): boolean {
+  const fresh = (key: string) => { const e = cache.get(key); return e !== null && freshness(e.meta, now) === 'fresh'; };
+  if (fresh(cacheKey('ocsp', certificate))) return true;
+  const leaf = parseAll([certificate])[0];
+  return leaf !== undefined && parseAll(pool).some((c) => c.x509.subject === leaf.x509.issuer && leaf.x509.checkIssued(c.x509) && fresh(cacheKey('crl', c.der)));
 }
 
 /** Adds (or extends) the catalog's /DSS in the document's next incremental revision. */
@@ -102,26 +115,77 @@ export function addDss(doc: PDFDocument, data: ValidationData): void {
   ctx.snapshot!.markRefForSave(ctx.trailerInfo.Root as PDFRef);
 }
 
+/** Bounds for what a hostile input's form and DSS may make us read. */
+const MAX_FIELDS = 10_000;
+const MAX_DSS_ITEMS = 500;
+
 /**
  * Each signature's signer certificate, and every certificate the file already carries — in the
  * signatures' CMS and in an earlier DSS — so a leader's chain through a CA this agency does not
- * configure still reaches the recipient. Parsing only: no signed range is hashed here.
+ * configure still reaches the recipient; and the earlier DSS's revocation data. The input's signatures
+ * are read from the document pdf-lib already parsed, ours from the revisions just written.
  */
-function carriedCertificates(file: PdfFile): { signers: Buffer[]; certs: Buffer[] } {
+function carriedCertificates(s: IncrementalSigner): { signers: Buffer[]; certs: Buffer[]; embedded: EmbeddedRevocation } {
   const signers: Buffer[] = [];
-  const certs = dssCertificates(file).map((c) => c.der);
-  for (const entry of signatureEntries(file)) {
-    if (!entry.contents) continue;
-    try {
-      const cms = verifyCms(entry.contents.bytes, null);
-      // The agency's four signatures share one certificate: its chain is asked about once.
-      if (cms.signer && !signers.some((d) => d.equals(cms.signer!.der))) signers.push(cms.signer.der);
-      certs.push(...cms.certificates.map((c) => c.der));
-    } catch {
-      // A malformed signature contributes nothing; the verifier reports it to whoever reads the file.
+  const certs = dssStreams(s.doc, 'Certs');
+  for (const contents of [...inputSignatureContents(s), ...ownSignatureContents(s)]) {
+    const read = cmsCertificates(contents) ?? { certificates: [], signer: null };
+    let signer = read.signer;
+    certs.push(...read.certificates);
+    if (!signer) {
+      // Named by key identifier, or not plain DER: the full parser finds it (no signed range is hashed).
+      try { signer = verifyCms(Buffer.from(contents), null).signer?.der ?? null; } catch { signer = null; }
     }
+    // The agency's four signatures share one certificate: its chain is asked about once.
+    if (signer && !signers.some((d) => d.equals(signer!))) signers.push(signer);
   }
-  return { signers, certs };
+  return { signers, certs, embedded: { ocsps: dssStreams(s.doc, 'OCSPs'), crls: dssStreams(s.doc, 'CRLs') } };
+}
+
+/** /Contents of the signature fields the input already had (ours hold only placeholders in pdf-lib's objects). */
+function inputSignatureContents(s: IncrementalSigner): Uint8Array[] {
+  const ours = new Set(s.revisions.map((r) => r.fieldName));
+  const out: Uint8Array[] = [];
+  const form = s.doc.catalog.lookupMaybe(PDFName.of('AcroForm'), PDFDict);
+  const queue: PDFObject[] = form?.lookupMaybe(PDFName.of('Fields'), PDFArray)?.asArray() ?? [];
+  for (let seen = 0; queue.length > 0 && seen < MAX_FIELDS; seen++) {
+    const field = s.doc.context.lookup(queue.shift());
+    if (!(field instanceof PDFDict)) continue;
+    queue.push(...(field.lookupMaybe(PDFName.of('Kids'), PDFArray)?.asArray() ?? []));
+    const name = field.lookupMaybe(PDFName.of('T'), PDFString, PDFHexString)?.decodeText();
+    if (name !== undefined && ours.has(name)) continue;
+    const value = field.lookupMaybe(PDFName.of('V'), PDFDict);
+    const contents = value?.lookup(PDFName.of('Contents'));
+    if (contents instanceof PDFHexString || contents instanceof PDFString) out.push(contents.asBytes());
+  }
+  return out;
+}
+
+/** /Contents of the signatures this job appended, cut from the revisions' bytes by their ByteRange. */
+function ownSignatureContents(s: IncrementalSigner): Uint8Array[] {
+  const chunks = s.outputChunks();
+  return s.revisions.map((r) => {
+    // The gap is "<hex…>" from byteRange[1] to byteRange[2]; it lies inside the revision that made it.
+    let offset = 0;
+    for (const chunk of chunks) {
+      if (r.byteRange[1] >= offset && r.byteRange[2] <= offset + chunk.byteLength) {
+        const hex = Buffer.from(chunk.buffer, chunk.byteOffset + r.byteRange[1] - offset + 1, r.byteRange[2] - r.byteRange[1] - 2);
+        return Buffer.from(hex.toString('latin1'), 'hex');
+      }
+      offset += chunk.byteLength;
+    }
+    return new Uint8Array(0);
+  });
+}
+
+/** The decoded streams of one array of the input's /DSS. */
+function dssStreams(doc: PDFDocument, key: 'Certs' | 'OCSPs' | 'CRLs'): Buffer[] {
+  const items = doc.catalog.lookupMaybe(PDFName.of('DSS'), PDFDict)?.lookupMaybe(PDFName.of(key), PDFArray)?.asArray() ?? [];
+  return items.slice(0, MAX_DSS_ITEMS).flatMap((item) => {
+    const stream = doc.context.lookup(item);
+    if (!(stream instanceof PDFRawStream)) return [];
+    try { return [Buffer.from(decodePDFRawStream(stream).decode())]; } catch { return []; }
+  });
 }
 
 function parseAll(ders: readonly Buffer[]): Cert[] {
