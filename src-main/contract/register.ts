@@ -103,8 +103,10 @@ export const documentDetailDto = z.object({
   signer: z.string().nullable(),
   recipients: z.array(z.object({ id: z.number(), OrganName: z.string(), statusCode: z.string().nullable() })),
   assignments: z.array(z.object({ id: z.number(), role: z.enum(['chu_tri', 'phoi_hop', 'de_biet']), unit: z.string().nullable(), person: z.string().nullable(), opinion: z.string().nullable(), dueDate: z.string().nullable(), assignedBy: z.string(), assignedAt: z.string() })),
-  transitions: z.array(z.object({ id: z.number(), from: z.string().nullable(), to: z.string(), at: z.string(), actor: z.string(), note: z.string().nullable() })),
+  transitions: z.array(z.object({ id: z.number(), from: z.string().nullable(), to: z.string(), toVi: z.string(), at: z.string(), actor: z.string(), note: z.string().nullable() })),
   attachments: z.array(z.object({ id: z.number(), name: z.string(), mime: z.string(), size: z.number(), sha256: z.string(), addedAt: z.string() })),
+  /** The steps the register allows from the document's state now (the page offers only these). */
+  actions: z.array(z.string()),
 });
 export type RegisterDocumentDetailDto = z.infer<typeof documentDetailDto>;
 

@@ -3,6 +3,7 @@ import { registerMethods } from '../../contract/register';
 import type { Checkpoint } from './checkpoint';
 import type { DocumentDetailDto } from './dto';
 import { notFound } from './errors';
+import { legalActions, STATE_VI } from './workflow';
 import type { Register } from './open';
 
 export type RegisterApi = Handlers<typeof registerMethods>;
@@ -15,7 +16,8 @@ const documentPage = ({ document: d, recipients, assignments, transitions, attac
   detail: {
     ToPlaces: d.ToPlaces, handedAt: d.handedAt, receivedAt: d.receivedAt, registeredAt: d.registeredAt, completedAt: d.completedAt, recallReason: d.recallReason, Description: d.Description,
     signer: [d.SignerInfo?.Position, d.SignerInfo?.FullName].filter(Boolean).join(' ') || null,
-    recipients, assignments, transitions, attachments,
+    recipients, assignments, attachments, actions: legalActions(d.direction, d.state),
+    transitions: transitions.map((x) => ({ ...x, toVi: STATE_VI[x.to] })),
   },
 });
 

@@ -63,6 +63,12 @@ export function stepFor(direction: 'den' | 'di', action: string): Step | undefin
   return Object.hasOwn(table, action) ? table[action] : undefined;
 }
 
+/** The steps a document can take from where it is now, in the table's order (the page offers these). */
+export function legalActions(direction: 'den' | 'di', state: DocState): Action[] {
+  const table: Record<string, Step> = direction === 'den' ? INCOMING_STEPS : OUTGOING_STEPS;
+  return (Object.keys(table) as Action[]).filter((a) => table[a]!.from.includes(state));
+}
+
 export const TERMINAL_STATES: ReadonlySet<DocState> = new Set(['completed', 'returned', 'recalled', 'corrected', 'cancelled']);
 
 /** Sender-side rank for applying recipients' statuses monotonically (docs/register.md, "Workflow"). */

@@ -1,0 +1,174 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { dateInVietnam } from '../../src-main/contract/time';
+import { launchChromium, leaderSignedSample, openPage, screenshot, startAiaOcspResponder, startWorkstation, type Workstation } from './harness';
+import { addDaysIso, axeScan, hasHorizontalScroll, rpc, serious } from './ui-helpers';
+
+/** dd/MM/yyyy, as every screen and the printed register write a day. */
+const dmy = (iso: string) => iso.split('-').reverse().join('/');
+
+/**
+ * One clerk's day in browser mode at 1366×768 (issue 11): an incoming signed PDF is verified, vào sổ,
+ * trình, giao xử lý, chuyển and hoàn thành through the screens; the printed Sổ đến carries the
+ * Đơn vị hoặc người nhận and the Ngày chuyển. Every screen is photographed into .tmp/screenshots/.
+ */
+describe('browser mode: a clerk\'s whole day', () => {
+  let ws: Workstation;
+  let browser: Browser;
+  let page: Page;
+  let consoleErrors: string[];
+  let ocsp: { stop(): void };
+  let signedPath: string;
+  const dir = mkdtempSync(join(tmpdir(), 'vanthu-e2e-day-'));
+  const today = dateInVietnam();
+
+  beforeAll(async () => {
+    const { signed } = await leaderSignedSample();
+    signedPath = join(dir, 'cong-van-den.pdf');
+    writeFileSync(signedPath, signed);
+    ocsp = await startAiaOcspResponder();
+    ws = await startWorkstation();
+    browser = await launchChromium();
+    ({ page, consoleErrors } = await openPage(browser, ws.url, { viewport: { width: 1366, height: 768 }, acceptDownloads: true }));
+    await page.getByRole('heading', { name: 'Việc hôm nay' }).waitFor();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await ws?.stop();
+    ocsp?.stop();
+  });
+
+  /** The document page's main button: the next step, then its form's confirmation. */
+  async function step(action: string, fill?: () => Promise<void>): Promise<void> {
+    const doc = page.locator('[data-screen-panel="document"]');
+    await doc.locator(`.doc-buttons [data-action="${action}"]`).click();
+    const form = doc.locator('.doc-form');
+    if (await form.count()) {
+      await fill?.();
+      await form.getByRole('button', { name: /^Xác nhận/ }).click();
+    }
+    await doc.getByText(/^Đã thực hiện:/).waitFor();
+  }
+
+  it('verifies the incoming signed PDF on "Kiểm tra chữ ký"', async () => {
+    await screenshot(page, 'day-01-today');
+    await page.getByRole('button', { name: 'Kiểm tra chữ ký' }).click();
+    await page.locator('[data-screen-panel="verify"] input[name="pdf"]').setInputFiles(signedPath);
+    const verdict = page.locator('[data-screen-panel="verify"] .verdict');
+    await verdict.waitFor({ timeout: 60_000 });
+    expect(await verdict.getAttribute('data-overall')).toBe('TOTAL_PASSED');
+    await screenshot(page, 'day-02-verify');
+  });
+
+  it('vào sổ: registers it on "Văn bản đến" with number 01 and opens its page', async () => {
+    await page.getByRole('button', { name: 'Văn bản đến' }).click();
+    const form = page.getByRole('form', { name: 'Đăng ký văn bản' });
+    await form.getByLabel('Loại văn bản').fill('Công văn');
+    await page.keyboard.press('Enter');
+    await form.getByLabel('Số', { exact: true }).fill('215');
+    await form.getByLabel('Ký hiệu').fill('UBND-VX');
+    await form.getByLabel('Cơ quan ban hành').fill('UBND tỉnh Thử Nghiệm');
+    await form.getByLabel('Trích yếu nội dung').fill('Về việc tổ chức Ngày hội Đại đoàn kết toàn dân tộc');
+    await form.getByRole('button', { name: 'Đăng ký' }).click();
+    await form.getByText('Đã đăng ký: số 01.').waitFor();
+    await screenshot(page, 'day-03-incoming');
+    await page.locator('[data-screen-panel="incoming"] .register-table tbody tr').first().getByRole('button').first().click();
+    await page.getByRole('heading', { name: 'Văn bản 215/UBND-VX' }).waitFor();
+  });
+
+  it('attaches the PDF on the document page, which shows the verdict and the page', async () => {
+    const doc = page.locator('[data-screen-panel="document"]');
+    await doc.locator('input[name="pdf"]').setInputFiles(signedPath);
+    const verdict = doc.locator('.verdict');
+    await verdict.waitFor({ timeout: 60_000 });
+    expect(await verdict.getAttribute('data-overall')).toBe('TOTAL_PASSED');
+    await expect.poll(async () => doc.locator('.document-file canvas').evaluate((c) => (c as unknown as { width: number }).width)).toBeGreaterThan(300);
+    expect(await doc.locator('.file-name').textContent()).toBe('cong-van-den.pdf');
+  });
+
+  it('trình, giao xử lý (chủ trì, phối hợp, ý kiến, hạn), chuyển and hoàn thành, each step in the history', async () => {
+    const doc = page.locator('[data-screen-panel="document"]');
+    await step('submit');
+    await screenshot(page, 'day-04-document');
+    const due = addDaysIso(today, 7);
+    await step('assign', async () => {
+      const form = doc.locator('.doc-form');
+      await form.getByLabel('Đơn vị chủ trì').fill('Phòng Văn hóa - Xã hội');
+      await form.getByLabel('Đơn vị phối hợp').fill('Văn phòng');
+      await page.keyboard.press('Enter');
+      await form.getByLabel('Ý kiến chỉ đạo').fill('Chủ trì tham mưu kế hoạch, báo cáo trước hạn');
+      await form.getByLabel('Hạn giải quyết').fill(dmy(due));
+      // A typed valid day is taken as it is typed; leaving the field closes its calendar.
+      await form.getByRole('heading', { name: 'Giao xử lý' }).click();
+      await screenshot(page, 'day-05-assign');
+    });
+    expect(await doc.locator('.assignment-list').textContent()).toContain('Chủ trì: Phòng Văn hóa - Xã hội');
+    expect(await doc.locator('.doc-meta').textContent()).toContain(dmy(due));
+    await step('handover', async () => {
+      const form = doc.locator('.doc-form');
+      // The chủ trì is proposed; the clerk writes the person who signs for it.
+      expect(await form.getByLabel('Đơn vị hoặc người nhận').inputValue()).toBe('Phòng Văn hóa - Xã hội');
+      expect(await form.getByLabel('Ngày chuyển').inputValue()).toBe(dmy(today));
+      await form.getByLabel('Đơn vị hoặc người nhận').fill('Bà Lê Thị Mai (Phòng VH-XH)');
+    });
+    await step('complete', async () => {
+      await doc.locator('.doc-form').getByLabel('Số, ký hiệu văn bản trả lời (nếu có)').fill('41/VHXH');
+    });
+    expect(await doc.locator('.state-tag').textContent()).toBe('Hoàn thành');
+    const history = (await doc.locator('.history-table tbody').textContent()) ?? '';
+    for (const s of ['Đã vào sổ', 'Đã trình', 'Đã giao xử lý', 'Đang giải quyết', 'Hoàn thành', '41/VHXH']) expect(history).toContain(s);
+    expect(await hasHorizontalScroll(page)).toBe(false);
+    expect(serious(await axeScan(page))).toEqual([]);
+    await screenshot(page, 'day-06-completed');
+  });
+
+  it('a step that needs a reason names the field: trả lại without a reason is refused at the field', async () => {
+    const { document: d } = await rpc<{ document: { id: number } }>(page, 'register.add', {
+      record: { book: 'den', TypeName: 'Công văn', CodeNumber: '9', CodeNotation: 'STC', OrganName: 'Sở Tài chính', Subject: 'Về việc gửi nhầm nơi nhận', IssuedDate: today },
+    });
+    const { detail } = await rpc<{ detail: { actions: string[] } }>(page, 'register.get', { id: d.id });
+    expect(detail.actions).toEqual(expect.arrayContaining(['submit', 'return', 'amend', 'cancel']));
+    await page.getByRole('button', { name: 'Văn bản đến' }).click();
+    await page.locator(`[data-screen-panel="incoming"] .register-table tr[data-doc-id="${d.id}"] button`).first().click();
+    const doc = page.locator('[data-screen-panel="document"]');
+    await doc.getByRole('heading', { name: 'Văn bản 9/STC' }).waitFor();
+    await doc.locator('.doc-buttons [data-action="return"]').click();
+    await doc.locator('.doc-form').getByRole('button', { name: /^Xác nhận/ }).click();
+    await doc.getByText('Vui lòng nhập Lý do.').waitFor();
+    await doc.locator('.doc-form').getByLabel('Lý do').fill('Gửi nhầm nơi nhận');
+    await doc.locator('.doc-form').getByRole('button', { name: /^Xác nhận/ }).click();
+    await doc.getByText(/^Đã thực hiện: Trả lại/).waitFor();
+    await expect.poll(async () => doc.locator('.history-table').textContent()).toContain('Gửi nhầm nơi nhận');
+    expect(await doc.locator('.state-tag').textContent()).toBe('Đã trả lại');
+  });
+
+  it('the printed Sổ đến shows Đơn vị hoặc người nhận and Ngày chuyển for the row that was chuyển', async () => {
+    await page.getByRole('button', { name: 'Văn bản đến' }).click();
+    const panel = page.locator('[data-screen-panel="incoming"]');
+    await panel.locator('[data-print-kind="so-den"]').click();
+    await panel.getByText(/Đã tạo bản in/).waitFor();
+    const [download] = await Promise.all([page.waitForEvent('download'), panel.getByRole('link', { name: 'Tải tệp PDF' }).click()]);
+    const file = join(dir, 'so-den.pdf');
+    await download.saveAs(file);
+    const text = execFileSync('pdftotext', ['-layout', file, '-'], { encoding: 'utf8' });
+    // Column titles wrap inside their cells: read them in raw order.
+    const raw = execFileSync('pdftotext', [file, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+    for (const title of ['Đơn vị hoặc người nhận', 'Ngày chuyển', 'Ký nhận']) expect(raw).toContain(title);
+    const row = text.split('\n').find((l) => l.includes('215/UBND-VX'))!;
+    expect(row).toContain('Bà Lê Thị Mai');
+    expect(row).toContain(dmy(today));
+    await screenshot(page, 'day-07-print');
+  });
+
+  it('"Cài đặt" shows the working calendar the deadlines use; no console errors all day', async () => {
+    await page.keyboard.press('Alt+C');
+    await page.getByRole('heading', { name: 'Cài đặt', level: 2 }).waitFor();
+    await screenshot(page, 'day-08-settings');
+    expect(consoleErrors).toEqual([]);
+  });
+});
