@@ -5,7 +5,9 @@ import { execFileSync } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { launchChromium, openPage, screenshot, startWorkstation, type Workstation } from './harness';
-import { letter, saneTestConfig } from '../scan/fixtures';
+import { letter, magick, saneTestConfig } from '../scan/fixtures';
+import { loadPki } from '../helpers/pki';
+import { rpc } from './ui-helpers';
 
 /** The number of pages waiting, or the screen's error when one is shown (so a failure says why). */
 async function pagesOrError(page: Page): Promise<number | string> {
@@ -23,6 +25,8 @@ describe('browser mode: "Số hóa"', () => {
   const dir = mkdtempSync(join(tmpdir(), 'vanthu-e2e-scan-'));
   let photo: string;
   let greyPdf: string;
+  let paper: string;
+  const pki = loadPki();
 
   beforeAll(async () => {
     const cfg = saneTestConfig(dir);
@@ -30,6 +34,11 @@ describe('browser mode: "Số hóa"', () => {
     const grey = letter(dir, 'grey.png', 300, ['-colorspace', 'Gray']);
     greyPdf = join(dir, 'grey.pdf');
     execFileSync('img2pdf', [grey, '-o', greyPdf]);
+    // A paper document scanned at 300 dpi: print in the middle, paper-white where the agency's number,
+    // date and seal go (the screen's starting places: nothing on this page tells them).
+    paper = join(dir, 'ban-giay.jpg');
+    magick(['-size', '2480x3508', 'xc:white', '-fill', '#1a1a40', '-draw', 'rectangle 300,1500 2100,1540', '-draw', 'rectangle 300,1620 1800,1660',
+      '-depth', '8', '-density', '300', '-units', 'PixelsPerInch', '-quality', '90', paper]);
     ws = await startWorkstation({ SANE_CONFIG_DIR: cfg });
     browser = await launchChromium();
     ({ page, consoleErrors } = await openPage(browser, ws.url, { viewport: { width: 1366, height: 900 } }));
@@ -44,7 +53,8 @@ describe('browser mode: "Số hóa"', () => {
   });
 
   it('scans a page, imports a photo, arranges them and makes a conforming PDF recorded as digitised here', async () => {
-    await expect.poll(async () => page.locator('select[name="device"] option').count()).toBeGreaterThan(0);
+    // `scanimage -L` probes every backend: seconds on a loaded machine.
+    await expect.poll(async () => page.locator('select[name="device"] option').count(), { timeout: 30_000 }).toBeGreaterThan(0);
     expect(await page.locator('select[name="device"]').inputValue()).toBe('test:0');
     await page.getByRole('button', { name: 'Quét', exact: true }).click();
     await expect.poll(() => pagesOrError(page), { timeout: 30_000 }).toBe(1);
@@ -75,4 +85,64 @@ describe('browser mode: "Số hóa"', () => {
     expect(text).toContain('Tệp này không do máy này số hóa');
     expect(consoleErrors).toEqual([]);
   });
+
+  it('Đ10.1 "Vào sổ": the PDF made here becomes an incoming entry with the file attached and its provenance in Ghi chú', async () => {
+    const result = page.locator('.scan-result');
+    await result.getByRole('button', { name: 'Vào sổ', exact: true }).click();
+    const form = page.locator('.scan-register');
+    await form.locator('select[name="book"] option').first().waitFor({ state: 'attached' });
+    await form.locator('[name="Subject"]').fill('Thư mời họp giao ban tháng 3');
+    await form.locator('[name="OrganName"]').fill('Sở Nội vụ');
+    await form.getByRole('button', { name: 'Vào sổ văn bản số hóa' }).click();
+    const done = page.locator('.scan-registered');
+    await done.waitFor({ timeout: 60_000 });
+    expect(await done.textContent()).toContain('Sổ ghi nhận văn bản do cơ quan số hóa.');
+    const id = Number(await done.getAttribute('data-doc-id'));
+    const got = await rpc<{ detail: { Description: string; attachments: Array<{ name: string }> } }>(page, 'register.get', { id });
+    expect(got.detail.Description).toMatch(/^Văn bản số hóa tại cơ quan \((quét từ bản giấy|nhập từ tệp ảnh) lúc .*\), đạt tiêu chuẩn Điều 10\.2\.$/);
+    expect(got.detail.attachments).toHaveLength(1);
+    await done.getByRole('button', { name: 'Mở văn bản trong sổ' }).click();
+    await expect.poll(async () => (await page.locator('[data-screen-panel="document"]').textContent()) ?? '').toContain('Thư mời họp giao ban tháng 3');
+    await page.keyboard.press('Alt+Q');
+    await page.getByRole('heading', { name: 'Số hóa văn bản giấy' }).waitFor();
+  }, 120_000);
+
+  it('Đ14.4, Đ17.4.c "Ký phát hành": a paper document digitised here is issued with the agency signature alone, and verifies', async () => {
+    // The agency token logged in on its screen, then back to "Số hóa" with a fresh page.
+    await page.keyboard.press('Alt+T');
+    const card = page.locator(`[data-token-label="${pki.tokens.agency}"]`);
+    await card.locator('input[name="pin"]').fill(pki.userPin);
+    await card.getByRole('button', { name: 'Đăng nhập' }).click();
+    await card.getByText('Đăng nhập token thành công.').waitFor();
+    await page.keyboard.press('Alt+Q');
+    while (await page.locator('.scan-pages li').count()) await page.locator('.scan-pages li').first().getByRole('button', { name: 'Bỏ trang' }).click();
+    await page.locator('#scan-import').setInputFiles(paper);
+    await expect.poll(() => pagesOrError(page), { timeout: 30_000 }).toBe(1);
+    await page.locator('input[name="ocr"]').uncheck();
+    await page.getByRole('button', { name: 'Tạo tệp PDF và kiểm tra' }).click();
+    await page.locator('.scan-result [data-conforms="true"]').waitFor({ timeout: 120_000 });
+    await page.locator('.scan-result').getByRole('button', { name: 'Ký phát hành' }).click();
+    const form = page.locator('.scan-sign-issue');
+    await form.getByText(`Ký bằng token: ${pki.tokens.agency}`).waitFor();
+    for (const k of ['number', 'day', 'month', 'seal']) await form.locator(`.overlay-${k}`).waitFor({ timeout: 30_000 });
+    await form.locator('input[name="number"]').fill('12');
+    await form.getByRole('button', { name: 'Ký số và phát hành' }).click();
+    const signed = form.locator('.scan-signed');
+    await signed.waitFor({ timeout: 120_000 });
+    // Four agency signatures over paper-white space of the scan: the verifier finds nothing changed.
+    expect(await signed.locator('[data-overall]').getAttribute('data-overall'), (await signed.textContent()) ?? '').toBe('TOTAL_PASSED');
+    await screenshot(page, 'scan-issued');
+  }, 240_000);
+
+  it('"Sao y": the same digitised PDF signed as an electronic copy (sign.copy), and it verifies', async () => {
+    await page.locator('.scan-result').getByRole('button', { name: 'Sao y', exact: true }).click();
+    const form = page.locator('.scan-sign-copy');
+    await form.getByText(`Ký bằng token: ${pki.tokens.agency}`).waitFor();
+    expect(await form.locator('select[name="form"]').inputValue()).toBe('SAO Y');
+    await form.getByRole('button', { name: 'Ký số bản sao' }).click();
+    const signed = form.locator('.scan-signed');
+    await signed.waitFor({ timeout: 120_000 });
+    expect(await signed.locator('[data-overall]').getAttribute('data-overall'), (await signed.textContent()) ?? '').toBe('TOTAL_PASSED');
+    expect(consoleErrors).toEqual([]);
+  }, 240_000);
 });

@@ -10,6 +10,7 @@ import { saveWorkspaceFile } from '../sign/save-file';
 import { ScannerPanel } from './ScannerPanel';
 import { ConformanceTable } from './ConformanceTable';
 import { newJobId } from './job-id';
+import { NextSteps } from './NextSteps';
 
 /** One page (or, for a PDF or TIFF, one file of pages) waiting to be assembled, in the clerk's order. */
 export interface PageItem { fileId: string; name: string; thumb: string | null; multiPage: boolean; rotate: 0 | 90 | 180 | 270 }
@@ -142,6 +143,7 @@ export function ScanScreen({ client }: { client: Client }) {
           <ConformanceTable report={result.report} />
           <p>{result.report.conforms ? t('scan.recordedHere') : t('scan.notUsable')}</p>
           <Button onClick={() => void saveWorkspaceFile(client, result.fileId)}>{t('scan.download')}</Button>
+          {result.report.conforms && <NextSteps key={result.fileId} client={client} result={result} />}
         </Card>
       )}
       <h3>{t('scan.checkHeading')}</h3>
