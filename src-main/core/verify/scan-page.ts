@@ -21,7 +21,9 @@ export const BLANK_INK_SHARE = 0.002;
 const EDGE_TOLERANCE_PT = 1.5;
 /** A stamp pixel is red: its alpha at least half, red above green and blue by this much (Điều 16.2.a: the seal is red). */
 const STAMP_RED_MARGIN = 48;
-const MAX_PIXELS = 60_000_000;
+/** An A3 page at 400 dpi; a larger image is not judged (counts as ink), so a hostile size cannot exhaust memory. */
+const MAX_PIXELS = 40_000_000;
+const MAX_JPEG_MEMORY_MB = 256;
 const MM = 72 / 25.4;
 
 export type ScanVerdict =
@@ -46,7 +48,7 @@ export function imagePixels(file: PdfFile, dict: PdfDict, stream: PdfStream, col
   if (last instanceof PdfName && last.name === 'DCTDecode') {
     if (Array.isArray(filters) && filters.length > 1) return null;
     try {
-      const j = decodeJpeg(file.bytes.subarray(stream.dataStart, stream.dataEnd), { useTArray: true, formatAsRGBA: false, maxResolutionInMP: MAX_PIXELS / 1e6, maxMemoryUsageInMB: 512 });
+      const j = decodeJpeg(file.bytes.subarray(stream.dataStart, stream.dataEnd), { useTArray: true, formatAsRGBA: false, maxResolutionInMP: MAX_PIXELS / 1e6, maxMemoryUsageInMB: MAX_JPEG_MEMORY_MB });
       return { width: j.width, height: j.height, channels: 3, data: j.data };
     } catch { return null; }
   }
