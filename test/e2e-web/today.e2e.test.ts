@@ -64,7 +64,7 @@ describe('browser mode: the shell and "Hôm nay"', () => {
     // Thu hồi asks for its reason first; the step is refused without one.
     await page.getByRole('button', { name: 'Thu hồi', exact: true }).click();
     await page.getByLabel('Lý do').fill('Cơ quan ban hành đã thu hồi văn bản');
-    await page.getByRole('button', { name: 'Thu hồi', exact: true }).click();
+    await page.getByRole('button', { name: 'Xác nhận: Thu hồi' }).click();
     await expect.poll(async () => page.locator('.state-tag').textContent()).toBe('Đã thu hồi');
     await page.keyboard.press('Alt+H');
     await expect.poll(async () => page.locator('[data-group="urgent"]').count()).toBe(0);
@@ -75,7 +75,7 @@ describe('browser mode: the shell and "Hôm nay"', () => {
     await page.getByRole('button', { name: 'Mở văn bản 7/STC-NS' }).click();
     await page.getByRole('heading', { name: 'Văn bản 7/STC-NS' }).waitFor();
     await page.getByRole('button', { name: 'Trả lại', exact: true }).click();
-    await page.getByRole('button', { name: 'Trả lại', exact: true }).click();
+    await page.getByRole('button', { name: 'Xác nhận: Trả lại' }).click();
     await page.getByText('Vui lòng nhập Lý do.').waitFor();
     expect(await page.locator('.state-tag').textContent()).toBe('Đã vào sổ');
   });

@@ -15,7 +15,7 @@ const NEXT: Record<string, string> = {
 /** Steps that undo, stop or change what was written: the register requires the reason. */
 const REASON = new Set(['return', 'recall', 'correct', 'cancel', 'amend']);
 /** Steps with fields of their own: the button opens the form, the form's button takes the step. */
-const WITH_FORM = new Set(['submit', 'assign', 'handover', 'complete', ...REASON]);
+const WITH_FORM = new Set(['assign', 'handover', 'complete', ...REASON]);
 
 interface Values {
   note?: string;
@@ -172,9 +172,7 @@ function ActionForm({ action, initial, busy, onSubmit, onClose }: { action: stri
           <InputNumber min={1} />
         </Form.Item>
       )}
-      {(action === 'submit' || action === 'complete') && (
-        <Form.Item name="note" label={t(action === 'complete' ? 'doc.replyCode' : 'doc.note')}><Input maxLength={2000} /></Form.Item>
-      )}
+      {action === 'complete' && <Form.Item name="note" label={t('doc.replyCode')}><Input maxLength={2000} /></Form.Item>}
       {REASON.has(action) && (
         <Form.Item name="reason" label={t('doc.reason')} rules={[{ required: true, whitespace: true, message: t('doc.reasonRequired') }]}>
           <Input.TextArea rows={2} maxLength={2000} />
