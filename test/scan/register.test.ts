@@ -13,7 +13,8 @@ import { openRegister, registerApi, type Register } from '../../src-main/core/re
 import { scanService } from '../../src-main/core/services/scan-handlers';
 import { Workspace } from '../../src-main/core/workspace';
 import { AGENCY } from '../register/helpers';
-import { makeFixtures, type Fixtures } from './fixtures';
+import { main } from '../../src-main/cli/main';
+import { cliIo, makeFixtures, type Fixtures } from './fixtures';
 import { FONTS, scanOf, textPage } from './ocr-corpus';
 
 const dir = mkdtempSync(join(tmpdir(), 'vanthu-scan-register-'));
@@ -79,4 +80,16 @@ describe('Đ10.2 registering as số hóa', () => {
     expect(r.value).toMatchObject({ digitizedHere: false, source: null, report: { conforms: true } });
     expect((await register['register.get']({ id: r.value.document.id }, ctx)).detail.Description).toBe('Văn bản số hóa không do máy này số hóa; đạt tiêu chuẩn Điều 10.2.');
   }, 60_000);
+
+  it('vanthu digitize register: the same call from the CLI; a failing file exits 1 with its pages, nothing registered', async () => {
+    const data = join(dir, 'cli-data');
+    let io = cliIo(data);
+    expect(await main(['digitize', 'register', fx.files.shrunk!, '--subject', 'Bản thu nhỏ'], io), io.lines.join('\n')).toBe(1);
+    expect(io.errs.join('\n')).toMatch(/Trang 1: .*/);
+    io = cliIo(data);
+    expect(await main(['digitize', 'register', fx.files.img2pdf14!, '--subject', 'Giấy mời', '--organ', 'Sở Tài chính', '--json'], io)).toBe(0);
+    expect(JSON.parse(io.lines.join('\n'))).toMatchObject({ document: { book: 'den', number: 1, Subject: 'Giấy mời' }, digitizedHere: false, source: null });
+    expect(await main(['digitize', 'register', fx.files.img2pdf14!], cliIo(data))).toBe(64);
+    expect(await main(['digitize', 'register', join(dir, 'missing.pdf'), '--subject', 'x'], cliIo(data))).toBe(74);
+  }, 120_000);
 });

@@ -19,6 +19,10 @@ const USAGE = `vanthu digitize — số hóa văn bản giấy
       kiểm tra tiêu chuẩn số hóa: PDF ≥ 1.4, ảnh màu, ≥ 200 dpi, tỷ lệ 100 %
   vanthu digitize watch <thư mục> --out-dir <thư mục ra> [--ocr] [--dpi N]
       theo dõi thư mục máy quét mạng ghi tệp vào; mỗi tệp mới thành một tệp PDF (dừng: Ctrl+C)
+  vanthu digitize register <tệp.pdf> --subject <trích yếu> [--type <loại>] [--organ <cơ quan>] [--book den]
+                           [--arrival YYYY-MM-DD] [--note <ghi chú>] [--json]
+      vào sổ văn bản đến dưới dạng số hóa: kiểm tra tiêu chuẩn trước (không đạt: từ chối, mã 1), đính kèm tệp
+      (lớp chữ OCR tìm kiếm được), ghi chú nguồn gốc: do máy này số hóa hay không
 Mã thoát: 0 đạt; 1 không đạt (kèm các trang và lý do); 64+ lỗi sử dụng hoặc đọc/ghi tệp.`;
 
 /** Prints a conformance report in Vietnamese (or as JSON) and returns the exit code it means. */
@@ -134,10 +138,38 @@ const watch = async (args: string[], io: CliIo): Promise<number> => {
   }
 };
 
+/** Flags of `digitize register` and the Phụ lục VI fields they fill. */
+const RECORD_FLAGS: Record<string, string> = { subject: 'Subject', type: 'TypeName', organ: 'OrganName', book: 'book', arrival: 'ArrivalDate', note: 'Description' };
+
+/** `vanthu digitize register`: digitize.register, as the screen's "Vào sổ"; a failing file exits 1 with its pages. */
+const registerCommand = async (args: string[], io: CliIo): Promise<number> => {
+  const { flags, positionals } = parseArgs(args, ['json']);
+  const unknown = [...flags.keys()].filter((k) => k !== 'json' && !(k in RECORD_FLAGS));
+  if (positionals.length !== 1 || unknown.length || !flagString(flags, 'subject')) { io.err(USAGE); return EXIT.USAGE; }
+  const bad = missing(positionals, io);
+  if (bad !== null) return bad;
+  const record: Record<string, string> = { book: 'den', TypeName: 'Công văn' };
+  for (const [flag, field] of Object.entries(RECORD_FLAGS)) { const v = flagString(flags, flag); if (v !== undefined) record[field] = v; }
+  return viaBackend(io, async (b) => {
+    let r;
+    try {
+      r = await b.call('digitize.register', { fileId: b.putFile(positionals[0]!).fileId, record });
+    } catch (e) {
+      if (!isAppError(e) || e.data?.conforms !== false) throw e;
+      io.err(`Lỗi: ${e.vi}`);
+      return EXIT.FAILED;
+    }
+    if (flags.has('json')) io.out(JSON.stringify({ document: r.document, attachment: r.attachment, digitizedHere: r.digitizedHere, source: r.source }, null, 2));
+    else io.out(`Đã vào sổ ${r.document.book}: số đến ${r.document.number ?? '—'} (mã ${r.document.id}), đính kèm ${r.attachment.name}. ${r.digitizedHere ? 'Văn bản do máy này số hóa.' : 'Văn bản không do máy này số hóa.'}`);
+    return EXIT.OK;
+  });
+};
+
 /** `vanthu digitize`: assemble (and OCR) into -o, recorded as digitised here, and print the check. */
 const digitizeCommand: CliCommand = async (args, io) => {
   if (args[0] === 'check') return check(args.slice(1), io);
   if (args[0] === 'watch') return watch(args.slice(1), io);
+  if (args[0] === 'register') return registerCommand(args.slice(1), io);
   const { flags, positionals } = parseArgs(args, ['ocr', 'json', 'help']);
   if (flags.has('help')) { io.out(USAGE); return EXIT.OK; }
   const unknown = [...flags.keys()].filter((k) => !['ocr', 'json', 'dpi', 'jpeg-quality', 'out'].includes(k));
