@@ -21,7 +21,7 @@ const BIN = join(repoRoot, 'src-main/cli/bin.mjs');
 const SOFTHSM = '/usr/lib/softhsm/libsofthsm2.so';
 
 /** A register of `docs` incoming documents, made once per size and seed and reused by later runs. */
-function cachedRegister(docs: number, seed: number): string {
+export function cachedRegister(docs: number, seed: number): string {
   const folder = join(repoRoot, '.tmp', 'bench', `cli-register-${docs}-${seed}`);
   const file = join(folder, 'register.db');
   if (existsSync(file)) return file;

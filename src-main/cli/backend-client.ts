@@ -21,6 +21,7 @@ import { fileLogger, type Logger } from '../core/log';
 import { readInput } from '../core/pdf/sign/read-input';
 import type { StoredFile } from '../core/workspace';
 import { flagString, type CliIo } from './io';
+import { MemoryWorkspace } from './memory-workspace';
 
 export interface CliBackend {
   /** One contract call; a refusal becomes the AppError it carried (code and Vietnamese sentence kept). */
@@ -33,10 +34,16 @@ export interface CliBackend {
   close(): Promise<void>;
 }
 
-export async function openCliBackend(settings: Settings, log: Logger = fileLogger(join(ensureDir(settings.dataDir), 'vanthu-cli.log'))): Promise<CliBackend> {
+export interface CliBackendOptions {
+  /** The command only reads the files it puts in (verify): they stay in memory, never copied to disk. */
+  filesInMemory?: boolean;
+}
+
+export async function openCliBackend(settings: Settings, opts: CliBackendOptions = {}, log: Logger = fileLogger(join(ensureDir(settings.dataDir), 'vanthu-cli.log'))): Promise<CliBackend> {
   // A workspace of its own, removed on close: the CLI's copies never mix with the screens' files.
   const dir = join(settings.dataDir, `cli-${randomBytes(8).toString('hex')}`);
-  const backend = await createBackend(settings, log, { host: 'cli', checkOutputs: true, workspace: { dir, maxBytes: MAX_PDF_BYTES } });
+  const workspace = opts.filesInMemory ? new MemoryWorkspace(dir, MAX_PDF_BYTES) : { dir, maxBytes: MAX_PDF_BYTES };
+  const backend = await createBackend(settings, log, { host: 'cli', checkOutputs: true, workspace });
   return {
     async call(method, input) {
       const env = await backend.dispatch(method, input, { transport: 'cli' });
@@ -95,8 +102,8 @@ export async function loginWithPin(b: CliBackend, io: CliIo, token: { ref: strin
   }
 }
 
-export async function withBackend<T>(settings: Settings, run: (b: CliBackend) => Promise<T>): Promise<T> {
-  const backend = await openCliBackend(settings);
+export async function withBackend<T>(settings: Settings, run: (b: CliBackend) => Promise<T>, opts: CliBackendOptions = {}): Promise<T> {
+  const backend = await openCliBackend(settings, opts);
   try {
     return await run(backend);
   } finally {

@@ -1,3 +1,4 @@
+import { config as zodConfig } from 'zod';
 import { isAppError } from '../contract/errors';
 import { COMMANDS } from './commands';
 import { defaultIo, EXIT, type CliIo } from './io';
@@ -18,6 +19,10 @@ Cách dùng: vanthu <nhóm lệnh> [tham số]
   send <mã văn bản> --to <OrganId>… [--db PATH] [--config FILE]
   sync once|status [--json] [--db PATH] [--config FILE]
   hub [--port N] [--data DIR] [--tls-cert F --tls-key F] [--client-ca F] [--faults FILE]`;
+
+// A command parses a handful of values once: zod's compiled object parsers (built with new Function on
+// first use, per shape) cost more than they save. Set before any schema exists: schemas read it when built.
+zodConfig({ jitless: true });
 
 /** Each command group lives in commands/<group>.ts, default-exports a CliCommand and is listed in commands/index.ts. */
 export async function main(argv: string[], io: CliIo = defaultIo()): Promise<number> {

@@ -1,5 +1,5 @@
 import { main } from './main';
 
-// The process entry of both CLI builds: bin.mjs imports this from the sources (through tsx) or its
-// bundled copy out/cli/run.mjs (tools/build-cli.sh).
+// The process entry from the sources: bin.mjs imports this through tsx. The built CLI bundles main.ts
+// itself and its loader calls main() (tools/build-cli.mjs, tools/cli-loader.mjs).
 process.exitCode = await main(process.argv.slice(2));

@@ -20,9 +20,12 @@ export function vnFold(s: string): string {
     .toLowerCase();
 }
 
-const viCollator = new Intl.Collator('vi');
+// Made on first use: loading ICU's Vietnamese collation costs every process that imports the contract
+// (each CLI start) several milliseconds, and most never sort.
+let viCollator: Intl.Collator | undefined;
 /** Vietnamese order (A < Ă < Â, D < Đ); never plain .sort() on Vietnamese strings. */
 export function compareVi(a: string, b: string): number {
+  viCollator ??= new Intl.Collator('vi');
   return viCollator.compare(a, b);
 }
 

@@ -37,9 +37,10 @@ export interface BackendOptions {
   /**
    * The workspace folder and its size bound. Remote hosts keep the default (the data folder's
    * workspace, MAX_FILE_BYTES: what fits in one API call); the CLI puts files in from disk in-process,
-   * so it gives its own folder and the signer's bound.
+   * so it gives its own folder and the signer's bound, or a workspace of its own (in memory for a
+   * command that only reads).
    */
-  workspace?: { dir: string; maxBytes: number };
+  workspace?: { dir: string; maxBytes: number } | Workspace;
   /** Parse outputs too (dev and tests): catches drift between handlers and the contract. */
   checkOutputs?: boolean;
   /** The register file, when not the data folder's (`vanthu sign issue --db`). */
@@ -71,7 +72,8 @@ export async function createBackend(settings: Settings, log: Logger, opts: Backe
   });
   closers.push(() => register.terminate());
 
-  const workspace = opts.workspace ? new Workspace(opts.workspace.dir, opts.workspace.maxBytes) : new Workspace(join(settings.dataDir, 'workspace'));
+  const workspace = opts.workspace instanceof Workspace ? opts.workspace
+    : opts.workspace ? new Workspace(opts.workspace.dir, opts.workspace.maxBytes) : new Workspace(join(settings.dataDir, 'workspace'));
   workspace.prune(WORKSPACE_MAX_AGE_MS);
 
   const scan = once(async () => {

@@ -1,36 +1,56 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { builtIsFresh } from '../../src-main/cli/built.mjs';
 import { loadPki, repoRoot, type TestPki } from '../helpers/pki';
 import { twoSignaturePdf } from '../../bench/fixtures';
 
 // Built into a folder two levels below the root, as out/cli is: core/paths.ts finds resources/ from there.
 const OUT = join(repoRoot, '.tmp', `cli-build-${process.pid}`);
 
-/** npm packages a chunk and the chunks it imports statically load before any code runs. */
-function staticPackages(file: string, seen = new Set<string>(), found = new Set<string>()): Set<string> {
-  if (seen.has(file)) return found;
-  seen.add(file);
-  const src = readFileSync(file, 'utf8');
-  for (const m of src.matchAll(/(?:^|\n)(?:import|export)\s*(?:[^"';]*?from\s*)?["']([^"']+)["']/g)) {
-    const spec = m[1]!;
-    if (spec.startsWith('./')) staticPackages(join(dirname(file), spec), seen, found);
-    else if (!spec.startsWith('node:')) found.add(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]!);
+/**
+ * The bundled modules a run of the built CLI evaluated, by esbuild's name for each (its source path):
+ * V8's coverage counts each module's lazy init function, which runs once when the module is first needed.
+ */
+function evaluatedModules(coverageDir: string): Set<string> {
+  const seen = new Set<string>();
+  for (const f of readdirSync(coverageDir)) {
+    const { result } = JSON.parse(readFileSync(join(coverageDir, f), 'utf8')) as { result: Array<{ url: string; functions: Array<{ functionName: string; ranges: Array<{ count: number }> }> }> };
+    for (const script of result.filter((s) => s.url.endsWith('/cli.cjs'))) {
+      for (const fn of script.functions) if (/^(src-main|node_modules)\//.test(fn.functionName) && fn.ranges[0]!.count > 0) seen.add(fn.functionName);
+    }
   }
-  return found;
+  return seen;
 }
 
 describe('the built CLI (tools/build-cli.sh)', () => {
   let pki: TestPki;
   let work: string;
+  let twoSigned: string;
   const run = (args: string[], env: NodeJS.ProcessEnv = {}) =>
-    spawnSync(process.execPath, [join(OUT, 'run.mjs'), ...args], { encoding: 'utf8', env: { ...process.env, VANTHU_DATA_DIR: join(work, 'data'), VANTHU_REGISTER_WORKER: join(OUT, 'register-worker.mjs'), ...env } });
+    spawnSync(process.execPath, [join(OUT, 'run.mjs'), ...args], { encoding: 'utf8', env: { ...process.env, VANTHU_DATA_DIR: join(work, 'data'), ...env } });
+  const fromSources = (args: string[]) =>
+    spawnSync(process.execPath, [join(repoRoot, 'src-main/cli/bin.mjs'), ...args], { encoding: 'utf8', env: { ...process.env, VANTHU_FROM_SOURCE: '1', VANTHU_DATA_DIR: join(work, 'data') } });
+  const verifyArgs = () => ['verify', twoSigned, '--trust', pki.trustDir, '--offline', '--json'];
+  /** The report without the clock readings it carries (when it was made, when revocation was looked at). */
+  const verdict = (stdout: string) => JSON.parse(stdout, (k, v: unknown) => (k === 'validationTime' || k === 'checkedAt' ? null : v)) as unknown;
+  /** What `args` evaluated, run under V8 coverage. */
+  const evaluated = (args: string[]) => {
+    const dir = mkdtempSync(join(work, 'coverage-'));
+    const r = run(args, { NODE_V8_COVERAGE: dir });
+    expect(r.status, r.stderr).not.toBe(70);
+    return evaluatedModules(dir);
+  };
 
-  beforeAll(() => {
+  beforeAll(async () => {
     pki = loadPki();
     work = mkdtempSync(join(tmpdir(), 'vanthu-cli-build-'));
+    twoSigned = join(work, 'two.pdf');
+    writeFileSync(twoSigned, await twoSignaturePdf(0));
     execFileSync('bash', [join(repoRoot, 'tools/build-cli.sh'), OUT]);
   }, 120_000);
   afterAll(() => {
@@ -41,43 +61,98 @@ describe('the built CLI (tools/build-cli.sh)', () => {
   it('lists the SoftHSM tokens as the sources do', () => {
     const args = ['token', 'list', '--module', '/usr/lib/softhsm/libsofthsm2.so', '--json'];
     const built = run(args);
-    const source = spawnSync(process.execPath, [join(repoRoot, 'src-main/cli/bin.mjs'), ...args], { encoding: 'utf8', env: { ...process.env, VANTHU_FROM_SOURCE: '1', VANTHU_DATA_DIR: join(work, 'data') } });
     expect(built.status, built.stderr).toBe(0);
-    expect(JSON.parse(built.stdout)).toEqual(JSON.parse(source.stdout));
+    expect(JSON.parse(built.stdout)).toEqual(JSON.parse(fromSources(args).stdout));
     expect(JSON.parse(built.stdout).tokens.map((t: { label: string }) => t.label)).toContain('VANTHU-AGENCY');
   });
 
-  it('verifies a two-signature PDF and finds its resources from its own folder', async () => {
-    const file = join(work, 'two.pdf');
-    writeFileSync(file, await twoSignaturePdf(0));
-    const r = run(['verify', file, '--trust', pki.trustDir, '--offline', '--json']);
+  it('verifies a two-signature PDF as the sources do, finding its resources from its own folder', () => {
+    const r = run(verifyArgs());
     expect([0, 2]).toContain(r.status);
-    const report = JSON.parse(r.stdout) as { signatures: unknown[] };
+    const report = JSON.parse(r.stdout) as { signatures: Array<{ fieldName: string; summaryVi: string }> };
     expect(report.signatures).toHaveLength(2);
+    const source = JSON.parse(fromSources(verifyArgs()).stdout) as typeof report;
+    expect(report.signatures.map((s) => [s.fieldName, s.summaryVi])).toEqual(source.signatures.map((s) => [s.fieldName, s.summaryVi]));
   });
 
-  it('searches a register through the bundled register worker', () => {
+  it('imports into a register and finds it again, through the read-only search once the file is current', () => {
     const db = join(work, 'register.db');
     const records = join(work, 'in.jsonl');
     writeFileSync(records, `${JSON.stringify({ book: 'den', TypeName: 'Công văn', CodeNumber: '12', CodeNotation: 'UBND-VP', OrganName: 'Sở Nội vụ', IssuedDate: '2026-12-01', ArrivalDate: '2026-12-02', Subject: 'Về việc tăng cường chuyển đổi số' })}\n`);
     const imported = run(['register', 'import', records, '--db', db]);
     expect(imported.status, imported.stderr).toBe(0);
-    const found = run(['register', 'search', 'chuyen doi so', '--db', db, '--json']);
+    const args = ['register', 'search', 'chuyen doi so', '--db', db, '--json'];
+    const found = run(args);
     expect(found.status, found.stderr).toBe(0);
     expect(found.stdout).toContain('chuyển đổi số');
+    expect(JSON.parse(found.stdout)).toEqual(JSON.parse(fromSources(args).stdout));
+    // Searching is a read: it neither opens the register's other parts nor the printing stack.
+    const used = evaluated(args);
+    expect(used).toContain('src-main/cli/register-search.ts');
+    for (const m of used) expect(m, m).not.toMatch(/^src-main\/core\/(register\/open|register\/printing|print\/)|@cantoo\/(pdf-lib|fontkit)/);
   });
 
-  it('loads a command group only when it is named: verify never loads the signer, SQLite or PKCS#11', () => {
-    const entry = readFileSync(join(OUT, 'run.mjs'), 'utf8');
-    const chunk = /verify: \(\) => import\("\.\/([^"]+)"\)/.exec(entry)?.[1];
-    expect(chunk).toBeDefined();
-    const atStart = staticPackages(join(OUT, 'run.mjs'));
-    const forVerify = staticPackages(join(OUT, chunk!));
-    for (const heavy of ['@cantoo/pdf-lib', 'pdfjs-dist', 'better-sqlite3', 'pkcs11js']) {
-      expect(atStart.has(heavy), heavy).toBe(false);
-      expect(forVerify.has(heavy), heavy).toBe(false);
+  it('verify evaluates neither the signer, SQLite, PKCS#11, pdf.js nor the HTTP client', () => {
+    const used = evaluated(verifyArgs());
+    expect(used).toContain('src-main/cli/commands/verify.ts');
+    expect(used).toContain('node_modules/pkijs/build/index.js');
+    // pkcs11-api.ts loads pkcs11js, connection.ts better-sqlite3, pdfjs.ts pdf.js; the signer and pdf-lib
+    // are bundled; axios is deferred by the build (verify --offline never fetches).
+    for (const m of used) expect(m, m).not.toMatch(/^src-main\/core\/(token\/pkcs11-api|db\/connection|register\/|pdf\/sign\/(?!read-input)|pdf\/layout\/pdfjs)|@cantoo\/pdf-lib|node_modules\/axios\//);
+  });
+
+  it('fetches over HTTP through the client the build defers (trust refresh of a CRL on loopback)', async () => {
+    const crl = readFileSync(join(pki.certs, 'issuing-ca.crl'));
+    const server = createServer((_, res) => res.end(crl));
+    await new Promise<void>((ok) => server.listen(0, '127.0.0.1', ok));
+    try {
+      const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/issuing-ca.crl`;
+      const r = await new Promise<{ status: number | null; stdout: string }>((ok) => {
+        const child = spawn(process.execPath, [join(OUT, 'run.mjs'), 'trust', 'refresh', '--crl-url', url, '--json'], { env: { ...process.env, VANTHU_DATA_DIR: join(work, 'data') } });
+        let stdout = '';
+        child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
+        child.on('close', (status) => ok({ status, stdout }));
+      });
+      expect(r.status).toBe(0);
+      expect(JSON.parse(r.stdout)).toContainEqual(expect.objectContaining({ url, ok: true, issuer: expect.stringContaining('VANTHU Test Issuing CA') }));
+    } finally {
+      server.close();
     }
-    // …while the chunk is the command itself, calling the contract.
-    expect(readFileSync(join(OUT, chunk!), 'utf8')).toContain('verify.file');
+  });
+
+  it('runs correctly whatever its code cache holds: none, another build\'s, or bytes V8 refuses', () => {
+    const cache = join(OUT, 'cache', 'verify.v8');
+    const expected = verdict(run(verifyArgs()).stdout);
+    const stamp = readFileSync(cache).subarray(0, readFileSync(cache).indexOf(10) + 1).toString();
+    expect(stamp).toMatch(/^vanthu-cli \d+ [\d.]+ v\d+\.\d+\.\d+\n$/);
+    for (const planted of [Buffer.from('vanthu-cli 1 2 v0.0.0\nnot a cache'), Buffer.concat([Buffer.from(stamp), Buffer.alloc(4096, 7)])]) {
+      writeFileSync(cache, planted);
+      const r = run(verifyArgs());
+      expect(verdict(r.stdout)).toEqual(expected);
+      // …and a usable cache for this build took its place.
+      expect(readFileSync(cache).subarray(0, stamp.length).toString()).toBe(stamp);
+      expect(readFileSync(cache).length).toBeGreaterThan(100_000);
+    }
+    rmSync(join(OUT, 'cache'), { recursive: true });
+    expect(verdict(run(verifyArgs()).stdout)).toEqual(expected);
+  });
+
+  it('is used only while no file it was built from is newer or gone (bin.mjs)', () => {
+    const root = mkdtempSync(join(work, 'root-'));
+    const out = join(root, 'out', 'cli');
+    mkdirSync(out, { recursive: true });
+    mkdirSync(join(root, 'src'));
+    for (const f of ['a.ts', 'b.ts']) writeFileSync(join(root, 'src', f), '');
+    const startedAt = Date.now() + 10_000;
+    writeFileSync(join(out, 'build.json'), JSON.stringify({ startedAt, inputs: ['src/a.ts', 'src/b.ts'] }));
+    expect(builtIsFresh(root, out)).toBe(true);
+    utimesSync(join(root, 'src', 'b.ts'), new Date(startedAt + 1), new Date(startedAt + 1));
+    expect(builtIsFresh(root, out)).toBe(false);
+    rmSync(join(root, 'src', 'b.ts'));
+    expect(builtIsFresh(root, out)).toBe(false);
+    expect(builtIsFresh(root, join(root, 'nowhere'))).toBe(false);
+    // The real build lists every source file it bundled and the installed packages' lock.
+    const manifest = JSON.parse(readFileSync(join(OUT, 'build.json'), 'utf8')) as { inputs: string[] };
+    expect(manifest.inputs).toEqual(expect.arrayContaining(['src-main/cli/main.ts', 'src-main/core/verify/index.ts', 'src-main/core/register/worker-host.ts', 'node_modules/.package-lock.json']));
   });
 });

@@ -2,12 +2,12 @@ import { createReadStream, existsSync, mkdirSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { createInterface } from 'node:readline';
 import type { z } from 'zod';
-import { createDispatcher } from '../../contract/dispatch';
+import { createDispatcher, type Dispatch, type DispatchLog } from '../../contract/dispatch';
 import { AppError, type ErrorCode } from '../../contract/errors';
 import { IMPORT_SLICE, registerMethods } from '../../contract/register';
 import { defaultDataDir, loadSettings, registerDbPath } from '../../core/config';
 import { writeFileAtomic } from '../../core/fsx/atomic-write';
-import { openRegister, registerApi, restoreDatabase, type AgencyInfo } from '../../core/register/index';
+import type { AgencyInfo } from '../../core/register/index';
 import { EXIT, flagString, parseArgs, type CliCommand, type CliIo } from '../io';
 
 const USAGE = `vanthu register — sổ đăng ký văn bản (ngoại tuyến)
@@ -50,16 +50,24 @@ function usage(io: CliIo, msg?: string): number {
  * The CLI is a client of the contract like the UI: the same register handlers behind the same dispatch
  * (input validation, errors), in-process since this process has no UI thread to keep free.
  */
-function contractClient(dbPath: string, io: CliIo): { call: Call; close: () => void } {
-  const reg = openRegister(dbPath, { agency: agencyFrom(io), actor: io.env.USER ? `cli:${io.env.USER}` : 'cli' });
+async function contractClient(dbPath: string, io: CliIo, sub: string): Promise<{ call: Call; close: () => void }> {
   let detail = '';
-  const dispatch = createDispatcher(registerMethods, registerApi(reg), { checkOutputs: true, log: (l) => { detail = l.detail ?? l.msg; } });
+  const log = (l: { msg: string; detail?: string }) => { detail = l.detail ?? l.msg; };
+  // A search of a register already at the current schema needs none of the rest (register-search.ts).
+  const fast = sub === 'search' ? (await import('../register-search')).openSearchOnly(dbPath, log) : null;
+  const { dispatch, close } = fast ?? await openFull(dbPath, io, log);
   const call: Call = async (method, input) => {
     const r = await dispatch(method, input, { transport: 'cli' });
     if (!r.ok) throw new AppError(r.error.code as ErrorCode, r.error.message, `${method}: ${detail}`, r.error.data);
     return r.value as never;
   };
-  return { call, close: () => reg.dispose() };
+  return { call, close };
+}
+
+async function openFull(dbPath: string, io: CliIo, log: DispatchLog): Promise<{ dispatch: Dispatch; close: () => void }> {
+  const { openRegister, registerApi } = await import('../../core/register/index');
+  const reg = openRegister(dbPath, { agency: agencyFrom(io), actor: io.env.USER ? `cli:${io.env.USER}` : 'cli' });
+  return { dispatch: createDispatcher(registerMethods, registerApi(reg), { checkOutputs: true, log }), close: () => reg.dispose() };
 }
 
 async function importFile(call: Call, file: string): Promise<{ imported: number; failed: Array<{ line: number; code: string; message: string }>; duplicates: number }> {
@@ -114,7 +122,7 @@ const register: CliCommand = async (args, io) => {
     // Restoring replaces the database file itself, so it runs with no register open (not a contract call).
     const file = rest[0];
     if (!file) return usage(io, 'Thiếu tệp sao lưu.');
-    const check = restoreDatabase(resolve(file), dbPath);
+    const check = (await import('../../core/register/index')).restoreDatabase(resolve(file), dbPath);
     io.out(json ? JSON.stringify(check) : `Đã khôi phục cơ sở dữ liệu từ ${file} (phiên bản ${check.version}, ${check.audit.count} mục nhật ký).`);
     return EXIT.OK;
   }
@@ -122,7 +130,7 @@ const register: CliCommand = async (args, io) => {
   if (sub === 'import' && (!rest[0] || !existsSync(rest[0]))) return usage(io, `Không tìm thấy tệp: ${rest[0] ?? ''}`);
   if (sub === 'audit' && rest[0] !== 'verify') return usage(io, 'Dùng: register audit verify');
 
-  const { call, close } = contractClient(dbPath, io);
+  const { call, close } = await contractClient(dbPath, io, sub);
   try {
     switch (sub) {
       case 'import': {

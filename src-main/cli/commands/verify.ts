@@ -43,7 +43,7 @@ const verify: CliCommand = async (args, io) => {
     if (flags.has('json')) io.out(JSON.stringify(report, null, 2));
     else printHuman(report, io);
     return exitCode(report);
-  });
+  }, { filesInMemory: true });
 };
 
 export function exitCode(r: VerificationReportDto): number {

@@ -1,0 +1,114 @@
+// Builds the fast CLI into OUTDIR (default out/cli; it must sit two levels below the root like
+// src-main/core, so core/paths.ts finds resources/ from either):
+//   cli.cjs             src-main/cli/main.ts and every npm package it reaches in one CommonJS file. A
+//                       command group's modules (and the packages only they use) are evaluated when the
+//                       group is named: esbuild turns each `import()` of a bundled module into a lazy init.
+//                       CommonJS because only a classic script can take a V8 code cache on Node 20 (no
+//                       module compile cache there; the ESM loader lexes and compiles every start).
+//   run.mjs             the loader (tools/cli-loader.mjs): compiles cli.cjs with its code cache.
+//   register-worker.mjs the register worker thread (ESM: a Worker is started from a file).
+//   build.json          when the build started and the source files it read: bin.mjs uses this build
+//                       only while none of them is newer, so an edited checkout never runs stale code.
+// Native modules and pdf.js stay outside (they load files beside themselves).
+import { copyFileSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { build } from 'esbuild';
+import ts from 'typescript';
+
+const root = resolve(import.meta.dirname, '..');
+const out = resolve(root, process.argv[2] ?? 'out/cli');
+// Built beside and renamed into place: a CLI started during a build never sees half a folder.
+const partial = `${out}.partial-${process.pid}`;
+const startedAt = Date.now();
+const EXTERNAL = ['better-sqlite3', 'pkcs11js', 'pdfjs-dist', 'tsx', 'electron'];
+// Packages imported at the top of a module every command loads, used by few commands, and costly to
+// initialise: axios (the revocation fetcher's HTTP client) reaches for fetch's globals as it loads, and
+// that loads Node's undici, a large part of `vanthu verify --offline`, which never fetches.
+const LAZY_PACKAGES = ['axios'];
+
+rmSync(partial, { recursive: true, force: true });
+mkdirSync(partial, { recursive: true });
+try {
+  const common = { bundle: true, platform: 'node', target: 'node20', external: EXTERNAL, absWorkingDir: root, logLevel: 'warning', metafile: true };
+  const cli = await build({
+    ...common,
+    entryPoints: ['src-main/cli/main.ts'],
+    plugins: [onFirstUse(LAZY_PACKAGES)],
+    outfile: join(partial, 'cli.cjs'),
+    format: 'cjs',
+    // Core modules use import.meta.dirname/url (ESM in a checkout); here they are the bundle's own folder and URL.
+    define: { 'import.meta.dirname': '__dirname', 'import.meta.url': '__vanthuModuleUrl' },
+    banner: { js: "'use strict'; const __vanthuModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
+    // Smaller is faster to read; names are kept so a crash's stack still says where.
+    minifyWhitespace: true, minifySyntax: true, legalComments: 'none', charset: 'ascii',
+  });
+  asciiOnly(join(partial, 'cli.cjs'));
+  const worker = await build({
+    ...common,
+    entryPoints: ['src-main/core/register/worker-host.ts'],
+    outfile: join(partial, 'register-worker.mjs'),
+    format: 'esm',
+    // `require` for the CommonJS code inside the ESM bundle.
+    banner: { js: "import { createRequire as __vanthuRequire } from 'node:module'; const require = __vanthuRequire(import.meta.url);" },
+  });
+  copyFileSync(join(root, 'tools/cli-loader.mjs'), join(partial, 'run.mjs'));
+  const inputs = [...new Set([...Object.keys(cli.metafile.inputs), ...Object.keys(worker.metafile.inputs)])]
+    .filter((f) => !f.startsWith('node_modules/'))
+    .sort();
+  // npm rewrites node_modules/.package-lock.json on every install: one file stands for every bundled package.
+  inputs.push('node_modules/.package-lock.json', 'tools/cli-loader.mjs');
+  writeFileSync(join(partial, 'build.json'), JSON.stringify({ startedAt, inputs }));
+  rmSync(out, { recursive: true, force: true });
+  renameSync(partial, out);
+} catch (e) {
+  rmSync(partial, { recursive: true, force: true });
+  throw e;
+}
+
+/**
+ * Each named package's default export becomes a stand-in that loads the package on first use (a
+ * property read or a call), as esbuild already does for our own modules behind import(). A named
+ * import of such a package has no stand-in and fails the build, so nothing is half-deferred.
+ */
+function onFirstUse(packages) {
+  const filter = new RegExp(`^(?:${packages.join('|')})$`);
+  return {
+    name: 'on-first-use',
+    setup(b) {
+      // The stand-in's own require of the package (pluginData set below) resolves normally.
+      b.onResolve({ filter }, (args) => (args.pluginData === 'real' ? undefined : { path: args.path, namespace: 'on-first-use' }));
+      b.onLoad({ filter: /.*/, namespace: 'on-first-use' }, (args) => ({
+        resolveDir: root,
+        pluginData: 'real',
+        contents: `let real;
+const load = () => (real ??= require(${JSON.stringify(args.path)}));
+export default new Proxy(function () {}, { get: (_, key) => load()[key], apply: (_, self, args) => Reflect.apply(load(), self, args) });`,
+      }));
+    },
+  };
+}
+
+/**
+ * The loader reads cli.cjs as Latin-1 (a tenth of the time UTF-8 decoding of 7 MB takes), which is the
+ * same text only while every byte is ASCII. esbuild escapes strings, templates and identifiers and
+ * minifying drops the comments; it leaves non-ASCII in regular expression literals, where \uXXXX stands
+ * for the same UTF-16 code unit (with or without the u flag), and in tagged templates, where it would
+ * not (String.raw sees the escape). So the file is parsed, every non-ASCII code unit must sit in a
+ * regular expression literal, and only those are escaped; anything else fails the build.
+ */
+function asciiOnly(file) {
+  const text = readFileSync(file, 'utf8');
+  const regexps = [];
+  const visit = (node) => {
+    if (node.kind === ts.SyntaxKind.RegularExpressionLiteral) regexps.push([node.getStart(source), node.end]);
+    else ts.forEachChild(node, visit);
+  };
+  const source = ts.createSourceFile(file, text, ts.ScriptTarget.Latest, true, ts.ScriptKind.JS);
+  visit(source);
+  const inRegexp = (at) => regexps.some(([from, to]) => at >= from && at < to);
+  const out = text.replace(/[^\x00-\x7f]/g, (c, at) => {
+    if (!inRegexp(at)) throw new Error(`${file}: non-ASCII outside a regular expression at offset ${at}: …${text.slice(at - 40, at + 10)}…`);
+    return `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`;
+  });
+  writeFileSync(file, out);
+}

@@ -1,0 +1,65 @@
+// The built CLI's entry (copied to out/cli/run.mjs by tools/build-cli.mjs): compiles cli.cjs as a
+// classic script with a V8 code cache, then runs main(). Most of a cold start is V8 compiling the
+// bundled packages (pkijs, zod, …); the cache holds the bytecode a previous run of the same command
+// group compiled, so the next run deserialises it instead.
+//
+// One cache per command group (cache/<group>.v8), written after a run that had none or whose cache V8
+// refused (another Node version or flags: `cachedDataRejected`). V8 checks only the source's length,
+// so each cache starts with a stamp of the bundle it was made from (size, mtime, Node version): a
+// cache from another build is never handed to V8. Writes go to a temp file renamed into place
+// (parallel runs), and a folder that cannot be written only means no cache.
+import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { join } from 'node:path';
+import vm from 'node:vm';
+
+const dir = import.meta.dirname;
+const bundle = join(dir, 'cli.cjs');
+const argv = process.argv.slice(2);
+const group = /^[a-z][a-z0-9-]*$/.test(argv[0] ?? '') ? argv[0] : 'help';
+const cacheFile = join(dir, 'cache', `${group}.v8`);
+
+// One descriptor for the stamp and the text: a rebuild in between cannot pair one file's stamp with another's text.
+const fd = openSync(bundle);
+const st = fstatSync(fd);
+const stamp = Buffer.from(`vanthu-cli ${st.size} ${st.mtimeMs} ${process.version}\n`);
+const text = readFileSync(fd, 'latin1');
+closeSync(fd);
+const cached = readCache();
+// Latin-1: the build leaves cli.cjs all ASCII (tools/build-cli.mjs), so this is the same text, decoded
+// without UTF-8's cost.
+const script = new vm.Script(`(function (exports, require, module, __filename, __dirname) {${text}\n})`, {
+  filename: bundle,
+  ...(cached ? { cachedData: cached } : {}),
+  // pdf.js stays an ES module outside the bundle: its import() goes through Node's own loader.
+  importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
+});
+const module = { exports: {} };
+script.runInThisContext()(module.exports, createRequire(bundle), module, bundle, dir);
+
+process.env.VANTHU_REGISTER_WORKER ??= join(dir, 'register-worker.mjs');
+// The same entry as the sources' src-main/cli/run.ts.
+process.exitCode = await module.exports.main(argv);
+if (!cached || script.cachedDataRejected) writeCache(script.createCachedData());
+
+function readCache() {
+  let file;
+  try {
+    file = readFileSync(cacheFile);
+  } catch {
+    return undefined;
+  }
+  return file.subarray(0, stamp.length).equals(stamp) ? file.subarray(stamp.length) : undefined;
+}
+
+function writeCache(data) {
+  const temp = `${cacheFile}.${process.pid}.tmp`;
+  try {
+    mkdirSync(join(dir, 'cache'), { recursive: true });
+    writeFileSync(temp, Buffer.concat([stamp, data]));
+    renameSync(temp, cacheFile);
+  } catch {
+    // A read-only install runs without a cache: slower, never wrong.
+    rmSync(temp, { force: true });
+  }
+}
