@@ -13,6 +13,8 @@ COMMON=(--bundle --platform=node --format=cjs --target=node20 --external:electro
 "$ESBUILD" src-main/preload/index.ts --outfile=out/electron/preload.cjs "${COMMON[@]}"
 "$ESBUILD" src-main/core/host/utility-entry.ts --outfile=out/electron/backend.cjs "${COMMON[@]}" "${NODE_META[@]}"
 "$ESBUILD" src-main/core/register/worker-host.ts --outfile=out/electron/register-worker.cjs "${COMMON[@]}" "${NODE_META[@]}"
+# The exchange runs inside the register worker, loaded by path from beside it (core/services/exchange-remote.ts).
+"$ESBUILD" src-main/core/services/exchange-worker.ts --outfile=out/electron/exchange-worker.cjs "${COMMON[@]}" "${NODE_META[@]}"
 node node_modules/vite/bin/vite.js build --config src-renderer/vite.config.ts --logLevel error
 # pdf.js runs its parser in a "fake worker" in Node, loaded by file name from beside the bundle.
 cp node_modules/pdfjs-dist/legacy/build/pdf.worker.mjs out/electron/pdf.worker.mjs

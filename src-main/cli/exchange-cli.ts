@@ -1,17 +1,26 @@
-import { resolve } from 'node:path';
-import { loadSettings } from '../core/config';
-import { openExchange, type ExchangeSession } from '../core/exchange/session';
+import { basename, dirname, resolve } from 'node:path';
+import { AppError } from '../contract/errors';
+import { registerDbPath } from '../core/config';
+import { settingsFromFlags, withBackend, type CliBackend } from './backend-client';
 import { defaultDbPath } from './commands/register';
 import { flagString, type CliIo } from './io';
 
 /**
- * What `inbox`, `send` and `sync` share: the register file (`--db`, else the workstation's), the
- * exchange configuration (`--config`, else exchange.json beside the register) and the agency.
+ * What `inbox`, `send` and `sync` share: the backend the screens use (the contract's exchange methods,
+ * served inside the register worker on the register's own connection), over the register file
+ * (`--db`, else the workstation's) with the exchange configuration beside it or named by `--config`.
  */
-export function cliSession(io: CliIo, flags: Map<string, string | true>): ExchangeSession {
-  const dbPath = resolve(flagString(flags, 'db') ?? defaultDbPath(io.env));
-  const settings = io.env.VANTHU_CONFIG ? loadSettings(io.env) : null;
-  const agency = settings ? settings.agency : { name: 'Cơ quan chưa cấu hình', code: '', abbr: 'VP' };
-  const configFile = flagString(flags, 'config');
-  return openExchange({ dbPath, agency, configFile: configFile ? resolve(configFile) : undefined });
+export async function withExchange<T>(io: CliIo, flags: Map<string, string | true>, run: (b: CliBackend) => Promise<T>): Promise<T> {
+  const db = resolve(flagString(flags, 'db') ?? defaultDbPath(io.env));
+  // The register file is the data folder's register.db: the backend finds exchange.json and the secrets beside it.
+  if (registerDbPath(dirname(db)) !== db) throw new AppError('INPUT_INVALID', `--db phải là tệp register.db trong thư mục dữ liệu (đã cho: ${basename(db)}).`, `--db ${db} is not <dir>/register.db`);
+  const config = flagString(flags, 'config');
+  const before = process.env.VANTHU_EXCHANGE_CONFIG;
+  if (config) process.env.VANTHU_EXCHANGE_CONFIG = resolve(config);
+  try {
+    return await withBackend({ ...settingsFromFlags(flags, io), dataDir: dirname(db) }, run);
+  } finally {
+    if (before === undefined) delete process.env.VANTHU_EXCHANGE_CONFIG;
+    else process.env.VANTHU_EXCHANGE_CONFIG = before;
+  }
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { defineEvent, defineMethod, text } from './api';
+import { base64String } from './files';
 import { verificationReportDto } from './verify';
 
 /**
@@ -65,8 +66,9 @@ export const outboxItemDto = z.object({
   statusCode: z.string().nullable(),
   recipients: z.array(recipientStatusDto),
   attempts: z.number().int(),
-  /** The hub's acknowledgement: the sent time shown to the clerk (Điều 6.1). */
+  /** The hub's acknowledgement: the sent time shown to the clerk (Điều 6.1), and the hub's id for it. */
   sentAt: z.string().nullable(),
+  hubDocId: z.string().nullable(),
   errorVi: z.string().nullable(),
   createdAt: z.string(),
 });
@@ -76,10 +78,17 @@ export const exchangeMethods = {
   'exchange.syncNow': defineMethod(z.strictObject({}), syncReportDto, { progressEvent: 'exchange.progress' }),
   'exchange.inbox': defineMethod(z.strictObject({ state: inboxItemDto.shape.state.optional() }), z.object({ items: z.array(inboxItemDto) })),
   'exchange.outbox': defineMethod(z.strictObject({ registerDocId: id.optional() }), z.object({ items: z.array(outboxItemDto) })),
-  'exchange.send': defineMethod(z.strictObject({ registerDocId: id, to: z.array(z.strictObject({ OrganId: organId, OrganName: text(200, 1) })).min(1).max(500) }), z.object({ outboxId: id })),
+  /** A recipient without OrganName takes the name the register holds for it, else its OrganId. */
+  'exchange.send': defineMethod(z.strictObject({ registerDocId: id, to: z.array(z.strictObject({ OrganId: organId, OrganName: text(200, 1).optional() })).min(1).max(500) }), z.object({ outboxId: id })),
   'exchange.recall': defineMethod(z.strictObject({ registerDocId: id, reason: text(500, 1) }), z.object({ queued: z.number().int() })),
   'exchange.resend': defineMethod(z.strictObject({ outboxId: id }), z.object({ requeued: z.boolean() })),
   'exchange.answer': defineMethod(z.strictObject({ inboxId: id, accept: z.boolean(), reason: text(500).optional() }), z.object({ ok: z.literal(true) })),
+  /**
+   * A package delivered by hand (USB, e-mail): stored and registered like one fetched from the hub;
+   * the same bytes again register nothing new (`duplicate`). A refused package is kept as INVALID
+   * with its reason.
+   */
+  'exchange.import': defineMethod(z.strictObject({ base64: base64String }), z.object({ item: inboxItemDto, duplicate: z.boolean(), duplicateOf: z.number().int().nullable() })),
   /** Verifies the PDF attachments of an arrived document with the verifier, before vào sổ or trả lại. */
   'exchange.verifyArrived': defineMethod(z.strictObject({ inboxId: id }), z.object({ attachments: z.array(z.object({ name: z.string(), report: verificationReportDto.nullable() })) })),
 };

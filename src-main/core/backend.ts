@@ -68,7 +68,10 @@ export async function createBackend(settings: Settings, log: Logger, opts: Backe
   const registerDb = opts.registerDb ?? registerDbPath(settings.dataDir);
   const register = lazyWorker(async () => {
     const calendar = (await import('./services/settings-handlers')).storedCalendar(settings.dataDir, log);
-    return (await import('./register')).openRegisterWorker(registerDb, { agency: settings.agency, ...(calendar ? { calendar } : {}) });
+    // The exchange runs in this thread too, on the register's own connection (services/exchange-worker.ts).
+    const { exchangeExtension, workerEvents } = await import('./services/exchange-remote');
+    const extension = exchangeExtension({ dbPath: registerDb, agency: settings.agency, trustDir: settings.trustDir, ...(process.env.VANTHU_EXCHANGE_CONFIG ? { configFile: process.env.VANTHU_EXCHANGE_CONFIG } : {}) });
+    return (await import('./register')).openRegisterWorker(registerDb, { agency: settings.agency, ...(calendar ? { calendar } : {}), extension }, { onEvent: workerEvents(log, publish) });
   });
   closers.push(() => register.terminate());
 
@@ -78,11 +81,6 @@ export async function createBackend(settings: Settings, log: Logger, opts: Backe
 
   const scan = once(async () => {
     const service = (await import('./services/scan-handlers')).scanService({ workspace, dbPath: registerDb, publish, register });
-    closers.push(() => service.close());
-    return service;
-  });
-  const exchange = once(async () => {
-    const service = (await import('./services/exchange-handlers')).exchangeService({ settings, log, publish });
     closers.push(() => service.close());
     return service;
   });
@@ -108,7 +106,7 @@ export async function createBackend(settings: Settings, log: Logger, opts: Backe
       base: settings, log, applyCalendar: (calendar) => register['register.calendar'](calendar),
     })),
     ...lazyHandlers(scanMethods, async () => (await scan.get()).handlers),
-    ...lazyHandlers(exchangeMethods, async () => (await exchange.get()).handlers),
+    ...lazyHandlers(exchangeMethods, async () => (await import('./services/exchange-remote')).exchangeHandlersVia(register)),
     ...lazyHandlers(trustMethods, async () => (await import('./services/trust-handlers')).trustHandlers(settings)),
   };
 

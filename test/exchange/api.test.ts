@@ -3,7 +3,7 @@
  * the reference hub sends, another one (an engine over its own register) receives and answers, and the
  * backend shows the outbox with per-recipient status, the inbox, the sync indicator and the events.
  */
-import { writeFileSync } from 'node:fs';
+import { readdirSync, readlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createBackend, type Backend } from '../../src-main/core/backend';
@@ -85,5 +85,19 @@ describe('exchange API', () => {
     expect(events.some(([e]) => e === 'exchange.progress')).toBe(true);
     const bad = await backend.dispatch('exchange.answer', { inboxId: 999, accept: true }, { transport: 'test' });
     expect(bad).toMatchObject({ ok: false, error: { code: 'CONFLICT', message: 'Yêu cầu này không chờ quyết định.' } });
+
+    // One connection to the register file: the exchange works inside the register worker, and the
+    // register's own calls see what it wrote (the arrived document, with its sender).
+    const db = registerDbPath(dataDir);
+    const open = readdirSync('/proc/self/fd').filter((fd) => {
+      try {
+        return readlinkSync(`/proc/self/fd/${fd}`) === db;
+      } catch {
+        return false;
+      }
+    });
+    expect(open).toHaveLength(1);
+    const got = await call<{ document: { Subject: string; state: string } }>('register.get', { id: arrived.registerDocId });
+    expect(got.document).toMatchObject({ Subject: 'Trả lời', state: 'received' });
   }, 60_000);
 });

@@ -1,4 +1,4 @@
-import { cliSession } from '../exchange-cli';
+import { withExchange } from '../exchange-cli';
 import { EXIT, parseArgs, type CliCommand } from '../io';
 
 const USAGE = `vanthu send <mã văn bản trong sổ> --to <OrganId> [--to <OrganId>…] [--db PATH] [--config FILE]
@@ -17,18 +17,15 @@ const send: CliCommand = async (args, io) => {
     io.err(USAGE);
     return EXIT.USAGE;
   }
-  const s = cliSession(io, flags);
-  try {
-    const known = s.reg.reading.get(id).recipients;
-    const outId = s.engine.queueDocument(id, to.map((o) => ({ OrganId: o, OrganName: known.find((r) => r.OrganId === o)?.OrganName ?? o })));
-    const report = await s.engine.syncOnce();
-    const row = s.engine.outbox.get(outId)!;
-    if (row.state === 'SENT') io.out(`Đã gửi: trục liên thông xác nhận lúc ${row.hub_ack_at} (mã ${row.hub_doc_id}).`);
-    else if (row.state === 'FAILED_PERMANENT') io.err(`Gửi lỗi: ${row.last_error ?? ''}`);
-    else io.out(`Đang chờ gửi (${row.state}); sẽ tự thử lại khi đồng bộ. ${report.error ? `Lý do: ${report.error}` : ''}`.trim());
+  return withExchange(io, flags, async (b) => {
+    const { outboxId } = await b.call('exchange.send', { registerDocId: id, to: to.map((o) => ({ OrganId: o })) });
+    // The send starts at once; syncNow waits for that same sync (one at a time) and reports it.
+    const report = await b.call('exchange.syncNow', {});
+    const row = (await b.call('exchange.outbox', { registerDocId: id })).items.find((i) => i.id === outboxId)!;
+    if (row.state === 'SENT') io.out(`Đã gửi: trục liên thông xác nhận lúc ${row.sentAt} (mã ${row.hubDocId}).`);
+    else if (row.state === 'FAILED_PERMANENT') io.err(`Gửi lỗi: ${row.errorVi ?? ''}`);
+    else io.out(`Đang chờ gửi (${row.stateVi}); sẽ tự thử lại khi đồng bộ. ${report.error ? `Lý do: ${report.error}` : ''}`.trim());
     return row.state === 'FAILED_PERMANENT' ? EXIT.FAILED : EXIT.OK;
-  } finally {
-    s.close();
-  }
+  });
 };
 export default send;

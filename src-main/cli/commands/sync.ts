@@ -1,4 +1,4 @@
-import { cliSession } from '../exchange-cli';
+import { withExchange } from '../exchange-cli';
 import { EXIT, parseArgs, type CliCommand } from '../io';
 
 const USAGE = `vanthu sync — đồng bộ với trục liên thông
@@ -13,15 +13,14 @@ const sync: CliCommand = async (args, io) => {
     io.err(USAGE);
     return EXIT.USAGE;
   }
-  const s = cliSession(io, flags);
-  try {
+  return withExchange(io, flags, async (b) => {
     if (sub === 'once') {
-      const r = await s.engine.syncOnce();
+      const r = await b.call('exchange.syncNow', {});
       io.out(`Đã gửi ${r.sent}, gửi lỗi ${r.sendFailed}; nhận ${r.received} văn bản, ${r.duplicates} trùng, ${r.invalid} bị từ chối; ${r.statusesApplied} trạng thái; ${r.orphans} chờ đối chiếu.`);
-      if (r.error) io.err(`Lỗi kết nối: ${s.engine.summary().lastFailureVi ?? r.error}`);
+      if (r.error) io.err(`Lỗi kết nối: ${(await b.call('exchange.status', {})).lastFailureVi ?? r.error}`);
       return r.error ? EXIT.FAILED : EXIT.OK;
     }
-    const st = s.engine.summary();
+    const { configured: _configured, ...st } = await b.call('exchange.status', {});
     if (flags.has('json')) io.out(JSON.stringify(st, null, 2));
     else {
       io.out(`Hàng gửi: ${Object.entries(st.outbox).map(([k, v]) => `${k} ${v}`).join(', ')}`);
@@ -31,8 +30,6 @@ const sync: CliCommand = async (args, io) => {
       io.out(`Nhật ký chứng cứ: ${st.evidence.records} bản ghi, ${st.evidence.ok ? 'toàn vẹn' : `${st.evidence.problems} vấn đề`}`);
     }
     return EXIT.OK;
-  } finally {
-    s.close();
-  }
+  });
 };
 export default sync;

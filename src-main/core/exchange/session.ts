@@ -35,11 +35,16 @@ export function exchangeConfigPath(dbPath: string): string {
   return join(dirname(dbPath), 'exchange.json');
 }
 
-export function openExchange(opts: { dbPath: string; agency: AgencyInfo; configFile?: string; onEvent?: (e: SyncEvent) => void }): ExchangeSession {
+/**
+ * `reg`: the register already open on `dbPath` (the register worker's own connection), so the exchange
+ * writes through the same connection as every other register call; without it, the session opens one
+ * and closes it with itself.
+ */
+export function openExchange(opts: { dbPath: string; agency: AgencyInfo; configFile?: string; reg?: Register; onEvent?: (e: SyncEvent) => void }): ExchangeSession {
   const file = opts.configFile ?? exchangeConfigPath(opts.dbPath);
   const config = opts.configFile || existsSync(file) ? loadExchangeConfig(file) : null;
   const transport = config ? transportFrom(config, dirname(opts.dbPath)) : new Offline();
-  const reg = openRegister(opts.dbPath, { agency: opts.agency });
+  const reg = opts.reg ?? openRegister(opts.dbPath, { agency: opts.agency });
   const self = { OrganId: config?.organId ?? (opts.agency.code || 'unconfigured'), OrganName: config?.organName ?? opts.agency.name };
   const engine = new SyncEngine({
     port: registerPort(reg),
@@ -54,7 +59,7 @@ export function openExchange(opts: { dbPath: string; agency: AgencyInfo; configF
     config,
     close: () => {
       (transport as { close?: () => void }).close?.();
-      reg.dispose();
+      if (!opts.reg) reg.dispose();
     },
   };
 }

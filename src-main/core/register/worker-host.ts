@@ -5,7 +5,7 @@ import { registerIssuingMethods } from '../../contract/issuing';
 import { registerApi, type RegisterApi } from './api';
 import { issuingApi, type IssuingApi } from './issuing-api';
 import { openRegister, type Register } from './open';
-import type { WorkerOptions, WorkerRequest, WorkerResponse } from './worker';
+import type { WorkerExtension, WorkerOptions, WorkerRequest, WorkerResponse } from './worker';
 
 const port = parentPort!;
 const { dbPath, opts } = workerData as { dbPath: string; opts: WorkerOptions };
@@ -19,7 +19,7 @@ let service: Register;
 let api: RegisterApi;
 let issuing: IssuingApi;
 try {
-  const { fixedNow, ...rest } = opts;
+  const { fixedNow, extension: _extension, ...rest } = opts;
   service = openRegister(dbPath, { ...rest, ...(fixedNow ? { clock: () => new Date(fixedNow) } : {}) });
   api = registerApi(service);
   issuing = issuingApi(service);
@@ -33,12 +33,58 @@ try {
   throw e;
 }
 
+// PDF text queued by bulk reception reaches the search index here, a few files at a time between
+// calls; a queue left by a restart is picked up at start.
+let indexing = false;
+let disposed = false;
+function indexQueued(): void {
+  if (disposed || indexing || service.attachments.pendingText() === 0) return;
+  indexing = true;
+  void (async () => {
+    try {
+      while (!disposed && (await service.attachments.indexPending(5)) > 0) await new Promise((r) => setImmediate(r));
+    } catch (e) {
+      // Closed under it at shutdown: the row stays queued for the next start.
+      if (!disposed) console.error(`register text indexing failed: ${(e as Error).message}`);
+    } finally {
+      indexing = false;
+    }
+  })();
+}
+indexQueued();
+
+// The extension (the exchange) is loaded on its first call and runs beside the register's calls, not
+// after them: a sync waiting on the network must not hold the clerk's register calls. Its database
+// work is synchronous, so it never interleaves inside a transaction.
+let extension: Promise<WorkerExtension> | null = null;
+function serveExtension(req: WorkerRequest): void {
+  const spec = opts.extension!;
+  extension ??= import(spec.module).then((m: Record<string, unknown>) => {
+    const create = (m.createWorkerExtension ?? (m.default as Record<string, unknown> | undefined)?.createWorkerExtension) as (reg: Register, emit: (event: string, payload: unknown) => void, options: unknown) => Promise<WorkerExtension>;
+    return create(service, (event, payload) => port.postMessage({ event, payload }), spec.options);
+  });
+  void (async () => {
+    try {
+      const methods = (await extension!).methods;
+      if (!Object.hasOwn(methods, req.method)) throw new AppError('UNKNOWN_METHOD', 'Chức năng không tồn tại.', `register worker: no method ${req.method}`);
+      port.postMessage({ id: req.id, ok: true, value: await methods[req.method]!(req.args[0]) } satisfies WorkerResponse);
+    } catch (e) {
+      port.postMessage(toError(req.id, e));
+    }
+    indexQueued();
+  })();
+}
+
 // Calls are served one at a time, in order: the register has one writer per process.
 let chain = Promise.resolve();
 port.on('message', (req: WorkerRequest) => {
+  if (opts.extension && req.method.startsWith(opts.extension.prefix)) return serveExtension(req);
   chain = chain.then(async () => {
     try {
       if (req.method === '__dispose') {
+        // A sync under way finishes before the register closes under it.
+        if (extension) await (await extension).close();
+        disposed = true;
         service.dispose();
         port.postMessage({ id: req.id, ok: true, value: null } satisfies WorkerResponse);
         return;
@@ -55,5 +101,6 @@ port.on('message', (req: WorkerRequest) => {
     } catch (e) {
       port.postMessage(toError(req.id, e));
     }
+    if (req.method !== '__dispose') indexQueued();
   });
 });

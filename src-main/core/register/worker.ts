@@ -11,8 +11,25 @@ export type RegisterWorker = {
   terminate(): Promise<void>;
 };
 
+/**
+ * More methods served on the register's own connection, from a module the worker loads by path on the
+ * first call whose name starts with `prefix` (the exchange: core/services/exchange-worker.ts). A path,
+ * not an import: the register stays below the units that extend it.
+ */
+export interface WorkerExtensionSpec {
+  module: string;
+  prefix: string;
+  options: unknown;
+}
+
+/** What such a module's `createWorkerExtension(register, emit, options)` returns. */
+export interface WorkerExtension {
+  methods: Record<string, (input: unknown) => unknown>;
+  close(): Promise<void>;
+}
+
 /** What crosses into the worker: options without functions; the clock can be pinned for tests. */
-export type WorkerOptions = Omit<RegisterOptions, 'clock'> & { fixedNow?: string };
+export type WorkerOptions = Omit<RegisterOptions, 'clock'> & { fixedNow?: string; extension?: WorkerExtensionSpec };
 
 export interface WorkerRequest { id: number; method: string; args: unknown[] }
 export type WorkerResponse =
@@ -24,7 +41,7 @@ export type WorkerResponse =
  * SQLite (synchronous) on their event loop. It serves exactly the contract's register methods; AppErrors
  * keep their code and Vietnamese text across the thread boundary.
  */
-export async function openRegisterWorker(dbPath: string, opts: WorkerOptions): Promise<RegisterWorker> {
+export async function openRegisterWorker(dbPath: string, opts: WorkerOptions, host: { onEvent?: (event: string, payload: unknown) => void } = {}): Promise<RegisterWorker> {
   // The bundled Electron app ships the worker as its own file and names it; a checkout runs the TS entry.
   const script = process.env.VANTHU_REGISTER_WORKER ?? new URL('./worker-entry.mjs', import.meta.url);
   const worker = new Worker(script, { workerData: { dbPath, opts } });
@@ -36,7 +53,8 @@ export async function openRegisterWorker(dbPath: string, opts: WorkerOptions): P
     for (const p of pending.values()) p.reject(e);
     pending.clear();
   };
-  worker.on('message', (m: WorkerResponse | { ready: true } | { fatal: WorkerResponse & { ok: false } }) => {
+  worker.on('message', (m: WorkerResponse | { ready: true } | { fatal: WorkerResponse & { ok: false } } | { event: string; payload: unknown }) => {
+    if ('event' in m) return void host.onEvent?.(m.event, m.payload);
     if ('ready' in m || 'fatal' in m) return;
     const p = pending.get(m.id);
     if (!p) return;

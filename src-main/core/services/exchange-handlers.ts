@@ -1,8 +1,9 @@
+import { createHash } from 'node:crypto';
 import type { z } from 'zod';
 import { AppError } from '../../contract/errors';
 import type { Handlers } from '../../contract/dispatch';
 import type { exchangeMethods, inboxItemDto, outboxItemDto } from '../../contract/exchange';
-import { registerDbPath, type Settings } from '../config';
+import type { AgencyInfo, Register } from '../register/index';
 import type { InboxMeta } from '../exchange/sync/inbox';
 import { reasonVi } from '../exchange/sync/outbox';
 import type { SyncReport } from '../exchange/sync/engine';
@@ -19,15 +20,30 @@ export interface ExchangeService {
   close(): Promise<void>;
 }
 
+export interface ExchangeServiceDeps {
+  /** The register file; exchange.json and the secrets sit beside it unless `configFile` names another. */
+  dbPath: string;
+  agency: AgencyInfo;
+  trustDir: string;
+  configFile?: string;
+  /** The register already open on `dbPath` (the worker's connection): the exchange writes through it. */
+  reg?: Register;
+  log: Logger;
+  publish: (event: string, payload: unknown) => void;
+}
+
 /**
- * The exchange behind the contract, for the backend: one session over the workstation's register
- * file, a poll loop while an exchange configuration exists (interval and backoff from the engine),
- * and one sync at a time whoever asks.
+ * The exchange behind the contract: one session over the workstation's register, a poll loop while an
+ * exchange configuration exists (interval and backoff from the engine), and one sync at a time
+ * whoever asks. The backend runs it inside the register worker (exchange-worker.ts); the CLI reaches
+ * it through the same backend.
  */
-export function exchangeService(deps: { settings: Settings; log: Logger; publish: (event: string, payload: unknown) => void }): ExchangeService {
+export function exchangeService(deps: ExchangeServiceDeps): ExchangeService {
   const session: ExchangeSession = openExchange({
-    dbPath: registerDbPath(deps.settings.dataDir),
-    agency: deps.settings.agency,
+    dbPath: deps.dbPath,
+    agency: deps.agency,
+    ...(deps.configFile ? { configFile: deps.configFile } : {}),
+    ...(deps.reg ? { reg: deps.reg } : {}),
     onEvent: (e) => {
       const { type, ...payload } = e;
       deps.publish(`exchange.${type}`, payload);
@@ -64,7 +80,7 @@ export function exchangeService(deps: { settings: Settings; log: Logger; publish
     const detail = r.messagetype === 'edoc' && r.register_doc_id !== null ? session.reg.reading.get(r.register_doc_id) : null;
     return {
       id: r.id, kind: r.messagetype, state: r.state, stateVi: OUTBOX_VI[r.state], registerDocId: r.register_doc_id, documentId: r.document_id,
-      businessType: r.business_type, statusCode: r.status_code, attempts: r.attempts, sentAt: r.hub_ack_at,
+      businessType: r.business_type, statusCode: r.status_code, attempts: r.attempts, sentAt: r.hub_ack_at, hubDocId: r.hub_doc_id,
       errorVi: r.state === 'FAILED_PERMANENT' || r.state === 'RETRY_WAIT' ? reasonVi(r.hub_code, r.last_error) || null : null, createdAt: r.created_at,
       recipients: to.map((organId) => {
         const rec = detail?.recipients.find((x) => x.OrganId === organId);
@@ -81,7 +97,8 @@ export function exchangeService(deps: { settings: Settings; log: Logger; publish
       'exchange.inbox': ({ state }) => ({ items: engine.inbox.list(state ? { state } : {}).reverse().map(inboxItem) }),
       'exchange.outbox': ({ registerDocId }) => ({ items: engine.outbox.list(registerDocId ? { registerDocId } : {}).reverse().map(outboxItem) }),
       'exchange.send': async ({ registerDocId, to }) => {
-        const outboxId = engine.queueDocument(registerDocId, to);
+        const known = session.reg.reading.get(registerDocId).recipients;
+        const outboxId = engine.queueDocument(registerDocId, to.map((t) => ({ OrganId: t.OrganId, OrganName: t.OrganName ?? known.find((r) => r.OrganId === t.OrganId)?.OrganName ?? t.OrganId })));
         // Sent at once when the hub answers; the outcome shows in the outbox, never as a lost rejection.
         syncOnce().catch((e: unknown) => deps.log.error('exchange sync after send crashed', { error: e instanceof Error ? e.message : String(e) }));
         return { outboxId };
@@ -92,13 +109,19 @@ export function exchangeService(deps: { settings: Settings; log: Logger; publish
         engine.answerChange(inboxId, accept, reason);
         return { ok: true as const };
       },
+      'exchange.import': async ({ base64 }) => {
+        const raw = Buffer.from(base64, 'base64');
+        // The same id for the same bytes: importing the file again is recognised, not registered twice.
+        const r = await engine.accept(`manual:${createHash('sha256').update(raw).digest('hex')}`, undefined, raw);
+        return { item: inboxItem(r.row), duplicate: r.duplicate, duplicateOf: r.row.duplicate_of };
+      },
       'exchange.verifyArrived': async ({ inboxId }) => {
         const row = engine.inbox.get(inboxId);
         if (!row || row.register_doc_id === null) throw new AppError('NOT_FOUND', 'Không tìm thấy văn bản đến này.', `inbox ${inboxId} has no register entry`);
         const detail = session.reg.reading.get(row.register_doc_id);
         const attachments = [];
         for (const a of detail.attachments) {
-          const report = a.mime === 'application/pdf' ? toReportDto(await verifyPdf(session.reg.attachments.read(a.id), { trustDir: deps.settings.trustDir })) : null;
+          const report = a.mime === 'application/pdf' ? toReportDto(await verifyPdf(session.reg.attachments.read(a.id), { trustDir: deps.trustDir })) : null;
           attachments.push({ name: a.name, report });
         }
         return { attachments };

@@ -1,0 +1,34 @@
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { Handlers } from '../../contract/dispatch';
+import { exchangeMethods } from '../../contract/exchange';
+import type { Logger } from '../log';
+import type { RegisterWorker, WorkerExtensionSpec } from '../register/worker';
+import type { ExchangeWorkerOptions } from './exchange-worker';
+
+/** The worker's log lines cross to the host as this event; the backend writes them to its own log. */
+export const WORKER_LOG_EVENT = '__log';
+
+/**
+ * The backend's side of the exchange in the register worker: where the worker finds the module (the
+ * checkout's source, or the file the Electron bundle ships beside the register worker), the contract's
+ * exchange methods forwarded to the thread, and the worker's events and log lines brought back.
+ */
+export function exchangeExtension(options: ExchangeWorkerOptions): WorkerExtensionSpec {
+  const bundled = process.env.VANTHU_REGISTER_WORKER;
+  const file = bundled ? join(dirname(bundled), 'exchange-worker.cjs') : new URL('./exchange-worker.ts', import.meta.url);
+  return { module: typeof file === 'string' ? pathToFileURL(file).href : file.href, prefix: 'exchange.', options };
+}
+
+export function exchangeHandlersVia(register: RegisterWorker): Handlers<typeof exchangeMethods> {
+  const call = register as unknown as Record<string, (input: unknown) => Promise<unknown>>;
+  return Object.fromEntries(Object.keys(exchangeMethods).map((m) => [m, (input: unknown) => call[m]!(input)])) as unknown as Handlers<typeof exchangeMethods>;
+}
+
+export function workerEvents(log: Logger, publish: (event: string, payload: unknown) => void): (event: string, payload: unknown) => void {
+  return (event, payload) => {
+    if (event !== WORKER_LOG_EVENT) return publish(event, payload);
+    const { level, msg, t: _t, ...fields } = JSON.parse(String(payload)) as { level: keyof Logger; msg: string; t: string };
+    log[level](msg, fields);
+  };
+}
