@@ -17,13 +17,24 @@ function RegisterScreen({ client, direction }: { client: Client; direction: 'den
   const nav = useNav();
   const books = useAsync(() => client.call('register.books', {}), []);
   const alerts = useAsync(() => client.call('register.alerts', {}), [refresh]);
-  const book = books.data?.books.find((b) => b.direction === direction && b.kind === 'normal');
+  // Each sổ of this direction has its own series (Quyết định apart, copies, secret): the clerk picks one.
+  const books_here = books.data?.books.filter((b) => b.direction === direction) ?? [];
+  const [chosen, setChosen] = useState<string | null>(null);
+  const book = books_here.find((b) => b.id === chosen) ?? books_here.find((b) => b.kind === 'normal');
   const mine = alerts.data?.alerts.filter((a) => a.direction === direction) ?? [];
 
   return (
     <section className="register-screen">
       <h2>{t(direction === 'den' ? 'register.headingDen' : 'register.headingDi')}</h2>
       <div className="register-toolbar">
+        {books_here.length > 1 && book && (
+          <label>
+            {t('register.book')}
+            <select name="book" value={book.id} onChange={(e) => setChosen(e.target.value)}>
+              {books_here.map((b) => <option key={b.id} value={b.id}>{b.name}</option>)}
+            </select>
+          </label>
+        )}
         <label>
           {t('register.year')}
           <input type="number" min={YEAR_MIN} max={YEAR_MAX} value={year} onChange={(e) => setYear(Number(e.target.value) || yearInVietnam())} name="year" />
@@ -44,7 +55,7 @@ function RegisterScreen({ client, direction }: { client: Client; direction: 'den
           </aside>
         </div>
       )}
-      {book && <PrintPanel client={client} direction={direction} year={year} />}
+      {book && <PrintPanel client={client} direction={direction} book={book.id} year={year} />}
     </section>
   );
 }

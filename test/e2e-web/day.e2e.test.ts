@@ -1,12 +1,15 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { dateInVietnam } from '../../src-main/contract/time';
 import { launchChromium, leaderSignedSample, openPage, screenshot, startAiaOcspResponder, startWorkstation, type Workstation } from './harness';
+import { loadPki } from '../helpers/pki';
 import { addDaysIso, axeScan, hasHorizontalScroll, rpc, serious } from './ui-helpers';
+
+const LABEL: Record<string, string> = { submit: 'Trình', assign: 'Giao xử lý', handover: 'Chuyển', complete: 'Hoàn thành' };
 
 /** dd/MM/yyyy, as every screen and the printed register write a day. */
 const dmy = (iso: string) => iso.split('-').reverse().join('/');
@@ -34,8 +37,14 @@ describe('browser mode: a clerk\'s whole day', () => {
     ws = await startWorkstation();
     browser = await launchChromium();
     ({ page, consoleErrors } = await openPage(browser, ws.url, { viewport: { width: 1366, height: 768 }, acceptDownloads: true }));
+    page.on('response', (r) => {
+      if (r.status() === 404) consoleErrors.push(`404 ${new URL(r.url()).pathname}`);
+    });
     await page.getByRole('heading', { name: 'Việc hôm nay' }).waitFor();
   });
+
+  /** The leader-signed draft put into the workspace, as the signing screen's picker does. */
+  const put = () => rpc<{ fileId: string }>(page, 'file.put', { name: 'quyet-dinh-da-duyet.pdf', base64: readFileSync(signedPath).toString('base64') });
 
   afterAll(async () => {
     await browser?.close();
@@ -52,7 +61,7 @@ describe('browser mode: a clerk\'s whole day', () => {
       await fill?.();
       await form.getByRole('button', { name: /^Xác nhận/ }).click();
     }
-    await doc.getByText(/^Đã thực hiện:/).waitFor();
+    await doc.getByText(`Đã thực hiện: ${LABEL[action]}.`).waitFor();
   }
 
   it('verifies the incoming signed PDF on "Kiểm tra chữ ký"', async () => {
@@ -107,7 +116,7 @@ describe('browser mode: a clerk\'s whole day', () => {
       await form.getByRole('heading', { name: 'Giao xử lý' }).click();
       await screenshot(page, 'day-05-assign');
     });
-    expect(await doc.locator('.assignment-list').textContent()).toContain('Chủ trì: Phòng Văn hóa - Xã hội');
+    await expect.poll(async () => doc.locator('.assignment-list').textContent()).toContain('Chủ trì: Phòng Văn hóa - Xã hội');
     expect(await doc.locator('.doc-meta').textContent()).toContain(dmy(due));
     await step('handover', async () => {
       const form = doc.locator('.doc-form');
@@ -119,7 +128,7 @@ describe('browser mode: a clerk\'s whole day', () => {
     await step('complete', async () => {
       await doc.locator('.doc-form').getByLabel('Số, ký hiệu văn bản trả lời (nếu có)').fill('41/VHXH');
     });
-    expect(await doc.locator('.state-tag').textContent()).toBe('Hoàn thành');
+    await expect.poll(async () => doc.locator('.state-tag').textContent()).toBe('Hoàn thành');
     const history = (await doc.locator('.history-table tbody').textContent()) ?? '';
     for (const s of ['Đã vào sổ', 'Đã trình', 'Đã giao xử lý', 'Đang giải quyết', 'Hoàn thành', '41/VHXH']) expect(history).toContain(s);
     expect(await hasHorizontalScroll(page)).toBe(false);
@@ -163,6 +172,46 @@ describe('browser mode: a clerk\'s whole day', () => {
     expect(row).toContain('Bà Lê Thị Mai');
     expect(row).toContain(dmy(today));
     await screenshot(page, 'day-07-print');
+  });
+
+  it('a leader-signed draft gets its number from the register, is issued, and appears in Văn bản đi with its file', async () => {
+    const pki = loadPki();
+    await page.getByRole('button', { name: 'Thiết bị ký số' }).click();
+    const card = page.locator(`[data-token-label="${pki.tokens.agency}"]`);
+    await card.locator('input[name="pin"]').fill(pki.userPin);
+    await card.getByRole('button', { name: 'Đăng nhập' }).click();
+    await card.getByText('Đăng nhập token thành công.').waitFor();
+    await screenshot(page, 'day-09-token');
+    // Cấp số at issuing, through the contract call the signing screen makes (sign.issue with the sổ đi).
+    const { tokens } = await rpc<{ tokens: Array<{ ref: string; label: string }> }>(page, 'token.list', {});
+    const token = tokens.find((x) => x.label === pki.tokens.agency)!.ref;
+    const { next } = await rpc<{ next: { number: number; code: string } | null }>(page, 'sign.inspect', { fileId: (await put()).fileId, book: 'di-qd', date: today });
+    expect(next).toMatchObject({ number: 1, code: '01/QĐ-UBND' });
+    const issued = await rpc<{ registered: { docId: number; number: number; code: string }; verification: { overall: string } }>(page, 'sign.issue', {
+      fileId: (await put()).fileId, token, book: 'di-qd', date: today, sealMm: 36, recipients: ['Sở Nội vụ', 'Sở Tư pháp'],
+    });
+    expect(issued.registered).toMatchObject({ number: 1, code: '01/QĐ-UBND' });
+    expect(issued.verification.overall).toBe('TOTAL_PASSED');
+    // The same number is never given twice: the next issue into that sổ gets 02.
+    expect((await rpc<{ next: { number: number } }>(page, 'sign.inspect', { fileId: (await put()).fileId, book: 'di-qd', date: today })).next.number).toBe(2);
+
+    await page.getByRole('button', { name: 'Văn bản đi' }).click();
+    const out = page.locator('[data-screen-panel="outgoing"]');
+    await out.locator('select[name="book"]').selectOption('di-qd');
+    const row = out.locator(`.register-table tr[data-doc-id="${issued.registered.docId}"]`);
+    await row.waitFor();
+    expect(await row.textContent()).toContain('01/QĐ-UBND');
+    expect(await row.textContent()).toContain('Đã phát hành');
+    await screenshot(page, 'day-10-outgoing');
+    await row.getByRole('button').first().click();
+    const doc = page.locator('[data-screen-panel="document"]');
+    await doc.getByRole('heading', { name: 'Văn bản 01/QĐ-UBND' }).waitFor();
+    const verdict = doc.locator('.verdict');
+    await verdict.waitFor({ timeout: 60_000 });
+    expect(await verdict.getAttribute('data-overall')).toBe('TOTAL_PASSED');
+    expect(await doc.locator('.doc-meta').textContent()).toContain('Sở Nội vụ; Sở Tư pháp');
+    expect(serious(await axeScan(page))).toEqual([]);
+    await screenshot(page, 'day-11-issued');
   });
 
   it('"Cài đặt" shows the working calendar the deadlines use; no console errors all day', async () => {

@@ -92,6 +92,7 @@ export function HandlingPanel({ client, d, detail, onChanged }: { client: Client
 
   async function run(a: string, values: Values = {}, form?: FormInstance<Values>) {
     setError(null);
+    setDone(null);
     setBusy(true);
     try {
       await client.call('register.transition', { id: d.id, action: a, ...inputFor(a, values, d) });

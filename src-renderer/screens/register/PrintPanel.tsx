@@ -13,7 +13,7 @@ const KINDS: Record<'den' | 'di', Array<[Kind, MessageKey]>> = {
 const PREVIEW_WIDTH = 760;
 
 /** Prints the register on the official forms (PDF made by the backend), previews it and offers it for saving. */
-export function PrintPanel({ client, direction, year }: { client: Client; direction: 'den' | 'di'; year: number }) {
+export function PrintPanel({ client, direction, book, year }: { client: Client; direction: 'den' | 'di'; book: string; year: number }) {
   const [result, setResult] = useState<{ name: string; base64: string; pages: number; rows: number } | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -25,7 +25,7 @@ export function PrintPanel({ client, direction, year }: { client: Client; direct
     setBusy(true);
     setError(null);
     try {
-      setResult(await client.call('register.print', { kind, year }));
+      setResult(await client.call('register.print', { kind, book, year }));
       setPage(0);
     } catch (e) {
       setError(errorText(e));
