@@ -52,14 +52,19 @@ export async function fetchOcsp(url: string, cert: pkijs.Certificate, issuer: pk
   });
 }
 
-export async function fetchCrl(url: string, timeout = DEFAULT_NETWORK_TIMEOUT_MS): Promise<Buffer> {
+/** A GET of at most `maxBytes`, with the same timeouts and memory of unreachable hosts. */
+export async function fetchBytes(url: string, timeout = DEFAULT_NETWORK_TIMEOUT_MS, maxBytes = MAX_REVOCATION_BYTES): Promise<Buffer> {
   return guarded(url, async () => {
-    const res = await axios.get<ArrayBuffer>(url, { responseType: 'arraybuffer', timeout, maxContentLength: MAX_REVOCATION_BYTES, maxRedirects: 2, validateStatus: (s) => s === 200, proxy: false });
-    const data = Buffer.from(res.data);
-    // CDPs often serve PEM; accept both.
-    const pem = /-----BEGIN X509 CRL-----([^-]+)-----END X509 CRL-----/.exec(data.toString('latin1'));
-    return pem ? Buffer.from(pem[1]!.replace(/\s+/g, ''), 'base64') : data;
+    const res = await axios.get<ArrayBuffer>(url, { responseType: 'arraybuffer', timeout, maxContentLength: maxBytes, maxRedirects: 2, validateStatus: (s) => s === 200, proxy: false });
+    return Buffer.from(res.data);
   });
+}
+
+export async function fetchCrl(url: string, timeout = DEFAULT_NETWORK_TIMEOUT_MS): Promise<Buffer> {
+  const data = await fetchBytes(url, timeout);
+  // CDPs often serve PEM; accept both.
+  const pem = /-----BEGIN X509 CRL-----([^-]+)-----END X509 CRL-----/.exec(data.toString('latin1'));
+  return pem ? Buffer.from(pem[1]!.replace(/\s+/g, ''), 'base64') : data;
 }
 
 /** Forgets unreachable hosts (tests, or when the network comes back). */

@@ -1,4 +1,5 @@
-import { isCa, keyUsage, KU, type Cert } from './certs';
+import { fetchIssuers, type AiaOptions } from '../trust/aia';
+import { isCa, keyUsage, KU, parseCert, type Cert } from './certs';
 
 const MAX_CHAIN_DEPTH = 8;
 const MAX_CANDIDATES = 200;
@@ -18,13 +19,6 @@ export function buildChain(leaf: Cert, pool: readonly Cert[], anchors: readonly 
   const reasons: string[] = [];
   const anchorIds = new Set(anchors.map((a) => a.id));
   const candidates = dedupe([...anchors, ...pool]).slice(0, MAX_CANDIDATES);
-  const signedBy = (child: Cert, parent: Cert): boolean => {
-    try {
-      return child.x509.checkIssued(parent.x509) && child.x509.verify(parent.x509.publicKey);
-    } catch {
-      return false;
-    }
-  };
   const search = (cur: Cert, path: Cert[]): Cert[] | null => {
     if (anchorIds.has(cur.id)) return path;
     if (path.length > MAX_CHAIN_DEPTH) return null;
@@ -44,6 +38,52 @@ export function buildChain(leaf: Cert, pool: readonly Cert[], anchors: readonly 
   const path = search(leaf, [leaf]);
   if (!path) reasons.push('no path from the signer certificate to a trust anchor');
   return { path, reasons };
+}
+
+function signedBy(child: Cert, parent: Cert): boolean {
+  try {
+    return child.x509.checkIssued(parent.x509) && child.x509.verify(parent.x509.publicKey);
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The last certificate reached from `leaf` by following proven issuers through `pool`: the one whose
+ * issuer is missing (or a self-signed root). Bounded by the pool's size.
+ */
+export function topOfKnownChain(leaf: Cert, pool: readonly Cert[]): Cert {
+  let cur = leaf;
+  for (let depth = 0; depth <= Math.min(pool.length, MAX_CHAIN_DEPTH); depth++) {
+    if (cur.x509.subject === cur.x509.issuer) break;
+    const next = pool.find((c) => c.id !== cur.id && signedBy(cur, c));
+    if (!next) break;
+    cur = next;
+  }
+  return cur;
+}
+
+/**
+ * Issuers the chain of `leaf` lacks, fetched from the AIA "CA Issuers" address of the certificate
+ * where the known chain stops, one level at a time, until a path to an anchor exists (or nothing more
+ * can be had). Each fetched issuer must have signed the certificate below it; `reasons` says what failed.
+ */
+export async function issuersByAia(leaf: Cert, pool: readonly Cert[], anchors: readonly Cert[], opts: AiaOptions): Promise<{ added: Cert[]; reasons: string[] }> {
+  const added: Cert[] = [];
+  const reasons: string[] = [];
+  for (let depth = 0; depth < MAX_CHAIN_DEPTH && !buildChain(leaf, [...pool, ...added], anchors).path; depth++) {
+    const top = topOfKnownChain(leaf, [...anchors, ...pool, ...added]);
+    if (top.x509.subject === top.x509.issuer || anchors.some((a) => a.id === top.id)) break;
+    const fetched = await fetchIssuers(top.der, opts);
+    reasons.push(...fetched.reasons);
+    const issuer = fetched.certs.flatMap((d) => { try { return [parseCert(d)]; } catch { return []; } }).find((c) => signedBy(top, c));
+    if (!issuer) {
+      if (fetched.certs.length > 0) reasons.push(`AIA of ${top.x509.subject.replace(/\n/g, ', ')}: no certificate there signed it`);
+      break;
+    }
+    added.push(issuer);
+  }
+  return { added, reasons };
 }
 
 function dedupe(certs: Cert[]): Cert[] {

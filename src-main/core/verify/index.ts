@@ -9,7 +9,11 @@ import { PdfSyntaxError } from '../pdf/parse/lexer';
 import { signatureEntries } from '../pdf/parse/signatures';
 import { parseCert, type Cert } from './certs';
 import { loadTrustAnchors } from './trust';
-import { validateSignature, type SignatureWork } from './signature';
+import { validateSignature, type SignatureContext, type SignatureWork } from './signature';
+import { issuersByAia } from './chain';
+import { aiaCacheDir } from '../trust/aia';
+import { cmsCertificates } from '../trust/cms-certificates';
+import type { SignatureEntry } from '../pdf/parse/signatures';
 import { gapsOverlap, type RangeDigest } from './byterange';
 import { analyseChanges } from './changes';
 import { checkRevocation, type RevocationOptions } from './revocation';
@@ -41,6 +45,25 @@ export interface VerifyOptions extends RevocationOptions {
    * exactly these bytes: only trusted in-process code may pass it, never input from outside.
    */
   rangeDigest?: RangeDigest;
+}
+
+/**
+ * A signature whose chain stops short of an anchor, online: the issuers its certificates' AIA "CA
+ * Issuers" addresses publish (cached beside the revocation cache) may complete it, and it is
+ * validated again with them. Offline, only what the file carries counts.
+ */
+async function completeChainsByAia(ctx: SignatureContext, entries: SignatureEntry[], works: SignatureWork[], options: VerifyOptions): Promise<void> {
+  if (options.offline) return;
+  const aia = { cacheDir: options.revocationCacheDir ? aiaCacheDir(options.revocationCacheDir) : null, ...(options.networkTimeoutMs ? { timeoutMs: options.networkTimeoutMs } : {}) };
+  for (let i = 0; i < works.length; i++) {
+    const w = works[i]!;
+    if (w.report.subIndication !== 'NO_CERTIFICATE_CHAIN_FOUND' || !w.signer) continue;
+    const carried = (entries[i]!.contents ? cmsCertificates(entries[i]!.contents!.bytes)?.certificates ?? [] : []).flatMap((d) => { try { return [parseCert(d)]; } catch { return []; } });
+    const { added } = await issuersByAia(w.signer, [...carried, ...ctx.pool], ctx.anchors, aia);
+    if (added.length === 0) continue;
+    ctx.pool.push(...added);
+    works[i] = validateSignature(ctx, entries[i]!, i);
+  }
 }
 
 /** Appended to the summary of a file whose cross-reference data had to be rebuilt to be read. */
@@ -79,6 +102,7 @@ async function verifyParsed(file: PdfFile, anchors: Cert[], options: VerifyOptio
   const pool = dssCertificates(file);
   const ctx = { file, anchors, pool, now, ...(options.rangeDigest ? { rangeDigest: options.rangeDigest } : {}) };
   const works: SignatureWork[] = entries.map((e, i) => validateSignature(ctx, e, i));
+  await completeChainsByAia(ctx, entries, works, options);
 
   // Two signatures may not exclude overlapping gaps.
   for (let i = 0; i < works.length; i++) {

@@ -6,7 +6,8 @@
  */
 import { AppError } from '../../../contract/errors';
 import { parseCert, type Cert } from '../../verify/certs';
-import { buildChain } from '../../verify/chain';
+import { buildChain, issuersByAia, topOfKnownChain } from '../../verify/chain';
+import type { AiaOptions } from '../../trust/aia';
 import { loadTrustAnchors } from '../../verify/trust';
 
 /**
@@ -19,7 +20,7 @@ export function chainToAnchor(certificate: Buffer, pool: readonly Buffer[], trus
   const anchors = parseAll(loadTrustAnchors(trustDir));
   const built = buildChain(leaf, certs, anchors);
   if (built.path) return built.path.slice(1).filter((c) => !anchors.some((a) => a.id === c.id)).map((c) => c.der);
-  const missing = missingIssuer(leaf, certs);
+  const missing = topOfKnownChain(leaf, certs).x509.issuer;
   throw new AppError(
     'SIGN_REFUSED',
     `Chứng thư số của người ký không nối được tới tổ chức chứng thực được tin cậy: thiếu chứng thư của "${commonName(missing)}". `
@@ -28,15 +29,16 @@ export function chainToAnchor(certificate: Buffer, pool: readonly Buffer[], trus
   );
 }
 
-/** The issuer name at which the chain stops: followed through the pool by name and signature. */
-function missingIssuer(leaf: Cert, pool: readonly Cert[]): string {
-  let cur = leaf;
-  for (let depth = 0; depth < pool.length; depth++) {
-    const next = pool.find((c) => c.id !== cur.id && c.x509.subject === cur.x509.issuer && cur.x509.checkIssued(c.x509));
-    if (!next || next.x509.subject === next.x509.issuer) break;
-    cur = next;
-  }
-  return cur.x509.issuer;
+/**
+ * chainToAnchor, after asking the AIA "CA Issuers" addresses for what the token, --chain and the
+ * intermediate store lack (online, cached: core/trust/aia.ts). The returned chain is what the
+ * signature embeds, fetched issuers included; still refused before the PIN when nothing completes it.
+ */
+export async function chainToAnchorOnline(certificate: Buffer, pool: readonly Buffer[], trustDir: string, aia: AiaOptions): Promise<Buffer[]> {
+  const certs = parseAll(pool);
+  const anchors = parseAll(loadTrustAnchors(trustDir));
+  const { added } = await issuersByAia(parseCert(certificate), certs, anchors, aia);
+  return chainToAnchor(certificate, [...pool, ...added.map((c) => c.der)], trustDir);
 }
 
 function commonName(dn: string): string {
