@@ -40,7 +40,7 @@ describe('vanthu sign batch', () => {
     await writeSample(dir, 'ban.pdf');
     const lines = [
       '# issue, appendix, copy, then a job that fails (no such input)',
-      JSON.stringify({ kind: 'issue', input: 'main.approved.pdf', output: 'out/main.issued.pdf', number: 7, notation: 'QĐ-UBND' }),
+      JSON.stringify({ kind: 'issue', input: 'main.approved.pdf', output: 'out/main.issued.pdf', book: 'di-qd', number: 7 }),
       JSON.stringify({ kind: 'appendix', input: 'pl1.pdf', output: 'out/pl1.signed.pdf', ref: '07/QĐ-UBND' }),
       '',
       JSON.stringify({ kind: 'copy', input: join(dir, 'ban.pdf'), output: 'out/ban.sao.pdf', form: 'SAO Y', agency: 'UBND tỉnh Thử Nghiệm' }),

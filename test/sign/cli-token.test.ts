@@ -105,7 +105,7 @@ describe('--digitized', () => {
   it('Đ17.4.c refuses the exception for a file this workstation did not digitise, and writes nothing', async () => {
     const input = await writeSample(dir, 'not-scanned-here.pdf');
     const out = join(dir, 'not-scanned-here.issued.pdf');
-    const r = await cli(['issue', input, '-o', out, '--number', '4', '--notation', 'QĐ-UBND', '--digitized', '--signer-name', 'Nguyễn Văn An', ...agencyToken()], pki.userPin);
+    const r = await cli(['issue', input, '-o', out, '--book', 'di-qd', '--number', '4', '--digitized', '--signer-name', 'Nguyễn Văn An', ...agencyToken()], pki.userPin);
     expect(r.status).not.toBe(0);
     expect(r.stderr).toContain('SIGN_REFUSED');
     expect(existsSync(out)).toBe(false);
@@ -119,7 +119,7 @@ describe('--digitized', () => {
     expect(made.status, made.stderr).toBe(0);
     const out = join(dir, 'scan.issued.pdf');
     const year = yearInVietnam();
-    const r = await cli(['issue', input, '-o', out, '--number', '3', '--notation', 'QĐ-UBND', '--date', `${year}-04-02`, '--digitized', '--signer-name', 'Nguyễn Văn An', '--json', ...agencyToken()], pki.userPin);
+    const r = await cli(['issue', input, '-o', out, '--book', 'di-qd', '--number', '3', '--type', 'Quyết định', '--subject', 'Về việc ban hành Quy chế công tác văn thư điện tử', '--date', `${year}-04-02`, '--digitized', '--signer-name', 'Nguyễn Văn An', '--json', ...agencyToken()], pki.userPin);
     expect(r.status, r.stderr).toBe(0);
     expect(r.stderr).toBe(`Cảnh báo: ${input}: ký phát hành văn bản do cơ quan tự số hóa, KHÔNG kiểm tra chữ ký của người có thẩm quyền (Điều 17.4.c).\n`);
     const res = JSON.parse(r.stdout) as { issued: { digitized: boolean; leaderSigner: unknown; number: string } };

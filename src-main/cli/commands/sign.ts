@@ -11,9 +11,12 @@ import { acceptUnknown, ACCEPT_UNKNOWN, ALLOW_UNTRUSTED_CHAIN, loginForSigning, 
 const USAGE = `vanthu sign — ký số văn bản PDF
 
   vanthu sign approve  <in.pdf> -o <out.pdf> --image <png> [--page N] [--rect x,y,w,h] [tùy chọn token]
-  vanthu sign issue    <in.pdf> -o <out.pdf> --number <n> --notation <ký hiệu> [--date YYYY-MM-DD]
+  vanthu sign issue    <in.pdf> -o <out.pdf> --book <sổ đi> [--db <register.db>] [--to "<nơi nhận>" …] [--date YYYY-MM-DD]
+                       [--notation <ký hiệu>] [--number <n>] [--type "<loại văn bản>"] [--subject "<trích yếu>"]
                        [--stamp <png>] [--seal-mm 36] [--trust <thư mục>] [--digitized] [--signer-name "<họ tên in>"] [tùy chọn token]
                        [--accept-unknown-revocation]
+                       (cấp số tiếp theo của sổ đi cho năm của văn bản, ký, rồi vào sổ văn bản đi kèm tệp đã ký;
+                        --number: lấy đúng số này nếu sổ chưa cấp; ký hiệu, loại và trích yếu mặc định đọc từ trang đầu)
                        (--digitized: văn bản do cơ quan tự số hóa, không kiểm tra chữ ký lãnh đạo — Điều 17.4.c)
                        (--accept-unknown-revocation: vẫn ký khi chưa kiểm tra được chứng thư của lãnh đạo
                         có bị thu hồi hay không — chỉ khi đã xác nhận rõ; lựa chọn này được ghi lại)
@@ -54,9 +57,10 @@ const sign: CliCommand = async (args, io) => {
   if (digitized) warnDigitized(io, input);
 
   const settings = settingsFromFlags(flags, io);
+  const db = flagString(flags, 'db');
   const result = await withBackend(settings, async (b) => {
     const fileId = b.putFile(input).fileId;
-    const call = await prepare(sub, b, flags, fileId, settings.sealMm, digitized);
+    const call = await prepare(sub, b, flags, fileId, settings.sealMm, digitized, repeated(rest, 'to'));
     // The leader's signature is checked before the PIN: a refusal must not cost a PIN try.
     const signer = await loginForSigning(b, flags, io, async () => {
       if (sub !== 'issue' || digitized) return;
@@ -66,18 +70,21 @@ const sign: CliCommand = async (args, io) => {
     const r = await call(signer);
     b.writeFile(r.fileId, output);
     return r;
-  });
+  }, db ? { registerDb: db } : {});
   // Said when the clerk made the choice here; the demo profile's standing acceptance (docs/signing.md) is in the result and the log.
   if (result.issued?.unknownRevocationAccepted && flags.has(ACCEPT_UNKNOWN)) io.err(UNKNOWN_ACCEPTED_VI);
   if (flags.has('json')) io.out(JSON.stringify({ output, ...result }));
-  else io.out(`Đã ký: ${output} (${result.verification.signatures.length} chữ ký trong tệp, lúc ${result.signingTime}).`);
+  else {
+    const entry = result.registered ? `, số ${result.registered.code} vào sổ ${result.registered.book}` : '';
+    io.out(`Đã ký: ${output} (${result.verification.signatures.length} chữ ký trong tệp${entry}, lúc ${result.signingTime}).`);
+  }
   return EXIT.OK;
 };
 
 type Signer = { token: string; keyId: string; contextPin?: string; allowUntrustedChain?: true };
 
 /** The contract call of a subcommand, its flags read and checked before any token work. */
-async function prepare(sub: string, b: CliBackend, flags: Flags, fileId: string, sealMm: number, digitized: boolean): Promise<(s: Signer) => Promise<SignResultDto>> {
+async function prepare(sub: string, b: CliBackend, flags: Flags, fileId: string, sealMm: number, digitized: boolean, to: string[]): Promise<(s: Signer) => Promise<SignResultDto>> {
   switch (sub) {
     case 'approve': {
       const image = b.putFile(need(flags, 'image')).fileId;
@@ -87,11 +94,13 @@ async function prepare(sub: string, b: CliBackend, flags: Flags, fileId: string,
       return (s) => b.call('sign.approve', { fileId, ...s, image, ...extra });
     }
     case 'issue': {
-      const signerName = flagString(flags, 'signer-name');
+      // The number comes from the sổ (cấp số); --number only asks for a particular one of its series.
+      const number = flagString(flags, 'number');
+      const optional = { notation: 'notation', signerName: 'signer-name', typeName: 'type', subject: 'subject' } as const;
+      const given = Object.fromEntries(Object.entries(optional).flatMap(([k, flag]) => (flagString(flags, flag) ? [[k, flagString(flags, flag)]] : [])));
       const fields = {
-        fileId, number: positiveInt(need(flags, 'number'), 'number'), notation: need(flags, 'notation'),
-        date: flagString(flags, 'date') ?? dateInVietnam(), sealMm, digitized,
-        ...(signerName ? { signerName } : {}), ...acceptUnknown(flags),
+        fileId, book: need(flags, 'book'), ...(number ? { number: positiveInt(number, 'number') } : {}), ...given,
+        date: flagString(flags, 'date') ?? dateInVietnam(), sealMm, digitized, ...(to.length ? { recipients: to } : {}), ...acceptUnknown(flags),
       };
       return (s) => b.call('sign.issue', { ...fields, ...s });
     }
@@ -105,6 +114,11 @@ async function prepare(sub: string, b: CliBackend, flags: Flags, fileId: string,
       return (s) => b.call('sign.copy', { fileId, form, agency, ...s });
     }
   }
+}
+
+/** Every value of a flag that may be given more than once (--to A --to B). */
+function repeated(args: readonly string[], name: string): string[] {
+  return args.flatMap((a, i) => (a === `--${name}` && i + 1 < args.length ? [args[i + 1]!] : a.startsWith(`--${name}=`) ? [a.slice(name.length + 3)] : []));
 }
 
 function positiveInt(v: string, name: string): number {

@@ -11,7 +11,7 @@ import type { BatchJobDto, SignProgressDto } from '../../contract/sign';
 import { dateInVietnam } from '../../contract/time';
 import { parseJobLines, type BatchJobDescription } from './jobs-file';
 import { settingsFromFlags, withBackend, type CliBackend } from '../backend-client';
-import { EXIT, type CliIo } from '../io';
+import { EXIT, flagString, type CliIo } from '../io';
 import { acceptUnknown, loginForSigning, warnDigitized, type Flags } from './session';
 
 const MAX_JOBS_FILE_BYTES = 16 * 1024 * 1024;
@@ -70,7 +70,7 @@ export async function batch(jobsFile: string | undefined, flags: Flags, io: CliI
     } finally {
       unsubscribe();
     }
-  });
+  }, flagString(flags, 'db') ? { registerDb: flagString(flags, 'db')! } : {});
 
   const count = (s: JobRow['status']) => rows.filter((r) => r.status === s).length;
   const counts = { signed: count('signed'), skipped: count('skipped'), failed: count('failed') };
@@ -98,7 +98,9 @@ function toJob(b: CliBackend, d: BatchJobDescription, row: JobRow, resume: boole
     case 'appendix': return { kind: 'appendix', fileId, ...previous, ref: d.ref };
     case 'copy': return { kind: 'copy', fileId, ...previous, form: d.form, agency: d.agency };
     case 'issue': return {
-      kind: 'issue', fileId, ...previous, number: d.number, notation: d.notation, date: d.date ?? dateInVietnam(),
+      kind: 'issue', fileId, ...previous, book: d.book, date: d.date ?? dateInVietnam(),
+      ...(d.number !== undefined ? { number: d.number } : {}), ...(d.notation ? { notation: d.notation } : {}),
+      ...(d.to?.length ? { recipients: d.to } : {}), ...(d.type ? { typeName: d.type } : {}), ...(d.subject ? { subject: d.subject } : {}),
       sealMm: d.sealMm ?? sealMm, ...(d.digitized ? { digitized: true } : {}), ...acceptUnknown(flags),
     };
   }

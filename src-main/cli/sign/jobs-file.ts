@@ -6,13 +6,17 @@ import { z } from 'zod';
 import { pathString as path } from '../../contract/api';
 import { AppError } from '../../contract/errors';
 import { AGENCY_NAME_MAX_CHARS, DOC_NUMBER_MAX, MAX_BATCH_JOBS, NOTATION_MAX_CHARS, REF_MAX_CHARS } from '../../contract/limits';
+import { bookId } from '../../contract/issuing';
 import { documentDate, sealMm } from '../../contract/sign';
 import { COPY_FORMS } from '../../contract/vocabulary';
 
 export const batchJobDescriptionSchema = z.discriminatedUnion('kind', [
   z.strictObject({
     kind: z.literal('issue'), input: path, output: path,
-    number: z.number().int().min(1).max(DOC_NUMBER_MAX), notation: z.string().min(1).max(NOTATION_MAX_CHARS), date: documentDate.optional(),
+    /** Cấp số: the sổ đi the number comes from (--number asks for a particular one of its series). */
+    book: bookId, number: z.number().int().min(1).max(DOC_NUMBER_MAX).optional(), notation: z.string().min(1).max(NOTATION_MAX_CHARS).optional(), date: documentDate.optional(),
+    /** Nơi nhận, Loại văn bản and Trích yếu for the register entry (default: what page 1 says). */
+    to: z.array(z.string().min(1).max(200)).max(500).optional(), type: z.string().min(1).max(100).optional(), subject: z.string().min(1).max(500).optional(),
     /** Seal PNG; default the agency's configured seal. */
     stamp: path.optional(), sealMm: sealMm.optional(),
     /** Điều 17.4.c: the agency digitised the document itself; no leader signature required. */
