@@ -1,5 +1,6 @@
 import { randomBytes } from 'node:crypto';
-import { PDFDocument, type PDFFont, type PDFRef } from '@cantoo/pdf-lib';
+import { deflateSync } from 'node:zlib';
+import { PDFDocument, PDFRawStream, type PDFContext, type PDFFont, type PDFRef } from '@cantoo/pdf-lib';
 import { cachingFontkit, fontBytes, parsedFont, type FontFace } from './fonts';
 import { num, registerFormXObject } from './form-xobject';
 
@@ -11,6 +12,58 @@ const POSTSCRIPT_NAMES: Record<FontFace, string> = {
 
 function subsetTag(): string {
   return Array.from(randomBytes(6), (b) => String.fromCharCode(65 + (b % 26))).join('');
+}
+
+/**
+ * Digits and the punctuation of numbers, dates and ISO times: the numbers, days and months of every
+ * issue, and the time stamps of appendix and copy text, then share one subset per face.
+ */
+const COMMON_GLYPHS = '0123456789/:;.,+-T ';
+
+/**
+ * Compressed font programs and ToUnicode maps of the subsets made so far in this process, by face and
+ * glyph list. Subsetting a Liberation face and compressing the result costs milliseconds in pure JS
+ * (fontkit, pako) for every font of every revision; the same few subsets recur all day.
+ */
+const subsetStreams = new Map<string, { program: Uint8Array; toUnicode: Uint8Array | null }>();
+const SUBSET_STREAMS_MAX = 64;
+
+interface SubsetEmbedder {
+  glyphs: Array<{ id: number } | undefined>;
+  isCFF(): boolean;
+  serializeFont(): Promise<Uint8Array>;
+  embedFontStream(context: PDFContext): Promise<PDFRef>;
+  embedUnicodeCmap(context: PDFContext): PDFRef;
+}
+
+/**
+ * Makes this font, when pdf-lib writes it, take its font program and ToUnicode stream from the cache
+ * (or fill it): pdf-lib's writers of those two streams are replaced on this one embedder; the font's
+ * dictionaries and widths are still pdf-lib's. pdf-lib writes the program first (embedFontStream, from
+ * the descriptor), then the ToUnicode map, both once, when the document is first saved.
+ */
+function reuseSubsetStreams(font: PDFFont, face: FontFace): void {
+  const embedder = (font as unknown as { embedder: SubsetEmbedder }).embedder;
+  const writeCmap = embedder.embedUnicodeCmap.bind(embedder);
+  let key = '';
+  embedder.embedFontStream = async (context) => {
+    key = `${face}:${embedder.glyphs.map((g) => g?.id ?? -1).join(',')}`;
+    let hit = subsetStreams.get(key);
+    if (!hit) {
+      hit = { program: deflateSync(await embedder.serializeFont()), toUnicode: null };
+      subsetStreams.set(key, hit);
+      if (subsetStreams.size > SUBSET_STREAMS_MAX) subsetStreams.delete(subsetStreams.keys().next().value!);
+    }
+    return context.register(context.stream(hit.program, { Filter: 'FlateDecode', ...(embedder.isCFF() ? { Subtype: 'CIDFontType0C' } : {}) }));
+  };
+  embedder.embedUnicodeCmap = (context) => {
+    const hit = subsetStreams.get(key);
+    if (hit?.toUnicode) return context.register(context.stream(hit.toUnicode, { Filter: 'FlateDecode' }));
+    const ref = writeCmap(context);
+    const written = context.lookup(ref);
+    if (hit && written instanceof PDFRawStream) hit.toUnicode = written.getContents();
+    return ref;
+  };
 }
 
 export interface TextAppearance { ref: PDFRef; width: number; height: number; baselineOffset: number }
@@ -37,7 +90,12 @@ export class TextFont {
     doc.registerFontkit(cachingFontkit);
     // The "ABCDEF+" tag marks a subset (ISO 32000-1 §9.6.4); pdf-lib would write a bare name instead.
     const font = await doc.embedFont(fontBytes(face), { subset: true, customName: `${subsetTag()}+${POSTSCRIPT_NAMES[face]}` });
-    return new TextFont(doc, font, texts);
+    // The common glyphs first, always in the same order, so that the subset's glyph numbering — and
+    // with it the font program and its ToUnicode map — is the same for every text made only of them.
+    font.encodeText(COMMON_GLYPHS);
+    const made = new TextFont(doc, font, texts);
+    reuseSubsetStreams(font, face);
+    return made;
   }
 
   /**

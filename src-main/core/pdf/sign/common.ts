@@ -94,6 +94,7 @@ export async function runSigningJob(
     const s = await IncrementalSigner.open(inputBytes, boost, prefix);
     try {
       await job(s);
+      await s.settle();
       signed = s;
     } catch (e) {
       if (!(e instanceof PlaceholderTooSmall) || boost === 2) throw asSignError(e);

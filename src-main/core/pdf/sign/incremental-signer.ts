@@ -48,6 +48,10 @@ export class IncrementalSigner {
   private size: number;
   private readonly running: Hash;
   readonly revisions: SignedRevision[] = [];
+  /** The signing of the revisions queued so far (see queue()), and its first failure. */
+  private pending: Promise<void> = Promise.resolve();
+  private failure: { error: unknown } | null = null;
+  private queued = 0;
 
   private constructor(
     readonly doc: PDFDocument,
@@ -82,40 +86,77 @@ export class IncrementalSigner {
     }
     if (doc.getPageCount() === 0) throw new AppError('PDF_INVALID', 'Tệp PDF không có trang nào.', 'no pages');
     assertSigningPermitted(doc);
+    // pdf-lib tracks every set() and push() on a loaded document by searching all its objects, deeply,
+    // for the one that holds the changed dictionary: every new dictionary we build pays a walk over the
+    // whole file (milliseconds per revision on one page, far more on a long document). Our writers mark
+    // each old object they change themselves (signature-field.ts, validation-data.ts) and new objects
+    // are always written, so the search is switched off for this document.
+    doc.context.registerObjectChange = () => {};
     return new IncrementalSigner(doc, input, style === 'stream', placeholderBoost, prefix);
   }
 
   /** Appends one revision holding one signature field, and signs it. */
   async sign(spec: RevisionSpec): Promise<SignedRevision> {
+    const { signed } = await this.queue(spec);
+    await this.settle();
+    return signed;
+  }
+
+  /**
+   * Appends one revision holding one signature field now and leaves its signing to run after the
+   * revisions queued before it; returns once the revision is written, so the caller can build the
+   * next one while the token signs this one (a USB token takes 50–300 ms a signature, the CPU work of
+   * a revision a few). A revision's bytes do not depend on the signatures before it (/Contents has a
+   * fixed size), only its digest does, so each digest is taken when the previous /Contents is filled.
+   * `settle()` waits for every queued signature and throws the first failure.
+   */
+  async queue(spec: RevisionSpec): Promise<{ signed: Promise<SignedRevision> }> {
+    if (this.failure) throw this.failure.error;
     const contentsSize = estimateCmsSize(spec.signer, spec.tsa !== undefined, spec.intermediates) * (1 + this.placeholderBoost);
     const { fieldName } = addSignatureField(this.doc, { ...spec, contentsSize });
     const start = this.size;
     const rev = await this.appendRevision();
+    this.queued++;
     const end = start + rev.byteLength;
     const { gapStart, gapEnd } = locatePlaceholder(rev, contentsSize);
     const byteRange: [number, number, number, number] = [0, start + gapStart, start + gapEnd, end - (start + gapEnd)];
     writeByteRange(rev, byteRange);
-
-    const h = this.running.copy();
-    h.update(rev.subarray(0, gapStart));
-    h.update(rev.subarray(gapEnd));
-    const cms = await buildPadesCms({
-      messageDigest: h.digest(),
-      signer: spec.signer,
-      intermediates: spec.intermediates ?? [],
-      ...(spec.tsa ? { timestamp: (sig: Buffer) => requestSignatureTimestamp(sig, spec.tsa!) } : {}),
+    const signed = this.pending.then(async () => {
+      if (this.failure) throw this.failure.error;
+      const h = this.running.copy();
+      h.update(rev.subarray(0, gapStart));
+      h.update(rev.subarray(gapEnd));
+      const cms = await buildPadesCms({
+        messageDigest: h.digest(),
+        signer: spec.signer,
+        intermediates: spec.intermediates ?? [],
+        ...(spec.tsa ? { timestamp: (sig: Buffer) => requestSignatureTimestamp(sig, spec.tsa!) } : {}),
+      });
+      if (cms.length > contentsSize) throw new PlaceholderTooSmall(`CMS ${cms.length} > placeholder ${contentsSize}`);
+      Buffer.from(rev.buffer, rev.byteOffset, rev.byteLength).write(cms.toString('hex'), gapStart + 1, 'latin1');
+      this.running.update(rev);
+      const out: SignedRevision = { fieldName, byteRange, revisionEnd: end, cmsBytes: cms.length };
+      this.revisions.push(out);
+      return out;
+    }).catch((e: unknown) => {
+      this.failure ??= { error: e };
+      throw e;
     });
-    if (cms.length > contentsSize) throw new PlaceholderTooSmall(`CMS ${cms.length} > placeholder ${contentsSize}`);
-    Buffer.from(rev.buffer, rev.byteOffset, rev.byteLength).write(cms.toString('hex'), gapStart + 1, 'latin1');
+    this.pending = signed.then(() => undefined, () => undefined);
+    signed.catch(() => {}); // observed through settle(); never an unhandled rejection
+    // Wrapped: an async function returning the promise itself would wait for it.
+    return { signed };
+  }
 
-    this.running.update(rev);
-    const out: SignedRevision = { fieldName, byteRange, revisionEnd: end, cmsBytes: cms.length };
-    this.revisions.push(out);
-    return out;
+  /** Waits for every queued signature; the first failure is thrown (and stays: the job is lost). */
+  async settle(): Promise<void> {
+    await this.pending;
+    if (this.failure) throw this.failure.error;
   }
 
   /** Appends one revision with no signature (validation data after the signatures, see validation-data.ts). */
   async appendUnsigned(change: (doc: PDFDocument) => void): Promise<void> {
+    await this.settle();
     change(this.doc);
     this.running.update(await this.appendRevision());
   }
@@ -144,6 +185,7 @@ export class IncrementalSigner {
 
   /** SHA-256 of the whole file as it stands, from the running state (no second pass over the bytes). */
   sha256(): string {
+    this.assertSettled();
     return this.running.copy().digest('hex');
   }
 
@@ -153,6 +195,7 @@ export class IncrementalSigner {
    * prefix of the output by construction; the check guards that construction against refactoring.
    */
   outputChunks(): readonly Uint8Array[] {
+    this.assertSettled();
     if (this.chunks[0] !== this.input || this.size !== this.chunks.reduce((n, c) => n + c.byteLength, 0)) {
       throw new AppError('SIGN_FAILED', 'Lỗi nội bộ khi ký: tệp gốc bị thay đổi; đã hủy, không ghi tệp kết quả.', 'input is not a prefix of the output');
     }
@@ -162,6 +205,10 @@ export class IncrementalSigner {
   /** The signed file as one buffer (tests, callers that keep bytes in memory). */
   result(): Uint8Array {
     return Buffer.concat(this.outputChunks());
+  }
+
+  private assertSettled(): void {
+    if (this.failure || this.revisions.length !== this.queued) throw new Error('signatures still pending or failed');
   }
 
   get byteLength(): number {

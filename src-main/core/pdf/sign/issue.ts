@@ -116,18 +116,20 @@ export async function issuePdf(input: PdfInput, output: string, signer: KeySigne
 
     let ltv = false;
     const result = await runSigningJob(bytes, out, now, async (s) => {
+      // Each revision is queued: the token signs one while the next is built (incremental-signer.ts).
       const upright = await TextFont.embed(s.doc, 'regular', [numberText]);
-      await signText(s, signer, opts, now, upright.appearance(numberText, spots.number.size), spots.number, 'ThemSo', `Thêm số ${numberText}/${notation}`);
+      await queueText(s, signer, opts, now, upright.appearance(numberText, spots.number.size), spots.number, 'ThemSo', `Thêm số ${numberText}/${notation}`);
       // One italic subset for day and month: written with the day, referenced again by the month.
       const italic = await TextFont.embed(s.doc, 'italic', [dayText, monthText]);
-      await signText(s, signer, opts, now, italic.appearance(dayText, spots.day.size), spots.day, 'ThemNgay', `Thêm ngày ${dayText}`);
-      await signText(s, signer, opts, now, italic.appearance(monthText, spots.month.size), spots.month, 'ThemThang', `Thêm tháng ${monthText}`);
+      await queueText(s, signer, opts, now, italic.appearance(dayText, spots.day.size), spots.day, 'ThemNgay', `Thêm ngày ${dayText}`);
+      await queueText(s, signer, opts, now, italic.appearance(monthText, spots.month.size), spots.month, 'ThemThang', `Thêm tháng ${monthText}`);
       const ap = await imageAppearance(s.doc, opts.stamp, seal.width, seal.height);
-      await s.sign({
+      await s.queue({
         signer, page: seal.page, rect: seal, appearance: ap, namePrefix: 'DongDau', signingTime: now,
         name: certificateCommonName(signer.certificate), reason: `Ký phát hành văn bản số ${numberText}/${notation}`,
         ...revisionExtras(opts),
       });
+      await s.settle();
       if (opts.validationData ?? true) {
         // Loaded on first use, like the leader check's verifier: it pulls in the revocation stack.
         const { embedValidationData } = await import('./validation-data');
@@ -161,9 +163,9 @@ async function leaderCheck(bytes: Uint8Array, agencyCertificate: Buffer, opts: L
   return requireLeaderSignature(report, agencyCertificate, opts.acceptUnknownRevocation ?? false);
 }
 
-async function signText(s: IncrementalSigner, signer: KeySigner, opts: IssueOptions, now: Date, ap: TextAppearance, at: TextSpot, prefix: string, reason: string): Promise<void> {
+async function queueText(s: IncrementalSigner, signer: KeySigner, opts: IssueOptions, now: Date, ap: TextAppearance, at: TextSpot, prefix: string, reason: string): Promise<void> {
   const rect = { x: at.x, y: at.baseline - ap.baselineOffset, width: ap.width, height: ap.height };
-  await s.sign({
+  await s.queue({
     signer, page: at.page, rect, appearance: ap.ref, namePrefix: prefix, signingTime: now,
     name: certificateCommonName(signer.certificate), reason, ...revisionExtras(opts),
   });
