@@ -1,6 +1,7 @@
 import { useState } from 'react';
 import { Descriptions, Tag } from 'antd';
 import type { RegisterDocumentDetailDto, RegisterDocumentDto } from '@contract/register';
+import { decree30Number } from '@contract/text';
 import type { Client } from '../api/client';
 import { t, type MessageKey } from '../i18n';
 import { useNav } from '../shell/nav';
@@ -49,7 +50,7 @@ function Meta({ d, detail }: { d: RegisterDocumentDto; detail: RegisterDocumentD
       <Descriptions.Item label={t('register.colPriority')}>
         <Tag className={`priority-tag priority-${d.Priority}`}>{t(priorityKey(d.Priority))}</Tag>
       </Descriptions.Item>
-      <Descriptions.Item label={t(incoming ? 'doc.arrivalNumber' : 'register.colNumber')}>{d.number ?? ''}</Descriptions.Item>
+      <Descriptions.Item label={t(incoming ? 'doc.arrivalNumber' : 'register.colNumber')}>{d.number === null ? '' : decree30Number(d.number)}</Descriptions.Item>
       <Descriptions.Item label={t('register.colCode')}>{d.code ?? ''}</Descriptions.Item>
       <Descriptions.Item label={t('register.form.TypeName')}>{d.TypeName}</Descriptions.Item>
       <Descriptions.Item label={t('register.form.OrganName')}>{d.OrganName ?? ''}</Descriptions.Item>

@@ -9,6 +9,19 @@ import { launchChromium, leaderSignedSample, openPage, screenshot, startAiaOcspR
 import { loadPki } from '../helpers/pki';
 import { addDaysIso, axeScan, hasHorizontalScroll, rpc, serious } from './ui-helpers';
 
+/** WCAG contrast ratio of two computed rgb() colours. */
+function contrast(a: string, b: string): number {
+  const lum = (c: string) => {
+    const [r, g, bl] = (c.match(/\d+(\.\d+)?/g) ?? []).slice(0, 3).map(Number).map((v) => {
+      const s = v / 255;
+      return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r! + 0.7152 * g! + 0.0722 * bl!;
+  };
+  const [hi, lo] = [lum(a), lum(b)].sort((x, y) => y - x);
+  return (hi! + 0.05) / (lo! + 0.05);
+}
+
 const LABEL: Record<string, string> = { submit: 'Trình', assign: 'Giao xử lý', handover: 'Chuyển', complete: 'Hoàn thành' };
 
 /** dd/MM/yyyy, as every screen and the printed register write a day. */
@@ -214,10 +227,26 @@ describe('browser mode: a clerk\'s whole day', () => {
     await screenshot(page, 'day-11-issued');
   });
 
-  it('"Cài đặt" shows the working calendar the deadlines use; no console errors all day', async () => {
+  it('"Cài đặt" shows the working calendar the deadlines use; a busy button keeps AA contrast and focus is visible; no console errors all day', async () => {
     await page.keyboard.press('Alt+C');
     await page.getByRole('heading', { name: 'Cài đặt', level: 2 }).waitFor();
     await screenshot(page, 'day-08-settings');
+    // The save button as it looks while saving (antd's loading state), and as the keyboard focuses it.
+    const save = page.getByRole('button', { name: 'Lưu cài đặt' });
+    const look = async () => save.evaluate((el) => {
+      const cs = (globalThis as unknown as { getComputedStyle(e: unknown): Record<string, string> }).getComputedStyle(el);
+      return { opacity: cs.opacity!, color: cs.color!, background: cs.backgroundColor!, outline: `${cs.outlineStyle} ${cs.outlineWidth}` };
+    });
+    await save.evaluate((el) => (el as unknown as { classList: { add(c: string): void } }).classList.add('ant-btn-loading'));
+    // Past antd's fade: what stays on screen while the work runs.
+    await page.waitForTimeout(600);
+    const busy = await look();
+    await save.evaluate((el) => (el as unknown as { classList: { remove(c: string): void } }).classList.remove('ant-btn-loading'));
+    expect(busy.opacity).toBe('1');
+    expect(contrast(busy.color, busy.background)).toBeGreaterThanOrEqual(4.5);
+    await page.getByLabel('Dòng tiêu đề trên bản in sổ').focus();
+    await page.keyboard.press('Tab');
+    await expect.poll(async () => (await look()).outline).toMatch(/^solid [2-9]/);
     expect(consoleErrors).toEqual([]);
   });
 });
