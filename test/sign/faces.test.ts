@@ -46,7 +46,8 @@ beforeAll(async () => {
 });
 
 const cliEnv = { VANTHU_PIN: pki.userPin, SOFTHSM2_CONF: pki.softhsm2Conf, VANTHU_DATA_DIR: join(dir, 'cli-data'), VANTHU_CONFIG: '' };
-const issueArgs = (input: string, out: string, over: string[] = []) => ['sign', 'issue', input, '-o', out, '--number', '7', '--notation', 'QĐ-UBND', '--date', date, '--json', '--module', pki.module, '--token', pki.tokens.agency, ...over];
+// Each face numbers from its own register's sổ đi; asking for the same numbers makes their outputs comparable.
+const issueArgs = (input: string, out: string, number: number, over: string[] = []) => ['sign', 'issue', input, '-o', out, '--book', 'di-qd', '--number', String(number), '--date', date, '--json', '--module', pki.module, '--token', pki.tokens.agency, ...over];
 
 describe('CLI and screen sign.issue', () => {
   const cli: Array<SignResultDto & { output: string }> = [];
@@ -54,13 +55,13 @@ describe('CLI and screen sign.issue', () => {
 
   it('the CLI issues each sample and refuses values over the limits', async () => {
     for (const [i, input] of approved.entries()) {
-      const r = await runCli(issueArgs(input, join(dir, `cli-${i}.pdf`)), cliEnv);
+      const r = await runCli(issueArgs(input, join(dir, `cli-${i}.pdf`), 7 + i), cliEnv);
       expect(r.stderr).toBe('');
       expect(r.status).toBe(0);
       cli.push(JSON.parse(r.stdout));
     }
     for (const over of [['--notation', `${'Q'.repeat(NOTATION_MAX_CHARS - 4)}Đ-UBX`], ['--seal-mm', String(SEAL_MM_MAX + 1)]]) {
-      cliRefusals.push(await runCli(issueArgs(approved[0]!, join(dir, 'cli-refused.pdf'), over), cliEnv));
+      cliRefusals.push(await runCli(issueArgs(approved[0]!, join(dir, 'cli-refused.pdf'), 9, over), cliEnv));
     }
     expect(cliRefusals.map((r) => r.status)).toEqual([64, 64]);
   });
@@ -84,11 +85,12 @@ describe('CLI and screen sign.issue', () => {
         const inspection = await value<SignInspectionDto>('sign.inspect', { fileId });
         const { number, day, month, seal } = inspection.proposed;
         // As the screen sends it when the clerk moved nothing: the proposed boxes.
-        const issued = await value<SignResultDto>('sign.issue', { fileId, token, number: 7, notation: 'QĐ-UBND', date, sealMm: inspection.sealMm, positions: { number: number!, day: day!, month: month!, seal: seal! } });
+        const issued = await value<SignResultDto>('sign.issue', { fileId, token, book: 'di-qd', number: 7 + i, date, sealMm: inspection.sealMm, positions: { number: number!, day: day!, month: month!, seal: seal! } });
         const fromCli = cli[i]!;
         expect(issued.issued).toEqual(fromCli.issued);
         expect(issued.issued!.seal).toEqual(seal);
-        expect(issued.issued!.spots.number).toEqual(centreText(number!, '07', ISSUE_FACE.number));
+        expect(issued.registered).toMatchObject({ book: 'di-qd', number: 7 + i });
+        expect(issued.issued!.spots.number).toEqual(centreText(number!, `0${7 + i}`, ISSUE_FACE.number));
         expect(issued.issued!.spots.day).toEqual(centreText(day!, '09', ISSUE_FACE.day));
         expect(issued.issued!.spots.month).toEqual(centreText(month!, '3', ISSUE_FACE.month));
         const agency = (r: SignResultDto) => r.verification.signatures.at(-1)!.certificate;
@@ -96,7 +98,7 @@ describe('CLI and screen sign.issue', () => {
         expect(issued.verification.signatures.map((s) => s.indication)).toEqual(fromCli.verification.signatures.map((s) => s.indication));
       }
       const { fileId } = await value<{ fileId: string }>('file.put', { name: 'x.pdf', base64: readFileSync(approved[0]!).toString('base64') });
-      const base = { fileId, token, number: 7, notation: 'QĐ-UBND', date, sealMm: 36 };
+      const base = { fileId, token, book: 'di-qd', number: 9, date, sealMm: 36 };
       const refused = [
         await call('sign.issue', { ...base, notation: `${'Q'.repeat(NOTATION_MAX_CHARS - 4)}Đ-UBX` }),
         await call('sign.issue', { ...base, sealMm: SEAL_MM_MAX + 1 }),
