@@ -105,8 +105,8 @@ export function exchangeService(deps: ExchangeServiceDeps): ExchangeService {
       },
       'exchange.recall': async ({ registerDocId, reason }) => ({ queued: (await engine.recall(registerDocId, reason)).length }),
       'exchange.resend': ({ outboxId }) => ({ requeued: engine.outbox.retry(outboxId) }),
-      'exchange.answer': ({ inboxId, accept, reason }) => {
-        engine.answerChange(inboxId, accept, reason);
+      'exchange.answer': async ({ inboxId, accept, reason }) => {
+        await engine.answerChange(inboxId, accept, reason);
         return { ok: true as const };
       },
       'exchange.import': async ({ base64 }) => {

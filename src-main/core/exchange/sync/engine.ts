@@ -193,8 +193,31 @@ export class SyncEngine {
       if (state !== row.state) this.inbox.setState(row.id, state);
       if (state === 'APPLIED') applied++;
     }
+    applied += this.applyReplacements();
     const orphans = (this.db.prepare("SELECT count(*) AS n FROM exchange_inbox WHERE state = 'ORPHAN'").get() as { n: number }).n;
     return { applied, orphans };
+  }
+
+  /**
+   * A replacement (type 3) is registered as a new document on arrival; each document it replaces is
+   * linked to it and marked replaced when that one is in the register (it may arrive later: checked
+   * again on every cycle). Status 15 then goes back for the replaced document from its history.
+   */
+  private applyReplacements(): number {
+    const rows = this.db.prepare<[], Pick<InboxRow, 'id' | 'from_organ' | 'register_doc_id' | 'meta'>>("SELECT id, from_organ, register_doc_id, meta FROM exchange_inbox WHERE messagetype = 'edoc' AND business_type = 3 AND state = 'RECEIVED' AND register_doc_id IS NOT NULL ORDER BY id").all();
+    let n = 0;
+    for (const row of rows) {
+      const meta = JSON.parse(row.meta ?? '{}') as InboxMeta;
+      for (const replaced of meta.replaces ?? []) {
+        const target = this.inbox.original(replaced, row.from_organ ?? '');
+        if (!target || target.register_doc_id === null || target.register_doc_id === row.register_doc_id) continue;
+        const doc = this.ctx.port.get(target.register_doc_id).document;
+        if (doc.state === 'corrected' || doc.state === 'recalled' || doc.state === 'returned' || doc.state === 'cancelled') continue;
+        this.ctx.port.supersede(target.register_doc_id, row.register_doc_id!, 'replace', meta.reason || 'Cơ quan gửi thay thế văn bản');
+        n++;
+      }
+    }
+    return n;
   }
 
   /** A recall (status 13 or type 1) before registration ends the document RECALLED (→ 15, never 03). */
@@ -223,8 +246,11 @@ export class SyncEngine {
     return 'APPLIED';
   }
 
-  /** The clerk's answer to a recall or update that came after registration: 15 or 16 (+ reason). */
-  answerChange(inboxId: number, accept: boolean, reason?: string): void {
+  /**
+   * The clerk's answer to a recall or update that came after registration: 15 or 16 (+ reason). An
+   * accepted update becomes its own received entry, and the earlier one is marked corrected by it.
+   */
+  async answerChange(inboxId: number, accept: boolean, reason?: string): Promise<void> {
     const row = this.inbox.get(inboxId);
     if (!row || row.state !== 'PENDING_DECISION') throw new AppError('CONFLICT', 'Yêu cầu này không chờ quyết định.', `inbox ${inboxId} is not pending`);
     if (!accept && !reason?.trim()) throw new AppError('INPUT_INVALID', 'Cần nêu lý do từ chối.', '16 without reason');
@@ -233,6 +259,11 @@ export class SyncEngine {
     if (accept && isRecall && target?.register_doc_id) {
       this.ctx.port.transition(target.register_doc_id, 'recall', { reason: reason || 'Đồng ý thu hồi theo đề nghị của cơ quan gửi' });
       this.inbox.setState(target.id, 'RECALLED');
+    } else if (accept && row.business_type === BUSINESS_TYPES.UPDATE && target?.register_doc_id) {
+      const pkg = (await parseEdxml(row.raw)) as DocumentPackage;
+      const later = row.register_doc_id ?? this.inbox.receiveUpdate(row, pkg);
+      await this.inbox.completeAttachments({ ...row, register_doc_id: later }, pkg);
+      this.ctx.port.supersede(target.register_doc_id, later, 'update', reason || (JSON.parse(row.meta ?? '{}') as InboxMeta).reason || 'Cơ quan gửi cập nhật văn bản');
     } else {
       const meta = (JSON.parse(target?.meta ?? row.meta ?? '{}') as InboxMeta);
       this.queueStatus(row.document_id ?? '', row.from_organ ?? '', meta, accept ? '15' : '16', reason, target?.register_doc_id ?? null);

@@ -42,6 +42,8 @@ export interface InboxMeta {
   attachments: number;
   /** For recalls and updates: the reason given by the sender. */
   reason?: string;
+  /** For a replacement: the DocumentIds it replaces (ReplacementInfoList). */
+  replaces?: string[];
 }
 
 export interface StoreResult {
@@ -152,7 +154,10 @@ export class Inbox {
   private storeDocument(hubDocId: string, type: MessageType, key: string, pkg: DocumentPackage, raw: Buffer): InboxRow {
     const h = pkg.header;
     const b = pkg.trace.Bussiness;
-    const meta: InboxMeta = { code: `${h.Code.CodeNumber}/${h.Code.CodeNotation}`, promulgationDate: h.PromulgationInfo.PromulgationDate, subject: h.Subject, attachments: pkg.attachments.length, reason: b.BussinessDocReason };
+    const meta: InboxMeta = {
+      code: `${h.Code.CodeNumber}/${h.Code.CodeNotation}`, promulgationDate: h.PromulgationInfo.PromulgationDate, subject: h.Subject, attachments: pkg.attachments.length, reason: b.BussinessDocReason,
+      ...(b.BussinessDocType === BUSINESS_TYPES.REPLACE ? { replaces: b.ReplacementInfoList.map((r) => r.DocumentId) } : {}),
+    };
     const fresh = b.BussinessDocType === BUSINESS_TYPES.NEW || b.BussinessDocType === BUSINESS_TYPES.REPLACE;
     return this.db.transaction(() => {
       // A recall is applied by the engine like status 13; an update waits for the clerk.
@@ -162,6 +167,15 @@ export class Inbox {
       const regId = this.ctx.port.receive(incomingRecord(h, { book: this.ctx.config.incomingBook, now: this.ctx.now(), paper: b.Paper === 1 }));
       this.db.prepare('UPDATE exchange_inbox SET register_doc_id = ? WHERE id = ?').run(regId, row.id);
       return { ...row, register_doc_id: regId };
+    })();
+  }
+
+  /** An accepted update (type 2) becomes its own received entry, like a new document; returns its register id. */
+  receiveUpdate(row: InboxRow, pkg: DocumentPackage): number {
+    return this.db.transaction(() => {
+      const regId = this.ctx.port.receive(incomingRecord(pkg.header, { book: this.ctx.config.incomingBook, now: this.ctx.now(), paper: pkg.trace.Bussiness.Paper === 1 }));
+      this.db.prepare('UPDATE exchange_inbox SET register_doc_id = ? WHERE id = ?').run(regId, row.id);
+      return regId;
     })();
   }
 

@@ -41,6 +41,8 @@ export interface RegisterPort {
   attach(id: number, file: { name: string; data: Buffer; mime: string }): Promise<void>;
   readAttachment(attachmentId: number): Buffer;
   recordRecipientStatus(docId: number, recipientId: number, code: string, at: string, note?: string): void;
+  /** An earlier incoming entry superseded by a later one (update or replacement), linked, with the reason (15 in its history). */
+  supersede(id: number, by: number, kind: 'update' | 'replace', reason: string): void;
   /** Large package bytes in the register's content-addressed file store (durable on return); its SHA-256. */
   putBlob(bytes: Uint8Array): string;
   readBlob(sha256: string): Buffer;

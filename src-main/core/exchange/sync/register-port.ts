@@ -1,9 +1,12 @@
 import type { Action, Register } from '../../register/index';
+import { Supersession } from '../../register/supersede';
 import type { RegisterPort } from './port';
 
 /** Binds the sync engine's port to the register's public parts (core/register/index.ts). */
 export function registerPort(reg: Register): RegisterPort {
+  const supersession = new Supersession(reg.ctx, reg.registration);
   return {
+    supersede: (id, by, kind, reason) => supersession.mark(id, by, kind, reason),
     db: reg.db,
     receive: (record) => reg.registration.receive(record).document.id,
     get: (id) => reg.reading.get(id),
