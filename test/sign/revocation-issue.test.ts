@@ -179,7 +179,7 @@ describe('Đ3.2 vanthu sign issue (CLI, agency settings without the demo profile
     }));
     return { VANTHU_PIN: pki.userPin, SOFTHSM2_CONF: pki.softhsm2Conf, VANTHU_DATA_DIR: dataDir, VANTHU_CONFIG: file };
   };
-  const args = (from: string, to: string, extra: string[] = []) => ['sign', 'issue', from, '-o', to, '--number', '9', '--notation', 'QĐ-UBND',
+  const args = (from: string, to: string, extra: string[] = []) => ['sign', 'issue', from, '-o', to, '--book', 'di-qd', '--number', '9',
     '--date', `${YEAR}-03-09`, '--stamp', stamp, '--chain', chain, '--json', '--module', pki.module, '--token', pki.tokens.agency, '--key-id', pki.keyIds.agency, ...extra];
 
   it('Đ3.2 refuses a revoked leader before the PIN, with no output', async () => {
@@ -209,7 +209,7 @@ describe('Đ3.2 vanthu sign issue (CLI, agency settings without the demo profile
   it('Đ3.2 sign batch: the revoked leader\'s file fails alone with the reason, the good one is issued', async () => {
     const jobs = join(dir, 'jobs.jsonl');
     const line = (input: string, output: string, number: number) =>
-      JSON.stringify({ kind: 'issue', input, output, number, notation: 'QĐ-UBND', date: `${YEAR}-03-09`, stamp });
+      JSON.stringify({ kind: 'issue', input, output, book: 'di-qd', number, date: `${YEAR}-03-09`, stamp });
     writeFileSync(jobs, [line(revokedLeader, join(dir, 'batch-revoked.pdf'), 21), line(goodLeader, join(dir, 'batch-good.pdf'), 22)].join('\n'));
     const r = await runCli(['sign', 'batch', jobs, '--chain', chain, '--json', '--module', pki.module, '--token', pki.tokens.agency, '--key-id', pki.keyIds.agency],
       config(revokedBefore, 'batch'));

@@ -30,7 +30,7 @@ describe('one vocabulary in the contract', () => {
     const notation = (n: number) => 'Q'.repeat(n - 4) + 'Đ-UB';
     expect(issueInput.safeParse(issue({ notation: notation(limits.NOTATION_MAX_CHARS) })).success).toBe(true);
     expect(issueInput.safeParse(issue({ notation: notation(limits.NOTATION_MAX_CHARS + 1) })).success).toBe(false);
-    const job = (over: Record<string, unknown>) => batchJobDescriptionSchema.safeParse({ kind: 'issue', input: 'a.pdf', output: 'b.pdf', number: 1, notation: 'QĐ-UBND', ...over }).success;
+    const job = (over: Record<string, unknown>) => batchJobDescriptionSchema.safeParse({ kind: 'issue', input: 'a.pdf', output: 'b.pdf', book: 'di', number: 1, notation: 'QĐ-UBND', ...over }).success;
     expect(job({ notation: notation(limits.NOTATION_MAX_CHARS) })).toBe(true);
     expect(job({ notation: notation(limits.NOTATION_MAX_CHARS + 1) })).toBe(false);
 
