@@ -16,8 +16,15 @@ export type CliCommand = (args: string[], io: CliIo) => Promise<number>;
 export const EXIT = { OK: 0, FAILED: 1, INDETERMINATE: 2, USAGE: 64, DATA: 65, IO: 74, SOFTWARE: 70 } as const;
 
 export function defaultIo(): CliIo {
+  // `vanthu register search … | head`: once the reader has gone, what is left to print goes nowhere and
+  // the command still finishes (closes its files, removes its workspace) instead of dying on EPIPE.
+  let readerGone = false;
+  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+    if (e.code !== 'EPIPE') throw e;
+    readerGone = true;
+  });
   return {
-    out: (l) => process.stdout.write(`${l}\n`),
+    out: (l) => { if (!readerGone) process.stdout.write(`${l}\n`); },
     err: (l) => process.stderr.write(`${l}\n`),
     env: process.env,
     readPin: (prompt = 'Mã PIN: ') => readPinFrom(process.env, prompt),

@@ -54,7 +54,8 @@ export default token;
 
 async function collect(b: CliBackend, io: CliIo, login: boolean): Promise<TokenListJson['tokens']> {
   const tokens: TokenListJson['tokens'] = [];
-  const byModuleThenLabel = (x: TokenDto, y: TokenDto) => x.module.localeCompare(y.module) || compareVi(x.label, y.label) || x.serial.localeCompare(y.serial);
+  // One collator for all three keys: each ICU collator a process builds costs milliseconds at start.
+  const byModuleThenLabel = (x: TokenDto, y: TokenDto) => compareVi(x.module, y.module) || compareVi(x.label, y.label) || compareVi(x.serial, y.serial);
   for (const t of (await b.call('token.list', {})).tokens.sort(byModuleThenLabel)) {
     if (login && !t.pinLocked) await loginWithPin(b, io, t);
     const { certificates } = await b.call('token.certificates', { token: t.ref });
