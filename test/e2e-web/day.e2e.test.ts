@@ -22,7 +22,7 @@ function contrast(a: string, b: string): number {
   return (hi! + 0.05) / (lo! + 0.05);
 }
 
-const LABEL: Record<string, string> = { submit: 'Trình', assign: 'Giao xử lý', handover: 'Chuyển', complete: 'Hoàn thành' };
+const LABEL: Record<string, string> = { submit: 'Trình', assign: 'Giao xử lý', handover: 'Chuyển', complete: 'Hoàn thành', amend: 'Sửa thông tin' };
 
 /** dd/MM/yyyy, as every screen and the printed register write a day. */
 const dmy = (iso: string) => iso.split('-').reverse().join('/');
@@ -98,6 +98,7 @@ describe('browser mode: a clerk\'s whole day', () => {
     await form.getByLabel('Trích yếu nội dung').fill('Về việc tổ chức Ngày hội Đại đoàn kết toàn dân tộc');
     await form.getByRole('button', { name: 'Đăng ký' }).click();
     await form.getByText('Đã đăng ký: số 01.').waitFor();
+    expect(serious(await axeScan(page))).toEqual([]);
     await screenshot(page, 'day-03-incoming');
     await page.locator('[data-screen-panel="incoming"] .register-table tbody tr').first().getByRole('button').first().click();
     await page.getByRole('heading', { name: 'Văn bản 215/UBND-VX' }).waitFor();
@@ -144,6 +145,15 @@ describe('browser mode: a clerk\'s whole day', () => {
     await expect.poll(async () => doc.locator('.state-tag').textContent()).toBe('Hoàn thành');
     const history = (await doc.locator('.history-table tbody').textContent()) ?? '';
     for (const s of ['Đã vào sổ', 'Đã trình', 'Đã giao xử lý', 'Đang giải quyết', 'Hoàn thành', '41/VHXH']) expect(history).toContain(s);
+    // A wrong entry is corrected with a reason, never silently: the history shows the step and why.
+    await step('amend', async () => {
+      const form = doc.locator('.doc-form');
+      await form.getByLabel('Trích yếu nội dung').fill('Về việc tổ chức Ngày hội Đại đoàn kết toàn dân tộc năm 2026');
+      await form.getByLabel('Lý do').fill('Thiếu năm tổ chức trong trích yếu');
+    });
+    await expect.poll(async () => doc.locator('.history-table').textContent()).toContain('Thiếu năm tổ chức trong trích yếu');
+    expect(await doc.locator('.history-table').textContent()).toContain('Sửa thông tin (Hoàn thành)');
+    expect(await doc.locator('.doc-meta').textContent()).toContain('toàn dân tộc năm 2026');
     expect(await hasHorizontalScroll(page)).toBe(false);
     expect(serious(await axeScan(page))).toEqual([]);
     await screenshot(page, 'day-06-completed');
@@ -215,6 +225,7 @@ describe('browser mode: a clerk\'s whole day', () => {
     await row.waitFor();
     expect(await row.textContent()).toContain('01/QĐ-UBND');
     expect(await row.textContent()).toContain('Đã phát hành');
+    expect(serious(await axeScan(page))).toEqual([]);
     await screenshot(page, 'day-10-outgoing');
     await row.getByRole('button').first().click();
     const doc = page.locator('[data-screen-panel="document"]');

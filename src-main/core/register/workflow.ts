@@ -42,7 +42,8 @@ export const INCOMING_STEPS: Record<(typeof INCOMING_ACTIONS)[number], Step> = {
   return: { from: ['received', 'registered'], to: 'returned', code: '02' },
   recall: { from: OPEN_IN, to: 'recalled', code: '15' },
   // A wrong entry: its fields corrected, or the entry cancelled (its số stays used), each with a reason.
-  amend: { from: ['received', 'registered', 'submitted', 'assigned', 'in_progress'], to: null },
+  // A wrong entry is found at any time (closed periods are refused in SQL); a cancelled one stays as it was.
+  amend: { from: ['received', 'registered', 'submitted', 'assigned', 'in_progress', 'completed', 'returned', 'recalled'], to: null },
   cancel: { from: ['received', 'registered', 'submitted'], to: 'cancelled' },
 };
 
@@ -55,7 +56,7 @@ export const OUTGOING_STEPS: Record<(typeof OUTGOING_ACTIONS)[number], Step> = {
   correct: { from: ['issued', 'sent'], to: 'corrected' },
   // A number once given is kept as cancelled, never reused (docs/register.md, "Sổ and series").
   cancel: { from: ['drafted', 'signed', 'numbered'], to: 'cancelled' },
-  amend: { from: ['drafted', 'signed', 'numbered', 'issued', 'sent'], to: null },
+  amend: { from: ['drafted', 'signed', 'numbered', 'issued', 'sent', 'recalled', 'corrected'], to: null },
 };
 
 export function stepFor(direction: 'den' | 'di', action: string): Step | undefined {
