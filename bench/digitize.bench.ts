@@ -2,13 +2,19 @@
  * Digitising at 300 dpi A4 colour: pages per minute for image → PDF → check → Vietnamese OCR, with the
  * OCR spread over the cores (one tesseract per core), and pages per minute without OCR; then the peak
  * memory (max RSS) of a fresh process assembling and checking a 100-page document (VANTHU_BENCH_PAGES),
- * so the figure is the pipeline's, not the bench's. The agency signature is measured by `bench sign`.
+ * so the figure is the pipeline's, not the bench's. Then the last step on the OCR'd document: the agency
+ * signature of a digitised issue (number, day, month, seal on the SoftHSM agency token) and our
+ * verifier on the result, which reads the scan's pixels under each widget (core/verify/scan-page.ts).
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { digitize } from '../src-main/core/scan/digitize';
+import { issuePdf } from '../src-main/core/pdf/sign/index';
+import { openTokenService } from '../src-main/core/token/index';
+import { verifyPdf } from '../src-main/core/verify/index';
+import { loadPki, repoRoot } from '../test/helpers/pki';
 import { FONTS, textPage } from '../test/scan/ocr-corpus';
 import { figure } from './stats';
 
@@ -32,6 +38,36 @@ if (process.env[CHILD]) {
   process.stdout.write(`${JSON.stringify({ maxRssKiB: process.resourceUsage().maxRSS, bytes: r.pdf.length })}\n`);
 }
 
+/** Issues the digitised PDF with the agency signature (over the blank lower half of page 1), then verifies it. */
+async function signAndVerify(dir: string, pdf: Buffer): Promise<{ signMs: number; verifyMs: number }> {
+  const pki = loadPki();
+  const service = openTokenService({ modules: [pki.module], pollIntervalMs: 60_000 });
+  try {
+    const ref = service.findToken(pki.tokens.agency).ref;
+    service.login(ref, Buffer.from(pki.userPin));
+    const agency = service.createTokenSigner(ref, pki.keyIds.agency);
+    const input = join(dir, 'digitised.pdf');
+    writeFileSync(input, pdf);
+    const at = (x: number) => ({ page: 0, x, baseline: 200, size: 13 });
+    let t = performance.now();
+    await issuePdf(input, join(dir, 'issued.pdf'), agency, {
+      number: 5, notation: 'QĐ-UBND', date: { year: 2026, month: 3, day: 9 }, jobType: 'digitized', acceptUnknownRevocation: true,
+      stamp: readFileSync(join(repoRoot, 'resources/images/sample-seal-red.png')), trust: { trustDir: pki.trustDir },
+      intermediates: [readFileSync(join(pki.certs, 'issuing-ca.der'))],
+      numberAt: at(100), dayAt: at(300), monthAt: at(360), sealRect: { page: 0, x: 380, y: 60, width: 102, height: 102 },
+    });
+    const signMs = performance.now() - t;
+    const issued = readFileSync(join(dir, 'issued.pdf'));
+    t = performance.now();
+    const report = await verifyPdf(issued, { trustDir: pki.trustDir, offline: true, revocation: 'skip' });
+    const verifyMs = performance.now() - t;
+    if (report.disallowedChange) throw new Error(`the signed scan reads as modified: ${report.summaryVi}`);
+    return { signMs, verifyMs };
+  } finally {
+    service.close();
+  }
+}
+
 export default async function bench(): Promise<void> {
   const dir = mkdtempSync(join(tmpdir(), 'vanthu-bench-digitize-'));
   try {
@@ -45,6 +81,10 @@ export default async function bench(): Promise<void> {
     const ocrMs = performance.now() - t;
     if (!withOcr.report.conforms || !withOcr.pageTexts.every((s) => s.includes('Ủy ban nhân dân'))) throw new Error('bench pages did not digitise as expected');
     figure('pages/min with OCR', (ocrPages / ocrMs) * 60_000, { unit: 'count', note: `${ocrPages} A4 pages, 300 dpi colour, ${cores} cores` });
+    const { signMs, verifyMs } = await signAndVerify(dir, withOcr.pdf);
+    figure('agency signature of the digitised document', signMs, { note: '4 revisions on the SoftHSM token, B-LT' });
+    figure('verify the signed scan (pixels under 3 widgets)', verifyMs, { note: 'our verifier, offline' });
+    figure('pages/min image → PDF → check → OCR → sign', (ocrPages / (ocrMs + signMs)) * 60_000, { unit: 'count', note: `one ${ocrPages}-page document` });
 
     const plainPages = 20;
     t = performance.now();
