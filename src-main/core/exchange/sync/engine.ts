@@ -157,13 +157,30 @@ export class SyncEngine {
     return { ...r, row: this.inbox.refresh(r.row) };
   }
 
-  /** One failed item does not stop the others: it stays unacknowledged and comes back next time. */
+  /**
+   * One failed item does not stop the others: it stays unacknowledged and comes back next time. The
+   * next item's download runs while this one is stored and acknowledged (at most one package ahead),
+   * so the network wait overlaps the work instead of adding to it.
+   */
   private async pull(type: 'edoc' | 'status', report: SyncReport): Promise<void> {
     const items = await this.ctx.transport.listReceived(type);
+    const known = this.db.prepare<[string], { id: number }>('SELECT id FROM exchange_inbox WHERE hub_doc_id = ?');
+    const download = (i: number): Promise<Buffer> | null => {
+      const item = items[i];
+      if (!item || known.get(item.docId)) return null;
+      const p = this.ctx.transport.fetch(item.docId);
+      // Awaited in its turn; a failure then is handled there, never left unhandled meanwhile.
+      p.catch(() => undefined);
+      return p;
+    };
+    let ahead = download(0);
     let done = 0;
-    for (const item of items) {
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i]!;
+      const fetching = ahead;
+      ahead = download(i + 1);
       try {
-        const row = this.inbox.byHubId(item.docId) ?? (await this.fetchAndStore(item.docId, type, report));
+        const row = this.inbox.byHubId(item.docId) ?? (await this.storeFetched(item.docId, type, await (fetching ?? this.ctx.transport.fetch(item.docId)), report));
         await this.ctx.transport.ack(item.docId, row.state === 'INVALID' ? 'fail' : 'done');
         this.inbox.markAcked(row.id);
       } catch (e) {
@@ -174,8 +191,7 @@ export class SyncEngine {
     }
   }
 
-  private async fetchAndStore(docId: string, type: 'edoc' | 'status', report: SyncReport): Promise<InboxRow> {
-    const raw = await this.ctx.transport.fetch(docId);
+  private async storeFetched(docId: string, type: 'edoc' | 'status', raw: Buffer, report: SyncReport): Promise<InboxRow> {
     this.evidence.append({ kind: 'fetched', hubDocId: docId, payload: raw, detail: { messagetype: type } });
     const r = await this.accept(docId, type, raw);
     if (r.row.state === 'INVALID') report.invalid++;
