@@ -18,7 +18,14 @@ const MAX_RESPONSE = 64 * 1024;
  * produces a file that only fails later at validation.
  */
 export async function requestSignatureTimestamp(signatureValue: Buffer, opts: TsaOptions): Promise<Buffer> {
-  const imprint = createHash('sha256').update(signatureValue).digest();
+  return requestTimestamp(createHash('sha256').update(signatureValue).digest(), opts);
+}
+
+/**
+ * An RFC 3161 token over a SHA-256 imprint the caller computed (a document time-stamp's ByteRange
+ * digest, PAdES B-LTA), with the same checks.
+ */
+export async function requestTimestamp(imprint: Buffer, opts: TsaOptions): Promise<Buffer> {
   const nonce = randomBytes(8);
   nonce[0] = nonce[0]! & 0x7f; // keep the INTEGER positive without a leading zero
   const req = new pkijs.TimeStampReq({

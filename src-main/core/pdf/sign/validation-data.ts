@@ -17,6 +17,8 @@ import type { EmbeddedRevocation } from '../../verify/dss';
 import { loadTrustAnchors } from '../../verify/trust';
 import { cmsCertificates } from '../../trust/cms-certificates';
 import { cacheKey, freshness, RevocationCache } from '../../trust/revocation-cache';
+import type { TsaOptions } from '../../cms/timestamp';
+import { appendDocumentTimestamp } from './doc-timestamp';
 import type { IncrementalSigner } from './incremental-signer';
 import type { LeaderRevocationOptions } from './leader-check';
 
@@ -65,12 +67,15 @@ export interface EmbedOptions extends LeaderRevocationOptions {
   offline: boolean;
   now: Date;
   pool: readonly Buffer[];
+  /** PAdES B-LTA: the TSA that time-stamps the document after the DSS revision (doc-timestamp.ts). */
+  tsa?: TsaOptions;
 }
 
 /**
  * Asks the revocation path for every signer's chain (online unless `offline`) and appends the DSS
- * revision. Returns whether every signer's certificate got revocation data; nothing is appended when no
- * answer at all could be had (an isolated network: the file stays B-B/B-T).
+ * revision, then, with a `tsa`, the document time-stamp over it (B-LTA). Returns whether every
+ * signer's certificate got revocation data; nothing is appended when no answer at all could be had
+ * (an isolated network: the file stays B-B/B-T).
  *
  * Cheap by construction: the certificates are read from the signatures' DER (no CMS is parsed or
  * verified again, no copy of the file is made), and a signer whose certificate already has a fresh
@@ -78,7 +83,7 @@ export interface EmbedOptions extends LeaderRevocationOptions {
  * again.
  */
 export async function embedValidationData(s: IncrementalSigner, opts: EmbedOptions): Promise<boolean> {
-  const { pool: given, offline, now, ...trust } = opts;
+  const { pool: given, offline, now, tsa, ...trust } = opts;
   const carried = carriedCertificates(s);
   const pool = [...given, ...carried.certs];
   const cache = new RevocationCache(trust.revocationCacheDir ?? null);
@@ -90,6 +95,7 @@ export async function embedValidationData(s: IncrementalSigner, opts: EmbedOptio
   const data = collectValidationData(carried.signers, { ...trust, pool });
   if (data.ocsps.length + data.crls.length === 0) return false;
   await s.appendUnsigned((doc) => addDss(doc, data));
+  if (tsa) await appendDocumentTimestamp(s, tsa, now);
   return data.complete;
 }
 
