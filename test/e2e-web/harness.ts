@@ -19,10 +19,13 @@ export interface Workstation {
   stop(): Promise<void>;
 }
 
-/** Starts the real `vanthu start --browser` in a child process with a fresh profile folder. */
-export async function startWorkstation(env: NodeJS.ProcessEnv = {}): Promise<Workstation> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'vanthu-e2e-'));
-  const child = spawn(process.execPath, [join(repoRoot, 'src-main/cli/bin.mjs'), 'start', '--browser', '--no-open'], {
+/**
+ * Starts the real `vanthu start --browser` in a child process with a fresh profile folder (or the one
+ * `env` names); `bin` runs another entry of the same CLI (the first-screen bench runs the built one).
+ */
+export async function startWorkstation(env: NodeJS.ProcessEnv = {}, bin = join(repoRoot, 'src-main/cli/bin.mjs')): Promise<Workstation> {
+  const dataDir = env.VANTHU_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'vanthu-e2e-'));
+  const child = spawn(process.execPath, [bin, 'start', '--browser', '--no-open'], {
     cwd: repoRoot,
     env: { ...process.env, ...env, VANTHU_DATA_DIR: dataDir, DISPLAY: '' },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -42,6 +42,7 @@ function expectAgree(reg: Register, now: Date): void {
   for (const g of TODAY_GROUPS) expect([g, counts[g]]).toEqual([g, truth[g].size]);
   const all = TODAY_GROUPS.flatMap((g) => [...truth[g]]);
   expect(counts.total).toBe(all.length);
+  expect(reg.today.recount(now)).toEqual(counts);
   const dirOf = new Map((reg.db.prepare('SELECT id, direction FROM documents').all() as Array<{ id: number; direction: string }>).map((r) => [r.id, r.direction]));
   expect([counts.den, counts.di]).toEqual([all.filter((id) => dirOf.get(id) === 'den').length, all.filter((id) => dirOf.get(id) === 'di').length]);
 }
