@@ -53,7 +53,8 @@ try {
   });
   copyFileSync(join(root, 'tools/cli-loader.mjs'), join(partial, 'run.mjs'));
   const inputs = [...new Set([...Object.keys(cli.metafile.inputs), ...Object.keys(worker.metafile.inputs)])]
-    .filter((f) => !f.startsWith('node_modules/'))
+    // Files only: packages are covered by the lock below, and the stand-ins onFirstUse makes are no file.
+    .filter((f) => !f.startsWith('node_modules/') && !f.includes(':'))
     .sort();
   // npm rewrites node_modules/.package-lock.json on every install: one file stands for every bundled package.
   inputs.push('node_modules/.package-lock.json', 'tools/cli-loader.mjs');

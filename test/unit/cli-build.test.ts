@@ -1,7 +1,7 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -151,8 +151,9 @@ describe('the built CLI (tools/build-cli.sh)', () => {
     rmSync(join(root, 'src', 'b.ts'));
     expect(builtIsFresh(root, out)).toBe(false);
     expect(builtIsFresh(root, join(root, 'nowhere'))).toBe(false);
-    // The real build lists every source file it bundled and the installed packages' lock.
+    // The real build lists every source file it bundled and the installed packages' lock, all real files.
     const manifest = JSON.parse(readFileSync(join(OUT, 'build.json'), 'utf8')) as { inputs: string[] };
     expect(manifest.inputs).toEqual(expect.arrayContaining(['src-main/cli/main.ts', 'src-main/core/verify/index.ts', 'src-main/core/register/worker-host.ts', 'node_modules/.package-lock.json']));
+    for (const f of manifest.inputs) expect(statSync(join(repoRoot, f)).isFile(), f).toBe(true);
   });
 });
