@@ -11,3 +11,4 @@ export { realPkcs11Factory, makePkcs11Error, CK, type Pkcs11Like, type Pkcs11Fac
 export { ecdsaRawToDer, SHA256_DIGEST_INFO_PREFIX } from './mechanisms';
 export { TOKEN_VI } from './errors';
 export { chooseKey, assertCertificateUsable, type KeyCandidate } from './choose';
+export { BatchPin } from './batch-pin';

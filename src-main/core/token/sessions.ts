@@ -20,6 +20,8 @@ export interface TokenState {
   mechanisms: Set<number> | null;
   /** PKCS#11 sessions are not re-entrant: one operation at a time per token. */
   queue: Promise<unknown>;
+  /** Operations queued or running on `queue`. */
+  busy: number;
 }
 
 const MAX_PIN_BYTES = 256;
@@ -80,7 +82,7 @@ export class TokenSessions {
         continue;
       }
       if (cleanLabel(info.label) === addr.label && (addr.serial === '' || info.serialNumber.trim() === addr.serial)) {
-        const st: TokenState = { ref, addr, module, slot, session: null, loggedIn: false, loginGen: 0, mechanisms: null, queue: Promise.resolve() };
+        const st: TokenState = { ref, addr, module, slot, session: null, loggedIn: false, loginGen: 0, mechanisms: null, queue: Promise.resolve(), busy: 0 };
         this.states.set(ref, st);
         return st;
       }

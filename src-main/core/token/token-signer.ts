@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
-import { AppError } from '../../contract/errors';
+import { AppError, isAppError } from '../../contract/errors';
+import type { BatchPin } from './batch-pin';
 import type { KeySigner, SignatureAlgorithm } from '../crypto/signer';
 import { decodeCertificate, nameBytes, type CertificateFacts } from './cert-decode';
 import { tokenError } from './errors';
@@ -15,6 +16,11 @@ export interface TokenSignerOptions {
    * tokens). The returned Buffer is wiped after use.
    */
   pinCallback?: () => Promise<Buffer>;
+  /**
+   * The signature PIN for a whole batch (batch-pin.ts): asked once, replayed to every context login,
+   * forgotten when the token refuses it. Takes the place of pinCallback.
+   */
+  contextPin?: BatchPin;
   /** RSA PKCS#1 v1.5 only: host DigestInfo + CKM_RSA_PKCS (default) or CKM_SHA256_RSA_PKCS. */
   rsaMechanism?: 'raw' | 'combined';
 }
@@ -29,11 +35,13 @@ export interface TokenSigner extends KeySigner {
 const MAX_SIGN_INPUT = 16 * 1024 * 1024;
 const MAX_CHAIN = 8;
 
-export function assertValidAt(facts: CertificateFacts, now: Date): void {
+export function assertValidAt(facts: CertificateFacts, now: Date, bounds = validityOf(facts)): void {
   const t = now.getTime();
-  if (t > Date.parse(facts.notAfter)) throw tokenError('TOKEN_CERT_EXPIRED', `certificate expired ${facts.notAfter}`, { notAfter: facts.notAfter });
-  if (t < Date.parse(facts.notBefore)) throw tokenError('TOKEN_CERT_NOT_YET_VALID', `certificate valid from ${facts.notBefore}`, { notBefore: facts.notBefore });
+  if (t > bounds.notAfter) throw tokenError('TOKEN_CERT_EXPIRED', `certificate expired ${facts.notAfter}`, { notAfter: facts.notAfter });
+  if (t < bounds.notBefore) throw tokenError('TOKEN_CERT_NOT_YET_VALID', `certificate valid from ${facts.notBefore}`, { notBefore: facts.notBefore });
 }
+
+const validityOf = (facts: CertificateFacts) => ({ notBefore: Date.parse(facts.notBefore), notAfter: Date.parse(facts.notAfter) });
 
 /** A KeySigner for the certificate with CKA_ID `keyIdHex` on a logged-in token. */
 export function createTokenSigner(sessions: TokenSessions, clock: () => Date, ref: string, keyIdHex: string, opts: TokenSignerOptions = {}): TokenSigner {
@@ -61,7 +69,8 @@ export function createTokenSigner(sessions: TokenSessions, clock: () => Date, re
   if (!keyFits) throw tokenError('TOKEN_MECHANISM_UNSUPPORTED', `${algorithm} does not fit a ${facts.keyAlgorithm} key`, { algorithm });
   const plan = planSignature(algorithm, sessions.mechanisms(st), opts.rsaMechanism);
   const alwaysAuthenticate = key.alwaysAuthenticate === true;
-  const pinCallback = opts.pinCallback;
+  const batchPin = opts.contextPin;
+  const pinCallback = batchPin ? () => batchPin.next() : opts.pinCallback;
   if (alwaysAuthenticate && !pinCallback) {
     throw tokenError('TOKEN_NOT_LOGGED_IN', 'key has CKA_ALWAYS_AUTHENTICATE and no pinCallback was given', { alwaysAuthenticate: true });
   }
@@ -75,6 +84,7 @@ export function createTokenSigner(sessions: TokenSessions, clock: () => Date, re
       try {
         await sessions.contextLogin(st, s, pinCallback);
       } catch (e) {
+        if (isAppError(e) && (e.code === 'TOKEN_PIN_INCORRECT' || e.code === 'TOKEN_LOCKED')) batchPin?.refused();
         // A failed C_Login leaves the signing operation active (the next C_SignInit would get
         // CKR_OPERATION_ACTIVE); a C_Sign call, successful or not, is what ends it in v2.40.
         await p.C_SignAsync(s, input, Buffer.alloc(outLen)).catch(() => undefined);
@@ -87,21 +97,31 @@ export function createTokenSigner(sessions: TokenSessions, clock: () => Date, re
     } catch (e) {
       throw sessions.lost(st, e, 'C_Sign');
     }
-    return plan.rawEcdsa ? ecdsaRawToDer(sig) : Buffer.from(sig);
+    // The output buffer is this call's own: no copy needed.
+    return plan.rawEcdsa ? ecdsaRawToDer(sig) : sig;
   };
+  const done = () => { st.busy--; };
 
-  const sign = async (data: Buffer): Promise<Buffer> => {
-    if (data.length > MAX_SIGN_INPUT) throw new AppError('INPUT_INVALID', 'Dữ liệu cần ký quá lớn.', `sign input ${data.length} bytes`);
-    assertValidAt(facts, clock());
-    if (sessions.current(ref) !== st || !st.loggedIn) throw tokenError('TOKEN_NOT_LOGGED_IN', 'sign after logout or token loss');
+  // Checked at every signature (a long batch may outlive the certificate), so parsed once.
+  const validity = validityOf(facts);
+  const sign = (data: Buffer): Promise<Buffer> => {
+    if (data.length > MAX_SIGN_INPUT) return Promise.reject(new AppError('INPUT_INVALID', 'Dữ liệu cần ký quá lớn.', `sign input ${data.length} bytes`));
+    try {
+      assertValidAt(facts, clock(), validity);
+    } catch (e) {
+      return Promise.reject(e);
+    }
+    if (sessions.current(ref) !== st || !st.loggedIn) return Promise.reject(tokenError('TOKEN_NOT_LOGGED_IN', 'sign after logout or token loss'));
     if (keyGen !== st.loginGen) {
       key = findKey();
       keyGen = st.loginGen;
     }
     const input = plan.input(data, () => createHash('sha256').update(data).digest());
     const run = () => signOnce(input);
-    const result = st.queue.then(run, run);
-    st.queue = result.catch(() => undefined);
+    // One operation at a time per token; an idle token starts at once (no hop through the queue).
+    const result = st.busy === 0 ? run() : st.queue.then(run, run);
+    st.busy++;
+    st.queue = result.then(done, done);
     return result;
   };
 

@@ -46,9 +46,19 @@ export interface BatchOptions {
   onProgress?: (p: BatchProgress) => void;
   /** Stop at the first failure (e.g. the token was pulled); default false: go on and report. */
   stopOnError?: boolean;
+  /** The signature PIN held for this batch (core/token/batch-pin.ts): wiped when the batch ends, however it ends. */
+  batchPin?: { wipe(): void };
 }
 
 export async function signBatch(jobs: readonly BatchJob[], signer: KeySigner, opts: BatchOptions = {}): Promise<BatchItemResult[]> {
+  try {
+    return await signEach(jobs, signer, opts);
+  } finally {
+    opts.batchPin?.wipe();
+  }
+}
+
+async function signEach(jobs: readonly BatchJob[], signer: KeySigner, opts: BatchOptions): Promise<BatchItemResult[]> {
   const results: BatchItemResult[] = [];
   for (const [index, job] of jobs.entries()) {
     let item: BatchItemResult;
