@@ -112,6 +112,7 @@ describe('browser mode: a clerk\'s whole day', () => {
     expect(await verdict.getAttribute('data-overall')).toBe('TOTAL_PASSED');
     await expect.poll(async () => doc.locator('.document-file canvas').evaluate((c) => (c as unknown as { width: number }).width)).toBeGreaterThan(300);
     expect(await doc.locator('.file-name').textContent()).toBe('cong-van-den.pdf');
+    await expect.poll(async () => doc.locator('.document-file .pager').textContent()).toMatch(/Trang 1\/1/);
   });
 
   it('trình, giao xử lý (chủ trì, phối hợp, ý kiến, hạn), chuyển and hoàn thành, each step in the history', async () => {
@@ -195,6 +196,18 @@ describe('browser mode: a clerk\'s whole day', () => {
     expect(row).toContain('Bà Lê Thị Mai');
     expect(row).toContain(dmy(today));
     await screenshot(page, 'day-07-print');
+    // The Sổ theo dõi giải quyết names the chủ trì and phối hợp with the hạn.
+    const link = panel.getByRole('link', { name: 'Tải tệp PDF' });
+    const before = await link.getAttribute('href');
+    await panel.locator('[data-print-kind="theo-doi"]').click();
+    await expect.poll(async () => link.getAttribute('href')).not.toBe(before);
+    const [follow] = await Promise.all([page.waitForEvent('download'), link.click()]);
+    const followFile = join(dir, 'theo-doi.pdf');
+    await follow.saveAs(followFile);
+    const followText = execFileSync('pdftotext', [followFile, '-'], { encoding: 'utf8' }).replace(/\s+/g, ' ');
+    expect(followText).toContain('SỔ THEO DÕI GIẢI QUYẾT VĂN BẢN ĐẾN');
+    expect(followText).toContain('Chủ trì: Phòng Văn hóa - Xã hội; Phối hợp: Văn phòng');
+    expect(followText).toContain(dmy(addDaysIso(today, 7)));
   });
 
   it('a leader-signed draft gets its number from the register, is issued, and appears in Văn bản đi with its file', async () => {

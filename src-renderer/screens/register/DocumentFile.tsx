@@ -5,6 +5,7 @@ import type { VerificationReportDto } from '@contract/verify';
 import type { Client } from '../../api/client';
 import { t } from '../../i18n';
 import { PdfPage } from '../../pdf/PdfPage';
+import { openPdf } from '../../pdf/pdfjs';
 import { base64ToBytes } from '../../ui/files';
 import { FilePicker } from '../../ui/FilePicker';
 import { Verdict } from '../../ui/Verdict';
@@ -24,6 +25,7 @@ export function DocumentFile({ client, docId, detail, onAttached }: { client: Cl
   const [chosen, setChosen] = useState<number | null>(null);
   const [shown, setShown] = useState<Shown | null>(null);
   const [page, setPage] = useState(0);
+  const [pages, setPages] = useState(1);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const current = pdfs.find((a) => a.id === chosen) ?? pdfs.at(-1) ?? null;
@@ -51,6 +53,17 @@ export function DocumentFile({ client, docId, detail, onAttached }: { client: Cl
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps -- `current` is looked up again from its id each render
   }, [client, docId, currentId]);
+
+  const bytes = shown?.bytes;
+  useEffect(() => {
+    if (!bytes?.length) return;
+    let live = true;
+    // The page count for the pager (the drawing itself is PdfPage's); a damaged file keeps one page.
+    openPdf(bytes).then((d) => (live && setPages(d.numPages), void d.destroy()), () => live && setPages(1));
+    return () => {
+      live = false;
+    };
+  }, [bytes]);
 
   async function attach(name: string, bytes: Uint8Array) {
     setBusy(true);
@@ -90,8 +103,8 @@ export function DocumentFile({ client, docId, detail, onAttached }: { client: Cl
             <>
               <div className="pager">
                 <Button size="small" disabled={page <= 0} onClick={() => setPage(page - 1)}>{t('register.prev')}</Button>
-                <span>{t('doc.page', { page: page + 1 })}</span>
-                <Button size="small" onClick={() => setPage(page + 1)}>{t('register.next')}</Button>
+                <span>{t('register.previewPage', { page: page + 1, pages })}</span>
+                <Button size="small" disabled={page >= pages - 1} onClick={() => setPage(page + 1)}>{t('register.next')}</Button>
               </div>
               <PdfPage bytes={shown.bytes} page={page} width={PREVIEW_WIDTH} label={t('doc.preview', { name: current.name })} />
             </>
