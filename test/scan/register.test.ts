@@ -23,6 +23,7 @@ let reg: Register;
 let register: ReturnType<typeof registerApi>;
 const ctx = { transport: 'test' } as const;
 let workspace: Workspace;
+let service: ReturnType<typeof scanService>;
 let call: (method: string, input: unknown) => Promise<{ ok: boolean; value?: any; error?: any }>;
 const record = { book: 'den', TypeName: 'Công văn', Subject: 'Về việc lưu trữ hồ sơ', OrganName: 'Sở Nội vụ', ArrivalDate: '2026-03-10' };
 
@@ -32,7 +33,7 @@ beforeAll(async () => {
   reg = openRegister(dbPath, { agency: AGENCY });
   register = registerApi(reg);
   workspace = new Workspace(join(dir, 'workspace'));
-  const service = scanService({ workspace, dbPath, register: { 'register.add': (i) => register['register.add'](i, ctx), 'register.attach': (i) => register['register.attach'](i, ctx) } });
+  service = scanService({ workspace, dbPath, register: { 'register.add': (i) => register['register.add'](i, ctx), 'register.attach': (i) => register['register.attach'](i, ctx) } });
   const dispatch = createDispatcher(scanMethods, service.handlers, { checkOutputs: true });
   call = (m, i) => dispatch(m, i, { transport: 'test' }) as never;
 }, 120_000);
@@ -42,7 +43,7 @@ const entries = async () => (await register['register.list']({ book: 'den', year
 const search = async (text: string) => (await register['register.search']({ text, page: 1, pageSize: 50 }, ctx)).items.map((d) => d.id);
 
 describe('Đ10.2 registering as số hóa', () => {
-  it('Đ10.2 refuses a greyscale scan and a 150 dpi scan with the failing pages and why; nothing is registered', async () => {
+  it('Đ10.2, Đ17.4.c refuses a greyscale scan and a 150 dpi scan with the failing pages and why (register and agency signature); nothing is registered', async () => {
     const before = await entries();
     for (const [file, why] of [[fx.files.grey300!, 'màu'], [fx.files.colour150!, 'dpi']] as const) {
       const made = await call('digitize.assemble', { jobId: 'a', files: [workspace.put('page', readFileSync(file)).fileId] });
@@ -52,6 +53,8 @@ describe('Đ10.2 registering as số hóa', () => {
       expect(r.error.code).toBe('INPUT_INVALID');
       expect(r.error.message).toContain('Điều 10.2');
       expect(r.error.message).toMatch(new RegExp(`Trang 1: .*${why}`));
+      // Đ17.4.c: recorded here but failing, so the agency signature is refused too, page by page.
+      expect(() => service.requireDigitizedHere(workspace.read(made.value.fileId).bytes)).toThrow(expect.objectContaining({ code: 'SIGN_REFUSED', vi: expect.stringMatching(new RegExp(`Trang 1: .*${why}`)) }));
     }
     expect(await entries()).toBe(before);
   }, 120_000);

@@ -46,6 +46,16 @@ export function checkConformance(bytes: Buffer): ConformanceReportDto {
   return { conforms, version, pageCount: list.length, problems, pages: pageReports, summaryVi };
 }
 
+const MAX_PAGES_LISTED = 10;
+
+/** The failing pages of a report as the clerk reads them: one line a page (at most ten, then "…"). */
+export function failingPagesVi(report: ConformanceReportDto): string[] {
+  const failing = report.pages.filter((p) => !p.conforms);
+  const lines = failing.slice(0, MAX_PAGES_LISTED).map((p) => `Trang ${p.page}: ${p.problems.map((x) => x.vi).join('; ')}`);
+  if (failing.length > MAX_PAGES_LISTED) lines.push(`… và ${failing.length - MAX_PAGES_LISTED} trang khác.`);
+  return lines;
+}
+
 function checkPage(file: PdfFile, page: PageInfo): PageConformanceDto {
   const rev = file.lastRevision;
   const crop = inherited(file, page.dict, 'CropBox', rev);

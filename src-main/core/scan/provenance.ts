@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { AppError } from '../../contract/errors';
 import type { Db } from '../db/connection';
-import { checkConformance } from './conformance';
+import { checkConformance, failingPagesVi } from './conformance';
 
 export interface DigitizedRecord {
   sha256: string;
@@ -55,7 +55,8 @@ export function requireDigitizedHere(db: Db, bytes: Uint8Array): void {
       'digitised exception refused: bytes not in digitized_files', { digitizedHere: false });
   }
   if (!record.conforms) {
-    throw new AppError('SIGN_REFUSED', `Tệp số hóa không đạt tiêu chuẩn (Điều 10.2), không ký số của cơ quan được. ${checkConformance(Buffer.from(bytes)).summaryVi}`,
+    const report = checkConformance(Buffer.from(bytes));
+    throw new AppError('SIGN_REFUSED', ['Tệp số hóa không đạt tiêu chuẩn (Điều 10.2), không ký số của cơ quan được.', report.summaryVi, ...failingPagesVi(report)].join('\n'),
       'digitised exception refused: recorded file does not conform', { digitizedHere: true, conforms: false });
   }
 }

@@ -2,7 +2,7 @@ import { AppError } from '../../contract/errors';
 import type { ConformanceReportDto, DigitizedRegistrationDto } from '../../contract/scan';
 import type { Db } from '../db/connection';
 import type { RegisterApi } from '../register/api';
-import { checkConformance } from './conformance';
+import { checkConformance, failingPagesVi } from './conformance';
 import { digitizedRecord, sha256Hex } from './provenance';
 
 type Calls<K extends 'register.add' | 'register.attach'> = (input: Parameters<RegisterApi[K]>[0]) => Promise<Awaited<ReturnType<RegisterApi[K]>>> | Awaited<ReturnType<RegisterApi[K]>>;
@@ -13,14 +13,10 @@ type RecordInput = Parameters<RegisterApi['register.add']>[0]['record'];
 
 /** Ghi chú is bounded by the register (Phụ lục VI: 500 characters); the provenance sentence always fits. */
 const DESCRIPTION_MAX = 500;
-const MAX_PAGES_LISTED = 10;
 
-/** The refusal, page by page, in the clerk's words (at most ten pages named, then "…"). */
+/** The refusal, page by page, in the clerk's words. */
 export function refusalVi(report: ConformanceReportDto): string {
-  const pages = report.pages.filter((p) => !p.conforms);
-  const lines = pages.slice(0, MAX_PAGES_LISTED).map((p) => `Trang ${p.page}: ${p.problems.map((x) => x.vi).join('; ')}`);
-  if (pages.length > MAX_PAGES_LISTED) lines.push(`… và ${pages.length - MAX_PAGES_LISTED} trang khác.`);
-  return [`Không vào sổ được dưới dạng văn bản số hóa: tệp không đạt tiêu chuẩn Điều 10.2.`, ...report.problems.map((p) => p.vi), ...lines].join('\n');
+  return ['Không vào sổ được dưới dạng văn bản số hóa: tệp không đạt tiêu chuẩn Điều 10.2.', ...report.problems.map((p) => p.vi), ...failingPagesVi(report)].join('\n');
 }
 
 /**
@@ -33,7 +29,7 @@ export async function registerDigitized(db: Db, register: RegisterCalls, file: {
   const report = checkConformance(file.bytes);
   if (!report.conforms) {
     const failing = report.pages.filter((p) => !p.conforms).map((p) => p.page);
-    throw new AppError('INPUT_INVALID', refusalVi(report), `digitize.register refused: not conforming (pages ${failing.slice(0, MAX_PAGES_LISTED).join(',')}; ${report.problems.map((p) => p.code).join(',')})`,
+    throw new AppError('INPUT_INVALID', refusalVi(report), `digitize.register refused: not conforming (${failing.length} failing pages, first ${failing[0] ?? '-'}; ${report.problems.map((p) => p.code).join(',') || 'no file problem'})`,
       { conforms: false, failingPages: failing.length });
   }
   const recorded = digitizedRecord(db, sha256Hex(file.bytes));
