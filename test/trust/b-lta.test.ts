@@ -16,6 +16,8 @@ import { startDemoResponder, type DemoResponder } from '../../src-main/core/trus
 import { demoCaFiles } from '../../src-main/core/config';
 import { clearRevocationCache } from '../../src-main/core/verify/revocation';
 import { verifyPdf } from '../../src-main/core/verify/index';
+import { dssCertificates } from '../../src-main/core/verify/dss';
+import { PdfFile } from '../../src-main/core/pdf/parse/document';
 import { loadPki } from '../helpers/pki';
 import { SIGNATURE_PNG, isPrefix, tempDir, writeSample } from '../sign/helpers/fixtures';
 import { extractSignatures, opensslVerify, pdfsig, qpdfCheck } from '../sign/helpers/oracles';
@@ -68,6 +70,9 @@ describe('PAdES B-LTA', () => {
     clearRevocationCache();
     const report = await verifyPdf(bytes, { trustDir: pki.trustDir, offline: true });
     expect(report.signatures.map((x) => x.indication)).toEqual(['TOTAL_PASSED', 'TOTAL_PASSED', 'TOTAL_PASSED']);
+    // The TSA of the agency's signature time-stamp travels in the DSS with the signers' chains.
+    const tsaCert = execFileSync('openssl', ['x509', '-in', join(tsa.dir, 'tsa.crt'), '-outform', 'DER']);
+    expect(dssCertificates(new PdfFile(bytes)).some((c) => c.der.equals(tsaCert))).toBe(true);
     const stamp = report.signatures[2]!;
     expect(stamp.isDocTimestamp).toBe(true);
     expect(stamp.timestamp?.valid ?? true).toBe(true);

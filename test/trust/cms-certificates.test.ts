@@ -15,6 +15,7 @@ describe('certificates of a CMS read without verification', () => {
   it('agrees with the full parser on every legitimate interop file', async () => {
     let compared = 0;
     let signersNamed = 0;
+    let stamped = 0;
     for (const c of CASES.filter((k) => k.kind === 'legit')) {
       const file = new PdfFile(await c.make());
       for (const entry of signatureEntries(file)) {
@@ -23,6 +24,9 @@ describe('certificates of a CMS read without verification', () => {
         const quick = cmsCertificates(entry.contents.bytes);
         if (!quick) continue; // not plain DER (BER from NSS): the caller uses the full parser
         compared += 1;
+        // Signature time-stamp tokens are found where the verifier finds them.
+        expect(quick.timestamps.length, c.name).toBe(full.unsigned.get('1.2.840.113549.1.9.16.2.14')?.length ?? 0);
+        stamped += quick.timestamps.length;
         expect(quick.certificates.map((d) => d.toString('hex')), c.name).toEqual(full.certificates.map((x) => x.der.toString('hex')));
         // A signer named by issuer and serial is found; one named by key identifier is left to the full parser.
         if (quick.signer) {
@@ -33,6 +37,7 @@ describe('certificates of a CMS read without verification', () => {
     }
     expect(compared).toBeGreaterThan(15);
     expect(signersNamed).toBeGreaterThan(15);
+    expect(stamped).toBeGreaterThan(0);
   }, 120_000);
 
   it('refuses truncated, indefinite-length and non-CMS bytes', () => {

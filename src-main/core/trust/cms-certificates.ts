@@ -50,7 +50,12 @@ export interface CarriedCertificates {
   certificates: Buffer[];
   /** The first SignerInfo's certificate when named by issuer and serial; null when named otherwise or absent. */
   signer: Buffer | null;
+  /** Signature time-stamp tokens (ContentInfo DER) in the first SignerInfo's unsigned attributes. */
+  timestamps: Buffer[];
 }
+
+/** DER of the id-aa-signatureTimeStampToken OID (1.2.840.113549.1.9.16.2.14). */
+const SIGNATURE_TIME_STAMP = Buffer.from('060b2a864886f70d010910020e', 'hex');
 
 /**
  * Certificates (DER, as carried) of a ContentInfo(SignedData), and the signer among them. Trailing
@@ -69,11 +74,17 @@ export function cmsCertificates(der: Uint8Array): CarriedCertificates | null {
   const first = infos?.tag === 0x31 ? children(der, infos, 16)?.[0] : undefined;
   const sid = first ? children(der, first, 16)?.[1] : undefined;
   const sidParts = sid?.tag === 0x30 ? children(der, sid) : null;
+  const unsigned = first ? children(der, first, 16)?.find((t) => t.tag === 0xa1) : undefined;
+  const timestamps = (unsigned ? children(der, unsigned, 32) ?? [] : []).flatMap((attr) => {
+    const [type, values] = children(der, attr) ?? [];
+    if (!type || !values || !slice(der, type).equals(SIGNATURE_TIME_STAMP)) return [];
+    return (children(der, values, 4) ?? []).map((t) => slice(der, t));
+  });
   let signer: Buffer | null = null;
   if (sidParts?.length === 2) {
     const issuer = slice(der, sidParts[0]!);
     const serial = slice(der, sidParts[1]!);
     signer = certificates.find((c) => { const id = issuerAndSerial(c); return id !== null && id.issuer.equals(issuer) && id.serial.equals(serial); }) ?? null;
   }
-  return { certificates, signer };
+  return { certificates, signer, timestamps };
 }

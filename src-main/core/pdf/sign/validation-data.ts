@@ -87,12 +87,15 @@ export async function embedValidationData(s: IncrementalSigner, opts: EmbedOptio
   const carried = carriedCertificates(s);
   const pool = [...given, ...carried.certs];
   const cache = new RevocationCache(trust.revocationCacheDir ?? null);
-  for (const certificate of carried.signers) {
+  for (const certificate of [...carried.signers, ...carried.tsas]) {
     if (hasFreshAnswer(cache, certificate, pool, now)) continue;
     // Only for its side effect: whatever the path fetches lands in the cache read below.
     await chainRevocation({ ...trust, certificate, chain: pool, signingTime: now, embedded: carried.embedded, offline, now });
   }
+  // A TSA without an answer leaves the file valid offline (the verifier only warns), so it does not count against `complete`.
   const data = collectValidationData(carried.signers, { ...trust, pool });
+  const tsaData = collectValidationData(carried.tsas, { ...trust, pool });
+  for (const key of ['certs', 'ocsps', 'crls'] as const) data[key] = unique([...data[key], ...tsaData[key]]);
   if (data.ocsps.length + data.crls.length === 0) return false;
   await s.appendUnsigned((doc) => addDss(doc, data));
   if (tsa) await appendDocumentTimestamp(s, tsa, now);
@@ -126,26 +129,32 @@ const MAX_FIELDS = 10_000;
 const MAX_DSS_ITEMS = 500;
 
 /**
- * Each signature's signer certificate, and every certificate the file already carries — in the
- * signatures' CMS and in an earlier DSS — so a leader's chain through a CA this agency does not
+ * Each signature's signer certificate and its time-stamp's TSA certificate, and every certificate the
+ * file already carries — in the signatures' CMS and in an earlier DSS — so a leader's chain through a CA this agency does not
  * configure still reaches the recipient; and the earlier DSS's revocation data. The input's signatures
  * are read from the document pdf-lib already parsed, ours from the revisions just written.
  */
-function carriedCertificates(s: IncrementalSigner): { signers: Buffer[]; certs: Buffer[]; embedded: EmbeddedRevocation } {
+function carriedCertificates(s: IncrementalSigner): { signers: Buffer[]; tsas: Buffer[]; certs: Buffer[]; embedded: EmbeddedRevocation } {
   const signers: Buffer[] = [];
   const certs = dssStreams(s.doc, 'Certs');
-  for (const contents of [...inputSignatureContents(s), ...ownSignatureContents(s)]) {
-    const read = cmsCertificates(contents) ?? { certificates: [], signer: null };
+  const tsas: Buffer[] = [];
+  const pending = [...inputSignatureContents(s), ...ownSignatureContents(s)].map((contents) => ({ contents, tsa: false }));
+  // Each signature, then each signature time-stamp token found in one: a TSA's chain needs its data too.
+  for (let i = 0; i < pending.length && i < MAX_FIELDS; i++) {
+    const { contents, tsa } = pending[i]!;
+    const read = cmsCertificates(contents) ?? { certificates: [], signer: null, timestamps: [] };
     let signer = read.signer;
     certs.push(...read.certificates);
+    pending.push(...read.timestamps.map((token) => ({ contents: token, tsa: true })));
     if (!signer) {
       // Named by key identifier, or not plain DER: the full parser finds it (no signed range is hashed).
       try { signer = verifyCms(Buffer.from(contents), null).signer?.der ?? null; } catch { signer = null; }
     }
-    // The agency's four signatures share one certificate: its chain is asked about once.
-    if (signer && !signers.some((d) => d.equals(signer!))) signers.push(signer);
+    // The agency's four signatures share one certificate (and one TSA): its chain is asked about once.
+    const into = tsa ? tsas : signers;
+    if (signer && !into.some((d) => d.equals(signer!))) into.push(signer);
   }
-  return { signers, certs, embedded: { ocsps: dssStreams(s.doc, 'OCSPs'), crls: dssStreams(s.doc, 'CRLs') } };
+  return { signers, tsas, certs, embedded: { ocsps: dssStreams(s.doc, 'OCSPs'), crls: dssStreams(s.doc, 'CRLs') } };
 }
 
 /** /Contents of the signature fields the input already had (ours hold only placeholders in pdf-lib's objects). */
@@ -192,6 +201,10 @@ function dssStreams(doc: PDFDocument, key: 'Certs' | 'OCSPs' | 'CRLs'): Buffer[]
     if (!(stream instanceof PDFRawStream)) return [];
     try { return [Buffer.from(decodePDFRawStream(stream).decode())]; } catch { return []; }
   });
+}
+
+function unique(ders: Buffer[]): Buffer[] {
+  return ders.filter((d, i) => ders.findIndex((e) => e.equals(d)) === i);
 }
 
 function parseAll(ders: readonly Buffer[]): Cert[] {
