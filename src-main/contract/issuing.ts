@@ -4,8 +4,8 @@ import { DOC_NUMBER_MAX, NOTATION_MAX_CHARS } from './limits';
 import { documentDto, isoDaySchema } from './register';
 
 /**
- * Cấp số at issuing: what the signing service asks of the register (docs/register.md, "Cấp số at
- * issuing"). Served by the register's worker to the backend only and never put in `api`, so no
+ * Cấp số at issuing: what the signing service asks of the register (docs/signing.md, "Cấp số from the
+ * register"). Served by the register's worker to the backend only and never put in `api`, so no
  * transport reaches it: an entry becomes "Đã phát hành" only through an agency signature actually made,
  * and the file it records is named by a path of the backend's own workspace.
  */

@@ -207,6 +207,11 @@ export const signMethods = {
     }),
     signInspection,
   ),
+  /** Cấp số preview: the number the next issue into this sổ (for a document of that date) would get now. */
+  'sign.nextNumber': defineMethod(
+    z.strictObject({ book: bookId, date: documentDate, notation: text(NOTATION_MAX_CHARS, 1).optional(), kind: z.enum(['issue', 'copy']).optional() }),
+    nextNumberDto,
+  ),
   // Asked before the PIN: a key out of validity, or two keys and none named, is refused here.
   // Also refused here: a certificate whose chain does not reach a configured trust anchor through the
   // token's CA objects and the configured intermediates (allowUntrustedChain: test set-ups only).

@@ -6,6 +6,8 @@
 /** Forms of an electronic copy (NĐ 30 Điều 25–26), written first in the copy's text signature. */
 export const COPY_FORMS = ['SAO Y', 'SAO LỤC', 'TRÍCH SAO'] as const;
 export type CopyForm = (typeof COPY_FORMS)[number];
+/** The code a copy's ký hiệu starts with in the copies sổ (NĐ 30 Phụ lục III): SY-UBND, SL-UBND, TrS-UBND. */
+export const COPY_FORM_CODES: Readonly<Record<CopyForm, 'SY' | 'SL' | 'TrS'>> = { 'SAO Y': 'SY', 'SAO LỤC': 'SL', 'TRÍCH SAO': 'TrS' };
 
 /** Printed outputs of the register: sổ đến / sổ đi (Phụ lục IV), sổ theo dõi, and the reports. */
 export const PRINT_KINDS = ['so-den', 'so-di', 'theo-doi', 'bao-cao-den', 'bao-cao-di'] as const;

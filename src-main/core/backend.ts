@@ -96,7 +96,12 @@ export async function createBackend(settings: Settings, log: Logger, opts: Backe
     ...lazyHandlers(registerMethods, async () => (await import('./services/register-handlers')).registerHandlers(register)),
     ...lazyHandlers(verifyMethods, async () => (await import('./services/verify-handlers')).verifyHandlers({ workspace, trustDir: settings.trustDir, revocation })),
     ...lazyHandlers(signMethods, async () => (await import('./services/sign-handlers')).signHandlers({
-      workspace, tokens: await tokens.get(), settings, revocation, log, publish, stamp: () => readSealImage(settings), intermediates: readIntermediates(settings),
+      workspace, tokens: await tokens.get(), settings, revocation, log, publish, intermediates: readIntermediates(settings),
+      // The seal of the agency profile saved in "Cài đặt" (the installation's until one is saved), read at each call.
+      seal: async () => {
+        const { seal } = (await handlers['settings.get']({}, { transport: 'ipc' })).settings;
+        return { image: seal.image ? readFileSync(seal.image) : readSealImage(settings), mm: seal.mm };
+      },
       // The provenance store (the register file) is opened only when a digitised issue asks for it.
       requireDigitizedHere: async (bytes) => (await scan.get()).requireDigitizedHere(bytes),
       // Cấp số: the worker also serves the register's issuing calls (contract/issuing.ts), to this service only.

@@ -89,6 +89,19 @@ describe('Cấp số from the register at issuing', () => {
     expect(r.record).toEqual({ typeName: 'Quyết định', subject: 'Về việc ban hành Quy chế công tác văn thư điện tử', notation: 'QĐ-UBND' });
   });
 
+  it('the seal of the agency profile saved in "Cài đặt" is the one signing proposes; sign.nextNumber previews the same number', async () => {
+    const { settings } = await value<{ settings: { seal: { mm: number } } }>('settings.get', {});
+    await value('settings.save', { settings: { ...settings, seal: { ...settings.seal, mm: 40 } } });
+    try {
+      const r = await value<SignInspectionDto>('sign.inspect', { fileId: await put(), acceptUnknownRevocation: true });
+      expect(r.sealMm).toBe(40);
+      expect(r.proposed.seal!.width).toBeCloseTo((40 * 72) / 25.4, 6);
+    } finally {
+      await value('settings.save', { settings });
+    }
+    expect(await value('sign.nextNumber', { book: 'di-qd', date })).toMatchObject({ number: 1, code: '01/QĐ-UBND' });
+  });
+
   it('Đ15 two issues in a row get consecutive numbers; each is recorded in Văn bản đi, issued, with its file attached', async () => {
     first = await value<SignResultDto>('sign.issue', issueJob(await put(), { acceptUnknownRevocation: true }));
     second = await value<SignResultDto>('sign.issue', issueJob(await put(), { acceptUnknownRevocation: true }));
@@ -111,6 +124,21 @@ describe('Cấp số from the register at issuing', () => {
     expect(report.signatures.length).toBeGreaterThanOrEqual(5);
     const found = await value<{ items: Doc[] }>('register.search', { text: 'văn thư điện tử', direction: 'di' });
     expect(found.items.map((d) => d.code)).toContain('02/QĐ-UBND');
+  });
+
+  it('Đ25 a copy takes its number from the copies sổ, only of a document this register issued', async () => {
+    const issuedBytes = Buffer.from((await value<{ base64: string }>('file.get', { fileId: second.fileId })).base64, 'base64');
+    const { fileId } = await value<{ fileId: string }>('file.put', { name: 'qd-02.pdf', base64: issuedBytes.toString('base64') });
+    const copy = await value<SignResultDto>('sign.copy', { fileId, token, form: 'SAO Y', agency: 'UBND tỉnh Thử Nghiệm', book: 'sao' });
+    expect(copy.registered).toMatchObject({ book: 'sao', number: 1, code: '01/SY-UBND' });
+    const page = await value<{ document: Doc; detail: { attachments: Array<{ sha256: string }> } }>('register.get', { id: copy.registered!.docId });
+    expect(page.document).toMatchObject({ state: 'issued', TypeName: 'Quyết định', Subject: 'Về việc ban hành Quy chế công tác văn thư điện tử' });
+    expect(page.detail.attachments.map((a) => a.sha256)).toEqual([copy.sha256]);
+    // The leader-signed draft was never issued here, nor digitised here: no copy, and no number taken.
+    const refused = await call('sign.copy', { fileId: await put(), token, form: 'SAO LỤC', agency: 'UBND tỉnh Thử Nghiệm', book: 'sao' });
+    expect(refused.ok).toBe(false);
+    if (!refused.ok) expect(refused.error).toMatchObject({ code: 'SIGN_REFUSED', message: expect.stringContaining('đã phát hành') });
+    expect((await value<{ items: Doc[] }>('register.list', { book: 'sao', year })).items).toHaveLength(1);
   });
 
   it('Đ15 a number already used in the series is refused, nothing signed, no entry made', async () => {

@@ -36,8 +36,8 @@ export interface RecordInput {
 }
 
 /**
- * Cấp số at issuing (docs/register.md, "Cấp số at issuing"): the number is reserved in the sổ đi by the
- * same registration (and numbering rule) as vào sổ đi, as an entry "Đã cấp số"; the signed file then
+ * Cấp số at issuing (docs/signing.md, "Cấp số from the register"): the number is reserved in the sổ đi
+ * by the same registration (and numbering rule) as vào sổ đi, as an entry "Đã cấp số"; the signed file then
  * makes it "Đã phát hành" with the file as its attachment, or a failed signing cancels it with the
  * reason. Every step is an entry of the audit chain.
  */

@@ -15,7 +15,7 @@ import { isEarlierOutput, signBatch, type BatchJob, type IssueResult } from '../
 import { verifyPdf } from '../verify/index';
 import { derivedName, type StoredFile, type Workspace } from '../workspace';
 import type { PlannedJob } from './sign-plan';
-import { issueEntryOf, recordIssued, reserve, sha256File, voidReservation, type IssuingRegister, type Reservation } from './sign-register';
+import { entryOf, recordIssued, reserve, sha256File, voidReservation, type IssuingRegister, type Reservation } from './sign-register';
 
 export type JobInput = z.output<typeof batchJob>;
 type BatchSigned = NonNullable<BatchItemDto['result']>;
@@ -30,6 +30,8 @@ export interface BatchDeps {
   plan: (job: JobInput, reserved?: Reservation) => PlannedJob;
   /** Cấp số: the register's reservation, issued entry and cancelled number (sign-register.ts). */
   register: IssuingRegister;
+  /** A copy's source, when not an issued document of the register, must have been digitised here. */
+  requireDigitizedHere: (bytes: Uint8Array) => Promise<void>;
   /** Refuses one job on its input bytes (the digitised-here gate); the job fails alone. */
   check: (job: JobInput, bytes: Uint8Array) => Promise<void>;
   publish?: (event: string, payload: unknown) => void;
@@ -143,8 +145,8 @@ export async function runBatch(deps: BatchDeps, signed: SignedJobs, jobs: readon
         // scratch copy (read and checked one at a time: a batch is never held in memory at once).
         const { bytes } = deps.workspace.readPdf(job.fileId);
         await deps.check(job, bytes);
-        const entry = await issueEntryOf(job, bytes);
-        const reservation = entry ? await reserve(deps.register, job, entry, file) : null;
+        const entry = await entryOf(deps, job, file, bytes);
+        const reservation = entry ? await reserve(deps.register, entry, file) : null;
         try {
           const planned = deps.plan(job, reservation ?? undefined);
           const input = deps.workspace.scratchPath();

@@ -16,15 +16,15 @@ import { verifyPdf, type SignatureReport } from '../verify/index';
 import { derivedName, type StoredFile, type Workspace } from '../workspace';
 import { jobKey, runBatch, SignedJobs, type JobInput } from './sign-batch';
 import { planJob, runPlanned, type PlanContext } from './sign-plan';
-import { issueEntryOf, recordFieldsOf, recordIssued, reserve, sha256File, underReservation, type IssuingRegister, type Reservation } from './sign-register';
+import { entryOf, recordFieldsOf, recordIssued, reserve, sha256File, underReservation, type IssuingRegister, type Reservation } from './sign-register';
 import { toReportDto, type VerifyDeps } from './verify-handlers';
 
 export interface SignDeps {
   workspace: Workspace;
   tokens: TokenService;
   settings: Pick<Settings, 'trustDir' | 'sealMm' | 'demo' | 'tsaUrl'>;
-  /** Red seal PNG of the agency. */
-  stamp: () => Buffer;
+  /** The agency's red seal as the profile saved in "Cài đặt" gives it (PNG and real diameter), read at each call. */
+  seal: () => Promise<{ image: Buffer; mm: number }>;
   /** Intermediate CA certificates (DER) that complete the chain embedded in agency signatures. */
   intermediates: readonly Buffer[];
   /** The verifier's revocation cache and OCSP/CRL mirrors, used by the leader check before issuing. */
@@ -66,7 +66,14 @@ export function signHandlers(deps: SignDeps): Handlers<typeof signMethods> {
     // The demo profile's test PKI runs no OCSP responder and serves no CRL: without this a fresh demo
     // workstation could issue nothing. Every such issue is still reported and logged as accepted.
     acceptUnknownRevocation: deps.settings.demo,
-    stamp: deps.stamp,
+    // Replaced at each call by the saved profile's seal (withSeal): a seal changed in "Cài đặt" applies at once.
+    stamp: () => { throw new Error('seal not read for this call'); },
+  };
+
+  /** The plan with the saved profile's seal image. */
+  const withSeal = async (): Promise<PlanContext> => {
+    const { image } = await deps.seal();
+    return { ...plan, stamp: () => image };
   };
 
   /** Stores a signer's scratch output and verifies it as the clerk will see it. */
@@ -82,10 +89,12 @@ export function signHandlers(deps: SignDeps): Handlers<typeof signMethods> {
   const signOne = async (job: JobInput, fields: SignerFields): Promise<SignResultDto> => {
     const { file, bytes } = deps.workspace.readPdf(job.fileId);
     await gateDigitized(deps, job, bytes);
-    const entry = await issueEntryOf(job, bytes);
-    const unregistered = entry ? null : planJob(plan, job);
+    const entry = await entryOf(deps, job, file, bytes);
+    const plan = await withSeal();
+    // A copy's text carries no number: only an issue is planned with the reservation's.
+    const unregistered = entry?.kind === 'issue' ? null : planJob(plan, job);
     const signer = signerFor(fields);
-    const reservation = entry ? await reserve(deps.register, job, entry, file) : null;
+    const reservation = entry ? await reserve(deps.register, entry, file) : null;
     const scratch = deps.workspace.scratchPath();
     const sign = async () => {
       const planned = unregistered ?? planJob(plan, job, reservation!);
@@ -113,13 +122,14 @@ export function signHandlers(deps: SignDeps): Handlers<typeof signMethods> {
 
   return {
     'sign.inspect': async ({ fileId, sealMm, acceptUnknownRevocation, book, date, notation, kind }) => {
-      const r = await inspect(deps, plan, fileId, sealMm ?? deps.settings.sealMm, acceptUnknownRevocation ?? plan.acceptUnknownRevocation);
+      const r = await inspect(deps, plan, fileId, sealMm ?? (await deps.seal()).mm, acceptUnknownRevocation ?? plan.acceptUnknownRevocation);
       const n = notation ?? r.record.notation;
       const next = book
         ? await deps.register['register.nextNumber']({ book, date: date ?? dateInVietnam(), kind: kind ?? 'issue', ...(n && kind !== 'copy' ? { notation: n } : {}) })
         : null;
       return { ...r, next };
     },
+    'sign.nextNumber': ({ book, date, notation, kind }) => deps.register['register.nextNumber']({ book, date, kind: kind ?? 'issue', ...(notation ? { notation } : {}) }),
     'sign.key': ({ token, keyId, allowUntrustedChain }) => {
       const certificates = deps.tokens.listCertificates(token);
       const key = chooseKey(certificates, keyId);
@@ -143,9 +153,11 @@ export function signHandlers(deps: SignDeps): Handlers<typeof signMethods> {
     'sign.issue': async ({ token, keyId, contextPin, allowUntrustedChain, ...job }) => signOne({ kind: 'issue', ...job }, { token, keyId, contextPin, allowUntrustedChain }),
     'sign.appendix': async ({ token, keyId, contextPin, allowUntrustedChain, ...job }) => signOne({ kind: 'appendix', ...job }, { token, keyId, contextPin, allowUntrustedChain }),
     'sign.copy': async ({ token, keyId, contextPin, allowUntrustedChain, ...job }) => signOne({ kind: 'copy', ...job }, { token, keyId, contextPin, allowUntrustedChain }),
-    'sign.batch': (i) => {
+    'sign.batch': async (i) => {
+      const sealed = await withSeal();
       const batchDeps = {
-        workspace: deps.workspace, trustDir: deps.settings.trustDir, plan: (j: JobInput, reserved?: Reservation) => planJob(plan, j, reserved), register: deps.register,
+        workspace: deps.workspace, trustDir: deps.settings.trustDir, plan: (j: JobInput, reserved?: Reservation) => planJob(sealed, j, reserved), register: deps.register,
+        requireDigitizedHere: deps.requireDigitizedHere,
         check: (j: JobInput, bytes: Uint8Array) => gateDigitized(deps, j, bytes), ...(deps.publish ? { publish: deps.publish } : {}),
       };
       const run = batchQueue.then(() => runBatch(batchDeps, signed, i.jobs, signerFor(i), i.operationId ?? randomBytes(12).toString('base64url')));

@@ -12,6 +12,8 @@ import { AppError, GENERIC_VI, isAppError } from '../../contract/errors';
 import type { NextNumberDto, RegisterIssuingMethods } from '../../contract/issuing';
 import type { batchJob, SignResultDto } from '../../contract/sign';
 import { nfc } from '../../contract/text';
+import { dateInVietnam } from '../../contract/time';
+import { COPY_FORM_CODES } from '../../contract/vocabulary';
 import { extractLines, type TextLine } from '../pdf/layout/text-lines';
 import type { IssueResult } from '../pdf/sign/index';
 
@@ -52,23 +54,56 @@ function certRef(der: Buffer): CertRef {
 
 export interface Reservation extends NextNumberDto { id: number }
 
-/** The cấp số part of a job: a sổ to number it from, and the entry's fields. */
-export interface IssueEntry { book: string; TypeName: string; Subject: string; notation: string | undefined }
+/** The cấp số part of a job: the sổ it is numbered from, the series kind and the entry's fields. */
+export interface JobEntry {
+  kind: 'issue' | 'copy';
+  book: string;
+  TypeName: string;
+  Subject: string;
+  notation: string | undefined;
+  date: string;
+  To: string[];
+  number?: number | undefined;
+}
 
-type IssueJob = Extract<JobInput, { kind: 'issue' }>;
+/** What a copy's source is checked against: the register's issued files, and this workstation's digitisations. */
+export interface CopySources {
+  register: IssuingRegister;
+  /** Throws unless these bytes were digitised here and met the standard (the Điều 17.4.c gate). */
+  requireDigitizedHere: (bytes: Uint8Array) => Promise<void>;
+}
 
-/** The entry an issue job makes (null when it names no sổ), read before any token work or reservation. */
-export async function issueEntryOf(job: JobInput, bytes: Uint8Array): Promise<IssueEntry | null> {
-  if (job.kind !== 'issue' || !job.book) return null;
-  return { book: job.book, ...entryFields(job, recordFieldsOf((await extractLines(bytes, [0])).lines)) };
+/**
+ * The entry a job makes (null when it names no sổ), read before any token work or reservation. A copy
+ * (SY, SL, TrS) is made only of a document this register issued (its bytes are an issued entry's
+ * attachment) or of a paper original digitised here; it takes the source's Loại and trích yếu.
+ */
+export async function entryOf(sources: CopySources, job: JobInput, file: { sha256: string }, bytes: Uint8Array): Promise<JobEntry | null> {
+  if (job.kind === 'appendix' || !job.book) return null;
+  const page = () => extractLines(bytes, [0]).then((r) => recordFieldsOf(r.lines));
+  if (job.kind === 'issue') {
+    const fields = entryFields(job, await page());
+    return { kind: 'issue', book: job.book, ...fields, date: job.date, To: job.recipients ?? [], number: job.number };
+  }
+  const { document: issued } = await sources.register['register.issuedFile']({ sha256: file.sha256 });
+  if (!issued) {
+    await sources.requireDigitizedHere(bytes).catch(() => {
+      throw new AppError('SIGN_REFUSED', 'Chỉ được sao văn bản đã phát hành trong sổ văn bản đi của cơ quan, hoặc bản giấy đã số hóa tại máy này; tệp này không phải cả hai.',
+        'copy source neither an issued attachment nor digitised here', { field: 'fileId' });
+    });
+  }
+  const fields = issued ? { TypeName: issued.TypeName, Subject: issued.Subject } : entryFields({}, await page());
+  const series = await sources.register['register.nextNumber']({ book: job.book, date: dateInVietnam(), kind: 'copy' });
+  // The copies sổ's ký hiệu with the form's code in front: SY-UBND, SL-UBND, TrS-UBND.
+  const notation = `${COPY_FORM_CODES[job.form]}-${series.notation.replace(/^[^-]+-/, '')}`;
+  return { kind: 'copy', book: job.book, TypeName: fields.TypeName, Subject: fields.Subject, notation, date: dateInVietnam(), To: [] };
 }
 
 /** Takes the number for the job in the register (the next of the series, or the one the job asks for if free). */
-export function reserve(register: IssuingRegister, job: JobInput, entry: IssueEntry, file: { name: string; sha256: string }): Promise<Reservation> {
-  const j = job as IssueJob;
+export function reserve(register: IssuingRegister, entry: JobEntry, file: { name: string; sha256: string }): Promise<Reservation> {
   return register['register.reserveIssue']({
-    book: entry.book, date: j.date, kind: 'issue', TypeName: entry.TypeName, Subject: entry.Subject, To: j.recipients ?? [],
-    ...(j.number !== undefined ? { number: j.number } : {}), ...(entry.notation ? { notation: entry.notation } : {}),
+    book: entry.book, date: entry.date, kind: entry.kind, TypeName: entry.TypeName, Subject: entry.Subject, To: entry.To,
+    ...(entry.number !== undefined ? { number: entry.number } : {}), ...(entry.notation ? { notation: entry.notation } : {}),
     file: { name: file.name, sha256: file.sha256 },
   });
 }
