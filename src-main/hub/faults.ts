@@ -20,7 +20,8 @@ export const faultPlanSchema = z.strictObject({
   /** The pitfall of docs/exchange.md §3: one acknowledgement clears every pending item of the organ. */
   confirmAll: z.boolean().default(false),
   delayMs: z.number().int().min(0).max(60_000).default(0),
-  random: z.strictObject({ seed: z.number().int(), drop: z.number().min(0).max(1), duplicate: z.number().min(0).max(1), e5xx: z.number().min(0).max(1) }).nullable().default(null),
+  /** `burst`: a drawn 5xx is followed by this many more on the next requests (a hub having a bad minute). */
+  random: z.strictObject({ seed: z.number().int(), drop: z.number().min(0).max(1), duplicate: z.number().min(0).max(1), e5xx: z.number().min(0).max(1), burst: z.number().int().min(0).max(50).default(0) }).nullable().default(null),
 });
 export type FaultPlan = z.output<typeof faultPlanSchema>;
 export type FaultPlanInput = z.input<typeof faultPlanSchema>;
@@ -32,6 +33,8 @@ export function loadFaultFile(path: string): FaultPlan {
 /** Decides, request by request, which fault fires; consumes the counters. */
 export class Faults {
   plan: FaultPlan;
+  /** How many of each fault fired (soak figures). */
+  readonly fired = { e5xx: 0, drop: 0, duplicate: 0 };
   private state: number;
   constructor(plan: FaultPlanInput = {}) {
     this.plan = faultPlanSchema.parse(plan);
@@ -63,13 +66,21 @@ export class Faults {
   }
 
   server5xx(): boolean {
-    return this.take('fail5xx', this.plan.random?.e5xx);
+    const counted = this.plan.fail5xx > 0;
+    const fire = this.take('fail5xx', this.plan.random?.e5xx);
+    if (fire && !counted && this.plan.random) this.plan.fail5xx = this.plan.random.burst;
+    if (fire) this.fired.e5xx++;
+    return fire;
   }
   dropAfterCommit(): boolean {
-    return this.take('dropResponseAfterCommit', this.plan.random?.drop);
+    const fire = this.take('dropResponseAfterCommit', this.plan.random?.drop);
+    if (fire) this.fired.drop++;
+    return fire;
   }
   duplicate(): boolean {
-    return this.take('duplicateDelivery', this.plan.random?.duplicate);
+    const fire = this.take('duplicateDelivery', this.plan.random?.duplicate);
+    if (fire) this.fired.duplicate++;
+    return fire;
   }
   failCode(): string | null {
     const f = this.plan.failCode;

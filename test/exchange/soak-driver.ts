@@ -12,6 +12,10 @@ export interface SoakResult {
   duplicatesSeen: number;
   reconciled: number;
   retries: number;
+  /** Faults the hub injected: 5xx answers, responses dropped after commit, duplicate deliveries. */
+  injected: { e5xx: number; drop: number; duplicate: number };
+  /** Hub calls made by both workstations (the base the faults are a share of). */
+  calls: number;
   ms: number;
 }
 
@@ -23,7 +27,10 @@ export interface SoakResult {
 export async function soak(n: number, faultRate: number, seed = 20260310, size = 2048): Promise<SoakResult> {
   const started = performance.now();
   const third = faultRate / 3;
-  const hub: Hub = await testHub({ faults: { dedup: false, reverseListing: true, random: { seed, drop: third, duplicate: third, e5xx: third } } });
+  // Drops and duplicates can only hit uploads (a third of the calls); 5xx hit any call, in bursts of
+  // four: together about `faultRate` of all calls (the result counts them).
+  const burst = 3;
+  const hub: Hub = await testHub({ faults: { dedup: false, reverseListing: true, random: { seed, drop: third, duplicate: third, e5xx: (faultRate * 0.8) / (burst + 1), burst } } });
   let clock = Date.now();
   const now = () => new Date(clock);
   const a = workstation(hub, AGENCY_A, { now, random: Math.random });
@@ -64,6 +71,8 @@ export async function soak(n: number, faultRate: number, seed = 20260310, size =
       duplicatesSeen: b.engine.inbox.list({ state: 'DUPLICATE' }).length,
       reconciled,
       retries: a.engine.outbox.list().reduce((s, r) => s + r.attempts - 1, 0) + b.engine.outbox.list().reduce((s, r) => s + r.attempts - 1, 0),
+      injected: { ...hub.faults.fired },
+      calls: [a, b].reduce((n, w) => n + (w.engine.ctx.port.db.prepare("SELECT count(*) AS n FROM exchange_evidence WHERE kind LIKE 'call/%'").get() as { n: number }).n, 0),
       ms: performance.now() - started,
     };
   } finally {

@@ -9,7 +9,11 @@ describe('soak', () => {
   it('100 packages, 20 % faults: every package registered exactly once, every status delivered, nothing stuck', async () => {
     const r = await soak(100, 0.2);
     expect(r).toMatchObject({ registeredOnce: true, everyStatusDelivered: true, stuck: 0 });
-    // The faults really fired.
+    // The faults really fired, each kind, on about a fifth of the calls, and the engine met them.
+    expect(r.injected.e5xx).toBeGreaterThan(0);
+    expect(r.injected.drop).toBeGreaterThan(0);
+    expect(r.injected.duplicate).toBeGreaterThan(0);
+    expect((r.injected.e5xx + r.injected.drop + r.injected.duplicate) / r.calls).toBeGreaterThan(0.15);
     expect(r.duplicatesSeen + r.reconciled + r.retries).toBeGreaterThan(10);
   }, 300_000);
 });
