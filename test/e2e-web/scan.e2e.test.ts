@@ -93,6 +93,7 @@ describe('browser mode: "Số hóa"', () => {
     await form.locator('select[name="book"] option').first().waitFor({ state: 'attached' });
     await form.locator('[name="Subject"]').fill('Thư mời họp giao ban tháng 3');
     await form.locator('[name="OrganName"]').fill('Sở Nội vụ');
+    await screenshot(page, 'scan-register');
     await form.getByRole('button', { name: 'Vào sổ văn bản số hóa' }).click();
     const done = page.locator('.scan-registered');
     await done.waitFor({ timeout: 60_000 });

@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useState, type CSSProperties, type FormEvent } from 'react';
 import { Button } from 'antd';
 import type { Client } from '../../api/client';
 import type { DigitizedRegistrationDto } from '@contract/scan';
@@ -6,6 +6,9 @@ import { dateInVietnam } from '@contract/time';
 import { t } from '../../i18n';
 import { useNav } from '../../shell/nav';
 import { errorText, useAsync } from '../../ui/useAsync';
+
+/** Each label's text and field take a column of the form's grid. */
+const CELLS: CSSProperties = { display: 'contents' };
 
 /** The first line of the recognised text that reads like a trích yếu (long enough), to start the form with. */
 function suggestedSubject(pageTexts: readonly string[]): string {
@@ -50,19 +53,19 @@ export function RegisterDigitized({ client, fileId, pageTexts }: { client: Clien
     );
   }
   return (
-    <form className="scan-register form-grid" onSubmit={(e) => void submit(e)}>
-      <label>{t('scan.reg.book')}
+    <form className="scan-register" style={{ display: 'grid', gridTemplateColumns: 'max-content minmax(0, 32em)', gap: '6px 12px', alignItems: 'center', margin: '8px 0' }} onSubmit={(e) => void submit(e)}>
+      <label style={CELLS}>{t('scan.reg.book')}
         <select {...field('book')}>
           {(books.data?.books ?? []).filter((b) => b.direction === 'den').map((b) => <option key={b.id} value={b.id}>{b.name}</option>)}
         </select>
       </label>
-      <label>{t('scan.reg.type')}<input {...field('TypeName')} required maxLength={100} /></label>
-      <label>{t('scan.reg.subject')}<textarea {...field('Subject')} required maxLength={500} rows={2} /></label>
-      <label>{t('scan.reg.organ')}<input {...field('OrganName')} maxLength={200} /></label>
-      <label>{t('scan.reg.arrival')}<input {...field('ArrivalDate')} type="date" /></label>
-      <label>{t('scan.reg.note')}<input {...field('Description')} maxLength={400} /></label>
-      <Button type="primary" htmlType="submit" disabled={busy}>{t('scan.reg.submit')}</Button>
-      {error && <p className="error" role="alert" style={{ whiteSpace: 'pre-line' }}>{error}</p>}
+      <label style={CELLS}>{t('scan.reg.type')}<input {...field('TypeName')} required maxLength={100} /></label>
+      <label style={CELLS}>{t('scan.reg.subject')}<textarea {...field('Subject')} required maxLength={500} rows={2} /></label>
+      <label style={CELLS}>{t('scan.reg.organ')}<input {...field('OrganName')} maxLength={200} /></label>
+      <label style={CELLS}>{t('scan.reg.arrival')}<input {...field('ArrivalDate')} type="date" /></label>
+      <label style={CELLS}>{t('scan.reg.note')}<input {...field('Description')} maxLength={400} /></label>
+      <Button type="primary" htmlType="submit" disabled={busy} style={{ gridColumn: 2, justifySelf: 'start' }}>{t('scan.reg.submit')}</Button>
+      {error && <p className="error" role="alert" style={{ whiteSpace: 'pre-line', gridColumn: '1 / -1' }}>{error}</p>}
     </form>
   );
 }

@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useEffect, useState, type CSSProperties, type FormEvent } from 'react';
 import { Button } from 'antd';
 import type { Client } from '../../api/client';
 import type { PageRectDto, SignInspectionDto, SignResultDto, TextBoxDto } from '@contract/sign';
@@ -14,6 +14,8 @@ import { SignOverlays, type Positions } from '../SignOverlays';
 import { saveWorkspaceFile } from '../sign/save-file';
 
 const PAGE_WIDTH = 520;
+const FIELDS: CSSProperties = { gap: 16, flexWrap: 'wrap', margin: '8px 0' };
+const FIELD: CSSProperties = { display: 'inline-flex', gap: 6, alignItems: 'center' };
 const MM = 72 / 25.4;
 
 /**
@@ -90,9 +92,11 @@ export function SignDigitized({ client, file, mode }: { client: Client; file: { 
       {mode === 'issue' ? (
         <>
           <p>{t('scan.sign.issueNote')}</p>
-          <label>{t('scan.sign.number')}<input name="number" value={number} onChange={(e) => setNumber(e.target.value)} inputMode="numeric" /></label>
-          <label>{t('scan.sign.notation')}<input name="notation" value={notation} onChange={(e) => setNotation(e.target.value)} /></label>
-          <label>{t('scan.sign.date')}<input name="date" type="date" value={date} onChange={(e) => setDate(e.target.value)} /></label>
+          <div className="row" style={FIELDS}>
+            <label style={FIELD}>{t('scan.sign.number')}<input name="number" value={number} onChange={(e) => setNumber(e.target.value)} inputMode="numeric" size={8} /></label>
+            <label style={FIELD}>{t('scan.sign.notation')}<input name="notation" value={notation} onChange={(e) => setNotation(e.target.value)} /></label>
+            <label style={FIELD}>{t('scan.sign.date')}<input name="date" type="date" value={date} onChange={(e) => setDate(e.target.value)} /></label>
+          </div>
           {pdf && inspection && (
             <PdfPage bytes={pdf} page={0} width={PAGE_WIDTH} label={file.name}
               overlay={(geo) => <SignOverlays page={0} geo={geo} positions={positions} texts={texts} onMove={(k, v) => setPositions((p) => ({ ...p, [k]: v }))} />} />
@@ -100,10 +104,12 @@ export function SignDigitized({ client, file, mode }: { client: Client; file: { 
         </>
       ) : (
         <>
-          <label>{t('scan.sign.form')}
-            <select name="form" value={form} onChange={(e) => setForm(e.target.value as CopyForm)}>{COPY_FORMS.map((f) => <option key={f} value={f}>{f}</option>)}</select>
-          </label>
-          <label>{t('scan.sign.agency')}<input name="agency" value={agency} onChange={(e) => setAgency(e.target.value)} /></label>
+          <div className="row" style={FIELDS}>
+            <label style={FIELD}>{t('scan.sign.form')}
+              <select name="form" value={form} onChange={(e) => setForm(e.target.value as CopyForm)}>{COPY_FORMS.map((f) => <option key={f} value={f}>{f}</option>)}</select>
+            </label>
+            <label style={FIELD}>{t('scan.sign.agency')}<input name="agency" value={agency} onChange={(e) => setAgency(e.target.value)} size={40} /></label>
+          </div>
         </>
       )}
       <Button type="primary" htmlType="submit" disabled={busy || !token || (mode === 'issue' && !inspection)}>{t(mode === 'issue' ? 'scan.sign.issue' : 'scan.sign.copy')}</Button>
