@@ -135,7 +135,7 @@ describe('browser mode: "Số hóa"', () => {
     await screenshot(page, 'scan-issued');
   }, 240_000);
 
-  it('"Sao y": the same digitised PDF signed as an electronic copy (sign.copy), and it verifies', async () => {
+  it('Đ17.4.c "Sao y": the same digitised PDF signed as an electronic copy (sign.copy) without a leader signature, and it verifies', async () => {
     await page.locator('.scan-result').getByRole('button', { name: 'Sao y', exact: true }).click();
     const form = page.locator('.scan-sign-copy');
     await form.getByText(`Ký bằng token: ${pki.tokens.agency}`).waitFor();
