@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useMemo, useState } from 'react';
+import { Suspense, useCallback, useEffect, useMemo, useState } from 'react';
 import { Alert, Badge, Tag } from 'antd';
 import type { Client } from './api/client';
 import { screens, type CountOf } from './screens';
@@ -104,7 +104,9 @@ export function App({ client }: { client: Client }) {
               .map((s) => (
                 <div key={s.id} hidden={s.id !== state.screen} data-screen-panel={s.id}>
                   <ScreenShown.Provider value={shown[s.id]!}>
-                    <s.component client={client} />
+                    <Suspense fallback={<p role="status">{t('common.loading')}</p>}>
+                      <s.component client={client} />
+                    </Suspense>
                   </ScreenShown.Provider>
                 </div>
               ))}

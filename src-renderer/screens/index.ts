@@ -1,15 +1,28 @@
-import type { ComponentType } from 'react';
+import { lazy, type ComponentType } from 'react';
 import type { Client } from '../api/client';
 import type { MessageKey } from '../i18n';
 import { TodayScreen } from './TodayScreen';
-import { TokenScreen } from './TokenScreen';
-import { IncomingScreen, OutgoingScreen } from './RegisterScreen';
-import { VerifyScreen } from './VerifyScreen';
-import { SignScreen } from './SignScreen';
-import { ScanScreen } from './scan/ScanScreen';
-import { SettingsScreen } from './SettingsScreen';
-import { DocumentScreen } from './DocumentScreen';
-import { ExchangeScreen } from './exchange/ExchangeScreen';
+
+type Screen = ComponentType<{ client: Client }>;
+
+/**
+ * A screen other than the first is loaded when it is first shown: the first screen then waits only for
+ * its own code, not for every screen's (pdf.js, the signing and scanning screens), which halved the
+ * script the browser compiles before "Hôm nay" is usable.
+ */
+function later<K extends string>(load: () => Promise<Record<K, Screen>>, name: K): Screen {
+  return lazy<Screen>(() => load().then((m) => ({ default: m[name] })));
+}
+
+const TokenScreen = later(() => import('./TokenScreen'), 'TokenScreen');
+const IncomingScreen = later(() => import('./RegisterScreen'), 'IncomingScreen');
+const OutgoingScreen = later(() => import('./RegisterScreen'), 'OutgoingScreen');
+const VerifyScreen = later(() => import('./VerifyScreen'), 'VerifyScreen');
+const SignScreen = later(() => import('./SignScreen'), 'SignScreen');
+const ScanScreen = later(() => import('./scan/ScanScreen'), 'ScanScreen');
+const SettingsScreen = later(() => import('./SettingsScreen'), 'SettingsScreen');
+const DocumentScreen = later(() => import('./DocumentScreen'), 'DocumentScreen');
+const ExchangeScreen = later(() => import('./exchange/ExchangeScreen'), 'ExchangeScreen');
 
 /** Which alerts a screen counts on the navigation. */
 export type CountOf = 'all' | 'den' | 'di';
