@@ -117,7 +117,10 @@ describe('browser mode: a clerk\'s whole day', () => {
 
   it('trình, giao xử lý (chủ trì, phối hợp, ý kiến, hạn), chuyển and hoàn thành, each step in the history', async () => {
     const doc = page.locator('[data-screen-panel="document"]');
-    await step('submit');
+    // Ctrl+Enter takes the page's main step (here: trình), as on every screen.
+    expect(await doc.locator('.doc-buttons .ant-btn-primary').getAttribute('data-action')).toBe('submit');
+    await page.keyboard.press('Control+Enter');
+    await doc.getByText('Đã thực hiện: Trình.').waitFor();
     await screenshot(page, 'day-04-document');
     const due = addDaysIso(today, 7);
     await step('assign', async () => {
