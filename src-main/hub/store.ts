@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { openDatabase, type Db } from '../core/db/connection';
 import { EvidenceLog } from '../core/exchange/evidence';
@@ -61,11 +61,16 @@ export function newDocId(): string {
   return randomBytes(12).toString('hex');
 }
 
+/** Message bodies above this size are files beside the database (SQLite writes a megabyte blob slowly). */
+const INLINE_BODY_MAX = 64 * 1024;
+
 export class HubStore {
   readonly db: Db;
   readonly evidence: EvidenceLog;
+  private readonly bodies: string;
   constructor(dataDir: string, readonly nowIso: () => string) {
-    mkdirSync(dataDir, { recursive: true });
+    this.bodies = join(dataDir, 'bodies');
+    mkdirSync(this.bodies, { recursive: true });
     this.db = openDatabase(join(dataDir, 'hub.db'), { durability: 'normal' });
     this.db.exec(DDL);
     this.db.exec(EVIDENCE_DDL);
@@ -106,9 +111,12 @@ export class HubStore {
   commitMessage(m: { from: string; messagetype: string; documentId: string | null; notation: string | null; title: string | null; hashFile: string; body: Buffer; to: string[]; duplicate: boolean; dedupKey: string | null; nowMs: number }): string {
     const id = newDocId();
     const at = this.nowIso();
+    // The file is written before the row that points at it commits.
+    const inline = m.body.length <= INLINE_BODY_MAX;
+    if (!inline) writeFileSync(join(this.bodies, id), m.body);
     this.db.transaction(() => {
       this.db.prepare('INSERT INTO messages (id, from_code, messagetype, document_id, notation, title, hash_file, body, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)')
-        .run(id, m.from, m.messagetype, m.documentId, m.notation, m.title, m.hashFile, m.body, at);
+        .run(id, m.from, m.messagetype, m.documentId, m.notation, m.title, m.hashFile, inline ? m.body : Buffer.alloc(0), at);
       const deliver = this.db.prepare('INSERT INTO deliveries (doc_id, message_id, to_code, created_at, updated_at) VALUES (?, ?, ?, ?, ?)');
       for (const to of m.to) {
         deliver.run(newDocId(), id, to, at, at);
@@ -125,8 +133,10 @@ export class HubStore {
   }
 
   delivery(docId: string): (DeliveryRow & { body: Buffer }) | undefined {
-    return this.db.prepare<[string], DeliveryRow & { body: Buffer }>(`SELECT d.*, m.from_code, m.messagetype, m.document_id, m.notation, m.title, m.hash_file, m.body
+    const d = this.db.prepare<[string], DeliveryRow & { body: Buffer }>(`SELECT d.*, m.from_code, m.messagetype, m.document_id, m.notation, m.title, m.hash_file, m.body
       FROM deliveries d JOIN messages m ON m.id = d.message_id WHERE d.doc_id = ?`).get(docId);
+    const file = d && join(this.bodies, d.message_id);
+    return d && d.body.length === 0 && existsSync(file!) ? { ...d, body: readFileSync(file!) } : d;
   }
 
   setStatus(docId: string, status: string): number {
