@@ -167,7 +167,12 @@ export class ScanJudge {
       if (share !== null && share > BLANK_INK_SHARE) { blank = false; break; }
     }
     if (blank) return 'blank';
-    return this.isStamp(annot, annotRev, rect) ? 'stamp' : 'ink';
+    try {
+      return this.isStamp(annot, annotRev, rect) ? 'stamp' : 'ink';
+    } catch {
+      // An appearance that cannot be read (corrupt, over the decode budget) is not a seal we can judge.
+      return 'ink';
+    }
   }
 
   /** The images of a page that paints nothing else visible, or null. */
