@@ -192,7 +192,11 @@ export class ScanJudge {
 
   private pixelsOf(img: PaintedImage): Pixels | null {
     const at = img.stream!.dataStart;
-    if (!this.pixels.has(at)) this.pixels.set(at, imagePixels(this.file, img.dict, img.stream!, img.colourSpaces));
+    if (!this.pixels.has(at)) {
+      let px: Pixels | null = null;
+      try { px = imagePixels(this.file, img.dict, img.stream!, img.colourSpaces); } catch { /* unreadable: judged as ink */ }
+      this.pixels.set(at, px);
+    }
     return this.pixels.get(at)!;
   }
 
