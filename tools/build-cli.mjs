@@ -53,8 +53,9 @@ try {
   });
   copyFileSync(join(root, 'tools/cli-loader.mjs'), join(partial, 'run.mjs'));
   const inputs = [...new Set([...Object.keys(cli.metafile.inputs), ...Object.keys(worker.metafile.inputs)])]
-    // Files only: packages are covered by the lock below, and the stand-ins onFirstUse makes are no file.
-    .filter((f) => !f.startsWith('node_modules/') && !f.includes(':'))
+    // Our sources only: packages are covered by the lock below (a symlinked node_modules shows up under
+    // another path), and the stand-ins onFirstUse makes are no file.
+    .filter((f) => f.startsWith('src-main/'))
     .sort();
   // npm rewrites node_modules/.package-lock.json on every install: one file stands for every bundled package.
   inputs.push('node_modules/.package-lock.json', 'tools/cli-loader.mjs');
