@@ -2,4 +2,6 @@
 import { register } from 'tsx/esm/api';
 
 register();
+// Told to the host, which loads a TypeScript extension through tsx itself when it runs from a bundle.
+globalThis.__vanthuTsx = true;
 await import('./worker-host.ts');

@@ -59,7 +59,7 @@ indexQueued();
 let extension: Promise<WorkerExtension> | null = null;
 function serveExtension(req: WorkerRequest): void {
   const spec = opts.extension!;
-  extension ??= import(spec.module).then((m: Record<string, unknown>) => {
+  extension ??= loadModule(spec.module).then((m: Record<string, unknown>) => {
     const create = (m.createWorkerExtension ?? (m.default as Record<string, unknown> | undefined)?.createWorkerExtension) as (reg: Register, emit: (event: string, payload: unknown) => void, options: unknown) => Promise<WorkerExtension>;
     return create(service, (event, payload) => port.postMessage({ event, payload }), spec.options);
   });
@@ -73,6 +73,21 @@ function serveExtension(req: WorkerRequest): void {
     }
     indexQueued();
   })();
+}
+
+/**
+ * A build that does not ship the extension beside this worker (the built CLI) names its TypeScript
+ * source: loaded through tsx, which a checkout's worker entry has registered already. The specifier is
+ * a variable so bundlers leave tsx out.
+ */
+async function loadModule(url: string): Promise<Record<string, unknown>> {
+  const g = globalThis as { __vanthuTsx?: boolean };
+  if (url.endsWith('.ts') && !g.__vanthuTsx) {
+    const tsx = 'tsx/esm/api';
+    ((await import(tsx)) as { register: () => void }).register();
+    g.__vanthuTsx = true;
+  }
+  return (await import(url)) as Record<string, unknown>;
 }
 
 // Calls are served one at a time, in order: the register has one writer per process.

@@ -1,7 +1,9 @@
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Handlers } from '../../contract/dispatch';
 import { exchangeMethods } from '../../contract/exchange';
+import { repoRoot } from '../config';
 import type { Logger } from '../log';
 import type { RegisterWorker, WorkerExtensionSpec } from '../register/worker';
 import type { ExchangeWorkerOptions } from './exchange-worker';
@@ -16,8 +18,10 @@ export const WORKER_LOG_EVENT = '__log';
  */
 export function exchangeExtension(options: ExchangeWorkerOptions): WorkerExtensionSpec {
   const bundled = process.env.VANTHU_REGISTER_WORKER;
-  const file = bundled ? join(dirname(bundled), 'exchange-worker.cjs') : new URL('./exchange-worker.ts', import.meta.url);
-  return { module: typeof file === 'string' ? pathToFileURL(file).href : file.href, prefix: 'exchange.', options };
+  const beside = bundled ? ['exchange-worker.cjs', 'exchange-worker.mjs'].map((f) => join(dirname(bundled), f)).find((f) => existsSync(f)) : undefined;
+  // A build that does not ship it (the built CLI) and a checkout load the source (through tsx).
+  const file = beside ?? join(repoRoot, 'src-main', 'core', 'services', 'exchange-worker.ts');
+  return { module: pathToFileURL(file).href, prefix: 'exchange.', options };
 }
 
 export function exchangeHandlersVia(register: RegisterWorker): Handlers<typeof exchangeMethods> {
