@@ -20,7 +20,7 @@ import { writeFileAtomic } from '../src-main/core/fsx/atomic-write';
 import { makeSampleDocument } from '../src-main/core/pdf/sign/sample-document';
 import { approvePdf, assertIssuable, issuePdf, signAttachment, type IssueOptions } from '../src-main/core/pdf/sign/index';
 import { IncrementalSigner } from '../src-main/core/pdf/sign/incremental-signer';
-import { extractLines } from '../src-main/core/pdf/layout/text-lines';
+import { extractLines, openPdfJsTextPages } from '../src-main/core/pdf/layout/text-lines';
 import { openTokenService } from '../src-main/core/token/index';
 import type { KeySigner } from '../src-main/core/crypto/signer';
 
@@ -126,10 +126,12 @@ async function phases(approved: string, agency: KeySigner, opts: IssueOptions, d
     write: () => writeFileAtomic(join(dir, 'phase-write.pdf'), [bytes]),
     leaderCheck: () => assertIssuable(bytes, agency.certificate, opts),
     textSearch: () => extractLines(bytes, [0]),
+    textSearchPdfJs: () => extractLines(bytes, [0], openPdfJsTextPages),
     parse: () => IncrementalSigner.open(bytes),
     revisionsAndWrite: () => issuePdf(approved, join(dir, 'phase-issue.pdf'), agency, explicit),
     whole: () => issuePdf(approved, join(dir, 'phase-whole.pdf'), agency, opts),
   }, 9);
   console.log('         10 MB issuePdf phases alone (ms): ' + Object.entries(t).map(([k, v]) => `${k} ${fmt(v as number)}`).join(', '));
-  console.log('         (parse = pdf-lib load + SHA-256 of the input; revisionsAndWrite = read + parse + 4 signed revisions + write, no leader check or text search)');
+  console.log('         (parse = pdf-lib load + SHA-256 of the input; revisionsAndWrite = read + parse + 4 signed revisions + write, no leader check or text search;');
+  console.log('          textSearch = page 1 read from its content stream, as issuing does; textSearchPdfJs = the same through pdf.js, as before)');
 }

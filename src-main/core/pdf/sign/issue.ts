@@ -115,7 +115,13 @@ export async function issuePdf(input: PdfInput, output: string, signer: KeySigne
     const spots = located.value;
 
     let ltv = false;
+    const ltvWanted = opts.validationData ?? true;
+    const pool = [...(opts.intermediates ?? []), ...signer.chain];
     const result = await runSigningJob(bytes, out, now, async (s) => {
+      // The agency certificate's revocation answer (an OCSP round trip) is asked now, beside the token's
+      // signing; the validation data below then finds it in the cache instead of asking after the last
+      // signature. Its outcome is judged there, not here.
+      const warmed = ltvWanted ? askAgencyRevocation(signer.certificate, pool, opts, now) : Promise.resolve();
       // Each revision is queued: the token signs one while the next is built (incremental-signer.ts).
       const upright = await TextFont.embed(s.doc, 'regular', [numberText]);
       await queueText(s, signer, opts, now, upright.appearance(numberText, spots.number.size), spots.number, 'ThemSo', `Thêm số ${numberText}/${notation}`);
@@ -130,10 +136,11 @@ export async function issuePdf(input: PdfInput, output: string, signer: KeySigne
         ...revisionExtras(opts),
       });
       await s.settle();
-      if (opts.validationData ?? true) {
+      await warmed;
+      if (ltvWanted) {
         // Loaded on first use, like the leader check's verifier: it pulls in the revocation stack.
         const { embedValidationData } = await import('./validation-data');
-        ltv = await embedValidationData(s, { ...opts.trust, offline: opts.offline ?? false, now, pool: [...(opts.intermediates ?? []), ...signer.chain] });
+        ltv = await embedValidationData(s, { ...opts.trust, offline: opts.offline ?? false, now, pool });
       }
     }, prefix);
     return {
@@ -161,6 +168,16 @@ async function leaderCheck(bytes: Uint8Array, agencyCertificate: Buffer, opts: L
   const verify = opts.verifyPdf ?? (await defaultVerifyPdf());
   const report = await verify(bytes, { ...opts.trust, offline: opts.offline ?? false, now: opts.now ?? new Date(), ...(prefix ? { rangeDigest: prefix.rangeDigest } : {}) });
   return requireLeaderSignature(report, agencyCertificate, opts.acceptUnknownRevocation ?? false);
+}
+
+/** Fills the revocation cache for the agency certificate's chain (chainRevocation's side effect); never throws. */
+async function askAgencyRevocation(certificate: Buffer, pool: readonly Buffer[], opts: IssueOptions, now: Date): Promise<void> {
+  try {
+    const { chainRevocation } = await import('../../verify/chain-revocation');
+    await chainRevocation({ ...opts.trust, certificate, chain: pool, signingTime: now, offline: opts.offline ?? false, now });
+  } catch {
+    // Whatever went wrong is met again, and reported, when the validation data is collected.
+  }
 }
 
 async function queueText(s: IncrementalSigner, signer: KeySigner, opts: IssueOptions, now: Date, ap: TextAppearance, at: TextSpot, prefix: string, reason: string): Promise<void> {
