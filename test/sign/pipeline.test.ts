@@ -1,0 +1,79 @@
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import type { KeySigner } from '../../src-main/core/crypto/signer';
+import { IncrementalSigner } from '../../src-main/core/pdf/sign/incremental-signer';
+import { makeSampleDocument } from '../../src-main/core/pdf/sign/sample-document';
+import { loadPki } from '../helpers/pki';
+import { p12Signer } from './helpers/software-signer';
+
+/**
+ * Revisions queued on the incremental signer: revision n+1 is built and written while the token still
+ * signs revision n (what hides a slow USB token's wait), and every signature still covers all the
+ * revisions before it. Shown with a signer whose signatures are released by hand: no clock involved.
+ */
+const pki = loadPki();
+const dir = mkdtempSync(join(tmpdir(), 'vanthu-pipeline-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function heldSigner(base: KeySigner) {
+  const waiting: Array<() => void> = [];
+  const failAt = { n: -1 };
+  let calls = 0;
+  const signer: KeySigner = {
+    ...base,
+    sign: (data) => {
+      const n = calls++;
+      return new Promise<Buffer>((resolve, reject) => {
+        waiting.push(() => (n === failAt.n ? reject(new Error('token pulled')) : resolve(base.sign(data))));
+      });
+    },
+  };
+  const releaseNext = async () => {
+    while (waiting.length === 0) await new Promise((r) => setImmediate(r));
+    waiting.shift()!();
+  };
+  return { signer, releaseNext, failAt, calls: () => calls, waiting };
+}
+
+const spec = (signer: KeySigner, i: number) => ({ signer, page: 0, rect: { x: 100 + 60 * i, y: 100, width: 50, height: 20 }, appearance: null, namePrefix: `P${i}`, signingTime: new Date() });
+
+describe('queued revisions on the incremental signer', () => {
+  it('builds the next revision while the previous signature is pending, and every signature verifies (pdfsig)', async () => {
+    const held = heldSigner(p12Signer(pki, 'agency'));
+    const s = await IncrementalSigner.open(await makeSampleDocument());
+    const sizes = [s.byteLength];
+    await s.queue(spec(held.signer, 0));
+    sizes.push(s.byteLength);
+    await s.queue(spec(held.signer, 1));
+    sizes.push(s.byteLength);
+    await s.queue(spec(held.signer, 2));
+    sizes.push(s.byteLength);
+    // Three revisions written, no signature given yet: only the first was asked for.
+    expect(new Set(sizes).size).toBe(4);
+    expect(held.waiting).toHaveLength(1);
+    expect(() => s.result()).toThrow(/pending/);
+    for (let i = 0; i < 3; i++) await held.releaseNext();
+    await s.settle();
+    expect(held.calls()).toBe(3);
+    const out = join(dir, 'queued.pdf');
+    writeFileSync(out, s.result());
+    const report = execFileSync('pdfsig', [out], { encoding: 'utf8' });
+    expect(report.match(/Signature Validation: Signature is Valid\./g)).toHaveLength(3);
+  });
+
+  it('a signature that fails stops the later ones, and settle() throws it', async () => {
+    const held = heldSigner(p12Signer(pki, 'agency'));
+    held.failAt.n = 0;
+    const s = await IncrementalSigner.open(await makeSampleDocument());
+    await s.queue(spec(held.signer, 0));
+    await s.queue(spec(held.signer, 1));
+    await held.releaseNext();
+    await expect(s.settle()).rejects.toThrow('token pulled');
+    expect(held.calls()).toBe(1);
+    await expect(s.queue(spec(held.signer, 2))).rejects.toThrow('token pulled');
+    expect(() => s.result()).toThrow();
+  });
+});
