@@ -148,7 +148,7 @@ describe('browser mode: a clerk\'s whole day', () => {
     });
     await expect.poll(async () => doc.locator('.state-tag').textContent()).toBe('Hoàn thành');
     const history = (await doc.locator('.history-table tbody').textContent()) ?? '';
-    for (const s of ['Đã vào sổ', 'Đã trình', 'Đã giao xử lý', 'Đang giải quyết', 'Hoàn thành', '41/VHXH']) expect(history).toContain(s);
+    for (const s of ['Đã vào sổ', 'Đã trình', 'Đã giao xử lý', 'Đang giải quyết', `Chuyển cho Bà Lê Thị Mai (Phòng VH-XH), ngày ${dmy(today)}`, 'Hoàn thành', '41/VHXH']) expect(history).toContain(s);
     // A wrong entry is corrected with a reason, never silently: the history shows the step and why.
     await step('amend', async () => {
       const form = doc.locator('.doc-form');
@@ -255,8 +255,11 @@ describe('browser mode: a clerk\'s whole day', () => {
   });
 
   it('"Cài đặt" shows the working calendar the deadlines use; a busy button keeps AA contrast and focus is visible; no console errors all day', async () => {
-    await page.keyboard.press('Alt+C');
-    await page.getByRole('heading', { name: 'Cài đặt', level: 2 }).waitFor();
+    await page.getByRole('button', { name: 'Cài đặt' }).click();
+    await page.getByRole('heading', { name: 'Cài đặt', level: 2 }).waitFor().catch(async (e: unknown) => {
+      await screenshot(page, 'day-debug-settings');
+      throw e;
+    });
     await screenshot(page, 'day-08-settings');
     // The save button as it looks while saving (antd's loading state), and as the keyboard focuses it.
     const save = page.getByRole('button', { name: 'Lưu cài đặt' });

@@ -31,6 +31,7 @@ describe('incoming handling: giao xử lý, chuyển, corrections', () => {
     const handed = reg.handling.transition(d.id, 'handover', { handedTo: 'Ông Lê Văn Tư (Phòng Tư pháp)', handedDate: '2026-03-10' });
     expect(handed.document).toMatchObject({ state: 'in_progress', ToPlaces: 'Ông Lê Văn Tư (Phòng Tư pháp)', DueDate: '2026-03-20' });
     expect(handed.document.handedAt?.slice(0, 10)).toBe('2026-03-10');
+    expect(handed.transitions.at(-1)?.note).toBe('Chuyển cho Ông Lê Văn Tư (Phòng Tư pháp), ngày 10/03/2026');
     const done = reg.handling.transition(d.id, 'complete', { note: '30/UBND-TP' });
     expect(done.transitions.map((t) => t.to)).toEqual(['registered', 'submitted', 'assigned', 'in_progress', 'completed']);
     const actions = reg.audit.trail({ entity: 'document', entityId: d.id }).map((e) => e.action);

@@ -85,7 +85,9 @@ export class Handling {
         if (before.direction === 'den') this.registration.insertStatus(id, null, step.code, o.reason ?? o.note ?? null, at);
         else for (const r of this.recipientIds.all(id)) this.registration.insertStatus(id, r.id, step.code, o.reason ?? null, at);
       }
-      this.registration.logTransition(id, before.state, step.to ?? before.state, actor, o.reason ?? o.note ?? null);
+      // A chuyển says to whom and on which day in the history, as the printed Sổ đến does.
+      const handed = action === 'handover' ? `Chuyển cho ${o.handedTo ?? set.ToPlaces ?? this.leadOf(id)}, ngày ${showDay(String(set.handed_at).slice(0, 10))}` : null;
+      this.registration.logTransition(id, before.state, step.to ?? before.state, actor, o.reason ?? o.note ?? handed);
       this.ctx.reindex(id);
       // A correction keeps the old values in the entry: what was written before stays readable.
       const was = action === 'amend' ? Object.fromEntries(Object.keys(set).map((k) => [k, (before as unknown as Record<string, unknown>)[k] ?? null])) : {};
