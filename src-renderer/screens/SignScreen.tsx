@@ -1,29 +1,42 @@
-import { useEffect, useMemo, useState, type FormEvent } from 'react';
+import { useEffect, useMemo, useState, type FormEvent, type KeyboardEvent } from 'react';
 import type { Client } from '../api/client';
 import type { StoredFileDto } from '@contract/files';
 import type { PageRectDto, SignInspectionDto, SignResultDto, TextBoxDto } from '@contract/sign';
-import { decree30Day, decree30Month, decree30Number } from '@contract/text';
+import { decree30Day, decree30Month } from '@contract/text';
 import { t } from '../i18n';
 import { FilePicker } from '../ui/FilePicker';
-import { Verdict } from '../ui/Verdict';
 import { fetchFile } from '../ui/files';
 import { dateInVietnam } from '@contract/time';
 import { COPY_FORMS, type CopyForm } from '@contract/vocabulary';
-import { AGENCY_NAME_MAX_CHARS, NOTATION_MAX_CHARS, REF_MAX_CHARS } from '@contract/limits';
+import { AGENCY_NAME_MAX_CHARS, REF_MAX_CHARS } from '@contract/limits';
 import { errorText, useAsync } from '../ui/useAsync';
 import { SignOverlays, type Positions } from './SignOverlays';
 import { PdfPage } from '../pdf/PdfPage';
 import { BatchSign } from './sign/BatchSign';
 import { ContextPinField } from './sign/ContextPinField';
 import { useSigningKey } from './sign/useSigningKey';
+import { IssueFields, useNextNumber, type IssueValues } from './sign/IssueFields';
+import { LeaderCheck } from './sign/LeaderCheck';
+import { SignResultPanel } from './sign/SignResultPanel';
+import { useNav } from '../shell/nav';
 
 type Mode = 'issue' | 'appendix' | 'copy';
 const PAGE_WIDTH = 560;
 
 interface Opened { file: StoredFileDto; bytes: Uint8Array }
 
+/**
+ * Enter adds a Nơi nhận, confirms a date or moves on; it never signs: only the sign button does (a
+ * browser submits a form on Enter in any of its fields).
+ */
+function enterOnlyOnButtons(e: KeyboardEvent<HTMLFormElement>) {
+  const el = e.target as HTMLElement;
+  if (e.key === 'Enter' && el.tagName !== 'BUTTON' && el.tagName !== 'TEXTAREA') e.preventDefault();
+}
+
 /** "Ký số văn bản": the agency's issuing, appendix and copy signatures on a token already logged in. */
 export function SignScreen({ client }: { client: Client }) {
+  const nav = useNav();
   const tokens = useAsync(() => client.call('token.list', {}), []);
   const info = useAsync(() => client.call('app.info', {}), []);
   const [opened, setOpened] = useState<Opened | null>(null);
@@ -31,10 +44,13 @@ export function SignScreen({ client }: { client: Client }) {
   const [positions, setPositions] = useState<Positions>({});
   const [moved, setMoved] = useState<Set<keyof Positions>>(new Set());
   const [mode, setMode] = useState<Mode>('issue');
-  const [number, setNumber] = useState('1');
-  const [notation, setNotation] = useState('QĐ-UBND');
-  const [date, setDate] = useState(dateInVietnam());
-  const [sealMm, setSealMm] = useState<number | null>(null);
+  const [issue, setIssue] = useState<IssueValues>({ book: null, notation: '', typeName: '', subject: '', recipients: [], date: dateInVietnam(), sealMm: null });
+  const changeIssue = (v: Partial<IssueValues>) => setIssue((old) => ({ ...old, ...v }));
+  const sealMm = issue.sealMm;
+  // Điều 3.2: the clerk's explicit confirmation when the leader's revocation status is unknown.
+  const [confirmUnknown, setConfirmUnknown] = useState(false);
+  const [issuedCount, setIssuedCount] = useState(0);
+  const { next, error: nextError } = useNextNumber(client, issue, issuedCount);
   const [ref, setRef] = useState('');
   const [copyForm, setCopyForm] = useState<CopyForm>('SAO Y');
   const [copyAgency, setCopyAgency] = useState('');
@@ -54,15 +70,20 @@ export function SignScreen({ client }: { client: Client }) {
     if (info.data && copyAgency === '') setCopyAgency(info.data.agency.name);
   }, [info.data, copyAgency]);
 
-  // Re-inspect when the file or the seal size changes: the proposal depends on both.
+  // Re-inspect when the file, the seal size or the clerk's revocation choice changes: the proposal and
+  // the leader's verdict depend on them. The choice is always sent, so no profile default decides for the clerk.
   useEffect(() => {
     if (!opened) return;
     let live = true;
-    client.call('sign.inspect', { fileId: opened.file.fileId, ...(sealMm ? { sealMm } : {}) }).then(
+    client.call('sign.inspect', { fileId: opened.file.fileId, acceptUnknownRevocation: confirmUnknown, ...(sealMm ? { sealMm } : {}) }).then(
       (i) => {
         if (!live) return;
         setInspection(i);
-        if (sealMm === null) setSealMm(i.sealMm);
+        // What page 1 says fills the entry's fields the clerk has not set; the sổ follows the printed ký hiệu.
+        setIssue((v) => ({
+          ...v, sealMm: v.sealMm ?? i.sealMm, notation: v.notation || (i.record.notation ?? ''), typeName: v.typeName || (i.record.typeName ?? ''), subject: v.subject || (i.record.subject ?? ''),
+        }));
+        if (i.record.notation) void pickBook(i.record.notation);
         setPositions((old) => ({
           number: moved.has('number') ? old.number : i.proposed.number ?? undefined,
           day: moved.has('day') ? old.day : i.proposed.day ?? undefined,
@@ -77,7 +98,15 @@ export function SignScreen({ client }: { client: Client }) {
     };
     // `moved` is read, not watched: moving a box must not re-run the inspection.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [client, opened, sealMm]);
+  }, [client, opened, sealMm, confirmUnknown]);
+
+  /** The sổ đi whose default ký hiệu is the printed one, else the general sổ đi, unless the clerk chose one. */
+  async function pickBook(notation: string) {
+    const { books } = await client.call('register.books', {});
+    const out = books.filter((b) => b.direction === 'di' && b.kind === 'normal');
+    const hit = out.find((b) => b.notation === notation) ?? out.find((b) => b.id === 'di') ?? out[0];
+    if (hit) setIssue((v) => (v.book ? v : { ...v, book: hit.id }));
+  }
 
   useEffect(() => () => void (result && URL.revokeObjectURL(result.url)), [result]);
 
@@ -88,7 +117,8 @@ export function SignScreen({ client }: { client: Client }) {
     setPositions({});
     setResult(null);
     setError(null);
-    setSealMm(null);
+    setConfirmUnknown(false);
+    setIssue((v) => ({ ...v, sealMm: null, notation: '', typeName: '', subject: '', recipients: [] }));
   }
 
   function move(key: keyof Positions, value: TextBoxDto | PageRectDto) {
@@ -107,7 +137,12 @@ export function SignScreen({ client }: { client: Client }) {
       let dto: SignResultDto;
       if (mode === 'issue') {
         const explicit = Object.fromEntries([...moved].map((k) => [k, positions[k]]).filter(([, v]) => v !== undefined));
-        dto = await client.call('sign.issue', { ...target, number: Number(number), notation, date, sealMm: sealMm ?? 36, positions: explicit });
+        dto = await client.call('sign.issue', {
+          ...target, book: issue.book!, date: issue.date, sealMm: sealMm ?? 36, positions: explicit, acceptUnknownRevocation: confirmUnknown,
+          typeName: issue.typeName, subject: issue.subject.trim(), ...(issue.notation.trim() ? { notation: issue.notation.trim() } : {}), ...(issue.recipients.length ? { recipients: issue.recipients } : {}),
+        });
+        setIssuedCount((n) => n + 1);
+        nav.changed();
       } else if (mode === 'appendix') {
         dto = await client.call('sign.appendix', { ...target, ref });
       } else {
@@ -123,11 +158,10 @@ export function SignScreen({ client }: { client: Client }) {
     }
   }
 
-  const numberValid = /^\d{1,7}$/.test(number) && Number(number) >= 1;
-  const [y, m, d] = date.split('-').map(Number);
-  const texts = { number: numberValid ? decree30Number(Number(number)) : '', day: d ? decree30Day(d) : '', month: m ? decree30Month(m) : '' };
+  const [, m, d] = issue.date.split('-').map(Number);
+  const texts = { number: next?.numberText ?? '', day: d ? decree30Day(d) : '', month: m ? decree30Month(m) : '' };
   const canSign = !!opened && !!chosenToken && !busy && pinReady &&
-    (mode === 'issue' ? numberValid && notation.trim() !== '' && !!y && inspection?.leader.verified === true
+    (mode === 'issue' ? !!next && issue.typeName !== '' && issue.subject.trim() !== '' && inspection?.leader.verified === true
       : mode === 'appendix' ? ref.trim() !== '' : copyAgency.trim() !== '');
   const pages = [...new Set([0, ...(mode === 'issue' && positions.seal ? [positions.seal.page] : [])])];
 
@@ -161,7 +195,7 @@ export function SignScreen({ client }: { client: Client }) {
                 overlay={mode === 'issue' ? (geo) => <SignOverlays page={p} geo={geo} positions={positions} texts={texts} onMove={move} /> : undefined} />
             ))}
           </div>
-          <form className="sign-form" onSubmit={sign}>
+          <form className="sign-form" onSubmit={sign} onKeyDown={enterOnlyOnButtons}>
             <fieldset>
               <legend>{t('sign.mode')}</legend>
               {(['issue', 'appendix', 'copy'] as const).map((md) => (
@@ -171,17 +205,10 @@ export function SignScreen({ client }: { client: Client }) {
                 </label>
               ))}
             </fieldset>
-            {mode === 'issue' && inspection && (
-              <p className={inspection.leader.verified ? 'success' : 'error'} data-leader-verified={inspection.leader.verified}>
-                {inspection.leader.verified ? t('sign.leaderOk', { name: inspection.leader.signerName ?? '' }) : inspection.leader.summaryVi}
-              </p>
-            )}
+            {mode === 'issue' && inspection && <LeaderCheck leader={inspection.leader} confirmed={confirmUnknown} onConfirm={setConfirmUnknown} disabled={busy} />}
             {mode === 'issue' && (
               <>
-                <label>{t('sign.number')}<input name="number" inputMode="numeric" value={number} onChange={(e) => setNumber(e.target.value.trim())} /></label>
-                <label>{t('sign.notation')}<input name="notation" value={notation} onChange={(e) => setNotation(e.target.value)} maxLength={NOTATION_MAX_CHARS} /></label>
-                <label>{t('sign.date')}<input name="date" type="date" value={date} onChange={(e) => setDate(e.target.value)} /></label>
-                <label>{t('sign.sealMm')}<input name="sealMm" type="number" min={10} max={80} value={sealMm ?? ''} onChange={(e) => setSealMm(Number(e.target.value) || null)} /></label>
+                <IssueFields client={client} values={issue} onChange={changeIssue} next={next} nextError={nextError} disabled={busy} />
                 <p className="hint">{t('sign.dragHint')}</p>
                 {inspection && (!positions.number || !positions.day || !positions.seal) && <p className="warning">{t('sign.placeMissing')}</p>}
               </>
@@ -202,16 +229,8 @@ export function SignScreen({ client }: { client: Client }) {
             )}
             <button type="submit" disabled={!canSign} data-shortcut="submit">{t(busy ? 'sign.signing' : 'sign.submit')}</button>
             {error && <p className="error" role="alert">{error}</p>}
+            {result && <SignResultPanel dto={result.dto} url={result.url} />}
           </form>
-        </div>
-      )}
-
-      {result && (
-        <div className="sign-result" data-result-file={result.dto.name}>
-          <h3>{t('sign.resultHeading')}</h3>
-          <Verdict report={result.dto.verification} />
-          <p>{t('sign.resultSigs', { n: result.dto.verification.signatures.length })}</p>
-          <a className="button" href={result.url} download={result.dto.name}>{t('sign.download', { name: result.dto.name })}</a>
         </div>
       )}
 

@@ -181,6 +181,18 @@ describe('browser mode: a clerk\'s whole day', () => {
     await doc.getByText(/^Đã thực hiện: Trả lại/).waitFor();
     await expect.poll(async () => doc.locator('.history-table').textContent()).toContain('Gửi nhầm nơi nhận');
     expect(await doc.locator('.state-tag').textContent()).toBe('Đã trả lại');
+    // The register's own refusal lands at its field too: a hạn before the Ngày ban hành.
+    await doc.locator('.doc-buttons [data-action="amend"]').click();
+    const form = doc.locator('.doc-form');
+    await form.getByLabel('Hạn giải quyết').fill(dmy(addDaysIso(today, -1)));
+    await form.getByRole('heading', { name: 'Sửa thông tin' }).click();
+    await form.getByLabel('Lý do').fill('Ghi hạn theo phiếu giải quyết');
+    await form.getByRole('button', { name: /^Xác nhận/ }).click();
+    const error = form.locator('.ant-form-item-has-error');
+    await error.getByText(`Hạn giải quyết không được trước ngày ban hành.`).waitFor();
+    expect(await error.locator('label').textContent()).toBe('Hạn giải quyết');
+    await expect.poll(async () => page.evaluate(() => (globalThis as unknown as { document: { activeElement: { id: string } | null } }).document.activeElement?.id)).toMatch(/DueDate$/);
+    await form.getByRole('button', { name: 'Đóng' }).click();
   });
 
   it('the printed Sổ đến shows Đơn vị hoặc người nhận and Ngày chuyển for the row that was chuyển', async () => {

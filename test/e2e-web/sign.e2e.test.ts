@@ -5,6 +5,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { loadPki } from '../helpers/pki';
 import { verifyPdf } from '../../src-main/core/verify/index';
+import { demoSettings } from '../../src-main/core/config';
+import { freePort } from '../fixtures-gen/revocation-server';
 import { launchChromium, openPage, leaderSignedSample, screenshot, startAiaOcspResponder, startWorkstation, type Workstation } from './harness';
 
 /** The clerk issues a leader-signed document: number, date and seal placed on page 1, signed on the token. */
@@ -43,7 +45,7 @@ describe('browser mode: issuing a document through the sign screen', () => {
     expect(await warn.textContent()).toContain('Thiết bị ký số');
   });
 
-  it('after login, shows page 1 with the proposed number, date and seal over the leader signature', async () => {
+  it('Đ15 after login, shows page 1 with the number the sổ đi will give (before signing), the date and the seal over the leader signature', async () => {
     await page.getByRole('button', { name: 'Thiết bị ký số' }).click();
     const card = page.locator(`[data-token-label="${pki.tokens.agency}"]`);
     await card.locator('input[name="pin"]').fill(pki.userPin);
@@ -57,9 +59,20 @@ describe('browser mode: issuing a document through the sign screen', () => {
     expect(await page.locator('[data-leader-verified]').textContent()).toContain('Trần Thị Bình');
     for (const k of ['number', 'day', 'month']) await page.locator(`.overlay-${k}`).waitFor();
     await page.locator('.overlay-seal').waitFor();
-    await page.locator('input[name="number"]').fill('15');
-    expect(await page.locator('.overlay-number').textContent()).toBe('15');
-    await page.locator('input[name="date"]').fill('2026-02-07');
+    // The sổ is the one whose ký hiệu page 1 prints; its next number is shown before anything is signed.
+    await page.locator('[data-next-number="01/QĐ-UBND"]').waitFor();
+    expect(await page.locator('.next-number').textContent()).toContain('Số sẽ cấp: 01/QĐ-UBND');
+    expect(await page.locator('.overlay-number').textContent()).toBe('01');
+    expect(await page.locator('#sign-type').locator('xpath=ancestor::div[contains(@class,"ant-select")][1]').textContent()).toContain('Quyết định');
+    expect(await page.locator('textarea[name="subject"]').inputValue()).toBe('Về việc ban hành Quy chế công tác văn thư điện tử');
+    await page.locator('#sign-recipients').fill('Sở Nội vụ');
+    await page.keyboard.press('Enter');
+    // Ngày ban hành is a dd/MM/yyyy picker in Vietnamese, whatever the browser's own date format.
+    const dateBox = page.locator('#sign-date');
+    await dateBox.click();
+    await dateBox.fill('07/02/2026');
+    await dateBox.press('Enter');
+    expect(await dateBox.inputValue()).toBe('07/02/2026');
     expect(await page.locator('.overlay-day').textContent()).toBe('07');
     expect(await page.locator('.overlay-month').textContent()).toBe('02');
   });
@@ -81,11 +94,15 @@ describe('browser mode: issuing a document through the sign screen', () => {
     const result = page.locator('.sign-result');
     await result.waitFor({ timeout: 60_000 });
     expect(await result.textContent()).toContain('Văn bản có 5 chữ ký số.');
+    expect(await result.getAttribute('data-registered')).toBe('01/QĐ-UBND');
+    expect(await result.textContent()).toContain('Đã cấp số 01/QĐ-UBND và vào sổ văn bản đi');
+    // The number was taken: the next one is shown for the next document.
+    await page.locator('[data-next-number="02/QĐ-UBND"]').waitFor();
     expect(await result.locator('.verdict').getAttribute('data-overall')).toBe('TOTAL_PASSED');
     await screenshot(page, 'sign-issued');
 
-    const [download] = await Promise.all([page.waitForEvent('download'), result.getByRole('link').click()]);
-    expect(download.suggestedFilename()).toBe('to-trinh-so-15-da-ky.pdf');
+    const [download] = await Promise.all([page.waitForEvent('download'), result.getByRole('link', { name: /Tải tệp đã ký/ }).click()]);
+    expect(download.suggestedFilename()).toBe('to-trinh-so-01-da-ky.pdf');
     const saved = join(dir, download.suggestedFilename());
     await download.saveAs(saved);
     const out = readFileSync(saved);
@@ -105,6 +122,16 @@ describe('browser mode: issuing a document through the sign screen', () => {
     expect(consoleErrors).toEqual([]);
   });
 
+  it('Đ15 the issued document is in Văn bản đi with its file: "Xem trong sổ văn bản đi" opens its entry', async () => {
+    await page.locator('.sign-result').getByRole('button', { name: 'Xem trong sổ văn bản đi' }).click();
+    const doc = page.locator('[data-screen-panel="document"]');
+    await doc.getByText('01/QĐ-UBND').first().waitFor({ timeout: 30_000 });
+    await doc.getByText('to-trinh-so-01-da-ky.pdf').first().waitFor();
+    await screenshot(page, 'sign-issued-entry');
+    await page.getByRole('button', { name: 'Ký số văn bản' }).click();
+    await page.locator('.sign-result').waitFor();
+  });
+
   it('signs an electronic copy of the same file: text signature, no overlays', async () => {
     await page.getByLabel('Ký bản sao điện tử').check();
     expect(await page.locator('.overlay-seal').count()).toBe(0);
@@ -120,4 +147,61 @@ describe('browser mode: issuing a document through the sign screen', () => {
   it('never writes the PIN to the workstation log', () => {
     expect(ws.output()).not.toContain(pki.userPin);
   });
+});
+
+/**
+ * Điều 3.2 on the screen: agency settings (not the demo profile, whatever its revocation source) whose
+ * OCSP and CRL addresses answer nothing, so the leader's revocation status is unknown. The screen shows
+ * why and issues only after the clerk's explicit confirmation.
+ */
+describe('browser mode: issuing when the leader\'s revocation status is unknown', () => {
+  const pki = loadPki();
+  let ws: Workstation;
+  let browser: Browser;
+  let page: Page;
+  let consoleErrors: string[] = [];
+  let inputPath: string;
+
+  beforeAll(async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'vanthu-e2e-unknown-'));
+    inputPath = join(dir, 'cong-van.pdf');
+    writeFileSync(inputPath, (await leaderSignedSample()).signed);
+    const dead = `http://127.0.0.1:${await freePort()}/nothing`;
+    const config = join(dir, 'agency.json');
+    writeFileSync(config, JSON.stringify({ ...demoSettings({ ...process.env, VANTHU_DATA_DIR: join(dir, 'data'), VANTHU_TEST_PKI: pki.dir }), demo: false, ocspUrlOverride: dead, crlUrlOverride: dead }));
+    ws = await startWorkstation({ VANTHU_CONFIG: config });
+    browser = await launchChromium();
+    ({ page, consoleErrors } = await openPage(browser, ws.url, { viewport: { width: 1366, height: 768 } }));
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await ws?.stop();
+  });
+
+  it('Đ3.2 shows the reason and asks for a confirmation before issuing; confirmed, the document is issued and numbered', async () => {
+    await page.getByRole('button', { name: 'Thiết bị ký số' }).click();
+    const card = page.locator(`[data-token-label="${pki.tokens.agency}"]`);
+    await card.locator('input[name="pin"]').fill(pki.userPin);
+    await card.getByRole('button', { name: 'Đăng nhập' }).click();
+    await card.getByText('Đăng nhập token thành công.').waitFor();
+    await page.getByRole('button', { name: 'Ký số văn bản' }).click();
+    await page.locator('input[name="pdf"]').setInputFiles(inputPath);
+
+    const warning = page.locator('[data-revocation-unknown="true"]');
+    await warning.waitFor({ timeout: 60_000 });
+    expect(await warning.getAttribute('data-leader-verified')).toBe('false');
+    expect(await warning.textContent()).toContain('có bị thu hồi hay không');
+    await page.locator('[data-next-number="01/QĐ-UBND"]').waitFor();
+    const submit = page.getByRole('button', { name: 'Ký số', exact: true });
+    expect(await submit.isDisabled()).toBe(true);
+    await screenshot(page, 'sign-revocation-unknown');
+
+    await warning.getByRole('checkbox').check();
+    await page.locator('[data-revocation-unknown="true"][data-leader-verified="true"]').waitFor({ timeout: 60_000 });
+    await submit.click();
+    const result = page.locator('.sign-result[data-registered="01/QĐ-UBND"]');
+    await result.waitFor({ timeout: 90_000 });
+    expect(consoleErrors).toEqual([]);
+  }, 240_000);
 });

@@ -6,8 +6,11 @@ import { t, type MessageKey } from '../../i18n';
 import { uploadFile } from '../../ui/files';
 import { dateInVietnam } from '@contract/time';
 import { COPY_FORMS, type CopyForm } from '@contract/vocabulary';
-import { AGENCY_NAME_MAX_CHARS, MAX_BATCH_JOBS, NOTATION_MAX_CHARS, REF_MAX_CHARS } from '@contract/limits';
-import { errorText } from '../../ui/useAsync';
+import { DatePicker } from 'antd';
+import { AGENCY_NAME_MAX_CHARS, MAX_BATCH_JOBS, REF_MAX_CHARS } from '@contract/limits';
+import { DATE_FORMAT, dayValue, isoDay } from '../../ui/dates';
+import { errorText, useAsync } from '../../ui/useAsync';
+import { useNextNumber } from './IssueFields';
 import { saveWorkspaceFile } from './save-file';
 
 type Kind = 'appendix' | 'copy' | 'issue';
@@ -40,9 +43,13 @@ export function BatchSign({ client, tokenRef, contextPin, defaultAgency }: Batch
   const [ref, setRef] = useState('');
   const [form, setForm] = useState<CopyForm>('SAO Y');
   const [agency, setAgency] = useState(defaultAgency);
-  const [firstNumber, setFirstNumber] = useState('1');
-  const [notation, setNotation] = useState('QĐ-UBND');
+  const [book, setBook] = useState<string | null>(null);
   const [date, setDate] = useState(dateInVietnam());
+  const [batches, setBatches] = useState(0);
+  const books = useAsync(() => client.call('register.books', {}), []);
+  const outgoing = (books.data?.books ?? []).filter((b) => b.direction === 'di' && b.kind === 'normal');
+  // Each file takes the sổ's next number in turn (cấp số at signing); the first is shown before signing.
+  const { next } = useNextNumber(client, { book, date, notation: '' }, batches);
   const [sealMm, setSealMm] = useState('36');
   const [uploading, setUploading] = useState(false);
   const [operation, setOperation] = useState<string | null>(null);
@@ -88,10 +95,10 @@ export function BatchSign({ client, tokenRef, contextPin, defaultAgency }: Batch
   }
 
   function jobsFromForm(): BatchJobDto[] {
-    return files.map((f, i): BatchJobDto => {
+    return files.map((f): BatchJobDto => {
       if (kind === 'appendix') return { kind, fileId: f.fileId, ref };
       if (kind === 'copy') return { kind, fileId: f.fileId, form, agency };
-      return { kind, fileId: f.fileId, number: Number(firstNumber) + i, notation, date, sealMm: Number(sealMm) };
+      return { kind, fileId: f.fileId, book: book!, date, sealMm: Number(sealMm) };
     });
   }
 
@@ -111,6 +118,7 @@ export function BatchSign({ client, tokenRef, contextPin, defaultAgency }: Batch
     } catch (err) {
       setError(errorText(err));
     } finally {
+      setBatches((n) => n + 1);
       setOperation(null);
     }
   }
@@ -128,8 +136,7 @@ export function BatchSign({ client, tokenRef, contextPin, defaultAgency }: Batch
     void run(jobsFromForm());
   }
 
-  const numberOk = /^\d{1,7}$/.test(firstNumber) && Number(firstNumber) >= 1;
-  const fieldsOk = kind === 'appendix' ? ref.trim() !== '' : kind === 'copy' ? agency.trim() !== '' : numberOk && notation.trim() !== '' && date !== '';
+  const fieldsOk = kind === 'appendix' ? ref.trim() !== '' : kind === 'copy' ? agency.trim() !== '' : book !== null && date !== '';
   const canSign = files.length > 0 && fieldsOk && !busy && !uploading;
   const unfinished = sentJobs !== null && !busy && rows.some((r) => r.status === 'failed' || r.status === 'stopped');
 
@@ -169,9 +176,17 @@ export function BatchSign({ client, tokenRef, contextPin, defaultAgency }: Batch
         )}
         {kind === 'issue' && (
           <>
-            <label>{t('sign.batch.firstNumber')}<input name="batchNumber" inputMode="numeric" value={firstNumber} onChange={(e) => setFirstNumber(e.target.value.trim())} /></label>
-            <label>{t('sign.notation')}<input name="batchNotation" value={notation} onChange={(e) => setNotation(e.target.value)} maxLength={NOTATION_MAX_CHARS} /></label>
-            <label>{t('sign.date')}<input name="batchDate" type="date" value={date} onChange={(e) => setDate(e.target.value)} /></label>
+            <label>
+              {t('sign.book')}
+              <select name="batchBook" value={book ?? ''} onChange={(e) => setBook(e.target.value || null)} disabled={busy}>
+                <option value="">{t('sign.bookPlaceholder')}</option>
+                {outgoing.map((b) => <option key={b.id} value={b.id}>{b.name}</option>)}
+              </select>
+            </label>
+            {next && <p className="next-number" data-batch-next-number={next.code}>{t('sign.batch.nextNumber', { code: next.code })}</p>}
+            <label htmlFor={`${inputId}-date`}>{t('sign.date')}</label>
+            <DatePicker id={`${inputId}-date`} format={DATE_FORMAT} allowClear={false} value={dayValue(date)} disabled={busy}
+              onChange={(d) => { const iso = isoDay(d); if (iso) setDate(iso); }} />
             <label>{t('sign.sealMm')}<input name="batchSealMm" type="number" min={10} max={80} value={sealMm} onChange={(e) => setSealMm(e.target.value)} /></label>
             <p className="hint">{t('sign.batch.issueHint')}</p>
           </>
