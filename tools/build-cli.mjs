@@ -58,7 +58,7 @@ try {
     .filter((f) => f.startsWith('src-main/'))
     .sort();
   // npm rewrites node_modules/.package-lock.json on every install: one file stands for every bundled package.
-  inputs.push('node_modules/.package-lock.json', 'tools/cli-loader.mjs');
+  inputs.push('node_modules/.package-lock.json', 'tools/build-cli.mjs', 'tools/cli-loader.mjs');
   writeFileSync(join(partial, 'build.json'), JSON.stringify({ startedAt, inputs }));
   rmSync(out, { recursive: true, force: true });
   renameSync(partial, out);
