@@ -104,7 +104,7 @@ describe('demo workstation with its revocation source', () => {
     await stop?.();
   });
 
-  it('verifies a demo leader signature "Hợp lệ" with revocation good, and inspect accepts the leader without accepting unknown', async () => {
+  it('Đ3.2 the demo workstation verifies a leader signature "Hợp lệ" with revocation good, and inspect accepts the leader without accepting unknown', async () => {
     const { signed } = await leaderSignedSample();
     const { fileId } = await call<{ fileId: string }>('file.put', { name: 'du-thao.pdf', base64: signed.toString('base64') });
     const report = await call<VerificationReportDto>('verify.file', { fileId });
