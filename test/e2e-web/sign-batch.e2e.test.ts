@@ -7,6 +7,7 @@ import { loadPki } from '../helpers/pki';
 import { makeSampleDocument } from '../../src-main/core/pdf/sign/index';
 import { verifyPdf } from '../../src-main/core/verify/index';
 import { launchChromium, openPage, screenshot, startWorkstation, type Workstation } from './harness';
+import { loginToken } from './ui-helpers';
 
 /** The clerk batch-signs two attachments on the sign screen: progress from events, a result per file. */
 describe('browser mode: batch signing through the sign screen', () => {
@@ -37,11 +38,7 @@ describe('browser mode: batch signing through the sign screen', () => {
   });
 
   it('signs two attachments in one batch; progress reaches 2/2 through the events', async () => {
-    await page.getByRole('button', { name: 'Thiết bị ký số' }).click();
-    const card = page.locator(`[data-token-label="${pki.tokens.agency}"]`);
-    await card.locator('input[name="pin"]').fill(pki.userPin);
-    await card.getByRole('button', { name: 'Đăng nhập' }).click();
-    await card.getByText('Đăng nhập token thành công.').waitFor();
+    await loginToken(page, pki.tokens.agency, pki.userPin);
 
     await page.getByRole('button', { name: 'Ký số văn bản' }).click();
     const batch = page.locator('.batch-sign');

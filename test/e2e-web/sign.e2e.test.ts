@@ -8,6 +8,7 @@ import { verifyPdf } from '../../src-main/core/verify/index';
 import { demoSettings } from '../../src-main/core/config';
 import { freePort } from '../fixtures-gen/revocation-server';
 import { launchChromium, openPage, leaderSignedSample, screenshot, startAiaOcspResponder, startWorkstation, type Workstation } from './harness';
+import { loginToken } from './ui-helpers';
 
 /** The clerk issues a leader-signed document: number, date and seal placed on page 1, signed on the token. */
 describe('browser mode: issuing a document through the sign screen', () => {
@@ -46,11 +47,7 @@ describe('browser mode: issuing a document through the sign screen', () => {
   });
 
   it('Đ15 after login, shows page 1 with the number the sổ đi will give (before signing), the date and the seal over the leader signature', async () => {
-    await page.getByRole('button', { name: 'Thiết bị ký số' }).click();
-    const card = page.locator(`[data-token-label="${pki.tokens.agency}"]`);
-    await card.locator('input[name="pin"]').fill(pki.userPin);
-    await card.getByRole('button', { name: 'Đăng nhập' }).click();
-    await card.getByText('Đăng nhập token thành công.').waitFor();
+    await loginToken(page, pki.tokens.agency, pki.userPin);
 
     await page.getByRole('button', { name: 'Ký số văn bản' }).click();
     await page.getByText(`Ký bằng token: ${pki.tokens.agency}`).waitFor();
@@ -180,11 +177,7 @@ describe('browser mode: issuing when the leader\'s revocation status is unknown'
   });
 
   it('Đ3.2 shows the reason and asks for a confirmation before issuing; confirmed, the document is issued and numbered', async () => {
-    await page.getByRole('button', { name: 'Thiết bị ký số' }).click();
-    const card = page.locator(`[data-token-label="${pki.tokens.agency}"]`);
-    await card.locator('input[name="pin"]').fill(pki.userPin);
-    await card.getByRole('button', { name: 'Đăng nhập' }).click();
-    await card.getByText('Đăng nhập token thành công.').waitFor();
+    await loginToken(page, pki.tokens.agency, pki.userPin);
     await page.getByRole('button', { name: 'Ký số văn bản' }).click();
     await page.locator('input[name="pdf"]').setInputFiles(inputPath);
 

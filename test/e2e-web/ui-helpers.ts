@@ -61,3 +61,12 @@ export function addDaysIso(day: string, days: number): string {
   d.setUTCDate(d.getUTCDate() + days);
   return d.toISOString().slice(0, 10);
 }
+
+/** Logs a token in on "Thiết bị ký số", as the clerk does before signing. */
+export async function loginToken(page: Page, label: string, pin: string): Promise<void> {
+  await page.getByRole('button', { name: 'Thiết bị ký số' }).click();
+  const card = page.locator(`[data-token-label="${label}"]`);
+  await card.locator('input[name="pin"]').fill(pin);
+  await card.getByRole('button', { name: 'Đăng nhập' }).click();
+  await card.getByText('Đăng nhập token thành công.').waitFor();
+}
