@@ -2,8 +2,8 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { createBackend } from '../core/backend';
-import { demoCaFiles, repoRoot, type Settings } from '../core/config';
-import { startDemoResponder, type DemoResponder } from '../core/trust/demo-responder';
+import { repoRoot, type Settings } from '../core/config';
+import { withDemoRevocation } from '../core/services/demo-revocation';
 import type { Logger } from '../core/log';
 import { startBridge, type BridgeHandle } from './bridge-host';
 import { MAX_FILE_REQUEST_BYTES } from '../contract/files';
@@ -30,23 +30,6 @@ export function ensureRendererBuilt(log: Logger): void {
     cwd: repoRoot,
     stdio: ['ignore', 'ignore', 'inherit'],
   });
-}
-
-/**
- * The demo profile's revocation source (core/trust/demo-responder.ts), and the settings that send the
- * workstation's revocation checks to it. An agency's settings are returned as they are.
- */
-export async function withDemoRevocation(settings: Settings, log: Logger, env: NodeJS.ProcessEnv): Promise<{ settings: Settings; responder: DemoResponder | null }> {
-  if (!settings.demo || settings.ocspUrlOverride || settings.crlUrlOverride) return { settings, responder: null };
-  try {
-    const responder = await startDemoResponder(demoCaFiles(env));
-    log.info('demo revocation source started', { ocsp: responder.ocspUrl, crl: responder.crlUrl });
-    return { settings: { ...settings, ocspUrlOverride: responder.ocspUrl, crlUrlOverride: responder.crlUrl }, responder };
-  } catch (e) {
-    // The workstation still starts: revocation is then unknown, and issuing refuses it unless the clerk confirms.
-    log.warn('demo revocation source did not start', { error: (e as Error).message });
-    return { settings, responder: null };
-  }
 }
 
 /** Backend + bridge + built renderer on 127.0.0.1: the whole workstation without Electron. */

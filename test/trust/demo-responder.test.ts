@@ -12,7 +12,7 @@ import axios from 'axios';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { startDemoResponder, type DemoResponder } from '../../src-main/core/trust/demo-responder';
 import { demoCaFiles, demoSettings } from '../../src-main/core/config';
-import { withDemoRevocation } from '../../src-main/bridge/browser-mode';
+import { withDemoRevocation } from '../../src-main/core/services/demo-revocation';
 import { createBackend, type Backend } from '../../src-main/core/backend';
 import { memoryLogger } from '../../src-main/core/log';
 import { chainRevocation } from '../../src-main/core/verify/chain-revocation';

@@ -167,6 +167,8 @@ export async function startDemoResponder(files: DemoCaFiles, port = 0): Promise<
     })().catch(() => { if (!res.headersSent) reply(500, 'text/plain', Buffer.from('error')); else res.destroy(); });
   });
   await new Promise<void>((resolve, reject) => server.once('error', reject).listen(port, '127.0.0.1', () => resolve()));
+  // A source beside the workstation, never the reason its process stays alive.
+  server.unref();
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     ocspUrl: `${base}/ocsp`,
