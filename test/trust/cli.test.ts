@@ -61,6 +61,15 @@ describe('vanthu trust', () => {
     const later = trustStatus(loadSettings(env), new Date(Date.now() + 3 * 3600_000));
     expect(later.revocation.find((r) => /Issuing CA/.test(r.subject))!.state).toBe('stale');
   });
+  it('refresh also fetches the settings\' CRL mirror (crlUrlOverride) without being told', async () => {
+    const dataDir = mkdtempSync(join(tmpdir(), 'vanthu-trust-mirror-'));
+    const file = join(dataDir, 'settings.json');
+    writeFileSync(file, JSON.stringify({ ...loadSettings(env), dataDir, demo: false, crlUrlOverride: `${base}/issuing.crl` }));
+    const t = io();
+    const mirrorEnv = { ...env, VANTHU_CONFIG: file };
+    expect(await main(['trust', 'refresh', '--json'], { ...t.face, env: mirrorEnv })).toBe(0);
+    expect(JSON.parse(t.text())).toEqual(expect.arrayContaining([expect.objectContaining({ url: `${base}/issuing.crl`, ok: true, issuer: expect.stringMatching(/Issuing CA/) })]));
+  });
   it('an unreachable CRL address: exit 2 with the reason; bad usage: 64', async () => {
     const t = io();
     expect(await main(['trust', 'refresh', '--crl-url', `${base}/missing.crl`, '--json'], t.face)).toBe(2);

@@ -14,7 +14,7 @@ export interface TrustedCertificate { role: 'anchor' | 'intermediate'; subject: 
 export interface CachedRevocation extends CacheEntryMeta { state: 'fresh' | 'stale'; ageSeconds: number }
 export interface TrustStatus { anchors: TrustedCertificate[]; intermediates: TrustedCertificate[]; revocation: CachedRevocation[]; cacheDir: string }
 
-type TrustSettings = Pick<Settings, 'trustDir' | 'intermediates' | 'dataDir'>;
+type TrustSettings = Pick<Settings, 'trustDir' | 'intermediates' | 'dataDir'> & Partial<Pick<Settings, 'crlUrlOverride'>>;
 
 function configured(settings: TrustSettings): { anchors: Cert[]; intermediates: Cert[] } {
   const parse = (ders: Buffer[]) => ders.flatMap((d) => { try { return [parseCert(d)]; } catch { return []; } });
@@ -39,8 +39,9 @@ export interface RefreshResult { url: string; ok: boolean; issuer: string | null
 
 /**
  * Fetches the CRLs of the configured CAs: the distribution points named in the configured
- * certificates, those recorded by earlier fetches of CRLs of a configured CA, and `extraUrls`. Each CRL
- * is kept only when a configured CA signed it.
+ * certificates, the settings' CRL mirror (crlUrlOverride, where an isolated network keeps its CA's
+ * CRL; the demo profile's own source), those recorded by earlier fetches of CRLs of a configured CA,
+ * and `extraUrls`. Each CRL is kept only when a configured CA signed it.
  */
 export async function refreshTrust(settings: TrustSettings, options: { extraUrls?: string[]; timeoutMs?: number; now?: Date } = {}): Promise<RefreshResult[]> {
   const { anchors, intermediates } = configured(settings);
@@ -49,6 +50,7 @@ export async function refreshTrust(settings: TrustSettings, options: { extraUrls
   const caIds = new Set(cas.map((c) => c.id));
   const urls = new Set<string>([
     ...cas.flatMap((c) => crlUrls(c)),
+    ...(settings.crlUrlOverride ? [settings.crlUrlOverride] : []),
     ...cache.list().filter((m) => m.kind === 'crl' && m.url && caIds.has(m.issuerId)).map((m) => m.url!),
     ...(options.extraUrls ?? []),
   ]);
