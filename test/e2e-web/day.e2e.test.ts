@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -30,7 +30,9 @@ const dmy = (iso: string) => iso.split('-').reverse().join('/');
 /**
  * One clerk's day in browser mode at 1366×768 (issue 11): an incoming signed PDF is verified, vào sổ,
  * trình, giao xử lý, chuyển and hoàn thành through the screens; the printed Sổ đến carries the
- * Đơn vị hoặc người nhận and the Ngày chuyển. Every screen is photographed into .tmp/screenshots/.
+ * Đơn vị hoặc người nhận and the Ngày chuyển; a leader-signed draft gets its number from the sổ đi on
+ * "Ký số văn bản", is issued and is found in Văn bản đi with its file. Every screen is photographed
+ * into .tmp/screenshots/.
  */
 describe('browser mode: a clerk\'s whole day', () => {
   let ws: Workstation;
@@ -55,9 +57,6 @@ describe('browser mode: a clerk\'s whole day', () => {
     });
     await page.getByRole('heading', { name: 'Việc hôm nay' }).waitFor();
   });
-
-  /** The leader-signed draft put into the workspace, as the signing screen's picker does. */
-  const put = () => rpc<{ fileId: string }>(page, 'file.put', { name: 'quyet-dinh-da-duyet.pdf', base64: readFileSync(signedPath).toString('base64') });
 
   afterAll(async () => {
     await browser?.close();
@@ -88,7 +87,7 @@ describe('browser mode: a clerk\'s whole day', () => {
   });
 
   it('vào sổ: registers it on "Văn bản đến" with number 01 and opens its page', async () => {
-    await page.getByRole('button', { name: 'Văn bản đến' }).click();
+    await page.getByRole('button', { name: 'Văn bản đến', exact: true }).click();
     const form = page.getByRole('form', { name: 'Đăng ký văn bản' });
     await form.getByLabel('Loại văn bản').fill('Công văn');
     await page.keyboard.press('Enter');
@@ -169,7 +168,7 @@ describe('browser mode: a clerk\'s whole day', () => {
     });
     const { detail } = await rpc<{ detail: { actions: string[] } }>(page, 'register.get', { id: d.id });
     expect(detail.actions).toEqual(expect.arrayContaining(['submit', 'return', 'amend', 'cancel']));
-    await page.getByRole('button', { name: 'Văn bản đến' }).click();
+    await page.getByRole('button', { name: 'Văn bản đến', exact: true }).click();
     await page.locator(`[data-screen-panel="incoming"] .register-table tr[data-doc-id="${d.id}"] button`).first().click();
     const doc = page.locator('[data-screen-panel="document"]');
     await doc.getByRole('heading', { name: 'Văn bản 9/STC' }).waitFor();
@@ -196,7 +195,7 @@ describe('browser mode: a clerk\'s whole day', () => {
   });
 
   it('the printed Sổ đến shows Đơn vị hoặc người nhận and Ngày chuyển for the row that was chuyển', async () => {
-    await page.getByRole('button', { name: 'Văn bản đến' }).click();
+    await page.getByRole('button', { name: 'Văn bản đến', exact: true }).click();
     const panel = page.locator('[data-screen-panel="incoming"]');
     await panel.locator('[data-print-kind="so-den"]').click();
     await panel.getByText(/Đã tạo bản in/).waitFor();
@@ -229,24 +228,36 @@ describe('browser mode: a clerk\'s whole day', () => {
     const pki = loadPki();
     await page.getByRole('button', { name: 'Thiết bị ký số' }).click();
     const card = page.locator(`[data-token-label="${pki.tokens.agency}"]`);
+    await card.waitFor({ timeout: 60_000 }).catch(async (e: unknown) => {
+      await screenshot(page, 'day-debug-token');
+      throw e;
+    });
     await card.locator('input[name="pin"]').fill(pki.userPin);
     await card.getByRole('button', { name: 'Đăng nhập' }).click();
     await card.getByText('Đăng nhập token thành công.').waitFor();
-    await screenshot(page, 'day-09-token');
-    // Cấp số at issuing, through the contract call the signing screen makes (sign.issue with the sổ đi).
-    const { tokens } = await rpc<{ tokens: Array<{ ref: string; label: string }> }>(page, 'token.list', {});
-    const token = tokens.find((x) => x.label === pki.tokens.agency)!.ref;
-    const { next } = await rpc<{ next: { number: number; code: string } | null }>(page, 'sign.inspect', { fileId: (await put()).fileId, book: 'di-qd', date: today });
-    expect(next).toMatchObject({ number: 1, code: '01/QĐ-UBND' });
-    const issued = await rpc<{ registered: { docId: number; number: number; code: string }; verification: { overall: string } }>(page, 'sign.issue', {
-      fileId: (await put()).fileId, token, book: 'di-qd', date: today, sealMm: 36, recipients: ['Sở Nội vụ', 'Sở Tư pháp'],
-    });
-    expect(issued.registered).toMatchObject({ number: 1, code: '01/QĐ-UBND' });
-    expect(issued.verification.overall).toBe('TOTAL_PASSED');
-    // The same number is never given twice: the next issue into that sổ gets 02.
-    expect((await rpc<{ next: { number: number } }>(page, 'sign.inspect', { fileId: (await put()).fileId, book: 'di-qd', date: today })).next.number).toBe(2);
+    // Cấp số on "Ký số văn bản": the sổ đi's next number is shown before signing, taken at signing.
+    await page.getByRole('button', { name: 'Ký số văn bản' }).click();
+    const sign = page.locator('[data-screen-panel="sign"]');
+    await sign.getByText(`Ký bằng token: ${pki.tokens.agency}`).waitFor();
+    await sign.locator('input[name="pdf"]').first().setInputFiles(signedPath);
+    await sign.locator('[data-leader-verified="true"]').waitFor({ timeout: 60_000 });
+    await sign.locator('[data-next-number="01/QĐ-UBND"]').waitFor({ timeout: 30_000 });
+    for (const to of ['Sở Nội vụ', 'Sở Tư pháp']) {
+      await sign.locator('#sign-recipients').fill(to);
+      await page.keyboard.press('Enter');
+    }
+    await screenshot(page, 'day-09-sign');
+    await sign.getByRole('button', { name: 'Ký số', exact: true }).click();
+    const result = sign.locator('.sign-result');
+    await result.waitFor({ timeout: 90_000 });
+    expect(await result.getAttribute('data-registered')).toBe('01/QĐ-UBND');
+    expect(await result.locator('.verdict').getAttribute('data-overall')).toBe('TOTAL_PASSED');
+    // The same number is never given twice: the screen now offers 02.
+    await sign.locator('[data-next-number="02/QĐ-UBND"]').waitFor();
+    const { items } = await rpc<{ items: Array<{ id: number; code: string }> }>(page, 'register.list', { book: 'di-qd', year: Number(today.slice(0, 4)) });
+    const issued = { registered: { docId: items.find((d) => d.code === '01/QĐ-UBND')!.id } };
 
-    await page.getByRole('button', { name: 'Văn bản đi' }).click();
+    await page.getByRole('button', { name: 'Văn bản đi', exact: true }).click();
     const out = page.locator('[data-screen-panel="outgoing"]');
     await out.locator('select[name="book"]').selectOption('di-qd');
     const row = out.locator(`.register-table tr[data-doc-id="${issued.registered.docId}"]`);
