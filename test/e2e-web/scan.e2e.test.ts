@@ -16,6 +16,13 @@ async function pagesOrError(page: Page): Promise<number | string> {
   return page.locator('.scan-pages li').count();
 }
 
+/** Whether the signing panel shows its result, or the error it shows instead (so a failure says why). */
+async function signedOrError(form: ReturnType<Page['locator']>): Promise<string> {
+  const alert = form.locator('[role="alert"]');
+  if (await alert.count()) return (await alert.first().textContent()) ?? 'error';
+  return (await form.locator('.scan-signed').count()) ? 'signed' : 'waiting';
+}
+
 /** "Số hóa": a SANE test-backend scan and an imported photo become one checked PDF; a grey PDF is refused. */
 describe('browser mode: "Số hóa"', () => {
   let ws: Workstation;
@@ -126,12 +133,20 @@ describe('browser mode: "Số hóa"', () => {
     const form = page.locator('.scan-sign-issue');
     await form.getByText(`Ký bằng token: ${pki.tokens.agency}`).waitFor();
     for (const k of ['number', 'day', 'month', 'seal']) await form.locator(`.overlay-${k}`).waitFor({ timeout: 30_000 });
-    await form.locator('input[name="number"]').fill('12');
+    // Cấp số from the sổ đi: the number the series gives is shown before signing.
+    expect(await form.locator('select[name="book"]').inputValue()).toBe('di');
+    await form.locator('[data-next-number]').waitFor();
+    // A scan's page 1 tells neither (no text layer here): the clerk types them for the sổ đi entry.
+    await form.locator('input[name="typeName"]').fill('Quyết định');
+    await form.locator('input[name="subject"]').fill('Về việc ban hành Quy chế công tác văn thư');
     await form.getByRole('button', { name: 'Ký số và phát hành' }).click();
+    await expect.poll(() => signedOrError(form), { timeout: 120_000 }).toBe('signed');
     const signed = form.locator('.scan-signed');
-    await signed.waitFor({ timeout: 120_000 });
     // Four agency signatures over paper-white space of the scan: the verifier finds nothing changed.
     expect(await signed.locator('[data-overall]').getAttribute('data-overall'), (await signed.textContent()) ?? '').toBe('TOTAL_PASSED');
+    const text = (await signed.textContent()) ?? '';
+    expect(text).toContain('Ký như văn bản do cơ quan tự số hóa');
+    expect(text).toMatch(/Đã vào sổ: 0?1\/QĐ-UBND\./);
     await screenshot(page, 'scan-issued');
   }, 240_000);
 
@@ -140,9 +155,10 @@ describe('browser mode: "Số hóa"', () => {
     const form = page.locator('.scan-sign-copy');
     await form.getByText(`Ký bằng token: ${pki.tokens.agency}`).waitFor();
     expect(await form.locator('select[name="form"]').inputValue()).toBe('SAO Y');
+    expect(await form.locator('select[name="book"]').inputValue()).toBe('');
     await form.getByRole('button', { name: 'Ký số bản sao' }).click();
+    await expect.poll(() => signedOrError(form), { timeout: 120_000 }).toBe('signed');
     const signed = form.locator('.scan-signed');
-    await signed.waitFor({ timeout: 120_000 });
     expect(await signed.locator('[data-overall]').getAttribute('data-overall'), (await signed.textContent()) ?? '').toBe('TOTAL_PASSED');
     expect(consoleErrors).toEqual([]);
   }, 240_000);

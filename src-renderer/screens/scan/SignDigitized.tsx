@@ -1,12 +1,14 @@
 import { useEffect, useState, type CSSProperties, type FormEvent } from 'react';
 import { Button } from 'antd';
 import type { Client } from '../../api/client';
+import type { NextNumberDto } from '@contract/issuing';
 import type { PageRectDto, SignInspectionDto, SignResultDto, TextBoxDto } from '@contract/sign';
 import { decree30Day, decree30Month, decree30Number } from '@contract/text';
 import { dateInVietnam } from '@contract/time';
 import { COPY_FORMS, type CopyForm } from '@contract/vocabulary';
 import { t } from '../../i18n';
 import { PdfPage } from '../../pdf/PdfPage';
+import { useNav } from '../../shell/nav';
 import { errorText, useAsync } from '../../ui/useAsync';
 import { Verdict } from '../../ui/Verdict';
 import { fetchFile } from '../../ui/files';
@@ -44,12 +46,30 @@ export function SignDigitized({ client, file, mode }: { client: Client; file: { 
   const [positions, setPositions] = useState<Positions>({});
   const [number, setNumber] = useState('1');
   const [notation, setNotation] = useState('QĐ-UBND');
+  // For the sổ đi entry; page 1 of a scan rarely tells them (its OCR text, when there is one, may).
+  const [typeName, setTypeName] = useState('');
+  const [subject, setSubject] = useState('');
   const [date, setDate] = useState(dateInVietnam());
   const [form, setForm] = useState<CopyForm>('SAO Y');
   const [agency, setAgency] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [result, setResult] = useState<SignResultDto | null>(null);
+  // Cấp số: the sổ đi (issue) or the copies sổ (copy) whose series numbers the document; none: a typed number.
+  const nav = useNav();
+  const books = useAsync(() => client.call('register.books', {}), []);
+  const series = (books.data?.books ?? []).filter((b) => (mode === 'copy' ? b.kind === 'copies' : b.direction === 'di' && b.kind === 'normal'));
+  const [book, setBook] = useState<string | null>(null);
+  const [next, setNext] = useState<NextNumberDto | null>(null);
+  // A copy of a paper original is numbered only when the clerk picks the copies sổ: sign.copy takes no
+  // Loại văn bản, which that sổ's entry needs and a scan's page 1 seldom tells.
+  useEffect(() => { if (book === null && books.data) setBook(mode === 'issue' ? series[0]?.id ?? '' : ''); }, [books.data, series, book, mode]);
+  useEffect(() => {
+    if (!book) { setNext(null); return; }
+    let live = true;
+    client.call('sign.nextNumber', { book, date, kind: mode, ...(mode === 'issue' && notation.trim() ? { notation } : {}) }).then((n) => live && setNext(n), () => live && setNext(null));
+    return () => { live = false; };
+  }, [client, book, date, notation, mode]);
 
   useEffect(() => { if (info.data && agency === '') setAgency(info.data.agency.name); }, [info.data, agency]);
   useEffect(() => {
@@ -61,6 +81,8 @@ export function SignDigitized({ client, file, mode }: { client: Client; file: { 
       setInspection(i);
       setPositions(startingPlaces(i));
       if (i.record.notation) setNotation(i.record.notation);
+      setTypeName(i.record.typeName ?? '');
+      setSubject(i.record.subject ?? '');
     }, (e: unknown) => live && setError(errorText(e)));
     return () => { live = false; };
   }, [client, file.fileId, mode]);
@@ -74,8 +96,10 @@ export function SignDigitized({ client, file, mode }: { client: Client; file: { 
     try {
       const target = { fileId: file.fileId, token: token.ref };
       setResult(mode === 'issue'
-        ? await client.call('sign.issue', { ...target, digitized: true, number: Number(number), notation, date, sealMm: inspection?.sealMm ?? 36, positions })
-        : await client.call('sign.copy', { ...target, form, agency }));
+        ? await client.call('sign.issue', { ...target, digitized: true, ...(book ? { book } : { number: Number(number) }), notation, date,
+            ...(typeName.trim() ? { typeName } : {}), ...(subject.trim() ? { subject } : {}), sealMm: inspection?.sealMm ?? 36, positions })
+        : await client.call('sign.copy', { ...target, form, agency, ...(book ? { book } : {}) }));
+      nav.changed();
     } catch (err) {
       setError(errorText(err));
     } finally {
@@ -85,7 +109,18 @@ export function SignDigitized({ client, file, mode }: { client: Client; file: { 
 
   if (tokens.data && !token) return <p data-need-login>{t('scan.sign.needLogin')}</p>;
   const [, m, d] = date.split('-').map(Number);
-  const texts = { number: /^\d{1,7}$/.test(number) ? decree30Number(Number(number)) : '', day: d ? decree30Day(d) : '', month: m ? decree30Month(m) : '' };
+  const typed = /^\d{1,7}$/.test(number) ? Number(number) : null;
+  const shownNumber = book ? next?.number ?? null : typed;
+  const bookField = (
+    <label style={FIELD}>{t('scan.sign.book')}
+      <select name="book" value={book ?? ''} onChange={(e) => setBook(e.target.value)}>
+        {series.map((b) => <option key={b.id} value={b.id}>{b.name}</option>)}
+        <option value="">{t('scan.sign.noBook')}</option>
+      </select>
+      {book && next && <span data-next-number>{t('scan.sign.next', { code: next.code })}</span>}
+    </label>
+  );
+  const texts = { number: shownNumber ? decree30Number(shownNumber) : '', day: d ? decree30Day(d) : '', month: m ? decree30Month(m) : '' };
   return (
     <form className={`scan-sign scan-sign-${mode}`} onSubmit={(e) => void sign(e)}>
       {token && <p>{t('scan.sign.token', { label: token.label })}</p>}
@@ -93,10 +128,17 @@ export function SignDigitized({ client, file, mode }: { client: Client; file: { 
         <>
           <p>{t('scan.sign.issueNote')}</p>
           <div className="row" style={FIELDS}>
-            <label style={FIELD}>{t('scan.sign.number')}<input name="number" value={number} onChange={(e) => setNumber(e.target.value)} inputMode="numeric" size={8} /></label>
+            {bookField}
+            {!book && <label style={FIELD}>{t('scan.sign.number')}<input name="number" value={number} onChange={(e) => setNumber(e.target.value)} inputMode="numeric" size={8} /></label>}
             <label style={FIELD}>{t('scan.sign.notation')}<input name="notation" value={notation} onChange={(e) => setNotation(e.target.value)} /></label>
             <label style={FIELD}>{t('scan.sign.date')}<input name="date" type="date" value={date} onChange={(e) => setDate(e.target.value)} /></label>
           </div>
+          {book && (
+            <div className="row" style={FIELDS}>
+              <label style={FIELD}>{t('scan.reg.type')}<input name="typeName" value={typeName} onChange={(e) => setTypeName(e.target.value)} maxLength={100} /></label>
+              <label style={FIELD}>{t('scan.reg.subject')}<input name="subject" value={subject} onChange={(e) => setSubject(e.target.value)} maxLength={500} size={50} /></label>
+            </div>
+          )}
           {pdf && inspection && (
             <PdfPage bytes={pdf} page={0} width={PAGE_WIDTH} label={file.name}
               overlay={(geo) => <SignOverlays page={0} geo={geo} positions={positions} texts={texts} onMove={(k, v) => setPositions((p) => ({ ...p, [k]: v }))} />} />
@@ -105,6 +147,7 @@ export function SignDigitized({ client, file, mode }: { client: Client; file: { 
       ) : (
         <>
           <div className="row" style={FIELDS}>
+            {bookField}
             <label style={FIELD}>{t('scan.sign.form')}
               <select name="form" value={form} onChange={(e) => setForm(e.target.value as CopyForm)}>{COPY_FORMS.map((f) => <option key={f} value={f}>{f}</option>)}</select>
             </label>
@@ -112,12 +155,19 @@ export function SignDigitized({ client, file, mode }: { client: Client; file: { 
           </div>
         </>
       )}
-      <Button type="primary" htmlType="submit" disabled={busy || !token || (mode === 'issue' && !inspection)}>{t(mode === 'issue' ? 'scan.sign.issue' : 'scan.sign.copy')}</Button>
+      <Button type="primary" htmlType="submit" disabled={busy || !token || book === null || (mode === 'issue' && (!inspection || (!book && typed === null)))}>{t(mode === 'issue' ? 'scan.sign.issue' : 'scan.sign.copy')}</Button>
       {busy && <p role="status">{t('scan.sign.signing')}</p>}
       {error && <p className="error" role="alert">{error}</p>}
       {result && (
         <div className="scan-signed" data-signed={result.fileId}>
           <p>{t('scan.sign.done', { name: result.name })}</p>
+          {result.issued?.digitized && <p>{t('scan.sign.digitizedIssue')}</p>}
+          {result.registered && (
+            <p data-registered={result.registered.docId}>
+              {t('scan.sign.registered', { code: result.registered.code })}{' '}
+              <Button onClick={() => nav.openDocument(result.registered!.docId)}>{t('scan.reg.open')}</Button>
+            </p>
+          )}
           <Verdict report={result.verification} />
           <Button onClick={() => void saveWorkspaceFile(client, result.fileId)}>{t('scan.download')}</Button>
         </div>
