@@ -46,7 +46,8 @@ export class IncrementalSigner {
   /** The file as written: the untouched input, then one chunk per appended revision. */
   private readonly chunks: Uint8Array[];
   private size: number;
-  private readonly running: Hash;
+  /** SHA-256 over the file as written so far; taken from the prefix digest on first use (see gate()). */
+  private state: Hash | null = null;
   readonly revisions: SignedRevision[] = [];
   /** The signing of the revisions queued so far (see queue()), and its first failure. */
   private pending: Promise<void> = Promise.resolve();
@@ -58,11 +59,19 @@ export class IncrementalSigner {
     private readonly input: Uint8Array,
     private readonly xrefStream: boolean,
     private readonly placeholderBoost: number,
-    prefix?: PrefixDigest,
+    private readonly prefix?: PrefixDigest,
   ) {
     this.chunks = [input];
     this.size = input.byteLength;
-    this.running = prefix?.bytes === input ? prefix.whole() : createHash('sha256').update(input);
+  }
+
+  /**
+   * Lazily, so that a leader check sharing the prefix digest hashes its own range first (a prefix
+   * digest only moves forward; asked for less after the whole it would hash again from the start).
+   */
+  private get running(): Hash {
+    this.state ??= this.prefix?.bytes === this.input ? this.prefix.whole() : createHash('sha256').update(this.input);
+    return this.state;
   }
 
   /** `prefix`, a PrefixDigest over this same input buffer, spares a second pass over it. */
@@ -146,6 +155,14 @@ export class IncrementalSigner {
     signed.catch(() => {}); // observed through settle(); never an unhandled rejection
     // Wrapped: an async function returning the promise itself would wait for it.
     return { signed };
+  }
+
+  /**
+   * No signature is asked for before `ready` resolves (issuing: the leader check); revisions may be
+   * queued meanwhile. If it rejects, every queued signature fails with its reason.
+   */
+  gate(ready: Promise<unknown>): void {
+    this.pending = this.pending.then(() => ready).then(() => undefined, (e: unknown) => { this.failure ??= { error: e }; });
   }
 
   /** Waits for every queued signature; the first failure is thrown (and stays: the job is lost). */

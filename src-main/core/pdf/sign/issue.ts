@@ -102,54 +102,64 @@ export async function issuePdf(input: PdfInput, output: string, signer: KeySigne
   const monthText = decree30Month(date.month);
 
   return withOutput(input, output, async (bytes, out, located) => {
-    // The text search ran before the output's background write started (see withOutput); the leader
-    // check runs beside that write. The leader's verdict is reported first whatever else failed: it is
-    // the reason the clerk needs to hear.
+    // The text search ran before the output's background write started (see withOutput). The leader
+    // check runs beside that write and beside the loading of the file and the building of the first
+    // revision (an OCSP round trip for the leader's certificate is spent on them); the token is asked
+    // for nothing before the check has passed (the gate below). The leader's verdict is reported first whatever else
+    // failed: it is the reason the clerk needs to hear.
     // One SHA-256 pass over the input serves the leader's ByteRange digest and the agency signatures.
     const prefix = new PrefixDigest(bytes);
-    const [checked] = await Promise.allSettled([leaderCheck(bytes, signer.certificate, opts, prefix)]);
-    if (checked.status === 'rejected') throw checked.reason;
-    if (located.status === 'rejected') throw located.reason;
-    const leader = checked.value;
-    const seal = opts.sealRect ?? (await sealFromLeader(bytes, leader, opts.signerName, sealMm));
-    const spots = located.value;
-
-    let ltv = false;
-    const ltvWanted = opts.validationData ?? true;
-    const pool = [...(opts.intermediates ?? []), ...signer.chain];
-    const result = await runSigningJob(bytes, out, now, async (s) => {
-      // The agency certificate's revocation answer (an OCSP round trip) is asked now, beside the token's
-      // signing; the validation data below then finds it in the cache instead of asking after the last
-      // signature. Its outcome is judged there, not here.
-      const warmed = ltvWanted ? askAgencyRevocation(signer.certificate, pool, opts, now) : Promise.resolve();
-      // Each revision is queued: the token signs one while the next is built (incremental-signer.ts).
-      const upright = await TextFont.embed(s.doc, 'regular', [numberText]);
-      await queueText(s, signer, opts, now, upright.appearance(numberText, spots.number.size), spots.number, 'ThemSo', `Thêm số ${numberText}/${notation}`);
-      // One italic subset for day and month: written with the day, referenced again by the month.
-      const italic = await TextFont.embed(s.doc, 'italic', [dayText, monthText]);
-      await queueText(s, signer, opts, now, italic.appearance(dayText, spots.day.size), spots.day, 'ThemNgay', `Thêm ngày ${dayText}`);
-      await queueText(s, signer, opts, now, italic.appearance(monthText, spots.month.size), spots.month, 'ThemThang', `Thêm tháng ${monthText}`);
-      const ap = await imageAppearance(s.doc, opts.stamp, seal.width, seal.height);
-      await s.queue({
-        signer, page: seal.page, rect: seal, appearance: ap, namePrefix: 'DongDau', signingTime: now,
-        name: certificateCommonName(signer.certificate), reason: `Ký phát hành văn bản số ${numberText}/${notation}`,
-        ...revisionExtras(opts),
-      });
-      await s.settle();
-      await warmed;
-      if (ltvWanted) {
-        // Loaded on first use, like the leader check's verifier: it pulls in the revocation stack.
-        const { embedValidationData } = await import('./validation-data');
-        ltv = await embedValidationData(s, { ...opts.trust, offline: opts.offline ?? false, now, pool });
-      }
-    }, prefix);
-    return {
-      ...result, number: numberText, day: dayText, month: monthText, spots, seal,
-      leader: leader ? { fieldName: leader.fieldName, signerName: leader.signerName } : null,
-      leaderReport: leader,
-      unknownRevocationAccepted: leader !== null && isUnknownRevocation(leader),
-      ltv,
-    };
+    const checked = leaderCheck(bytes, signer.certificate, opts, prefix);
+    checked.catch(() => {}); // awaited on every path below
+    try {
+      if (located.status === 'rejected') throw located.reason;
+      const spots = located.value;
+      let seal: PageRect | null = null;
+      let ltv = false;
+      const ltvWanted = opts.validationData ?? true;
+      const pool = [...(opts.intermediates ?? []), ...signer.chain];
+      const result = await runSigningJob(bytes, out, now, async (s) => {
+        s.gate(checked);
+        // The agency certificate's revocation answer (an OCSP round trip) is asked now, beside the
+        // token's signing; the validation data below then finds it in the cache instead of asking after
+        // the last signature. Its outcome is judged there, not here.
+        const warmed = ltvWanted ? askAgencyRevocation(signer.certificate, pool, opts, now) : Promise.resolve();
+        // Each revision is queued: the token signs one while the next is built (incremental-signer.ts).
+        const upright = await TextFont.embed(s.doc, 'regular', [numberText]);
+        await queueText(s, signer, opts, now, upright.appearance(numberText, spots.number.size), spots.number, 'ThemSo', `Thêm số ${numberText}/${notation}`);
+        // The other revisions are built while the token signs the first, not ahead of it.
+        const leader = await checked;
+        // One italic subset for day and month: written with the day, referenced again by the month.
+        const italic = await TextFont.embed(s.doc, 'italic', [dayText, monthText]);
+        await queueText(s, signer, opts, now, italic.appearance(dayText, spots.day.size), spots.day, 'ThemNgay', `Thêm ngày ${dayText}`);
+        await queueText(s, signer, opts, now, italic.appearance(monthText, spots.month.size), spots.month, 'ThemThang', `Thêm tháng ${monthText}`);
+        seal ??= opts.sealRect ?? (await sealFromLeader(bytes, leader, opts.signerName, sealMm));
+        const ap = await imageAppearance(s.doc, opts.stamp, seal.width, seal.height);
+        await s.queue({
+          signer, page: seal.page, rect: seal, appearance: ap, namePrefix: 'DongDau', signingTime: now,
+          name: certificateCommonName(signer.certificate), reason: `Ký phát hành văn bản số ${numberText}/${notation}`,
+          ...revisionExtras(opts),
+        });
+        await s.settle();
+        await warmed;
+        if (ltvWanted) {
+          // Loaded on first use, like the leader check's verifier: it pulls in the revocation stack.
+          const { embedValidationData } = await import('./validation-data');
+          ltv = await embedValidationData(s, { ...opts.trust, offline: opts.offline ?? false, now, pool });
+        }
+      }, prefix);
+      const leader = await checked;
+      return {
+        ...result, number: numberText, day: dayText, month: monthText, spots, seal: seal!,
+        leader: leader ? { fieldName: leader.fieldName, signerName: leader.signerName } : null,
+        leaderReport: leader,
+        unknownRevocationAccepted: leader !== null && isUnknownRevocation(leader),
+        ltv,
+      };
+    } catch (e) {
+      await checked; // a refused leader signature is thrown here, before anything else
+      throw e;
+    }
   }, async (bytes: Uint8Array) => (await Promise.allSettled([locateSpots(bytes, opts, date)]))[0]!);
 }
 
