@@ -76,4 +76,24 @@ describe('queued revisions on the incremental signer', () => {
     await expect(s.queue(spec(held.signer, 2))).rejects.toThrow('token pulled');
     expect(() => s.result()).toThrow();
   });
+
+  it('behind a gate (the leader check), revisions are built but the token is asked nothing until it passes, and nothing at all when it fails', async () => {
+    const held = heldSigner(p12Signer(pki, 'agency'));
+    const s = await IncrementalSigner.open(await makeSampleDocument());
+    let pass!: () => void;
+    s.gate(new Promise<void>((resolve) => { pass = resolve; }));
+    await s.queue(spec(held.signer, 0));
+    await new Promise((r) => setImmediate(r));
+    expect(held.calls()).toBe(0);
+    pass();
+    await held.releaseNext();
+    await s.settle();
+    expect(held.calls()).toBe(1);
+
+    const refused = heldSigner(p12Signer(pki, 'agency'));
+    const t = await IncrementalSigner.open(await makeSampleDocument());
+    t.gate(Promise.reject(new Error('no leader signature')));
+    await expect(t.queue(spec(refused.signer, 0)).then(() => t.settle())).rejects.toThrow('no leader signature');
+    expect(refused.calls()).toBe(0);
+  });
 });
