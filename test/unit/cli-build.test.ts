@@ -21,7 +21,11 @@ function evaluatedModules(coverageDir: string): Set<string> {
   for (const f of readdirSync(coverageDir)) {
     const { result } = JSON.parse(readFileSync(join(coverageDir, f), 'utf8')) as { result: Array<{ url: string; functions: Array<{ functionName: string; ranges: Array<{ count: number }> }> }> };
     for (const script of result.filter((s) => s.url.endsWith('/cli.cjs'))) {
-      for (const fn of script.functions) if (/^(src-main|node_modules)\//.test(fn.functionName) && fn.ranges[0]!.count > 0) seen.add(fn.functionName);
+      for (const fn of script.functions) {
+        // A symlinked node_modules is named by its real path ("../elsewhere/node_modules/…").
+        const name = /(?:^|\/)((?:src-main|node_modules)\/.*)$/.exec(fn.functionName)?.[1];
+        if (name && fn.ranges[0]!.count > 0) seen.add(name);
+      }
     }
   }
   return seen;
