@@ -29,7 +29,7 @@ const db = join(dir, 'so-di.db');
 const year = yearInVietnam();
 
 describe('vanthu sign issue --book (cấp số from the register)', () => {
-  it('Đ15 two issues get consecutive numbers of the sổ, are recorded with their files (the clerk's --accept-unknown-revocation audited with them), and register search finds them by số and ký hiệu', async () => {
+  it('Đ15 two issues get consecutive numbers of the sổ, are recorded with their files (the clerk\'s --accept-unknown-revocation audited with them), and register search finds them by số and ký hiệu', async () => {
     const input = await writeSample(dir, 'draft.pdf');
     const approved = join(dir, 'approved.pdf');
     const img = join(repoRoot, 'resources/images/sample-signature-blue.png');
