@@ -11,7 +11,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createPrivateKey } from 'node:crypto';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import * as pkijs from 'pkijs';
 import { certificatesOf, clearAiaMemory } from '../../src-main/core/trust/aia';
+import { buildCrl, cryptoKey } from '../../src-main/core/trust/demo-responder';
+import { IncrementalSigner } from '../../src-main/core/pdf/sign/incremental-signer';
+import { embedValidationData } from '../../src-main/core/pdf/sign/validation-data';
+import { dssCertificates } from '../../src-main/core/verify/dss';
+import { PdfFile } from '../../src-main/core/pdf/parse/document';
+import { clearRevocationCache } from '../../src-main/core/verify/revocation';
 import { forgetDownHosts } from '../../src-main/core/trust/fetch';
 import { chainToAnchor, chainToAnchorOnline } from '../../src-main/core/pdf/sign/chain-check';
 import { verifyPdf, type VerifyOptions } from '../../src-main/core/verify/index';
@@ -28,6 +35,7 @@ let served: Buffer = Buffer.alloc(0);
 let up = true;
 let hits = 0;
 let leafDer: Buffer;
+let crl: Buffer;
 let intermediateDer: Buffer;
 let signed: Buffer;
 
@@ -41,7 +49,7 @@ beforeAll(async () => {
   writeFileSync(join(dir, 'ext.cnf'), [
     '[ca]', 'basicConstraints = critical, CA:true', 'keyUsage = critical, keyCertSign, cRLSign', 'subjectKeyIdentifier = hash', 'authorityKeyIdentifier = keyid',
     '[leaf]', 'basicConstraints = critical, CA:false', 'keyUsage = critical, digitalSignature, nonRepudiation', 'subjectKeyIdentifier = hash', 'authorityKeyIdentifier = keyid',
-    `authorityInfoAccess = caIssuers;URI:http://127.0.0.1:${port}/aia/intermediate.cer`, '',
+    `authorityInfoAccess = caIssuers;URI:http://127.0.0.1:${port}/aia/intermediate.cer`, `crlDistributionPoints = URI:http://127.0.0.1:${port}/aia/intermediate.crl`, '',
   ].join('\n'));
   openssl('req', '-x509', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'root.key', '-out', join(trustDir, 'root.pem'), '-days', '30', '-subj', '/C=VN/O=AIA Test/CN=AIA Test Root', '-addext', 'basicConstraints=critical,CA:true', '-addext', 'keyUsage=critical,keyCertSign,cRLSign');
   openssl('req', '-newkey', 'rsa:2048', '-nodes', '-keyout', 'int.key', '-out', 'int.csr', '-subj', '/C=VN/O=AIA Test/CN=AIA Test Intermediate');
@@ -52,6 +60,7 @@ beforeAll(async () => {
   openssl('x509', '-in', 'leaf.pem', '-outform', 'DER', '-out', 'leaf.der');
   intermediateDer = readFileSync(join(dir, 'int.der'));
   leafDer = readFileSync(join(dir, 'leaf.der'));
+  crl = await buildCrl(pkijs.Certificate.fromBER(intermediateDer), await cryptoKey(createPrivateKey(readFileSync(join(dir, 'int.key')))), new Map(), new Date());
   // The signature carries the leaf alone: nothing in the file completes its chain.
   signed = addSignature(await makeBasePdf(), {
     signer: { key: createPrivateKey(readFileSync(join(dir, 'leaf.key'))), cert: leafDer, chain: [], certPath: join(dir, 'leaf.pem'), keyPath: join(dir, 'leaf.key') },
@@ -59,6 +68,7 @@ beforeAll(async () => {
   server = createServer((req, res) => {
     hits += 1;
     if (!up) { res.writeHead(503); res.end(); return; }
+    if (req.url === '/aia/intermediate.crl') { res.writeHead(200); res.end(crl); return; }
     if (req.url !== '/aia/intermediate.cer') { res.writeHead(404); res.end(); return; }
     res.writeHead(200, { 'Content-Type': 'application/pkix-cert' });
     res.end(served);
@@ -107,6 +117,19 @@ describe('AIA caIssuers', () => {
     await expect(chainToAnchorOnline(leafDer, [], trustDir, { cacheDir, timeoutMs: 1000 })).rejects.toMatchObject({ code: 'SIGN_REFUSED' });
     const r = await verifyPdf(signed, verifyOpts(cacheDir));
     expect(r.signatures[0]).toMatchObject({ subIndication: 'NO_CERTIFICATE_CHAIN_FOUND' });
+  });
+
+  it('B-LT: the DSS carries the intermediate fetched through AIA, so the file verifies offline with empty caches', async () => {
+    const s = await IncrementalSigner.open(signed);
+    const ltv = await embedValidationData(s, { trustDir, revocationCacheDir: mkdtempSync(join(dir, 'cache-')), networkTimeoutMs: 1000, offline: false, now: new Date(), pool: [] });
+    expect(ltv).toBe(true);
+    const bytes = Buffer.from(s.result());
+    expect(dssCertificates(new PdfFile(bytes)).some((c) => c.der.equals(intermediateDer))).toBe(true);
+    up = false;
+    clearAiaMemory();
+    clearRevocationCache();
+    const r = await verifyPdf(bytes, { trustDir, offline: true });
+    expect(r.signatures[0]).toMatchObject({ indication: 'TOTAL_PASSED', revocation: { status: 'good', source: 'dss' } });
   });
 
   it('reads DER, PEM and certs-only PKCS#7 answers, and nothing from junk', () => {

@@ -44,7 +44,8 @@ function certOf(path: string): pkijs.Certificate {
   return pkijs.Certificate.fromBER(der(readFileSync(path), 'CERTIFICATE'));
 }
 
-async function cryptoKey(key: KeyObject): Promise<CryptoKey> {
+/** A private key for pkijs's signing (demo CA, tests). */
+export async function cryptoKey(key: KeyObject): Promise<CryptoKey> {
   const pkcs8 = key.export({ type: 'pkcs8', format: 'der' });
   const alg = key.asymmetricKeyType === 'ec'
     ? { name: 'ECDSA', namedCurve: ({ prime256v1: 'P-256', secp384r1: 'P-384', secp521r1: 'P-521' } as Record<string, string>)[key.asymmetricKeyDetails?.namedCurve ?? ''] ?? 'P-256' }

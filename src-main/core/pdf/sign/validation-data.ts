@@ -10,11 +10,12 @@
  */
 import { decodePDFRawStream, PDFArray, PDFDict, PDFHexString, PDFName, PDFRawStream, PDFRef, PDFString, type PDFDocument, type PDFObject } from '@cantoo/pdf-lib';
 import { parseCert, type Cert } from '../../verify/certs';
-import { buildChain } from '../../verify/chain';
+import { buildChain, issuersByAia } from '../../verify/chain';
 import { chainRevocation } from '../../verify/chain-revocation';
 import { verifyCms } from '../../verify/cms';
 import type { EmbeddedRevocation } from '../../verify/dss';
 import { loadTrustAnchors } from '../../verify/trust';
+import { aiaCacheDir } from '../../trust/aia';
 import { cmsCertificates } from '../../trust/cms-certificates';
 import { cacheKey, freshness, RevocationCache } from '../../trust/revocation-cache';
 import type { TsaOptions } from '../../cms/timestamp';
@@ -86,6 +87,7 @@ export async function embedValidationData(s: IncrementalSigner, opts: EmbedOptio
   const { pool: given, offline, now, tsa, ...trust } = opts;
   const carried = carriedCertificates(s);
   const pool = [...given, ...carried.certs];
+  await addAiaIssuers([...carried.signers, ...carried.tsas], pool, trust, offline);
   const cache = new RevocationCache(trust.revocationCacheDir ?? null);
   for (const certificate of [...carried.signers, ...carried.tsas]) {
     if (hasFreshAnswer(cache, certificate, pool, now)) continue;
@@ -100,6 +102,21 @@ export async function embedValidationData(s: IncrementalSigner, opts: EmbedOptio
   await s.appendUnsigned((doc) => addDss(doc, data));
   if (tsa) await appendDocumentTimestamp(s, tsa, now);
   return data.complete;
+}
+
+/**
+ * Issuers of the signers' chains that no certificate at hand supplies, from their AIA "CA Issuers"
+ * addresses (the leader check's verification has usually fetched them already: then from the cache),
+ * so the DSS carries the whole chain.
+ */
+async function addAiaIssuers(certificates: readonly Buffer[], pool: Buffer[], trust: Omit<EmbedOptions, 'pool' | 'offline' | 'now' | 'tsa'>, offline: boolean): Promise<void> {
+  const anchors = parseAll(trust.trustAnchors ?? (trust.trustDir ? loadTrustAnchors(trust.trustDir) : []));
+  const aia = { cacheDir: trust.revocationCacheDir ? aiaCacheDir(trust.revocationCacheDir) : null, offline, ...(trust.networkTimeoutMs ? { timeoutMs: trust.networkTimeoutMs } : {}) };
+  for (const c of parseAll(certificates)) {
+    const known = parseAll(pool);
+    if (buildChain(c, known, anchors).path) continue;
+    pool.push(...(await issuersByAia(c, known, anchors, aia)).added.map((a) => a.der));
+  }
 }
 
 /** A fresh cached OCSP response for the certificate, or a fresh CRL of one of the pool's certificates that issued it. */
