@@ -6,7 +6,8 @@
 //                       CommonJS because only a classic script can take a V8 code cache on Node 20 (no
 //                       module compile cache there; the ESM loader lexes and compiles every start).
 //   run.mjs             the loader (tools/cli-loader.mjs): compiles cli.cjs with its code cache.
-//   register-worker.mjs the register worker thread (ESM: a Worker is started from a file).
+//   register-worker.mjs the register worker thread (ESM: a Worker is started from a file), and
+//   exchange-worker.mjs the exchange's extension it loads from beside itself.
 //   build.json          when the build started and the source files it read: bin.mjs uses this build
 //                       only while none of them is newer, so an edited checkout never runs stale code.
 // Native modules and pdf.js stay outside (they load files beside themselves).
@@ -43,16 +44,19 @@ try {
     minifyWhitespace: true, minifySyntax: true, legalComments: 'none', charset: 'ascii',
   });
   asciiOnly(join(partial, 'cli.cjs'));
-  const worker = await build({
+  const workerBuild = (entry, file) => build({
     ...common,
-    entryPoints: ['src-main/core/register/worker-host.ts'],
-    outfile: join(partial, 'register-worker.mjs'),
+    entryPoints: [entry],
+    outfile: join(partial, file),
     format: 'esm',
     // `require` for the CommonJS code inside the ESM bundle.
     banner: { js: "import { createRequire as __vanthuRequire } from 'node:module'; const require = __vanthuRequire(import.meta.url);" },
   });
+  const worker = await workerBuild('src-main/core/register/worker-host.ts', 'register-worker.mjs');
+  // The exchange's part of the register worker, found beside it (core/services/exchange-remote.ts).
+  const exchangeWorker = await workerBuild('src-main/core/services/exchange-worker.ts', 'exchange-worker.mjs');
   copyFileSync(join(root, 'tools/cli-loader.mjs'), join(partial, 'run.mjs'));
-  const inputs = [...new Set([...Object.keys(cli.metafile.inputs), ...Object.keys(worker.metafile.inputs)])]
+  const inputs = [...new Set([cli, worker, exchangeWorker].flatMap((b) => Object.keys(b.metafile.inputs)))]
     // Our sources only: packages are covered by the lock below (a symlinked node_modules shows up under
     // another path), and the stand-ins onFirstUse makes are no file.
     .filter((f) => f.startsWith('src-main/'))
