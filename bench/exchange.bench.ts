@@ -72,7 +72,7 @@ export default async function bench(): Promise<void> {
     for (let k; (k = await b.reg.attachments.indexPending(50)) > 0; ) indexed += k;
     if (indexed !== n) throw new Error(`indexed ${indexed} of ${n} attachments`);
     figure(`index the text of ${n} received PDFs (background queue)`, (performance.now() - t0) / 1000, { unit: 's' });
-    figure('peak RSS', peak / 1048576, { unit: 'MiB', note: 'hub and both workstations in one process' });
+    figure('peak RSS', peak / 1048576, { unit: 'MiB', note: 'both workstations; the hub is its own process' });
     if (rss.length >= 2) {
       figure('RSS after the first hundred received', rss[0]! / 1048576, { unit: 'MiB' });
       figure('RSS after the last hundred received', rss.at(-1)! / 1048576, { unit: 'MiB' });
