@@ -13,13 +13,16 @@ import type { Envelope } from '../../src-main/contract/api';
 import type { SignInspectionDto, SignResultDto } from '../../src-main/contract/sign';
 import type { VerificationReportDto } from '../../src-main/contract/verify';
 import { loadPki } from '../helpers/pki';
-import { leaderSignedSample, startAiaOcspResponder } from '../e2e-web/harness';
+import { leaderSignedSample } from '../e2e-web/harness';
+import { withDemoRevocation } from '../../src-main/core/services/demo-revocation';
+import type { DemoResponder } from '../../src-main/core/trust/demo-responder';
 
 const pki = loadPki();
 let backend: Backend;
 let fixture: { unsigned: Buffer; signed: Buffer };
 let agencyRef: string;
-let ocsp: { stop(): void };
+// The demo profile's own revocation source on a free port, as `vanthu start` runs it (no fixed port shared with other test files).
+let responder: DemoResponder | null = null;
 
 async function call<T>(method: string, input: unknown): Promise<T> {
   const env = (await backend.dispatch(method, input, { transport: 'test' })) as Envelope<T>;
@@ -36,14 +39,15 @@ const get = async (fileId: string) => Buffer.from((await call<{ base64: string }
 
 beforeAll(async () => {
   fixture = await leaderSignedSample();
-  ocsp = await startAiaOcspResponder();
-  const settings = demoSettings({ ...process.env, VANTHU_DATA_DIR: mkdtempSync(join(tmpdir(), 'vanthu-api-')) });
+  const demo = await withDemoRevocation(demoSettings({ ...process.env, VANTHU_DATA_DIR: mkdtempSync(join(tmpdir(), 'vanthu-api-')) }), memoryLogger(), process.env);
+  responder = demo.responder;
+  const settings = demo.settings;
   backend = await createBackend(settings, memoryLogger(), { host: 'browser', checkOutputs: true });
   agencyRef = (await call<{ tokens: Array<{ ref: string; label: string }> }>('token.list', {})).tokens.find((t) => t.label === pki.tokens.agency)!.ref;
 });
 afterAll(async () => {
   await backend?.close();
-  ocsp?.stop();
+  await responder?.stop();
 });
 
 describe('files over the API', () => {
