@@ -132,6 +132,6 @@ async function phases(approved: string, agency: KeySigner, opts: IssueOptions, d
     whole: () => issuePdf(approved, join(dir, 'phase-whole.pdf'), agency, opts),
   }, 9);
   console.log('         10 MB issuePdf phases alone (ms): ' + Object.entries(t).map(([k, v]) => `${k} ${fmt(v as number)}`).join(', '));
-  console.log('         (parse = pdf-lib load + SHA-256 of the input; revisionsAndWrite = read + parse + 4 signed revisions + write, no leader check or text search;');
+  console.log('         (parse = pdf-lib load (the input\'s SHA-256 is taken at the first signature); revisionsAndWrite = read + parse + 4 signed revisions + write, no leader check or text search;');
   console.log('          textSearch = page 1 read from its content stream, as issuing does; textSearchPdfJs = the same through pdf.js, as before)');
 }
