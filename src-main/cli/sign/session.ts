@@ -65,7 +65,7 @@ export function need(flags: Flags, name: string): string {
 
 /** The clerk's explicit choice to issue although the leader's revocation status is unknown (Điều 3.2). */
 export const ACCEPT_UNKNOWN = 'accept-unknown-revocation';
-export const UNKNOWN_ACCEPTED_VI = 'Cảnh báo: đã ký phát hành khi chưa kiểm tra được chứng thư số của lãnh đạo có bị thu hồi hay không (theo lựa chọn của văn thư); lựa chọn này được ghi vào kết quả ký và nhật ký.';
+export const UNKNOWN_ACCEPTED_VI = 'Cảnh báo: đã ký phát hành khi chưa kiểm tra được chứng thư số của lãnh đạo có bị thu hồi hay không (theo lựa chọn của văn thư); lựa chọn này được ghi vào kết quả ký, nhật ký của máy và nhật ký của sổ văn bản đi cùng văn bản.';
 
 export function acceptUnknown(flags: Flags): { acceptUnknownRevocation?: true } {
   return flags.has(ACCEPT_UNKNOWN) ? { acceptUnknownRevocation: true } : {};
