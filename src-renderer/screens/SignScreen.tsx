@@ -54,6 +54,8 @@ export function SignScreen({ client }: { client: Client }) {
   const [ref, setRef] = useState('');
   const [copyForm, setCopyForm] = useState<CopyForm>('SAO Y');
   const [copyAgency, setCopyAgency] = useState('');
+  const books = useAsync(() => client.call('register.books', {}), []);
+  const copyBook = books.data?.books.find((b) => b.direction === 'di' && b.kind === 'copies') ?? null;
   const [tokenRef, setTokenRef] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
@@ -146,7 +148,10 @@ export function SignScreen({ client }: { client: Client }) {
       } else if (mode === 'appendix') {
         dto = await client.call('sign.appendix', { ...target, ref });
       } else {
-        dto = await client.call('sign.copy', { ...target, form: copyForm, agency: copyAgency });
+        // Copies take their numbers from the copies sổ (SY, SL, TrS), and only of an issued or digitised-here source.
+        dto = await client.call('sign.copy', { ...target, form: copyForm, agency: copyAgency, ...(copyBook ? { book: copyBook.id } : {}) });
+        setIssuedCount((n) => n + 1);
+        nav.changed();
       }
       const f = await fetchFile(client, dto.fileId);
       const url = URL.createObjectURL(new Blob([f.bytes], { type: 'application/pdf' }));
@@ -225,6 +230,7 @@ export function SignScreen({ client }: { client: Client }) {
                   </select>
                 </label>
                 <label>{t('sign.copyAgency')}<input name="copyAgency" value={copyAgency} onChange={(e) => setCopyAgency(e.target.value)} maxLength={AGENCY_NAME_MAX_CHARS} /></label>
+                {copyBook && <p className="hint" data-copy-book={copyBook.id}>{t('sign.copyBook', { book: copyBook.name })}</p>}
               </>
             )}
             <button type="submit" disabled={!canSign} data-shortcut="submit">{t(busy ? 'sign.signing' : 'sign.submit')}</button>

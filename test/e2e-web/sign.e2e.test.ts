@@ -129,15 +129,21 @@ describe('browser mode: issuing a document through the sign screen', () => {
     await page.locator('.sign-result').waitFor();
   });
 
-  it('signs an electronic copy of the same file: text signature, no overlays', async () => {
+  it('Đ25 a copy is refused for a file never issued here; the issued file\'s copy takes the copies sổ\'s number: text signature, no overlays', async () => {
     await page.getByLabel('Ký bản sao điện tử').check();
     expect(await page.locator('.overlay-seal').count()).toBe(0);
     expect(await page.locator('input[name="copyAgency"]').inputValue()).toBe('UBND tỉnh Thử Nghiệm (bản trình diễn)');
     await page.locator('select[name="copyForm"]').selectOption('SAO LỤC');
-    await page.getByRole('button', { name: 'Ký số', exact: true }).click();
-    const result = page.locator('.sign-result[data-result-file="to-trinh-ban-sao.pdf"]');
+    const submit = page.getByRole('button', { name: 'Ký số', exact: true });
+    await submit.click();
+    await page.locator('.sign-form [role="alert"]').filter({ hasText: 'đã phát hành' }).waitFor({ timeout: 60_000 });
+
+    await page.locator('input[name="pdf"]').setInputFiles(join(dir, 'to-trinh-so-01-da-ky.pdf'));
+    await submit.click();
+    const result = page.locator('.sign-result[data-registered="01/SL-UBND"]');
     await result.waitFor({ timeout: 60_000 });
-    expect(await result.textContent()).toContain('Văn bản có 2 chữ ký số.');
+    expect(await result.getAttribute('data-result-file')).toBe('to-trinh-so-01-da-ky-ban-sao.pdf');
+    expect(await result.textContent()).toContain('Đã cấp số 01/SL-UBND');
     expect(consoleErrors).toEqual([]);
   });
 
