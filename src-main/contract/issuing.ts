@@ -65,6 +65,11 @@ export const registerIssuingMethods = {
     z.strictObject({ id: z.number().int().positive(), reason: text(2000, 1), code: z.string().max(64) }),
     z.object({ document: documentDto }),
   ),
+  /** The outgoing entry that already carries this số and ký hiệu in that year (a typed number is checked against it). */
+  'register.codeUsed': defineMethod(
+    z.strictObject({ year: z.number().int(), number: z.number().int().min(1).max(DOC_NUMBER_MAX), notation: text(NOTATION_MAX_CHARS, 1) }),
+    z.object({ document: documentDto.nullable() }),
+  ),
   /** The issued entry whose attachment has these bytes (a copy is made only of an issued document). */
   'register.issuedFile': defineMethod(z.strictObject({ sha256: sha256Hex }), z.object({ document: documentDto.nullable() })),
 };

@@ -147,6 +147,10 @@ describe('Cấp số from the register at issuing', () => {
     expect(refused.ok).toBe(false);
     if (!refused.ok) expect(refused.error).toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('Số 01 đã được cấp') });
     expect(await listed()).toHaveLength(before.length);
+    // A number typed without a sổ is checked against the register too.
+    const typed = await call('sign.issue', { ...issueJob(await put(), { acceptUnknownRevocation: true }), book: undefined, number: 2, notation: 'QĐ-UBND' });
+    expect(typed.ok).toBe(false);
+    if (!typed.ok) expect(typed.error).toMatchObject({ code: 'CONFLICT', message: expect.stringContaining('Số 02/QĐ-UBND đã có trong sổ văn bản đi') });
   });
 
   it('Đ3.2 a failed signing (leader check refused) cancels its reserved number with the reason; the next issue does not reuse it', async () => {

@@ -17,6 +17,7 @@ export function issuingApi(reg: Register): IssuingApi {
     'register.reserveIssue': (input) => issuing.reserve(input),
     'register.recordIssued': async ({ id, ...r }) => ({ document: await issuing.record(id, r) }),
     'register.voidIssue': ({ id, reason, code }) => ({ document: issuing.void(id, reason, code) }),
+    'register.codeUsed': ({ year, number, notation }) => ({ document: issuing.codeUsed(year, number, notation) }),
     'register.issuedFile': ({ sha256 }) => ({ document: issuing.issuedFile(sha256) }),
   };
   const guarded = (m: IssuingMethod) => async (input: unknown, ctx: never) => {

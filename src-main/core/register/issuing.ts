@@ -50,6 +50,7 @@ export class Issuing {
       last: db.prepare<[string, number], { last_number: number }>('SELECT last_number FROM book_counters WHERE book_id = ? AND year = ?'),
       used: db.prepare<[string, number, number], { id: number; state: string }>('SELECT id, state FROM documents WHERE book_id = ? AND year = ? AND number = ?'),
       signed: db.prepare('UPDATE documents SET signed_at = @at, SignerFullName = coalesce(@name, SignerFullName) WHERE id = @id'),
+      byCode: db.prepare<[number, string, string], { id: number }>("SELECT id FROM documents WHERE direction = 'di' AND year = ? AND CodeNumber = ? AND CodeNotation = ? LIMIT 1"),
       issuedBySha: db.prepare<[string], { id: number }>(
         `SELECT d.id FROM attachments a JOIN documents d ON d.id = a.doc_id
           WHERE a.sha256 = ? AND d.direction = 'di' AND d.state IN ('issued', 'sent') ORDER BY d.id LIMIT 1`,
@@ -122,6 +123,12 @@ export class Issuing {
       this.ctx.log({ actor, action: 'issue.void', entity: 'document', entityId: id, after: { code: doc.code, reason, errorCode: code } });
       return doc;
     });
+  }
+
+  /** The outgoing entry of that year with this số and ký hiệu, in whatever state (a cancelled number stays used). */
+  codeUsed(year: number, number: number, notation: string): DocumentDto | null {
+    const hit = this.stmt.byCode.get(year, numberText(number), notation);
+    return hit ? this.ctx.getDoc(hit.id) : null;
   }
 
   /** The issued (or sent) entry whose attachment has these bytes. */

@@ -42,9 +42,21 @@ export interface SignDeps {
   register: IssuingRegister;
 }
 
-/** A digitised issue skips the leader check, so it must first pass the provenance gate. */
-async function gateDigitized(deps: Pick<SignDeps, 'requireDigitizedHere'>, job: JobInput, bytes: Uint8Array): Promise<void> {
-  if (job.kind === 'issue' && job.digitized) await deps.requireDigitizedHere(bytes);
+/**
+ * A digitised issue skips the leader check, so it must first pass the provenance gate. A number typed
+ * without a sổ is checked against the register: a số and ký hiệu the sổ đi already holds for that year
+ * is refused (the number is the register's to give).
+ */
+async function gateDigitized(deps: Pick<SignDeps, 'requireDigitizedHere' | 'register'>, job: JobInput, bytes: Uint8Array): Promise<void> {
+  if (job.kind !== 'issue') return;
+  if (job.digitized) await deps.requireDigitizedHere(bytes);
+  if (job.book || job.number === undefined || job.notation === undefined) return;
+  const year = Number(job.date.slice(0, 4));
+  const { document } = await deps.register['register.codeUsed']({ year, number: job.number, notation: job.notation });
+  if (document) {
+    throw new AppError('CONFLICT', `Số ${document.code} đã có trong sổ văn bản đi năm ${year}; mỗi số chỉ được cấp một lần.`,
+      `typed number ${job.number}/${job.notation} of ${year} already in the register (document ${document.id})`, { field: 'number' });
+  }
 }
 
 type SignerFields = { token: string; keyId?: string | undefined; contextPin?: string | undefined; allowUntrustedChain?: boolean | undefined };
