@@ -21,7 +21,8 @@ function RegisterScreen({ client, direction }: { client: Client; direction: 'den
   const books_here = books.data?.books.filter((b) => b.direction === direction) ?? [];
   const [chosen, setChosen] = useState<string | null>(null);
   const book = books_here.find((b) => b.id === chosen) ?? books_here.find((b) => b.kind === 'normal');
-  const mine = alerts.data?.alerts.filter((a) => a.direction === direction) ?? [];
+  // The exact count of this direction's documents on "Hôm nay" (the alerts list itself is one page).
+  const waiting = alerts.data?.counts[direction] ?? 0;
 
   return (
     <section className="register-screen">
@@ -40,9 +41,9 @@ function RegisterScreen({ client, direction }: { client: Client; direction: 'den
           <input type="number" min={YEAR_MIN} max={YEAR_MAX} value={year} onChange={(e) => setYear(Number(e.target.value) || yearInVietnam())} name="year" />
         </label>
         {/* The deadlines live on "Hôm nay", each naming its document; here only their count, one line. */}
-        {mine.length > 0 && (
+        {waiting > 0 && (
           <Button type="link" className="alerts-link" onClick={() => nav.go('today')}>
-            {t('register.alertsCount', { n: mine.length })}
+            {t('register.alertsCount', { n: waiting })}
           </Button>
         )}
       </div>
