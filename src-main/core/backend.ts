@@ -63,10 +63,11 @@ export async function createBackend(settings: Settings, log: Logger, opts: Backe
     return service;
   });
 
-  // The thread starts on the first register call: vanthu sign, verify and token never need it.
+  // The CLI starts the thread on its first register call (vanthu sign, verify and token never need it);
+  // a window opens on "Hôm nay", which asks the register first, so there it starts while the page loads.
   // The working calendar saved in "Cài đặt" is the one the register's deadlines use from the start.
   const registerDb = opts.registerDb ?? registerDbPath(settings.dataDir);
-  const register = lazyWorker(async () => {
+  const { worker: register, start: startRegister } = lazyWorker(async () => {
     const calendar = (await import('./services/settings-handlers')).storedCalendar(settings.dataDir, log);
     // The exchange runs in this thread too, on the register's own connection (services/exchange-worker.ts).
     const { exchangeExtension, workerEvents } = await import('./services/exchange-remote');
@@ -74,6 +75,7 @@ export async function createBackend(settings: Settings, log: Logger, opts: Backe
     return (await import('./register')).openRegisterWorker(registerDb, { agency: settings.agency, ...(calendar ? { calendar } : {}), extension }, { onEvent: workerEvents(log, publish) });
   });
   closers.push(() => register.terminate());
+  if (opts.host !== 'cli') startRegister();
 
   const workspace = opts.workspace instanceof Workspace ? opts.workspace
     : opts.workspace ? new Workspace(opts.workspace.dir, opts.workspace.maxBytes) : new Workspace(join(settings.dataDir, 'workspace'));
@@ -131,17 +133,22 @@ export async function createBackend(settings: Settings, log: Logger, opts: Backe
   };
 }
 
-/** A register worker opened on first use; terminate() ends it only if it was opened. */
-function lazyWorker(open: () => Promise<RegisterWorker>): RegisterWorker {
+/**
+ * A register worker opened on first use (or by start()); terminate() ends it only if it was opened.
+ * A failed early start is reported by the first call that awaits it, as a failed first use would be.
+ */
+function lazyWorker(open: () => Promise<RegisterWorker>): { worker: RegisterWorker; start(): void } {
   let opened: Promise<RegisterWorker> | null = null;
-  return new Proxy({} as RegisterWorker, {
+  const start = () => { opened ??= open(); opened.catch(() => { /* reported to the first caller */ }); };
+  const worker = new Proxy({} as RegisterWorker, {
     get(_, method: string) {
-      if (method === 'terminate') return async () => { if (opened) await (await opened).terminate(); };
+      if (method === 'terminate') return async () => { if (opened) await opened.then((w) => w.terminate(), () => undefined); };
       return async (input: unknown) => {
-        opened ??= open();
-        const worker = (await opened) as unknown as Record<string, (i: unknown) => Promise<unknown>>;
-        return worker[method]!(input);
+        start();
+        const w = (await opened!) as unknown as Record<string, (i: unknown) => Promise<unknown>>;
+        return w[method]!(input);
       };
     },
   });
+  return { worker, start };
 }
