@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import { createBackend } from '../core/backend';
 import { repoRoot, type Settings } from '../core/config';
-import { withDemoRevocation } from '../core/services/demo-revocation';
 import type { Logger } from '../core/log';
 import { startBridge, type BridgeHandle } from './bridge-host';
 import { MAX_FILE_REQUEST_BYTES } from '../contract/files';
@@ -33,10 +32,9 @@ export function ensureRendererBuilt(log: Logger): void {
 }
 
 /** Backend + bridge + built renderer on 127.0.0.1: the whole workstation without Electron. */
-export async function startBrowserMode(given: Settings, log: Logger, env: NodeJS.ProcessEnv = process.env): Promise<BridgeHandle & { stop(): Promise<void> }> {
-  if (given.softhsm2Conf) process.env.SOFTHSM2_CONF = given.softhsm2Conf;
+export async function startBrowserMode(settings: Settings, log: Logger): Promise<BridgeHandle & { stop(): Promise<void> }> {
+  if (settings.softhsm2Conf) process.env.SOFTHSM2_CONF = settings.softhsm2Conf;
   ensureRendererBuilt(log);
-  const { settings, responder } = await withDemoRevocation(given, log, env);
   const backend = await createBackend(settings, log, { host: 'browser' });
   const bridge = await startBridge({ dispatch: backend.dispatch, subscribe: backend.subscribe, staticDir: rendererOutDir, log, maxBodyBytes: MAX_FILE_REQUEST_BYTES });
   return {
@@ -44,7 +42,6 @@ export async function startBrowserMode(given: Settings, log: Logger, env: NodeJS
     async stop() {
       await bridge.close();
       await backend.close();
-      await responder?.stop();
     },
   };
 }

@@ -47,10 +47,16 @@ export interface BackendOptions {
   registerDb?: string;
 }
 
-export async function createBackend(settings: Settings, log: Logger, opts: BackendOptions): Promise<Backend> {
+export async function createBackend(given: Settings, log: Logger, opts: BackendOptions): Promise<Backend> {
   const hub = new EventHub();
   const version = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
   const closers: Array<() => Promise<void> | void> = [];
+  // The demo profile brings its own revocation source, for every host (window, CLI, tests): demo files
+  // verify with a real answer, and issuing refuses an unknown status there as under an agency's settings.
+  const { settings, responder } = given.demo && !given.ocspUrlOverride && !given.crlUrlOverride
+    ? await (await import('./services/demo-revocation')).withDemoRevocation(given, log, process.env)
+    : { settings: given, responder: null };
+  if (responder) closers.push(() => responder.stop());
 
   // Each domain starts on the first call of one of its methods, its modules loaded only then: a CLI
   // command pays for what it uses, and the window opens before any token driver or database is touched.

@@ -5,7 +5,6 @@
  */
 import { createBackend } from '../backend';
 import { loadSettings } from '../config';
-import { withDemoRevocation } from '../services/demo-revocation';
 import { fileLogger } from '../log';
 import { join } from 'node:path';
 import { existsSync } from 'node:fs';
@@ -26,8 +25,7 @@ const settings = loadSettings();
 const log = fileLogger(join(settings.dataDir, 'vanthu.log'));
 if (settings.softhsm2Conf) process.env.SOFTHSM2_CONF = settings.softhsm2Conf;
 // Bundled as CommonJS for Electron, so no top-level await: calls made before the backend is up wait on it.
-// The demo profile gets its own revocation source first (services/demo-revocation.ts), as in browser mode.
-const ready = withDemoRevocation(settings, log, process.env).then((wired) => createBackend(wired.settings, log, { host: 'electron' }));
+const ready = createBackend(settings, log, { host: 'electron' });
 void ready.then((backend) => backend.subscribe((event, payload) => port.postMessage({ kind: 'event', event, payload })));
 
 port.on('message', ({ data }) => {

@@ -10,7 +10,8 @@ import type { KeySigner } from '../crypto/signer';
 import { issueBoxes, leaderImage, sealOver } from '../pdf/layout/placement';
 import { extractLines } from '../pdf/layout/text-lines';
 import { approvePdf, isUnknownRevocation, requireLeaderSignature, type IssueResult, type LeaderRevocationOptions, type SignResult } from '../pdf/sign/index';
-import { chainToAnchor } from '../pdf/sign/chain-check';
+import { chainToAnchorOnline } from '../pdf/sign/chain-check';
+import { aiaCacheDir, type AiaOptions } from '../trust/aia';
 import { chooseKey, type TokenService } from '../token';
 import { verifyPdf, type SignatureReport } from '../verify/index';
 import { derivedName, type StoredFile, type Workspace } from '../workspace';
@@ -75,9 +76,8 @@ export function signHandlers(deps: SignDeps): Handlers<typeof signMethods> {
     common: { intermediates: [...deps.intermediates], ...(deps.settings.tsaUrl ? { tsa: { url: deps.settings.tsaUrl } } : {}) },
     trustDir: deps.settings.trustDir,
     revocation: revocationOptions(deps.revocation),
-    // The demo profile's test PKI runs no OCSP responder and serves no CRL: without this a fresh demo
-    // workstation could issue nothing. Every such issue is still reported and logged as accepted.
-    acceptUnknownRevocation: deps.settings.demo,
+    // Unknown revocation is refused unless the clerk accepts it for this call (the demo too: it runs its own source).
+    acceptUnknownRevocation: false,
     // Replaced at each call by the saved profile's seal (withSeal): a seal changed in "Cài đặt" applies at once.
     stamp: () => { throw new Error('seal not read for this call'); },
   };
@@ -105,7 +105,7 @@ export function signHandlers(deps: SignDeps): Handlers<typeof signMethods> {
     const plan = await withSeal();
     // A copy's text carries no number: only an issue is planned with the reservation's.
     const unregistered = entry?.kind === 'issue' ? null : planJob(plan, job);
-    const signer = signerFor(fields);
+    const signer = await signerFor(fields);
     const reservation = entry ? await reserve(deps.register, entry, file) : null;
     const scratch = deps.workspace.scratchPath();
     const sign = async () => {
@@ -126,10 +126,15 @@ export function signHandlers(deps: SignDeps): Handlers<typeof signMethods> {
     return registered ? { ...out, registered } : out;
   };
   // The chain rule again at signing (sign.key asked it before the PIN): no face can skip it by not asking.
-  const signerFor = (i: SignerFields) => {
+  // Issuers the token, --chain and the intermediate store lack come from the AIA addresses (cached), and
+  // the signature embeds them: recipients then build the chain without the network.
+  const aia: AiaOptions = { cacheDir: aiaCacheDir(deps.revocation.cacheDir) };
+  const signerFor = async (i: SignerFields): Promise<KeySigner> => {
     const signer = pickSigner(deps.tokens, i.token, i.keyId, i.contextPin);
-    if (!i.allowUntrustedChain) chainToAnchor(signer.certificate, [...signer.chain, ...deps.intermediates], deps.settings.trustDir);
-    return signer;
+    if (i.allowUntrustedChain) return signer;
+    const chain = await chainToAnchorOnline(signer.certificate, [...signer.chain, ...deps.intermediates], deps.settings.trustDir, aia);
+    const fetched = chain.filter((c) => !signer.chain.some((d) => d.equals(c)) && !deps.intermediates.some((d) => d.equals(c)));
+    return fetched.length ? { ...signer, chain: [...signer.chain, ...fetched] } : signer;
   };
 
   return {
@@ -142,20 +147,20 @@ export function signHandlers(deps: SignDeps): Handlers<typeof signMethods> {
       return { ...r, next };
     },
     'sign.nextNumber': ({ book, date, notation, kind }) => deps.register['register.nextNumber']({ book, date, kind: kind ?? 'issue', ...(notation ? { notation } : {}) }),
-    'sign.key': ({ token, keyId, allowUntrustedChain }) => {
+    'sign.key': async ({ token, keyId, allowUntrustedChain }) => {
       const certificates = deps.tokens.listCertificates(token);
       const key = chooseKey(certificates, keyId);
       // Asked before the PIN: a chain no recipient can build is refused here, naming the missing issuer.
       if (!allowUntrustedChain) {
         const pool = [...certificates.filter((c) => c !== key).map((c) => Buffer.from(c.certificate, 'base64')), ...deps.intermediates];
-        chainToAnchor(Buffer.from(key.certificate, 'base64'), pool, deps.settings.trustDir);
+        await chainToAnchorOnline(Buffer.from(key.certificate, 'base64'), pool, deps.settings.trustDir, aia);
       }
       return { keyId: key.keyId, commonName: key.commonName, notAfter: key.notAfter };
     },
     'sign.approve': async (i) => {
       const { file, bytes } = deps.workspace.readPdf(i.fileId);
       const image = deps.workspace.read(i.image).bytes;
-      const signer = signerFor(i);
+      const signer = await signerFor(i);
       const scratch = deps.workspace.scratchPath();
       const result = await approvePdf(bytes, scratch, signer, {
         ...plan.common, image, ...(i.page !== undefined ? { page: i.page } : {}), ...(i.rect ? { rect: i.rect } : {}),
@@ -172,7 +177,7 @@ export function signHandlers(deps: SignDeps): Handlers<typeof signMethods> {
         requireDigitizedHere: deps.requireDigitizedHere,
         check: (j: JobInput, bytes: Uint8Array) => gateDigitized(deps, j, bytes), ...(deps.publish ? { publish: deps.publish } : {}),
       };
-      const run = batchQueue.then(() => runBatch(batchDeps, signed, i.jobs, signerFor(i), i.operationId ?? randomBytes(12).toString('base64url')));
+      const run = batchQueue.then(async () => runBatch(batchDeps, signed, i.jobs, await signerFor(i), i.operationId ?? randomBytes(12).toString('base64url')));
       batchQueue = run.catch(() => undefined);
       return run;
     },

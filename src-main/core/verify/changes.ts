@@ -24,7 +24,7 @@ const ACROFORM_ADDABLE_KEYS = new Set(['DA']);
 const CATALOG_JUDGED_KEYS = new Set(['AcroForm', 'DSS', 'Metadata', 'Extensions', 'Names']);
 const READ_ONLY = 1;
 /** Long-term validation additions, which even DocMDP level 1 permits (ISO 32000-2 §12.8.2.2.2). */
-const LT_KINDS: ReadonlySet<string> = new Set<AllowedKind>(['DSS', 'DSS_ORPHAN', 'DOC_TIMESTAMP', 'EXTENSIONS']);
+export const LT_KINDS: ReadonlySet<string> = new Set<AllowedKind>(['DSS', 'DSS_ORPHAN', 'DOC_TIMESTAMP', 'EXTENSIONS']);
 
 /**
  * Post-signing modification analysis (docs/verification.md, "Changes after signing"): a reject-by-default
