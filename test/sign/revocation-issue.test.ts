@@ -139,13 +139,15 @@ describe('PAdES B-LT at issuing', () => {
     for (const sig of extractSignatures(bytes)) expect(opensslVerify(pki, sig).ok).toBe(true);
   });
 
-  it('Đ3.2 with time-stamped agency signatures: offline TOTAL_PASSED and no TSA revocation warning (the TSA shares the signers\' issuing CA, whose CRL the DSS carries)', async () => {
+  it('Đ3.2 with a TSA, issuing ends in B-LTA (a document timestamp over the DSS): offline TOTAL_PASSED and no TSA revocation warning (the TSA shares the signers\' issuing CA, whose CRL the DSS carries)', async () => {
     const out = join(dir, 'b-lt-tsa.pdf');
     const r = await issuePdf(goodLeader, out, tokens.agency(), issueOpts(revokedBefore, { tsa: { url: tsa.url } }));
     expect(r.ltv).toBe(true);
     clearRevocationCache();
     const report = await verifyPdf(readFileSync(out), { trustDir: pki.trustDir, offline: true });
-    expect(report.signatures.map((x) => x.indication)).toEqual(Array(5).fill('TOTAL_PASSED'));
+    expect(report.signatures.map((x) => x.indication)).toEqual(Array(6).fill('TOTAL_PASSED'));
+    expect(report.signatures.map((x) => x.isDocTimestamp ?? false)).toEqual([false, false, false, false, false, true]);
+    qpdfCheck(out);
     for (const sig of report.signatures) expect((sig.warnings ?? []).join(' ')).not.toContain('TSA revocation status unknown');
   });
 

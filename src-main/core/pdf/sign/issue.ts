@@ -145,7 +145,8 @@ export async function issuePdf(input: PdfInput, output: string, signer: KeySigne
         if (ltvWanted) {
           // Loaded on first use, like the leader check's verifier: it pulls in the revocation stack.
           const { embedValidationData } = await import('./validation-data');
-          ltv = await embedValidationData(s, { ...opts.trust, offline: opts.offline ?? false, now, pool });
+          // With a TSA configured, a document timestamp follows the DSS (B-LTA).
+          ltv = await embedValidationData(s, { ...opts.trust, offline: opts.offline ?? false, now, pool, ...(opts.tsa ? { tsa: opts.tsa } : {}) });
         }
       }, prefix);
       const leader = await checked;
