@@ -57,6 +57,8 @@ export const registerIssuingMethods = {
       agency: certificateRef,
       /** Điều 3.2: issued on the clerk's explicit choice although the leader's revocation status was unknown. */
       unknownRevocation: z.strictObject({ reasons: z.array(z.string().max(500)).max(20) }).nullable(),
+      /** Điều 17.4.c: a paper original digitised here, issued without a leader signature. */
+      digitized: z.boolean().optional(),
     }),
     z.object({ document: documentDto }),
   ),

@@ -18,6 +18,7 @@ import { scanOf } from '../scan/ocr-corpus';
 import { readFileSync } from 'node:fs';
 import { X509Certificate } from 'node:crypto';
 import { yearInVietnam } from '../../src-main/contract/time';
+import Database from 'better-sqlite3';
 
 let pki: TestPki;
 let dir: string;
@@ -125,5 +126,13 @@ describe('--digitized', () => {
     const res = JSON.parse(r.stdout) as { issued: { digitized: boolean; leaderSigner: unknown; number: string } };
     expect(res.issued).toMatchObject({ digitized: true, leaderSigner: null, number: '03' });
     expect(pdfsig(pki, out)).toHaveLength(4);
+    // The register keeps the provenance with the issued entry: its issuing step says it was digitised here.
+    const db = new Database(join(dir, 'data', 'register.db'), { readonly: true });
+    try {
+      const steps = db.prepare("SELECT note FROM transitions WHERE to_state = 'issued' ORDER BY id").all() as Array<{ note: string }>;
+      expect(steps.at(-1)?.note).toContain('do văn thư số hóa tại máy này (Điều 17.4.c)');
+    } finally {
+      db.close();
+    }
   }, 120_000);
 });

@@ -33,6 +33,8 @@ export interface RecordInput {
   leader: (CertificateRef & { name: string }) | null;
   agency: CertificateRef;
   unknownRevocation: { reasons: string[] } | null;
+  /** Điều 17.4.c: a paper original digitised on this workstation, issued without a leader signature. */
+  digitized?: boolean;
 }
 
 /**
@@ -98,10 +100,12 @@ export class Issuing {
     this.reserved(id);
     await this.attachments.attach(id, { path: r.path, name: r.name, mime: 'application/pdf' }, { actor });
     return this.ctx.write(() => {
-      this.handling.transition(id, 'issue', { actor, note: `Ký phát hành: ${r.name}` });
+      // The provenance stays on the entry: a digitised original is the one case issued without a leader's signature.
+      const note = r.digitized ? `Ký phát hành bản số hóa văn bản giấy do văn thư số hóa tại máy này (Điều 17.4.c): ${r.name}` : `Ký phát hành: ${r.name}`;
+      this.handling.transition(id, 'issue', { actor, note });
       this.stmt.signed.run({ id, at: r.signingTime, name: r.leader?.name.slice(0, 50) ?? null });
       const doc = this.ctx.getDoc(id);
-      this.ctx.log({ actor, action: 'issue.record', entity: 'document', entityId: id, after: { code: doc.code, file: { name: r.name, sha256: r.sha256 }, signingTime: r.signingTime, leader: r.leader, agency: r.agency } });
+      this.ctx.log({ actor, action: 'issue.record', entity: 'document', entityId: id, after: { code: doc.code, file: { name: r.name, sha256: r.sha256 }, signingTime: r.signingTime, leader: r.leader, agency: r.agency, ...(r.digitized ? { digitized: true } : {}) } });
       if (r.unknownRevocation) {
         // Điều 3.2: the clerk chose to issue without knowing whether the leader's certificate was revoked.
         this.ctx.log({

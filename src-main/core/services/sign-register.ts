@@ -138,6 +138,7 @@ export async function recordIssued(register: IssuingRegister, reservation: Reser
     leader: leaderDer ? { ...certRef(leaderDer), name: issue?.leaderReport?.signerName ?? '' } : null,
     agency: certRef(agencyCert),
     unknownRevocation: issue?.unknownRevocationAccepted ? { reasons: issue.leaderReport?.reasons.slice(0, 20) ?? [] } : null,
+    ...(issue && issue.leader === null ? { digitized: true } : {}),
   });
   return { docId: reservation.id, book: reservation.book, year: reservation.year, number: reservation.number, code: reservation.code };
 }
