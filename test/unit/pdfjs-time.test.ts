@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { withinPdfJsTime } from '../../src-main/core/pdf/layout/pdfjs';
+import { openPdfJs, withinPdfJsTime } from '../../src-main/core/pdf/layout/pdfjs';
 import { extractLines } from '../../src-main/core/pdf/layout/text-lines';
 import { makeSampleDocument } from '../../src-main/core/pdf/sign/index';
 
@@ -25,5 +25,15 @@ describe('pdf.js under a wall-clock bound', () => {
     await expect(extractLines(corrupt, [0])).rejects.toMatchObject({ code: 'PDF_INVALID', vi: expect.stringContaining('bị hỏng') });
     const bug = new TypeError('x is undefined');
     await expect(withinPdfJsTime(Promise.reject(bug), () => {}, 1_000)).rejects.toBe(bug);
+  });
+
+  it('leaves the process with its own JSON and Array.push after opening a document (pdf.js polyfills undone)', async () => {
+    const natives = [JSON.parse, JSON.stringify, Array.prototype.push];
+    const { task } = await openPdfJs({ data: new Uint8Array(await makeSampleDocument({})) });
+    const doc = await withinPdfJsTime(task.promise, () => void task.destroy(), 10_000);
+    await doc.getPage(1);
+    await doc.destroy();
+    expect([JSON.parse, JSON.stringify, Array.prototype.push]).toEqual(natives);
+    expect(Function.prototype.toString.call(JSON.stringify)).toContain('[native code]');
   });
 });

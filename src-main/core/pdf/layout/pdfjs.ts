@@ -14,17 +14,37 @@ export const PDFJS_TIMEOUT_MS = 30_000;
 /** What every caller sets: no eval, no font loading, no console noise, read past errors. */
 const SAFE_PARAMS = { isEvalSupported: false, disableFontFace: true, useSystemFonts: false, verbosity: 0, stopAtErrors: false } as const;
 
+/**
+ * pdf.js's legacy build carries core-js polyfills that replace `JSON.parse`, `JSON.stringify` and
+ * `Array.prototype.push` for the whole realm when it (or its fake worker, with the first document) is
+ * loaded. They are correct but orders of magnitude slower on large strings (a 2 MB JSON body took 0.8 s
+ * instead of 5 ms: every bridge reply and register call after a PDF was read). Node 20's built-ins
+ * already do what pdf.js needs, so they are put back after each step that may load pdf.js code. This
+ * module is evaluated before pdf.js is first imported (it imports it lazily), so these are the originals.
+ */
+const BUILTINS = { parse: JSON.parse, stringify: JSON.stringify, push: Array.prototype.push };
+
+export function restoreBuiltins(): void {
+  if (JSON.parse !== BUILTINS.parse) JSON.parse = BUILTINS.parse;
+  if (JSON.stringify !== BUILTINS.stringify) JSON.stringify = BUILTINS.stringify;
+  // eslint-disable-next-line no-extend-native -- putting the native method back, not extending
+  if (Array.prototype.push !== BUILTINS.push) Array.prototype.push = BUILTINS.push;
+}
+
 let lib: Promise<PdfJs> | null = null;
 
 export function loadPdfJs(): Promise<PdfJs> {
-  lib ??= import('pdfjs-dist/legacy/build/pdf.mjs');
+  lib ??= import('pdfjs-dist/legacy/build/pdf.mjs').then((m) => { restoreBuiltins(); return m; });
   return lib;
 }
 
 /** Opens a document with the safe parameters added to the caller's source (data or range transport). */
 export async function openPdfJs(source: Omit<DocumentParams, keyof typeof SAFE_PARAMS>): Promise<{ task: ReturnType<PdfJs['getDocument']>; lib: PdfJs }> {
   const pdfjs = await loadPdfJs();
-  return { task: pdfjs.getDocument({ ...source, ...SAFE_PARAMS }), lib: pdfjs };
+  const task = pdfjs.getDocument({ ...source, ...SAFE_PARAMS });
+  // The fake worker is imported with the first document: its polyfills go too.
+  task.promise.then(restoreBuiltins, restoreBuiltins);
+  return { task, lib: pdfjs };
 }
 
 /**
@@ -50,5 +70,6 @@ export async function withinPdfJsTime<T>(work: Promise<T>, abandon: () => void, 
     throw e;
   } finally {
     clearTimeout(timer);
+    restoreBuiltins();
   }
 }
