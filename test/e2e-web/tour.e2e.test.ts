@@ -74,6 +74,11 @@ describe('browser mode: every screen at 1366×768', () => {
     await page.keyboard.press('Alt+S');
     await drop('hong.pdf', corrupt);
     await expect.poll(async () => panel('sign').textContent(), { timeout: 30_000 }).toMatch(/bị hỏng/);
+    // The server's answer (sign.inspect) is the screen's alert: it names the file damaged, never an internal error.
+    const alert = panel('sign').locator('p.error[role="alert"]');
+    await alert.waitFor({ timeout: 30_000 });
+    const said = (await alert.textContent()) ?? '';
+    expect(said, `workstation log:\n${ws.output().slice(-4000)}`).toContain('bị hỏng');
     expect(await panel('sign').textContent()).not.toContain('lỗi nội bộ');
   });
 

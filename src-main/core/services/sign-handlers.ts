@@ -271,10 +271,14 @@ async function pageSizes(bytes: Uint8Array, pages: number[]): Promise<Array<{ wi
   } catch (e) {
     throw new AppError('PDF_INVALID', 'Tệp PDF bị hỏng hoặc sai cấu trúc.', `page sizes: ${(e as Error).message}`);
   }
-  return pages.map((p) => {
-    const box = doc.getPage(p).getCropBox();
-    return { width: box.width, height: box.height };
-  });
+  try {
+    return pages.map((p) => {
+      const box = doc.getPage(p).getCropBox();
+      return { width: box.width, height: box.height };
+    });
+  } catch (e) {
+    throw new AppError('PDF_INVALID', 'Tệp PDF bị hỏng hoặc sai cấu trúc.', `page sizes: ${(e as Error).message}`);
+  }
 }
 
 

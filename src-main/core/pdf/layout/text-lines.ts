@@ -9,6 +9,7 @@
 import { parsedFont } from '../appearance/fonts';
 import { pages, PdfFile, type PageInfo } from '../parse/index';
 import { pageText, type TextRun } from './content-text';
+import { AppError } from '../../../contract/errors';
 import { loadPdfJs, openPdfJs, withinPdfJsTime, type PdfJs } from './pdfjs';
 
 export interface PositionedChar { ch: string; x0: number; x1: number }
@@ -57,8 +58,15 @@ export async function openTextPages(pdf: Uint8Array): Promise<TextPages> {
   try {
     file = new PdfFile(Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength));
     list = pages(file, file.lastRevision);
-  } catch {
-    return openPdfJsTextPages(pdf);
+  } catch (refused) {
+    // Our bounded parser refused the file; pdf.js gets a second look. When it cannot open it either, in
+    // whatever way it fails (its exception classes, or a plain error from deep inside), the file is
+    // damaged for the clerk: both readers said so.
+    return openPdfJsTextPages(pdf).catch((e: unknown) => {
+      if (e instanceof AppError) throw e;
+      throw new AppError('PDF_INVALID', 'Tệp PDF bị hỏng hoặc sai cấu trúc, không đọc được nội dung.',
+        `unreadable by both readers: ${(refused as Error).message}; pdf.js: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`);
+    });
   }
   if (file.encryption || list.length === 0) return openPdfJsTextPages(pdf);
   let pdfjs: Promise<TextPages> | null = null;
