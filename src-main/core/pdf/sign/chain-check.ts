@@ -15,9 +15,25 @@ import { loadTrustAnchors } from '../../verify/trust';
  * anchor. Refused (SIGN_REFUSED) naming the first issuer no available certificate supplies.
  */
 export function chainToAnchor(certificate: Buffer, pool: readonly Buffer[], trustDir: string): Buffer[] {
+  return chainAmong(parseCert(certificate), parseAll(pool), parseAll(loadTrustAnchors(trustDir)));
+}
+
+/**
+ * chainToAnchor, after asking the AIA "CA Issuers" addresses for what the token, --chain and the
+ * intermediate store lack (online, cached: core/trust/aia.ts). The returned chain is what the
+ * signature embeds, fetched issuers included; still refused before the PIN when nothing completes it.
+ */
+export async function chainToAnchorOnline(certificate: Buffer, pool: readonly Buffer[], trustDir: string, aia: AiaOptions): Promise<Buffer[]> {
   const leaf = parseCert(certificate);
   const certs = parseAll(pool);
+  // The trust folder is read and the pool parsed once, for the AIA walk and the chain built after it.
   const anchors = parseAll(loadTrustAnchors(trustDir));
+  const { added } = await issuersByAia(leaf, certs, anchors, aia);
+  return chainAmong(leaf, [...certs, ...added], anchors);
+}
+
+/** The path from `leaf` to an anchor through `certs` (anchor excluded), or SIGN_REFUSED naming the missing issuer. */
+function chainAmong(leaf: Cert, certs: Cert[], anchors: Cert[]): Buffer[] {
   const built = buildChain(leaf, certs, anchors);
   if (built.path) return built.path.slice(1).filter((c) => !anchors.some((a) => a.id === c.id)).map((c) => c.der);
   const missing = topOfKnownChain(leaf, certs).x509.issuer;
@@ -27,18 +43,6 @@ export function chainToAnchor(certificate: Buffer, pool: readonly Buffer[], trus
     + 'Hãy cài chứng thư trung gian đó (trên token, --chain hoặc cấu hình cơ quan) rồi ký lại; chưa nhập mã PIN.',
     `no chain to a trust anchor: missing issuer ${missing.replace(/\n/g, ', ')} (${built.reasons.join('; ')})`,
   );
-}
-
-/**
- * chainToAnchor, after asking the AIA "CA Issuers" addresses for what the token, --chain and the
- * intermediate store lack (online, cached: core/trust/aia.ts). The returned chain is what the
- * signature embeds, fetched issuers included; still refused before the PIN when nothing completes it.
- */
-export async function chainToAnchorOnline(certificate: Buffer, pool: readonly Buffer[], trustDir: string, aia: AiaOptions): Promise<Buffer[]> {
-  const certs = parseAll(pool);
-  const anchors = parseAll(loadTrustAnchors(trustDir));
-  const { added } = await issuersByAia(parseCert(certificate), certs, anchors, aia);
-  return chainToAnchor(certificate, [...pool, ...added.map((c) => c.der)], trustDir);
 }
 
 function commonName(dn: string): string {
