@@ -53,7 +53,8 @@ export async function createBackend(given: Settings, log: Logger, opts: BackendO
   const closers: Array<() => Promise<void> | void> = [];
   // The demo profile brings its own revocation source, for every host (window, CLI, tests): demo files
   // verify with a real answer, and issuing refuses an unknown status there as under an agency's settings.
-  const { settings, responder } = given.demo && !given.ocspUrlOverride && !given.crlUrlOverride
+  // Loaded only in the demo (it pulls in the OCSP/CRL server); it decides whether one is needed.
+  const { settings, responder } = given.demo
     ? await (await import('./services/demo-revocation')).withDemoRevocation(given, log, process.env)
     : { settings: given, responder: null };
   if (responder) closers.push(() => responder.stop());

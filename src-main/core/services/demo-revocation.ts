@@ -4,8 +4,8 @@ import { startDemoResponder, type DemoResponder } from '../trust/demo-responder'
 
 /**
  * The demo profile's revocation source (core/trust/demo-responder.ts), and the settings that send the
- * workstation's revocation checks to it, for every host of the workstation (browser mode, Electron).
- * An agency's settings are returned as they are.
+ * workstation's revocation checks to it; core/backend.ts asks it for every host (window, CLI, tests).
+ * An agency's settings, and a demo whose OCSP/CRL addresses are already set, are returned as they are.
  */
 export async function withDemoRevocation(settings: Settings, log: Logger, env: NodeJS.ProcessEnv): Promise<{ settings: Settings; responder: DemoResponder | null }> {
   if (!settings.demo || settings.ocspUrlOverride || settings.crlUrlOverride) return { settings, responder: null };
