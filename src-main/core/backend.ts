@@ -107,8 +107,9 @@ export async function createBackend(given: Settings, log: Logger, opts: BackendO
     ...lazyHandlers(signMethods, async () => (await import('./services/sign-handlers')).signHandlers({
       workspace, tokens: await tokens.get(), settings, revocation, log, publish, intermediates: readIntermediates(settings),
       // The seal of the agency profile saved in "Cài đặt" (the installation's until one is saved), read at each call.
+      // Read straight from the settings file: settings.get would also probe every token driver path.
       seal: async () => {
-        const { seal } = (await handlers['settings.get']({}, { transport: 'ipc' })).settings;
+        const { seal } = (await import('./services/settings-handlers')).storedSettings(settings, log);
         return { image: seal.image ? readFileSync(seal.image) : readSealImage(settings), mm: seal.mm };
       },
       // The provenance store (the register file) is opened only when a digitised issue asks for it.

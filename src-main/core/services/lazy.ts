@@ -2,14 +2,13 @@ import type { MethodMap } from '../../contract/api';
 import type { Handlers } from '../../contract/dispatch';
 
 /** A value made on first use, once, even when several calls ask for it at the same time. */
-export function once<T>(make: () => Promise<T>): { get(): Promise<T>; made(): Promise<T> | null } {
+export function once<T>(make: () => Promise<T>): { get(): Promise<T> } {
   let value: Promise<T> | null = null;
   return {
     get: () => (value ??= make().catch((e: unknown) => {
       value = null; // a failed start (a missing driver, say) is tried again on the next call
       throw e;
     })),
-    made: () => value,
   };
 }
 

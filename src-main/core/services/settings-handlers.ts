@@ -47,6 +47,11 @@ function changedSections(a: WorkstationSettings, b: WorkstationSettings): string
   return (Object.keys(b) as Array<keyof WorkstationSettings>).filter((k) => JSON.stringify(a[k]) !== JSON.stringify(b[k]));
 }
 
+/** The saved workstation settings, or the installation's defaults until some are saved. */
+export function storedSettings(base: Settings, log: Logger): WorkstationSettings {
+  return readStored(join(base.dataDir, WORKSTATION_SETTINGS_FILE), log)?.settings ?? defaultWorkstationSettings(base);
+}
+
 /** The saved working calendar (holidays, make-up days), which the register opens with; none until saved. */
 export function storedCalendar(dataDir: string, log: Logger): WorkstationSettings['calendar'] | undefined {
   return readStored(join(dataDir, WORKSTATION_SETTINGS_FILE), log)?.settings.calendar;

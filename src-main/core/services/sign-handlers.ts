@@ -265,22 +265,17 @@ async function leaderStatus(bytes: Buffer, trust: { trustDir: string } & LeaderR
 
 /** Crop-box sizes (what a viewer shows) of the given 0-based pages. */
 async function pageSizes(bytes: Uint8Array, pages: number[]): Promise<Array<{ width: number; height: number }>> {
-  let doc: PDFDocument;
   try {
-    doc = await PDFDocument.load(bytes, { ignoreEncryption: true, updateMetadata: false, throwOnInvalidObject: false });
-  } catch (e) {
-    throw new AppError('PDF_INVALID', 'Tệp PDF bị hỏng hoặc sai cấu trúc.', `page sizes: ${(e as Error).message}`);
-  }
-  try {
+    const doc = await PDFDocument.load(bytes, { ignoreEncryption: true, updateMetadata: false, throwOnInvalidObject: false });
     return pages.map((p) => {
       const box = doc.getPage(p).getCropBox();
       return { width: box.width, height: box.height };
     });
   } catch (e) {
+    // Loading, or a page a half-read file lacks: either way the file is damaged for the clerk.
     throw new AppError('PDF_INVALID', 'Tệp PDF bị hỏng hoặc sai cấu trúc.', `page sizes: ${(e as Error).message}`);
   }
 }
-
 
 /** The settings' revocation cache and mirrors as the verifier's options. */
 function revocationOptions(r: VerifyDeps['revocation']): LeaderRevocationOptions {
