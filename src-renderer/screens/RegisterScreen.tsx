@@ -16,7 +16,7 @@ function RegisterScreen({ client, direction }: { client: Client; direction: 'den
   const [refresh, setRefresh] = useState(0);
   const nav = useNav();
   const books = useAsync(() => client.call('register.books', {}), []);
-  const alerts = useAsync(() => client.call('register.alerts', {}), [refresh]);
+  const alerts = useAsync(() => client.call('register.alerts', { pageSize: 1 }), [refresh]);
   // Each sổ of this direction has its own series (Quyết định apart, copies, secret): the clerk picks one.
   const books_here = books.data?.books.filter((b) => b.direction === direction) ?? [];
   const [chosen, setChosen] = useState<string | null>(null);

@@ -6,7 +6,7 @@ import type { Client } from '../../api/client';
 import { t } from '../../i18n';
 import { PdfPage } from '../../pdf/PdfPage';
 import { openPdf } from '../../pdf/pdfjs';
-import { base64ToBytes } from '../../ui/files';
+import { base64ToBytes, readAsBase64 } from '../../ui/files';
 import { FilePicker } from '../../ui/FilePicker';
 import { Verdict } from '../../ui/Verdict';
 import { errorText } from '../../ui/useAsync';
@@ -69,9 +69,7 @@ export function DocumentFile({ client, docId, detail, onAttached }: { client: Cl
     setBusy(true);
     setError(null);
     try {
-      let bin = '';
-      for (let i = 0; i < bytes.length; i += 0x8000) bin += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-      const r = await client.call('register.attach', { id: docId, name, base64: btoa(bin) });
+      const r = await client.call('register.attach', { id: docId, name, base64: await readAsBase64(new Blob([bytes.slice()])) });
       setChosen(r.attachment.id);
       onAttached();
     } catch (e) {
