@@ -1,5 +1,5 @@
 import { useEffect, useState, type CSSProperties, type FormEvent } from 'react';
-import { Button } from 'antd';
+import { Button, DatePicker } from 'antd';
 import type { Client } from '../../api/client';
 import type { NextNumberDto } from '@contract/issuing';
 import type { PageRectDto, SignInspectionDto, SignResultDto, TextBoxDto } from '@contract/sign';
@@ -10,6 +10,7 @@ import { t } from '../../i18n';
 import { PdfPage } from '../../pdf/PdfPage';
 import { useNav } from '../../shell/nav';
 import { errorText, useAsync } from '../../ui/useAsync';
+import { DATE_FORMAT, dayValue, isoDay } from '../../ui/dates';
 import { Verdict } from '../../ui/Verdict';
 import { fetchFile } from '../../ui/files';
 import { SignOverlays, type Positions } from '../SignOverlays';
@@ -131,7 +132,7 @@ export function SignDigitized({ client, file, mode }: { client: Client; file: { 
             {bookField}
             {!book && <label style={FIELD}>{t('scan.sign.number')}<input name="number" value={number} onChange={(e) => setNumber(e.target.value)} inputMode="numeric" size={8} /></label>}
             <label style={FIELD}>{t('scan.sign.notation')}<input name="notation" value={notation} onChange={(e) => setNotation(e.target.value)} /></label>
-            <label style={FIELD}>{t('scan.sign.date')}<input name="date" type="date" value={date} onChange={(e) => setDate(e.target.value)} /></label>
+            <label style={FIELD} htmlFor="scan-sign-date">{t('scan.sign.date')}<DatePicker id="scan-sign-date" format={DATE_FORMAT} allowClear={false} value={dayValue(date)} onChange={(d) => { const iso = isoDay(d); if (iso) setDate(iso); }} /></label>
           </div>
           {book && (
             <div className="row" style={FIELDS}>
