@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { afterEach, describe, expect, it } from 'vitest';
 import { buildEdxml, parseEdxml, STATUS_CODES, type EdxmlPackage } from '../../src-main/core/exchange/edxml/index';
 import type { Hub } from '../../src-main/hub/server';
@@ -150,6 +151,28 @@ describe('test matrix (docs/exchange.md §7)', () => {
     expect(codes).toContain('15');
     expect(codes).not.toContain('03');
     expect(b.engine.outbox.list().filter((r) => r.status_code === '03')).toHaveLength(0);
+  });
+
+  it('a received package is read back only when its content is needed: a recall about it and a second delivery of it read no stored bytes', async () => {
+    const { a, b } = await setup({ faults: { duplicateDelivery: 1 } });
+    const doc = await issuedDocument(a, [AGENCY_B]);
+    // Random bytes: the package stays above the inline limit after the zip deflates it.
+    await a.reg.attachments.attach(doc, { name: 'phu-luc.bin', base64: randomBytes(200_000).toString('base64'), mime: 'application/octet-stream' });
+    a.engine.queueDocument(doc, [AGENCY_B]);
+    await a.engine.syncOnce();
+    await b.engine.syncOnce();
+    const port = b.engine.ctx.port;
+    const readBlob = port.readBlob.bind(port);
+    let reads = 0;
+    port.readBlob = (sha256) => (reads++, readBlob(sha256));
+    await a.engine.recall(doc, 'Sai sót số liệu');
+    await a.engine.syncOnce();
+    await b.engine.syncOnce();
+    expect(b.engine.inbox.list({ state: 'RECALLED' })).toHaveLength(1);
+    expect(reads).toBe(0);
+    // The crash path still reads the package it has to finish.
+    expect(b.engine.inbox.get(b.engine.inbox.list({ state: 'RECALLED' })[0]!.id)!.raw.length).toBeGreaterThan(200_000);
+    expect(reads).toBe(1);
   });
 
   it('recall by a type-1 package and status 13 together: the document ends RECALLED, one 15 goes back', async () => {

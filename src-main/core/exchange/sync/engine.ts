@@ -7,7 +7,7 @@ import { edxmlTimestamp, instantOfEdxmlTimestamp } from '../edxml/time';
 import { EvidenceLog } from '../evidence';
 import { TransportError, type ExchangeTransport } from '../transport/types';
 import { backoffMs, DEFAULT_SYNC_CONFIG, nowIso, type SyncConfig, type SyncContext, type SyncEvent } from './context';
-import { Inbox, type InboxMeta, type InboxRow, type StoreResult } from './inbox';
+import { Inbox, type InboxEntry, type InboxMeta, type InboxRow, type StoreResult } from './inbox';
 import { outgoingPackage } from './mapping';
 import { Outbox, reasonVi } from './outbox';
 import type { RegisterPort } from './port';
@@ -154,7 +154,7 @@ export class SyncEngine {
       this.ctx.emit({ type: 'arrived', inboxId: r.row.id, registerDocId: r.row.register_doc_id!, subject: (JSON.parse(r.row.meta ?? '{}') as InboxMeta).subject ?? '', from: r.row.from_organ ?? '' });
     }
     await this.applyPending();
-    return { ...r, row: this.inbox.refresh(r.row) };
+    return { ...r, row: this.inbox.refresh(r.row.id) };
   }
 
   /**
@@ -164,23 +164,28 @@ export class SyncEngine {
    */
   private async pull(type: 'edoc' | 'status', report: SyncReport): Promise<void> {
     const items = await this.ctx.transport.listReceived(type);
-    const known = this.db.prepare<[string], { id: number }>('SELECT id FROM exchange_inbox WHERE hub_doc_id = ?');
-    const download = (i: number): Promise<Buffer> | null => {
+    // Each item is looked up once, when its download would start; one the hub lists twice is found
+    // among those this loop already stored.
+    const stored = new Map<string, Pick<InboxEntry, 'id' | 'state'>>();
+    const download = (i: number): { known?: Pick<InboxEntry, 'id' | 'state'>; fetching?: Promise<Buffer> } => {
       const item = items[i];
-      if (!item || known.get(item.docId)) return null;
+      if (!item) return {};
+      const known = this.inbox.byHubId(item.docId);
+      if (known) return { known };
       const p = this.ctx.transport.fetch(item.docId);
       // Awaited in its turn; a failure then is handled there, never left unhandled meanwhile.
       p.catch(() => undefined);
-      return p;
+      return { fetching: p };
     };
     let ahead = download(0);
     let done = 0;
     for (let i = 0; i < items.length; i++) {
       const item = items[i]!;
-      const fetching = ahead;
+      const { known, fetching } = ahead;
       ahead = download(i + 1);
       try {
-        const row = this.inbox.byHubId(item.docId) ?? (await this.storeFetched(item.docId, type, await (fetching ?? this.ctx.transport.fetch(item.docId)), report));
+        const row = stored.get(item.docId) ?? known ?? (await this.storeFetched(item.docId, type, await fetching!, report));
+        stored.set(item.docId, row);
         await this.ctx.transport.ack(item.docId, row.state === 'INVALID' ? 'fail' : 'done');
         this.inbox.markAcked(row.id);
       } catch (e) {
@@ -191,7 +196,7 @@ export class SyncEngine {
     }
   }
 
-  private async storeFetched(docId: string, type: 'edoc' | 'status', raw: Buffer, report: SyncReport): Promise<InboxRow> {
+  private async storeFetched(docId: string, type: 'edoc' | 'status', raw: Buffer, report: SyncReport): Promise<InboxEntry> {
     this.evidence.append({ kind: 'fetched', hubDocId: docId, payload: raw, detail: { messagetype: type } });
     const r = await this.accept(docId, type, raw);
     if (r.row.state === 'INVALID') report.invalid++;

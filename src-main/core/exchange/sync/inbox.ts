@@ -46,8 +46,14 @@ export interface InboxMeta {
   replaces?: string[];
 }
 
+/** A row without its package bytes: what every step reads that only needs ids and states. */
+export type InboxEntry = Omit<InboxRow, 'raw'>;
+
+/** Every column but `raw`: reading a row must not read (and hash) a package it does not use. */
+const ENTRY_COLUMNS = 'id, hub_doc_id, messagetype, dedupe_key, duplicate_of, state, document_id, from_organ, business_type, status_code, register_doc_id, meta, raw_sha256, reason, acked, received_at';
+
 export interface StoreResult {
-  row: InboxRow;
+  row: InboxEntry;
   /** True when nothing new was stored (same item or same content again). */
   duplicate: boolean;
   pkg?: EdxmlPackage;
@@ -76,21 +82,18 @@ export class Inbox {
     return this.ctx.port.db;
   }
 
+  byHubId(hubDocId: string): InboxEntry | undefined {
+    return this.db.prepare<[string], InboxEntry>(`SELECT ${ENTRY_COLUMNS} FROM exchange_inbox WHERE hub_doc_id = ?`).get(hubDocId);
+  }
+
   /** A row with its package bytes, wherever they are kept. */
-  private withRaw(row: InboxRow | undefined): InboxRow | undefined {
+  get(id: number): InboxRow | undefined {
+    const row = this.db.prepare<[number], InboxRow>('SELECT * FROM exchange_inbox WHERE id = ?').get(id);
     return row && { ...row, raw: loadPayload(this.ctx, row.raw, row.raw_sha256) };
   }
 
-  byHubId(hubDocId: string): InboxRow | undefined {
-    return this.withRaw(this.db.prepare<[string], InboxRow>('SELECT * FROM exchange_inbox WHERE hub_doc_id = ?').get(hubDocId));
-  }
-
-  get(id: number): InboxRow | undefined {
-    return this.withRaw(this.db.prepare<[number], InboxRow>('SELECT * FROM exchange_inbox WHERE id = ?').get(id));
-  }
-
-  list(q: { state?: InboxState; messagetype?: MessageType } = {}): Array<Omit<InboxRow, 'raw'>> {
-    return this.db.prepare<{ s: string | null; t: string | null }, Omit<InboxRow, 'raw'>>(`SELECT id, hub_doc_id, messagetype, dedupe_key, duplicate_of, state, document_id, from_organ, business_type, status_code, register_doc_id, meta, raw_sha256, reason, acked, received_at
+  list(q: { state?: InboxState; messagetype?: MessageType } = {}): InboxEntry[] {
+    return this.db.prepare<{ s: string | null; t: string | null }, InboxEntry>(`SELECT ${ENTRY_COLUMNS}
       FROM exchange_inbox WHERE (@s IS NULL OR state = @s) AND (@t IS NULL OR messagetype = @t) ORDER BY id`).all({ s: q.state ?? null, t: q.messagetype ?? null });
   }
 
@@ -102,7 +105,7 @@ export class Inbox {
     this.db.prepare('UPDATE exchange_inbox SET acked = 1 WHERE id = ?').run(id);
   }
 
-  private insert(r: { hubDocId: string; type: MessageType; key: string | null; duplicateOf?: number; state: InboxState; pkg?: EdxmlPackage; raw: Buffer; reason?: string; meta?: InboxMeta }): InboxRow {
+  private insert(r: { hubDocId: string; type: MessageType; key: string | null; duplicateOf?: number; state: InboxState; pkg?: EdxmlPackage; raw: Buffer; reason?: string; meta?: InboxMeta }): InboxEntry {
     const p = r.pkg;
     // Large bytes reach the file store before the row that names them commits.
     const raw = storePayload(this.ctx, r.raw);
@@ -115,12 +118,12 @@ export class Inbox {
       p?.kind === 'status' ? p.StatusCode : null,
       r.meta ? JSON.stringify(r.meta) : null, raw.inline, raw.sha256, r.reason ?? null, nowIso(this.ctx),
     );
-    return this.refresh({ id: Number(info.lastInsertRowid), raw: r.raw });
+    return this.refresh(Number(info.lastInsertRowid));
   }
 
-  /** A row read again after a change, keeping the package bytes the caller already holds. */
-  refresh(row: Pick<InboxRow, 'id' | 'raw'>): InboxRow {
-    return { ...this.db.prepare<[number], InboxRow>('SELECT * FROM exchange_inbox WHERE id = ?').get(row.id)!, raw: row.raw };
+  /** A row read again after a change. */
+  refresh(id: number): InboxEntry {
+    return this.db.prepare<[number], InboxEntry>(`SELECT ${ENTRY_COLUMNS} FROM exchange_inbox WHERE id = ?`).get(id)!;
   }
 
   /**
@@ -151,7 +154,7 @@ export class Inbox {
     return { row: this.storeDocument(hubDocId, type, key, pkg, raw), duplicate: false, pkg };
   }
 
-  private storeDocument(hubDocId: string, type: MessageType, key: string, pkg: DocumentPackage, raw: Buffer): InboxRow {
+  private storeDocument(hubDocId: string, type: MessageType, key: string, pkg: DocumentPackage, raw: Buffer): InboxEntry {
     const h = pkg.header;
     const b = pkg.trace.Bussiness;
     const meta: InboxMeta = {
@@ -171,7 +174,7 @@ export class Inbox {
   }
 
   /** An accepted update (type 2) becomes its own received entry, like a new document; returns its register id. */
-  receiveUpdate(row: InboxRow, pkg: DocumentPackage): number {
+  receiveUpdate(row: InboxEntry, pkg: DocumentPackage): number {
     return this.db.transaction(() => {
       const regId = this.ctx.port.receive(incomingRecord(pkg.header, { book: this.ctx.config.incomingBook, now: this.ctx.now(), paper: pkg.trace.Bussiness.Paper === 1 }));
       this.db.prepare('UPDATE exchange_inbox SET register_doc_id = ? WHERE id = ?').run(regId, row.id);
@@ -183,10 +186,10 @@ export class Inbox {
    * Attachments go to the register's file store after the transaction (the store is asynchronous);
    * a crash in between leaves the row STORED and this runs again, adding only what is missing.
    */
-  async completeAttachments(row: InboxRow, parsed?: DocumentPackage): Promise<void> {
+  async completeAttachments(row: InboxEntry, parsed?: DocumentPackage): Promise<void> {
     if (row.register_doc_id === null) return;
     // After a crash only the raw bytes are left; in the normal path the caller still holds the parse.
-    const pkg = parsed ?? ((await parseEdxml(row.raw)) as DocumentPackage);
+    const pkg = parsed ?? ((await parseEdxml(this.get(row.id)!.raw)) as DocumentPackage);
     const have = new Set(this.ctx.port.get(row.register_doc_id).attachments.map((a) => a.name));
     for (const a of pkg.attachments) {
       if (!have.has(a.AttachmentName)) await this.ctx.port.attach(row.register_doc_id, { name: a.AttachmentName, data: a.data, mime: a.ContentType });
@@ -194,13 +197,13 @@ export class Inbox {
     this.setState(row.id, 'RECEIVED');
   }
 
-  storedWithoutAttachments(): InboxRow[] {
-    return this.db.prepare<[], InboxRow>("SELECT * FROM exchange_inbox WHERE state = 'STORED' AND messagetype = 'edoc' AND register_doc_id IS NOT NULL").all().map((r) => this.withRaw(r)!);
+  storedWithoutAttachments(): InboxEntry[] {
+    return this.db.prepare<[], InboxEntry>(`SELECT ${ENTRY_COLUMNS} FROM exchange_inbox WHERE state = 'STORED' AND messagetype = 'edoc' AND register_doc_id IS NOT NULL`).all();
   }
 
   /** The received original of `documentId` from `from` (not a duplicate, not a recall package). */
-  original(documentId: string, from: string): InboxRow | undefined {
-    return this.withRaw(this.db.prepare<[string, string], InboxRow>("SELECT * FROM exchange_inbox WHERE messagetype = 'edoc' AND document_id = ? AND from_organ = ? AND business_type IN (0, 3) AND state NOT IN ('DUPLICATE', 'INVALID') ORDER BY id LIMIT 1").get(documentId, from));
+  original(documentId: string, from: string): InboxEntry | undefined {
+    return this.db.prepare<[string, string], InboxEntry>(`SELECT ${ENTRY_COLUMNS} FROM exchange_inbox WHERE messagetype = 'edoc' AND document_id = ? AND from_organ = ? AND business_type IN (0, 3) AND state NOT IN ('DUPLICATE', 'INVALID') ORDER BY id LIMIT 1`).get(documentId, from);
   }
 
   statusPackage(row: InboxRow): Promise<StatusPackage> {
