@@ -47,17 +47,21 @@ export interface BackendOptions {
   registerDb?: string;
 }
 
-export async function createBackend(given: Settings, log: Logger, opts: BackendOptions): Promise<Backend> {
+export async function createBackend(settings: Settings, log: Logger, opts: BackendOptions): Promise<Backend> {
   const hub = new EventHub();
   const version = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
   const closers: Array<() => Promise<void> | void> = [];
   // The demo profile brings its own revocation source, for every host (window, CLI, tests): demo files
   // verify with a real answer, and issuing refuses an unknown status there as under an agency's settings.
-  // Loaded only in the demo (it pulls in the OCSP/CRL server); it decides whether one is needed.
-  const { settings, responder } = given.demo
-    ? await (await import('./services/demo-revocation')).withDemoRevocation(given, log, process.env)
-    : { settings: given, responder: null };
-  if (responder) closers.push(() => responder.stop());
+  // Started by the first call that may go online (it loads the OCSP/CRL server and the CA's keys): an
+  // offline `vanthu verify` or a `vanthu token list` never pays for it. withDemoRevocation decides
+  // whether one is needed at all, and never throws.
+  const live = once(async () => {
+    if (!settings.demo) return settings;
+    const { settings: withSource, responder } = await (await import('./services/demo-revocation')).withDemoRevocation(settings, log, process.env);
+    if (responder) closers.push(() => responder.stop());
+    return withSource;
+  });
 
   // Each domain starts on the first call of one of its methods, its modules loaded only then: a CLI
   // command pays for what it uses, and the window opens before any token driver or database is touched.
@@ -95,7 +99,11 @@ export async function createBackend(given: Settings, log: Logger, opts: BackendO
   });
 
   // One revocation cache and mirror for the verifier and the signer's leader check.
-  const revocation = { cacheDir: revocationCacheDir(settings.dataDir), ocspUrl: settings.ocspUrlOverride, crlUrl: settings.crlUrlOverride };
+  const cacheDir = revocationCacheDir(settings.dataDir);
+  const revocation = async () => {
+    const { ocspUrlOverride, crlUrlOverride } = await live.get();
+    return { cacheDir, ocspUrl: ocspUrlOverride, crlUrl: crlUrlOverride };
+  };
 
   // Every method of the contract must have its handler: the type says so, not a runtime miss.
   const handlers: Handlers<Api> = {
@@ -103,9 +111,9 @@ export async function createBackend(given: Settings, log: Logger, opts: BackendO
     ...fileHandlers(workspace),
     ...lazyHandlers(tokenMethods, async () => (await import('./services/token-handlers')).tokenHandlers(await tokens.get())),
     ...lazyHandlers(registerMethods, async () => (await import('./services/register-handlers')).registerHandlers(register)),
-    ...lazyHandlers(verifyMethods, async () => (await import('./services/verify-handlers')).verifyHandlers({ workspace, trustDir: settings.trustDir, revocation })),
+    ...lazyHandlers(verifyMethods, async () => (await import('./services/verify-handlers')).verifyHandlers({ workspace, trustDir: settings.trustDir, revocation, revocationCacheDir: cacheDir })),
     ...lazyHandlers(signMethods, async () => (await import('./services/sign-handlers')).signHandlers({
-      workspace, tokens: await tokens.get(), settings, revocation, log, publish, intermediates: readIntermediates(settings),
+      workspace, tokens: await tokens.get(), settings, revocation: await revocation(), log, publish, intermediates: readIntermediates(settings),
       // The seal of the agency profile saved in "Cài đặt" (the installation's until one is saved), read at each call.
       // Read straight from the settings file: settings.get would also probe every token driver path.
       seal: async () => {
@@ -122,7 +130,7 @@ export async function createBackend(given: Settings, log: Logger, opts: BackendO
     })),
     ...lazyHandlers(scanMethods, async () => (await scan.get()).handlers),
     ...lazyHandlers(exchangeMethods, async () => (await import('./services/exchange-remote')).exchangeHandlersVia(register)),
-    ...lazyHandlers(trustMethods, async () => (await import('./services/trust-handlers')).trustHandlers(settings)),
+    ...lazyHandlers(trustMethods, async () => (await import('./services/trust-handlers')).trustHandlers(await live.get())),
   };
 
   const dispatch = createDispatcher(api, handlers, {

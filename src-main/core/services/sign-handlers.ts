@@ -18,7 +18,7 @@ import { derivedName, type StoredFile, type Workspace } from '../workspace';
 import { jobKey, runBatch, SignedJobs, type JobInput } from './sign-batch';
 import { planJob, runPlanned, type PlanContext } from './sign-plan';
 import { entryOf, recordFieldsOf, recordIssued, reserve, sha256File, underReservation, type IssuingRegister, type Reservation } from './sign-register';
-import { toReportDto, type VerifyDeps } from './verify-handlers';
+import { revocationOptions, toReportDto, type RevocationDeps } from './verify-handlers';
 
 export interface SignDeps {
   workspace: Workspace;
@@ -29,7 +29,7 @@ export interface SignDeps {
   /** Intermediate CA certificates (DER) that complete the chain embedded in agency signatures. */
   intermediates: readonly Buffer[];
   /** The verifier's revocation cache and OCSP/CRL mirrors, used by the leader check before issuing. */
-  revocation: VerifyDeps['revocation'];
+  revocation: RevocationDeps;
   /** Where a clerk's choice to issue despite an unknown revocation status is recorded. */
   log?: Logger;
   /** Sends a backend event (sign.progress) to every connected screen; none in the CLI. */
@@ -277,7 +277,3 @@ async function pageSizes(bytes: Uint8Array, pages: number[]): Promise<Array<{ wi
   }
 }
 
-/** The settings' revocation cache and mirrors as the verifier's options. */
-function revocationOptions(r: VerifyDeps['revocation']): LeaderRevocationOptions {
-  return { revocationCacheDir: r.cacheDir, ...(r.ocspUrl ? { ocspUrlOverride: r.ocspUrl } : {}), ...(r.crlUrl ? { crlUrlOverride: r.crlUrl } : {}) };
-}

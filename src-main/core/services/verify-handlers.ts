@@ -1,15 +1,23 @@
 import type { Handlers } from '../../contract/dispatch';
 import type { SignatureReportDto, VerificationReportDto, verifyMethods } from '../../contract/verify';
 import { decodeCertificate } from '../token/cert-decode';
-import { extractSignedRevision, verifyPdf, type VerificationReport } from '../verify/index';
+import { extractSignedRevision, verifyPdf, type VerificationReport, type VerifyOptions } from '../verify/index';
 import { derivedName, type Workspace } from '../workspace';
+
+/** The revocation cache kept between runs, and the OCSP/CRL mirrors the settings name (or the demo's own source). */
+export interface RevocationDeps { cacheDir: string; ocspUrl?: string | undefined; crlUrl?: string | undefined }
 
 export interface VerifyDeps {
   workspace: Workspace;
   /** The agency's trust anchors (settings.trustDir). */
   trustDir: string;
-  /** Revocation answers kept between runs, and the settings' OCSP/CRL mirrors. */
-  revocation: { cacheDir: string; ocspUrl?: string | undefined; crlUrl?: string | undefined };
+  /**
+   * Asked only by a verification that may go online: the demo's revocation source starts then, so an
+   * offline `vanthu verify` never pays for it.
+   */
+  revocation: () => Promise<RevocationDeps>;
+  /** The cache alone, for offline verifications. */
+  revocationCacheDir: string;
 }
 
 /** verify.file and verify.signedRevision over workspace files. */
@@ -17,11 +25,8 @@ export function verifyHandlers(deps: VerifyDeps): Handlers<typeof verifyMethods>
   return {
     'verify.file': async ({ fileId, offline }) => {
       const { bytes } = deps.workspace.readPdf(fileId);
-      return toReportDto(await verifyPdf(bytes, {
-        trustDir: deps.trustDir, offline: offline ?? false, revocationCacheDir: deps.revocation.cacheDir,
-        ...(deps.revocation.ocspUrl ? { ocspUrlOverride: deps.revocation.ocspUrl } : {}),
-        ...(deps.revocation.crlUrl ? { crlUrlOverride: deps.revocation.crlUrl } : {}),
-      }));
+      const revocation = offline ? { revocationCacheDir: deps.revocationCacheDir } : revocationOptions(await deps.revocation());
+      return toReportDto(await verifyPdf(bytes, { trustDir: deps.trustDir, offline: offline ?? false, ...revocation }));
     },
     'verify.signedRevision': ({ fileId, index }) => {
       const { file, bytes } = deps.workspace.readPdf(fileId);
@@ -29,6 +34,11 @@ export function verifyHandlers(deps: VerifyDeps): Handlers<typeof verifyMethods>
       return { fileId: stored.fileId, name: stored.name };
     },
   };
+}
+
+/** The revocation cache and mirrors as the verifier's options (the leader check at signing takes the same). */
+export function revocationOptions(r: RevocationDeps): Pick<VerifyOptions, 'revocationCacheDir' | 'ocspUrlOverride' | 'crlUrlOverride'> {
+  return { revocationCacheDir: r.cacheDir, ...(r.ocspUrl ? { ocspUrlOverride: r.ocspUrl } : {}), ...(r.crlUrl ? { crlUrlOverride: r.crlUrl } : {}) };
 }
 
 /** The core report plus what the clerk reads off the signer certificate (organisation, title). */
