@@ -4,7 +4,7 @@ import { createHash } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { installTrustAnchor, loadTrustAnchors } from '../../src-main/core/verify/index';
-import { certificatesFromFile } from '../../src-main/core/verify/trust';
+import { certificatesFromFile } from '../../src-main/core/trust/pem';
 import { loadPki } from '../helpers/pki';
 
 const pki = loadPki();

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { writeFileAtomic } from '../fsx/atomic-write';
 import { cmsCertificates } from './cms-certificates';
 import { DEFAULT_NETWORK_TIMEOUT_MS, fetchBytes } from './fetch';
+import { pemCertificates } from './pem';
 
 export const AIA_LIMITS = {
   /** Addresses kept on disk (one file each); the oldest write goes first. */
@@ -48,11 +49,7 @@ export function caIssuersUrls(der: Buffer): string[] {
 
 /** Certificates in an answer: DER, PEM (one or several) or PKCS#7 certs-only; anything else yields none. */
 export function certificatesOf(body: Buffer): Buffer[] {
-  const text = body.toString('latin1');
-  const pems = [...text.matchAll(/-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\s]+?)-----END CERTIFICATE-----/g)];
-  const candidates = pems.length > 0
-    ? pems.map((m) => Buffer.from(m[1]!.replace(/\s+/g, ''), 'base64'))
-    : [body, ...(cmsCertificates(body)?.certificates ?? [])];
+  const candidates = pemCertificates(body) ?? [body, ...(cmsCertificates(body)?.certificates ?? [])];
   return candidates.slice(0, AIA_LIMITS.MAX_CERTS).filter((d) => { try { new X509Certificate(d); return true; } catch { return false; } });
 }
 

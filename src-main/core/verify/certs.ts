@@ -33,6 +33,13 @@ export function parseCert(der: Buffer): Cert {
   return cert;
 }
 
+/** The certificates among `ders` that parse; anything else is not a certificate and is left out. */
+export function parseCerts(ders: readonly Buffer[]): Cert[] {
+  return ders.flatMap((d) => {
+    try { return [parseCert(d)]; } catch { return []; }
+  });
+}
+
 function ext(c: Cert, oid: string): pkijs.Extension | undefined {
   return c.pkijs.extensions?.find((e) => e.extnID === oid);
 }

@@ -4,7 +4,7 @@
  * CA: embedded DSS data → fresh cache → OCSP → CRL, with the short network timeouts of fetch.ts.
  * The same code the verifier runs for each signature (verify/revocation.ts), not a copy.
  */
-import { parseCert, type Cert } from './certs';
+import { parseCert, parseCerts } from './certs';
 import { buildChain } from './chain';
 import type { EmbeddedRevocation } from './dss';
 import { checkRevocation, type RevocationOptions, type RevocationOutcome } from './revocation';
@@ -38,13 +38,9 @@ export interface ChainRevocationResult extends RevocationOutcome {
 }
 
 export async function chainRevocation(input: ChainRevocationInput): Promise<ChainRevocationResult> {
-  const anchors: Cert[] = [];
-  for (const d of input.trustAnchors ?? (input.trustDir ? loadTrustAnchors(input.trustDir) : [])) {
-    try { anchors.push(parseCert(d)); } catch { /* not an anchor */ }
-  }
+  const anchors = parseCerts(input.trustAnchors ?? (input.trustDir ? loadTrustAnchors(input.trustDir) : []));
   const leaf = parseCert(input.certificate);
-  const pool: Cert[] = [];
-  for (const d of input.chain ?? []) { try { pool.push(parseCert(d)); } catch { /* skipped */ } }
+  const pool = parseCerts(input.chain ?? []);
   const built = buildChain(leaf, pool, anchors);
   const now = input.now ?? new Date();
   if (!built.path) {

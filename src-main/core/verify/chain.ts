@@ -1,5 +1,5 @@
 import { fetchIssuers, type AiaOptions } from '../trust/aia';
-import { isCa, keyUsage, KU, parseCert, type Cert } from './certs';
+import { isCa, keyUsage, KU, parseCerts, type Cert } from './certs';
 
 const MAX_CHAIN_DEPTH = 8;
 const MAX_CANDIDATES = 200;
@@ -76,7 +76,7 @@ export async function issuersByAia(leaf: Cert, pool: readonly Cert[], anchors: r
     if (top.x509.subject === top.x509.issuer || anchors.some((a) => a.id === top.id)) break;
     const fetched = await fetchIssuers(top.der, opts);
     reasons.push(...fetched.reasons);
-    const issuer = fetched.certs.flatMap((d) => { try { return [parseCert(d)]; } catch { return []; } }).find((c) => signedBy(top, c));
+    const issuer = parseCerts(fetched.certs).find((c) => signedBy(top, c));
     if (!issuer) {
       if (fetched.certs.length > 0) reasons.push(`AIA of ${top.x509.subject.replace(/\n/g, ', ')}: no certificate there signed it`);
       break;

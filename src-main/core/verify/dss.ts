@@ -1,7 +1,7 @@
 import type { PdfFile } from '../pdf/parse/document';
 import { catalog } from '../pdf/parse/acroform';
 import { dictOf, PdfStream } from '../pdf/parse/objects';
-import { parseCert, type Cert } from './certs';
+import { parseCerts, type Cert } from './certs';
 
 const MAX_DSS_ITEMS = 500;
 
@@ -24,11 +24,8 @@ function streams(file: PdfFile, key: 'Certs' | 'OCSPs' | 'CRLs'): Buffer[] {
 }
 
 export function dssCertificates(file: PdfFile): Cert[] {
-  const out: Cert[] = [];
-  for (const der of streams(file, 'Certs')) {
-    try { out.push(parseCert(der)); } catch { /* not a certificate: ignored */ }
-  }
-  return out;
+  // What is not a certificate is ignored.
+  return parseCerts(streams(file, 'Certs'));
 }
 
 export function dssRevocationData(file: PdfFile): EmbeddedRevocation {

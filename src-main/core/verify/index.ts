@@ -7,7 +7,7 @@ import { AppError } from '../../contract/errors';
 import { PdfFile } from '../pdf/parse/document';
 import { PdfSyntaxError } from '../pdf/parse/lexer';
 import { signatureEntries } from '../pdf/parse/signatures';
-import { parseCert, type Cert } from './certs';
+import { parseCerts, type Cert } from './certs';
 import { loadTrustAnchors } from './trust';
 import { validateSignature, type SignatureContext, type SignatureWork } from './signature';
 import { issuersByAia } from './chain';
@@ -58,7 +58,7 @@ async function completeChainsByAia(ctx: SignatureContext, entries: SignatureEntr
   for (let i = 0; i < works.length; i++) {
     const w = works[i]!;
     if (w.report.subIndication !== 'NO_CERTIFICATE_CHAIN_FOUND' || !w.signer) continue;
-    const carried = (entries[i]!.contents ? cmsCertificates(entries[i]!.contents!.bytes)?.certificates ?? [] : []).flatMap((d) => { try { return [parseCert(d)]; } catch { return []; } });
+    const carried = parseCerts(entries[i]!.contents ? cmsCertificates(entries[i]!.contents!.bytes)?.certificates ?? [] : []);
     const { added } = await issuersByAia(w.signer, [...carried, ...ctx.pool], ctx.anchors, aia);
     if (added.length === 0) continue;
     ctx.pool.push(...added);
@@ -219,11 +219,8 @@ function brokenFile(detail: string, now: Date): VerificationReport {
 function anchorsFrom(options: VerifyOptions): Cert[] {
   const ders = options.trustAnchors ?? (options.trustDir ? loadTrustAnchors(options.trustDir) : null);
   if (!ders) throw new AppError('INPUT_INVALID', 'Chưa chỉ định chứng thư gốc tin cậy.', 'verifyPdf needs trustAnchors or trustDir');
-  const out: Cert[] = [];
-  for (const d of ders) {
-    try { out.push(parseCert(d)); } catch { /* a broken anchor is simply not an anchor */ }
-  }
-  return out;
+  // A broken anchor is simply not an anchor.
+  return parseCerts(ders);
 }
 
 /**

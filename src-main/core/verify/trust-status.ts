@@ -4,7 +4,7 @@
  * exchange sync), so that later verifications can run offline.
  */
 import { readIntermediates, type Settings } from '../config';
-import { crlUrls, parseCert, type Cert } from './certs';
+import { crlUrls, parseCerts, type Cert } from './certs';
 import { crlOf, describe } from './revocation';
 import { loadTrustAnchors } from './trust';
 import { DEFAULT_NETWORK_TIMEOUT_MS, fetchCrl } from '../trust/fetch';
@@ -17,10 +17,9 @@ export interface TrustStatus { anchors: TrustedCertificate[]; intermediates: Tru
 type TrustSettings = Pick<Settings, 'trustDir' | 'intermediates' | 'dataDir'> & Partial<Pick<Settings, 'crlUrlOverride'>>;
 
 function configured(settings: TrustSettings): { anchors: Cert[]; intermediates: Cert[] } {
-  const parse = (ders: Buffer[]) => ders.flatMap((d) => { try { return [parseCert(d)]; } catch { return []; } });
   let intermediates: Buffer[] = [];
   try { intermediates = readIntermediates(settings); } catch { /* a missing file is reported as no intermediate */ }
-  return { anchors: parse(loadTrustAnchors(settings.trustDir)), intermediates: parse(intermediates) };
+  return { anchors: parseCerts(loadTrustAnchors(settings.trustDir)), intermediates: parseCerts(intermediates) };
 }
 
 export function trustStatus(settings: TrustSettings, now = new Date()): TrustStatus {

@@ -2,19 +2,10 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { X509Certificate } from 'node:crypto';
 import { AppError } from '../../contract/errors';
+import { certificatesFromFile } from '../trust/pem';
 
 const MAX_ANCHOR_FILES = 500;
 const MAX_ANCHOR_FILE_BYTES = 1024 * 1024;
-
-/** Splits PEM text into DER blobs; a file without PEM armour is taken as one DER certificate. */
-export function certificatesFromFile(bytes: Buffer): Buffer[] {
-  const text = bytes.toString('latin1');
-  if (!text.includes('-----BEGIN CERTIFICATE-----')) return [bytes];
-  const out: Buffer[] = [];
-  const re = /-----BEGIN CERTIFICATE-----([A-Za-z0-9+/=\s]+?)-----END CERTIFICATE-----/g;
-  for (let m = re.exec(text); m; m = re.exec(text)) out.push(Buffer.from(m[1]!.replace(/\s+/g, ''), 'base64'));
-  return out;
-}
 
 /**
  * Trust anchors from a folder: every *.pem, *.crt, *.cer, *.der file (PEM bundles allowed). Files that

@@ -5,7 +5,7 @@
  * here the clerk is told which issuer is missing (docs/signing.md, "Complete chains").
  */
 import { AppError } from '../../../contract/errors';
-import { parseCert, type Cert } from '../../verify/certs';
+import { parseCert, parseCerts, type Cert } from '../../verify/certs';
 import { buildChain, issuersByAia, topOfKnownChain } from '../../verify/chain';
 import type { AiaOptions } from '../../trust/aia';
 import { loadTrustAnchors } from '../../verify/trust';
@@ -15,7 +15,7 @@ import { loadTrustAnchors } from '../../verify/trust';
  * anchor. Refused (SIGN_REFUSED) naming the first issuer no available certificate supplies.
  */
 export function chainToAnchor(certificate: Buffer, pool: readonly Buffer[], trustDir: string): Buffer[] {
-  return chainAmong(parseCert(certificate), parseAll(pool), parseAll(loadTrustAnchors(trustDir)));
+  return chainAmong(parseCert(certificate), parseCerts(pool), parseCerts(loadTrustAnchors(trustDir)));
 }
 
 /**
@@ -25,9 +25,9 @@ export function chainToAnchor(certificate: Buffer, pool: readonly Buffer[], trus
  */
 export async function chainToAnchorOnline(certificate: Buffer, pool: readonly Buffer[], trustDir: string, aia: AiaOptions): Promise<Buffer[]> {
   const leaf = parseCert(certificate);
-  const certs = parseAll(pool);
+  const certs = parseCerts(pool);
   // The trust folder is read and the pool parsed once, for the AIA walk and the chain built after it.
-  const anchors = parseAll(loadTrustAnchors(trustDir));
+  const anchors = parseCerts(loadTrustAnchors(trustDir));
   const { added } = await issuersByAia(leaf, certs, anchors, aia);
   return chainAmong(leaf, [...certs, ...added], anchors);
 }
@@ -47,10 +47,4 @@ function chainAmong(leaf: Cert, certs: Cert[], anchors: Cert[]): Buffer[] {
 
 function commonName(dn: string): string {
   return /(?:^|\n)CN=([^\n]+)/.exec(dn)?.[1] ?? dn.replace(/\n/g, ', ');
-}
-
-function parseAll(ders: readonly Buffer[]): Cert[] {
-  return ders.flatMap((d) => {
-    try { return [parseCert(d)]; } catch { return []; }
-  });
 }

@@ -9,7 +9,7 @@
  * second revocation logic exists here.
  */
 import { decodePDFRawStream, PDFArray, PDFDict, PDFHexString, PDFName, PDFRawStream, PDFRef, PDFString, type PDFDocument, type PDFObject } from '@cantoo/pdf-lib';
-import { parseCert, type Cert } from '../../verify/certs';
+import { parseCerts } from '../../verify/certs';
 import { buildChain, issuersByAia } from '../../verify/chain';
 import { chainRevocation } from '../../verify/chain-revocation';
 import { verifyCms } from '../../verify/cms';
@@ -38,14 +38,14 @@ export interface CollectOptions {
  * has no revocation answer to embed (the file then validates offline only partly).
  */
 export function collectValidationData(signers: readonly Buffer[], opts: CollectOptions): ValidationData & { complete: boolean } {
-  const anchors = parseAll(opts.trustAnchors ?? (opts.trustDir ? loadTrustAnchors(opts.trustDir) : []));
-  const pool = parseAll(opts.pool);
+  const anchors = parseCerts(opts.trustAnchors ?? (opts.trustDir ? loadTrustAnchors(opts.trustDir) : []));
+  const pool = parseCerts(opts.pool);
   const cache = new RevocationCache(opts.revocationCacheDir ?? null);
   const certs = new Map<string, Buffer>();
   const answers = new Map<string, Buffer>();
   const crls = new Map<string, Buffer>();
   let complete = true;
-  for (const signer of parseAll(signers)) {
+  for (const signer of parseCerts(signers)) {
     const path = buildChain(signer, pool, anchors).path;
     if (!path) { complete = false; continue; }
     path.forEach((cert, i) => {
@@ -110,10 +110,10 @@ export async function embedValidationData(s: IncrementalSigner, opts: EmbedOptio
  * so the DSS carries the whole chain.
  */
 async function addAiaIssuers(certificates: readonly Buffer[], pool: Buffer[], trust: Omit<EmbedOptions, 'pool' | 'offline' | 'now' | 'tsa'>, offline: boolean): Promise<void> {
-  const anchors = parseAll(trust.trustAnchors ?? (trust.trustDir ? loadTrustAnchors(trust.trustDir) : []));
+  const anchors = parseCerts(trust.trustAnchors ?? (trust.trustDir ? loadTrustAnchors(trust.trustDir) : []));
   const aia = { cacheDir: trust.revocationCacheDir ? aiaCacheDir(trust.revocationCacheDir) : null, offline, ...(trust.networkTimeoutMs ? { timeoutMs: trust.networkTimeoutMs } : {}) };
-  for (const c of parseAll(certificates)) {
-    const known = parseAll(pool);
+  for (const c of parseCerts(certificates)) {
+    const known = parseCerts(pool);
     if (buildChain(c, known, anchors).path) continue;
     pool.push(...(await issuersByAia(c, known, anchors, aia)).added.map((a) => a.der));
   }
@@ -123,8 +123,8 @@ async function addAiaIssuers(certificates: readonly Buffer[], pool: Buffer[], tr
 function hasFreshAnswer(cache: RevocationCache, certificate: Buffer, pool: readonly Buffer[], now: Date): boolean {
   const fresh = (key: string) => { const e = cache.get(key); return e !== null && freshness(e.meta, now) === 'fresh'; };
   if (fresh(cacheKey('ocsp', certificate))) return true;
-  const leaf = parseAll([certificate])[0];
-  return leaf !== undefined && parseAll(pool).some((c) => c.x509.subject === leaf.x509.issuer && leaf.x509.checkIssued(c.x509) && fresh(cacheKey('crl', c.der)));
+  const leaf = parseCerts([certificate])[0];
+  return leaf !== undefined && parseCerts(pool).some((c) => c.x509.subject === leaf.x509.issuer && leaf.x509.checkIssued(c.x509) && fresh(cacheKey('crl', c.der)));
 }
 
 /** Adds (or extends) the catalog's /DSS in the document's next incremental revision. */
@@ -222,10 +222,4 @@ function dssStreams(doc: PDFDocument, key: 'Certs' | 'OCSPs' | 'CRLs'): Buffer[]
 
 function unique(ders: Buffer[]): Buffer[] {
   return ders.filter((d, i) => ders.findIndex((e) => e.equals(d)) === i);
-}
-
-function parseAll(ders: readonly Buffer[]): Cert[] {
-  return ders.flatMap((d) => {
-    try { return [parseCert(d)]; } catch { return []; }
-  });
 }
