@@ -1,5 +1,6 @@
 import { execFileSync } from 'node:child_process';
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { PDFArray, PDFDict, PDFDocument, PDFName, PDFRawStream } from '@cantoo/pdf-lib';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { BAO_CAO_COLUMNS, SO_DEN_COLUMNS, SO_DI_COLUMNS, THEO_DOI_COLUMNS } from '../../src-main/core/print/register-print';
@@ -53,6 +54,25 @@ describe('printing registers', () => {
     expect(statSync(out).size).toBeLessThan(statSync('/usr/share/fonts/truetype/liberation2/LiberationSerif-Regular.ttf').size / 2);
     which('pdfinfo');
     expect(execFileSync('pdfinfo', [out], { encoding: 'utf8' })).toMatch(/Page size:\s+841\.89 x 595\.28/);
+  });
+
+  it('Đ10.1 a table page is one compressed stream naming its two fonts once, whatever its number of cells', async () => {
+    const { reg, dir } = tempRegister();
+    for (let i = 0; i < 40; i++) reg.registration.register(incoming({ Subject: `Về việc\tthử ký tự\u0085đặc biệt ${i + 1}` }));
+    const out = join(dir, 'den.pdf');
+    const r = await reg.printing.print({ kind: 'so-den', year: 2026, out });
+    const doc = await PDFDocument.load(readFileSync(out));
+    const tables = doc.getPages().slice(1);
+    expect(tables).toHaveLength(r.pages - 1);
+    for (const page of tables) {
+      const fonts = page.node.Resources()!.lookup(PDFName.of('Font'), PDFDict);
+      expect(fonts.keys().map(String).sort()).toEqual(['/F1', '/F2']);
+      const contents = page.node.Contents() as PDFArray;
+      expect(contents.size()).toBe(1);
+      expect(String(contents.lookup(0, PDFRawStream).dict.get(PDFName.of('Filter')))).toBe('/FlateDecode');
+    }
+    // pdf-lib's clean-up of a shown line is kept: a tab shows as spaces, U+0085 too.
+    expect(flat(text(out))).toContain('Về việc thử ký tự đặc biệt 1');
   });
 
   it('Đ13.3 Sổ đăng ký văn bản đi with its 10 columns and the recipients', async () => {

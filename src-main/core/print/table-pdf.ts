@@ -1,7 +1,7 @@
-import { deflateSync } from 'node:zlib';
 import fontkit from '@cantoo/fontkit';
-import { PDFDict, PDFDocument, PDFHexString, PDFName, rgb, type PDFContentStream, type PDFFont, type PDFPage, type PDFRef } from '@cantoo/pdf-lib';
+import { PDFDict, PDFDocument, PDFHexString, PDFName, rgb, type PDFFont } from '@cantoo/pdf-lib';
 import { loadSerifFont, shapeWordsOnce } from './fonts';
+import { InkFonts, PageInk, type InkFont } from './page-ink';
 
 /**
  * A printed register: a cover page and a table over as many landscape A4 pages as needed, the header
@@ -84,20 +84,6 @@ class Measurer {
   }
 }
 
-/**
- * A finished table page's drawing, compressed now by zlib in place of pdf-lib's JavaScript deflate at
- * save: the operators of a 600-page register are not all kept until the end, and native deflate is
- * several times faster. Drawing on the page later (the page numbers) goes into a new stream.
- */
-function sealPage(doc: PDFDocument, page: PDFPage): void {
-  // pdf-lib keeps the page's current stream privately; resetPosition() starts the next one.
-  const p = page as unknown as { contentStream?: PDFContentStream; contentStreamRef?: PDFRef };
-  if (!p.contentStream || !p.contentStreamRef) return;
-  const bytes = deflateSync(p.contentStream.getUnencodedContents());
-  doc.context.assign(p.contentStreamRef, doc.context.stream(bytes, { Filter: 'FlateDecode' }));
-  page.resetPosition();
-}
-
 export async function renderTablePdf(spec: TableSpec): Promise<{ bytes: Uint8Array; pages: number }> {
   const doc = await PDFDocument.create();
   doc.registerFontkit(fontkit);
@@ -108,6 +94,7 @@ export async function renderTablePdf(spec: TableSpec): Promise<{ bytes: Uint8Arr
   const bold = await doc.embedFont(loadSerifFont('Bold'), { subset: true });
   shapeWordsOnce(regular, 'Regular');
   shapeWordsOnce(bold, 'Bold');
+  const fonts = new InkFonts(regular, bold);
   const [pageW, pageH] = A4_LANDSCAPE;
   const black = rgb(0, 0, 0);
 
@@ -136,59 +123,31 @@ export async function renderTablePdf(spec: TableSpec): Promise<{ bytes: Uint8Arr
   const headerLines = spec.columns.map((c, i) => head.wrap(c.title, widths[i]! - 2 * PAD));
   const headerH = Math.max(...headerLines.map((l) => l.length)) * LINE + 2 * PAD;
   const numberRowH = LINE + 2 * PAD;
-
-  const tablePages: PDFPage[] = [];
-  let page!: PDFPage;
-  let y = 0;
+  const allCentred = spec.columns.map(() => true);
+  const bodyCentred = spec.columns.map((c) => c.align === 'center');
 
   // Cell text and the row's bottom rule; the column rules are drawn once per page (closeGrid), which
   // keeps the content stream small: per-row vertical lines were most of a 10,000-row register's cost.
-  const drawRowCells = (p: PDFPage, top: number, h: number, cells: string[][], font: PDFFont, size: number, center: boolean[]) => {
-    p.drawLine({ start: { x: MARGIN.left, y: top - h }, end: { x: MARGIN.left + tableW, y: top - h }, thickness: 0.5, color: black });
-    const measure = font === bold ? head : body;
+  const drawRowCells = (ink: PageInk, top: number, h: number, cells: string[][], font: InkFont, size: number, centred: boolean[]) => {
+    ink.line(MARGIN.left, top - h, MARGIN.left + tableW, top - h);
+    const measure = font === 'F2' ? head : body;
+    const y0 = top - PAD - LINE + 2.5;
     cells.forEach((lines, i) => {
-      const y0 = top - PAD - LINE + 2.5;
-      if (!center[i]) {
-        // One text object per cell: pdf-lib moves down a line at each '\n'.
-        const text = lines.join('\n');
-        if (text.trim()) p.drawText(text, { x: xs[i]! + PAD, y: y0, size, font, color: black, lineHeight: LINE });
+      if (!centred[i]) {
+        // One text object per cell, a line down at each wrapped line.
+        if (lines.join('\n').trim()) ink.text(font, size, xs[i]! + PAD, y0, lines.map((l) => fonts.encode(font, l)), LINE);
         return;
       }
       lines.forEach((text, k) => {
-        if (text) p.drawText(text, { x: xs[i]! + (widths[i]! - measure.width(text)) / 2, y: y0 - k * LINE, size, font, color: black });
+        if (text) ink.text(font, size, xs[i]! + (widths[i]! - measure.width(text)) / 2, y0 - k * LINE, [fonts.encode(font, text)], LINE);
       });
     });
   };
-  let gridTop = 0;
-  const closeGrid = () => {
-    for (const x of xs) page.drawLine({ start: { x, y: gridTop }, end: { x, y }, thickness: 0.5, color: black });
-  };
 
-  const newPage = (first: boolean) => {
-    page = doc.addPage(A4_LANDSCAPE);
-    tablePages.push(page);
-    y = pageH - MARGIN.top;
-    if (first && spec.intro) {
-      for (const l of spec.intro) {
-        const f = l.bold ? bold : regular;
-        const w = f.widthOfTextAtSize(l.text, l.size);
-        page.drawText(l.text, { x: (pageW - w) / 2, y: y - l.size, size: l.size, font: f, color: black });
-        y -= l.size * 1.6;
-      }
-      y -= 6;
-    }
-    // Header row, then the column numbers row (1)…(n), as on the paper forms.
-    gridTop = y;
-    page.drawLine({ start: { x: MARGIN.left, y }, end: { x: MARGIN.left + tableW, y }, thickness: 0.5, color: black });
-    drawRowCells(page, y, headerH, headerLines, bold, HEADER_SIZE, spec.columns.map(() => true));
-    y -= headerH;
-    drawRowCells(page, y, numberRowH, spec.columns.map((_, i) => [`(${i + 1})`]), regular, FONT_SIZE, spec.columns.map(() => true));
-    y -= numberRowH;
-  };
-
-  newPage(true);
+  // Laid out first, so the page count is known before any page is drawn: each page is then drawn
+  // whole, footer included, and compressed once.
   const maxRowH = pageH - MARGIN.top - MARGIN.bottom - headerH - numberRowH;
-  for (const row of spec.rows) {
+  const laid = spec.rows.map((row) => {
     let cells = row.map((text, i) => body.wrap(text, widths[i]! - 2 * PAD));
     let h = Math.max(...cells.map((l) => l.length)) * LINE + 2 * PAD;
     if (h > maxRowH) {
@@ -197,22 +156,59 @@ export async function renderTablePdf(spec: TableSpec): Promise<{ bytes: Uint8Arr
       cells = cells.map((l) => (l.length > maxLines ? [...l.slice(0, maxLines - 1), '…'] : l));
       h = maxLines * LINE + 2 * PAD;
     }
-    if (y - h < MARGIN.bottom) {
-      closeGrid();
-      sealPage(doc, page);
-      newPage(false);
+    return { cells, h };
+  });
+  const introH = spec.intro ? spec.intro.reduce((a, l) => a + l.size * 1.6, 0) + 6 : 0;
+  const tableTop = (first: boolean) => pageH - MARGIN.top - (first ? introH : 0) - headerH - numberRowH;
+  const pageRows: Array<typeof laid> = [[]];
+  let y = tableTop(true);
+  for (const r of laid) {
+    if (y - r.h < MARGIN.bottom) {
+      pageRows.push([]);
+      y = tableTop(false);
     }
-    drawRowCells(page, y, h, cells, regular, FONT_SIZE, spec.columns.map((c) => c.align === 'center'));
-    y -= h;
+    pageRows.at(-1)!.push(r);
+    y -= r.h;
   }
 
-  closeGrid();
-  sealPage(doc, page);
-  const total = tablePages.length;
-  tablePages.forEach((p, i) => {
-    const label = `Trang ${i + 1}/${total}`;
-    p.drawText(label, { x: pageW - MARGIN.right - regular.widthOfTextAtSize(label, 9), y: 18, size: 9, font: regular, color: black });
-    p.drawText(spec.mark, { x: MARGIN.left, y: 18, size: 8, font: regular, color: rgb(0.3, 0.3, 0.3) });
+  // Header row, then the column numbers row (1)…(n), as on the paper forms; the same operators on
+  // every page but the first of a report, so they are laid out once.
+  const headers = new Map<number, string>();
+  const drawHeader = (ink: PageInk, top: number) => {
+    const kept = headers.get(top);
+    if (kept !== undefined) return ink.raw(kept);
+    const from = ink.mark();
+    ink.line(MARGIN.left, top, MARGIN.left + tableW, top);
+    drawRowCells(ink, top, headerH, headerLines, 'F2', HEADER_SIZE, allCentred);
+    drawRowCells(ink, top - headerH, numberRowH, spec.columns.map((_, i) => [`(${i + 1})`]), 'F1', FONT_SIZE, allCentred);
+    headers.set(top, ink.since(from));
+  };
+
+  const total = pageRows.length;
+  pageRows.forEach((rows, p) => {
+    const page = doc.addPage(A4_LANDSCAPE);
+    const ink = new PageInk();
+    let top = pageH - MARGIN.top;
+    if (p === 0 && spec.intro) {
+      for (const l of spec.intro) {
+        const font: InkFont = l.bold ? 'F2' : 'F1';
+        const w = fonts.of(font).widthOfTextAtSize(l.text, l.size);
+        ink.text(font, l.size, (pageW - w) / 2, top - l.size, [fonts.encode(font, l.text)], l.size);
+        top -= l.size * 1.6;
+      }
+      top -= 6;
+    }
+    drawHeader(ink, top);
+    let y = top - headerH - numberRowH;
+    for (const r of rows) {
+      drawRowCells(ink, y, r.h, r.cells, 'F1', FONT_SIZE, bodyCentred);
+      y -= r.h;
+    }
+    for (const x of xs) ink.line(x, top, x, y);
+    const label = `Trang ${p + 1}/${total}`;
+    ink.text('F1', 9, pageW - MARGIN.right - regular.widthOfTextAtSize(label, 9), 18, [fonts.encode('F1', label)], LINE);
+    ink.text('F1', 8, MARGIN.left, 18, [fonts.encode('F1', spec.mark)], LINE, 0.3);
+    ink.attach(doc, page, fonts);
   });
   if (spec.closing) centredPage(spec.closing.lines);
   const bytes = await doc.save({ useObjectStreams: true });
