@@ -1,6 +1,6 @@
 import type { Handlers } from '../../contract/dispatch';
 import type { SignatureReportDto, VerificationReportDto, verifyMethods } from '../../contract/verify';
-import { decodeCertificate } from '../token/cert-decode';
+import { OID, parseCert, subjectField } from '../verify/certs';
 import { extractSignedRevision, verifyPdf, type VerificationReport, type VerifyOptions } from '../verify/index';
 import { derivedName, type Workspace } from '../workspace';
 
@@ -49,8 +49,9 @@ export function toReportDto(report: VerificationReport): VerificationReportDto {
 function certificateNames(b64: string | null): { signerOrganisation: string | null; signerTitle: string | null } {
   if (!b64) return { signerOrganisation: null, signerTitle: null };
   try {
-    const facts = decodeCertificate(Buffer.from(b64, 'base64'));
-    return { signerOrganisation: facts.organisation, signerTitle: facts.title };
+    // The verifier parsed this certificate moments ago: parseCert hands back that parse.
+    const cert = parseCert(Buffer.from(b64, 'base64'));
+    return { signerOrganisation: subjectField(cert, OID.O), signerTitle: subjectField(cert, OID.TITLE) };
   } catch {
     // A certificate the verifier already judged unreadable has no names to show.
     return { signerOrganisation: null, signerTitle: null };

@@ -122,16 +122,15 @@ export function verifyCms(der: Buffer, content: SignedContent | null, mode: CmsM
     if (asn.offset === -1) return fail(r, 'FORMAT_FAILURE', `CMS is not BER: ${asn.result.error}`);
     const ci = new pkijs.ContentInfo({ schema: asn.result });
     if (ci.contentType !== CMS_OID.signedData) return fail(r, 'FORMAT_FAILURE', `CMS content type ${ci.contentType} is not signedData`);
+    const carried = takeCertificateSets(ci.content);
     sd = new pkijs.SignedData({ schema: ci.content });
+    for (const der of carried) {
+      try { r.certificates.push(parseCert(der)); } catch { r.warnings.push('an embedded certificate does not parse'); }
+    }
   } catch (e) {
     return fail(r, 'FORMAT_FAILURE', `CMS does not parse: ${(e as Error).message}`);
   }
   if (sd.signerInfos.length === 0) return fail(r, 'FORMAT_FAILURE', 'CMS has no SignerInfo');
-  for (const c of sd.certificates ?? []) {
-    if (c instanceof pkijs.Certificate) {
-      try { r.certificates.push(parseCert(Buffer.from(c.toSchema().toBER(false)))); } catch { r.warnings.push('an embedded certificate does not parse'); }
-    }
-  }
   r.eContentType = sd.encapContentInfo.eContentType;
   r.eContent = sd.encapContentInfo.eContent ? octets(sd.encapContentInfo.eContent) : null;
   let signed: SignedContent;
@@ -194,6 +193,29 @@ export function verifyCms(der: Buffer, content: SignedContent | null, mode: CmsM
   return r;
 }
 
+/**
+ * Removes the optional certificates [0] and CRLs [1] from a parsed SignedData before pkijs reads it,
+ * and returns each plain certificate's bytes as carried. pkijs would match every certificate and CRL
+ * entry against its schema (the larger part of reading a signature) only for us to encode them again;
+ * parseCert reads each certificate once per process instead (the same CA certificates return in every
+ * signature). Attribute and other certificate formats (tagged choices) are skipped, as before; the
+ * CRLs here are not used (revocation data comes from the DSS, the signed archival attribute or the network).
+ */
+function takeCertificateSets(signedData: unknown): Buffer[] {
+  if (!(signedData instanceof asn1js.Sequence)) return [];
+  const certificates: Buffer[] = [];
+  signedData.valueBlock.value = signedData.valueBlock.value.filter((block) => {
+    if (block.idBlock.tagClass !== 3 || block.idBlock.tagNumber > 1 || !block.idBlock.isConstructed) return true;
+    if (block.idBlock.tagNumber === 0 && block instanceof asn1js.Constructed) {
+      for (const c of block.valueBlock.value) {
+        if (c.idBlock.tagClass === 1 && c.idBlock.tagNumber === 16) certificates.push(Buffer.from(c.valueBeforeDecodeView));
+      }
+    }
+    return false;
+  });
+  return certificates;
+}
+
 /** The [0] subjectKeyIdentifier choice of a SignerIdentifier (pkijs keeps it as a tagged block). */
 function sidKeyId(sid: unknown): Buffer | null {
   if (sid instanceof asn1js.OctetString) return octets(sid);
@@ -208,7 +230,9 @@ function sidKeyId(sid: unknown): Buffer | null {
 function findSigner(si: pkijs.SignerInfo, certs: Cert[]): Cert | null {
   if (si.sid instanceof pkijs.IssuerAndSerialNumber) {
     const sid = si.sid;
-    return certs.find((c) => c.pkijs.issuer.isEqual(sid.issuer) && c.pkijs.serialNumber.isEqual(sid.serialNumber)) ?? null;
+    // The serial first: comparing names through pkijs costs far more, and serials rarely collide.
+    const serial = Buffer.from(sid.serialNumber.valueBlock.valueHexView);
+    return certs.find((c) => serial.equals(c.pkijs.serialNumber.valueBlock.valueHexView) && c.pkijs.issuer.isEqual(sid.issuer)) ?? null;
   }
   const ski = sidKeyId(si.sid);
   if (!ski) return null;
