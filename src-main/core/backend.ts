@@ -16,6 +16,7 @@ import type { Logger } from './log';
 import type { RegisterWorker } from './register';
 import type { IssuingRegister } from './services/sign-register';
 import { fileHandlers } from './services/file-handlers';
+import { forwardTo } from './services/forward';
 import { lazyHandlers, once } from './services/lazy';
 import { revocationCacheDir } from './trust/revocation-cache';
 import { Workspace, WORKSPACE_MAX_AGE_MS } from './workspace';
@@ -110,7 +111,7 @@ export async function createBackend(settings: Settings, log: Logger, opts: Backe
     'app.info': () => ({ name: 'vanthu', version, host: opts.host, agency: { name: settings.agency.name, code: settings.agency.code }, demo: settings.demo }),
     ...fileHandlers(workspace),
     ...lazyHandlers(tokenMethods, async () => (await import('./services/token-handlers')).tokenHandlers(await tokens.get())),
-    ...lazyHandlers(registerMethods, async () => (await import('./services/register-handlers')).registerHandlers(register)),
+    ...forwardTo(register, registerMethods),
     ...lazyHandlers(verifyMethods, async () => (await import('./services/verify-handlers')).verifyHandlers({ workspace, trustDir: settings.trustDir, revocation, revocationCacheDir: cacheDir })),
     ...lazyHandlers(signMethods, async () => (await import('./services/sign-handlers')).signHandlers({
       workspace, tokens: await tokens.get(), settings, revocation: await revocation(), log, publish, intermediates: readIntermediates(settings),
@@ -129,7 +130,7 @@ export async function createBackend(settings: Settings, log: Logger, opts: Backe
       base: settings, log, applyCalendar: (calendar) => register['register.calendar'](calendar),
     })),
     ...lazyHandlers(scanMethods, async () => (await scan.get()).handlers),
-    ...lazyHandlers(exchangeMethods, async () => (await import('./services/exchange-remote')).exchangeHandlersVia(register)),
+    ...forwardTo(register, exchangeMethods),
     ...lazyHandlers(trustMethods, async () => (await import('./services/trust-handlers')).trustHandlers(await live.get())),
   };
 

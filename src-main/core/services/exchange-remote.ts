@@ -1,11 +1,9 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import type { Handlers } from '../../contract/dispatch';
-import { exchangeMethods } from '../../contract/exchange';
 import { repoRoot } from '../config';
 import type { Logger } from '../log';
-import type { RegisterWorker, WorkerExtensionSpec } from '../register/worker';
+import type { WorkerExtensionSpec } from '../register/worker';
 import type { ExchangeWorkerOptions } from './exchange-worker';
 
 /** The worker's log lines cross to the host as this event; the backend writes them to its own log. */
@@ -13,8 +11,8 @@ export const WORKER_LOG_EVENT = '__log';
 
 /**
  * The backend's side of the exchange in the register worker: where the worker finds the module (the
- * checkout's source, or the file the Electron bundle ships beside the register worker), the contract's
- * exchange methods forwarded to the thread, and the worker's events and log lines brought back.
+ * checkout's source, or the file the Electron bundle ships beside the register worker) and the worker's
+ * events and log lines brought back (the contract's exchange methods go to the thread by forwardTo).
  */
 export function exchangeExtension(options: ExchangeWorkerOptions): WorkerExtensionSpec {
   const bundled = process.env.VANTHU_REGISTER_WORKER;
@@ -22,11 +20,6 @@ export function exchangeExtension(options: ExchangeWorkerOptions): WorkerExtensi
   // A build that does not ship it (the built CLI) and a checkout load the source (through tsx).
   const file = beside ?? join(repoRoot, 'src-main', 'core', 'services', 'exchange-worker.ts');
   return { module: pathToFileURL(file).href, prefix: 'exchange.', options };
-}
-
-export function exchangeHandlersVia(register: RegisterWorker): Handlers<typeof exchangeMethods> {
-  const call = register as unknown as Record<string, (input: unknown) => Promise<unknown>>;
-  return Object.fromEntries(Object.keys(exchangeMethods).map((m) => [m, (input: unknown) => call[m]!(input)])) as unknown as Handlers<typeof exchangeMethods>;
 }
 
 export function workerEvents(log: Logger, publish: (event: string, payload: unknown) => void): (event: string, payload: unknown) => void {
