@@ -15,7 +15,7 @@ import { isEarlierOutput, signBatch, type BatchJob, type IssueResult } from '../
 import { verifyPdf } from '../verify/index';
 import { derivedName, type StoredFile, type Workspace } from '../workspace';
 import type { PlannedJob } from './sign-plan';
-import { entryOf, recordIssued, reserve, sha256File, voidReservation, type IssuingRegister, type Reservation } from './sign-register';
+import { entryOf, recordIssued, reserve, voidReservation, type IssuingRegister, type Reservation } from './sign-register';
 
 export type JobInput = z.output<typeof batchJob>;
 type BatchSigned = NonNullable<BatchItemDto['result']>;
@@ -188,7 +188,7 @@ export async function runBatch(deps: BatchDeps, signed: SignedJobs, jobs: readon
       }
       try {
         const registered = r.reservation
-          ? await recordIssued(deps.register, r.reservation, { path: res.output, name: r.name, sha256: sha256File(res.output) }, res.result as IssueResult, signer.certificate)
+          ? await recordIssued(deps.register, r.reservation, { path: res.output, name: r.name }, res.result as IssueResult, signer.certificate)
           : null;
         const stored = deps.workspace.adopt(res.output, r.name);
         const result = { ...stored, signingTime: res.result!.signingTime, summaryVi: await summaryOf(deps, stored), ...(registered ? { registered } : {}) };

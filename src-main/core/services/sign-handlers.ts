@@ -17,7 +17,7 @@ import { verifyPdf, type SignatureReport } from '../verify/index';
 import { derivedName, type StoredFile, type Workspace } from '../workspace';
 import { jobKey, runBatch, SignedJobs, type JobInput } from './sign-batch';
 import { planJob, runPlanned, type PlanContext } from './sign-plan';
-import { entryOf, recordFieldsOf, recordIssued, reserve, sha256File, underReservation, type IssuingRegister, type Reservation } from './sign-register';
+import { entryOf, recordFieldsOf, recordIssued, reserve, underReservation, type IssuingRegister, type Reservation } from './sign-register';
 import { revocationOptions, toReportDto, type RevocationDeps } from './verify-handlers';
 
 export interface SignDeps {
@@ -120,7 +120,7 @@ export function signHandlers(deps: SignDeps): Handlers<typeof signMethods> {
       });
     }
     const name = derivedName(file.name, planned.suffix);
-    const registered = reservation ? await recordIssued(deps.register, reservation, { path: scratch, name, sha256: sha256File(scratch) }, result, signer.certificate) : null;
+    const registered = reservation ? await recordIssued(deps.register, reservation, { path: scratch, name }, result, signer.certificate) : null;
     const out = await finish(scratch, name, result);
     signed.remember(jobKey(job, file.sha256, signer), { fileId: out.fileId, name: out.name, size: out.size, sha256: out.sha256, signingTime: out.signingTime, summaryVi: out.verification.summaryVi });
     return registered ? { ...out, registered } : out;

@@ -5,7 +5,6 @@
  * core/register/issuing.ts, reached through the register worker (contract/issuing.ts).
  */
 import { createHash, X509Certificate } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import type { z } from 'zod';
 import { DOC_TYPES } from '../../contract/doc-types';
 import { AppError, GENERIC_VI, isAppError } from '../../contract/errors';
@@ -15,7 +14,7 @@ import { nfc } from '../../contract/text';
 import { dateInVietnam } from '../../contract/time';
 import { COPY_FORM_CODES } from '../../contract/vocabulary';
 import { extractLines, type TextLine } from '../pdf/layout/text-lines';
-import type { IssueResult } from '../pdf/sign/index';
+import type { IssueResult, SignResult } from '../pdf/sign/index';
 
 /** The register worker's cấp số methods, as the backend reaches them. */
 export type IssuingRegister = {
@@ -129,12 +128,16 @@ export async function underReservation<T>(register: IssuingRegister, reservation
   }
 }
 
-/** Records the signed output as the reserved entry, issued, with its signers and the clerk's revocation choice. */
-export async function recordIssued(register: IssuingRegister, reservation: Reservation, out: { path: string; name: string; sha256: string }, result: IssueResult | { signingTime: string }, agencyCert: Buffer): Promise<NonNullable<SignResultDto['registered']>> {
+/**
+ * Records the signed output as the reserved entry, issued, with its signers and the clerk's revocation
+ * choice. The file's SHA-256 is the signer's own (its running hash over what it wrote): the file is not
+ * read and hashed again here.
+ */
+export async function recordIssued(register: IssuingRegister, reservation: Reservation, out: { path: string; name: string }, result: IssueResult | Pick<SignResult, 'signingTime' | 'sha256'>, agencyCert: Buffer): Promise<NonNullable<SignResultDto['registered']>> {
   const issue = 'leaderReport' in result ? result : null;
   const leaderDer = issue?.leaderReport?.certificate ? Buffer.from(issue.leaderReport.certificate, 'base64') : null;
   await register['register.recordIssued']({
-    id: reservation.id, path: out.path, name: out.name, sha256: out.sha256, signingTime: result.signingTime,
+    id: reservation.id, path: out.path, name: out.name, sha256: result.sha256, signingTime: result.signingTime,
     leader: leaderDer ? { ...certRef(leaderDer), name: issue?.leaderReport?.signerName ?? '' } : null,
     agency: certRef(agencyCert),
     unknownRevocation: issue?.unknownRevocationAccepted ? { reasons: issue.leaderReport?.reasons.slice(0, 20) ?? [] } : null,
@@ -150,8 +153,4 @@ export function entryFields(given: { typeName?: string | undefined; subject?: st
   if (!TypeName) throw new AppError('INPUT_INVALID', 'Chưa có Loại văn bản cho sổ văn bản đi (trang đầu không ghi tên loại); hãy chọn Loại văn bản.', 'issue without TypeName', { field: 'typeName' });
   if (!Subject) throw new AppError('INPUT_INVALID', 'Chưa có Trích yếu nội dung cho sổ văn bản đi; hãy nhập Trích yếu.', 'issue without Subject', { field: 'subject' });
   return { TypeName, Subject, notation: given.notation ?? page.notation ?? undefined };
-}
-
-export function sha256File(path: string): string {
-  return createHash('sha256').update(readFileSync(path)).digest('hex');
 }
