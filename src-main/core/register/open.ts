@@ -27,6 +27,7 @@ import { Registration } from './registration';
 import { SearchIndex } from './search';
 import { systemClock, type Clock } from './time';
 import { Today } from './today';
+import { WalCheckpointer } from './wal';
 
 export interface RegisterOptions {
   clock?: Clock;
@@ -69,6 +70,8 @@ export class Register {
   readonly anchors: ChainAnchors;
   /** "Hôm nay": exact counts from maintained aggregates, a page per group. */
   readonly today: Today;
+  /** Copies the WAL into the database between calls, not inside a registration (wal.ts). */
+  private readonly wal: WalCheckpointer;
   readonly audit = {
     /** The chain, every registered row against it, every checkpoint, and optionally a printed "<count>:<hash>". */
     verify: (typed?: string) => this.anchors.verify(typed),
@@ -97,6 +100,7 @@ export class Register {
     const auditLog = new AuditLog(db, tracker);
     // Built once: better-sqlite3 prepares BEGIN/COMMIT/SAVEPOINT statements per wrapper.
     const tx = db.transaction((fn: () => unknown) => fn());
+    const wal = (this.wal = new WalCheckpointer(db));
     const docById = db.prepare<[number], Record<string, unknown>>('SELECT * FROM documents WHERE id = ?');
     const index = new SearchIndex(db);
     const ctx: RegisterContext = {
@@ -106,11 +110,13 @@ export class Register {
       calendar: new WorkingCalendar(opts.calendar ?? {}),
       write: <T>(fn: () => T): T => {
         try {
-          return tx.immediate(() => {
+          const r = tx.immediate(() => {
             const r = fn();
             auditLog.flush(ctx.nowIso(), actor);
             return r;
           }) as T;
+          wal.afterWrite();
+          return r;
         } catch (e) {
           throw mapDbError(e);
         }
@@ -152,6 +158,7 @@ export class Register {
 
   /** Closes the connection (not đóng sổ: see closures.close). */
   dispose(): void {
+    this.wal.dispose();
     if (this.db.open) this.db.close();
   }
 }
