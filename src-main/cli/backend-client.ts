@@ -39,13 +39,15 @@ export interface CliBackendOptions {
   filesInMemory?: boolean;
   /** The register file, when not the data folder's (`vanthu sign issue --db`). */
   registerDb?: string;
+  /** The exchange configuration, when not the `exchange.json` beside the register (`vanthu sync --config`). */
+  exchangeConfig?: string;
 }
 
 export async function openCliBackend(settings: Settings, opts: CliBackendOptions = {}, log: Logger = fileLogger(join(ensureDir(settings.dataDir), 'vanthu-cli.log'))): Promise<CliBackend> {
   // A workspace of its own, removed on close: the CLI's copies never mix with the screens' files.
   const dir = join(settings.dataDir, `cli-${randomBytes(8).toString('hex')}`);
   const workspace = opts.filesInMemory ? new MemoryWorkspace(dir, MAX_PDF_BYTES) : { dir, maxBytes: MAX_PDF_BYTES };
-  const backend = await createBackend(settings, log, { host: 'cli', checkOutputs: true, workspace, ...(opts.registerDb ? { registerDb: opts.registerDb } : {}) });
+  const backend = await createBackend(settings, log, { host: 'cli', checkOutputs: true, workspace, ...(opts.registerDb ? { registerDb: opts.registerDb } : {}), ...(opts.exchangeConfig ? { exchangeConfig: opts.exchangeConfig } : {}) });
   return {
     async call(method, input) {
       const env = await backend.dispatch(method, input, { transport: 'cli' });

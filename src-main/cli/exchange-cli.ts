@@ -15,12 +15,5 @@ export async function withExchange<T>(io: CliIo, flags: Map<string, string | tru
   // The register file is the data folder's register.db: the backend finds exchange.json and the secrets beside it.
   if (registerDbPath(dirname(db)) !== db) throw new AppError('INPUT_INVALID', `--db phải là tệp register.db trong thư mục dữ liệu (đã cho: ${basename(db)}).`, `--db ${db} is not <dir>/register.db`);
   const config = flagString(flags, 'config');
-  const before = process.env.VANTHU_EXCHANGE_CONFIG;
-  if (config) process.env.VANTHU_EXCHANGE_CONFIG = resolve(config);
-  try {
-    return await withBackend({ ...settingsFromFlags(flags, io), dataDir: dirname(db) }, run);
-  } finally {
-    if (before === undefined) delete process.env.VANTHU_EXCHANGE_CONFIG;
-    else process.env.VANTHU_EXCHANGE_CONFIG = before;
-  }
+  return withBackend({ ...settingsFromFlags(flags, io), dataDir: dirname(db) }, run, config ? { exchangeConfig: resolve(config) } : {});
 }

@@ -46,6 +46,8 @@ export interface BackendOptions {
   checkOutputs?: boolean;
   /** The register file, when not the data folder's (`vanthu sign issue --db`). */
   registerDb?: string;
+  /** The exchange configuration, when not the `exchange.json` beside the register (`vanthu sync --config`). */
+  exchangeConfig?: string;
 }
 
 export async function createBackend(settings: Settings, log: Logger, opts: BackendOptions): Promise<Backend> {
@@ -83,7 +85,7 @@ export async function createBackend(settings: Settings, log: Logger, opts: Backe
     const calendar = (await import('./services/settings-handlers')).storedCalendar(settings.dataDir, log);
     // The exchange runs in this thread too, on the register's own connection (services/exchange-worker.ts).
     const { exchangeExtension, workerEvents } = await import('./services/exchange-remote');
-    const extension = exchangeExtension({ dbPath: registerDb, agency: settings.agency, trustDir: settings.trustDir, ...(process.env.VANTHU_EXCHANGE_CONFIG ? { configFile: process.env.VANTHU_EXCHANGE_CONFIG } : {}) });
+    const extension = exchangeExtension({ dbPath: registerDb, agency: settings.agency, trustDir: settings.trustDir, ...(opts.exchangeConfig ? { configFile: opts.exchangeConfig } : {}) });
     return (await import('./register')).openRegisterWorker(registerDb, { agency: settings.agency, ...(calendar ? { calendar } : {}), extension }, { onEvent: workerEvents(log, publish) });
   });
   closers.push(() => register.terminate());

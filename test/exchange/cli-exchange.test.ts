@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { copyFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import inboxCmd from '../../src-main/cli/commands/inbox';
@@ -53,6 +53,13 @@ describe('exchange CLI against `vanthu hub`', () => {
     const st = captureIo();
     expect(await syncCmd(['status', '--json', '--db', dbB], st)).toBe(0);
     expect(JSON.parse(st.lines.join('\n'))).toMatchObject({ inbox: { RECEIVED: 1 }, outbox: { SENT: 1 }, evidence: { ok: true }, lastFailureVi: null });
+    // --config names the exchange configuration the backend opens, instead of the exchange.json beside --db.
+    const elsewhere = join(tempDir('vanthu-hubcli-config-'), 'lien-thong.json');
+    copyFileSync(join(dirB, 'exchange.json'), elsewhere);
+    const named = captureIo();
+    expect(await syncCmd(['status', '--json', '--db', dbB, '--config', elsewhere], named)).toBe(0);
+    expect(JSON.parse(named.lines.join('\n'))).toMatchObject({ inbox: { RECEIVED: 1 } });
+    await expect(syncCmd(['status', '--db', dbB, '--config', join(dirB, 'khong-co.json')], captureIo())).rejects.toThrow(/khong-co\.json: ENOENT/);
 
     const pkg = join(dirB, 'usb.edxml');
     writeFileSync(pkg, buildEdxml(sampleDocument({ number: '77' })));
