@@ -57,7 +57,7 @@ beforeAll(async () => {
     settings: { trustDir: pki.trustDir, sealMm: 36, demo: false, tsaUrl: undefined },
     seal: async () => ({ image: SEAL_PNG, mm: 36 }),
     intermediates: issuingChain(pki),
-    revocation: { cacheDir: join(data, 'revocation'), ocspUrl: undefined, crlUrl: undefined },
+    revocation: { revocationCacheDir: join(data, 'revocation') },
     requireDigitizedHere: async () => { throw new Error('not used'); },
   });
 });

@@ -18,7 +18,7 @@ import { derivedName, type StoredFile, type Workspace } from '../workspace';
 import { jobKey, runBatch, SignedJobs, type JobInput } from './sign-batch';
 import { planJob, runPlanned, type PlanContext } from './sign-plan';
 import { entryOf, recordFieldsOf, recordIssued, reserve, underReservation, type IssuingRegister, type Reservation } from './sign-register';
-import { revocationOptions, toReportDto, type RevocationDeps } from './verify-handlers';
+import { toReportDto, type RevocationDeps } from './verify-handlers';
 
 export interface SignDeps {
   workspace: Workspace;
@@ -75,7 +75,7 @@ export function signHandlers(deps: SignDeps): Handlers<typeof signMethods> {
   const plan: PlanContext = {
     common: { intermediates: [...deps.intermediates], ...(deps.settings.tsaUrl ? { tsa: { url: deps.settings.tsaUrl } } : {}) },
     trustDir: deps.settings.trustDir,
-    revocation: revocationOptions(deps.revocation),
+    revocation: deps.revocation,
     // Unknown revocation is refused unless the clerk accepts it for this call (the demo too: it runs its own source).
     acceptUnknownRevocation: false,
     // Replaced at each call by the saved profile's seal (withSeal): a seal changed in "Cài đặt" applies at once.
@@ -128,7 +128,7 @@ export function signHandlers(deps: SignDeps): Handlers<typeof signMethods> {
   // The chain rule again at signing (sign.key asked it before the PIN): no face can skip it by not asking.
   // Issuers the token, --chain and the intermediate store lack come from the AIA addresses (cached), and
   // the signature embeds them: recipients then build the chain without the network.
-  const aia: AiaOptions = { cacheDir: aiaCacheDir(deps.revocation.cacheDir) };
+  const aia: AiaOptions = { cacheDir: aiaCacheDir(deps.revocation.revocationCacheDir) };
   const signerFor = async (i: SignerFields): Promise<KeySigner> => {
     const signer = pickSigner(deps.tokens, i.token, i.keyId, i.contextPin);
     if (i.allowUntrustedChain) return signer;

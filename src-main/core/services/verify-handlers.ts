@@ -4,8 +4,11 @@ import { OID, parseCert, subjectField } from '../verify/certs';
 import { extractSignedRevision, verifyPdf, type VerificationReport, type VerifyOptions } from '../verify/index';
 import { derivedName, type Workspace } from '../workspace';
 
-/** The revocation cache kept between runs, and the OCSP/CRL mirrors the settings name (or the demo's own source). */
-export interface RevocationDeps { cacheDir: string; ocspUrl?: string | undefined; crlUrl?: string | undefined }
+/**
+ * The revocation cache kept between runs, and the OCSP/CRL mirrors the settings name (or the demo's own
+ * source), as the verifier's options: the leader check at signing takes the same.
+ */
+export type RevocationDeps = Pick<VerifyOptions, 'ocspUrlOverride' | 'crlUrlOverride'> & { revocationCacheDir: string };
 
 export interface VerifyDeps {
   workspace: Workspace;
@@ -25,7 +28,7 @@ export function verifyHandlers(deps: VerifyDeps): Handlers<typeof verifyMethods>
   return {
     'verify.file': async ({ fileId, offline }) => {
       const { bytes } = deps.workspace.readPdf(fileId);
-      const revocation = offline ? { revocationCacheDir: deps.revocationCacheDir } : revocationOptions(await deps.revocation());
+      const revocation = offline ? { revocationCacheDir: deps.revocationCacheDir } : await deps.revocation();
       return toReportDto(await verifyPdf(bytes, { trustDir: deps.trustDir, offline: offline ?? false, ...revocation }));
     },
     'verify.signedRevision': ({ fileId, index }) => {
@@ -34,11 +37,6 @@ export function verifyHandlers(deps: VerifyDeps): Handlers<typeof verifyMethods>
       return { fileId: stored.fileId, name: stored.name };
     },
   };
-}
-
-/** The revocation cache and mirrors as the verifier's options (the leader check at signing takes the same). */
-export function revocationOptions(r: RevocationDeps): Pick<VerifyOptions, 'revocationCacheDir' | 'ocspUrlOverride' | 'crlUrlOverride'> {
-  return { revocationCacheDir: r.cacheDir, ...(r.ocspUrl ? { ocspUrlOverride: r.ocspUrl } : {}), ...(r.crlUrl ? { crlUrlOverride: r.crlUrl } : {}) };
 }
 
 /** The core report plus what the clerk reads off the signer certificate (organisation, title). */
