@@ -5,7 +5,7 @@
  * and a checkpoint, printing a 10,000-row register, and the database size.
  * VANTHU_BENCH_DOCS sets the register size (default 1,000,000); VANTHU_BENCH_SEED the generator seed.
  */
-import { mkdtempSync, rmSync, statSync, existsSync, mkdirSync, renameSync } from 'node:fs';
+import { cpSync, mkdtempSync, readdirSync, rmSync, statSync, existsSync, mkdirSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { vnFold } from '../src-main/contract/text';
@@ -44,6 +44,22 @@ function ms(t0: number) {
   return performance.now() - t0;
 }
 
+/** Like `sample`, but the thread idles between calls (a setImmediate turn), and that idle time is summed apart. */
+async function registrations(runs: number, fn: () => unknown, warmup: number): Promise<{ samples: number[]; idleMs: number }> {
+  const idle = () => new Promise((r) => setImmediate(r));
+  const samples: number[] = [];
+  let idleMs = 0;
+  for (let i = 0; i < warmup + runs; i++) {
+    const t0 = performance.now();
+    fn();
+    if (i >= warmup) samples.push(ms(t0));
+    const t1 = performance.now();
+    await idle();
+    if (i >= warmup) idleMs += ms(t1);
+  }
+  return { samples, idleMs };
+}
+
 export function loadDocuments(reg: Register, gen: ReturnType<typeof generator>, count: number, book: 'den' | 'di', year = 2026): number {
   const t0 = performance.now();
   const batch = 5000;
@@ -66,11 +82,31 @@ const BENCH_CLOCK = () => new Date('2026-12-31T10:00:00+07:00');
  * it (registrations) adds a few hundred documents a run: still a register of that size.
  */
 export function bigRegister(docs: number, seed: number): string {
-  const folder = join(import.meta.dirname, '..', '.tmp', 'bench', `register-${docs}-${seed}-v${latestVersion()}`);
+  const root = join(import.meta.dirname, '..', '.tmp', 'bench');
+  const folder = join(root, `register-${docs}-${seed}-v${latestVersion()}`);
   const file = join(folder, 'register.db');
   if (existsSync(file)) return file;
   const partial = `${folder}.partial`;
   rmSync(partial, { recursive: true, force: true });
+  // A register of an older schema is upgraded by opening a copy of it (the migrations run on open), as
+  // a workstation's would be: minutes instead of a quarter of an hour of generating.
+  const prefix = `register-${docs}-${seed}-v`;
+  const older = (existsSync(root) ? readdirSync(root) : [])
+    .filter((n) => n.startsWith(prefix) && /^\d+$/.test(n.slice(prefix.length)))
+    .map((n) => ({ n, v: Number(n.slice(prefix.length)) }))
+    .filter((x) => x.v < latestVersion())
+    .sort((a, b) => b.v - a.v)[0];
+  if (older) {
+    const t0 = performance.now();
+    cpSync(join(root, older.n), partial, { recursive: true });
+    const reg = openRegister(join(partial, 'register.db'), { agency: AGENCY, clock: BENCH_CLOCK, actor: 'bench' });
+    reg.db.pragma('wal_checkpoint(TRUNCATE)');
+    reg.dispose();
+    for (const n of readdirSync(partial)) if (n.endsWith('.bak')) rmSync(join(partial, n));
+    console.log(`register of ${docs.toLocaleString('en')} documents upgraded from ${older.n} in ${((performance.now() - t0) / 1000).toFixed(1)} s (copy, pre-upgrade backup, migrations, baseline if any)`);
+    renameSync(partial, folder);
+    return file;
+  }
   mkdirSync(partial, { recursive: true });
   const reg = openRegister(join(partial, 'register.db'), { agency: AGENCY, clock: BENCH_CLOCK, actor: 'bench' });
   const loadMs = loadDocuments(reg, generator(seed), docs, 'den');
@@ -97,12 +133,16 @@ export default async function registerBench(): Promise<void> {
     reg.db.exec('CREATE TABLE IF NOT EXISTS bench_baseline (x INTEGER)');
     const bare = reg.db.prepare('INSERT INTO bench_baseline (x) VALUES (1)');
     const baseline = await sample(300, () => reg.db.transaction(() => bare.run()).immediate(), 20);
-    const registration = await sample(300, () => reg.registration.register(gen('den')), 20);
+    // Between two registrations the thread idles, as the register worker does between a clerk's calls:
+    // the WAL is copied into the database then (register/wal.ts). That idle work is timed apart and
+    // reported with the registrations as their amortised cost.
+    const { samples: registration, idleMs } = await registrations(300, () => reg.registration.register(gen('den')), 20);
     figure('bare commit (fsync) p50', median(baseline));
     figure('registration p95 (durability full)', quantile(registration, 0.95), { target: { max: 5 }, floor: 'bare commit (fsync) p50', note: 'one document, its FTS row, its audit entry with row states' });
-    console.log(`registration (durability full): p50 ${fmt(median(registration))} ms, p95 ${fmt(quantile(registration, 0.95))} ms (target p95 < 5 ms); bare commit p50 ${fmt(median(baseline))} ms → ×${(median(registration) / median(baseline)).toFixed(1)}`);
+    figure('registration mean incl. idle WAL checkpoints', (registration.reduce((a, b) => a + b, 0) + idleMs) / registration.length, { floor: 'bare commit (fsync) p50' });
+    console.log(`registration (durability full): p50 ${fmt(median(registration))} ms, p95 ${fmt(quantile(registration, 0.95))} ms, p99 ${fmt(quantile(registration, 0.99))} ms (target p95 < 5 ms); bare commit p50 ${fmt(median(baseline))} ms → ×${(median(registration) / median(baseline)).toFixed(1)}; idle WAL checkpoints ${fmt(idleMs)} ms over ${registration.length} registrations`);
     reg.db.pragma('synchronous = NORMAL');
-    const normal = await sample(300, () => reg.registration.register(gen('den')), 20);
+    const { samples: normal } = await registrations(300, () => reg.registration.register(gen('den')), 20);
     reg.db.pragma('synchronous = FULL');
     console.log(`registration (durability normal): p50 ${fmt(median(normal))} ms, p95 ${fmt(quantile(normal, 0.95))} ms → ×${(median(normal) / median(registration)).toFixed(2)} of full`);
 

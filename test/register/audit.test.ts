@@ -1,5 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { rowHash, type AuditRow } from '../../src-main/core/register/audit';
+import { latestVersion } from '../../src-main/core/db/migrate';
+import { MIGRATIONS } from '../../src-main/core/db/migrations/index';
+import { AuditLog, baselineIfNeeded, rowHash, type AuditRow } from '../../src-main/core/register/audit';
+import { TouchTracker } from '../../src-main/core/register/entity-state';
 import { incoming, tempRegister } from './helpers';
 
 describe('audit trail', () => {
@@ -57,5 +60,23 @@ describe('audit trail', () => {
     expect(reg.audit.trail({ entity: 'book', entityId: 'den' })[0]).toMatchObject({ action: 'book.close' });
     expect(() => reg.db.prepare('UPDATE documents SET Subject = ? WHERE id = ?').run('x', d.id)).toThrow(/REGISTER_CLOSED/);
     expect(reg.closures.list('den')).toEqual([expect.objectContaining({ until: '2026-03-31' })]);
+  });
+
+  it('Đ5.1 a migration that keeps every registered row (an index dropped) adds no baseline; one that may change rows does', () => {
+    const { reg } = tempRegister();
+    reg.registration.register(incoming());
+    const tracker = new TouchTracker(reg.db);
+    const log = new AuditLog(reg.db, tracker);
+    const baselines = () => reg.audit.trail({ entity: 'database', limit: 1000 }).filter((e) => e.action === 'audit.baseline').length;
+    const first = baselines();
+    expect(first).toBeGreaterThan(0);
+    const next = latestVersion() + 1;
+    const step = { version: next, name: 'next', up() {} };
+    reg.ctx.write(() => baselineIfNeeded(reg.db, log, tracker, next, reg.ctx.nowIso(), [...MIGRATIONS, { ...step, keepsRows: true }]));
+    expect(baselines()).toBe(first);
+    reg.ctx.write(() => baselineIfNeeded(reg.db, log, tracker, next, reg.ctx.nowIso(), [...MIGRATIONS, step]));
+    expect(baselines()).toBeGreaterThan(first);
+    expect(reg.audit.verify().ok).toBe(true);
+    expect(MIGRATIONS.find((m) => m.name === '0095-register-indexes')?.keepsRows).toBe(true);
   });
 });

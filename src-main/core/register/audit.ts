@@ -1,5 +1,6 @@
 import { createHash, hash } from 'node:crypto';
 import type { Db } from '../db/connection';
+import { MIGRATIONS, type Migration } from '../db/migrations/index';
 import { encodeStates, type EntityState, type TouchTracker } from './entity-state';
 
 /**
@@ -118,12 +119,16 @@ export function auditTrail(db: Db, q: { entity?: string; entityId?: string | num
 
 /**
  * The chain's first states: once for a register upgraded to entity states, again after a migration
- * (its schema version is recorded), every tracked row in entries of a few hundred rows. Rows as they
- * are at that moment become the reference (docs/threat-model.md says what that implies).
+ * that may change registered rows (its schema version is recorded), every tracked row in entries of a
+ * few hundred rows. Rows as they are at that moment become the reference (docs/threat-model.md says
+ * what that implies). Steps marked `keepsRows` (an index dropped) leave every row as the chain records
+ * it, so they need no baseline: at a million documents one costs millions of row states.
  */
-export function baselineIfNeeded(db: Db, log: AuditLog, tracker: TouchTracker, version: number, at: string): void {
+export function baselineIfNeeded(db: Db, log: AuditLog, tracker: TouchTracker, version: number, at: string, migrations: readonly Migration[] = MIGRATIONS): void {
   const last = db.prepare<[], { after: string | null }>("SELECT after FROM audit WHERE action = 'audit.baseline' ORDER BY id DESC LIMIT 1").get();
-  if (last && (JSON.parse(last.after ?? '{}') as { version?: number }).version === version) return;
+  const since = last ? (JSON.parse(last.after ?? '{}') as { version?: number }).version : undefined;
+  if (since === version) return;
+  if (since !== undefined && since < version && migrations.filter((m) => m.version > since && m.version <= version).every((m) => m.keepsRows)) return;
   let part = 0;
   for (const page of tracker.all()) log.append(at, { actor: 'vanthu', action: 'audit.baseline', entity: 'database', after: { version, part: ++part } }, page);
   if (part === 0) log.append(at, { actor: 'vanthu', action: 'audit.baseline', entity: 'database', after: { version, part } }, []);

@@ -7,12 +7,15 @@ import { m0050Exchange } from './0050-exchange';
 import { m0060Digitized } from './0060-digitized';
 import { m0070WorkCounts } from './0070-work-counts';
 import { m0080TextQueue } from './0080-text-queue';
+import { m0095RegisterIndexes } from './0095-register-indexes';
 
 export interface Migration {
   version: number;
   name: string;
   up(db: Db): void;
+  /** The step changes no registered row (an index, a derived table): the audit chain needs no new baseline. */
+  keepsRows?: true;
 }
 
 /** Ordered; checked strictly increasing at start-up. Gaps of 10 leave room for fixes. */
-export const MIGRATIONS: readonly Migration[] = [m0010Initial, m0020Search, m0030Closing, m0040AuditState, m0050Exchange, m0060Digitized, m0070WorkCounts, m0080TextQueue];
+export const MIGRATIONS: readonly Migration[] = [m0010Initial, m0020Search, m0030Closing, m0040AuditState, m0050Exchange, m0060Digitized, m0070WorkCounts, m0080TextQueue, m0095RegisterIndexes];
