@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { KeySigner } from '../../src-main/core/crypto/signer';
 import { IncrementalSigner } from '../../src-main/core/pdf/sign/incremental-signer';
 import { makeSampleDocument } from '../../src-main/core/pdf/sign/sample-document';
+import { addDss } from '../../src-main/core/pdf/sign/validation-data';
 import { loadPki } from '../helpers/pki';
 import { p12Signer } from './helpers/software-signer';
 
@@ -36,6 +38,16 @@ function heldSigner(base: KeySigner) {
     waiting.shift()!();
   };
   return { signer, releaseNext, failAt, calls: () => calls, waiting };
+}
+
+/** A signer behind a gate that has not opened yet, one revision queued. */
+async function gatedWithOne() {
+  const held = heldSigner(p12Signer(pki, 'agency'));
+  const s = await IncrementalSigner.open(await makeSampleDocument());
+  let pass!: () => void;
+  s.gate(new Promise<void>((resolve) => { pass = resolve; }));
+  await s.queue(spec(held.signer, 0));
+  return { held, s, pass };
 }
 
 const spec = (signer: KeySigner, i: number) => ({ signer, page: 0, rect: { x: 100 + 60 * i, y: 100, width: 50, height: 20 }, appearance: null, namePrefix: `P${i}`, signingTime: new Date() });
@@ -78,11 +90,7 @@ describe('queued revisions on the incremental signer', () => {
   });
 
   it('behind a gate (the leader check), revisions are built but the token is asked nothing until it passes, and nothing at all when it fails', async () => {
-    const held = heldSigner(p12Signer(pki, 'agency'));
-    const s = await IncrementalSigner.open(await makeSampleDocument());
-    let pass!: () => void;
-    s.gate(new Promise<void>((resolve) => { pass = resolve; }));
-    await s.queue(spec(held.signer, 0));
+    const { held, s, pass } = await gatedWithOne();
     await new Promise((r) => setImmediate(r));
     expect(held.calls()).toBe(0);
     pass();
@@ -95,5 +103,34 @@ describe('queued revisions on the incremental signer', () => {
     t.gate(Promise.reject(new Error('no leader signature')));
     await expect(t.queue(spec(refused.signer, 0)).then(() => t.settle())).rejects.toThrow('no leader signature');
     expect(refused.calls()).toBe(0);
+  });
+
+  it('signing() waits until the token holds a signature; an unsigned revision (the DSS) is written while it still signs, and hashed after it', async () => {
+    const { held, s, pass } = await gatedWithOne();
+    let signing = false;
+    void s.signing().then(() => { signing = true; });
+    await new Promise((r) => setImmediate(r));
+    expect(signing).toBe(false);
+    pass();
+    await s.signing();
+    expect(held.calls()).toBe(1);
+
+    const before = s.byteLength;
+    let appended = false;
+    const dss = s.appendUnsigned((doc) => addDss(doc, { certs: [held.signer.certificate], ocsps: [], crls: [] })).then(() => { appended = true; });
+    while (s.byteLength === before) await new Promise((r) => setImmediate(r));
+    // Written behind the signature the token still holds; not done until that signature is in.
+    expect(appended).toBe(false);
+    expect(() => s.result()).toThrow(/pending/);
+    await held.releaseNext();
+    await dss;
+    const bytes = s.result();
+    // The running hash took the DSS revision after the signed one: it is the hash of the file as written.
+    expect(s.sha256()).toBe(createHash('sha256').update(bytes).digest('hex'));
+    const out = join(dir, 'dss-behind.pdf');
+    writeFileSync(out, bytes);
+    expect(execFileSync('pdfsig', [out], { encoding: 'utf8' })).toMatch(/Signature Validation: Signature is Valid\./);
+    execFileSync('qpdf', ['--check', out]);
+    expect(Buffer.from(bytes).toString('latin1')).toContain('/DSS');
   });
 });

@@ -49,10 +49,14 @@ export class IncrementalSigner {
   /** SHA-256 over the file as written so far; taken from the prefix digest on first use (see gate()). */
   private state: Hash | null = null;
   readonly revisions: SignedRevision[] = [];
+  /** The signature fields of the revisions queued so far, signed or not, in order. */
+  readonly queuedFields: string[] = [];
   /** The signing of the revisions queued so far (see queue()), and its first failure. */
   private pending: Promise<void> = Promise.resolve();
   private failure: { error: unknown } | null = null;
-  private queued = 0;
+  /** Resolved once the first queued signature has been handed to the signer (see signing()). */
+  private handedOver: () => void = () => {};
+  private readonly firstHandedOver = new Promise<void>((resolve) => { this.handedOver = resolve; });
 
   private constructor(
     readonly doc: PDFDocument,
@@ -125,7 +129,7 @@ export class IncrementalSigner {
     const { fieldName } = addSignatureField(this.doc, { ...spec, contentsSize });
     const start = this.size;
     const rev = await this.appendRevision();
-    this.queued++;
+    this.queuedFields.push(fieldName);
     const end = start + rev.byteLength;
     const { gapStart, gapEnd } = locatePlaceholder(rev, contentsSize);
     const byteRange: [number, number, number, number] = [0, start + gapStart, start + gapEnd, end - (start + gapEnd)];
@@ -135,12 +139,15 @@ export class IncrementalSigner {
       const h = this.running.copy();
       h.update(rev.subarray(0, gapStart));
       h.update(rev.subarray(gapEnd));
-      const cms = await buildPadesCms({
+      // buildPadesCms hands the signed attributes to the signer before its first await.
+      const building = buildPadesCms({
         messageDigest: h.digest(),
         signer: spec.signer,
         intermediates: spec.intermediates ?? [],
         ...(spec.tsa ? { timestamp: (sig: Buffer) => requestSignatureTimestamp(sig, spec.tsa!) } : {}),
       });
+      this.handedOver();
+      const cms = await building;
       if (cms.length > contentsSize) throw new PlaceholderTooSmall(`CMS ${cms.length} > placeholder ${contentsSize}`);
       Buffer.from(rev.buffer, rev.byteOffset, rev.byteLength).write(cms.toString('hex'), gapStart + 1, 'latin1');
       this.running.update(rev);
@@ -171,11 +178,26 @@ export class IncrementalSigner {
     if (this.failure) throw this.failure.error;
   }
 
-  /** Appends one revision with no signature (validation data after the signatures, see validation-data.ts). */
+  /**
+   * Resolves once the token works on a queued signature (the first one handed to the signer), or once
+   * everything queued has ended without it: work awaited after this runs beside the token's signing
+   * instead of before it.
+   */
+  signing(): Promise<void> {
+    return Promise.race([this.firstHandedOver, this.pending]);
+  }
+
+  /**
+   * Appends one revision with no signature (validation data after the signatures, see
+   * validation-data.ts). Like a queued signature, it is written at once, behind signatures still with
+   * the token, and hashed after them; returns when every revision is signed and hashed.
+   */
   async appendUnsigned(change: (doc: PDFDocument) => void): Promise<void> {
-    await this.settle();
+    if (this.failure) throw this.failure.error;
     change(this.doc);
-    this.running.update(await this.appendRevision());
+    const rev = await this.appendRevision();
+    this.pending = this.pending.then(() => { if (!this.failure) this.running.update(rev); });
+    await this.settle();
   }
 
   /**
@@ -225,7 +247,7 @@ export class IncrementalSigner {
   }
 
   private assertSettled(): void {
-    if (this.failure || this.revisions.length !== this.queued) throw new Error('signatures still pending or failed');
+    if (this.failure || this.revisions.length !== this.queuedFields.length) throw new Error('signatures still pending or failed');
   }
 
   get byteLength(): number {

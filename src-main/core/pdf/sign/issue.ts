@@ -19,6 +19,7 @@ import { TextFont, type TextAppearance } from '../appearance/text';
 import type { PageRect } from '../layout/geometry';
 import { centreText, ISSUE_FACE, issueBoxes, leaderImage, sealOver, type TextSpot } from '../layout/placement';
 import { extractLines } from '../layout/text-lines';
+import { loadTrustAnchors } from '../../verify/trust';
 import { assertCertificateUsable, certificateCommonName, readInput, revisionExtras, runSigningJob, withOutput, type CommonSignOptions, type PdfInput, type SignResult } from './common';
 import type { IncrementalSigner } from './incremental-signer';
 import { PrefixDigest } from './prefix-digest';
@@ -107,9 +108,12 @@ export async function issuePdf(input: PdfInput, output: string, signer: KeySigne
     // revision (an OCSP round trip for the leader's certificate is spent on them); the token is asked
     // for nothing before the check has passed (the gate below). The leader's verdict is reported first whatever else
     // failed: it is the reason the clerk needs to hear.
+    // The trust folder is read once for the whole issue: the leader check, the agency's revocation and
+    // the validation data all take these anchors.
+    const trust = withAnchors(opts.trust);
     // One SHA-256 pass over the input serves the leader's ByteRange digest and the agency signatures.
     const prefix = new PrefixDigest(bytes);
-    const checked = leaderCheck(bytes, signer.certificate, opts, prefix);
+    const checked = leaderCheck(bytes, signer.certificate, { ...opts, trust }, prefix);
     checked.catch(() => {}); // awaited on every path below
     try {
       if (located.status === 'rejected') throw located.reason;
@@ -118,35 +122,36 @@ export async function issuePdf(input: PdfInput, output: string, signer: KeySigne
       let ltv = false;
       const ltvWanted = opts.validationData ?? true;
       const pool = [...(opts.intermediates ?? []), ...signer.chain];
+      const signerName = certificateCommonName(signer.certificate);
       const result = await runSigningJob(bytes, out, now, async (s) => {
         s.gate(checked);
-        // The agency certificate's revocation answer (an OCSP round trip) is asked now, beside the
-        // token's signing; the validation data below then finds it in the cache instead of asking after
-        // the last signature. Its outcome is judged there, not here.
-        const warmed = ltvWanted ? askAgencyRevocation(signer.certificate, pool, opts, now) : Promise.resolve();
         // Each revision is queued: the token signs one while the next is built (incremental-signer.ts).
         const upright = await TextFont.embed(s.doc, 'regular', [numberText]);
-        await queueText(s, signer, opts, now, upright.appearance(numberText, spots.number.size), spots.number, 'ThemSo', `Thêm số ${numberText}/${notation}`);
-        // The other revisions are built while the token signs the first, not ahead of it.
+        await queueText(s, signer, signerName, opts, now, upright.appearance(numberText, spots.number.size), spots.number, 'ThemSo', `Thêm số ${numberText}/${notation}`);
+        // Everything below runs while the token signs: nothing of it delays the first signature.
         const leader = await checked;
+        await s.signing();
+        // The agency certificate's revocation answer (an OCSP round trip) is asked beside the token's
+        // signing; the validation data below then finds it in the cache instead of asking after the
+        // last signature. Its outcome is judged there, not here.
+        const warmed = ltvWanted ? askAgencyRevocation(signer.certificate, pool, { ...opts, trust }, now) : Promise.resolve();
         // One italic subset for day and month: written with the day, referenced again by the month.
         const italic = await TextFont.embed(s.doc, 'italic', [dayText, monthText]);
-        await queueText(s, signer, opts, now, italic.appearance(dayText, spots.day.size), spots.day, 'ThemNgay', `Thêm ngày ${dayText}`);
-        await queueText(s, signer, opts, now, italic.appearance(monthText, spots.month.size), spots.month, 'ThemThang', `Thêm tháng ${monthText}`);
+        await queueText(s, signer, signerName, opts, now, italic.appearance(dayText, spots.day.size), spots.day, 'ThemNgay', `Thêm ngày ${dayText}`);
+        await queueText(s, signer, signerName, opts, now, italic.appearance(monthText, spots.month.size), spots.month, 'ThemThang', `Thêm tháng ${monthText}`);
         seal ??= opts.sealRect ?? (await sealFromLeader(bytes, leader, opts.signerName, sealMm));
         const ap = await imageAppearance(s.doc, opts.stamp, seal.width, seal.height);
         await s.queue({
           signer, page: seal.page, rect: seal, appearance: ap, namePrefix: 'DongDau', signingTime: now,
-          name: certificateCommonName(signer.certificate), reason: `Ký phát hành văn bản số ${numberText}/${notation}`,
+          name: signerName, reason: `Ký phát hành văn bản số ${numberText}/${notation}`,
           ...revisionExtras(opts),
         });
-        await s.settle();
         await warmed;
         if (ltvWanted) {
           // Loaded on first use, like the leader check's verifier: it pulls in the revocation stack.
           const { embedValidationData } = await import('./validation-data');
           // With a TSA configured, a document timestamp follows the DSS (B-LTA).
-          ltv = await embedValidationData(s, { ...opts.trust, offline: opts.offline ?? false, now, pool, ...(opts.tsa ? { tsa: opts.tsa } : {}) });
+          ltv = await embedValidationData(s, { ...trust, offline: opts.offline ?? false, now, pool, ownSigner: signer.certificate, ...(opts.tsa ? { tsa: opts.tsa } : {}) });
         }
       }, prefix);
       const leader = await checked;
@@ -162,6 +167,13 @@ export async function issuePdf(input: PdfInput, output: string, signer: KeySigne
       throw e;
     }
   }, async (bytes: Uint8Array) => (await Promise.allSettled([locateSpots(bytes, opts, date)]))[0]!);
+}
+
+/** The trust options with the folder's anchors read (once), so no later step reads the folder again. */
+function withAnchors(trust: IssueOptions['trust']): IssueOptions['trust'] {
+  if (!trust?.trustDir || trust.trustAnchors) return trust;
+  const { trustDir, ...rest } = trust;
+  return { ...rest, trustAnchors: loadTrustAnchors(trustDir) };
 }
 
 /**
@@ -191,11 +203,11 @@ async function askAgencyRevocation(certificate: Buffer, pool: readonly Buffer[],
   }
 }
 
-async function queueText(s: IncrementalSigner, signer: KeySigner, opts: IssueOptions, now: Date, ap: TextAppearance, at: TextSpot, prefix: string, reason: string): Promise<void> {
+async function queueText(s: IncrementalSigner, signer: KeySigner, name: string, opts: IssueOptions, now: Date, ap: TextAppearance, at: TextSpot, prefix: string, reason: string): Promise<void> {
   const rect = { x: at.x, y: at.baseline - ap.baselineOffset, width: ap.width, height: ap.height };
   await s.queue({
     signer, page: at.page, rect, appearance: ap.ref, namePrefix: prefix, signingTime: now,
-    name: certificateCommonName(signer.certificate), reason, ...revisionExtras(opts),
+    name, reason, ...revisionExtras(opts),
   });
 }
 

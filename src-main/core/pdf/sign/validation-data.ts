@@ -70,6 +70,12 @@ export interface EmbedOptions extends LeaderRevocationOptions {
   pool: readonly Buffer[];
   /** PAdES B-LTA: the TSA that time-stamps the document after the DSS revision (doc-timestamp.ts). */
   tsa?: TsaOptions;
+  /**
+   * The certificate every signature this job queued is made with. Without a `tsa` (whose certificates
+   * only the token's answers carry), nothing else in those signatures is unknown: the data is then
+   * collected, and the DSS revision written, while the token is still signing.
+   */
+  ownSigner?: Buffer;
 }
 
 /**
@@ -81,11 +87,15 @@ export interface EmbedOptions extends LeaderRevocationOptions {
  * Cheap by construction: the certificates are read from the signatures' DER (no CMS is parsed or
  * verified again, no copy of the file is made), and a signer whose certificate already has a fresh
  * answer in the cache — the leader, whose chain the leader check has just asked about — is not asked
- * again.
+ * again. Returns once every signature is made and the DSS revision follows them.
  */
 export async function embedValidationData(s: IncrementalSigner, opts: EmbedOptions): Promise<boolean> {
-  const { pool: given, offline, now, tsa, ...trust } = opts;
-  const carried = carriedCertificates(s);
+  const { pool: given, offline, now, tsa, ownSigner, trustDir, ...rest } = opts;
+  // The trust folder is read once here; every step below takes the anchors.
+  const trust = { ...rest, trustAnchors: rest.trustAnchors ?? (trustDir ? loadTrustAnchors(trustDir) : []) };
+  const early = ownSigner !== undefined && !tsa;
+  if (!early) await s.settle();
+  const carried = carriedCertificates(s, early ? ownSigner : null);
   const pool = [...given, ...carried.certs];
   await addAiaIssuers([...carried.signers, ...carried.tsas], pool, trust, offline);
   const cache = new RevocationCache(trust.revocationCacheDir ?? null);
@@ -149,13 +159,14 @@ const MAX_DSS_ITEMS = 500;
  * Each signature's signer certificate and its time-stamp's TSA certificate, and every certificate the
  * file already carries — in the signatures' CMS and in an earlier DSS — so a leader's chain through a CA this agency does not
  * configure still reaches the recipient; and the earlier DSS's revocation data. The input's signatures
- * are read from the document pdf-lib already parsed, ours from the revisions just written.
+ * are read from the document pdf-lib already parsed, ours from the revisions just written — or, given
+ * `ownSigner`, not read at all: they carry that certificate and the chain the caller's pool holds.
  */
-function carriedCertificates(s: IncrementalSigner): { signers: Buffer[]; tsas: Buffer[]; certs: Buffer[]; embedded: EmbeddedRevocation } {
-  const signers: Buffer[] = [];
+function carriedCertificates(s: IncrementalSigner, ownSigner: Buffer | null): { signers: Buffer[]; tsas: Buffer[]; certs: Buffer[]; embedded: EmbeddedRevocation } {
+  const signers: Buffer[] = ownSigner ? [ownSigner] : [];
   const certs = dssStreams(s.doc, 'Certs');
   const tsas: Buffer[] = [];
-  const pending = [...inputSignatureContents(s), ...ownSignatureContents(s)].map((contents) => ({ contents, tsa: false }));
+  const pending = [...inputSignatureContents(s), ...(ownSigner ? [] : ownSignatureContents(s))].map((contents) => ({ contents, tsa: false }));
   // Each signature, then each signature time-stamp token found in one: a TSA's chain needs its data too.
   for (let i = 0; i < pending.length && i < MAX_FIELDS; i++) {
     const { contents, tsa } = pending[i]!;
@@ -176,7 +187,7 @@ function carriedCertificates(s: IncrementalSigner): { signers: Buffer[]; tsas: B
 
 /** /Contents of the signature fields the input already had (ours hold only placeholders in pdf-lib's objects). */
 function inputSignatureContents(s: IncrementalSigner): Uint8Array[] {
-  const ours = new Set(s.revisions.map((r) => r.fieldName));
+  const ours = new Set(s.queuedFields);
   const out: Uint8Array[] = [];
   const form = s.doc.catalog.lookupMaybe(PDFName.of('AcroForm'), PDFDict);
   const queue: PDFObject[] = form?.lookupMaybe(PDFName.of('Fields'), PDFArray)?.asArray() ?? [];
