@@ -38,7 +38,9 @@ try {
     outfile: join(partial, 'cli.cjs'),
     format: 'cjs',
     // Core modules use import.meta.dirname/url (ESM in a checkout); here they are the bundle's own folder and URL.
-    define: { 'import.meta.dirname': '__dirname', 'import.meta.url': '__vanthuModuleUrl' },
+    // A production build: the dispatcher skips its output-schema check (contract/dispatch.ts), which the
+    // tests run from the sources keep.
+    define: { 'import.meta.dirname': '__dirname', 'import.meta.url': '__vanthuModuleUrl', 'process.env.NODE_ENV': '"production"' },
     banner: { js: "'use strict'; const __vanthuModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
     // Smaller is faster to read; names are kept so a crash's stack still says where.
     minifyWhitespace: true, minifySyntax: true, legalComments: 'none', charset: 'ascii',

@@ -47,7 +47,7 @@ export async function openCliBackend(settings: Settings, opts: CliBackendOptions
   // A workspace of its own, removed on close: the CLI's copies never mix with the screens' files.
   const dir = join(settings.dataDir, `cli-${randomBytes(8).toString('hex')}`);
   const workspace = opts.filesInMemory ? new MemoryWorkspace(dir, MAX_PDF_BYTES) : { dir, maxBytes: MAX_PDF_BYTES };
-  const backend = await createBackend(settings, log, { host: 'cli', checkOutputs: true, workspace, ...(opts.registerDb ? { registerDb: opts.registerDb } : {}), ...(opts.exchangeConfig ? { exchangeConfig: opts.exchangeConfig } : {}) });
+  const backend = await createBackend(settings, log, { host: 'cli', workspace, ...(opts.registerDb ? { registerDb: opts.registerDb } : {}), ...(opts.exchangeConfig ? { exchangeConfig: opts.exchangeConfig } : {}) });
   return {
     async call(method, input) {
       const env = await backend.dispatch(method, input, { transport: 'cli' });

@@ -32,6 +32,6 @@ export function openSearchOnly(dbPath: string, log: DispatchLog): { dispatch: Di
   const reading = new Reading({ db } as RegisterContext, () => []);
   // registerApi's search handler reads only `reading`; the dispatcher serves nothing but search.
   const handlers = registerApi({ reading } as unknown as Register);
-  const dispatch = createDispatcher(searchOnly, { 'register.search': handlers['register.search'] }, { checkOutputs: true, log });
+  const dispatch = createDispatcher(searchOnly, { 'register.search': handlers['register.search'] }, { log });
   return { dispatch, close: () => db.close() };
 }

@@ -17,8 +17,16 @@ export interface DispatchLog {
   (line: { level: 'info' | 'warn' | 'error'; msg: string; method: string; code?: string; detail?: string }): void;
 }
 
+/** A method's schemas by name, possibly loaded on first use (contract/domains.ts). */
+export type MethodLookup = (method: string) => Promise<MethodDef | undefined>;
+/** A method's handler by name; asked only for methods the contract has. */
+export type HandlerLookup = (method: string) => Handler<MethodDef> | undefined;
+
 export interface DispatchOptions {
-  /** Parse outputs too (dev and test builds) to catch drift between a handler and its schema. */
+  /**
+   * Parse outputs too, to catch drift between a handler and its schema. By default on everywhere but
+   * production builds (the packaged app and the built CLI set NODE_ENV=production).
+   */
   checkOutputs?: boolean;
   log?: DispatchLog;
 }
@@ -28,14 +36,19 @@ export interface DispatchOptions {
  * and an envelope. Thrown AppErrors keep their code and Vietnamese text; anything else becomes
  * INTERNAL with a generic sentence (its text goes to the log, never to the renderer).
  */
-export function createDispatcher<A extends MethodMap>(api: A, handlers: Partial<Handlers<A>>, options: DispatchOptions = {}) {
+export function createDispatcher<A extends MethodMap>(api: A | MethodLookup, handlers: Partial<Handlers<A>> | HandlerLookup, options: DispatchOptions = {}) {
   const log: DispatchLog = options.log ?? (() => {});
+  const checkOutputs = options.checkOutputs ?? process.env.NODE_ENV !== 'production';
+  const defOf: MethodLookup = typeof api === 'function' ? api : async (m) => (Object.hasOwn(api, m) ? api[m] : undefined);
+  const handlerOf: HandlerLookup = typeof handlers === 'function' ? handlers
+    : (m) => (Object.hasOwn(handlers, m) ? (handlers as Record<string, Handler<MethodDef>>)[m] : undefined);
   return async function dispatch(method: string, rawInput: unknown, ctx: CallContext): Promise<Envelope<unknown>> {
-    if (!Object.hasOwn(api, method) || !Object.hasOwn(handlers, method)) {
+    const def = typeof method === 'string' ? await defOf(method) : undefined;
+    const handler = def ? handlerOf(method) : undefined;
+    if (!def || !handler) {
       log({ level: 'warn', msg: 'unknown method', method });
       return fail({ code: 'UNKNOWN_METHOD', message: GENERIC_VI.UNKNOWN_METHOD });
     }
-    const def = api[method] as MethodDef;
     const parsed = def.input.safeParse(rawInput);
     if (!parsed.success) {
       const fields = parsed.error.issues.map((i) => i.path.join('.') || '(root)').slice(0, 8).join(', ');
@@ -43,9 +56,8 @@ export function createDispatcher<A extends MethodMap>(api: A, handlers: Partial<
       return fail({ code: 'INPUT_INVALID', message: GENERIC_VI.INPUT_INVALID, data: { fields } });
     }
     try {
-      const handler = handlers[method] as Handler<MethodDef>;
       const value = await handler(parsed.data, ctx);
-      if (options.checkOutputs) {
+      if (checkOutputs) {
         const out = def.output.safeParse(value);
         if (!out.success) throw new AppError('INTERNAL', GENERIC_VI.INTERNAL, `output of ${method} does not match its schema: ${out.error.message}`);
         // A field the schema does not declare would reach the renderer unchecked (and only in builds

@@ -1,15 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { api, type Api } from '../contract';
-import { createDispatcher, type Dispatch, type Handlers } from '../contract/dispatch';
-import { exchangeMethods } from '../contract/exchange';
-import { registerMethods } from '../contract/register';
-import { scanMethods } from '../contract/scan';
-import { settingsMethods } from '../contract/settings';
-import { signMethods } from '../contract/sign';
-import { tokenMethods } from '../contract/token';
-import { trustMethods } from '../contract/trust';
-import { verifyMethods } from '../contract/verify';
+import { createDispatcher, type Dispatch, type Handler, type Handlers } from '../contract/dispatch';
+import type { MethodDef } from '../contract/api';
+import { domainOf, methodDef, type DomainMethods, type DomainName } from '../contract/domains';
 import { readIntermediates, readSealImage, registerDbPath, repoRoot, type Settings } from './config';
 import { EventHub } from './events';
 import type { Logger } from './log';
@@ -108,14 +101,16 @@ export async function createBackend(settings: Settings, log: Logger, opts: Backe
     return { revocationCacheDir: cacheDir, ocspUrlOverride, crlUrlOverride };
   };
 
-  // Every method of the contract must have its handler: the type says so, not a runtime miss.
-  const handlers: Handlers<Api> = {
-    'app.info': () => ({ name: 'vanthu', version, host: opts.host, agency: { name: settings.agency.name, code: settings.agency.code }, demo: settings.demo }),
-    ...fileHandlers(workspace),
-    ...lazyHandlers(tokenMethods, async () => (await import('./services/token-handlers')).tokenHandlers(await tokens.get())),
-    ...forwardTo(register, registerMethods),
-    ...lazyHandlers(verifyMethods, async () => (await import('./services/verify-handlers')).verifyHandlers({ workspace, trustDir: settings.trustDir, revocation, revocationCacheDir: cacheDir })),
-    ...lazyHandlers(signMethods, async () => (await import('./services/sign-handlers')).signHandlers({
+  // Every domain of the contract has its handlers, each complete for its methods: the type says so,
+  // not a runtime miss. A domain's schemas and code load on its first call (contract/domains.ts).
+  const scanHandlers = lazyHandlers<DomainMethods<'scan'>>(async () => (await scan.get()).handlers);
+  const handlers: { [D in DomainName]: Handlers<DomainMethods<D>> } = {
+    app: { 'app.info': () => ({ name: 'vanthu', version, host: opts.host, agency: { name: settings.agency.name, code: settings.agency.code }, demo: settings.demo }) },
+    file: fileHandlers(workspace),
+    token: lazyHandlers(async () => (await import('./services/token-handlers')).tokenHandlers(await tokens.get())),
+    register: forwardTo<DomainMethods<'register'>>(register),
+    verify: lazyHandlers(async () => (await import('./services/verify-handlers')).verifyHandlers({ workspace, trustDir: settings.trustDir, revocation, revocationCacheDir: cacheDir })),
+    sign: lazyHandlers(async () => (await import('./services/sign-handlers')).signHandlers({
       workspace, tokens: await tokens.get(), settings, revocation: await revocation(), log, publish, intermediates: readIntermediates(settings),
       // The seal of the agency profile saved in "Cài đặt" (the installation's until one is saved), read at each call.
       // Read straight from the settings file: settings.get would also probe every token driver path.
@@ -128,16 +123,21 @@ export async function createBackend(settings: Settings, log: Logger, opts: Backe
       // Cấp số: the worker also serves the register's issuing calls (contract/issuing.ts), to this service only.
       register: register as unknown as IssuingRegister,
     })),
-    ...lazyHandlers(settingsMethods, async () => (await import('./services/settings-handlers')).settingsHandlers({
+    settings: lazyHandlers(async () => (await import('./services/settings-handlers')).settingsHandlers({
       base: settings, log, applyCalendar: (calendar) => register['register.calendar'](calendar),
     })),
-    ...lazyHandlers(scanMethods, async () => (await scan.get()).handlers),
-    ...forwardTo(register, exchangeMethods),
-    ...lazyHandlers(trustMethods, async () => (await import('./services/trust-handlers')).trustHandlers(await live.get())),
+    scan: scanHandlers,
+    digitize: scanHandlers,
+    exchange: forwardTo<DomainMethods<'exchange'>>(register),
+    trust: lazyHandlers(async () => (await import('./services/trust-handlers')).trustHandlers(await live.get())),
   };
 
-  const dispatch = createDispatcher(api, handlers, {
-    checkOutputs: opts.checkOutputs ?? process.env.NODE_ENV !== 'production',
+  const handlerOf = (method: string): Handler<MethodDef> | undefined => {
+    const d = domainOf(method);
+    return d ? (handlers[d] as unknown as Record<string, Handler<MethodDef>>)[method] : undefined;
+  };
+  const dispatch = createDispatcher(methodDef, handlerOf, {
+    ...(opts.checkOutputs !== undefined ? { checkOutputs: opts.checkOutputs } : {}),
     log: ({ level, msg, ...rest }) => log[level](msg, rest),
   });
 

@@ -67,7 +67,7 @@ async function contractClient(dbPath: string, io: CliIo, sub: string): Promise<{
 async function openFull(dbPath: string, io: CliIo, log: DispatchLog): Promise<{ dispatch: Dispatch; close: () => void }> {
   const { openRegister, registerApi } = await import('../../core/register/index');
   const reg = openRegister(dbPath, { agency: agencyFrom(io), actor: io.env.USER ? `cli:${io.env.USER}` : 'cli' });
-  return { dispatch: createDispatcher(registerMethods, registerApi(reg), { checkOutputs: true, log }), close: () => reg.dispose() };
+  return { dispatch: createDispatcher(registerMethods, registerApi(reg), { log }), close: () => reg.dispose() };
 }
 
 async function importFile(call: Call, file: string): Promise<{ imported: number; failed: Array<{ line: number; code: string; message: string }>; duplicates: number }> {

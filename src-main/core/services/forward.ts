@@ -3,11 +3,12 @@ import type { Handlers } from '../../contract/dispatch';
 import type { RegisterWorker } from '../register';
 
 /**
- * Contract handlers served by the register's worker thread: each of `methods` goes to the thread under
- * its own name. The register (register/api.ts) and the exchange (services/exchange-worker.ts) both run
+ * Contract handlers served by the register's worker thread: each method goes to the thread under its
+ * own name. The register (register/api.ts) and the exchange (services/exchange-worker.ts) both run
  * there, on the register's connection: SQLite is synchronous and must never run on a host's event loop.
+ * No list of names: the dispatcher asks only for methods its contract has (services/lazy.ts says why).
  */
-export function forwardTo<M extends MethodMap>(worker: RegisterWorker, methods: M): Handlers<M> {
+export function forwardTo<M extends MethodMap>(worker: RegisterWorker): Handlers<M> {
   const call = worker as unknown as Record<string, (input: unknown) => Promise<unknown>>;
-  return Object.fromEntries(Object.keys(methods).map((m) => [m, (input: unknown) => call[m]!(input)])) as unknown as Handlers<M>;
+  return new Proxy({}, { get: (_, m) => (typeof m === 'string' ? (input: unknown) => call[m]!(input) : undefined) }) as Handlers<M>;
 }

@@ -13,19 +13,25 @@ export function once<T>(make: () => Promise<T>): { get(): Promise<T> } {
 }
 
 /**
- * A domain's handlers, built on the first call of any of its methods. `methods` (the contract's map)
- * names them up front, so the dispatcher's table is complete from the start while the domain's code —
- * and the native modules it loads — waits until a caller needs it: `vanthu verify` never loads the
- * signer, SQLite or PKCS#11.
+ * A domain's handlers, built on the first call of any of its methods: the domain's code — and the
+ * native modules it loads — waits until a caller needs it (`vanthu verify` never loads the signer,
+ * SQLite or PKCS#11). The dispatcher asks for a handler only by a name the contract has (it checks
+ * the name against the domain's schemas first), so any name read here stands for one of the domain's
+ * methods, and no list of names is needed before the domain's schemas are built.
  */
-export function lazyHandlers<M extends MethodMap>(methods: M, build: () => Promise<Handlers<M>>): Handlers<M> {
+export function lazyHandlers<M extends MethodMap>(build: () => Promise<Handlers<M>>): Handlers<M> {
   const handlers = once(build);
-  const out = {} as Record<string, (input: unknown, ctx: unknown) => Promise<unknown>>;
-  for (const name of Object.keys(methods)) {
-    out[name] = async (input, ctx) => {
-      const h = (await handlers.get()) as unknown as Record<string, (input: unknown, ctx: unknown) => unknown>;
-      return h[name]!(input, ctx);
-    };
-  }
-  return out as unknown as Handlers<M>;
+  const wrappers = new Map<string, (input: unknown, ctx: unknown) => Promise<unknown>>();
+  const wrap = (name: string) => async (input: unknown, ctx: unknown) => {
+    const h = (await handlers.get()) as unknown as Record<string, (input: unknown, ctx: unknown) => unknown>;
+    return h[name]!(input, ctx);
+  };
+  return new Proxy({}, {
+    get: (_, name) => {
+      if (typeof name !== 'string') return undefined;
+      let w = wrappers.get(name);
+      if (!w) wrappers.set(name, (w = wrap(name)));
+      return w;
+    },
+  }) as Handlers<M>;
 }
