@@ -148,8 +148,7 @@ export async function issuePdf(input: PdfInput, output: string, signer: KeySigne
         });
         await warmed;
         if (ltvWanted) {
-          // Loaded on first use, like the leader check's verifier: it pulls in the revocation stack.
-          const { embedValidationData } = await import('./validation-data');
+          const { embedValidationData } = await validationData();
           // With a TSA configured, a document timestamp follows the DSS (B-LTA).
           ltv = await embedValidationData(s, { ...trust, offline: opts.offline ?? false, now, pool, ownSigner: signer.certificate, ...(opts.tsa ? { tsa: opts.tsa } : {}) });
         }
@@ -193,10 +192,16 @@ async function leaderCheck(bytes: Uint8Array, agencyCertificate: Buffer, opts: L
   return requireLeaderSignature(report, agencyCertificate, opts.acceptUnknownRevocation ?? false);
 }
 
+// Loaded on first use, like the leader check's verifier (they pull in the revocation stack), and kept.
+let validationDataModule: Promise<typeof import('./validation-data')> | null = null;
+let revocationPathModule: Promise<typeof import('../../verify/chain-revocation')> | null = null;
+const validationData = () => (validationDataModule ??= import('./validation-data'));
+const revocationPath = () => (revocationPathModule ??= import('../../verify/chain-revocation'));
+
 /** Fills the revocation cache for the agency certificate's chain (chainRevocation's side effect); never throws. */
 async function askAgencyRevocation(certificate: Buffer, pool: readonly Buffer[], opts: IssueOptions, now: Date): Promise<void> {
   try {
-    const { chainRevocation } = await import('../../verify/chain-revocation');
+    const { chainRevocation } = await revocationPath();
     await chainRevocation({ ...opts.trust, certificate, chain: pool, signingTime: now, offline: opts.offline ?? false, now });
   } catch {
     // Whatever went wrong is met again, and reported, when the validation data is collected.

@@ -20,12 +20,18 @@ export interface VerifyOptions extends LeaderRevocationOptions {
 }
 export type VerifyPdf = (bytes: Uint8Array, opts: VerifyOptions) => Promise<VerificationReport>;
 
-/** src-main/core/verify's verifyPdf, loaded on first use (it pulls in the whole validation stack). */
-export async function defaultVerifyPdf(): Promise<VerifyPdf> {
-  const { verifyPdf } = await import('../../verify/index');
-  return (bytes, { trustAnchors, ...rest }) => verifyPdf(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), {
+let verifier: Promise<VerifyPdf> | null = null;
+
+/**
+ * src-main/core/verify's verifyPdf, loaded on first use (it pulls in the whole validation stack) and
+ * kept: a dynamic import asked again still resolves the module each time (≈ 1.5 ms under tsx's
+ * loader), on the way to the issue's first signature.
+ */
+export function defaultVerifyPdf(): Promise<VerifyPdf> {
+  verifier ??= import('../../verify/index').then(({ verifyPdf }) => (bytes, { trustAnchors, ...rest }) => verifyPdf(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), {
     ...rest, ...(trustAnchors ? { trustAnchors: [...trustAnchors] } : {}),
-  });
+  }));
+  return verifier;
 }
 
 /**
