@@ -1,4 +1,9 @@
-import pkcs11js from 'pkcs11js';
+import { createRequire } from 'node:module';
+import type * as Pkcs11js from 'pkcs11js';
+
+// Required, not imported: a bundle's ES-module interop (the built CLI) would copy each of the thousands
+// of constants the addon exports onto a new object at every start, which cost `vanthu token list` ~15 ms.
+const pkcs11js = createRequire(import.meta.url)('pkcs11js') as typeof Pkcs11js;
 
 /**
  * The slice of a pkcs11js `PKCS11` object the token core calls. The core takes a factory for it so
@@ -6,16 +11,16 @@ import pkcs11js from 'pkcs11js';
  * CKR_DEVICE_REMOVED…).
  */
 export type Handle = Buffer;
-export type Attribute = pkcs11js.Attribute;
-export type Mechanism = pkcs11js.Mechanism;
-export type TokenInfo = pkcs11js.TokenInfo;
+export type Attribute = Pkcs11js.Attribute;
+export type Mechanism = Pkcs11js.Mechanism;
+export type TokenInfo = Pkcs11js.TokenInfo;
 
 export interface Pkcs11Like {
   load(path: string): void;
   close(): void;
-  C_Initialize(options?: pkcs11js.InitializationOptions): void;
+  C_Initialize(options?: Pkcs11js.InitializationOptions): void;
   C_Finalize(): void;
-  C_GetInfo(): pkcs11js.ModuleInfo;
+  C_GetInfo(): Pkcs11js.ModuleInfo;
   C_GetSlotList(tokenPresent?: boolean): Handle[];
   C_GetTokenInfo(slot: Handle): TokenInfo;
   C_GetMechanismList(slot: Handle): number[];
@@ -26,7 +31,7 @@ export interface Pkcs11Like {
   C_FindObjectsInit(session: Handle, template: Attribute[]): void;
   C_FindObjects(session: Handle, maxObjectCount: number): Handle[];
   C_FindObjectsFinal(session: Handle): void;
-  C_GetAttributeValue(session: Handle, object: Handle, template: Attribute[]): pkcs11js.AttributeResult[];
+  C_GetAttributeValue(session: Handle, object: Handle, template: Attribute[]): Pkcs11js.AttributeResult[];
   C_SignInit(session: Handle, mechanism: Mechanism, key: Handle): void;
   C_SignAsync(session: Handle, inData: Buffer, outData: Buffer): Promise<Buffer>;
   C_WaitForSlotEvent(flags: number): Handle | null;
