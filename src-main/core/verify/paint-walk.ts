@@ -1,5 +1,5 @@
 import { LIMITS } from '../pdf/parse/limits';
-import { asMatrix, contentOperators, mul, type Matrix } from '../pdf/parse/operators';
+import { asMatrix, contentOperators, IDENTITY, mul, skipInlineImage, type Matrix } from '../pdf/parse/operators';
 import type { PdfFile } from '../pdf/parse/document';
 import { dictOf, PdfDict, PdfName, PdfStream, type PdfObject } from '../pdf/parse/objects';
 
@@ -53,7 +53,7 @@ export function walkPaint(file: PdfFile, data: Buffer, res: PdfDict | null, base
         if (st instanceof PdfName && st.name === 'Image') visitor.image({ dict: xo.dict, stream: xo, ctm, colourSpaces });
         else if (st instanceof PdfName && st.name === 'Form') {
           const fdata = file.streamData(xo);
-          const fm = mul(asMatrix(file.resolve(xo.dict.get('Matrix'), rev)) ?? [1, 0, 0, 1, 0, 0], ctm);
+          const fm = mul(asMatrix(file.resolve(xo.dict.get('Matrix'), rev)) ?? IDENTITY, ctm);
           if (fdata) walkPaint(file, fdata, dictOf(file.resolve(xo.dict.get('Resources'), rev)) ?? res, fm, rev, visitor, depth + 1);
           else visitor.visible('Do');
         }
@@ -69,9 +69,8 @@ export function walkPaint(file: PdfFile, data: Buffer, res: PdfDict | null, base
             entries.set(fullName(k.name), lx.parseObject());
           }
         } catch { return; }
-        const ei = data.indexOf('EI', lx.pos + 2, 'latin1');
-        if (ei < 0) return;
-        lx.pos = ei + 2;
+        // The reader stands at ID: the data after it runs to EI.
+        if (!skipInlineImage(data, lx)) return;
         visitor.image({ dict: new PdfDict(entries, 0, 0), stream: null, ctm, colourSpaces });
         break;
       }

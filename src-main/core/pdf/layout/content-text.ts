@@ -6,7 +6,7 @@
  * fraction of starting pdf.js on the page. A page whose fonts do not say what text they show is
  * reported as such, and the caller reads it with pdf.js instead (text-lines.ts).
  */
-import { contentOperators, IDENTITY, mul, type Matrix } from '../parse/operators';
+import { asMatrix, contentOperators, IDENTITY, mul, skipInlineImage, type Matrix } from '../parse/operators';
 import { inherited, pageContent } from '../parse/content';
 import { dictOf, LIMITS, PdfName, PdfStream, PdfString, type PdfDict, type PdfFile } from '../parse/index';
 import { textFontInfo, type TextFontInfo } from './text-fonts';
@@ -121,8 +121,7 @@ function run(file: PdfFile, data: Buffer, res: PdfDict | null, base: Matrix, out
         const xo = n instanceof PdfName ? file.resolve(xobjects?.get(n.name)) : undefined;
         // A form drawing itself (directly or through others) is drawn once on the way down.
         if (!(xo instanceof PdfStream) || budget.forms.has(xo) || !(xo.dict.get('Subtype') instanceof PdfName) || (xo.dict.get('Subtype') as PdfName).name !== 'Form') break;
-        const mx = file.resolve(xo.dict.get('Matrix'));
-        const fm: Matrix = Array.isArray(mx) && mx.length === 6 && mx.every((v) => typeof v === 'number') ? (mx as Matrix) : IDENTITY;
+        const fm = asMatrix(file.resolve(xo.dict.get('Matrix'))) ?? IDENTITY;
         let fdata: Buffer | null = null;
         try { fdata = file.streamData(xo); } catch { fdata = null; }
         if (!fdata) break;
@@ -131,15 +130,9 @@ function run(file: PdfFile, data: Buffer, res: PdfDict | null, base: Matrix, out
         budget.forms.delete(xo);
         break;
       }
-      case 'BI': {
-        // Inline image data is not content syntax: step over it to its EI.
-        const lx = op.lexer;
-        const id = data.indexOf('ID', lx.pos, 'latin1');
-        const ei = id < 0 ? -1 : data.indexOf('EI', id + 2, 'latin1');
-        if (ei < 0) return;
-        lx.pos = ei + 2;
+      case 'BI':
+        if (!skipInlineImage(data, op.lexer)) return;
         break;
-      }
       default: break;
     }
   }

@@ -117,10 +117,27 @@ function cidWidths(file: PdfFile, df: PdfDict | null): Map<number, number> {
   return map;
 }
 
-/** Liberation Serif advance (Times metrics) for fonts that give no widths (the standard 14). */
-function timesAdvance(ch: string): number {
-  const f = parsedFont('regular') as { unitsPerEm: number; glyphForCodePoint(cp: number): { advanceWidth: number } };
-  return f.glyphForCodePoint(ch.codePointAt(0) ?? 32).advanceWidth / f.unitsPerEm || 0.5;
+let times: ((ch: string) => number) | null = null;
+
+/**
+ * Liberation Serif advance (Times metrics), in text space units per 1 of font size: for fonts that give
+ * no widths (the standard 14) and for positions inside pdf.js runs (text-lines.ts). Kept per character:
+ * a page asks the same few characters thousands of times.
+ */
+export function timesAdvance(ch: string): number {
+  if (!times) {
+    const font = parsedFont('regular') as unknown as { unitsPerEm: number; glyphForCodePoint(cp: number): { advanceWidth: number } };
+    const cache = new Map<string, number>();
+    times = (c) => {
+      let w = cache.get(c);
+      if (w === undefined) {
+        w = font.glyphForCodePoint(c.codePointAt(0) ?? 32).advanceWidth / font.unitsPerEm || 0.5;
+        cache.set(c, w);
+      }
+      return w;
+    };
+  }
+  return times(ch);
 }
 
 const UNKNOWN_FONT: TextFontInfo = { twoByte: false, advance: () => 0.5, text: () => null };

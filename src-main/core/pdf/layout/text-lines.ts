@@ -6,9 +6,9 @@
  * from Liberation Serif advance widths scaled to the run's real width, which is exact for Times-metric
  * fonts (what Decree 30 prescribes) and close enough for others to find the blanks the clerk fills.
  */
-import { parsedFont } from '../appearance/fonts';
 import { pages, PdfFile, type PageInfo } from '../parse/index';
 import { pageText, type TextRun } from './content-text';
+import { timesAdvance } from './text-fonts';
 import { AppError } from '../../../contract/errors';
 import { loadPdfJs, openPdfJs, withinPdfJsTime, type PdfJs } from './pdfjs';
 
@@ -21,23 +21,6 @@ interface Item { str: string; x: number; y: number; width: number; size: number;
 const MAX_ITEMS_PER_PAGE = 20_000;
 /** pdf.js's TRACKING_SPACE_FACTOR: a smaller advance between two runs is tracking, no blank. */
 const PDFJS_TRACKING_SPACE = 0.102;
-let advance: ((ch: string) => number) | null = null;
-
-function advanceOf(ch: string): number {
-  if (!advance) {
-    const font = parsedFont('regular') as unknown as { unitsPerEm: number; glyphForCodePoint(cp: number): { advanceWidth: number } };
-    const cache = new Map<string, number>();
-    advance = (c) => {
-      let w = cache.get(c);
-      if (w === undefined) {
-        w = font.glyphForCodePoint(c.codePointAt(0) ?? 32).advanceWidth / font.unitsPerEm || 0.5;
-        cache.set(c, w);
-      }
-      return w;
-    };
-  }
-  return advance(ch);
-}
 
 
 export interface TextPages {
@@ -215,7 +198,7 @@ function toLine(page: number, g: Item[]): TextLine {
 function placeChars(it: Item): PositionedChar[] {
   if (it.chars) return it.chars;
   const cps = Array.from(it.str);
-  const adv = cps.map(advanceOf);
+  const adv = cps.map(timesAdvance);
   const total = adv.reduce((s, w) => s + w, 0) || 1;
   const scale = it.width > 0 ? it.width / total : it.size;
   let x = it.x;

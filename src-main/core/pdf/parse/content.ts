@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { LIMITS } from './limits';
-import { contentOperators, IDENTITY, mul, type Matrix } from './operators';
+import { asMatrix, contentOperators, IDENTITY, mul, skipInlineImage, type Matrix } from './operators';
 import type { PdfFile } from './document';
 import type { PageInfo, Rect } from './acroform';
 import { dictOf, PdfName, PdfStream, PdfString, type PdfDict, type PdfObject } from './objects';
@@ -233,9 +233,7 @@ function interpret(file: PdfFile, data: Buffer, res: PdfDict | null, base: M, re
           const st = xo.dict.get('Subtype');
           if (st instanceof PdfName && st.name === 'Form') {
             const bb = file.resolve(xo.dict.get('BBox'), rev);
-            const mx = file.resolve(xo.dict.get('Matrix'), rev);
-            const m: M = Array.isArray(mx) && mx.length === 6 && mx.every((v) => typeof v === 'number') ? (mx as M) : I;
-            const fm = mul(m, ctm);
+            const fm = mul(asMatrix(file.resolve(xo.dict.get('Matrix'), rev)) ?? I, ctm);
             if (Array.isArray(bb) && bb.length === 4 && bb.every((v) => typeof v === 'number')) {
               const [x0, y0, x1, y1] = bb as number[];
               const b = boxOf(rectPoints(fm, x0!, y0!, x1! - x0!, y1! - y0!));
@@ -254,10 +252,7 @@ function interpret(file: PdfFile, data: Buffer, res: PdfDict | null, base: M, re
         break;
       }
       case 'BI': {
-        const id = data.indexOf('ID', lx.pos, 'latin1');
-        const ei = id < 0 ? -1 : data.indexOf('EI', id + 2, 'latin1');
-        if (ei < 0) return;
-        lx.pos = ei + 2;
+        if (!skipInlineImage(data, lx)) return;
         const b = boxOf(rectPoints(ctm, 0, 0, 1, 1));
         if (b) out.push(b);
         break;

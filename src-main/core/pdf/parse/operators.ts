@@ -17,11 +17,23 @@ export const mul = (a: Matrix, b: Matrix): Matrix => [
 export const asMatrix = (o: PdfObject | undefined): Matrix | null =>
   Array.isArray(o) && o.length === 6 && o.every((v) => typeof v === 'number') ? (o as Matrix) : null;
 
+/**
+ * Steps `lexer` over an inline image (BI … ID data EI): its data is not content syntax. False when the
+ * stream ends first, where every interpreter stops reading.
+ */
+export function skipInlineImage(data: Buffer, lexer: Lexer): boolean {
+  const id = data.indexOf('ID', lexer.pos, 'latin1');
+  const ei = id < 0 ? -1 : data.indexOf('EI', id + 2, 'latin1');
+  if (ei < 0) return false;
+  lexer.pos = ei + 2;
+  return true;
+}
+
 export interface ContentOperator {
   op: string;
   /** The operands before it; valid until the loop moves on. */
   operands: readonly PdfObject[];
-  /** The reader, for the consumer that steps over inline image data itself. */
+  /** The reader, for the consumer that steps over inline image data (skipInlineImage). */
   lexer: Lexer;
 }
 
