@@ -32,6 +32,8 @@ export const documentDto = z.object({
   code: z.string().nullable(),
   TypeName: z.string(),
   OrganName: z.string().nullable(),
+  /** List rows of a văn bản đi: its first nơi nhận (the document page shows them all). */
+  recipients: z.array(z.string()).optional(),
   Subject: z.string(),
   Priority: z.number(),
   priorityVi: z.string(),

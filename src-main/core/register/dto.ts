@@ -20,6 +20,8 @@ export interface DocumentDto {
   code: string | null;
   IssuedDate: string | null;
   OrganName: string | null;
+  /** List rows of a văn bản đi: its first nơi nhận (register pages and search results only). */
+  recipients?: string[];
   Subject: string;
   Language: string | null;
   PageAmount: number | null;

@@ -13,6 +13,9 @@ const listQuerySchema = z.strictObject({
   pageSize: z.number().int().min(1).max(500).default(50),
 });
 
+/** How many nơi nhận a văn bản đi's list row names (its page shows them all). */
+const LIST_RECIPIENTS = 3;
+
 /** Reading and search: a document with its history, register pages in number order, saved searches. */
 export class Reading {
   constructor(private readonly ctx: RegisterContext, private readonly attachments: (docId: number) => AttachmentDto[]) {}
@@ -39,7 +42,7 @@ export class Reading {
       .prepare('SELECT * FROM documents WHERE book_id = ? AND year = ? AND number > ? ORDER BY number LIMIT ?')
       .all(p.book, p.year, (p.page - 1) * p.pageSize, p.pageSize) as Record<string, unknown>[];
     const total = (this.ctx.db.prepare('SELECT last_number AS n FROM book_counters WHERE book_id = ? AND year = ?').get(p.book, p.year) as { n: number } | undefined)?.n ?? 0;
-    return { items: rows.map(documentDto), page: p.page, pageSize: p.pageSize, total, totalCapped: false };
+    return { items: this.withRecipients(rows.map(documentDto)), page: p.page, pageSize: p.pageSize, total, totalCapped: false };
   }
 
   search(q: SearchQuery): SearchPage<DocumentDto & { score: number | null }> {
@@ -47,7 +50,19 @@ export class Reading {
     if (!parsed.success) throw invalid('Điều kiện tìm kiếm không hợp lệ.', `search: ${issuePaths(parsed.error)}`);
     const r = runSearch(this.ctx.db, parsed.data);
     // bm25 can be -0, which JSON turns into 0: normalise so both transports agree.
-    return { ...r, items: r.items.map((row) => ({ ...documentDto(row), score: row.score === null ? null : row.score + 0 })) };
+    return { ...r, items: this.withRecipients(r.items.map((row) => ({ ...documentDto(row), score: row.score === null ? null : row.score + 0 }))) };
+  }
+
+  /** A page's văn bản đi with their first nơi nhận, for the list's "Nơi ban hành / nơi nhận" column: one query per page. */
+  private withRecipients<T extends DocumentDto>(items: T[]): T[] {
+    const ids = items.filter((d) => d.direction === 'di').map((d) => d.id);
+    if (ids.length === 0) return items;
+    const rows = this.ctx.db
+      .prepare('SELECT doc_id, OrganName FROM recipients WHERE doc_id IN (SELECT value FROM json_each(?)) AND ord <= ? ORDER BY doc_id, ord')
+      .all(JSON.stringify(ids), LIST_RECIPIENTS) as Array<{ doc_id: number; OrganName: string }>;
+    const names = new Map<number, string[]>();
+    for (const r of rows) names.set(r.doc_id, [...(names.get(r.doc_id) ?? []), r.OrganName]);
+    return items.map((d) => (d.direction === 'di' ? { ...d, recipients: names.get(d.id) ?? [] } : d));
   }
 
   saveSearch(name: string, q: SearchQuery, act: ActOptions = {}): { id: number; name: string } {
