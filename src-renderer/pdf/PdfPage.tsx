@@ -5,14 +5,16 @@ import { openPdf, renderPageInto, type RenderedPage } from './pdfjs';
 
 /**
  * One page of a PDF drawn with pdf.js in the renderer, at a fixed CSS width. `overlay` receives the
- * page geometry so callers can place boxes over it in PDF points.
+ * page geometry so callers can place boxes over it in PDF points; `onPages` the page count of the file
+ * once it is open (a pager needs no second opening of the same bytes).
  */
-export function PdfPage({ bytes, page, width, label, overlay }: {
+export function PdfPage({ bytes, page, width, label, overlay, onPages }: {
   bytes: Uint8Array;
   page: number;
   width: number;
   label: string;
   overlay?: (geo: RenderedPage) => ReactNode;
+  onPages?: (count: number) => void;
 }) {
   const canvas = useRef<HTMLCanvasElement>(null);
   const [doc, setDoc] = useState<PDFDocumentProxy | null>(null);
@@ -25,13 +27,18 @@ export function PdfPage({ bytes, page, width, label, overlay }: {
     let opened: PDFDocumentProxy | null = null;
     setFailed(false);
     openPdf(bytes).then(
-      (d) => (live ? setDoc((opened = d)) : void d.destroy()),
+      (d) => {
+        if (!live) return void d.destroy();
+        setDoc((opened = d));
+        onPages?.(d.numPages);
+      },
       () => live && setFailed('damaged'),
     );
     return () => {
       live = false;
       void opened?.destroy();
     };
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the count belongs to the bytes, not to a new callback
   }, [bytes]);
 
   useEffect(() => {

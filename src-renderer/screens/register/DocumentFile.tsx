@@ -5,7 +5,6 @@ import type { VerificationReportDto } from '@contract/verify';
 import type { Client } from '../../api/client';
 import { t } from '../../i18n';
 import { PdfPage } from '../../pdf/PdfPage';
-import { openPdf } from '../../pdf/pdfjs';
 import { base64ToBytes, readAsBase64 } from '../../ui/files';
 import { FilePicker } from '../../ui/FilePicker';
 import { Verdict } from '../../ui/Verdict';
@@ -35,6 +34,8 @@ export function DocumentFile({ client, docId, detail, onAttached }: { client: Cl
     if (!current) return;
     let live = true;
     setPage(0);
+    // The pager's count comes from PdfPage once it opens the file; a damaged file keeps one page.
+    setPages(1);
     void (async () => {
       try {
         const f = await client.call('register.attachment', { id: docId, attachmentId: current.id });
@@ -53,17 +54,6 @@ export function DocumentFile({ client, docId, detail, onAttached }: { client: Cl
     };
     // eslint-disable-next-line react-hooks/exhaustive-deps -- `current` is looked up again from its id each render
   }, [client, docId, currentId]);
-
-  const bytes = shown?.bytes;
-  useEffect(() => {
-    if (!bytes?.length) return;
-    let live = true;
-    // The page count for the pager (the drawing itself is PdfPage's); a damaged file keeps one page.
-    openPdf(bytes).then((d) => (live && setPages(d.numPages), void d.destroy()), () => live && setPages(1));
-    return () => {
-      live = false;
-    };
-  }, [bytes]);
 
   async function attach(name: string, bytes: Uint8Array) {
     setBusy(true);
@@ -104,7 +94,7 @@ export function DocumentFile({ client, docId, detail, onAttached }: { client: Cl
                 <span>{t('register.previewPage', { page: page + 1, pages })}</span>
                 <Button size="small" disabled={page >= pages - 1} onClick={() => setPage(page + 1)}>{t('register.next')}</Button>
               </div>
-              <PdfPage bytes={shown.bytes} page={page} width={PREVIEW_WIDTH} label={t('doc.preview', { name: current.name })} />
+              <PdfPage bytes={shown.bytes} page={page} width={PREVIEW_WIDTH} label={t('doc.preview', { name: current.name })} onPages={setPages} />
             </>
           )}
         </>
