@@ -15,7 +15,7 @@ import { PdfPage } from '../pdf/PdfPage';
 import { BatchSign } from './sign/BatchSign';
 import { ContextPinField } from './sign/ContextPinField';
 import { useSigningKey } from './sign/useSigningKey';
-import { IssueFields, useNextNumber, type IssueValues } from './sign/IssueFields';
+import { IssueFields, outgoingBooks, useNextNumber, type IssueValues } from './sign/IssueFields';
 import { LeaderCheck } from './sign/LeaderCheck';
 import { SignResultPanel } from './sign/SignResultPanel';
 import { useNav } from '../shell/nav';
@@ -54,7 +54,9 @@ export function SignScreen({ client }: { client: Client }) {
   const [ref, setRef] = useState('');
   const [copyForm, setCopyForm] = useState<CopyForm>('SAO Y');
   const [copyAgency, setCopyAgency] = useState('');
+  // Asked once per showing of the screen; the issue form, the batch and the sổ picked for a printed ký hiệu share it.
   const books = useAsync(() => client.call('register.books', {}), []);
+  const [printedNotation, setPrintedNotation] = useState<string | null>(null);
   const copyBook = books.data?.books.find((b) => b.direction === 'di' && b.kind === 'copies') ?? null;
   const [tokenRef, setTokenRef] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
@@ -85,7 +87,7 @@ export function SignScreen({ client }: { client: Client }) {
         setIssue((v) => ({
           ...v, sealMm: v.sealMm ?? i.sealMm, notation: v.notation || (i.record.notation ?? ''), typeName: v.typeName || (i.record.typeName ?? ''), subject: v.subject || (i.record.subject ?? ''),
         }));
-        if (i.record.notation) void pickBook(i.record.notation);
+        setPrintedNotation(i.record.notation ?? null);
         setPositions((old) => ({
           number: moved.has('number') ? old.number : i.proposed.number ?? undefined,
           day: moved.has('day') ? old.day : i.proposed.day ?? undefined,
@@ -102,13 +104,13 @@ export function SignScreen({ client }: { client: Client }) {
     // eslint-disable-next-line react-hooks/exhaustive-deps
   }, [client, opened, sealMm, confirmUnknown]);
 
-  /** The sổ đi whose default ký hiệu is the printed one, else the general sổ đi, unless the clerk chose one. */
-  async function pickBook(notation: string) {
-    const { books } = await client.call('register.books', {});
-    const out = books.filter((b) => b.direction === 'di' && b.kind === 'normal');
-    const hit = out.find((b) => b.notation === notation) ?? out.find((b) => b.id === 'di') ?? out[0];
+  // The sổ đi whose default ký hiệu is the printed one, else the general sổ đi, unless the clerk chose one.
+  useEffect(() => {
+    if (!printedNotation) return;
+    const out = outgoingBooks(books);
+    const hit = out.find((b) => b.notation === printedNotation) ?? out.find((b) => b.id === 'di') ?? out[0];
     if (hit) setIssue((v) => (v.book ? v : { ...v, book: hit.id }));
-  }
+  }, [printedNotation, books]);
 
   useEffect(() => () => void (result && URL.revokeObjectURL(result.url)), [result]);
 
@@ -213,7 +215,7 @@ export function SignScreen({ client }: { client: Client }) {
             {mode === 'issue' && inspection && <LeaderCheck leader={inspection.leader} confirmed={confirmUnknown} onConfirm={setConfirmUnknown} disabled={busy} />}
             {mode === 'issue' && (
               <>
-                <IssueFields client={client} values={issue} onChange={changeIssue} next={next} nextError={nextError} disabled={busy} />
+                <IssueFields books={books} values={issue} onChange={changeIssue} next={next} nextError={nextError} disabled={busy} />
                 <p className="hint">{t('sign.dragHint')}</p>
                 {inspection && (!positions.number || !positions.day || !positions.seal) && <p className="warning">{t('sign.placeMissing')}</p>}
               </>
@@ -241,7 +243,7 @@ export function SignScreen({ client }: { client: Client }) {
       )}
 
       {chosenToken && (
-        <BatchSign client={client} tokenRef={chosenToken.ref} contextPin={needsContextPin ? contextPin : ''} defaultAgency={info.data?.agency.name ?? ''} />
+        <BatchSign client={client} books={books} tokenRef={chosenToken.ref} contextPin={needsContextPin ? contextPin : ''} defaultAgency={info.data?.agency.name ?? ''} />
       )}
     </section>
   );

@@ -1,7 +1,6 @@
 import { useEffect, useState, type CSSProperties, type FormEvent } from 'react';
 import { Button, DatePicker } from 'antd';
 import type { Client } from '../../api/client';
-import type { NextNumberDto } from '@contract/issuing';
 import type { PageRectDto, SignInspectionDto, SignResultDto, TextBoxDto } from '@contract/sign';
 import { decree30Day, decree30Month, decree30Number } from '@contract/text';
 import { dateInVietnam } from '@contract/time';
@@ -14,6 +13,7 @@ import { DATE_FORMAT, dayValue, isoDay } from '../../ui/dates';
 import { Verdict } from '../../ui/Verdict';
 import { fetchFile } from '../../ui/files';
 import { SignOverlays, type Positions } from '../SignOverlays';
+import { useNextNumber } from '../sign/IssueFields';
 import { saveWorkspaceFile } from '../sign/save-file';
 
 const PAGE_WIDTH = 520;
@@ -61,16 +61,10 @@ export function SignDigitized({ client, file, mode }: { client: Client; file: { 
   const books = useAsync(() => client.call('register.books', {}), []);
   const series = (books.data?.books ?? []).filter((b) => (mode === 'copy' ? b.kind === 'copies' : b.direction === 'di' && b.kind === 'normal'));
   const [book, setBook] = useState<string | null>(null);
-  const [next, setNext] = useState<NextNumberDto | null>(null);
   // A copy of a paper original is numbered only when the clerk picks the copies sổ: sign.copy takes no
   // Loại văn bản, which that sổ's entry needs and a scan's page 1 seldom tells.
   useEffect(() => { if (book === null && books.data) setBook(mode === 'issue' ? series[0]?.id ?? '' : ''); }, [books.data, series, book, mode]);
-  useEffect(() => {
-    if (!book) { setNext(null); return; }
-    let live = true;
-    client.call('sign.nextNumber', { book, date, kind: mode, ...(mode === 'issue' && notation.trim() ? { notation } : {}) }).then((n) => live && setNext(n), () => live && setNext(null));
-    return () => { live = false; };
-  }, [client, book, date, notation, mode]);
+  const { next } = useNextNumber(client, { book, date, notation: mode === 'issue' ? notation : '', kind: mode }, 0);
 
   useEffect(() => { if (info.data && agency === '') setAgency(info.data.agency.name); }, [info.data, agency]);
   useEffect(() => {

@@ -9,8 +9,8 @@ import { COPY_FORMS, type CopyForm } from '@contract/vocabulary';
 import { DatePicker } from 'antd';
 import { AGENCY_NAME_MAX_CHARS, MAX_BATCH_JOBS, REF_MAX_CHARS } from '@contract/limits';
 import { DATE_FORMAT, dayValue, isoDay } from '../../ui/dates';
-import { errorText, useAsync } from '../../ui/useAsync';
-import { useNextNumber } from './IssueFields';
+import { errorText } from '../../ui/useAsync';
+import { outgoingBooks, useNextNumber, type Books } from './IssueFields';
 import { saveWorkspaceFile } from './save-file';
 
 type Kind = 'appendix' | 'copy' | 'issue';
@@ -25,6 +25,8 @@ interface Row { status: BatchItemDto['status'] | 'pending'; errorVi?: string; re
 
 export interface BatchSignProps {
   client: Client;
+  /** The sign screen's sổ (asked once there). */
+  books: Books;
   tokenRef: string;
   /** The signature PIN, when the chosen key asks for one ('' otherwise). */
   contextPin: string;
@@ -36,7 +38,7 @@ export interface BatchSignProps {
  * sign.progress events of this screen's own operation; "Ký lại các tệp chưa xong" sends the same jobs
  * again and the backend skips those already signed.
  */
-export function BatchSign({ client, tokenRef, contextPin, defaultAgency }: BatchSignProps) {
+export function BatchSign({ client, books, tokenRef, contextPin, defaultAgency }: BatchSignProps) {
   const inputId = useId();
   const [files, setFiles] = useState<StoredFileDto[]>([]);
   const [kind, setKind] = useState<Kind>('appendix');
@@ -46,8 +48,7 @@ export function BatchSign({ client, tokenRef, contextPin, defaultAgency }: Batch
   const [book, setBook] = useState<string | null>(null);
   const [date, setDate] = useState(dateInVietnam());
   const [batches, setBatches] = useState(0);
-  const books = useAsync(() => client.call('register.books', {}), []);
-  const outgoing = (books.data?.books ?? []).filter((b) => b.direction === 'di' && b.kind === 'normal');
+  const outgoing = outgoingBooks(books);
   // Each file takes the sổ's next number in turn (cấp số at signing); the first is shown before signing.
   const { next } = useNextNumber(client, { book, date, notation: '' }, batches);
   const [sealMm, setSealMm] = useState('36');

@@ -2,11 +2,13 @@ import { useEffect, useState } from 'react';
 import { DatePicker, Form, Input, InputNumber, Select } from 'antd';
 import type { Client } from '../../api/client';
 import type { NextNumberDto } from '@contract/issuing';
+import type { bookDto } from '@contract/register';
+import type { z } from 'zod';
 import { docTypeNames } from '@contract/doc-types';
 import { NOTATION_MAX_CHARS, SEAL_MM_MAX, SEAL_MM_MIN } from '@contract/limits';
 import { t } from '../../i18n';
 import { DATE_FORMAT, dayValue, isoDay } from '../../ui/dates';
-import { errorText, useAsync } from '../../ui/useAsync';
+import { errorText } from '../../ui/useAsync';
 
 /** What the clerk sets for issuing: the sổ đi (the number comes from it) and the register entry's fields. */
 export interface IssueValues {
@@ -22,39 +24,48 @@ export interface IssueValues {
 
 const TYPE_OPTIONS = docTypeNames('di').map((n) => ({ value: n, label: n }));
 
+type Book = z.infer<typeof bookDto>;
+/** The register's sổ as the sign screen asks them once (each showing) and hands them to its parts. */
+export type Books = { data: { books: Book[] } | null; error: string | null };
+
+/** The sổ đi that number a series' documents: copies and secret documents have sổ of their own. */
+export function outgoingBooks(books: Books): Book[] {
+  return (books.data?.books ?? []).filter((b) => b.direction === 'di' && b.kind === 'normal');
+}
+
 /**
  * The number the sổ will give, asked again whenever the sổ, the date's year or the ký hiệu change
- * (`refresh` after an issue); shown before any PIN. The register reserves it only at signing.
+ * (`refresh` after an issue); shown before any PIN. The register reserves it only at signing. `kind`:
+ * an issue's series or a copy's (the copies sổ numbers copies only).
  */
-export function useNextNumber(client: Client, v: Pick<IssueValues, 'book' | 'date' | 'notation'>, refresh: number): { next: NextNumberDto | null; error: string | null } {
+export function useNextNumber(client: Client, v: Pick<IssueValues, 'book' | 'date' | 'notation'> & { kind?: 'issue' | 'copy' }, refresh: number): { next: NextNumberDto | null; error: string | null } {
   const [state, setState] = useState<{ next: NextNumberDto | null; error: string | null }>({ next: null, error: null });
   const notation = v.notation.trim();
+  const kind = v.kind;
   useEffect(() => {
     if (!v.book) return setState({ next: null, error: null });
     let live = true;
-    client.call('sign.nextNumber', { book: v.book, date: v.date, ...(notation ? { notation } : {}) }).then(
+    client.call('sign.nextNumber', { book: v.book, date: v.date, ...(notation ? { notation } : {}), ...(kind ? { kind } : {}) }).then(
       (next) => live && setState({ next, error: null }),
       (e: unknown) => live && setState({ next: null, error: errorText(e) }),
     );
     return () => {
       live = false;
     };
-  }, [client, v.book, v.date, notation, refresh]);
+  }, [client, v.book, v.date, notation, kind, refresh]);
   return state;
 }
 
 /** The issue form: sổ đi, the number it gives, ký hiệu, Loại văn bản, trích yếu, Nơi nhận, Ngày ban hành, seal size. */
-export function IssueFields({ client, values, onChange, next, nextError, disabled }: {
-  client: Client;
+export function IssueFields({ books, values, onChange, next, nextError, disabled }: {
+  books: Books;
   values: IssueValues;
   onChange: (v: Partial<IssueValues>) => void;
   next: NextNumberDto | null;
   nextError: string | null;
   disabled: boolean;
 }) {
-  const books = useAsync(() => client.call('register.books', {}), []);
-  // Documents are numbered from the sổ đi of their series; copies and secret documents have their own.
-  const options = (books.data?.books ?? []).filter((b) => b.direction === 'di' && b.kind === 'normal').map((b) => ({ value: b.id, label: b.name }));
+  const options = outgoingBooks(books).map((b) => ({ value: b.id, label: b.name }));
   return (
     <Form layout="vertical" component="div" className="issue-fields">
       <Form.Item label={t('sign.book')} htmlFor="sign-book" validateStatus={books.error ? 'error' : undefined} help={books.error ?? undefined}>
