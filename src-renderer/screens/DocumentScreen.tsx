@@ -43,7 +43,8 @@ export function DocumentScreen({ client }: { client: Client }) {
 function Meta({ d, detail }: { d: RegisterDocumentDto; detail: RegisterDocumentDetailDto }) {
   const incoming = d.direction === 'den';
   return (
-    <Descriptions bordered size="small" column={2} className="doc-meta">
+    // The details sit in the page's narrower column: one pair a row until the window is wide enough for two.
+    <Descriptions bordered size="small" column={{ xs: 1, sm: 1, md: 1, lg: 1, xl: 1, xxl: 2 }} className="doc-meta">
       <Descriptions.Item label={t('register.colState')}>
         <Tag className="state-tag" data-state={d.state}>{d.stateVi}</Tag>
       </Descriptions.Item>

@@ -184,7 +184,8 @@ describe('browser mode: a clerk\'s whole day', () => {
     await doc.locator('.doc-buttons [data-action="amend"]').click();
     const form = doc.locator('.doc-form');
     await form.getByLabel('Hạn giải quyết').fill(dmy(addDaysIso(today, -1)));
-    await form.getByRole('heading', { name: 'Sửa thông tin' }).click();
+    // Leaving the date box commits the typed date (its calendar, open above it, covers the form's heading).
+    await form.getByLabel('Lý do').click();
     await form.getByLabel('Lý do').fill('Ghi hạn theo phiếu giải quyết');
     await form.getByRole('button', { name: /^Xác nhận/ }).click();
     const error = form.locator('.ant-form-item-has-error');
@@ -264,6 +265,8 @@ describe('browser mode: a clerk\'s whole day', () => {
     await row.waitFor();
     expect(await row.textContent()).toContain('01/QĐ-UBND');
     expect(await row.textContent()).toContain('Đã phát hành');
+    // Nơi ban hành / nơi nhận: an issued document's row names where it goes.
+    expect(await row.textContent()).toContain('Sở Nội vụ; Sở Tư pháp');
     expect(serious(await axeScan(page))).toEqual([]);
     await screenshot(page, 'day-10-outgoing');
     await row.getByRole('button').first().click();

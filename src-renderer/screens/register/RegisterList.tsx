@@ -97,7 +97,8 @@ function Row({ d, direction }: { d: RegisterDocumentDto; direction: 'den' | 'di'
       </td>
       <td>{date ? formatDate(`${date}T00:00:00${VIETNAM_OFFSET}`) : ''}</td>
       <td>{d.code ?? ''}</td>
-      <td>{d.OrganName ?? ''}</td>
+      {/* Văn bản đến: who issued it; văn bản đi: where it goes (the first nơi nhận). */}
+      <td>{direction === 'di' ? (d.recipients ?? []).join('; ') : d.OrganName ?? ''}</td>
       <td>{d.Subject}</td>
       <td>{t(priorityKey(d.Priority))}</td>
       <td>{d.DueDate ? formatDate(`${d.DueDate}T00:00:00${VIETNAM_OFFSET}`) : ''}</td>
