@@ -3,52 +3,42 @@ import { vnFold } from '../../contract/text';
 import type { Db } from '../db/connection';
 import { bookIdSchema } from './records';
 import { isoDaySchema } from '../../contract/register';
+import { FTS_COLUMNS, ftsValues, words, type SearchField } from './search-columns';
+import { phraseMatch, rankWindow, type Phrase } from './search-rank';
+import { SearchTerms } from './search-terms';
 
-/**
- * The FTS5 columns (table doc_fts, created by migration 0020): one per searchable field plus the
- * extracted full text, all folded in the app (vnFold maps đ→d, which unicode61 does not).
- */
-export const FTS_COLUMNS = ['code', 'type', 'organ', 'subject', 'signer', 'places', 'note', 'body'] as const;
+export type { SearchField } from './search-columns';
 
-/** The folded FTS column values of a document row. */
-export function ftsValues(r: Record<string, unknown>, body: string): string[] {
-  const f = (...xs: unknown[]) => vnFold(xs.filter((x) => typeof x === 'string' && x !== '').join(' '));
-  const number = typeof r.number === 'number' ? String(r.number) : '';
-  return [
-    f(r.CodeNumber, r.CodeNotation, r.CodeNumber && r.CodeNotation ? `${r.CodeNumber}/${r.CodeNotation}` : '', number, r.DocumentId),
-    f(r.TypeName),
-    f(r.OrganName),
-    f(r.Subject),
-    f(r.SignerPosition, r.SignerFullName),
-    f(r.ToPlaces, r.FileCopyHolder),
-    f(r.Description, r.TraceHeaderList),
-    vnFold(body),
-  ];
-}
-
-/** Keeps doc_fts in step with documents and doc_text; called inside the writing transaction. */
+/** Keeps doc_fts (and the vocabulary, search-terms.ts) in step with documents and doc_text; called inside the writing transaction. */
 export class SearchIndex {
   private readonly insertRow;
   private readonly deleteRow;
   private readonly doc;
   private readonly body;
+  private readonly terms;
 
   constructor(db: Db) {
     this.insertRow = db.prepare(`INSERT INTO doc_fts (rowid, ${FTS_COLUMNS.join(', ')}) VALUES (?, ${FTS_COLUMNS.map(() => '?').join(', ')})`);
     this.deleteRow = db.prepare('DELETE FROM doc_fts WHERE rowid = ?');
     this.doc = db.prepare<[number], Record<string, unknown>>('SELECT * FROM documents WHERE id = ?');
     this.body = db.prepare<[number], { body: string }>('SELECT body FROM doc_text WHERE doc_id = ?');
+    this.terms = new SearchTerms(db);
   }
 
   /** A new document (no text yet): the row as written, so it need not be read back. */
   add(id: number, row: Record<string, unknown>): void {
-    this.insertRow.run(id, ...ftsValues(row, ''));
+    this.write(id, ftsValues(row, ''));
   }
 
   reindex(id: number): void {
     const row = this.doc.get(id)!;
     this.deleteRow.run(id);
-    this.insertRow.run(id, ...ftsValues(row, this.body.get(id)?.body ?? ''));
+    this.write(id, ftsValues(row, this.body.get(id)?.body ?? ''));
+  }
+
+  private write(id: number, values: string[]): void {
+    this.insertRow.run(id, ...values);
+    this.terms.record(values);
   }
 }
 
@@ -58,7 +48,6 @@ export class SearchIndex {
  * never reaches the FTS5 query grammar.
  */
 export const SEARCH_FIELDS = FTS_COLUMNS;
-export type SearchField = (typeof FTS_COLUMNS)[number];
 
 const terms = z.string().max(500);
 export const searchQuerySchema = z.strictObject({
@@ -77,22 +66,22 @@ export const searchQuerySchema = z.strictObject({
 });
 export type SearchQuery = z.input<typeof searchQuerySchema>;
 
-/** Column weights for bm25: a hit in số/ký hiệu or trích yếu matters more than one in the body. */
-const WEIGHTS = [10, 2, 3, 5, 2, 1, 1, 1];
 /**
- * A query is answered from its newest RANK_WINDOW matches, read once: that read gives the total (exact
- * up to the window, "more than" beyond it) and the rows to rank. Counting every match of a common word
- * over a million rows, or ranking them all, is what made search slow; a clerk with thousands of
- * matches narrows the query rather than reading page 200.
+ * A query is answered from its newest TOTAL_CAP matches, read once in one newest-first walk of the
+ * index that stops there: the walk gives the total (exact up to the cap, "more than" beyond it).
+ * Counting every match of a common word over a million rows is what made search slow; a clerk with
+ * thousands of matches narrows the query rather than reading page 200.
  */
-export const RANK_WINDOW = 2_000;
-export const TOTAL_CAP = RANK_WINDOW;
+export const TOTAL_CAP = 2_000;
+/**
+ * Ranking orders the newest RANK_WINDOW of those matches, best first, and the older ones follow newest
+ * first: ranking costs a read of each candidate's row, so the candidate set is bounded whatever the
+ * word (search-rank.ts).
+ */
+export const RANK_WINDOW = 200;
 
 function tokens(s: string): string[] {
-  return vnFold(s)
-    .split(/[^\p{L}\p{N}]+/u)
-    .filter(Boolean)
-    .slice(0, 16);
+  return words(vnFold(s)).slice(0, 16);
 }
 
 /**
@@ -100,23 +89,15 @@ function tokens(s: string): string[] {
  * prefix because the clerk may still be typing it. Prefixes of one or two letters ("an", "vu") would
  * expand to hundreds of terms over a large register for no gain: such syllables are complete words.
  */
-function termGroup(s: string): string | null {
+function termGroup(s: string, column: SearchField | null): Phrase[] {
   const t = tokens(s);
-  const last = t.length - 1;
-  return t.length === 0 ? null : `(${t.map((x, i) => (i === last && x.length >= 3 ? `"${x}"*` : `"${x}"`)).join(' AND ')})`;
+  return t.map((term, i) => ({ term, prefix: i === t.length - 1 && term.length >= 3, column }));
 }
 
-export function buildMatch(q: { text?: string | undefined; fields?: Partial<Record<SearchField, string>> | undefined }): string | null {
-  const parts: string[] = [];
-  if (q.text) {
-    const g = termGroup(q.text);
-    if (g) parts.push(g);
-  }
-  for (const [field, value] of Object.entries(q.fields ?? {})) {
-    const g = value ? termGroup(value) : null;
-    if (g) parts.push(`{${field}} : ${g}`);
-  }
-  return parts.length ? parts.join(' AND ') : null;
+/** The query's terms, in the order FTS5 numbers its phrases: the free text, then each field. */
+export function queryPhrases(q: { text?: string | undefined; fields?: Partial<Record<SearchField, string>> | undefined }): { text: Phrase[]; fields: Phrase[] } {
+  const fields = Object.entries(q.fields ?? {}).flatMap(([field, value]) => (value ? termGroup(value, field as SearchField) : []));
+  return { text: q.text ? termGroup(q.text, null) : [], fields };
 }
 
 export interface SearchPage<T> {
@@ -139,23 +120,35 @@ export function runSearch(db: Db, raw: SearchQuery): SearchPage<Record<string, u
   if (q.priorityAtLeast !== undefined) { where.push('d.Priority >= @prio'); params.prio = q.priorityAtLeast; }
   if (q.dateFrom) { where.push('d.reg_date >= @from'); params.from = q.dateFrom; }
   if (q.dateTo) { where.push('d.reg_date <= @to'); params.to = q.dateTo; }
-  const match = buildMatch(q);
+  const { text, fields } = queryPhrases(q);
+  const vocabulary = new SearchTerms(db);
+  const phrases = [...text, ...fields].map((p) => vocabulary.expand(p));
+  // A pure field filter is not ranked: every match holds the same terms in the same column, so bm25
+  // would only order them by length. Newest first answers it.
+  const ranked = q.sort === 'rank' && text.length > 0;
   const offset = (q.page - 1) * q.pageSize;
   // Newest first keeps deep pages reachable: its walk stops at the page asked for, ranking needs none.
-  params.cap = Math.max(TOTAL_CAP + 1, q.sort === 'newest' ? offset + q.pageSize : 0);
+  params.cap = Math.max(TOTAL_CAP + 1, ranked ? 0 : offset + q.pageSize);
   let ids: Array<{ id: number; score: number | null }>;
   let total: number;
-  if (match) {
-    params.match = match;
+  if (phrases.length) {
+    // Each term quoted: user input never reaches the FTS5 query grammar.
+    params.match = phrases.map((p) => phraseMatch(p)).join(' AND ');
     // The documents table joins in only when a filter needs it: otherwise the FTS index alone answers.
     const matches = where.length
       ? `FROM doc_fts JOIN documents d ON d.id = doc_fts.rowid WHERE doc_fts MATCH @match AND ${where.join(' AND ')}`
       : 'FROM doc_fts WHERE doc_fts MATCH @match';
-    // FTS5 walks rowids newest first itself, so LIMIT stops the walk; bm25 is computed only when ranked.
-    const score = q.sort === 'rank' ? `bm25(doc_fts, ${WEIGHTS.join(', ')})` : 'NULL';
-    const window = db.prepare(`SELECT doc_fts.rowid AS id, ${score} AS score ${matches} ORDER BY doc_fts.rowid DESC LIMIT @cap`).all(params) as typeof ids;
+    // FTS5 walks rowids newest first itself, so LIMIT stops the walk.
+    const window = db.prepare(`SELECT doc_fts.rowid ${matches} ORDER BY doc_fts.rowid DESC LIMIT @cap`).pluck().all(params) as number[];
     total = window.length;
-    const shown = q.sort === 'rank' ? window.slice(0, TOTAL_CAP).sort((a, b) => a.score! - b.score! || b.id - a.id) : window;
+    let shown: Array<{ id: number; score: number | null }>;
+    if (ranked) {
+      const scores = rankWindow(db, phrases, window.slice(0, RANK_WINDOW));
+      const best = [...scores].map(([id, score]) => ({ id, score })).sort((a, b) => a.score - b.score || b.id - a.id);
+      shown = [...best, ...window.slice(RANK_WINDOW, TOTAL_CAP).map((id) => ({ id, score: null }))];
+    } else {
+      shown = window.map((id) => ({ id, score: null }));
+    }
     ids = shown.slice(offset, offset + q.pageSize);
   } else {
     const filter = where.length ? `WHERE ${where.join(' AND ')}` : '';

@@ -8,6 +8,7 @@ import { m0060Digitized } from './0060-digitized';
 import { m0070WorkCounts } from './0070-work-counts';
 import { m0080TextQueue } from './0080-text-queue';
 import { m0095RegisterIndexes } from './0095-register-indexes';
+import { m0100SearchTerms } from './0100-search-terms';
 
 export interface Migration {
   version: number;
@@ -18,4 +19,4 @@ export interface Migration {
 }
 
 /** Ordered; checked strictly increasing at start-up. Gaps of 10 leave room for fixes. */
-export const MIGRATIONS: readonly Migration[] = [m0010Initial, m0020Search, m0030Closing, m0040AuditState, m0050Exchange, m0060Digitized, m0070WorkCounts, m0080TextQueue, m0095RegisterIndexes];
+export const MIGRATIONS: readonly Migration[] = [m0010Initial, m0020Search, m0030Closing, m0040AuditState, m0050Exchange, m0060Digitized, m0070WorkCounts, m0080TextQueue, m0095RegisterIndexes, m0100SearchTerms];

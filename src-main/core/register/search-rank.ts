@@ -1,0 +1,105 @@
+import type { Db } from '../db/connection';
+import { vnFold } from '../../contract/text';
+import { FTS_COLUMNS, FTS_SOURCE_COLUMNS, WEIGHTS, WORD_CHAR, ftsValues, joinParts } from './search-columns';
+
+/** One term of a query as FTS5 sees it: a whole word or a prefix, in every column or in one. */
+export interface Phrase {
+  term: string;
+  prefix: boolean;
+  /** The FTS column the term is restricted to (a field search), or null for all columns. */
+  column: string | null;
+  /** For a prefix, the whole words it covers when known (search-terms.ts): matched instead of it. */
+  terms?: readonly string[];
+}
+
+export function phraseMatch(p: Phrase, column: string | null = p.column): string {
+  const t = p.terms ? `(${p.terms.map((x) => `"${x}"`).join(' OR ')})` : `"${p.term}"${p.prefix ? '*' : ''}`;
+  return column ? `{${column}} : ${t}` : t;
+}
+
+// FTS5's bm25 constants (its documented defaults): the ranking below is its formula.
+const K1 = 1.2;
+const B = 0.75;
+/**
+ * A term's document frequency (the IDF input) is estimated from its newest IDF_HITS postings: the
+ * share of the register they span, scaled to the whole. FTS5's own bm25 walks every posting of every
+ * query word for it, which over a million documents costs more than the whole search. A term with
+ * fewer postings is counted exactly, so on a small register the scores are exact.
+ */
+export const IDF_HITS = 200;
+
+/** SQLite's varint (FTS5 stores its sizes and totals with it): 7 bits a byte, high bit = more. */
+function varints(buf: Uint8Array): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < buf.length; ) {
+    let v = 0;
+    for (let n = 0; ; n++) {
+      const byte = buf[i++]!;
+      if (n === 8) { v = v * 256 + byte; break; }
+      v = v * 128 + (byte & 0x7f);
+      if (!(byte & 0x80)) break;
+    }
+    out.push(v);
+  }
+  return out;
+}
+
+const SEP = '\u0001';
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
+
+/**
+ * bm25 with FTS5's formula and the column weights, over a bounded candidate window. FTS5's own bm25
+ * cannot be used on this index: with detail=column it finds the columns a term is in by re-reading the
+ * row's text, which a contentless table does not keep, so it scores every row 0. Here a candidate's
+ * columns are re-derived from its documents row (the index is written from the same row, search.ts),
+ * its length comes from the FTS5 size table, and a term counts once per column holding it (detail=
+ * column records which columns hold a term, not how often). Lower is better, as in FTS5.
+ */
+export function rankWindow(db: Db, phrases: readonly Phrase[], ids: readonly number[]): Map<number, number> {
+  const scores = new Map<number, number>();
+  if (ids.length === 0) return scores;
+  // The table's row count and token totals: FTS5's averages record (rowid 1 of its data table).
+  const totals = varints(db.prepare('SELECT block FROM doc_fts_data WHERE id = 1').pluck().get() as Uint8Array);
+  const rows = totals[0]!;
+  const avgdl = sum(totals.slice(1)) / rows;
+  const newest = db.prepare('SELECT max(id) FROM doc_fts_docsize').pluck().get() as number;
+
+  const size = db.prepare('SELECT sz FROM doc_fts_docsize WHERE id = ?').pluck();
+  const source = db.prepare(`SELECT ${FTS_SOURCE_COLUMNS.join(', ')} FROM documents WHERE id = ?`);
+  const rowsOf = ids.map((id) => {
+    const sizes = varints(size.get(id) as Uint8Array);
+    // One fold a row: the column values joined by a character no word holds (a value that holds it
+    // anyway is folded column by column).
+    const row = source.get(id) as Record<string, unknown>;
+    const joined = vnFold(ftsValues(row, '', joinParts).join(SEP)).split(SEP);
+    const columns = joined.length === FTS_COLUMNS.length ? joined : ftsValues(row, '');
+    return { id, length: sum(sizes), hasBody: (sizes[FTS_COLUMNS.indexOf('body')] ?? 0) > 0, columns };
+  });
+  // The body is the one column not re-read (it can be a whole PDF's text): asked of the index, for
+  // the candidates' rowid range only. Rowids are bound through CAST: FTS5 seeks to a rowid bound only
+  // when it is an integer, and better-sqlite3 binds a JS number as a real.
+  const withBody = rowsOf.filter((r) => r.hasBody).map((r) => r.id);
+  const inBody = db.prepare('SELECT rowid FROM doc_fts WHERE doc_fts MATCH ? AND rowid BETWEEN CAST(? AS INTEGER) AND CAST(? AS INTEGER)').pluck();
+  const hits = db.prepare('SELECT rowid FROM doc_fts WHERE doc_fts MATCH ? ORDER BY rowid DESC LIMIT ?').pluck();
+
+  for (const p of phrases) {
+    const newestHits = hits.all(phraseMatch(p), IDF_HITS) as number[];
+    const n = newestHits.length < IDF_HITS ? newestHits.length : Math.min(rows, (IDF_HITS * rows) / Math.max(1, newest - newestHits.at(-1)! + 1));
+    const idf = Math.max(Math.log((rows - n + 0.5) / (n + 0.5)), 1e-6);
+    const bodyHits = p.column === null || p.column === 'body'
+      ? new Set(withBody.length ? (inBody.all(phraseMatch(p, 'body'), Math.min(...withBody), Math.max(...withBody)) as number[]) : [])
+      : new Set<number>();
+    // A whole word, or a word's start for a prefix term (the index's word characters: search-columns.ts).
+    const word = new RegExp(`(?<!${WORD_CHAR})${p.term}${p.prefix ? '' : `(?!${WORD_CHAR})`}`, 'u');
+    for (const r of rowsOf) {
+      let f = 0;
+      FTS_COLUMNS.forEach((column, c) => {
+        if (p.column !== null && p.column !== column) return;
+        if (column === 'body' ? bodyHits.has(r.id) : word.test(r.columns[c]!)) f += WEIGHTS[column];
+      });
+      const s = idf * ((f * (K1 + 1)) / (f + K1 * (1 - B + (B * r.length) / avgdl)));
+      scores.set(r.id, (scores.get(r.id) ?? 0) - s);
+    }
+  }
+  return scores;
+}
