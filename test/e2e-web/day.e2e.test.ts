@@ -3,9 +3,9 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { dateInVietnam } from '../../src-main/contract/time';
-import { launchChromium, leaderSignedSample, openPage, screenshot, startAiaOcspResponder, startWorkstation, type Workstation } from './harness';
+import { leaderSignedSample, screenshot, startAiaOcspResponder, withWorkstationPage } from './harness';
 import { loadPki } from '../helpers/pki';
 import { addDaysIso, axeScan, hasHorizontalScroll, rpc, serious } from './ui-helpers';
 
@@ -35,8 +35,6 @@ const dmy = (iso: string) => iso.split('-').reverse().join('/');
  * into .tmp/screenshots/.
  */
 describe('browser mode: a clerk\'s whole day', () => {
-  let ws: Workstation;
-  let browser: Browser;
   let page: Page;
   let consoleErrors: string[];
   let ocsp: { stop(): void };
@@ -49,19 +47,18 @@ describe('browser mode: a clerk\'s whole day', () => {
     signedPath = join(dir, 'cong-van-den.pdf');
     writeFileSync(signedPath, signed);
     ocsp = await startAiaOcspResponder();
-    ws = await startWorkstation();
-    browser = await launchChromium();
-    ({ page, consoleErrors } = await openPage(browser, ws.url, { viewport: { width: 1366, height: 768 }, acceptDownloads: true }));
+  });
+
+  afterAll(async () => {
+    ocsp?.stop();
+  });
+
+  withWorkstationPage({ page: { viewport: { width: 1366, height: 768 }, acceptDownloads: true } }, async (s) => {
+    ({ page, consoleErrors } = s);
     page.on('response', (r) => {
       if (r.status() === 404) consoleErrors.push(`404 ${new URL(r.url()).pathname}`);
     });
     await page.getByRole('heading', { name: 'Việc hôm nay' }).waitFor();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await ws?.stop();
-    ocsp?.stop();
   });
 
   /** The document page's main button: the next step, then its form's confirmation. */

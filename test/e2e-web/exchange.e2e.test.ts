@@ -8,36 +8,34 @@ import type { Hub } from '../../src-main/hub/server';
 import { AGENCY_A, AGENCY_B } from '../exchange/samples';
 import { SECRETS, TLS, tempDir, testHub } from '../exchange/helpers';
 import { issuedDocument, workstation } from '../exchange/workstation';
-import { launchChromium, openPage, screenshot, startWorkstation, type Workstation } from './harness';
+import { screenshot, withWorkstationPage } from './harness';
 
 /** Browser mode against the reference hub: a document sent by another agency arrives on "Liên thông". */
 describe('browser mode: "Liên thông"', () => {
   let hub: Hub;
-  let ws: Workstation;
-  let browser: Browser;
   let page: Page;
   let consoleErrors: string[];
+  let settingsFile: string;
 
   beforeAll(async () => {
     hub = await testHub();
     const dataDir = tempDir('vanthu-e2e-exchange-');
     writeFileSync(join(dataDir, 'exchange.json'), JSON.stringify({ endpoint: hub.url, systemid: AGENCY_B.OrganId, organId: AGENCY_B.OrganId, organName: AGENCY_B.OrganName, tls: { ca: TLS.ca }, pollMs: 3_600_000 }));
     writeSecret(dataDir, 'exchange-hmac', Buffer.from(SECRETS[AGENCY_B.OrganId]!));
-    const settingsFile = join(dataDir, 'settings.json');
+    settingsFile = join(dataDir, 'settings.json');
     writeFileSync(settingsFile, JSON.stringify({ ...demoSettings({ ...process.env, VANTHU_DATA_DIR: dataDir }), dataDir }));
     const a = workstation(hub, AGENCY_A);
     a.engine.queueDocument(await issuedDocument(a, [AGENCY_B], { subject: 'Về việc thử liên thông trên trình duyệt' }), [AGENCY_B]);
     await a.engine.syncOnce();
     a.close();
-    ws = await startWorkstation({ VANTHU_CONFIG: settingsFile });
-    browser = await launchChromium();
-    ({ page, consoleErrors } = await openPage(browser, ws.url, { viewport: { width: 1366, height: 768 } }));
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await ws?.stop();
     await hub?.close();
+  });
+
+  withWorkstationPage({ env: () => ({ VANTHU_CONFIG: settingsFile }), page: { viewport: { width: 1366, height: 768 } } }, (s) => {
+    ({ page, consoleErrors } = s);
   });
 
   it('syncs on request, shows the arrival and the indicator, verifies the attachment', async () => {

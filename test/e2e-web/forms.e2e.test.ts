@@ -1,16 +1,14 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Locator, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Locator, Page } from 'playwright-core';
 import { DOC_TYPES } from '../../src-main/contract/doc-types';
 import { dateInVietnam } from '../../src-main/contract/time';
-import { launchChromium, openPage, screenshot, startWorkstation, type Workstation } from './harness';
+import { screenshot, withWorkstationPage } from './harness';
 import { addDaysIso, axeScan, hasHorizontalScroll, serious } from './ui-helpers';
 
 /** dd/MM/yyyy, the only way dates are typed and shown. */
 const vn = (iso: string) => iso.split('-').reverse().join('/');
 
 describe('browser mode: register forms guard the register', () => {
-  let ws: Workstation;
-  let browser: Browser;
   let page: Page;
   let consoleErrors: string[];
   const today = dateInVietnam();
@@ -28,18 +26,11 @@ describe('browser mode: register forms guard the register', () => {
     return d.querySelector(`label[for="${id}"]`)?.textContent ?? id;
   });
 
-  beforeAll(async () => {
-    ws = await startWorkstation();
-    browser = await launchChromium();
-    ({ page, consoleErrors } = await openPage(browser, ws.url, { viewport: { width: 1366, height: 768 } }));
+  withWorkstationPage({ page: { viewport: { width: 1366, height: 768 } } }, async (s) => {
+    ({ page, consoleErrors } = s);
     await page.getByRole('heading', { name: 'Việc hôm nay' }).waitFor();
     await page.keyboard.press('Alt+D');
     await page.getByRole('heading', { name: 'Sổ đăng ký văn bản đến' }).waitFor();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await ws?.stop();
   });
 
   it('offers "Loại văn bản" from the NĐ 30 list, not free text', async () => {

@@ -3,6 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser, type BrowserContextOptions, type Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import { loadPki, repoRoot } from '../helpers/pki';
 import { approvePdf, makeSampleDocument } from '../../src-main/core/pdf/sign/index';
 import { p12Signer, issuingChain } from '../sign/helpers/software-signer';
@@ -85,6 +86,33 @@ export async function openPage(browser: Browser, url: string, opts: BrowserConte
   page.on('pageerror', (e) => consoleErrors.push(e.message));
   await page.goto(url);
   return { page, consoleErrors };
+}
+
+export interface WorkstationPage {
+  ws: Workstation;
+  browser: Browser;
+  page: Page;
+  consoleErrors: string[];
+}
+
+/**
+ * The set-up every browser test shares, as hooks of the describe block that calls it: the workstation
+ * (`env` is asked when the hook runs, after the block's earlier hooks made its fixtures), Debian's
+ * Chromium and one Vietnamese page on it; `ready` takes them (and may open the screen under test).
+ * All closed after the block, after the block's own later after-hooks.
+ */
+export function withWorkstationPage(opts: { env?: () => NodeJS.ProcessEnv; page?: BrowserContextOptions }, ready: (s: WorkstationPage) => void | Promise<void>): void {
+  const s: Partial<WorkstationPage> = {};
+  beforeAll(async () => {
+    s.ws = await startWorkstation(opts.env?.() ?? {});
+    s.browser = await launchChromium();
+    Object.assign(s, await openPage(s.browser, s.ws.url, opts.page));
+    await ready(s as WorkstationPage);
+  });
+  afterAll(async () => {
+    await s.browser?.close();
+    await s.ws?.stop();
+  });
 }
 
 export async function screenshot(page: Page, name: string): Promise<string> {

@@ -1,27 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { tmpdir } from 'node:os';
-import { launchChromium, openPage, screenshot, startWorkstation, type Workstation } from './harness';
+import { screenshot, withWorkstationPage } from './harness';
 
 describe('browser mode: the incoming register', () => {
-  let ws: Workstation;
-  let browser: Browser;
   let page: Page;
 
-  beforeAll(async () => {
-    ws = await startWorkstation();
-    browser = await launchChromium();
-    ({ page } = await openPage(browser, ws.url, { acceptDownloads: true }));
+  withWorkstationPage({ page: { acceptDownloads: true } }, async (s) => {
+    ({ page } = s);
     await page.getByRole('button', { name: 'Văn bản đến' }).click();
     await page.getByRole('heading', { name: 'Sổ đăng ký văn bản đến' }).waitFor();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await ws?.stop();
   });
 
   it('refuses a registration without its required fields, in Vietnamese', async () => {

@@ -2,9 +2,9 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium, openPage, screenshot, startWorkstation, type Workstation } from './harness';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { screenshot, withWorkstationPage } from './harness';
 import { letter, magick, saneTestConfig } from '../scan/fixtures';
 import { loadPki } from '../helpers/pki';
 import { rpc } from './ui-helpers';
@@ -25,18 +25,17 @@ async function signedOrError(form: ReturnType<Page['locator']>): Promise<string>
 
 /** "Số hóa": a SANE test-backend scan and an imported photo become one checked PDF; a grey PDF is refused. */
 describe('browser mode: "Số hóa"', () => {
-  let ws: Workstation;
-  let browser: Browser;
   let page: Page;
   let consoleErrors: string[];
   const dir = mkdtempSync(join(tmpdir(), 'vanthu-e2e-scan-'));
   let photo: string;
   let greyPdf: string;
   let paper: string;
+  let cfg: string;
   const pki = loadPki();
 
   beforeAll(async () => {
-    const cfg = saneTestConfig(dir);
+    cfg = saneTestConfig(dir);
     photo = letter(dir, 'thu-moi.jpg', 300);
     const grey = letter(dir, 'grey.png', 300, ['-colorspace', 'Gray']);
     greyPdf = join(dir, 'grey.pdf');
@@ -46,17 +45,13 @@ describe('browser mode: "Số hóa"', () => {
     paper = join(dir, 'ban-giay.jpg');
     magick(['-size', '2480x3508', 'xc:white', '-fill', '#1a1a40', '-draw', 'rectangle 300,1500 2100,1540', '-draw', 'rectangle 300,1620 1800,1660',
       '-depth', '8', '-density', '300', '-units', 'PixelsPerInch', '-quality', '90', paper]);
-    ws = await startWorkstation({ SANE_CONFIG_DIR: cfg });
-    browser = await launchChromium();
-    ({ page, consoleErrors } = await openPage(browser, ws.url, { viewport: { width: 1366, height: 900 } }));
+  });
+
+  withWorkstationPage({ env: () => ({ SANE_CONFIG_DIR: cfg }), page: { viewport: { width: 1366, height: 900 } } }, async (s) => {
+    ({ page, consoleErrors } = s);
     await page.getByRole('heading', { name: 'Việc hôm nay' }).waitFor();
     await page.keyboard.press('Alt+Q');
     await page.getByRole('heading', { name: 'Số hóa văn bản giấy' }).waitFor();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await ws?.stop();
   });
 
   it('scans a page, imports a photo, arranges them and makes a conforming PDF recorded as digitised here', async () => {

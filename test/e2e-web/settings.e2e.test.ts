@@ -1,26 +1,17 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium, openPage, screenshot, startWorkstation, type Workstation } from './harness';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { screenshot, withWorkstationPage } from './harness';
 import { axeScan, hasHorizontalScroll, rpc, serious } from './ui-helpers';
 
 describe('browser mode: "Cài đặt"', () => {
-  let ws: Workstation;
-  let browser: Browser;
   let page: Page;
   let consoleErrors: string[];
 
-  beforeAll(async () => {
-    ws = await startWorkstation();
-    browser = await launchChromium();
-    ({ page, consoleErrors } = await openPage(browser, ws.url, { viewport: { width: 1366, height: 768 } }));
+  withWorkstationPage({ page: { viewport: { width: 1366, height: 768 } } }, async (s) => {
+    ({ page, consoleErrors } = s);
     await page.getByRole('heading', { name: 'Việc hôm nay' }).waitFor();
     await page.keyboard.press('Alt+C');
     await page.getByRole('heading', { name: 'Cài đặt', level: 2 }).waitFor();
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await ws?.stop();
   });
 
   it('shows the installation profile, the registers and the detected token driver', async () => {

@@ -1,19 +1,18 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { loadPki } from '../helpers/pki';
 import { makeSampleDocument } from '../../src-main/core/pdf/sign/index';
 import { verifyPdf } from '../../src-main/core/verify/index';
-import { launchChromium, openPage, screenshot, startWorkstation, type Workstation } from './harness';
+import { screenshot, withWorkstationPage, type Workstation } from './harness';
 import { loginToken } from './ui-helpers';
 
 /** The clerk batch-signs two attachments on the sign screen: progress from events, a result per file. */
 describe('browser mode: batch signing through the sign screen', () => {
   const pki = loadPki();
   let ws: Workstation;
-  let browser: Browser;
   let page: Page;
   let dir: string;
   let inputs: Array<{ path: string; bytes: Buffer }>;
@@ -27,14 +26,10 @@ describe('browser mode: batch signing through the sign screen', () => {
       writeFileSync(path, bytes);
       return { path, bytes };
     }));
-    ws = await startWorkstation();
-    browser = await launchChromium();
-    ({ page, consoleErrors } = await openPage(browser, ws.url, { viewport: { width: 1280, height: 1000 }, acceptDownloads: true }));
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await ws?.stop();
+  withWorkstationPage({ page: { viewport: { width: 1280, height: 1000 }, acceptDownloads: true } }, (s) => {
+    ({ page, consoleErrors, ws } = s);
   });
 
   it('signs two attachments in one batch; progress reaches 2/2 through the events', async () => {

@@ -2,19 +2,18 @@ import { mkdtempSync, readFileSync, statSync, existsSync, writeFileSync } from '
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { loadPki } from '../helpers/pki';
 import { verifyPdf } from '../../src-main/core/verify/index';
 import { demoSettings } from '../../src-main/core/config';
 import { freePort } from '../fixtures-gen/revocation-server';
-import { launchChromium, openPage, leaderSignedSample, screenshot, startAiaOcspResponder, startWorkstation, type Workstation } from './harness';
+import { leaderSignedSample, screenshot, startAiaOcspResponder, withWorkstationPage, type Workstation } from './harness';
 import { loginToken } from './ui-helpers';
 
 /** The clerk issues a leader-signed document: number, date and seal placed on page 1, signed on the token. */
 describe('browser mode: issuing a document through the sign screen', () => {
   const pki = loadPki();
   let ws: Workstation;
-  let browser: Browser;
   let page: Page;
   let ocsp: { stop(): void };
   let fixture: { unsigned: Buffer; signed: Buffer };
@@ -28,15 +27,14 @@ describe('browser mode: issuing a document through the sign screen', () => {
     inputPath = join(dir, 'to-trinh.pdf');
     writeFileSync(inputPath, fixture.signed);
     ocsp = await startAiaOcspResponder();
-    ws = await startWorkstation();
-    browser = await launchChromium();
-    ({ page, consoleErrors } = await openPage(browser, ws.url, { viewport: { width: 1280, height: 1000 }, acceptDownloads: true }));
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await ws?.stop();
     ocsp?.stop();
+  });
+
+  withWorkstationPage({ page: { viewport: { width: 1280, height: 1000 }, acceptDownloads: true } }, (s) => {
+    ({ page, consoleErrors, ws } = s);
   });
 
   it('says the agency token must be logged in first and points to the token screen', async () => {
@@ -159,27 +157,22 @@ describe('browser mode: issuing a document through the sign screen', () => {
  */
 describe('browser mode: issuing when the leader\'s revocation status is unknown', () => {
   const pki = loadPki();
-  let ws: Workstation;
-  let browser: Browser;
   let page: Page;
   let consoleErrors: string[] = [];
   let inputPath: string;
+  let config: string;
 
   beforeAll(async () => {
     const dir = mkdtempSync(join(tmpdir(), 'vanthu-e2e-unknown-'));
     inputPath = join(dir, 'cong-van.pdf');
     writeFileSync(inputPath, (await leaderSignedSample()).signed);
     const dead = `http://127.0.0.1:${await freePort()}/nothing`;
-    const config = join(dir, 'agency.json');
+    config = join(dir, 'agency.json');
     writeFileSync(config, JSON.stringify({ ...demoSettings({ ...process.env, VANTHU_DATA_DIR: join(dir, 'data'), VANTHU_TEST_PKI: pki.dir }), demo: false, ocspUrlOverride: dead, crlUrlOverride: dead }));
-    ws = await startWorkstation({ VANTHU_CONFIG: config });
-    browser = await launchChromium();
-    ({ page, consoleErrors } = await openPage(browser, ws.url, { viewport: { width: 1366, height: 768 } }));
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await ws?.stop();
+  withWorkstationPage({ env: () => ({ VANTHU_CONFIG: config }), page: { viewport: { width: 1366, height: 768 } } }, (s) => {
+    ({ page, consoleErrors } = s);
   });
 
   it('Đ3.2 shows the reason and asks for a confirmation before issuing; confirmed, the document is issued and numbered', async () => {

@@ -1,27 +1,18 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { dateInVietnam } from '../../src-main/contract/time';
-import { launchChromium, openPage, screenshot, startWorkstation, type Workstation } from './harness';
+import { screenshot, withWorkstationPage } from './harness';
 import { addDaysIso, axeScan, hasHorizontalScroll, rpc, serious } from './ui-helpers';
 
 interface Doc { document: { id: number; code: string | null } }
 
 describe('browser mode: the shell and "Hôm nay"', () => {
-  let ws: Workstation;
-  let browser: Browser;
   let page: Page;
   let consoleErrors: string[];
   const today = dateInVietnam();
 
-  beforeAll(async () => {
-    ws = await startWorkstation();
-    browser = await launchChromium();
-    ({ page, consoleErrors } = await openPage(browser, ws.url, { viewport: { width: 1366, height: 768 } }));
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await ws?.stop();
+  withWorkstationPage({ page: { viewport: { width: 1366, height: 768 } } }, (s) => {
+    ({ page, consoleErrors } = s);
   });
 
   it('opens on "Hôm nay", marked as the current page of the navigation', async () => {

@@ -1,25 +1,17 @@
 import { existsSync, statSync } from 'node:fs';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
 import { loadPki } from '../helpers/pki';
-import { launchChromium, openPage, screenshot, startWorkstation, type Workstation } from './harness';
+import { screenshot, withWorkstationPage, type Workstation } from './harness';
 
 describe('browser mode: token login through the UI', () => {
   let ws: Workstation;
-  let browser: Browser;
   let page: Page;
   const pki = loadPki();
   let consoleErrors: string[] = [];
 
-  beforeAll(async () => {
-    ws = await startWorkstation();
-    browser = await launchChromium();
-    ({ page, consoleErrors } = await openPage(browser, ws.url));
-  });
-
-  afterAll(async () => {
-    await browser?.close();
-    await ws?.stop();
+  withWorkstationPage({  }, (s) => {
+    ({ page, consoleErrors, ws } = s);
   });
 
   it('shows the detected SoftHSM tokens in Vietnamese', async () => {

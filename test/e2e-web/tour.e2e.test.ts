@@ -3,16 +3,15 @@
  * a screenshot each; a PDF dropped on the picker is taken; an opened document survives tab switches; a
  * corrupt PDF is named as damaged wherever it is opened.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium, leaderSignedSample, openPage, screenshot, startWorkstation, type Workstation } from './harness';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Page } from 'playwright-core';
+import { leaderSignedSample, screenshot, withWorkstationPage, type Workstation } from './harness';
 import { axeScan, hasHorizontalScroll, serious } from './ui-helpers';
 
 const SCREENS = ['today', 'incoming', 'outgoing', 'verify', 'sign', 'scan', 'token', 'settings'];
 
 describe('browser mode: every screen at 1366×768', () => {
   let ws: Workstation;
-  let browser: Browser;
   let page: Page;
   let consoleErrors: string[];
   let signed: Buffer;
@@ -35,15 +34,11 @@ describe('browser mode: every screen at 1366×768', () => {
 
   beforeAll(async () => {
     ({ signed } = await leaderSignedSample());
-    ws = await startWorkstation();
-    browser = await launchChromium();
-    ({ page, consoleErrors } = await openPage(browser, ws.url, { viewport: { width: 1366, height: 768 } }));
-    await page.getByRole('heading', { name: 'Việc hôm nay' }).waitFor();
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await ws?.stop();
+  withWorkstationPage({ page: { viewport: { width: 1366, height: 768 } } }, async (s) => {
+    ({ page, consoleErrors, ws } = s);
+    await page.getByRole('heading', { name: 'Việc hôm nay' }).waitFor();
   });
 
   it('takes a dropped PDF and groups its signatures, raw codes folded under "Chi tiết kỹ thuật"', async () => {

@@ -2,16 +2,14 @@ import { mkdtempSync, writeFileSync, statSync, existsSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { launchChromium, openPage, leaderSignedSample, screenshot, startAiaOcspResponder, startWorkstation, type Workstation } from './harness';
+import type { Page } from 'playwright-core';
+import { leaderSignedSample, screenshot, startAiaOcspResponder, withWorkstationPage } from './harness';
 
 /** The slice of a DOM canvas the pixel check reads (this file compiles without the DOM library). */
 interface CanvasLike { width: number; height: number; getContext(kind: '2d'): { getImageData(x: number, y: number, w: number, h: number): { data: Uint8ClampedArray } } }
 
 /** The clerk checks signed PDFs: a valid one reads "Hợp lệ", a tampered one gives the failure sentence. */
 describe('browser mode: verifying signatures through the UI', () => {
-  let ws: Workstation;
-  let browser: Browser;
   let page: Page;
   let ocsp: { stop(): void };
   let signedPath: string;
@@ -32,17 +30,16 @@ describe('browser mode: verifying signatures through the UI', () => {
     writeFileSync(tamperedPath, tampered);
 
     ocsp = await startAiaOcspResponder();
-    ws = await startWorkstation();
-    browser = await launchChromium();
-    ({ page, consoleErrors } = await openPage(browser, ws.url, { viewport: { width: 1280, height: 900 } }));
-    await page.getByRole('button', { name: 'Kiểm tra chữ ký' }).click();
-    await page.getByRole('heading', { name: 'Kiểm tra chữ ký số trên văn bản' }).waitFor();
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await ws?.stop();
     ocsp?.stop();
+  });
+
+  withWorkstationPage({ page: { viewport: { width: 1280, height: 900 } } }, async (s) => {
+    ({ page, consoleErrors } = s);
+    await page.getByRole('button', { name: 'Kiểm tra chữ ký' }).click();
+    await page.getByRole('heading', { name: 'Kiểm tra chữ ký số trên văn bản' }).waitFor();
   });
 
   it('shows "Hợp lệ" with the signer, organisation, title and signing time', async () => {
