@@ -3,7 +3,10 @@
  * `VANTHU_TOKEN_DELAY_MS` to change it). An issue makes four agency signatures (number, day, month,
  * seal), so the token alone costs 4 × delay; the rest is ours.
  *   issue      — issuePdf on a leader-signed sample (one page) and on the same padded to 10 MB; floor
- *                `signatures × delay`; target: ≤ 30 ms above it.
+ *                `signatures × delay`; target: ≤ 30 ms above it. Where the rest goes, from the times
+ *                the signer is called and answers: before the first signature (read, page-1 text,
+ *                leader check, first revision), between signatures (the previous CMS, the next
+ *                digest) and after the last (hashing it, the commit's fsync and rename).
  *   batch      — BATCH issues through signBatch, one run; floor `4 × BATCH × delay`.
  *   PIN prompts — how often the clerk types a PIN to issue a batch of BATCH documents from a logged-out
  *                token: the token login plus any signature PIN (CKA_ALWAYS_AUTHENTICATE keys). Judged:
@@ -63,12 +66,26 @@ export default async function bench(): Promise<void> {
       for (const d of [0, delay]) {
         const slow = slowToken({ signDelayMs: d, pin: pki.userPin });
         await withService(pki, slow.factory, async (svc) => {
-          const agency = svc.createTokenSigner(login(svc, pki.tokens.agency, () => Buffer.from(pki.userPin)), pki.keyIds.agency);
+          const token = svc.createTokenSigner(login(svc, pki.tokens.agency, () => Buffer.from(pki.userPin)), pki.keyIds.agency);
+          const calls: Array<{ asked: number; answered: number }> = [];
+          const agency: KeySigner = { ...token, sign: async (data) => {
+            const call = { asked: performance.now(), answered: NaN };
+            calls.push(call);
+            try { return await token.sign(data); } finally { call.answered = performance.now(); }
+          } };
           const out = join(dir, 'issued.pdf');
           await issuePdf(input, out, agency, opts);
           slow.reset();
+          const split = { before: [] as number[], between: [] as number[], after: [] as number[] };
           const cpu0 = process.cpuUsage();
-          const times = await sample(RUNS, () => issuePdf(input, out, agency, opts), 0);
+          const times = await sample(RUNS, async () => {
+            calls.length = 0;
+            const t0 = performance.now();
+            await issuePdf(input, out, agency, opts);
+            split.before.push(calls[0]!.asked - t0);
+            split.between.push(calls.slice(1).reduce((n, c, i) => n + c.asked - calls[i]!.answered, 0));
+            split.after.push(performance.now() - calls.at(-1)!.answered);
+          }, 0);
           const cpu = process.cpuUsage(cpu0);
           const signatures = slow.counters.signs / RUNS;
           if (signatures !== 4) throw new Error(`an issue made ${signatures} signatures, expected 4`);
@@ -77,6 +94,9 @@ export default async function bench(): Promise<void> {
           } else {
             figure(`issue ${label}, slow token`, median(times), { floor: FLOOR, target: { maxAbove: OVERHEAD_TARGET_MS } });
             figure(`time inside C_Sign, issue ${label}`, slow.counters.tokenMs / RUNS, { floor: FLOOR });
+            figure(`  before the first signature, issue ${label}`, median(split.before));
+            figure(`  between signatures (3 gaps), issue ${label}`, median(split.between));
+            figure(`  after the last signature, issue ${label}`, median(split.after));
             // What the issue costs the CPU (this process, SoftHSM included), less swayed by other load than wall time.
             figure(`CPU time per issue ${label}, slow token`, (cpu.user + cpu.system) / 1000 / RUNS);
           }
