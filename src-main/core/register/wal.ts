@@ -47,11 +47,28 @@ export class WalCheckpointer {
   private checkpoint(): void {
     if (!this.db.open || this.db.inTransaction) return;
     try {
-      this.db.pragma('wal_checkpoint(PASSIVE)');
+      const [r] = this.db.pragma('wal_checkpoint(PASSIVE)') as Array<{ busy: number; log: number; checkpointed: number }>;
       this.writes = 0;
+      // A log copied whole is started again by the next commit, which then also fsyncs the log's new
+      // header: two flushes for one registration. A write that changes nothing (the schema version set
+      // to itself) takes that restart now, while idle.
+      if (r && r.busy === 0 && r.log > 0 && r.log === r.checkpointed) this.restartLogNow();
     } catch (e) {
       // Busy or closing: the next write schedules another; the backstop still holds.
       console.error(`register WAL checkpoint deferred: ${(e as Error).message}`);
+    }
+  }
+
+  /** Only if no other process is writing: an idle thread does not wait for a lock. */
+  private restartLogNow(): void {
+    const wait = this.db.pragma('busy_timeout', { simple: true }) as number;
+    this.db.pragma('busy_timeout = 0');
+    try {
+      this.db.transaction(() => this.db.pragma(`user_version = ${this.db.pragma('user_version', { simple: true }) as number}`)).immediate();
+    } catch (e) {
+      if ((e as { code?: string }).code !== 'SQLITE_BUSY') throw e;
+    } finally {
+      this.db.pragma(`busy_timeout = ${wait}`);
     }
   }
 
