@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { vnFold } from '../../src-main/contract/text';
-import { RANK_WINDOW } from '../../src-main/core/register/search';
-import { FTS_COLUMNS, ftsValues } from '../../src-main/core/register/search-columns';
+import { RANK_WINDOW, SearchIndex } from '../../src-main/core/register/search';
+import { FTS_COLUMNS, ftsValues, words } from '../../src-main/core/register/search-columns';
 import { IDF_HITS } from '../../src-main/core/register/search-rank';
 import { MAX_EXPANSION, SearchTerms } from '../../src-main/core/register/search-terms';
 import { rng } from '../helpers/rng';
@@ -113,5 +113,35 @@ describe('search ranking', () => {
       expect(reg.reading.search({ text: prefix, sort: 'newest', pageSize: 200 }).items.map((d) => d.id)).toEqual(fts);
       expect(reg.reading.search({ fields: { subject: `bao ${prefix}` }, pageSize: 200 }).total).toBe(prefix === '202' ? 1 : 0);
     }
+  });
+
+  it('a word in more documents than IDF_HITS has its document frequency estimated from its newest postings, within 1 %', () => {
+    const { reg } = tempRegister();
+    reg.registration.importRecords(Array.from({ length: IDF_HITS * 4 }, (_, i) => incoming({ Subject: i % 3 ? 'Báo cáo tình hình' : 'Kế hoạch năm' })));
+    const exact = reg.db.prepare(`SELECT count(*) FROM doc_fts WHERE doc_fts MATCH '"hoach"'`).pluck().get() as number;
+    expect(exact).toBeGreaterThan(IDF_HITS);
+    // bm25 with the exact count, lengths counted from the rows themselves.
+    const docs = reg.db.prepare('SELECT * FROM documents ORDER BY id').all() as Array<Record<string, unknown>>;
+    const length = (d: Record<string, unknown>) => ftsValues(d, '').reduce((n, v) => n + words(v).length, 0);
+    const avgdl = docs.reduce((n, d) => n + length(d), 0) / docs.length;
+    const top = reg.reading.search({ text: 'hoach', pageSize: 1 }).items[0]!;
+    const idf = Math.log((docs.length - exact + 0.5) / (exact + 0.5));
+    const f = 5; // trích yếu only
+    const want = -idf * ((f * 2.2) / (f + 1.2 * (0.25 + (0.75 * length(docs.find((d) => d.id === top.id)!)) / avgdl)));
+    expect(Math.abs(top.score! / want - 1)).toBeLessThan(0.01);
+  });
+
+  it('a word only in a document extracted text counts, with the weight of the body column', () => {
+    const { reg } = tempRegister();
+    const subject = reg.registration.register(incoming({ Subject: 'Phòng chống thiên tai' })).document.id;
+    const body = reg.registration.register(incoming({ Subject: 'Báo cáo tháng' })).document.id;
+    reg.registration.register(incoming({ Subject: 'Báo cáo quý' }));
+    // Written as attaching a file writes it: the text, then the document's index row again.
+    reg.db.prepare('INSERT INTO doc_text (doc_id, body) VALUES (?, ?)').run(body, 'Nội dung về thiên tai');
+    new SearchIndex(reg.db).reindex(body);
+    const r = reg.reading.search({ text: 'thien tai' }).items;
+    expect(r.map((d) => d.id)).toEqual([subject, body]);
+    expect(r[1]!.score).toBeLessThan(0);
+    expect(r[0]!.score!).toBeLessThan(r[1]!.score!);
   });
 });

@@ -58,7 +58,9 @@ const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 export function rankWindow(db: Db, phrases: readonly Phrase[], ids: readonly number[]): Map<number, number> {
   const scores = new Map<number, number>();
   if (ids.length === 0) return scores;
-  // The table's row count and token totals: FTS5's averages record (rowid 1 of its data table).
+  // The table's row count and token totals: FTS5's averages record (rowid 1 of its data table), as
+  // FTS5's bm25 reads them. Deleting from a contentless table does not take a row out of them, so a
+  // document indexed again (its text arrived) counts twice there: both grow alike, the average barely moves.
   const totals = varints(db.prepare('SELECT block FROM doc_fts_data WHERE id = 1').pluck().get() as Uint8Array);
   const rows = totals[0]!;
   const avgdl = sum(totals.slice(1)) / rows;
