@@ -66,16 +66,16 @@ export function rankWindow(db: Db, phrases: readonly Phrase[], ids: readonly num
   const avgdl = sum(totals.slice(1)) / rows;
   const newest = db.prepare('SELECT max(id) FROM doc_fts_docsize').pluck().get() as number;
 
-  const size = db.prepare('SELECT sz FROM doc_fts_docsize WHERE id = ?').pluck();
-  const source = db.prepare(`SELECT ${FTS_SOURCE_COLUMNS.join(', ')} FROM documents WHERE id = ?`);
-  const rowsOf = ids.map((id) => {
-    const sizes = varints(size.get(id) as Uint8Array);
+  // Each candidate's source columns and its FTS5 sizes, in one statement.
+  const found = db.prepare(`SELECT d.id, s.sz, ${FTS_SOURCE_COLUMNS.map((c) => `d.${c}`).join(', ')} FROM json_each(?) j
+    JOIN documents d ON d.id = j.value JOIN doc_fts_docsize s ON s.id = j.value`).all(JSON.stringify(ids)) as Array<Record<string, unknown> & { id: number; sz: Uint8Array }>;
+  const rowsOf = found.map((row) => {
+    const sizes = varints(row.sz);
     // One fold a row: the column values joined by a character no word holds (a value that holds it
     // anyway is folded column by column).
-    const row = source.get(id) as Record<string, unknown>;
     const joined = vnFold(ftsValues(row, '', joinParts).join(SEP)).split(SEP);
     const columns = joined.length === FTS_COLUMNS.length ? joined : ftsValues(row, '');
-    return { id, length: sum(sizes), hasBody: (sizes[FTS_COLUMNS.indexOf('body')] ?? 0) > 0, columns };
+    return { id: row.id, length: sum(sizes), hasBody: (sizes[FTS_COLUMNS.indexOf('body')] ?? 0) > 0, columns };
   });
   // The body is the one column not re-read (it can be a whole PDF's text): asked of the index, for
   // the candidates' rowid range only. Rowids are bound through CAST: FTS5 seeks to a rowid bound only
