@@ -236,7 +236,7 @@ function diffUpdate(file: PdfFile, k: number, bySigRef: Map<number, SignatureWor
     if (num === 0) continue;
     const before = file.object(num, prev);
     if (e.kind === 'free') {
-      if (before) add(false, 'OBJECT_DELETED', `Một ${describeObject(before.value)} của bản đã ký bị xoá.`);
+      if (before) add(false, 'OBJECT_DELETED', `Một ${describeObject(before.value)} (đối tượng số ${num}) của bản đã ký bị xoá.`);
       continue;
     }
     if (!before) continue;
@@ -299,7 +299,10 @@ function diffUpdate(file: PdfFile, k: number, bySigRef: Map<number, SignatureWor
     }
     if (dssNums.has(num)) { dssAdded = true; continue; }
     if (num === infoNum || num === metadataNum) { allow('METADATA', 'Thông tin mô tả của tệp (metadata) được cập nhật.'); continue; }
-    add(false, 'OBJECT_CHANGED', `Một ${describeObject(before.value)} của bản đã ký bị thay đổi.`);
+    // The object and what changed in it, so whoever reads the report can find it in the file.
+    const keys = bd && ad ? changedKeys(bd, ad) : [];
+    const what = keys.length ? `các khóa ${keys.slice(0, 8).map((key) => `/${key}`).join(', ')}` : before.value instanceof PdfStream ? 'nội dung luồng' : 'giá trị';
+    add(false, 'OBJECT_CHANGED', `Một ${describeObject(before.value)} (đối tượng số ${num}) của bản đã ký bị thay đổi: ${what}.`);
   }
   if (dssAdded) allow('DSS', 'Bổ sung dữ liệu phục vụ kiểm tra chữ ký dài hạn (DSS).');
 
