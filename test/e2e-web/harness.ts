@@ -63,7 +63,10 @@ export async function startWorkstation(env: NodeJS.ProcessEnv = {}, bin = join(r
   };
 }
 
-/** Debian's Chromium, never a downloaded browser (flags from setup.md §3.4). */
+/**
+ * Debian's Chromium, never a downloaded browser. The flags suit a container without a display or
+ * network: no sandbox (no user namespaces), no GPU, nothing fetched in the background, a small /dev/shm.
+ */
 export async function launchChromium(): Promise<Browser> {
   if (!existsSync(CHROMIUM)) throw new Error('Chromium is missing: run `bash native/install-system-packages.sh`');
   return chromium.launch({
