@@ -25,6 +25,9 @@ export const AGENCY_NAME_MAX_CHARS = 120;
 export const YEAR_MIN = 1945;
 export const YEAR_MAX = 2100;
 
+/** Rows a register page or search page may ask for: a screen shows 20–50, a printout reads its own way. */
+export const PAGE_SIZE_MAX = 200;
+
 /**
  * Seal diameter in mm, drawn at real size. Agency seals are 30–45 mm and the smallest unit seals about
  * 20 mm; above 60 mm a "seal" would cover the leader's block and the text beside it.

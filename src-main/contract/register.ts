@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { defineMethod, pathString, text } from './api';
-import { YEAR_MAX, YEAR_MIN } from './limits';
+import { PAGE_SIZE_MAX, YEAR_MAX, YEAR_MIN } from './limits';
 import { base64String } from './files';
 import { isCalendarDate } from './time';
-import { PRINT_KINDS } from './vocabulary';
+import { DIRECTIONS, PRINT_KINDS } from './vocabulary';
 
 /**
  * The register over the API. Field-level rules (Phụ lục VI lengths, dates, numbering) are the register
@@ -24,7 +24,7 @@ const recordInput = z
 export const documentDto = z.object({
   id: z.number(),
   book: z.string(),
-  direction: z.enum(['den', 'di']),
+  direction: z.enum(DIRECTIONS),
   state: z.string(),
   stateVi: z.string(),
   year: z.number().nullable(),
@@ -59,7 +59,7 @@ export const todayCountsDto = z.object({
 export const alertDto = z.object({
   kind: z.string(),
   docId: z.number(),
-  direction: z.enum(['den', 'di']),
+  direction: z.enum(DIRECTIONS),
   priority: z.number(),
   code: z.string().nullable(),
   subject: z.string(),
@@ -115,23 +115,23 @@ export type RegisterDocumentDetailDto = z.infer<typeof documentDetailDto>;
 /** The working-day calendar the deadlines use (saved in "Cài đặt"; weekends are Saturday and Sunday). */
 export const workingCalendarDto = z.strictObject({ holidays: z.array(isoDaySchema).max(2000), workingWeekends: z.array(isoDaySchema).max(500) });
 
-export const bookDto = z.object({ id: z.string(), direction: z.enum(['den', 'di']), kind: z.enum(['normal', 'copies', 'secret']), name: z.string(), notation: z.string().nullable() });
+export const bookDto = z.object({ id: z.string(), direction: z.enum(DIRECTIONS), kind: z.enum(['normal', 'copies', 'secret']), name: z.string(), notation: z.string().nullable() });
 
 export const registerMethods = {
   'register.books': defineMethod(z.strictObject({}), z.object({ books: z.array(bookDto) })),
   'register.list': defineMethod(
-    z.strictObject({ book: bookId, year, page: z.number().int().min(1).max(100_000).default(1), pageSize: z.number().int().min(1).max(200).default(50) }),
+    z.strictObject({ book: bookId, year, page: z.number().int().min(1).max(100_000).default(1), pageSize: z.number().int().min(1).max(PAGE_SIZE_MAX).default(50) }),
     page(documentDto),
   ),
   'register.search': defineMethod(
     z.strictObject({
       text: text(500).optional(),
       book: bookId.optional(),
-      direction: z.enum(['den', 'di']).optional(),
+      direction: z.enum(DIRECTIONS).optional(),
       year: year.optional(),
       priorityAtLeast: z.number().int().min(0).max(4).optional(),
       page: z.number().int().min(1).max(100_000).default(1),
-      pageSize: z.number().int().min(1).max(200).default(50),
+      pageSize: z.number().int().min(1).max(PAGE_SIZE_MAX).default(50),
     }),
     page(documentDto),
   ),
@@ -161,7 +161,7 @@ export const registerMethods = {
    * there); with `group`, that group's page only. `alerts` is the groups' items in order.
    */
   'register.alerts': defineMethod(
-    z.strictObject({ group: z.enum(TODAY_GROUPS).optional(), page: z.number().int().min(1).max(100_000).default(1), pageSize: z.number().int().min(1).max(200).default(20) }),
+    z.strictObject({ group: z.enum(TODAY_GROUPS).optional(), page: z.number().int().min(1).max(100_000).default(1), pageSize: z.number().int().min(1).max(PAGE_SIZE_MAX).default(20) }),
     z.object({
       counts: todayCountsDto,
       groups: z.array(z.object({ id: z.enum(TODAY_GROUPS), total: z.number(), alerts: z.array(alertDto) })),

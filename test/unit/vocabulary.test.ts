@@ -70,7 +70,7 @@ describe('one vocabulary in the contract', () => {
 
   it('no source file in src-main or src-renderer restates the vocabulary', () => {
     const home = new Set(['src-main/contract/time.ts', 'src-main/contract/vocabulary.ts', 'src-main/contract/limits.ts']);
-    const copies = [/7 \* 3600/, /'\+07:00'|T00:00:00\+07:00/, /Asia\/Ho_Chi_Minh/, /\['SAO Y'/, /'so-den' \|/, /\['Thường'/, /sealMm: z\.number\(\)\.min\(\d/, /MAX_BATCH_JOBS = /];
+    const copies = [/7 \* 3600/, /'\+07:00'|T00:00:00\+07:00/, /Asia\/Ho_Chi_Minh/, /\['SAO Y'/, /'so-den' \|/, /\['Thường'/, /sealMm: z\.number\(\)\.min\(\d/, /MAX_BATCH_JOBS = /, /min\(1900\)|min\(1945\)/, /z\.enum\(\['den', ?'di'\]\)/, /pageSize: z\.number\(\)\.int\(\)\.min\(1\)\.max\(\d/];
     const offenders: string[] = [];
     const walk = (dir: string): void => {
       for (const name of readdirSync(dir)) {

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PAGE_SIZE_MAX, YEAR_MAX, YEAR_MIN } from '../../contract/limits';
 import { nfc } from '../../contract/text';
 import type { ActOptions, RegisterContext } from './context';
 import { documentDto, type AssignmentDto, type AttachmentDto, type DocumentDetailDto, type DocumentDto, type RecipientDto, type StatusEventDto, type TransitionDto } from './dto';
@@ -8,9 +9,9 @@ import { runSearch, searchQuerySchema, type SearchPage, type SearchQuery } from 
 
 const listQuerySchema = z.strictObject({
   book: z.string().max(32),
-  year: z.number().int().min(1900).max(9999),
+  year: z.number().int().min(YEAR_MIN).max(YEAR_MAX),
   page: z.number().int().min(1).max(10_000_000).default(1),
-  pageSize: z.number().int().min(1).max(500).default(50),
+  pageSize: z.number().int().min(1).max(PAGE_SIZE_MAX).default(50),
 });
 
 /** How many nơi nhận a văn bản đi's list row names (its page shows them all). */

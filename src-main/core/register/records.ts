@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { NOTATION_MAX_CHARS } from '../../contract/limits';
 import { nfc } from '../../contract/text';
+import { DIRECTIONS } from '../../contract/vocabulary';
 import { isoDaySchema } from '../../contract/register';
 import { hhmmSchema } from './time';
 
@@ -87,7 +88,7 @@ export type DossierInput = z.input<typeof dossierSchema>;
 
 export const bookConfigSchema = z.strictObject({
   id: bookIdSchema,
-  direction: z.enum(['den', 'di']),
+  direction: z.enum(DIRECTIONS),
   kind: z.enum(['normal', 'copies', 'secret']),
   name: req(200),
   /** Default ký hiệu of the series, e.g. "QĐ-UBND". */

@@ -1,5 +1,7 @@
 import { z } from 'zod';
+import { PAGE_SIZE_MAX, YEAR_MAX, YEAR_MIN } from '../../contract/limits';
 import { vnFold } from '../../contract/text';
+import { DIRECTIONS } from '../../contract/vocabulary';
 import type { Db } from '../db/connection';
 import { bookIdSchema } from './records';
 import { isoDaySchema } from '../../contract/register';
@@ -54,15 +56,15 @@ export const searchQuerySchema = z.strictObject({
   text: terms.optional(),
   fields: z.partialRecord(z.enum(FTS_COLUMNS), terms).optional(),
   book: bookIdSchema.optional(),
-  direction: z.enum(['den', 'di']).optional(),
-  year: z.number().int().min(1900).max(9999).optional(),
+  direction: z.enum(DIRECTIONS).optional(),
+  year: z.number().int().min(YEAR_MIN).max(YEAR_MAX).optional(),
   state: z.string().max(20).optional(),
   priorityAtLeast: z.number().int().min(0).max(4).optional(),
   dateFrom: isoDaySchema.optional(),
   dateTo: isoDaySchema.optional(),
   sort: z.enum(['rank', 'newest']).default('rank'),
   page: z.number().int().min(1).max(100_000).default(1),
-  pageSize: z.number().int().min(1).max(200).default(20),
+  pageSize: z.number().int().min(1).max(PAGE_SIZE_MAX).default(20),
 });
 export type SearchQuery = z.input<typeof searchQuerySchema>;
 
