@@ -42,36 +42,56 @@ import { readInput, type PdfInput } from './read-input';
 
 export { readInput, type PdfInput };
 
-/** Refuses a certificate outside its validity at the signing time, before the token is asked. */
+/** The output of a signing call: its temp file, into which the input goes first (once), then the new revisions. */
+export interface SignOutput {
+  readonly file: PendingFile;
+  /** Queues the input's bytes and their flush to disk in the background; later calls do nothing. */
+  writeInput(): void;
+}
+
 /**
  * Opens the output of a signing call: refuses an output that is the input (originals are never
- * written, whatever path, link or hard link names them), reads the input once, and starts writing it
- * into the output's temp file and flushing it to disk in the background, so the I/O of the bytes that
- * do not change overlaps the verification, parsing and signing. `body` gets the bytes and the pending
- * file; if it throws, the temp file is removed and nothing appears at `output`.
+ * written, whatever path, link or hard link names them), reads the input once, and writes it into the
+ * output's temp file and flushes it to disk in the background, so the I/O of the bytes that do not
+ * change overlaps the verification, parsing and signing. `body` gets the bytes and the output; if it
+ * throws, the temp file is removed and nothing appears at `output`.
  *
  * `prepare`, when given, runs on the bytes before the background write starts and its result goes to
  * `body`: pdf.js text extraction runs about twice as slow while 10 MB are being written beside it
  * (measured: 10 → 24 ms), while verification, parsing and signing do not mind the write.
+ *
+ * `holdInput`: the input is written only when `body` calls `writeInput()` (runSigningJob does at the
+ * latest). Issuing calls it once the token holds the first signature: on a slow token the write and
+ * its flush then cost nothing before that signature.
  */
 export async function withOutput<T, P = undefined>(
   input: PdfInput,
   output: string,
-  body: (bytes: Uint8Array, out: PendingFile, prepared: NoInfer<P>) => Promise<T>,
+  body: (bytes: Uint8Array, out: SignOutput, prepared: NoInfer<P>) => Promise<T>,
   prepare?: (bytes: Uint8Array) => Promise<P>,
+  holdInput = false,
 ): Promise<T> {
   if (typeof input === 'string' && isSameFile(input, output)) {
     throw new AppError('INPUT_INVALID', 'Tệp kết quả trùng với tệp gốc; tệp gốc không bao giờ bị ghi đè. Hãy chọn tên hoặc thư mục khác cho tệp kết quả.', `output ${output} is the input ${input}`);
   }
   const bytes = readInput(input);
   const prepared = (prepare ? await prepare(bytes) : undefined) as P;
-  const out = PendingFile.open(output);
+  const file = PendingFile.open(output);
+  let inputQueued = false;
+  const out: SignOutput = {
+    file,
+    writeInput: () => {
+      if (inputQueued) return;
+      inputQueued = true;
+      file.append(bytes);
+      file.flushInBackground();
+    },
+  };
   try {
-    out.append(bytes);
-    out.flushInBackground();
+    if (!holdInput) out.writeInput();
     return await body(bytes, out, prepared);
   } catch (e) {
-    await out.abort();
+    await file.abort();
     throw e;
   }
 }
@@ -84,7 +104,7 @@ export async function withOutput<T, P = undefined>(
  */
 export async function runSigningJob(
   inputBytes: Uint8Array,
-  out: PendingFile,
+  out: SignOutput,
   now: Date,
   job: (s: IncrementalSigner) => Promise<void>,
   prefix?: PrefixDigest,
@@ -102,10 +122,11 @@ export async function runSigningJob(
   }
   const [head, ...revisions] = signed!.outputChunks();
   if (head !== inputBytes) throw new Error('signed file does not start with the input buffer');
-  for (const r of revisions) out.append(r);
-  await out.commit();
+  out.writeInput();
+  for (const r of revisions) out.file.append(r);
+  await out.file.commit();
   return {
-    output: out.path,
+    output: out.file.path,
     bytes: signed!.byteLength,
     sha256: signed!.sha256(),
     signingTime: isoVietnam(now),

@@ -103,10 +103,9 @@ export async function issuePdf(input: PdfInput, output: string, signer: KeySigne
   const monthText = decree30Month(date.month);
 
   return withOutput(input, output, async (bytes, out, located) => {
-    // The text search ran before the output's background write started (see withOutput). The leader
-    // check runs beside that write and beside the loading of the file and the building of the first
-    // revision (an OCSP round trip for the leader's certificate is spent on them); the token is asked
-    // for nothing before the check has passed (the gate below). The leader's verdict is reported first whatever else
+    // The text search ran first (see withOutput). The leader check runs beside the loading of the file
+    // and the building of the first revision (an OCSP round trip for the leader's certificate is spent
+    // on them); the token is asked for nothing before the check has passed (the gate below). The leader's verdict is reported first whatever else
     // failed: it is the reason the clerk needs to hear.
     // The trust folder is read once for the whole issue: the leader check, the agency's revocation and
     // the validation data all take these anchors.
@@ -131,6 +130,9 @@ export async function issuePdf(input: PdfInput, output: string, signer: KeySigne
         // Everything below runs while the token signs: nothing of it delays the first signature.
         const leader = await checked;
         await s.signing();
+        // The input's write to the output file (10 MB: a copy into the page cache and its flush) waits
+        // until now, beside the token's signing (see withOutput's holdInput).
+        out.writeInput();
         // The agency certificate's revocation answer (an OCSP round trip) is asked beside the token's
         // signing; the validation data below then finds it in the cache instead of asking after the
         // last signature. Its outcome is judged there, not here.
@@ -165,7 +167,7 @@ export async function issuePdf(input: PdfInput, output: string, signer: KeySigne
       await checked; // a refused leader signature is thrown here, before anything else
       throw e;
     }
-  }, async (bytes: Uint8Array) => (await Promise.allSettled([locateSpots(bytes, opts, date)]))[0]!);
+  }, async (bytes: Uint8Array) => (await Promise.allSettled([locateSpots(bytes, opts, date)]))[0]!, true);
 }
 
 /** The trust options with the folder's anchors read (once), so no later step reads the folder again. */
