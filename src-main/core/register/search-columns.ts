@@ -35,6 +35,15 @@ export function ftsValues(r: Record<string, unknown>, body: string, f: (...xs: u
   ];
 }
 
+/**
+ * The documents columns each FTS column is made of, read off ftsValues itself (a row holding only that
+ * source column, as text and as a number), so the two cannot drift apart.
+ */
+export const SOURCES_OF = FTS_COLUMNS.reduce((all, column, c) => ({
+  ...all,
+  [column]: FTS_SOURCE_COLUMNS.filter((source) => ['x', 1].some((probe) => ftsValues({ [source]: probe }, '')[c] !== '')),
+}), {} as Readonly<Record<SearchField, readonly string[]>>);
+
 // The characters of a word as the index's unicode61 tokenizer sees them (letters, digits, private use).
 const WORD_CLASSES = '\\p{L}\\p{N}\\p{Co}';
 /** A character of a word, as a regular expression class. */

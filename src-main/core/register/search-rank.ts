@@ -47,6 +47,32 @@ function varints(buf: Uint8Array): number[] {
 const SEP = '\u0001';
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 
+/** A whole word, or a word's start for a prefix term (the index's word characters: search-columns.ts). */
+export function phraseRegExp(p: Phrase): RegExp {
+  return new RegExp(`(?<!${WORD_CHAR})${p.term}${p.prefix ? '' : `(?!${WORD_CHAR})`}`, 'u');
+}
+
+/**
+ * The index's totals (row count, average row length, newest rowid) and a term's estimated document
+ * count: from its newest IDF_HITS postings, the share of the register they span, scaled to the whole.
+ */
+export function indexStats(db: Db): { rows: number; avgdl: number; frequency: (p: Phrase) => number } {
+  // The table's row count and token totals: FTS5's averages record (rowid 1 of its data table), as
+  // FTS5's bm25 reads them. Deleting from a contentless table does not take a row out of them, so a
+  // document indexed again (its text arrived) counts twice there: both grow alike, the average barely moves.
+  // An index never written to has no such record yet.
+  const block = db.prepare('SELECT block FROM doc_fts_data WHERE id = 1').pluck().get() as Uint8Array | undefined;
+  const totals = block ? varints(block) : [0];
+  const rows = totals[0]!;
+  const newest = db.prepare('SELECT max(id) FROM doc_fts_docsize').pluck().get() as number;
+  const hits = db.prepare('SELECT rowid FROM doc_fts WHERE doc_fts MATCH ? ORDER BY rowid DESC LIMIT ?').pluck();
+  const frequency = (p: Phrase): number => {
+    const newestHits = hits.all(phraseMatch(p), IDF_HITS) as number[];
+    return newestHits.length < IDF_HITS ? newestHits.length : Math.min(rows, (IDF_HITS * rows) / Math.max(1, newest - newestHits.at(-1)! + 1));
+  };
+  return { rows, avgdl: sum(totals.slice(1)) / rows, frequency };
+}
+
 /**
  * bm25 with FTS5's formula and the column weights, over a bounded candidate window. FTS5's own bm25
  * cannot be used on this index: with detail=column it finds the columns a term is in by re-reading the
@@ -58,13 +84,7 @@ const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 export function rankWindow(db: Db, phrases: readonly Phrase[], ids: readonly number[]): Map<number, number> {
   const scores = new Map<number, number>();
   if (ids.length === 0) return scores;
-  // The table's row count and token totals: FTS5's averages record (rowid 1 of its data table), as
-  // FTS5's bm25 reads them. Deleting from a contentless table does not take a row out of them, so a
-  // document indexed again (its text arrived) counts twice there: both grow alike, the average barely moves.
-  const totals = varints(db.prepare('SELECT block FROM doc_fts_data WHERE id = 1').pluck().get() as Uint8Array);
-  const rows = totals[0]!;
-  const avgdl = sum(totals.slice(1)) / rows;
-  const newest = db.prepare('SELECT max(id) FROM doc_fts_docsize').pluck().get() as number;
+  const { rows, avgdl, frequency } = indexStats(db);
 
   // Each candidate's source columns and its FTS5 sizes, in one statement.
   const found = db.prepare(`SELECT d.id, s.sz, ${FTS_SOURCE_COLUMNS.map((c) => `d.${c}`).join(', ')} FROM json_each(?) j
@@ -82,17 +102,14 @@ export function rankWindow(db: Db, phrases: readonly Phrase[], ids: readonly num
   // when it is an integer, and better-sqlite3 binds a JS number as a real.
   const withBody = rowsOf.filter((r) => r.hasBody).map((r) => r.id);
   const inBody = db.prepare('SELECT rowid FROM doc_fts WHERE doc_fts MATCH ? AND rowid BETWEEN CAST(? AS INTEGER) AND CAST(? AS INTEGER)').pluck();
-  const hits = db.prepare('SELECT rowid FROM doc_fts WHERE doc_fts MATCH ? ORDER BY rowid DESC LIMIT ?').pluck();
 
   for (const p of phrases) {
-    const newestHits = hits.all(phraseMatch(p), IDF_HITS) as number[];
-    const n = newestHits.length < IDF_HITS ? newestHits.length : Math.min(rows, (IDF_HITS * rows) / Math.max(1, newest - newestHits.at(-1)! + 1));
+    const n = frequency(p);
     const idf = Math.max(Math.log((rows - n + 0.5) / (n + 0.5)), 1e-6);
     const bodyHits = p.column === null || p.column === 'body'
       ? new Set(withBody.length ? (inBody.all(phraseMatch(p, 'body'), Math.min(...withBody), Math.max(...withBody)) as number[]) : [])
       : new Set<number>();
-    // A whole word, or a word's start for a prefix term (the index's word characters: search-columns.ts).
-    const word = new RegExp(`(?<!${WORD_CHAR})${p.term}${p.prefix ? '' : `(?!${WORD_CHAR})`}`, 'u');
+    const word = phraseRegExp(p);
     for (const r of rowsOf) {
       let f = 0;
       FTS_COLUMNS.forEach((column, c) => {

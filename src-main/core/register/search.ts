@@ -6,6 +6,7 @@ import type { Db } from '../db/connection';
 import { bookIdSchema } from './records';
 import { isoDaySchema } from '../../contract/register';
 import { FTS_COLUMNS, ftsValues, words, type SearchField } from './search-columns';
+import { checkedColumns, rowCheck, splitWalk } from './search-fields';
 import { phraseMatch, rankWindow, type Phrase } from './search-rank';
 import { SearchTerms } from './search-terms';
 
@@ -135,13 +136,26 @@ export function runSearch(db: Db, raw: SearchQuery): SearchPage<Record<string, u
   let total: number;
   if (phrases.length) {
     // Each term quoted: user input never reaches the FTS5 query grammar.
-    params.match = phrases.map((p) => phraseMatch(p)).join(' AND ');
-    // The documents table joins in only when a filter needs it: otherwise the FTS index alone answers.
-    const matches = where.length
-      ? `FROM doc_fts JOIN documents d ON d.id = doc_fts.rowid WHERE doc_fts MATCH @match AND ${where.join(' AND ')}`
+    // A field's common words are checked on the rows the walk finds rather than walked (search-fields.ts).
+    const { walk, onRow } = splitWalk(db, phrases);
+    params.match = walk.map((p) => phraseMatch(p)).join(' AND ');
+    // The documents table joins in only when a filter or a row check needs it: otherwise the FTS index alone answers.
+    const joined = where.length > 0 || onRow.length > 0;
+    const matches = joined
+      ? `FROM doc_fts JOIN documents d ON d.id = doc_fts.rowid WHERE ${['doc_fts MATCH @match', ...where].join(' AND ')}`
       : 'FROM doc_fts WHERE doc_fts MATCH @match';
-    // FTS5 walks rowids newest first itself, so LIMIT stops the walk.
-    const window = db.prepare(`SELECT doc_fts.rowid ${matches} ORDER BY doc_fts.rowid DESC LIMIT @cap`).pluck().all(params) as number[];
+    let window: number[];
+    if (onRow.length) {
+      // The walk goes on until `cap` rows pass the check: the same rows, in the same order, as walking every term.
+      const { cap, ...bound } = params;
+      const check = rowCheck(onRow);
+      window = [];
+      const rows = db.prepare(`SELECT doc_fts.rowid AS id, ${checkedColumns(onRow).map((c) => `d.${c}`).join(', ')} ${matches} ORDER BY doc_fts.rowid DESC`).iterate(bound) as Iterable<Record<string, unknown> & { id: number }>;
+      for (const row of rows) if (check(row) && window.push(row.id) >= (cap as number)) break;
+    } else {
+      // FTS5 walks rowids newest first itself, so LIMIT stops the walk.
+      window = db.prepare(`SELECT doc_fts.rowid ${matches} ORDER BY doc_fts.rowid DESC LIMIT @cap`).pluck().all(params) as number[];
+    }
     total = window.length;
     let shown: Array<{ id: number; score: number | null }>;
     if (ranked) {
