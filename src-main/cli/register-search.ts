@@ -2,6 +2,7 @@ import { createDispatcher, type Dispatch, type DispatchLog } from '../contract/d
 import { registerMethods } from '../contract/register';
 import { openDatabase } from '../core/db/connection';
 import { latestVersion, schemaVersion } from '../core/db/migrate';
+import { checksOutputs } from '../core/paths';
 import { registerApi } from '../core/register/api';
 import type { RegisterContext } from '../core/register/context';
 import type { Register } from '../core/register/open';
@@ -32,6 +33,6 @@ export function openSearchOnly(dbPath: string, log: DispatchLog): { dispatch: Di
   const reading = new Reading({ db } as RegisterContext, () => []);
   // registerApi's search handler reads only `reading`; the dispatcher serves nothing but search.
   const handlers = registerApi({ reading } as unknown as Register);
-  const dispatch = createDispatcher(searchOnly, { 'register.search': handlers['register.search'] }, { log });
+  const dispatch = createDispatcher(searchOnly, { 'register.search': handlers['register.search'] }, { log, checkOutputs: checksOutputs });
   return { dispatch, close: () => db.close() };
 }

@@ -24,8 +24,8 @@ export type HandlerLookup = (method: string) => Handler<MethodDef> | undefined;
 
 export interface DispatchOptions {
   /**
-   * Parse outputs too, to catch drift between a handler and its schema. By default on everywhere but
-   * production builds (the packaged app and the built CLI set NODE_ENV=production).
+   * Parse outputs too, to catch drift between a handler and its schema: on in tests and development
+   * builds, off in production builds (core/paths.ts `checksOutputs` says which this process is).
    */
   checkOutputs?: boolean;
   log?: DispatchLog;
@@ -38,7 +38,6 @@ export interface DispatchOptions {
  */
 export function createDispatcher<A extends MethodMap>(api: A | MethodLookup, handlers: Partial<Handlers<A>> | HandlerLookup, options: DispatchOptions = {}) {
   const log: DispatchLog = options.log ?? (() => {});
-  const checkOutputs = options.checkOutputs ?? process.env.NODE_ENV !== 'production';
   const defOf: MethodLookup = typeof api === 'function' ? api : async (m) => (Object.hasOwn(api, m) ? api[m] : undefined);
   const handlerOf: HandlerLookup = typeof handlers === 'function' ? handlers
     : (m) => (Object.hasOwn(handlers, m) ? (handlers as Record<string, Handler<MethodDef>>)[m] : undefined);
@@ -57,7 +56,7 @@ export function createDispatcher<A extends MethodMap>(api: A | MethodLookup, han
     }
     try {
       const value = await handler(parsed.data, ctx);
-      if (checkOutputs) {
+      if (options.checkOutputs) {
         const out = def.output.safeParse(value);
         if (!out.success) throw new AppError('INTERNAL', GENERIC_VI.INTERNAL, `output of ${method} does not match its schema: ${out.error.message}`);
         // A field the schema does not declare would reach the renderer unchecked (and only in builds

@@ -4,6 +4,7 @@ import { createDispatcher, type Dispatch, type Handler, type Handlers } from '..
 import type { MethodDef } from '../contract/api';
 import { domainOf, methodDef, type DomainMethods, type DomainName } from '../contract/domains';
 import { readIntermediates, readSealImage, registerDbPath, repoRoot, type Settings } from './config';
+import { checksOutputs } from './paths';
 import { EventHub } from './events';
 import type { Logger } from './log';
 import type { RegisterWorker } from './register';
@@ -47,6 +48,13 @@ export async function createBackend(settings: Settings, log: Logger, opts: Backe
   const hub = new EventHub();
   const version = (JSON.parse(readFileSync(join(repoRoot, 'package.json'), 'utf8')) as { version: string }).version;
   const closers: Array<() => Promise<void> | void> = [];
+  let closed = false;
+  // What a domain starts is stopped at close; a start that finishes after close is stopped at once, so a
+  // late server or driver never keeps the process alive.
+  const onClose = (c: () => Promise<void> | void): void => {
+    if (closed) void c();
+    else closers.push(c);
+  };
   // The demo profile brings its own revocation source, for every host (window, CLI, tests): demo files
   // verify with a real answer, and issuing refuses an unknown status there as under an agency's settings.
   // Started by the first call that may go online (it loads the OCSP/CRL server and the CA's keys): an
@@ -55,7 +63,7 @@ export async function createBackend(settings: Settings, log: Logger, opts: Backe
   const live = once(async () => {
     if (!settings.demo) return settings;
     const { settings: withSource, responder } = await (await import('./services/demo-revocation')).withDemoRevocation(settings, log, process.env);
-    if (responder) closers.push(() => responder.stop());
+    if (responder) onClose(() => responder.stop());
     return withSource;
   });
 
@@ -65,8 +73,8 @@ export async function createBackend(settings: Settings, log: Logger, opts: Backe
   const tokens = once(async () => {
     const { openTokenService } = await import('./token');
     const service = openTokenService(settings.pkcs11Modules.length > 0 ? { modules: settings.pkcs11Modules } : {});
-    closers.push(() => service.close());
-    closers.push(service.onSlotEvent((e) => hub.publish('token.changed', { kind: e.kind, label: e.label || null })));
+    onClose(() => service.close());
+    onClose(service.onSlotEvent((e) => hub.publish('token.changed', { kind: e.kind, label: e.label || null })));
     return service;
   });
 
@@ -90,7 +98,7 @@ export async function createBackend(settings: Settings, log: Logger, opts: Backe
 
   const scan = once(async () => {
     const service = (await import('./services/scan-handlers')).scanService({ workspace, dbPath: registerDb, publish, register });
-    closers.push(() => service.close());
+    onClose(() => service.close());
     return service;
   });
 
@@ -137,7 +145,7 @@ export async function createBackend(settings: Settings, log: Logger, opts: Backe
     return d ? (handlers[d] as unknown as Record<string, Handler<MethodDef>>)[method] : undefined;
   };
   const dispatch = createDispatcher(methodDef, handlerOf, {
-    ...(opts.checkOutputs !== undefined ? { checkOutputs: opts.checkOutputs } : {}),
+    checkOutputs: opts.checkOutputs ?? checksOutputs,
     log: ({ level, msg, ...rest }) => log[level](msg, rest),
   });
 
@@ -146,6 +154,7 @@ export async function createBackend(settings: Settings, log: Logger, opts: Backe
     workspace,
     subscribe: (l) => hub.subscribe(l),
     async close() {
+      closed = true;
       for (const c of closers.reverse()) await c();
       closers.length = 0;
     },

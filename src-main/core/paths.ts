@@ -7,3 +7,9 @@ import { join, resolve } from 'node:path';
  */
 export const appRoot = resolve(import.meta.dirname, '../..');
 export const resourcesDir = join(appRoot, 'resources');
+
+/**
+ * Whether dispatchers parse their handlers' outputs (contract/dispatch.ts): in tests and development,
+ * not in production builds (the packaged app, the built CLI: both set NODE_ENV at build time).
+ */
+export const checksOutputs = process.env.NODE_ENV !== 'production';

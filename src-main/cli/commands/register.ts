@@ -7,6 +7,7 @@ import { AppError, type ErrorCode } from '../../contract/errors';
 import { IMPORT_SLICE, registerMethods } from '../../contract/register';
 import { defaultDataDir, loadSettings, registerDbPath } from '../../core/config';
 import { writeFileAtomic } from '../../core/fsx/atomic-write';
+import { checksOutputs } from '../../core/paths';
 import type { AgencyInfo } from '../../core/register/index';
 import { EXIT, flagString, parseArgs, type CliCommand, type CliIo } from '../io';
 
@@ -67,7 +68,7 @@ async function contractClient(dbPath: string, io: CliIo, sub: string): Promise<{
 async function openFull(dbPath: string, io: CliIo, log: DispatchLog): Promise<{ dispatch: Dispatch; close: () => void }> {
   const { openRegister, registerApi } = await import('../../core/register/index');
   const reg = openRegister(dbPath, { agency: agencyFrom(io), actor: io.env.USER ? `cli:${io.env.USER}` : 'cli' });
-  return { dispatch: createDispatcher(registerMethods, registerApi(reg), { log }), close: () => reg.dispose() };
+  return { dispatch: createDispatcher(registerMethods, registerApi(reg), { log, checkOutputs: checksOutputs }), close: () => reg.dispose() };
 }
 
 async function importFile(call: Call, file: string): Promise<{ imported: number; failed: Array<{ line: number; code: string; message: string }>; duplicates: number }> {
