@@ -102,8 +102,9 @@ export class Issuing {
     return this.ctx.write(() => {
       // The provenance stays on the entry: a digitised original is the one case issued without a leader's signature.
       const note = r.digitized ? `Ký phát hành bản số hóa văn bản giấy do văn thư số hóa tại máy này (Điều 17.4.c): ${r.name}` : `Ký phát hành: ${r.name}`;
-      this.handling.transition(id, 'issue', { actor, note });
+      // The signer first: the transition indexes the entry for search, which must see the leader who signed.
       this.stmt.signed.run({ id, at: r.signingTime, name: r.leader?.name.slice(0, 50) ?? null });
+      this.handling.transition(id, 'issue', { actor, note });
       const doc = this.ctx.getDoc(id);
       this.ctx.log({ actor, action: 'issue.record', entity: 'document', entityId: id, after: { code: doc.code, file: { name: r.name, sha256: r.sha256 }, signingTime: r.signingTime, leader: r.leader, agency: r.agency, ...(r.digitized ? { digitized: true } : {}) } });
       if (r.unknownRevocation) {
