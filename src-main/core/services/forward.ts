@@ -10,5 +10,6 @@ import type { RegisterWorker } from '../register';
  */
 export function forwardTo<M extends MethodMap>(worker: RegisterWorker): Handlers<M> {
   const call = worker as unknown as Record<string, (input: unknown) => Promise<unknown>>;
-  return new Proxy({}, { get: (_, m) => (typeof m === 'string' ? (input: unknown) => call[m]!(input) : undefined) }) as Handlers<M>;
+  // Not a thenable: an await of the table must not take it for a promise.
+  return new Proxy({}, { get: (_, m) => (typeof m === 'string' && m !== 'then' ? (input: unknown) => call[m]!(input) : undefined) }) as Handlers<M>;
 }

@@ -28,7 +28,8 @@ export function lazyHandlers<M extends MethodMap>(build: () => Promise<Handlers<
   };
   return new Proxy({}, {
     get: (_, name) => {
-      if (typeof name !== 'string') return undefined;
+      // Not a thenable: an await of the table must not take it for a promise.
+      if (typeof name !== 'string' || name === 'then') return undefined;
       let w = wrappers.get(name);
       if (!w) wrappers.set(name, (w = wrap(name)));
       return w;
