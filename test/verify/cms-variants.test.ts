@@ -62,6 +62,22 @@ describe('class 4: CMS variants', () => {
     expect(opensslVerify(pki, extractSignatures(pdf)[0]!).ok).toBe(true);
     expect((await verify(sign({ signer: identity('rsa-no-ski'), variant: { sidBySki: true } }))).overall).toBe('TOTAL_PASSED');
   });
+  it('a carried certificate written with BER indefinite lengths is read as its DER', async () => {
+    const signer = identity('rsa');
+    const pdf = sign({
+      makeCms: (signed) => {
+        const cms = buildCms(hashOf('sha256', Buffer.concat(signed)), { signer });
+        const at = cms.indexOf(signer.cert);
+        expect(at).toBeGreaterThan(0);
+        expect(signer.cert.subarray(0, 2).toString('hex')).toBe('3082');
+        // 30 82 LL LL → 30 80 … 00 00: the same length, so the enclosing lengths still hold.
+        return Buffer.concat([cms.subarray(0, at), Buffer.from([0x30, 0x80]), signer.cert.subarray(4), Buffer.alloc(2), cms.subarray(at + signer.cert.length)]);
+      },
+    });
+    const r = await verify(pdf);
+    expect(r.signatures[0]!.reasons).toEqual([]);
+    expect(r.overall).toBe('TOTAL_PASSED');
+  });
   it.each(['ed25519', 'ed448'] as const)('%s signatures verify (Ed448 with its SHAKE256 digest); a changed byte fails', async (alg) => {
     const pdf = sign({ signer: identity(alg), alg });
     const r = await verify(pdf);

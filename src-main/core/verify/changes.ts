@@ -299,9 +299,9 @@ function diffUpdate(file: PdfFile, k: number, bySigRef: Map<number, SignatureWor
     }
     if (dssNums.has(num)) { dssAdded = true; continue; }
     if (num === infoNum || num === metadataNum) { allow('METADATA', 'Thông tin mô tả của tệp (metadata) được cập nhật.'); continue; }
-    // The object and what changed in it, so whoever reads the report can find it in the file.
-    const keys = bd && ad ? changedKeys(bd, ad) : [];
-    const what = keys.length ? `các khóa ${keys.slice(0, 8).map((key) => `/${key}`).join(', ')}` : before.value instanceof PdfStream ? 'nội dung luồng' : 'giá trị';
+    // The object and its changed keys, to find it in the file; key names come from the file, so only plain ones are quoted.
+    const keys = bd && ad ? changedKeys(bd, ad) : [], plain = keys.filter((key) => /^[A-Za-z0-9_.-]{1,40}$/.test(key)).slice(0, 8);
+    const what = keys.length ? `các khóa ${[...plain.map((key) => `/${key}`), ...(keys.length > plain.length ? [`${keys.length - plain.length} khóa khác`] : [])].join(', ')}` : before.value instanceof PdfStream ? 'nội dung luồng' : 'giá trị';
     add(false, 'OBJECT_CHANGED', `Một ${describeObject(before.value)} (đối tượng số ${num}) của bản đã ký bị thay đổi: ${what}.`);
   }
   if (dssAdded) allow('DSS', 'Bổ sung dữ liệu phục vụ kiểm tra chữ ký dài hạn (DSS).');

@@ -125,7 +125,9 @@ export function verifyCms(der: Buffer, content: SignedContent | null, mode: CmsM
     const carried = takeCertificateSets(ci.content);
     sd = new pkijs.SignedData({ schema: ci.content });
     for (const der of carried) {
-      try { r.certificates.push(parseCert(der)); } catch { r.warnings.push('an embedded certificate does not parse'); }
+      const cert = carriedCert(der);
+      if (cert) r.certificates.push(cert);
+      else r.warnings.push('an embedded certificate does not parse');
     }
   } catch (e) {
     return fail(r, 'FORMAT_FAILURE', `CMS does not parse: ${(e as Error).message}`);
@@ -214,6 +216,21 @@ function takeCertificateSets(signedData: unknown): Buffer[] {
     return false;
   });
   return certificates;
+}
+
+/**
+ * A carried certificate, parsed. Nearly all are DER as carried (their signature is over DER). One a
+ * streaming encoder wrote with an indefinite outer length is re-encoded first, as pkijs once did for
+ * all: OpenSSL would read the BER as it is, and the ESS hash, which is over DER, would then not match.
+ */
+function carriedCert(carried: Buffer): Cert | null {
+  try {
+    if (carried[1] !== 0x80) return parseCert(carried);
+    const asn = parseBer(new Uint8Array(carried));
+    return asn.offset === -1 ? null : parseCert(Buffer.from(new pkijs.Certificate({ schema: asn.result }).toSchema().toBER(false)));
+  } catch {
+    return null;
+  }
 }
 
 /** The [0] subjectKeyIdentifier choice of a SignerIdentifier (pkijs keeps it as a tagged block). */
