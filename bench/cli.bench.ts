@@ -1,6 +1,6 @@
 /**
  * Whole-process start-up of the built CLI (tools/build-cli.sh), as a clerk or a script runs it, through
- * bin.mjs (its freshness check included):
+ * bin.cjs (its freshness check included):
  *   - `vanthu verify --offline` on a 10 MB two-signature PDF beside `pdfsig -no-ocsp` on the same file
  *     (target ≤ 2× pdfsig);
  *   - `vanthu register search` on a register of VANTHU_BENCH_CLI_DOCS documents (default 1,000,000;
@@ -9,11 +9,11 @@
  *   - `vanthu token list` on the SoftHSM module — target ≤ 150 ms;
  * with a bare `node -e 0` as the floor every process pays, and the same verify from the TypeScript
  * sources (tsx) to show what the build saves. Each command runs once untimed first: it must work, and
- * that run writes the command's V8 code cache (tools/cli-loader.mjs), as any first use on a workstation.
+ * that run writes the command's V8 code cache (tools/cli-loader.cjs), as any first use on a workstation.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readdirSync, renameSync, rmSync } from 'node:fs';
-import { builtIsFresh } from '../src-main/cli/built.mjs';
+import { builtIsFresh } from '../src-main/cli/built.cjs';
 import { dirname, join } from 'node:path';
 import { openRegister } from '../src-main/core/register';
 import { loadPki, repoRoot } from '../test/helpers/pki';
@@ -21,7 +21,7 @@ import { AGENCY, generator, loadDocuments } from './register.bench';
 import { twoSignaturePdfFile } from './fixtures';
 import { figure, median, sample } from './stats';
 
-const BIN = join(repoRoot, 'src-main/cli/bin.mjs');
+const BIN = join(repoRoot, 'src-main/cli/bin.cjs');
 const SOFTHSM = '/usr/lib/softhsm/libsofthsm2.so';
 
 /** A register of `docs` incoming documents, made once per size and seed and reused by later runs. */
@@ -63,7 +63,7 @@ export default async function bench(): Promise<void> {
   }
   // A migration by that first search leaves its safety copy beside the bench's own register: not kept.
   for (const f of readdirSync(dirname(db))) if (/^register\.db\.v\d+-.*\.bak$/.test(f)) rmSync(join(dirname(db), f));
-  // bin.mjs falls back to the sources when any of them is newer than the build: a source edited while
+  // bin.cjs falls back to the sources when any of them is newer than the build: a source edited while
   // the bench runs would mix the two kinds of run in one figure.
   const built = () => {
     if (!builtIsFresh(repoRoot, join(repoRoot, 'out', 'cli'))) throw new Error('a source file changed after the CLI build: the built CLI was not what ran');

@@ -23,8 +23,8 @@ import { repoRoot } from '../test/helpers/pki';
 import { AGENCY, bigRegister } from './register.bench';
 import { figure, median, sample } from './stats';
 
-/** The built CLI's entry, run directly: bin.mjs would fall back to the sources as soon as one is edited. */
-const BUILT = join(repoRoot, 'out/cli/run.mjs');
+/** The built CLI's entry, run directly: bin.cjs would fall back to the sources as soon as one is edited. */
+const BUILT = join(repoRoot, 'out/cli/run.cjs');
 
 /** What the screen drew: each group's exact count (data-total) and the navigation badge's count. */
 interface Drawn {

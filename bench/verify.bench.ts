@@ -31,7 +31,7 @@ export default async function bench(): Promise<void> {
   const ours = await sample(runs, () => verifyPdf(pdf, options), 2);
   // pdfsig runs as a process: compare with our verifier as a process too (node + tsx start-up included).
   const pdfsig = await sample(runs, () => spawnSync('pdfsig', ['-nssdir', pki.nssDb, '-no-ocsp', file]), 1);
-  const cli = await sample(5, () => spawnSync('node', ['--import', 'tsx', join(import.meta.dirname, '../src-main/cli/bin.mjs'), 'verify', file, '--trust', pki.trustDir, '--offline']), 1);
+  const cli = await sample(5, () => spawnSync('node', ['--import', 'tsx', join(import.meta.dirname, '../src-main/cli/bin.cjs'), 'verify', file, '--trust', pki.trustDir, '--offline']), 1);
   const mb = (pdf.length / 1024 / 1024).toFixed(1);
   console.log(`file: ${mb} MB, 2 signatures, ${runs} runs`);
   const floor = 'pdfsig -no-ocsp (process)';

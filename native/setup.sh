@@ -6,5 +6,5 @@ cd "$(dirname "$0")/.."
 bash native/install-system-packages.sh
 if [ -f package-lock.json ]; then npm ci --no-audit --no-fund; else npm install --no-audit --no-fund; fi
 bash native/provision-test-pki.sh
-# The fast CLI (out/cli); bin.mjs falls back to the sources whenever they are newer.
+# The fast CLI (out/cli); bin.cjs falls back to the sources whenever they are newer.
 bash tools/build-cli.sh

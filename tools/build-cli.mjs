@@ -5,10 +5,10 @@
 //                       group is named: esbuild turns each `import()` of a bundled module into a lazy init.
 //                       CommonJS because only a classic script can take a V8 code cache on Node 20 (no
 //                       module compile cache there; the ESM loader lexes and compiles every start).
-//   run.mjs             the loader (tools/cli-loader.mjs): compiles cli.cjs with its code cache.
+//   run.cjs             the loader (tools/cli-loader.cjs): compiles cli.cjs with its code cache.
 //   register-worker.mjs the register worker thread (ESM: a Worker is started from a file), and
 //   exchange-worker.mjs the exchange's extension it loads from beside itself.
-//   build.json          when the build started and the source files it read: bin.mjs uses this build
+//   build.json          when the build started and the source files it read: bin.cjs uses this build
 //                       only while none of them is newer, so an edited checkout never runs stale code.
 // Native modules and pdf.js stay outside (they load files beside themselves).
 import { copyFileSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
@@ -57,14 +57,14 @@ try {
   const worker = await workerBuild('src-main/core/register/worker-host.ts', 'register-worker.mjs');
   // The exchange's part of the register worker, found beside it (core/services/exchange-remote.ts).
   const exchangeWorker = await workerBuild('src-main/core/services/exchange-worker.ts', 'exchange-worker.mjs');
-  copyFileSync(join(root, 'tools/cli-loader.mjs'), join(partial, 'run.mjs'));
+  copyFileSync(join(root, 'tools/cli-loader.cjs'), join(partial, 'run.cjs'));
   const inputs = [...new Set([cli, worker, exchangeWorker].flatMap((b) => Object.keys(b.metafile.inputs)))]
     // Our sources only: packages are covered by the lock below (a symlinked node_modules shows up under
     // another path), and the stand-ins onFirstUse makes are no file.
     .filter((f) => f.startsWith('src-main/'))
     .sort();
   // npm rewrites node_modules/.package-lock.json on every install: one file stands for every bundled package.
-  inputs.push('node_modules/.package-lock.json', 'tools/build-cli.mjs', 'tools/cli-loader.mjs');
+  inputs.push('node_modules/.package-lock.json', 'tools/build-cli.mjs', 'tools/cli-loader.cjs');
   writeFileSync(join(partial, 'build.json'), JSON.stringify({ startedAt, inputs }));
   rmSync(out, { recursive: true, force: true });
   renameSync(partial, out);

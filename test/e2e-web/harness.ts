@@ -24,7 +24,7 @@ export interface Workstation {
  * Starts the real `vanthu start --browser` in a child process with a fresh profile folder (or the one
  * `env` names); `bin` runs another entry of the same CLI (the first-screen bench runs the built one).
  */
-export async function startWorkstation(env: NodeJS.ProcessEnv = {}, bin = join(repoRoot, 'src-main/cli/bin.mjs')): Promise<Workstation> {
+export async function startWorkstation(env: NodeJS.ProcessEnv = {}, bin = join(repoRoot, 'src-main/cli/bin.cjs')): Promise<Workstation> {
   const dataDir = env.VANTHU_DATA_DIR ?? mkdtempSync(join(tmpdir(), 'vanthu-e2e-'));
   const child = spawn(process.execPath, [bin, 'start', '--browser', '--no-open'], {
     cwd: repoRoot,

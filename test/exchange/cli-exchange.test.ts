@@ -17,7 +17,7 @@ afterAll(() => void hub?.kill('SIGTERM'));
 /** `vanthu hub` as its own process; resolves with its printed lines once it is listening. */
 function startHubProcess(data: string): Promise<string[]> {
   return new Promise((resolve, reject) => {
-    hub = spawn(process.execPath, ['src-main/cli/bin.mjs', 'hub', '--data', data], { cwd: repoRoot });
+    hub = spawn(process.execPath, ['src-main/cli/bin.cjs', 'hub', '--data', data], { cwd: repoRoot });
     let out = '';
     hub.stdout!.on('data', (c: Buffer) => {
       out += c.toString();

@@ -72,7 +72,7 @@ describe('vanthu token list', () => {
     expect(invalid.err.join('\n')).toContain('TOKEN_LIBRARY_INVALID');
   });
 
-  it('runs as its own process too (bin.mjs, the PIN never asked without --login)', () => {
+  it('runs as its own process too (bin.cjs, the PIN never asked without --login)', () => {
     const r = spawnCli(['token', 'list', '--module', pki.module, '--json'], { SOFTHSM2_CONF: pki.softhsm2Conf, VANTHU_CONFIG: '', VANTHU_PIN: '' });
     expect(r.status).toBe(0);
     expect((JSON.parse(r.stdout) as { tokens: Array<{ label: string }> }).tokens.map((t) => t.label)).toEqual([pki.tokens.agency, pki.tokens.leader]);

@@ -80,13 +80,13 @@ describe('vanthu register CLI', () => {
 
   it('runs through the real vanthu binary and defaults to the user data folder', () => {
     const home = tempDir();
-    const r = spawnSync(process.execPath, [join(repoRoot, 'src-main/cli/bin.mjs'), 'register', 'audit', 'verify'], { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, XDG_DATA_HOME: home, VANTHU_DATA_DIR: '', VANTHU_CONFIG: '' } });
+    const r = spawnSync(process.execPath, [join(repoRoot, 'src-main/cli/bin.cjs'), 'register', 'audit', 'verify'], { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, XDG_DATA_HOME: home, VANTHU_DATA_DIR: '', VANTHU_CONFIG: '' } });
     expect(r.stderr).toBe('');
     expect(r.status).toBe(0);
     expect(r.stdout).toMatch(/Nhật ký hệ thống toàn vẹn/);
     const db = openDatabase(join(home, 'vanthu', 'register.db'), { readonly: true });
     db.close();
-    const u = spawnSync(process.execPath, [join(repoRoot, 'src-main/cli/bin.mjs'), 'register', 'frobnicate'], { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, XDG_DATA_HOME: home } });
+    const u = spawnSync(process.execPath, [join(repoRoot, 'src-main/cli/bin.cjs'), 'register', 'frobnicate'], { cwd: repoRoot, encoding: 'utf8', env: { ...process.env, XDG_DATA_HOME: home } });
     expect(u.status).toBe(64);
     expect(u.stderr).toContain('Lệnh con không hợp lệ');
   });

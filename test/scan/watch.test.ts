@@ -40,7 +40,7 @@ describe('watched folder for network scanners', () => {
     const out = join(dir, 'out');
     mkdirSync(inbox);
     mkdirSync(out);
-    const child = spawn(process.execPath, ['src-main/cli/bin.mjs', 'digitize', 'watch', inbox, '--out-dir', out], { env: { ...process.env, VANTHU_DATA_DIR: join(dir, 'data') }, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['src-main/cli/bin.cjs', 'digitize', 'watch', inbox, '--out-dir', out], { env: { ...process.env, VANTHU_DATA_DIR: join(dir, 'data') }, stdio: ['ignore', 'pipe', 'pipe'] });
     let text = '';
     child.stdout.on('data', (d: Buffer) => (text += d.toString()));
     child.stderr.on('data', (d: Buffer) => (text += d.toString()));

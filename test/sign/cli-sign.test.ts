@@ -77,7 +77,7 @@ describe('vanthu sign (CLI on the SoftHSM tokens)', () => {
     const input = await writeSample(dir, 'cli-big.pdf', { padToBytes: 1024 * 1024 });
     const out = join(dir, 'cli-big.signed.pdf');
     const limit = statSync(input).size + 1024;
-    const r = spawnSync('prlimit', [`--fsize=${limit}`, process.execPath, join(repoRoot, 'src-main/cli/bin.mjs'), 'sign', 'appendix', input, '-o', out, '--ref', '05/QĐ-UBND',
+    const r = spawnSync('prlimit', [`--fsize=${limit}`, process.execPath, join(repoRoot, 'src-main/cli/bin.cjs'), 'sign', 'appendix', input, '-o', out, '--ref', '05/QĐ-UBND',
       ...token(pki.tokens.agency, pki.keyIds.agency)], { encoding: 'utf8', env: { ...process.env, VANTHU_PIN: pki.userPin, SOFTHSM2_CONF: pki.softhsm2Conf, VANTHU_DATA_DIR: join(dir, 'data'), VANTHU_CONFIG: '' } });
     expect(r.status).toBe(70);
     expect(r.stderr).toMatch(/^Lỗi: Tệp kết quả vượt quá kích thước tệp cho phép/m);

@@ -5,7 +5,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, ut
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { builtIsFresh } from '../../src-main/cli/built.mjs';
+import { builtIsFresh } from '../../src-main/cli/built.cjs';
 import { loadPki, repoRoot, type TestPki } from '../helpers/pki';
 import { twoSignaturePdf } from '../../bench/fixtures';
 
@@ -36,9 +36,9 @@ describe('the built CLI (tools/build-cli.sh)', () => {
   let work: string;
   let twoSigned: string;
   const run = (args: string[], env: NodeJS.ProcessEnv = {}) =>
-    spawnSync(process.execPath, [join(OUT, 'run.mjs'), ...args], { encoding: 'utf8', env: { ...process.env, VANTHU_DATA_DIR: join(work, 'data'), ...env } });
+    spawnSync(process.execPath, [join(OUT, 'run.cjs'), ...args], { encoding: 'utf8', env: { ...process.env, VANTHU_DATA_DIR: join(work, 'data'), ...env } });
   const fromSources = (args: string[]) =>
-    spawnSync(process.execPath, [join(repoRoot, 'src-main/cli/bin.mjs'), ...args], { encoding: 'utf8', env: { ...process.env, VANTHU_FROM_SOURCE: '1', VANTHU_DATA_DIR: join(work, 'data') } });
+    spawnSync(process.execPath, [join(repoRoot, 'src-main/cli/bin.cjs'), ...args], { encoding: 'utf8', env: { ...process.env, VANTHU_FROM_SOURCE: '1', VANTHU_DATA_DIR: join(work, 'data') } });
   const verifyArgs = () => ['verify', twoSigned, '--trust', pki.trustDir, '--offline', '--json'];
   /** The report without the clock readings it carries (when it was made, when revocation was looked at). */
   const verdict = (stdout: string) => JSON.parse(stdout, (k, v: unknown) => (k === 'validationTime' || k === 'checkedAt' ? null : v)) as unknown;
@@ -112,7 +112,7 @@ describe('the built CLI (tools/build-cli.sh)', () => {
     try {
       const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/issuing-ca.crl`;
       const r = await new Promise<{ status: number | null; stdout: string }>((ok) => {
-        const child = spawn(process.execPath, [join(OUT, 'run.mjs'), 'trust', 'refresh', '--crl-url', url, '--json'], { env: { ...process.env, VANTHU_DATA_DIR: join(work, 'data') } });
+        const child = spawn(process.execPath, [join(OUT, 'run.cjs'), 'trust', 'refresh', '--crl-url', url, '--json'], { env: { ...process.env, VANTHU_DATA_DIR: join(work, 'data') } });
         let stdout = '';
         child.stdout.on('data', (d: Buffer) => { stdout += d.toString(); });
         child.on('close', (status) => ok({ status, stdout }));
@@ -141,7 +141,7 @@ describe('the built CLI (tools/build-cli.sh)', () => {
     expect(verdict(run(verifyArgs()).stdout)).toEqual(expected);
   });
 
-  it('is used only while no file it was built from is newer or gone (bin.mjs)', () => {
+  it('is used only while no file it was built from is newer or gone (bin.cjs)', () => {
     const root = mkdtempSync(join(work, 'root-'));
     const out = join(root, 'out', 'cli');
     mkdirSync(out, { recursive: true });

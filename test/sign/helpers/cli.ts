@@ -34,6 +34,6 @@ export async function runCli(argv: string[], env: Record<string, string>): Promi
 
 /** The same command as a separate process: kept once per command, for what only a process shows. */
 export function spawnCli(argv: string[], env: Record<string, string>): CliRun {
-  const r = spawnSync(process.execPath, [join(repoRoot, 'src-main/cli/bin.mjs'), ...argv], { encoding: 'utf8', env: { ...process.env, ...env } });
+  const r = spawnSync(process.execPath, [join(repoRoot, 'src-main/cli/bin.cjs'), ...argv], { encoding: 'utf8', env: { ...process.env, ...env } });
   return { status: r.status ?? -1, stdout: r.stdout, stderr: r.stderr };
 }

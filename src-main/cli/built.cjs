@@ -1,10 +1,11 @@
 // Whether the built CLI may run: out/cli/build.json (tools/build-cli.mjs) lists the files the build read
 // and when it started; the build is used only while every one of them still exists and none is newer.
-import { readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+'use strict';
+const { readFileSync, statSync } = require('node:fs');
+const { join } = require('node:path');
 
 /** @param {string} root the checkout @param {string} out the build folder @returns {boolean} */
-export function builtIsFresh(root, out) {
+function builtIsFresh(root, out) {
   try {
     const { startedAt, inputs } = JSON.parse(readFileSync(join(out, 'build.json'), 'utf8'));
     return inputs.length > 0 && inputs.every((f) => statSync(join(root, f)).mtimeMs < startedAt);
@@ -12,3 +13,5 @@ export function builtIsFresh(root, out) {
     return false; // no build, an unreadable manifest, or an input gone
   }
 }
+
+module.exports = { builtIsFresh };

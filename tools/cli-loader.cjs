@@ -1,4 +1,4 @@
-// The built CLI's entry (copied to out/cli/run.mjs by tools/build-cli.mjs): compiles cli.cjs as a
+// The built CLI's entry (copied to out/cli/run.cjs by tools/build-cli.mjs): compiles cli.cjs as a
 // classic script with a V8 code cache, then runs main(). Most of a cold start is V8 compiling the
 // bundled packages (pkijs, zod, …); the cache holds the bytecode a previous run of the same command
 // group compiled, so the next run deserialises it instead.
@@ -8,12 +8,13 @@
 // so each cache starts with a stamp of the bundle it was made from (size, mtime, Node version): a
 // cache from another build is never handed to V8. Writes go to a temp file renamed into place
 // (parallel runs), and a folder that cannot be written only means no cache.
-import { closeSync, fstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { join } from 'node:path';
-import vm from 'node:vm';
+'use strict';
+const { closeSync, fstatSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } = require('node:fs');
+const { createRequire } = require('node:module');
+const { join } = require('node:path');
+const vm = require('node:vm');
 
-const dir = import.meta.dirname;
+const dir = __dirname;
 const bundle = join(dir, 'cli.cjs');
 const argv = process.argv.slice(2);
 const group = /^[a-z][a-z0-9-]*$/.test(argv[0] ?? '') ? argv[0] : 'help';
@@ -34,13 +35,15 @@ const script = new vm.Script(`(function (exports, require, module, __filename, _
   // pdf.js stays an ES module outside the bundle: its import() goes through Node's own loader.
   importModuleDynamically: vm.constants.USE_MAIN_CONTEXT_DEFAULT_LOADER,
 });
-const module = { exports: {} };
-script.runInThisContext()(module.exports, createRequire(bundle), module, bundle, dir);
+const bundled = { exports: {} };
+script.runInThisContext()(bundled.exports, createRequire(bundle), bundled, bundle, dir);
 
 process.env.VANTHU_REGISTER_WORKER ??= join(dir, 'register-worker.mjs');
 // The same entry as the sources' src-main/cli/run.ts.
-process.exitCode = await module.exports.main(argv);
-if (!cached || script.cachedDataRejected) writeCache(script.createCachedData());
+bundled.exports.main(argv).then((code) => {
+  process.exitCode = code;
+  if (!cached || script.cachedDataRejected) writeCache(script.createCachedData());
+});
 
 function readCache() {
   let file;
