@@ -1,5 +1,7 @@
 // Builds the fast CLI into OUTDIR (default out/cli; it must sit two levels below the root like
 // src-main/core, so core/paths.ts finds resources/ from either):
+//   cli-<group>.cjs     one command group: src-main/cli/main.ts with that group alone in its command table,
+//                       and what it reaches (the loader picks it by the command's first word);
 //   cli.cjs             src-main/cli/main.ts and every npm package it reaches in one CommonJS file. A
 //                       command group's modules (and the packages only they use) are evaluated when the
 //                       group is named: esbuild turns each `import()` of a bundled module into a lazy init.
@@ -31,11 +33,11 @@ rmSync(partial, { recursive: true, force: true });
 mkdirSync(partial, { recursive: true });
 try {
   const common = { bundle: true, platform: 'node', target: 'node20', external: EXTERNAL, absWorkingDir: root, logLevel: 'warning', metafile: true };
-  const cli = await build({
+  const cliBuild = (file, plugins) => build({
     ...common,
     entryPoints: ['src-main/cli/main.ts'],
-    plugins: [onFirstUse(LAZY_PACKAGES)],
-    outfile: join(partial, 'cli.cjs'),
+    plugins: [onFirstUse(LAZY_PACKAGES), ...plugins],
+    outfile: join(partial, file),
     format: 'cjs',
     // Core modules use import.meta.dirname/url (ESM in a checkout); here they are the bundle's own folder and URL.
     // A production build: the dispatcher skips its output-schema check (contract/dispatch.ts), which the
@@ -44,8 +46,12 @@ try {
     banner: { js: "'use strict'; const __vanthuModuleUrl = require('node:url').pathToFileURL(__filename).href;" },
     // Smaller is faster to read; names are kept so a crash's stack still says where.
     minifyWhitespace: true, minifySyntax: true, legalComments: 'none', charset: 'ascii',
-  });
-  asciiOnly(join(partial, 'cli.cjs'));
+  }).then((result) => { asciiOnly(join(partial, file)); return result; });
+  // Every command group in a bundle of its own (cli-<group>.cjs, only that group's code: less to read,
+  // deserialise and run at each start), and cli.cjs with all of them for help and unknown names.
+  const cli = await cliBuild('cli.cjs', []);
+  const groups = [];
+  for (const { group, module } of commandGroups()) groups.push(await cliBuild(`cli-${group}.cjs`, [onlyCommand(group, module)]));
   const workerBuild = (entry, file) => build({
     ...common,
     entryPoints: [entry],
@@ -58,7 +64,7 @@ try {
   // The exchange's part of the register worker, found beside it (core/services/exchange-remote.ts).
   const exchangeWorker = await workerBuild('src-main/core/services/exchange-worker.ts', 'exchange-worker.mjs');
   copyFileSync(join(root, 'tools/cli-loader.cjs'), join(partial, 'run.cjs'));
-  const inputs = [...new Set([cli, worker, exchangeWorker].flatMap((b) => Object.keys(b.metafile.inputs)))]
+  const inputs = [...new Set([cli, ...groups, worker, exchangeWorker].flatMap((b) => Object.keys(b.metafile.inputs)))]
     // Our sources only: packages are covered by the lock below (a symlinked node_modules shows up under
     // another path), and the stand-ins onFirstUse makes are no file.
     .filter((f) => f.startsWith('src-main/'))
@@ -71,6 +77,29 @@ try {
 } catch (e) {
   rmSync(partial, { recursive: true, force: true });
   throw e;
+}
+
+/** The command groups of src-main/cli/commands/index.ts and the module of each (its static table of loaders). */
+function commandGroups() {
+  const table = readFileSync(join(root, 'src-main/cli/commands/index.ts'), 'utf8');
+  const groups = [...table.matchAll(/^\s+'?([a-z][a-z0-9-]*)'?: \(\) => import\('(\.\/[a-z0-9-]+)'\),$/gm)].map((m) => ({ group: m[1], module: m[2] }));
+  if (groups.length === 0) throw new Error('no command group found in src-main/cli/commands/index.ts');
+  return groups;
+}
+
+/** The command table with `group` alone: its bundle holds that group's code and nothing of the others. */
+function onlyCommand(group, module) {
+  return {
+    name: 'only-command',
+    setup(b) {
+      b.onResolve({ filter: /^\.\/commands$/ }, (args) => (args.importer.endsWith(join('src-main', 'cli', 'main.ts')) ? { path: group, namespace: 'only-command' } : undefined));
+      b.onLoad({ filter: /.*/, namespace: 'only-command' }, () => ({
+        resolveDir: join(root, 'src-main/cli/commands'),
+        contents: `export const COMMANDS = { ${JSON.stringify(group)}: () => import(${JSON.stringify(module)}) };`,
+        loader: 'ts',
+      }));
+    },
+  };
 }
 
 /**

@@ -15,13 +15,20 @@ const { join } = require('node:path');
 const vm = require('node:vm');
 
 const dir = __dirname;
-const bundle = join(dir, 'cli.cjs');
 const argv = process.argv.slice(2);
 const group = /^[a-z][a-z0-9-]*$/.test(argv[0] ?? '') ? argv[0] : 'help';
 const cacheFile = join(dir, 'cache', `${group}.v8`);
 
+// The group's own bundle (tools/build-cli.mjs), else the one with every group (help, an unknown name).
 // One descriptor for the stamp and the text: a rebuild in between cannot pair one file's stamp with another's text.
-const fd = openSync(bundle);
+let bundle = join(dir, `cli-${group}.cjs`);
+let fd;
+try {
+  fd = openSync(bundle);
+} catch {
+  bundle = join(dir, 'cli.cjs');
+  fd = openSync(bundle);
+}
 const st = fstatSync(fd);
 const stamp = Buffer.from(`vanthu-cli ${st.size} ${st.mtimeMs} ${process.version}\n`);
 const text = readFileSync(fd, 'latin1');

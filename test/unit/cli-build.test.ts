@@ -20,7 +20,7 @@ function evaluatedModules(coverageDir: string): Set<string> {
   const seen = new Set<string>();
   for (const f of readdirSync(coverageDir)) {
     const { result } = JSON.parse(readFileSync(join(coverageDir, f), 'utf8')) as { result: Array<{ url: string; functions: Array<{ functionName: string; ranges: Array<{ count: number }> }> }> };
-    for (const script of result.filter((s) => s.url.endsWith('/cli.cjs'))) {
+    for (const script of result.filter((s) => /\/cli(-[a-z0-9-]+)?\.cjs$/.test(s.url))) {
       for (const fn of script.functions) {
         // A symlinked node_modules is named by its real path ("../elsewhere/node_modules/…").
         const name = /(?:^|\/)((?:src-main|node_modules)\/.*)$/.exec(fn.functionName)?.[1];
