@@ -111,6 +111,14 @@ export function isOrganisation(c: Cert): boolean {
   return cn !== null && o !== null && cn === o && personal === null;
 }
 
+/**
+ * Two distinguished names are the same: their bytes as written, else pkijs's comparison (string
+ * preparation and a locale comparison, which loads ICU's collation: needed only when encodings differ).
+ */
+export function sameName(a: pkijs.RelativeDistinguishedNames, b: pkijs.RelativeDistinguishedNames): boolean {
+  return Buffer.from(a.valueBeforeDecode).equals(Buffer.from(b.valueBeforeDecode)) || a.isEqual(b);
+}
+
 export function sha256(b: Uint8Array): Buffer {
   return createHash('sha256').update(b).digest();
 }

@@ -2,7 +2,7 @@ import { createVerify, publicDecrypt, verify as cryptoVerify, constants, type Ke
 import * as asn1js from 'asn1js';
 import { parseBer } from './ber';
 import * as pkijs from 'pkijs';
-import { parseCert, sha256, type Cert } from './certs';
+import { parseCert, sameName, sha256, type Cert } from './certs';
 import { digestName, hashOf } from './hashes';
 
 export const CMS_OID = {
@@ -247,9 +247,9 @@ function sidKeyId(sid: unknown): Buffer | null {
 function findSigner(si: pkijs.SignerInfo, certs: Cert[]): Cert | null {
   if (si.sid instanceof pkijs.IssuerAndSerialNumber) {
     const sid = si.sid;
-    // The serial first: comparing names through pkijs costs far more, and serials rarely collide.
+    // The serial first: serials rarely collide, and names cost more to compare.
     const serial = Buffer.from(sid.serialNumber.valueBlock.valueHexView);
-    return certs.find((c) => serial.equals(c.pkijs.serialNumber.valueBlock.valueHexView) && c.pkijs.issuer.isEqual(sid.issuer)) ?? null;
+    return certs.find((c) => serial.equals(c.pkijs.serialNumber.valueBlock.valueHexView) && sameName(c.pkijs.issuer, sid.issuer)) ?? null;
   }
   const ski = sidKeyId(si.sid);
   if (!ski) return null;

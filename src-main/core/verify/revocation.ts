@@ -4,7 +4,7 @@ import { parseBer } from './ber';
 import * as pkijs from 'pkijs';
 import { DEFAULT_NETWORK_TIMEOUT_MS, fetchCrl, fetchOcsp, forgetDownHosts } from '../trust/fetch';
 import { cacheKey, clearCacheMemory, freshness, RevocationCache } from '../trust/revocation-cache';
-import { crlUrls, extKeyUsage, ocspUrls, parseCert, type Cert } from './certs';
+import { crlUrls, extKeyUsage, ocspUrls, parseCert, sameName, type Cert } from './certs';
 import type { EmbeddedRevocation } from './dss';
 import type { Indication, SignatureReport, SubIndication } from './report';
 
@@ -88,7 +88,7 @@ export function crlOf(der: Buffer, issuer: Cert): pkijs.CertificateRevocationLis
     const asn = parseBer(new Uint8Array(der));
     if (asn.offset === -1) return null;
     const crl = new pkijs.CertificateRevocationList({ schema: asn.result });
-    if (!crl.issuer.isEqual(issuer.pkijs.subject)) return null;
+    if (!sameName(crl.issuer, issuer.pkijs.subject)) return null;
     return verifySigned(crl.tbsView, crl.signatureAlgorithm, crl.signatureValue, issuer) ? crl : null;
   } catch {
     return null;
