@@ -5,7 +5,7 @@ import { documentDto, isoDaySchema } from './register';
 
 /**
  * Cấp số at issuing: what the signing service asks of the register (docs/signing.md, "Cấp số from the
- * register"). Served by the register's worker to the backend only and never put in `api`, so no
+ * register"), and the digitised-here records the scanning service writes through it. Served by the register's worker to the backend only and never put in `api`, so no
  * transport reaches it: an entry becomes "Đã phát hành" only through an agency signature actually made,
  * and the file it records is named by a path of the backend's own workspace.
  */
@@ -71,6 +71,14 @@ export const registerIssuingMethods = {
   'register.codeUsed': defineMethod(
     z.strictObject({ year: z.number().int(), number: z.number().int().min(1).max(DOC_NUMBER_MAX), notation: text(NOTATION_MAX_CHARS, 1) }),
     z.object({ document: documentDto.nullable() }),
+  ),
+  /**
+   * A PDF this workstation digitised (Điều 17.4.c's exception applies to exactly these bytes): recorded by
+   * the register, in its audit chain, for the scanning service only. Recording the same bytes again keeps the first record.
+   */
+  'register.recordDigitized': defineMethod(
+    z.strictObject({ sha256: sha256Hex, source: z.enum(['scan', 'import']), pageCount: z.number().int().positive(), conforms: z.boolean(), ocr: z.boolean() }),
+    z.object({ recorded: z.boolean() }),
   ),
   /** The issued entry whose attachment has these bytes (a copy is made only of an issued document). */
   'register.issuedFile': defineMethod(z.strictObject({ sha256: sha256Hex }), z.object({ document: documentDto.nullable() })),

@@ -97,7 +97,11 @@ export async function createBackend(settings: Settings, log: Logger, opts: Backe
   workspace.prune(WORKSPACE_MAX_AGE_MS);
 
   const scan = once(async () => {
-    const service = (await import('./services/scan-handlers')).scanService({ workspace, dbPath: registerDb, publish, register });
+    const service = (await import('./services/scan-handlers')).scanService({
+      workspace, dbPath: registerDb, publish, register,
+      // Digitised-here records go through the register, into its audit chain (contract/issuing.ts).
+      recordDigitized: (r) => (register as unknown as IssuingRegister)['register.recordDigitized'](r),
+    });
     onClose(() => service.close());
     return service;
   });

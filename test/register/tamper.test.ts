@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { main } from '../../src-main/cli/main';
 import type { CliIo } from '../../src-main/cli/io';
 import { openDatabase, type Db } from '../../src-main/core/db/connection';
+import { DigitizedFiles } from '../../src-main/core/register/digitized';
 import { TRACKED_TABLES, type TrackedTable } from '../../src-main/core/register/entity-state';
 import { openRegister, restoreDatabase, tokenCheckpointSigner } from '../../src-main/core/register/index';
 import { openTokenService } from '../../src-main/core/token';
@@ -34,6 +35,8 @@ async function populated(): Promise<{ dir: string; dbPath: string }> {
   await reg.attachments.attach(d.id, { path: file, name: 'a.txt' });
   reg.dossiers.create({ FileCode: { OrganId: '000.00.12.H40', FileCatalog: 2026, FileNotation: 'HS-01' }, Title: 'Hồ sơ kiểm kê' });
   reg.dossiers.file({ OrganId: '000.00.12.H40', FileCatalog: 2026, FileNotation: 'HS-01' }, d.id);
+  // A paper original digitised here (the Điều 17.4.c exception), recorded through the register.
+  new DigitizedFiles(reg.ctx).record({ sha256: 'a'.repeat(64), source: 'scan', pageCount: 2, conforms: true, ocr: true });
   clock.set('2026-04-01T08:00:00+07:00');
   await reg.closures.close('den', '2026-03-31');
   reg.dispose();
@@ -79,6 +82,7 @@ const EDITS: Record<TrackedTable, { column: string; value: string | number; inse
   blobs: { column: 'refcount', value: 7, insert: `INSERT INTO blobs (sha256, size, refcount) VALUES ('${'e'.repeat(64)}', 1, 1)` },
   dossiers: { column: 'Title', value: 'Hồ sơ bị sửa', insert: "INSERT INTO dossiers (OrganId, FileCatalog, FileNotation, Title) VALUES ('000.00.12.H40', 2026, 'HS-99', 'Hồ sơ giả')" },
   dossier_documents: { column: 'DocOrdinal', value: 9, insert: 'INSERT INTO dossier_documents (dossier_id, doc_id, DocOrdinal) VALUES (1, 2, 2)' },
+  digitized_files: { column: 'source', value: 'import', insert: `INSERT INTO digitized_files (sha256, created_at, source, page_count, conforms, ocr, actor) VALUES ('${'b'.repeat(64)}', 'x', 'scan', 1, 1, 0, 'ke.gian')` },
 };
 
 describe('tamper evidence: every registered row against the audit chain', () => {

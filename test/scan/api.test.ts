@@ -1,13 +1,14 @@
-import { beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDispatcher } from '../../src-main/contract/dispatch';
 import { conformanceReport, scanMethods, scanProgress } from '../../src-main/contract/scan';
-import { openDatabase } from '../../src-main/core/db/connection';
-import { migrate } from '../../src-main/core/db/migrate';
+import { DigitizedFiles } from '../../src-main/core/register/digitized';
+import { openRegister, type Register } from '../../src-main/core/register/index';
 import { scanService } from '../../src-main/core/services/scan-handlers';
 import { Workspace } from '../../src-main/core/workspace';
+import { AGENCY } from '../register/helpers';
 import { makeFixtures, saneTestConfig, type Fixtures } from './fixtures';
 
 const dir = mkdtempSync(join(tmpdir(), 'vanthu-scan-api-'));
@@ -15,19 +16,24 @@ const events: Array<{ event: string; payload: unknown }> = [];
 let fx: Fixtures;
 let call: (method: string, input: unknown) => Promise<{ ok: boolean; value?: any; error?: any }>;
 let workspace: Workspace;
+let reg: Register | undefined;
 
 beforeAll(async () => {
   fx = await makeFixtures();
   const cfg = saneTestConfig(dir);
   const dbPath = join(dir, 'register.db');
-  const db = openDatabase(dbPath);
-  migrate(db, dbPath);
-  db.close();
+  // The register records what is digitised here, in its audit chain.
+  reg = openRegister(dbPath, { agency: AGENCY });
+  const digitized = new DigitizedFiles(reg.ctx);
   workspace = new Workspace(join(dir, 'workspace'));
-  const service = scanService({ workspace, dbPath, env: { ...process.env, SANE_CONFIG_DIR: cfg }, publish: (event, payload) => events.push({ event, payload }) });
+  const service = scanService({
+    workspace, dbPath, env: { ...process.env, SANE_CONFIG_DIR: cfg }, publish: (event, payload) => events.push({ event, payload }),
+    recordDigitized: (r) => digitized.record(r),
+  });
   const dispatch = createDispatcher(scanMethods, service.handlers, { checkOutputs: true });
   call = (m, i) => dispatch(m, i, { transport: 'test' }) as never;
 }, 120_000);
+afterAll(() => reg?.dispose());
 
 describe('scan.* and digitize.* over the contract', () => {
   it('lists scanners, scans with progress events, assembles, checks and answers provenance', async () => {

@@ -9,6 +9,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDispatcher } from '../../src-main/contract/dispatch';
 import { digitizedRegistration, scanMethods } from '../../src-main/contract/scan';
+import { DigitizedFiles } from '../../src-main/core/register/digitized';
 import { openRegister, registerApi, type Register } from '../../src-main/core/register';
 import { scanService } from '../../src-main/core/services/scan-handlers';
 import { Workspace } from '../../src-main/core/workspace';
@@ -33,7 +34,11 @@ beforeAll(async () => {
   reg = openRegister(dbPath, { agency: AGENCY });
   register = registerApi(reg);
   workspace = new Workspace(join(dir, 'workspace'));
-  service = scanService({ workspace, dbPath, register: { 'register.add': (i) => register['register.add'](i, ctx), 'register.attach': (i) => register['register.attach'](i, ctx) } });
+  const digitized = new DigitizedFiles(reg.ctx);
+  service = scanService({
+    workspace, dbPath, register: { 'register.add': (i) => register['register.add'](i, ctx), 'register.attach': (i) => register['register.attach'](i, ctx) },
+    recordDigitized: (r) => digitized.record(r),
+  });
   const dispatch = createDispatcher(scanMethods, service.handlers, { checkOutputs: true });
   call = (m, i) => dispatch(m, i, { transport: 'test' }) as never;
 }, 120_000);

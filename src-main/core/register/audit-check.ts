@@ -42,7 +42,7 @@ export interface RegisterCheck {
 const TABLE_VI: Record<TrackedTable, string> = {
   books: 'Sổ', book_counters: 'Bộ đếm số', documents: 'Văn bản', recipients: 'Nơi nhận', assignments: 'Giao xử lý',
   status_events: 'Trạng thái', transitions: 'Bước xử lý', closures: 'Đóng sổ', attachments: 'Tệp đính kèm', blobs: 'Tệp lưu trữ',
-  dossiers: 'Hồ sơ', dossier_documents: 'Văn bản trong hồ sơ',
+  dossiers: 'Hồ sơ', dossier_documents: 'Văn bản trong hồ sơ', digitized_files: 'Bản số hóa tại máy này',
 };
 const CHAIN_VI = { edited: 'bị sửa', deleted: 'bị xóa', broken_link: 'đứt chuỗi' } as const;
 

@@ -1,7 +1,7 @@
 import { createHash, hash } from 'node:crypto';
 import type { Db } from '../db/connection';
 import { MIGRATIONS, type Migration } from '../db/migrations/index';
-import { encodeStates, type EntityState, type TouchTracker } from './entity-state';
+import { encodeStates, TRACKED_TABLES, type EntityState, type TouchTracker, type TrackedTable } from './entity-state';
 
 /**
  * Append-only audit trail. Triggers forbid UPDATE and DELETE; the SHA-256 chain catches what the
@@ -128,8 +128,17 @@ export function baselineIfNeeded(db: Db, log: AuditLog, tracker: TouchTracker, v
   const last = db.prepare<[], { after: string | null }>("SELECT after FROM audit WHERE action = 'audit.baseline' ORDER BY id DESC LIMIT 1").get();
   const since = last ? (JSON.parse(last.after ?? '{}') as { version?: number }).version : undefined;
   if (since === version) return;
-  if (since !== undefined && since < version && migrations.filter((m) => m.version > since && m.version <= version).every((m) => m.keepsRows)) return;
+  let tables: readonly TrackedTable[] = TRACKED_TABLES;
+  if (since !== undefined && since < version) {
+    const steps = migrations.filter((m) => m.version > since && m.version <= version);
+    if (steps.every((m) => m.keepsRows)) {
+      // Steps that leave every row as the chain records it; a table one of them brings into the chain
+      // is the only one whose rows become a reference.
+      tables = TRACKED_TABLES.filter((t) => steps.some((m) => m.chains?.includes(t)));
+      if (tables.length === 0) return;
+    }
+  }
   let part = 0;
-  for (const page of tracker.all()) log.append(at, { actor: 'vanthu', action: 'audit.baseline', entity: 'database', after: { version, part: ++part } }, page);
+  for (const page of tracker.all(500, tables)) log.append(at, { actor: 'vanthu', action: 'audit.baseline', entity: 'database', after: { version, part: ++part } }, page);
   if (part === 0) log.append(at, { actor: 'vanthu', action: 'audit.baseline', entity: 'database', after: { version, part } }, []);
 }

@@ -8,7 +8,7 @@ import type { Db } from '../db/connection';
  */
 export const TRACKED_TABLES = [
   'books', 'book_counters', 'documents', 'recipients', 'assignments', 'status_events', 'transitions',
-  'closures', 'attachments', 'blobs', 'dossiers', 'dossier_documents',
+  'closures', 'attachments', 'blobs', 'dossiers', 'dossier_documents', 'digitized_files',
 ] as const;
 export type TrackedTable = (typeof TRACKED_TABLES)[number];
 
@@ -101,9 +101,9 @@ export class TouchTracker {
     return out;
   }
 
-  /** Every current row of the tracked tables, in pages (the first entries of a register upgraded to chain states). */
-  *all(pageSize = 500): Generator<EntityState[]> {
-    for (const t of TRACKED_TABLES) {
+  /** Every current row of the tracked tables (or of `tables`), in pages (the first entries of a register upgraded to chain states). */
+  *all(pageSize = 500, tables: readonly TrackedTable[] = TRACKED_TABLES): Generator<EntityState[]> {
+    for (const t of tables) {
       for (const rows of pagesOf(this.db, t, pageSize)) yield rows.map(([id, text]) => [t, id, text] as EntityState);
     }
   }

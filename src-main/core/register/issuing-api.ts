@@ -1,5 +1,6 @@
 import type { Handlers } from '../../contract/dispatch';
 import { registerIssuingMethods, type RegisterIssuingMethods } from '../../contract/issuing';
+import { DigitizedFiles } from './digitized';
 import { Issuing } from './issuing';
 import type { Register } from './open';
 
@@ -12,6 +13,7 @@ export type IssuingMethod = keyof IssuingApi;
  */
 export function issuingApi(reg: Register): IssuingApi {
   const issuing = new Issuing(reg.ctx, reg.registration, reg.handling, reg.attachments);
+  const digitized = new DigitizedFiles(reg.ctx);
   const handlers: IssuingApi = {
     'register.nextNumber': ({ book, date, notation, kind }) => issuing.next(book, date, notation, kind),
     'register.reserveIssue': (input) => issuing.reserve(input),
@@ -19,6 +21,7 @@ export function issuingApi(reg: Register): IssuingApi {
     'register.voidIssue': ({ id, reason, code }) => ({ document: issuing.void(id, reason, code) }),
     'register.codeUsed': ({ year, number, notation }) => ({ document: issuing.codeUsed(year, number, notation) }),
     'register.issuedFile': ({ sha256 }) => ({ document: issuing.issuedFile(sha256) }),
+    'register.recordDigitized': (r) => ({ recorded: digitized.record(r) }),
   };
   const guarded = (m: IssuingMethod) => async (input: unknown, ctx: never) => {
     const def = registerIssuingMethods[m];

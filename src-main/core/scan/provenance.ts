@@ -15,15 +15,8 @@ export interface DigitizedRecord {
 
 export const sha256Hex = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
-/**
- * Records a PDF this workstation digitised (table `digitized_files`, migration 0060). Recording the
- * same bytes twice keeps the first record: the provenance is of the content, not of the run.
- */
-export function recordDigitized(db: Db, r: Omit<DigitizedRecord, 'createdAt'> & { createdAt?: string }): void {
-  db.prepare(`INSERT INTO digitized_files (sha256, created_at, source, page_count, conforms, ocr, actor)
-              VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (sha256) DO NOTHING`)
-    .run(r.sha256, r.createdAt ?? new Date().toISOString(), r.source, r.pageCount, r.conforms ? 1 : 0, r.ocr ? 1 : 0, r.actor);
-}
+/** The raw insert (tests, migrations); the workstation records through the register, in its audit chain. */
+export { insertDigitized as recordDigitized } from '../register/digitized';
 
 export function digitizedRecord(db: Db, sha256: string): DigitizedRecord | null {
   const row = db.prepare('SELECT sha256, created_at, source, page_count, conforms, ocr, actor FROM digitized_files WHERE sha256 = ?').get(sha256.toLowerCase()) as

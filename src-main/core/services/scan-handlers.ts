@@ -5,7 +5,8 @@ import { openDatabase, type Db } from '../db/connection';
 import { migrate } from '../db/migrate';
 import { checkConformance } from '../scan/conformance';
 import { digitize } from '../scan/digitize';
-import { digitizedRecord, recordDigitized, requireDigitizedHere } from '../scan/provenance';
+import type { DigitizedInput } from '../register/digitized';
+import { digitizedRecord, requireDigitizedHere } from '../scan/provenance';
 import { registerDigitized, type RegisterCalls } from '../scan/registration';
 import { listScanners, PAPER_MM, scanPages } from '../scan/sane';
 import type { Workspace } from '../workspace';
@@ -18,6 +19,11 @@ export interface ScanDeps {
   publish?: (event: string, payload: unknown) => void;
   /** The register, for digitize.register (the backend's register worker). */
   register?: RegisterCalls;
+  /**
+   * Records a PDF digitised here through the register, in its audit chain (the backend's register worker;
+   * contract/issuing.ts). Without it digitize.assemble refuses: a record outside the chain would not be evidence.
+   */
+  recordDigitized?: (r: DigitizedInput) => Promise<unknown> | unknown;
   /** Environment of the scanner and OCR programs (SANE_CONFIG_DIR in tests). */
   env?: NodeJS.ProcessEnv;
 }
@@ -87,9 +93,10 @@ export function scanService(deps: ScanDeps): ScanService {
           onOcrProgress: (p) => emit({ jobId, stage: 'ocr', page: p.page, done: p.done, pageCount: p.pageCount }),
         });
         const stored = deps.workspace.put(name ?? 'so-hoa.pdf', result.pdf);
-        recordDigitized(database(), {
+        if (!deps.recordDigitized) throw new AppError('INTERNAL', 'Không mở được sổ đăng ký.', 'digitize.assemble: no register to record the digitised file');
+        await deps.recordDigitized({
           sha256: stored.sha256, source: files.every((f) => scannedHere.has(f)) ? 'scan' : 'import',
-          pageCount: result.report.pageCount, conforms: result.report.conforms, ocr, actor: 'workstation',
+          pageCount: result.report.pageCount, conforms: result.report.conforms, ocr,
         });
         return { fileId: stored.fileId, name: stored.name, report: result.report, pageTexts: result.pageTexts, sha256: stored.sha256 };
       } finally {

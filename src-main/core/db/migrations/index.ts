@@ -9,6 +9,7 @@ import { m0070WorkCounts } from './0070-work-counts';
 import { m0080TextQueue } from './0080-text-queue';
 import { m0095RegisterIndexes } from './0095-register-indexes';
 import { m0100SearchTerms } from './0100-search-terms';
+import { m0105DigitizedInChain } from './0105-digitized-in-chain';
 
 export interface Migration {
   version: number;
@@ -16,7 +17,9 @@ export interface Migration {
   up(db: Db): void;
   /** The step changes no registered row (an index, a derived table): the audit chain needs no new baseline. */
   keepsRows?: true;
+  /** Tables the step brings into the audit chain: their rows as they are become its reference (a baseline of those alone). */
+  chains?: readonly string[];
 }
 
 /** Ordered; checked strictly increasing at start-up. Gaps of 10 leave room for fixes. */
-export const MIGRATIONS: readonly Migration[] = [m0010Initial, m0020Search, m0030Closing, m0040AuditState, m0050Exchange, m0060Digitized, m0070WorkCounts, m0080TextQueue, m0095RegisterIndexes, m0100SearchTerms];
+export const MIGRATIONS: readonly Migration[] = [m0010Initial, m0020Search, m0030Closing, m0040AuditState, m0050Exchange, m0060Digitized, m0070WorkCounts, m0080TextQueue, m0095RegisterIndexes, m0100SearchTerms, m0105DigitizedInChain];
