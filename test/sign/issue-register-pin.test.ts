@@ -11,7 +11,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { signMethods, type SignResultDto } from '../../src-main/contract/sign';
 import { yearInVietnam } from '../../src-main/contract/time';
 import { memoryLogger } from '../../src-main/core/log';
-import { approvePdf } from '../../src-main/core/pdf/sign/index';
 import { openRegister, type Register } from '../../src-main/core/register/index';
 import { issuingApi } from '../../src-main/core/register/issuing-api';
 import { signHandlers } from '../../src-main/core/services/sign-handlers';
@@ -20,9 +19,9 @@ import { openTokenService, type TokenService } from '../../src-main/core/token';
 import { Workspace } from '../../src-main/core/workspace';
 import { loadPki } from '../helpers/pki';
 import { slowToken } from '../helpers/slow-token';
-import { SEAL_PNG, SIGNATURE_PNG, tempDir, writeSample } from './helpers/fixtures';
+import { SEAL_PNG, tempDir } from './helpers/fixtures';
 import { issuingChain } from './helpers/software-signer';
-import { openTestTokens } from './helpers/token';
+import { leaderApproved } from './helpers/token';
 
 const pki = loadPki();
 const dir = tempDir('issue-register-pin');
@@ -36,14 +35,7 @@ let approved: Buffer;
 let token: string;
 
 beforeAll(async () => {
-  const out = join(dir, 'approved.pdf');
-  const leader = openTestTokens(pki);
-  try {
-    await approvePdf(await writeSample(dir, 'input.pdf'), out, leader.leader(), { image: SIGNATURE_PNG, intermediates: issuingChain(pki) });
-  } finally {
-    leader.close();
-  }
-  approved = readFileSync(out);
+  approved = readFileSync(await leaderApproved(pki, dir, join(dir, 'approved.pdf')));
   reg = openRegister(join(data, 'register.db'), { agency: { name: 'UBND tỉnh Thử Nghiệm', code: '', abbr: 'UBND' } });
   const api = issuingApi(reg);
   const register = Object.fromEntries(Object.entries(api).map(([m, h]) => [m, (input: unknown) => (h as (i: unknown, c: unknown) => unknown)(input, { transport: 'test' })])) as unknown as IssuingRegister;

@@ -17,14 +17,12 @@ import { yearInVietnam } from '../../src-main/contract/time';
 import { createBackend, type Backend } from '../../src-main/core/backend';
 import { demoSettings, registerDbPath } from '../../src-main/core/config';
 import { memoryLogger } from '../../src-main/core/log';
-import { approvePdf } from '../../src-main/core/pdf/sign/index';
 import { openRegister } from '../../src-main/core/register/index';
 import { verifyPdf } from '../../src-main/core/verify/index';
 import { freePort } from '../fixtures-gen/revocation-server';
 import { loadPki } from '../helpers/pki';
-import { SIGNATURE_PNG, tempDir, writeSample } from './helpers/fixtures';
-import { issuingChain } from './helpers/software-signer';
-import { openTestTokens } from './helpers/token';
+import { tempDir } from './helpers/fixtures';
+import { leaderApproved } from './helpers/token';
 
 const pki = loadPki();
 const dir = tempDir('issue-register');
@@ -37,14 +35,7 @@ let approved: Buffer;
 let token: string;
 
 beforeAll(async () => {
-  const out = join(dir, 'approved.pdf');
-  const tokens = openTestTokens(pki);
-  try {
-    await approvePdf(await writeSample(dir, 'input.pdf'), out, tokens.leader(), { image: SIGNATURE_PNG, intermediates: issuingChain(pki) });
-  } finally {
-    tokens.close();
-  }
-  approved = readFileSync(out);
+  approved = readFileSync(await leaderApproved(pki, dir, join(dir, 'approved.pdf')));
   const dead = `http://127.0.0.1:${await freePort()}/nothing`;
   dataDir = mkdtempSync(join(tmpdir(), 'vanthu-issue-register-'));
   backend = await createBackend({

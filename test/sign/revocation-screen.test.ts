@@ -14,12 +14,10 @@ import { yearInVietnam } from '../../src-main/contract/time';
 import { createBackend, type Backend } from '../../src-main/core/backend';
 import { demoSettings } from '../../src-main/core/config';
 import { memoryLogger } from '../../src-main/core/log';
-import { approvePdf } from '../../src-main/core/pdf/sign/index';
 import { freePort } from '../fixtures-gen/revocation-server';
 import { loadPki } from '../helpers/pki';
-import { SIGNATURE_PNG, tempDir, writeSample } from './helpers/fixtures';
-import { issuingChain } from './helpers/software-signer';
-import { openTestTokens } from './helpers/token';
+import { tempDir } from './helpers/fixtures';
+import { leaderApproved } from './helpers/token';
 
 const pki = loadPki();
 const dir = tempDir('revocation-screen');
@@ -28,14 +26,8 @@ let backend: Backend;
 let approved: string;
 
 beforeAll(async () => {
-  approved = join(dir, 'approved.pdf');
   // The leader signs through its token, closed again before the backend opens the module.
-  const tokens = openTestTokens(pki);
-  try {
-    await approvePdf(await writeSample(dir, 'input.pdf'), approved, tokens.leader(), { image: SIGNATURE_PNG, intermediates: issuingChain(pki) });
-  } finally {
-    tokens.close();
-  }
+  approved = await leaderApproved(pki, dir, join(dir, 'approved.pdf'));
   const dead = `http://127.0.0.1:${await freePort()}/nothing`;
   const dataDir = mkdtempSync(join(tmpdir(), 'vanthu-revscreen-'));
   backend = await createBackend({

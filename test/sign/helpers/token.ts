@@ -1,6 +1,9 @@
 import { openTokenService, type TokenService } from '../../../src-main/core/token/index';
 import type { KeySigner, SignatureAlgorithm } from '../../../src-main/core/crypto/signer';
 import type { TestPki } from '../../helpers/pki';
+import { approvePdf } from '../../../src-main/core/pdf/sign/index';
+import { SIGNATURE_PNG, writeSample } from './fixtures';
+import { issuingChain } from './software-signer';
 
 /** The provisioned SoftHSM tokens, logged in once per test file (one session per token, as in the app). */
 export interface TestTokens {
@@ -24,4 +27,18 @@ export function openTestTokens(pki: TestPki): TestTokens {
     agency: (keyId = pki.keyIds.agency, algorithm) => service.createTokenSigner(refs.agency, keyId, algorithm ? { algorithm } : {}),
     close: () => service.close(),
   };
+}
+
+/**
+ * The sample document signed by the leader on the leader token, with its issuing chain, written to
+ * `out`: what issuing starts from. The token session is closed again before the caller opens its own.
+ */
+export async function leaderApproved(pki: TestPki, dir: string, out: string): Promise<string> {
+  const tokens = openTestTokens(pki);
+  try {
+    await approvePdf(await writeSample(dir, 'input.pdf'), out, tokens.leader(), { image: SIGNATURE_PNG, intermediates: issuingChain(pki) });
+  } finally {
+    tokens.close();
+  }
+  return out;
 }
