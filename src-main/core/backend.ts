@@ -90,6 +90,9 @@ export async function createBackend(settings: Settings, log: Logger, opts: Backe
     return (await import('./register')).openRegisterWorker(registerDb, { agency: settings.agency, ...(calendar ? { calendar } : {}), extension }, { onEvent: workerEvents(log, publish) });
   });
   closers.push(() => register.terminate());
+  // The worker also serves the register's calls for services only (cấp số, digitised-here records:
+  // contract/issuing.ts), never reachable from a transport.
+  const services = register as unknown as IssuingRegister;
   if (opts.host !== 'cli') startRegister();
 
   const workspace = opts.workspace instanceof Workspace ? opts.workspace
@@ -99,8 +102,8 @@ export async function createBackend(settings: Settings, log: Logger, opts: Backe
   const scan = once(async () => {
     const service = (await import('./services/scan-handlers')).scanService({
       workspace, dbPath: registerDb, publish, register,
-      // Digitised-here records go through the register, into its audit chain (contract/issuing.ts).
-      recordDigitized: (r) => (register as unknown as IssuingRegister)['register.recordDigitized'](r),
+      // Digitised-here records go through the register, into its audit chain.
+      recordDigitized: (r) => services['register.recordDigitized'](r),
     });
     onClose(() => service.close());
     return service;
@@ -132,8 +135,7 @@ export async function createBackend(settings: Settings, log: Logger, opts: Backe
       },
       // The provenance store (the register file) is opened only when a digitised issue asks for it.
       requireDigitizedHere: async (bytes) => (await scan.get()).requireDigitizedHere(bytes),
-      // Cấp số: the worker also serves the register's issuing calls (contract/issuing.ts), to this service only.
-      register: register as unknown as IssuingRegister,
+      register: services,
     })),
     settings: lazyHandlers(async () => (await import('./services/settings-handlers')).settingsHandlers({
       base: settings, log, applyCalendar: (calendar) => register['register.calendar'](calendar),

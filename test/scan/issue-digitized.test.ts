@@ -14,7 +14,8 @@ import { extractLines, type TextLine } from '../../src-main/core/pdf/layout/text
 import { issuePdf } from '../../src-main/core/pdf/sign/index';
 import { checkConformance } from '../../src-main/core/scan/conformance';
 import { digitize } from '../../src-main/core/scan/digitize';
-import { recordDigitized, requireDigitizedHere, sha256Hex } from '../../src-main/core/scan/provenance';
+import { insertDigitized } from '../../src-main/core/register/digitized';
+import { requireDigitizedHere, sha256Hex } from '../../src-main/core/scan/provenance';
 import { verifyPdf } from '../../src-main/core/verify/index';
 import { loadPki, type TestPki } from '../helpers/pki';
 import { dbAt } from '../migrations/helpers';
@@ -43,7 +44,7 @@ beforeAll(async () => {
   expect(r.report.conforms, r.report.summaryVi).toBe(true);
   digitised = join(dir, 'digitised.pdf');
   writeFileSync(digitised, r.pdf);
-  recordDigitized(db, { sha256: sha256Hex(r.pdf), source: 'scan', pageCount: 1, conforms: true, ocr: true, actor: 'test' });
+  insertDigitized(db, { sha256: sha256Hex(r.pdf), source: 'scan', pageCount: 1, conforms: true, ocr: true, actor: 'test' });
 }, 180_000);
 afterAll(() => tokens?.close());
 

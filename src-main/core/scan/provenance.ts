@@ -15,9 +15,6 @@ export interface DigitizedRecord {
 
 export const sha256Hex = (bytes: Uint8Array): string => createHash('sha256').update(bytes).digest('hex');
 
-/** The raw insert (tests, migrations); the workstation records through the register, in its audit chain. */
-export { insertDigitized as recordDigitized } from '../register/digitized';
-
 export function digitizedRecord(db: Db, sha256: string): DigitizedRecord | null {
   const row = db.prepare('SELECT sha256, created_at, source, page_count, conforms, ocr, actor FROM digitized_files WHERE sha256 = ?').get(sha256.toLowerCase()) as
     | { sha256: string; created_at: string; source: 'scan' | 'import'; page_count: number; conforms: number; ocr: number; actor: string }
