@@ -47,8 +47,9 @@ try {
     // Smaller is faster to read; names are kept so a crash's stack still says where.
     minifyWhitespace: true, minifySyntax: true, legalComments: 'none', charset: 'ascii',
   }).then((result) => { asciiOnly(join(partial, file)); return result; });
-  // Every command group in a bundle of its own (cli-<group>.cjs, only that group's code: less to read,
-  // deserialise and run at each start), and cli.cjs with all of them for help and unknown names.
+  // Every command group in a bundle of its own (cli-<group>.cjs: the other groups' command modules stay
+  // out, though the backend still reaches every domain, lazily), and cli.cjs with all of them for help
+  // and unknown names.
   const cli = await cliBuild('cli.cjs', []);
   const groups = [];
   for (const { group, module } of commandGroups()) groups.push(await cliBuild(`cli-${group}.cjs`, [onlyCommand(group, module)]));
