@@ -26,18 +26,8 @@ export async function requestSignatureTimestamp(signatureValue: Buffer, opts: Ts
  * digest, PAdES B-LTA), with the same checks.
  */
 export async function requestTimestamp(imprint: Buffer, opts: TsaOptions): Promise<Buffer> {
-  const nonce = randomBytes(8);
-  nonce[0] = nonce[0]! & 0x7f; // keep the INTEGER positive without a leading zero
-  const req = new pkijs.TimeStampReq({
-    version: 1,
-    messageImprint: new pkijs.MessageImprint({
-      hashAlgorithm: new pkijs.AlgorithmIdentifier({ algorithmId: OID.sha256 }),
-      hashedMessage: new asn1js.OctetString({ valueHex: toArrayBuffer(imprint) }),
-    }),
-    nonce: new asn1js.Integer({ valueHex: toArrayBuffer(nonce) }),
-    certReq: true,
-  });
-  const body = Buffer.from(req.toSchema().toBER(false));
+  const nonce = requestNonce(randomBytes(8));
+  const body = timestampRequest(imprint, nonce);
   const resBytes = await post(opts.url, body, opts.timeoutMs ?? 15_000);
 
   let resp: pkijs.TimeStampResp;
@@ -57,6 +47,31 @@ export async function requestTimestamp(imprint: Buffer, opts: TsaOptions): Promi
   if (!tst.nonce || !Buffer.from(tst.nonce.valueBlock.valueHexView).equals(nonce)) throw tsaError('nonce mismatch');
   assertTimestampingCert(sd);
   return Buffer.from(resp.timeStampToken.toSchema().toBER(false));
+}
+
+/** A DER TimeStampReq (version 1, SHA-256 imprint, nonce, certReq so the token carries the TSA certificate). */
+export function timestampRequest(imprint: Buffer, nonce: Buffer): Buffer {
+  const req = new pkijs.TimeStampReq({
+    version: 1,
+    messageImprint: new pkijs.MessageImprint({
+      hashAlgorithm: new pkijs.AlgorithmIdentifier({ algorithmId: OID.sha256 }),
+      hashedMessage: new asn1js.OctetString({ valueHex: toArrayBuffer(imprint) }),
+    }),
+    nonce: new asn1js.Integer({ valueHex: toArrayBuffer(nonce) }),
+    certReq: true,
+  });
+  return Buffer.from(req.toSchema().toBER(false));
+}
+
+/**
+ * The nonce as DER wants it: first byte 0x40–0x7f, so the INTEGER is positive and minimally encoded.
+ * Clearing only the top bit left a leading 0x00 in 1 request of 256, which a TSA must reject as a
+ * malformed request (openssl: "illegal padding", status 2); 62 random bits remain.
+ */
+export function requestNonce(random: Buffer): Buffer {
+  const nonce = Buffer.from(random);
+  nonce[0] = (nonce[0]! & 0x3f) | 0x40;
+  return nonce;
 }
 
 function assertTimestampingCert(sd: pkijs.SignedData): void {
