@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { execFileSync } from 'node:child_process';
+import { createRequire } from 'node:module';
 import { z } from 'zod';
 import { AppError } from '../contract/errors';
 import { SEAL_MM_DEFAULT, SEAL_MM_MAX, SEAL_MM_MIN } from '../contract/limits';
@@ -63,6 +63,9 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
 export function demoSettings(env: NodeJS.ProcessEnv = process.env): Settings {
   const pkiDir = demoPkiDir(env);
   if (!existsSync(join(pkiDir, 'manifest.json'))) {
+    // Required here, not imported: every command and window loads this module, and loading
+    // child_process costs each CLI start ~2 ms for a step that runs once per demo installation.
+    const { execFileSync } = createRequire(import.meta.url)('node:child_process') as typeof import('node:child_process');
     execFileSync('bash', [join(repoRoot, 'native/provision-test-pki.sh'), pkiDir], { stdio: 'inherit' });
   }
   const dataDir = defaultDataDir(env);
