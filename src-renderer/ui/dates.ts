@@ -1,5 +1,6 @@
 import dayjs, { type Dayjs } from 'dayjs';
 import customParseFormat from 'dayjs/plugin/customParseFormat';
+import { dateInVietnam } from '@contract/time';
 
 dayjs.extend(customParseFormat);
 
@@ -12,6 +13,15 @@ export function dayValue(iso: string | null | undefined): Dayjs | null {
   if (!iso) return null;
   const d = dayjs(iso, ISO_DAY, true);
   return d.isValid() ? d : null;
+}
+
+/**
+ * Today in Vietnam as the picker's value. Not dayjs(): that is the browser's own day, a day behind
+ * Vietnam's from 17:00 UTC on a machine set to UTC, and the register refuses a handover dated before
+ * the document arrived.
+ */
+export function todayValue(): Dayjs {
+  return dayValue(dateInVietnam())!;
 }
 
 /** The picker's value back to the register's YYYY-MM-DD. */

@@ -8,6 +8,7 @@ import { loadPki, repoRoot } from '../helpers/pki';
 import { approvePdf, makeSampleDocument } from '../../src-main/core/pdf/sign/index';
 import { p12Signer, issuingChain } from '../sign/helpers/software-signer';
 import { SIGNATURE_PNG, tempDir } from '../sign/helpers/fixtures';
+import { timeInVietnam } from '../../src-main/contract/time';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const screenshotDir = join(repoRoot, '.tmp/screenshots');
@@ -77,12 +78,20 @@ export async function launchChromium(): Promise<Browser> {
 }
 
 /**
+ * The browser's time zone: one whose calendar day is not Vietnam's for the next hour or more, so a
+ * screen that takes the browser's own day for Vietnam's (dayjs(), new Date().getDate()) shows the wrong
+ * day, and its test fails, whenever the suite runs. Before 18:00 in Vietnam UTC−12 is still on
+ * yesterday (until 19:00); from 18:00 UTC+14 is already on tomorrow (from 17:00).
+ */
+const OTHER_DAY_ZONE = Number(timeInVietnam(new Date()).slice(0, 2)) < 18 ? 'Etc/GMT+12' : 'Etc/GMT-14';
+
+/**
  * A Vietnamese page on the workstation's address, collecting console errors and uncaught exceptions
  * (the favicon request aside) so a test can assert the UI ran cleanly.
  */
 export async function openPage(browser: Browser, url: string, opts: BrowserContextOptions = {}): Promise<{ page: Page; consoleErrors: string[] }> {
   const consoleErrors: string[] = [];
-  const page = await browser.newPage({ locale: 'vi-VN', ...opts });
+  const page = await browser.newPage({ locale: 'vi-VN', timezoneId: OTHER_DAY_ZONE, ...opts });
   page.on('console', (m) => {
     if (m.type() === 'error' && !m.text().includes('favicon')) consoleErrors.push(m.text());
   });

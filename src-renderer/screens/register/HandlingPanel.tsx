@@ -1,10 +1,10 @@
 import { useEffect, useState } from 'react';
 import { Button, DatePicker, Form, Input, InputNumber, Select, Space, type FormInstance } from 'antd';
-import dayjs, { type Dayjs } from 'dayjs';
+import type { Dayjs } from 'dayjs';
 import type { RegisterDocumentDetailDto, RegisterDocumentDto } from '@contract/register';
 import { ApiError, type Client } from '../../api/client';
 import { t, type MessageKey } from '../../i18n';
-import { DATE_FORMAT, dayValue, isoDay } from '../../ui/dates';
+import { DATE_FORMAT, dayValue, isoDay, todayValue } from '../../ui/dates';
 import { errorText } from '../../ui/useAsync';
 
 /** The step a clerk usually takes next from each state: the page's main button. */
@@ -86,7 +86,7 @@ export function HandlingPanel({ client, d, detail, onChanged }: { client: Client
 
   /** Each form opens fresh (keyed by its step) with what the register already knows. */
   const initial: Values = {
-    handedTo: lead?.unit ?? lead?.person ?? detail.ToPlaces ?? undefined, handedDate: dayjs(),
+    handedTo: lead?.unit ?? lead?.person ?? detail.ToPlaces ?? undefined, handedDate: todayValue(),
     Subject: d.Subject, OrganName: d.OrganName ?? undefined, IssuedDate: dayValue(d.IssuedDate), DueDate: dayValue(d.DueDate),
   };
 
@@ -147,7 +147,7 @@ function ActionForm({ action, initial, busy, onSubmit, onClose }: { action: stri
           <Form.Item name="leadPerson" label={t('doc.leadPerson')}><Input maxLength={100} /></Form.Item>
           <Form.Item name="partners" label={t('doc.partners')} extra={t('doc.partnersHint')}><Select mode="tags" open={false} /></Form.Item>
           <Form.Item name="due" label={t('doc.due')}>
-            <DatePicker format={DATE_FORMAT} disabledDate={(day) => day.isBefore(dayjs(), 'day')} />
+            <DatePicker format={DATE_FORMAT} disabledDate={(day) => day.isBefore(todayValue(), 'day')} />
           </Form.Item>
           <Form.Item name="opinion" label={t('doc.opinion')} className="span-2"><Input.TextArea rows={2} maxLength={2000} /></Form.Item>
         </div>
@@ -156,7 +156,7 @@ function ActionForm({ action, initial, busy, onSubmit, onClose }: { action: stri
         <div className="form-grid">
           <Form.Item name="handedTo" label={t('doc.handedTo')} rules={required('doc.handedTo')}><Input maxLength={200} /></Form.Item>
           <Form.Item name="handedDate" label={t('doc.handedDate')} rules={[{ required: true, message: t('form.required', { field: t('doc.handedDate') }) }]}>
-            <DatePicker format={DATE_FORMAT} disabledDate={(day) => day.isAfter(dayjs(), 'day')} />
+            <DatePicker format={DATE_FORMAT} disabledDate={(day) => day.isAfter(todayValue(), 'day')} />
           </Form.Item>
         </div>
       )}
