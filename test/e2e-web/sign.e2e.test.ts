@@ -6,9 +6,10 @@ import type { Page } from 'playwright-core';
 import { loadPki } from '../helpers/pki';
 import { verifyPdf } from '../../src-main/core/verify/index';
 import { demoSettings } from '../../src-main/core/config';
-import { freePort } from '../fixtures-gen/revocation-server';
+import { DEAD_URL } from '../fixtures-gen/revocation-server';
 import { leaderSignedSample, screenshot, startAiaOcspResponder, withWorkstationPage, type Workstation } from './harness';
 import { loginToken } from './ui-helpers';
+import { yearInVietnam } from '../../src-main/contract/time';
 
 /** The clerk issues a leader-signed document: number, date and seal placed on page 1, signed on the token. */
 describe('browser mode: issuing a document through the sign screen', () => {
@@ -65,9 +66,10 @@ describe('browser mode: issuing a document through the sign screen', () => {
     // Ngày ban hành is a dd/MM/yyyy picker in Vietnamese, whatever the browser's own date format.
     const dateBox = page.locator('#sign-date');
     await dateBox.click();
-    await dateBox.fill('07/02/2026');
+    // The sample prints this year (Vietnam time); an issue dated in another year is refused.
+    await dateBox.fill(`07/02/${yearInVietnam()}`);
     await dateBox.press('Enter');
-    expect(await dateBox.inputValue()).toBe('07/02/2026');
+    expect(await dateBox.inputValue()).toBe(`07/02/${yearInVietnam()}`);
     expect(await page.locator('.overlay-day').textContent()).toBe('07');
     expect(await page.locator('.overlay-month').textContent()).toBe('02');
   });
@@ -166,7 +168,7 @@ describe('browser mode: issuing when the leader\'s revocation status is unknown'
     const dir = mkdtempSync(join(tmpdir(), 'vanthu-e2e-unknown-'));
     inputPath = join(dir, 'cong-van.pdf');
     writeFileSync(inputPath, (await leaderSignedSample()).signed);
-    const dead = `http://127.0.0.1:${await freePort()}/nothing`;
+    const dead = DEAD_URL;
     config = join(dir, 'agency.json');
     writeFileSync(config, JSON.stringify({ ...demoSettings({ ...process.env, VANTHU_DATA_DIR: join(dir, 'data'), VANTHU_TEST_PKI: pki.dir }), demo: false, ocspUrlOverride: dead, crlUrlOverride: dead }));
   });

@@ -6,6 +6,7 @@ import { existsSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs
 import { join } from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { afterAll, describe, expect, it } from 'vitest';
+import { yearInVietnam } from '../../src-main/contract/time';
 import { loadPki, repoRoot } from '../helpers/pki';
 import { cmsPrint, extractSignatures, pdfsig, qpdfCheck, requireTool } from './helpers/oracles';
 import { tempDir, writeSample } from './helpers/fixtures';
@@ -47,7 +48,7 @@ describe('vanthu sign (CLI on the SoftHSM tokens)', () => {
     const chain = join(pki.certs, 'issuing-ca.crt');
     expect((await cli(['approve', input, '-o', approved, '--image', img, '--chain', chain, ...token(pki.tokens.leader, pki.keyIds.leader)], pki.userPin)).status).toBe(0);
     const out = join(dir, 'cli-issued.pdf');
-    const args = (from: string, to: string) => ['issue', from, '-o', to, '--book', 'di-qd', '--number', '7', '--date', `${new Date(Date.now() + 7 * 3600_000).getUTCFullYear()}-03-09`, '--stamp', stamp, '--chain', chain, '--json', ...token(pki.tokens.agency, pki.keyIds.agency)];
+    const args = (from: string, to: string) => ['issue', from, '-o', to, '--book', 'di-qd', '--number', '7', '--date', `${yearInVietnam()}-03-09`, '--stamp', stamp, '--chain', chain, '--json', ...token(pki.tokens.agency, pki.keyIds.agency)];
     const r = await cli(args(approved, out), pki.userPin);
     expect(r.stderr).toBe('');
     const res = JSON.parse(r.stdout) as { issued: { number: string; day: string; month: string; seal: { width: number } } };

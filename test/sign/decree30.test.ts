@@ -7,6 +7,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { yearInVietnam } from '../../src-main/contract/time';
 import { loadPki, type TestPki } from '../helpers/pki';
 import { approvePdf, issuePdf, signAttachment, signCopy, type IssueResult } from '../../src-main/core/pdf/sign/index';
 import { extractLines } from '../../src-main/core/pdf/layout/text-lines';
@@ -29,7 +30,7 @@ let issued: string;
 let leaderRect: Rect;
 let issue: IssueResult;
 const MM = 72 / 25.4;
-const YEAR = new Date(Date.now() + 7 * 3600_000).getUTCFullYear();
+const YEAR = yearInVietnam();
 
 beforeAll(async () => {
   pki = loadPki();

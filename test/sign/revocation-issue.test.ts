@@ -6,10 +6,11 @@
 import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { yearInVietnam } from '../../src-main/contract/time';
 import { approvePdf, issuePdf, type IssueOptions } from '../../src-main/core/pdf/sign/index';
 import { clearRevocationCache } from '../../src-main/core/verify/revocation';
 import { demoSettings } from '../../src-main/core/config';
-import { freePort, RevocationServers, serialOf } from '../fixtures-gen/revocation-server';
+import { DEAD_URL, RevocationServers, serialOf } from '../fixtures-gen/revocation-server';
 import { repoRoot } from '../helpers/pki';
 import { runCli } from './helpers/cli';
 import { useSignEnv } from './helpers/env';
@@ -29,12 +30,12 @@ let deadUrl: string;
 let goodLeader: string;
 let revokedLeader: string;
 let stampedLeader: string;
-const YEAR = new Date(Date.now() + 7 * 3600_000).getUTCFullYear();
+const YEAR = yearInVietnam();
 
 beforeAll(async () => {
   await revokedBefore.start();
   tsa = await startTestTsa(pki);
-  deadUrl = `http://127.0.0.1:${await freePort()}/nothing`;
+  deadUrl = DEAD_URL;
   const input = await writeSample(dir, 'input.pdf');
   goodLeader = join(dir, 'good-leader.pdf');
   revokedLeader = join(dir, 'revoked-leader.pdf');

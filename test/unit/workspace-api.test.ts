@@ -13,6 +13,7 @@ import type { Envelope } from '../../src-main/contract/api';
 import type { SignInspectionDto, SignResultDto } from '../../src-main/contract/sign';
 import type { VerificationReportDto } from '../../src-main/contract/verify';
 import { loadPki } from '../helpers/pki';
+import { yearInVietnam } from '../../src-main/contract/time';
 import { leaderSignedSample } from '../e2e-web/harness';
 import { withDemoRevocation } from '../../src-main/core/services/demo-revocation';
 import type { DemoResponder } from '../../src-main/core/trust/demo-responder';
@@ -92,7 +93,7 @@ async function issueOnce(): Promise<SignResultDto> {
   if (issuedOnce) return issuedOnce;
   await call('token.login', { token: agencyRef, pin: pki.userPin });
   const f = await put('quyet-dinh.pdf', fixture.signed);
-  issuedOnce = await call<SignResultDto>('sign.issue', { fileId: f.fileId, token: agencyRef, number: 7, notation: 'QĐ-UBND', date: '2026-02-05', sealMm: 36 });
+  issuedOnce = await call<SignResultDto>('sign.issue', { fileId: f.fileId, token: agencyRef, number: 7, notation: 'QĐ-UBND', date: `${yearInVietnam()}-02-05`, sealMm: 36 });
   return issuedOnce;
 }
 
@@ -149,7 +150,7 @@ describe('signing over the API', () => {
     const i = await call<SignInspectionDto>('sign.inspect', { fileId: f.fileId });
     const seal = { ...i.proposed.seal!, x: i.proposed.seal!.x - 20 };
     const number = { ...i.proposed.number!, x: i.proposed.number!.x + 3 };
-    const r = await call<SignResultDto>('sign.issue', { fileId: f.fileId, token: agencyRef, number: 8, notation: 'QĐ-UBND', date: '2026-02-05', sealMm: 36, positions: { seal, number } });
+    const r = await call<SignResultDto>('sign.issue', { fileId: f.fileId, token: agencyRef, number: 8, notation: 'QĐ-UBND', date: `${yearInVietnam()}-02-05`, sealMm: 36, positions: { seal, number } });
     const sealSig = r.verification.signatures.find((s) => s.fieldName.startsWith('DongDau'))!;
     expect(sealSig.widget!.rect.x).toBeCloseTo(seal.x, 1);
   });
@@ -157,10 +158,10 @@ describe('signing over the API', () => {
   it('refuses to issue a document without a leader signature, in Vietnamese', async () => {
     await issueOnce();
     const f = await put('a.pdf', fixture.unsigned);
-    const e = await failure('sign.issue', { fileId: f.fileId, token: agencyRef, number: 9, notation: 'QĐ-UBND', date: '2026-02-05', sealMm: 36 });
+    const e = await failure('sign.issue', { fileId: f.fileId, token: agencyRef, number: 9, notation: 'QĐ-UBND', date: `${yearInVietnam()}-02-05`, sealMm: 36 });
     expect(e.code).toBe('SIGN_REFUSED');
     expect(e.message).toContain('lãnh đạo');
-    const bad = await failure('sign.issue', { fileId: f.fileId, token: agencyRef, number: 9, notation: 'QĐ-UBND', date: '2026-02-30', sealMm: 36 });
+    const bad = await failure('sign.issue', { fileId: f.fileId, token: agencyRef, number: 9, notation: 'QĐ-UBND', date: `${yearInVietnam()}-02-30`, sealMm: 36 });
     expect(bad.code).toBe('INPUT_INVALID');
   });
 

@@ -13,6 +13,7 @@ import { openTestTokens, type TestTokens } from '../sign/helpers/token';
 import { issuingChain } from '../sign/helpers/software-signer';
 import { SEAL_PNG, SIGNATURE_PNG, tempDir, writeSample } from '../sign/helpers/fixtures';
 import { evilAnnotation } from '../fixtures-gen/attacks';
+import { yearInVietnam } from '../../src-main/contract/time';
 
 let pki: TestPki;
 let tokens: TestTokens;
@@ -28,7 +29,7 @@ beforeAll(async () => {
   const input = await writeSample(dir, 'input.pdf');
   await approvePdf(input, join(dir, 'approved.pdf'), tokens.leader(), { image: SIGNATURE_PNG, intermediates: issuingChain(pki) });
   await issuePdf(join(dir, 'approved.pdf'), join(dir, 'issued.pdf'), tokens.agency(), {
-    number: 5, notation: 'QĐ-UBND', date: { year: new Date().getUTCFullYear(), month: 2, day: 7 }, stamp: SEAL_PNG,
+    number: 5, notation: 'QĐ-UBND', date: { year: yearInVietnam(), month: 2, day: 7 }, stamp: SEAL_PNG,
     trust: { trustDir: pki.trustDir }, intermediates: issuingChain(pki),
     // This test judges the change classification; the test PKI's OCSP/CRL addresses are not served here,
     // so the leader's revocation is unknown and the clerk's explicit choice is taken.
