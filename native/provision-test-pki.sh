@@ -29,7 +29,14 @@ OUT="${1:-${VANTHU_TEST_PKI:-$ROOT/.tmp/pki}}"
 MODULE="${VANTHU_SOFTHSM_MODULE:-/usr/lib/softhsm/libsofthsm2.so}"
 STAMP="$(sha256sum "${BASH_SOURCE[0]}" | cut -c1-16)"
 
-if [ -f "$OUT/manifest.json" ] && grep -q "\"stamp\": \"$STAMP\"" "$OUT/manifest.json"; then
+# Up to date: made by this very script, and its everyday certificates still valid for 30 days (they
+# last 825 days; a PKI kept in a checkout outlives them).
+still_valid() {
+  for c in agency leader leader2 leader-ec ocsp issuing-ca tls-server tls-client; do
+    openssl x509 -checkend 2592000 -noout -in "$OUT/certs/$c.crt" >/dev/null 2>&1 || return 1
+  done
+}
+if [ -f "$OUT/manifest.json" ] && grep -q "\"stamp\": \"$STAMP\"" "$OUT/manifest.json" && still_valid; then
   echo "test PKI: up to date in $OUT"
   exit 0
 fi

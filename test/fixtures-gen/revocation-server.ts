@@ -7,6 +7,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { loadPki } from '../helpers/pki';
 
+/**
+ * A URL where nothing answers (connection refused): port 1 is below the range Linux hands out for
+ * listen(0), so no server a test starts later can come to answer there, as a freed port can.
+ */
+export const DEAD_URL = 'http://127.0.0.1:1/nothing';
+
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const s = netServer().listen(0, '127.0.0.1', () => {

@@ -20,7 +20,8 @@ describe('watched folder for network scanners', () => {
     mkdirSync(inbox);
     const got: ArrivedFile[] = [];
     const stop = new AbortController();
-    const run = watchFolder(inbox, (f) => { got.push(f); }, { signal: stop.signal, pollMs: 50, settleMs: 300 });
+    const run = watchFolder(inbox, (f) => { got.push(f); }, { signal: stop.signal, pollMs: 50, settleMs: 2000 });
+    // Settling takes 2 s, far beyond the 150 ms below: a stalled machine must not see the half-written file pass for whole.
     writeFileSync(join(inbox, 'scan-001.jpg'), jpg.subarray(0, 1000));
     writeFileSync(join(inbox, 'notes.txt'), 'not a scan');
     await new Promise((r) => setTimeout(r, 150));

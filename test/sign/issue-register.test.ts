@@ -19,7 +19,7 @@ import { demoSettings, registerDbPath } from '../../src-main/core/config';
 import { memoryLogger } from '../../src-main/core/log';
 import { openRegister } from '../../src-main/core/register/index';
 import { verifyPdf } from '../../src-main/core/verify/index';
-import { freePort } from '../fixtures-gen/revocation-server';
+import { DEAD_URL } from '../fixtures-gen/revocation-server';
 import { loadPki } from '../helpers/pki';
 import { tempDir } from './helpers/fixtures';
 import { leaderApproved } from './helpers/token';
@@ -36,7 +36,7 @@ let token: string;
 
 beforeAll(async () => {
   approved = readFileSync(await leaderApproved(pki, dir, join(dir, 'approved.pdf')));
-  const dead = `http://127.0.0.1:${await freePort()}/nothing`;
+  const dead = DEAD_URL;
   dataDir = mkdtempSync(join(tmpdir(), 'vanthu-issue-register-'));
   backend = await createBackend({
     ...demoSettings({ ...process.env, VANTHU_DATA_DIR: dataDir, VANTHU_TEST_PKI: pki.dir }), demo: false, ocspUrlOverride: dead, crlUrlOverride: dead,

@@ -14,7 +14,7 @@ import { yearInVietnam } from '../../src-main/contract/time';
 import { createBackend, type Backend } from '../../src-main/core/backend';
 import { demoSettings } from '../../src-main/core/config';
 import { memoryLogger } from '../../src-main/core/log';
-import { freePort } from '../fixtures-gen/revocation-server';
+import { DEAD_URL } from '../fixtures-gen/revocation-server';
 import { loadPki } from '../helpers/pki';
 import { tempDir } from './helpers/fixtures';
 import { leaderApproved } from './helpers/token';
@@ -28,7 +28,7 @@ let approved: string;
 beforeAll(async () => {
   // The leader signs through its token, closed again before the backend opens the module.
   approved = await leaderApproved(pki, dir, join(dir, 'approved.pdf'));
-  const dead = `http://127.0.0.1:${await freePort()}/nothing`;
+  const dead = DEAD_URL;
   const dataDir = mkdtempSync(join(tmpdir(), 'vanthu-revscreen-'));
   backend = await createBackend({
     ...demoSettings({ ...process.env, VANTHU_DATA_DIR: dataDir, VANTHU_TEST_PKI: pki.dir }), demo: false, ocspUrlOverride: dead, crlUrlOverride: dead,

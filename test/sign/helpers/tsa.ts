@@ -19,7 +19,7 @@ export async function startTestTsa(pki: TestPki): Promise<TestTsa> {
   const issuingKey = join(pki.keys, 'issuing-ca.key');
   writeFileSync(join(dir, 'ext.cnf'), 'basicConstraints=critical,CA:FALSE\nkeyUsage=critical,digitalSignature\nextendedKeyUsage=critical,timeStamping\n');
   execFileSync('openssl', ['req', '-new', '-newkey', 'rsa:2048', '-nodes', '-keyout', join(dir, 'tsa.key'), '-out', join(dir, 'tsa.csr'), '-subj', '/C=VN/O=VANTHU Test/CN=VANTHU Test TSA'], { stdio: 'pipe' });
-  execFileSync('openssl', ['x509', '-req', '-in', join(dir, 'tsa.csr'), '-CA', issuingCrt, '-CAkey', issuingKey, '-CAcreateserial', '-days', '30', '-sha256', '-extfile', join(dir, 'ext.cnf'), '-out', join(dir, 'tsa.crt')], { stdio: 'pipe' });
+  execFileSync('openssl', ['x509', '-req', '-in', join(dir, 'tsa.csr'), '-CA', issuingCrt, '-CAkey', issuingKey, '-CAserial', join(dir, 'ca.srl'), '-CAcreateserial', '-days', '30', '-sha256', '-extfile', join(dir, 'ext.cnf'), '-out', join(dir, 'tsa.crt')], { stdio: 'pipe' });
   writeFileSync(join(dir, 'serial'), '01\n');
   writeFileSync(join(dir, 'tsa.cnf'), [
     '[ tsa ]', 'default_tsa = tsa_config1', '[ tsa_config1 ]',
