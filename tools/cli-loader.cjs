@@ -17,18 +17,22 @@ const vm = require('node:vm');
 const dir = __dirname;
 const argv = process.argv.slice(2);
 const group = /^[a-z][a-z0-9-]*$/.test(argv[0] ?? '') ? argv[0] : 'help';
-const cacheFile = join(dir, 'cache', `${group}.v8`);
 
 // The group's own bundle (tools/build-cli.mjs), else the one with every group (help, an unknown name).
 // One descriptor for the stamp and the text: a rebuild in between cannot pair one file's stamp with another's text.
 let bundle = join(dir, `cli-${group}.cjs`);
+// One cache per bundle: every name without a bundle of its own (help, a typo) shares cli.cjs's, so a
+// mistyped command leaves no cache file behind.
+let cacheName = group;
 let fd;
 try {
   fd = openSync(bundle);
 } catch {
   bundle = join(dir, 'cli.cjs');
+  cacheName = 'all';
   fd = openSync(bundle);
 }
+const cacheFile = join(dir, 'cache', `${cacheName}.v8`);
 const st = fstatSync(fd);
 const stamp = Buffer.from(`vanthu-cli ${st.size} ${st.mtimeMs} ${process.version}\n`);
 const text = readFileSync(fd, 'latin1');

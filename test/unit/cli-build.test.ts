@@ -139,6 +139,9 @@ describe('the built CLI (tools/build-cli.sh)', () => {
     }
     rmSync(join(OUT, 'cache'), { recursive: true });
     expect(verdict(run(verifyArgs()).stdout)).toEqual(expected);
+    // A mistyped command runs the bundle of every group and shares its cache: no file per typo.
+    expect(run(['verfy', 'x.pdf']).status).not.toBe(0);
+    expect(readdirSync(join(OUT, 'cache')).sort()).toEqual(['all.v8', 'verify.v8']);
   });
 
   it('is used only while no file it was built from is newer or gone (bin.cjs)', () => {
