@@ -34,9 +34,9 @@ export function compareVi(a: string, b: string): number {
 /**
  * ASCII letters, digits, space and the punctuation of labels, codes and paths (token labels and
  * serials, module paths): the Vietnamese collation orders these as ICU's root order does, which is
- * cheap to compute — space, then _ - : . / and backslash, then digits then letters with case ignored, then the first
- * difference in case, lower case first (checked against Intl.Collator in test/unit/text.test.ts).
- * Weights by character code, -1 where the collator must decide.
+ * cheap to compute — space, then _ - : . / and backslash, then digits, then letters with case
+ * ignored; then the first difference in case, lower case first (checked against Intl.Collator in
+ * test/unit/text.test.ts). Weights by character code, -1 where the collator must decide.
  */
 const PLAIN_WEIGHTS = (() => {
   const w = new Int8Array(128).fill(-1);
