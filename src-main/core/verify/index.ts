@@ -45,6 +45,12 @@ export interface VerifyOptions extends RevocationOptions {
    * exactly these bytes: only trusted in-process code may pass it, never input from outside.
    */
   rangeDigest?: RangeDigest;
+  /**
+   * The parse of `bytes` the caller already made (issuing parses its input once for the page-1 text
+   * and the leader check). Used only when it was made from this very memory; as with rangeDigest,
+   * only trusted in-process code may pass it.
+   */
+  file?: PdfFile;
 }
 
 /**
@@ -80,7 +86,7 @@ export async function verifyPdf(bytes: Buffer, options: VerifyOptions): Promise<
   }
   let file: PdfFile;
   try {
-    file = new PdfFile(bytes);
+    file = options.file && sameMemory(options.file.bytes, bytes) ? options.file : new PdfFile(bytes);
   } catch (e) {
     if (!(e instanceof PdfSyntaxError) && !(e instanceof RangeError)) throw e;
     return brokenFile(e.message, now);
@@ -95,6 +101,10 @@ export async function verifyPdf(bytes: Buffer, options: VerifyOptions): Promise<
     // Hostile input must end in a verdict, never a crash; the detail keeps the bug visible in logs.
     return brokenFile(`internal error on malformed input: ${e instanceof Error ? `${e.name}: ${e.message}` : String(e)}`, now);
   }
+}
+
+function sameMemory(a: Uint8Array, b: Uint8Array): boolean {
+  return a.buffer === b.buffer && a.byteOffset === b.byteOffset && a.byteLength === b.byteLength;
 }
 
 async function verifyParsed(file: PdfFile, anchors: Cert[], options: VerifyOptions, now: Date): Promise<VerificationReport> {

@@ -33,13 +33,14 @@ export interface TextPages {
 /**
  * Opens a PDF for page-by-page text lines (callers searching from the last page stop early): the
  * content-stream reader, and pdf.js for a file the bounded parser cannot read or an encrypted one, and
- * for each page showing text its fonts do not map to Unicode.
+ * for each page showing text its fonts do not map to Unicode. `parse` reads `pdf` with the bounded
+ * parser; a caller that parses the same bytes for something else hands its shared parse.
  */
-export async function openTextPages(pdf: Uint8Array): Promise<TextPages> {
+export async function openTextPages(pdf: Uint8Array, parse: () => PdfFile = () => new PdfFile(Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength))): Promise<TextPages> {
   let file: PdfFile;
   let list: PageInfo[];
   try {
-    file = new PdfFile(Buffer.from(pdf.buffer, pdf.byteOffset, pdf.byteLength));
+    file = parse();
     list = pages(file, file.lastRevision);
   } catch (refused) {
     // Our bounded parser refused the file; pdf.js gets a second look. When it cannot open it either, in

@@ -4,6 +4,7 @@
  */
 import { AppError } from '../../../contract/errors';
 import type { RangeDigest } from '../../verify/byterange';
+import type { PdfFile } from '../parse/document';
 import type { SignatureReport, VerificationReport } from '../../verify/report';
 import type { RevocationOptions } from '../../verify/revocation';
 
@@ -17,6 +18,8 @@ export interface VerifyOptions extends LeaderRevocationOptions {
   now?: Date;
   /** Digests the caller already holds (see src-main/core/verify VerifyOptions.rangeDigest). */
   rangeDigest?: RangeDigest;
+  /** The input's parse the caller already made (VerifyOptions.file). */
+  file?: PdfFile;
 }
 export type VerifyPdf = (bytes: Uint8Array, opts: VerifyOptions) => Promise<VerificationReport>;
 
