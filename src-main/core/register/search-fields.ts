@@ -1,7 +1,7 @@
 import { vnFold } from '../../contract/text';
 import type { Db } from '../db/connection';
 import { FTS_COLUMNS, SOURCES_OF, ftsValues, joinParts, type SearchField } from './search-columns';
-import { indexStats, phraseRegExp, type Phrase } from './search-rank';
+import { indexStats, phraseRegExp, type IndexStats, type Phrase } from './search-rank';
 
 /**
  * Which of a query's terms the full-text walk intersects, and which are checked on the rows it finds.
@@ -14,14 +14,14 @@ import { indexStats, phraseRegExp, type Phrase } from './search-rank';
  * the walk (the body is not on the row); so does a prefix FTS5 answers as a prefix (estimating how
  * common it is would cost the merge the walk avoids).
  */
-export function splitWalk(db: Db, phrases: readonly Phrase[]): { walk: Phrase[]; onRow: Phrase[] } {
+export function splitWalk(db: Db, phrases: readonly Phrase[], stats: () => IndexStats = () => indexStats(db)): { walk: Phrase[]; onRow: Phrase[] } {
   const checkable = (p: Phrase) => p.column !== null && p.column !== 'body' && (!p.prefix || p.terms !== undefined);
   const byColumn = new Map<string, Phrase[]>();
   for (const p of phrases) if (checkable(p)) byColumn.set(p.column!, [...(byColumn.get(p.column!) ?? []), p]);
   const onRow = new Set<Phrase>();
   const columns = [...byColumn.values()].filter((ps) => ps.length > 1);
   if (columns.length) {
-    const { frequency } = indexStats(db);
+    const { frequency } = stats();
     for (const ps of columns) {
       const rarest = ps.map((p) => ({ p, n: frequency(p) })).sort((a, b) => a.n - b.n)[0]!.p;
       for (const p of ps) if (p !== rarest) onRow.add(p);

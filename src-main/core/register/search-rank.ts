@@ -52,11 +52,15 @@ export function phraseRegExp(p: Phrase): RegExp {
   return new RegExp(`(?<!${WORD_CHAR})${p.term}${p.prefix ? '' : `(?!${WORD_CHAR})`}`, 'u');
 }
 
+export interface IndexStats { rows: number; avgdl: number; frequency: (p: Phrase) => number }
+
 /**
  * The index's totals (row count, average row length, newest rowid) and a term's estimated document
  * count: from its newest IDF_HITS postings, the share of the register they span, scaled to the whole.
+ * Each term is counted once: a search asks for a field's terms when splitting its walk and again
+ * when ranking.
  */
-export function indexStats(db: Db): { rows: number; avgdl: number; frequency: (p: Phrase) => number } {
+export function indexStats(db: Db): IndexStats {
   // The table's row count and token totals: FTS5's averages record (rowid 1 of its data table), as
   // FTS5's bm25 reads them. Deleting from a contentless table does not take a row out of them, so a
   // document indexed again (its text arrived) counts twice there: both grow alike, the average barely moves.
@@ -66,9 +70,16 @@ export function indexStats(db: Db): { rows: number; avgdl: number; frequency: (p
   const rows = totals[0]!;
   const newest = db.prepare('SELECT max(id) FROM doc_fts_docsize').pluck().get() as number;
   const hits = db.prepare('SELECT rowid FROM doc_fts WHERE doc_fts MATCH ? ORDER BY rowid DESC LIMIT ?').pluck();
+  const counted = new Map<string, number>();
   const frequency = (p: Phrase): number => {
-    const newestHits = hits.all(phraseMatch(p), IDF_HITS) as number[];
-    return newestHits.length < IDF_HITS ? newestHits.length : Math.min(rows, (IDF_HITS * rows) / Math.max(1, newest - newestHits.at(-1)! + 1));
+    const match = phraseMatch(p);
+    let n = counted.get(match);
+    if (n === undefined) {
+      const newestHits = hits.all(match, IDF_HITS) as number[];
+      n = newestHits.length < IDF_HITS ? newestHits.length : Math.min(rows, (IDF_HITS * rows) / Math.max(1, newest - newestHits.at(-1)! + 1));
+      counted.set(match, n);
+    }
+    return n;
   };
   return { rows, avgdl: sum(totals.slice(1)) / rows, frequency };
 }
@@ -81,10 +92,10 @@ export function indexStats(db: Db): { rows: number; avgdl: number; frequency: (p
  * its length comes from the FTS5 size table, and a term counts once per column holding it (detail=
  * column records which columns hold a term, not how often). Lower is better, as in FTS5.
  */
-export function rankWindow(db: Db, phrases: readonly Phrase[], ids: readonly number[]): Map<number, number> {
+export function rankWindow(db: Db, phrases: readonly Phrase[], ids: readonly number[], stats: () => IndexStats = () => indexStats(db)): Map<number, number> {
   const scores = new Map<number, number>();
   if (ids.length === 0) return scores;
-  const { rows, avgdl, frequency } = indexStats(db);
+  const { rows, avgdl, frequency } = stats();
 
   // Each candidate's source columns and its FTS5 sizes, in one statement.
   const found = db.prepare(`SELECT d.id, s.sz, ${FTS_SOURCE_COLUMNS.map((c) => `d.${c}`).join(', ')} FROM json_each(?) j

@@ -7,7 +7,7 @@ import { bookIdSchema } from './records';
 import { isoDaySchema } from '../../contract/register';
 import { FTS_COLUMNS, ftsValues, words, type SearchField } from './search-columns';
 import { checkedColumns, rowCheck, splitWalk } from './search-fields';
-import { phraseMatch, rankWindow, type Phrase } from './search-rank';
+import { indexStats, phraseMatch, rankWindow, type IndexStats, type Phrase } from './search-rank';
 import { SearchTerms } from './search-terms';
 
 export type { SearchField } from './search-columns';
@@ -137,7 +137,10 @@ export function runSearch(db: Db, raw: SearchQuery): SearchPage<Record<string, u
   if (phrases.length) {
     // Each term quoted: user input never reaches the FTS5 query grammar.
     // A field's common words are checked on the rows the walk finds rather than walked (search-fields.ts).
-    const { walk, onRow } = splitWalk(db, phrases);
+    // The index's totals and term counts, read once for the split and the ranking, and only if asked.
+    let counted: IndexStats | undefined;
+    const stats = () => (counted ??= indexStats(db));
+    const { walk, onRow } = splitWalk(db, phrases, stats);
     params.match = walk.map((p) => phraseMatch(p)).join(' AND ');
     // The documents table joins in only when a filter or a row check needs it: otherwise the FTS index alone answers.
     const joined = where.length > 0 || onRow.length > 0;
@@ -159,7 +162,7 @@ export function runSearch(db: Db, raw: SearchQuery): SearchPage<Record<string, u
     total = window.length;
     let shown: Array<{ id: number; score: number | null }>;
     if (ranked) {
-      const scores = rankWindow(db, phrases, window.slice(0, RANK_WINDOW));
+      const scores = rankWindow(db, phrases, window.slice(0, RANK_WINDOW), stats);
       const best = [...scores].map(([id, score]) => ({ id, score })).sort((a, b) => a.score - b.score || b.id - a.id);
       shown = [...best, ...window.slice(RANK_WINDOW, TOTAL_CAP).map((id) => ({ id, score: null }))];
     } else {
