@@ -26,6 +26,15 @@ export function isWhite(c: number | undefined): boolean { return c !== undefined
 function isRegular(c: number | undefined): boolean { return c !== undefined && WS[c] === 0 && DELIM[c] === 0; }
 
 /** Resolves /Length when it is an indirect reference; returns null when it cannot. */
+/**
+ * The bytes of a hex string's digits (between < and >), as ISO 32000-1 §7.3.4.3 reads them: white
+ * space dropped, an odd last digit followed by 0.
+ */
+export function hexStringBytes(hex: string): Buffer {
+  const digits = hex.replace(/\s+/g, '');
+  return Buffer.from(digits.length % 2 ? `${digits}0` : digits, 'hex');
+}
+
 export type LengthResolver = (ref: PdfRef) => number | null;
 
 /** A cursor over the file bytes with PDF tokenisation. Stateless apart from `pos`. */
@@ -171,12 +180,10 @@ export class Lexer {
     const close = b.indexOf(0x3e, this.pos + 1);
     if (close < 0 || close >= this.limit) throw new PdfSyntaxError('unterminated hex string', start);
     if ((close - start) / 2 > LIMITS.MAX_STRING_BYTES) throw new PdfSyntaxError('hex string too long', start);
-    let hex = b.toString('latin1', start + 1, close);
+    const hex = b.toString('latin1', start + 1, close);
     if (/[^0-9a-fA-F\s]/.test(hex)) throw new PdfSyntaxError('non-hex byte in hex string', start);
-    hex = hex.replace(/\s+/g, '');
-    if (hex.length % 2) hex += '0';
     this.pos = close + 1;
-    return new PdfString(Buffer.from(hex, 'hex'), true, start, this.pos);
+    return new PdfString(hexStringBytes(hex), true, start, this.pos);
   }
 
   private parseDict(depth: number): PdfDict {

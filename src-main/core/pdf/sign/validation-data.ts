@@ -9,6 +9,7 @@
  * second revocation logic exists here.
  */
 import { decodePDFRawStream, PDFArray, PDFDict, PDFHexString, PDFName, PDFRawStream, PDFRef, PDFString, type PDFDocument, type PDFObject } from '@cantoo/pdf-lib';
+import { hexStringBytes } from '../parse/lexer';
 import { parseCerts } from '../../verify/certs';
 import { buildChain, issuersByAia } from '../../verify/chain';
 import { chainRevocation } from '../../verify/chain-revocation';
@@ -199,20 +200,11 @@ function inputSignatureContents(s: IncrementalSigner): Uint8Array[] {
     if (name !== undefined && ours.has(name)) continue;
     const value = field.lookupMaybe(PDFName.of('V'), PDFDict);
     const contents = value?.lookup(PDFName.of('Contents'));
-    if (contents instanceof PDFHexString) out.push(hexBytes(contents.asString()));
+    // Decoded by Node, not by pdf-lib's asBytes: a pair of digits at a time in JS, ~0.5 ms an issue.
+    if (contents instanceof PDFHexString) out.push(hexStringBytes(contents.asString()));
     else if (contents instanceof PDFString) out.push(contents.asBytes());
   }
   return out;
-}
-
-/**
- * A hex string's bytes through Node's decoder: pdf-lib's asBytes decodes a signature's 16–32 K hex
- * digits a pair at a time in JS (~0.5 ms an issue). White space is dropped and an odd last digit
- * padded with 0, as ISO 32000-1 §7.3.4.3 reads a hex string.
- */
-function hexBytes(hex: string): Buffer {
-  const digits = hex.replace(/[^0-9A-Fa-f]/g, '');
-  return Buffer.from(digits.length % 2 === 1 ? `${digits}0` : digits, 'hex');
 }
 
 /** /Contents of the signatures this job appended, cut from the revisions' bytes by their ByteRange. */
