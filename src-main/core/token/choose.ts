@@ -1,5 +1,6 @@
 import { X509Certificate } from 'node:crypto';
 import { AppError } from '../../contract/errors';
+import { x509Of } from '../crypto/x509';
 
 /** What key choice needs to know of a certificate on a token. */
 export interface KeyCandidate {
@@ -13,26 +14,9 @@ export interface KeyCandidate {
   privateKeyStatus: 'present' | 'absent' | 'unknown';
 }
 
-/**
- * Validity by certificate buffer: a signer hands the same buffer to every call, and parsing it costs
- * more than the check (≈ 0.5 ms, before the issue's first signature).
- */
-const validities = new WeakMap<Buffer, { validFrom: string; validTo: string }>();
-
-function validityOf(certificate: string | Buffer): { validFrom: string; validTo: string } {
-  if (typeof certificate === 'string') return new X509Certificate(Buffer.from(certificate, 'base64'));
-  let v = validities.get(certificate);
-  if (!v) {
-    const { validFrom, validTo } = new X509Certificate(certificate);
-    v = { validFrom, validTo };
-    validities.set(certificate, v);
-  }
-  return v;
-}
-
 /** Refuses a certificate outside its validity at `at`: signing with it would make a signature no one accepts. */
 export function assertCertificateUsable(signer: { certificate: string | Buffer }, at: Date): void {
-  const cert = validityOf(signer.certificate);
+  const cert = typeof signer.certificate === 'string' ? new X509Certificate(Buffer.from(signer.certificate, 'base64')) : x509Of(signer.certificate);
   if (at < new Date(cert.validFrom)) {
     throw new AppError('TOKEN_CERT_NOT_YET_VALID', 'Chứng thư số chưa đến ngày có hiệu lực, không ký được.', `certificate valid from ${cert.validFrom}`);
   }

@@ -1,7 +1,7 @@
-import { X509Certificate } from 'node:crypto';
 import { AppError, isAppError } from '../../../contract/errors';
 import { isoVietnam } from '../../../contract/time';
 import type { KeySigner } from '../../crypto/signer';
+import { x509Of } from '../../crypto/x509';
 import { assertCertificateUsable } from '../../token/choose';
 
 import type { TsaOptions } from '../../cms/timestamp';
@@ -139,19 +139,11 @@ export function asSignError(e: unknown): AppError {
   return new AppError('SIGN_FAILED', 'Ký số không thành công; chưa tạo tệp kết quả.', `sign: ${(e as Error)?.message ?? String(e)}`, undefined, { cause: e });
 }
 
-/** Names by certificate buffer: a signer hands the same buffer to every call, and parsing it costs ≈ 0.5 ms. */
-const commonNames = new WeakMap<Buffer, string>();
-
 /** Common name of the signer certificate (NFC), for locating the signer block and /Name. */
 export function certificateCommonName(der: Buffer): string {
-  let name = commonNames.get(der);
-  if (name === undefined) {
-    const subject = new X509Certificate(der).subject;
-    const cn = subject.split('\n').find((l) => l.startsWith('CN='));
-    name = (cn ? cn.slice(3) : subject).normalize('NFC');
-    commonNames.set(der, name);
-  }
-  return name;
+  const subject = x509Of(der).subject;
+  const cn = subject.split('\n').find((l) => l.startsWith('CN='));
+  return (cn ? cn.slice(3) : subject).normalize('NFC');
 }
 
 export { MM_TO_PT } from '../layout/geometry';
