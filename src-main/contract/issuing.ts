@@ -5,9 +5,10 @@ import { documentDto, isoDaySchema } from './register';
 
 /**
  * Cấp số at issuing: what the signing service asks of the register (docs/signing.md, "Cấp số from the
- * register"), and the digitised-here records the scanning service writes through it. Served by the register's worker to the backend only and never put in `api`, so no
- * transport reaches it: an entry becomes "Đã phát hành" only through an agency signature actually made,
- * and the file it records is named by a path of the backend's own workspace.
+ * register"), and the digitised-here records the scanning service writes through it. Served by the
+ * register's worker to the backend only and never put in `api`, so no transport reaches it: an entry
+ * becomes "Đã phát hành" only through an agency signature actually made, and the file it records is
+ * named by a path of the backend's own workspace.
  */
 
 /** A sổ's id (`den`, `di`, `di-qd`, `sao`…), as the register's books are named. */
