@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { PrefixDigest } from '../../src-main/core/pdf/sign/prefix-digest';
+import { PrefixDigest } from '../../src-main/core/crypto/prefix-digest';
 
 const sha = (...parts: Uint8Array[]) => parts.reduce((h, p) => h.update(p), createHash('sha256')).digest('hex');
 

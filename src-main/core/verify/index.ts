@@ -4,6 +4,7 @@
  * CLI: verifyPdf, loadTrustAnchors, extractSignedRevision.
  */
 import { AppError } from '../../contract/errors';
+import { PrefixDigest } from '../crypto/prefix-digest';
 import { PdfFile } from '../pdf/parse/document';
 import { PdfSyntaxError } from '../pdf/parse/lexer';
 import { signatureEntries } from '../pdf/parse/signatures';
@@ -110,7 +111,10 @@ function sameMemory(a: Uint8Array, b: Uint8Array): boolean {
 async function verifyParsed(file: PdfFile, anchors: Cert[], options: VerifyOptions, now: Date): Promise<VerificationReport> {
   const entries = signatureEntries(file);
   const pool = dssCertificates(file);
-  const ctx = { file, anchors, pool, now, ...(options.rangeDigest ? { rangeDigest: options.rangeDigest } : {}) };
+  // Every ByteRange starts at byte 0 and most of a file precedes its first signature's /Contents: one
+  // SHA-256 pass over that shared prefix serves all signatures (a two-signature 10 MB file hashed twice
+  // cost ~6 ms more).
+  const ctx = { file, anchors, pool, now, rangeDigest: options.rangeDigest ?? new PrefixDigest(file.bytes).rangeDigest };
   const works: SignatureWork[] = entries.map((e, i) => validateSignature(ctx, e, i));
   await completeChainsByAia(ctx, entries, works, options);
 

@@ -24,7 +24,7 @@ export interface SignatureContext {
   /** Certificates from the DSS and elsewhere in the file. */
   pool: Cert[];
   now: Date;
-  /** Caller-supplied ByteRange digests (VerifyOptions.rangeDigest). */
+  /** ByteRange digests over the file's shared prefix (VerifyOptions.rangeDigest, else the verifier's own). */
   rangeDigest?: RangeDigest;
 }
 

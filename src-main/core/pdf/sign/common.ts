@@ -7,7 +7,7 @@ import { assertCertificateUsable } from '../../token/choose';
 import type { TsaOptions } from '../../cms/timestamp';
 import { PendingFile } from '../../fsx/pending-file';
 import { isSameFile } from '../../fsx/same-file';
-import type { PrefixDigest } from './prefix-digest';
+import type { PrefixDigest } from '../../crypto/prefix-digest';
 import { IncrementalSigner, PlaceholderTooSmall, type SignedRevision } from './incremental-signer';
 
 // Certificate validity is the token layer's rule; the signer re-checks it at signing time.

@@ -22,7 +22,7 @@ import type { KeySigner } from '../../crypto/signer';
 import { buildPadesCms, estimateCmsSize } from '../../cms/signed-data';
 import { requestSignatureTimestamp, type TsaOptions } from '../../cms/timestamp';
 import { assertSigningPermitted } from './docmdp';
-import type { PrefixDigest } from './prefix-digest';
+import type { PrefixDigest } from '../../crypto/prefix-digest';
 import { addSignatureField, BYTE_RANGE_PLACEHOLDER, type SignatureFieldSpec } from './signature-field';
 
 export interface RevisionSpec extends Omit<SignatureFieldSpec, 'contentsSize'> {

@@ -23,7 +23,7 @@ import { PdfFile } from '../parse/document';
 import { loadTrustAnchors } from '../../verify/trust';
 import { assertCertificateUsable, certificateCommonName, readInput, revisionExtras, runSigningJob, withOutput, type CommonSignOptions, type PdfInput, type SignResult } from './common';
 import type { IncrementalSigner } from './incremental-signer';
-import { PrefixDigest } from './prefix-digest';
+import { PrefixDigest } from '../../crypto/prefix-digest';
 import { defaultVerifyPdf, isUnknownRevocation, requireLeaderSignature, type LeaderRevocationOptions, type VerifyOptions, type VerifyPdf } from './leader-check';
 
 export type { TextSpot };
