@@ -1,6 +1,6 @@
 import { X509Certificate } from 'node:crypto';
-import * as pkijs from 'pkijs';
 import { nfc } from '../../contract/text';
+import { certificateFields, EXT, keyUsageBits, type CertificateFields, type NameAttribute } from '../crypto/cert-fields';
 
 /** What the clerk and the signer need to know about a certificate, JSON-safe. */
 export interface CertificateFacts {
@@ -30,11 +30,8 @@ const CURVE_BITS: Record<string, number> = { prime256v1: 256, secp384r1: 384, se
 
 interface Rdn { type: string; value: string }
 
-function rdns(name: pkijs.RelativeDistinguishedNames): Rdn[] {
-  return name.typesAndValues.map((tv) => {
-    const v = (tv.value as { valueBlock?: { value?: unknown } }).valueBlock?.value;
-    return { type: tv.type, value: nfc(typeof v === 'string' ? v : '') };
-  });
+function rdns(name: NameAttribute[]): Rdn[] {
+  return name.map((a) => ({ type: a.type, value: nfc(a.value ?? '') }));
 }
 
 /** RFC 4514 order: most specific first. */
@@ -44,14 +41,21 @@ function dnString(list: Rdn[]): string {
 
 const field = (list: Rdn[], oid: string) => list.find((r) => r.type === oid)?.value ?? null;
 
+function fieldsOf(der: Buffer): CertificateFields {
+  const f = certificateFields(der);
+  if (!f) throw new Error('certificate is not DER');
+  return f;
+}
+
 export function decodeCertificate(der: Buffer): CertificateFacts {
-  const cert = pkijs.Certificate.fromBER(der);
-  const subject = rdns(cert.subject);
-  const issuer = rdns(cert.issuer);
-  const ku = cert.extensions?.find((e) => e.extnID === '2.5.29.15')?.parsedValue as { valueBlock?: { valueHexView?: Uint8Array } } | undefined;
-  const kuBits = ku?.valueBlock?.valueHexView ?? new Uint8Array();
-  const keyUsage = KEY_USAGE.filter((_, i) => ((kuBits[i >> 3] ?? 0) & (0x80 >> (i & 7))) !== 0);
+  // Node's parse first: it refuses what is not a certificate before the field reader looks at it.
   const key = new X509Certificate(der).publicKey;
+  const cert = fieldsOf(der);
+  const subject = rdns(cert.subjectAttributes);
+  const issuer = rdns(cert.issuerAttributes);
+  const ku = cert.extensions.get(EXT.KEY_USAGE);
+  const kuBits = ku ? keyUsageBits(ku.value) : Buffer.alloc(0);
+  const keyUsage = KEY_USAGE.filter((_, i) => ((kuBits[i >> 3] ?? 0) & (0x80 >> (i & 7))) !== 0);
   const details = key.asymmetricKeyDetails ?? {};
   const keyAlgorithm = key.asymmetricKeyType === 'rsa' || key.asymmetricKeyType === 'rsa-pss' ? 'RSA' : key.asymmetricKeyType === 'ec' ? 'EC' : 'OTHER';
   const namedCurve = details.namedCurve ?? null;
@@ -63,9 +67,9 @@ export function decodeCertificate(der: Buffer): CertificateFacts {
     issuer: dnString(issuer),
     issuerCommonName: field(issuer, '2.5.4.3'),
     // The DER sign byte is not part of the number people compare with other tools.
-    serial: Buffer.from(cert.serialNumber.valueBlock.valueHexView).toString('hex').replace(/^(?:00)+(?=..)/, ''),
-    notBefore: cert.notBefore.value.toISOString(),
-    notAfter: cert.notAfter.value.toISOString(),
+    serial: cert.serial.toString('hex').replace(/^(?:00)+(?=..)/, ''),
+    notBefore: cert.notBefore.toISOString(),
+    notAfter: cert.notAfter.toISOString(),
     keyUsage,
     keyAlgorithm,
     keySize: details.modulusLength ?? (namedCurve ? CURVE_BITS[namedCurve] ?? 0 : 0),
@@ -75,8 +79,8 @@ export function decodeCertificate(der: Buffer): CertificateFacts {
 
 /** Raw subject and issuer DER, for chain building by exact name match. */
 export function nameBytes(der: Buffer): { subject: Buffer; issuer: Buffer } {
-  const cert = pkijs.Certificate.fromBER(der);
-  return { subject: Buffer.from(cert.subject.toSchema().toBER()), issuer: Buffer.from(cert.issuer.toSchema().toBER()) };
+  const { subject, issuer } = fieldsOf(der);
+  return { subject: Buffer.from(subject), issuer: Buffer.from(issuer) };
 }
 
 /** The public key as the token stores it: RSA modulus, or the EC point (uncompressed). */

@@ -4,37 +4,7 @@
  * signature's 8 KB in several milliseconds (schema matching), which made the B-LT revision cost more
  * than the four agency signatures. The verifier still parses and verifies everything its own way.
  */
-interface Tlv { tag: number; start: number; body: number; end: number }
-
-/** One DER tag-length-value at `at` inside [at, limit); null for what DER does not allow or we do not need. */
-function tlv(b: Uint8Array, at: number, limit: number): Tlv | null {
-  if (at + 2 > limit) return null;
-  const tag = b[at]!;
-  if ((tag & 0x1f) === 0x1f) return null; // multi-byte tags: not in the structures read here
-  let len = b[at + 1]!;
-  let p = at + 2;
-  if (len === 0x80) return null; // BER indefinite length: the caller falls back to a full parse
-  if (len > 0x80) {
-    const n = len & 0x7f;
-    if (n > 4 || p + n > limit) return null;
-    len = 0;
-    for (let i = 0; i < n; i++) len = len * 256 + b[p++]!;
-  }
-  return p + len > limit ? null : { tag, start: at, body: p, end: p + len };
-}
-
-function children(b: Uint8Array, parent: Tlv, max = 64): Tlv[] | null {
-  const out: Tlv[] = [];
-  for (let at = parent.body; at < parent.end; ) {
-    const t = tlv(b, at, parent.end);
-    if (!t || out.length >= max) return null;
-    out.push(t);
-    at = t.end;
-  }
-  return out;
-}
-
-const slice = (b: Uint8Array, t: Tlv) => Buffer.from(b.buffer, b.byteOffset + t.start, t.end - t.start);
+import { children, element, tlv } from '../crypto/der-read';
 
 /** Issuer Name and serial INTEGER of a certificate, as DER, for matching an IssuerAndSerialNumber. */
 function issuerAndSerial(cert: Buffer): { issuer: Buffer; serial: Buffer } | null {
@@ -43,7 +13,7 @@ function issuerAndSerial(cert: Buffer): { issuer: Buffer; serial: Buffer } | nul
   const fields = tbs ? children(cert, tbs, 16) : null;
   if (!fields) return null;
   const i = fields[0]?.tag === 0xa0 ? 1 : 0; // optional [0] version
-  return fields[i + 2] ? { serial: slice(cert, fields[i]!), issuer: slice(cert, fields[i + 2]!) } : null;
+  return fields[i + 2] ? { serial: element(cert, fields[i]!), issuer: element(cert, fields[i + 2]!) } : null;
 }
 
 export interface CarriedCertificates {
@@ -70,20 +40,20 @@ export function cmsCertificates(der: Uint8Array): CarriedCertificates | null {
   if (!sd) return null;
   const certSet = sd.find((t) => t.tag === 0xa0);
   const infos = sd[sd.length - 1];
-  const certificates = certSet ? (children(der, certSet, 256) ?? []).filter((t) => t.tag === 0x30).map((t) => slice(der, t)) : [];
+  const certificates = certSet ? (children(der, certSet, 256) ?? []).filter((t) => t.tag === 0x30).map((t) => element(der, t)) : [];
   const first = infos?.tag === 0x31 ? children(der, infos, 16)?.[0] : undefined;
   const sid = first ? children(der, first, 16)?.[1] : undefined;
   const sidParts = sid?.tag === 0x30 ? children(der, sid) : null;
   const unsigned = first ? children(der, first, 16)?.find((t) => t.tag === 0xa1) : undefined;
   const timestamps = (unsigned ? children(der, unsigned, 32) ?? [] : []).flatMap((attr) => {
     const [type, values] = children(der, attr) ?? [];
-    if (!type || !values || !slice(der, type).equals(SIGNATURE_TIME_STAMP)) return [];
-    return (children(der, values, 4) ?? []).map((t) => slice(der, t));
+    if (!type || !values || !element(der, type).equals(SIGNATURE_TIME_STAMP)) return [];
+    return (children(der, values, 4) ?? []).map((t) => element(der, t));
   });
   let signer: Buffer | null = null;
   if (sidParts?.length === 2) {
-    const issuer = slice(der, sidParts[0]!);
-    const serial = slice(der, sidParts[1]!);
+    const issuer = element(der, sidParts[0]!);
+    const serial = element(der, sidParts[1]!);
     signer = certificates.find((c) => { const id = issuerAndSerial(c); return id !== null && id.issuer.equals(issuer) && id.serial.equals(serial); }) ?? null;
   }
   return { certificates, signer, timestamps };

@@ -1,33 +1,47 @@
 import { X509Certificate, createHash } from 'node:crypto';
-import * as asn1js from 'asn1js';
-import { parseBer } from './ber';
 import * as pkijs from 'pkijs';
+import { accessUris, basicConstraintsCa, certificateFields, distributionPointUris, EXT, keyPurposes, keyUsageBits, type CertificateFields } from '../crypto/cert-fields';
+import { parseBer } from './ber';
 
-/** One certificate, parsed once: Node's object for crypto, pkijs's for extensions and names. */
+/**
+ * One certificate, parsed once: Node's object for crypto, its fields read from the DER for chains and
+ * names, and pkijs's object only where pkijs itself needs one (OCSP requests and responses, a name
+ * comparison across encodings), built on first use.
+ */
 export interface Cert {
   der: Buffer;
   x509: X509Certificate;
-  pkijs: pkijs.Certificate;
+  fields: CertificateFields;
+  readonly pkijs: pkijs.Certificate;
   /** SHA-256 of the DER, hex: identity for sets and caches. */
   id: string;
 }
 
 /**
  * Parsed certificates by SHA-256 of their DER. The same few certificates (the agency's, its CA's) come
- * back in every signature of a file and in every file of a day; parsing one twice with pkijs costs more
- * than the rest of a chain check. Bounded: the oldest entry goes first.
+ * back in every signature of a file and in every file of a day. Bounded: the oldest entry goes first.
  */
 const parsed = new Map<string, Cert>();
 const MAX_PARSED = 512;
+
+function pkijsCertificate(der: Buffer): pkijs.Certificate {
+  const asn = parseBer(new Uint8Array(der));
+  if (asn.offset === -1) throw new Error('certificate is not BER');
+  return new pkijs.Certificate({ schema: asn.result });
+}
 
 export function parseCert(der: Buffer): Cert {
   const id = createHash('sha256').update(der).digest('hex');
   const known = parsed.get(id);
   if (known) return known;
-  const x509 = new X509Certificate(der);
-  const asn = parseBer(new Uint8Array(der));
-  if (asn.offset === -1) throw new Error('certificate is not BER');
-  const cert: Cert = { der: Buffer.from(der), x509, pkijs: new pkijs.Certificate({ schema: asn.result }), id };
+  const own = Buffer.from(der);
+  const x509 = new X509Certificate(own);
+  // Node's parser accepted it; certificates are DER by definition (RFC 5280 §4.1), so one the strict
+  // reader refuses (BER lengths, a repeated extension) is refused here too.
+  const fields = certificateFields(own);
+  if (!fields) throw new Error('certificate is not DER');
+  let full: pkijs.Certificate | undefined;
+  const cert: Cert = { der: own, x509, fields, id, get pkijs() { return (full ??= pkijsCertificate(own)); } };
   if (parsed.size >= MAX_PARSED) parsed.delete(parsed.keys().next().value!);
   parsed.set(id, cert);
   return cert;
@@ -40,55 +54,39 @@ export function parseCerts(ders: readonly Buffer[]): Cert[] {
   });
 }
 
-function ext(c: Cert, oid: string): pkijs.Extension | undefined {
-  return c.pkijs.extensions?.find((e) => e.extnID === oid);
-}
+const ext = (c: Cert, oid: string) => c.fields.extensions.get(oid)?.value;
 
 export const KU = { digitalSignature: 0x80, nonRepudiation: 0x40, keyCertSign: 0x04 } as const;
 
 /** Key-usage bits of the first byte, or null when the extension is absent (any usage). */
 export function keyUsage(c: Cert): number | null {
-  const e = ext(c, '2.5.29.15');
-  if (!e) return null;
-  const bits = e.parsedValue as asn1js.BitString | undefined;
-  const view = bits?.valueBlock.valueHexView;
-  return view && view.length > 0 ? view[0]! : 0;
+  const e = ext(c, EXT.KEY_USAGE);
+  return e ? (keyUsageBits(e)[0] ?? 0) : null;
 }
 
 export function extKeyUsage(c: Cert): string[] | null {
-  const e = ext(c, '2.5.29.37');
-  return e ? ((e.parsedValue as pkijs.ExtKeyUsage | undefined)?.keyPurposes ?? []) : null;
+  const e = ext(c, EXT.EXT_KEY_USAGE);
+  return e ? keyPurposes(e) : null;
 }
 
 export function isCa(c: Cert): boolean {
-  const e = ext(c, '2.5.29.19');
-  return Boolean((e?.parsedValue as pkijs.BasicConstraints | undefined)?.cA);
-}
-
-function uris(names: pkijs.GeneralName[] | undefined): string[] {
-  return (names ?? []).filter((g) => g.type === 6 && typeof g.value === 'string').map((g) => g.value as string);
+  const e = ext(c, EXT.BASIC_CONSTRAINTS);
+  return e ? basicConstraintsCa(e) : false;
 }
 
 export function ocspUrls(c: Cert): string[] {
-  const e = ext(c, '1.3.6.1.5.5.7.1.1');
-  const ia = e?.parsedValue as pkijs.InfoAccess | undefined;
-  return uris(ia?.accessDescriptions.filter((d) => d.accessMethod === '1.3.6.1.5.5.7.48.1').map((d) => d.accessLocation));
+  const e = ext(c, EXT.AUTHORITY_INFO_ACCESS);
+  return e ? accessUris(e, '1.3.6.1.5.5.7.48.1') : [];
 }
 
 export function crlUrls(c: Cert): string[] {
-  const e = ext(c, '2.5.29.31');
-  const cdp = e?.parsedValue as pkijs.CRLDistributionPoints | undefined;
-  const out: string[] = [];
-  for (const dp of cdp?.distributionPoints ?? []) {
-    if (Array.isArray(dp.distributionPoint)) out.push(...uris(dp.distributionPoint));
-  }
-  return out;
+  const e = ext(c, EXT.CRL_DISTRIBUTION_POINTS);
+  return e ? distributionPointUris(e) : [];
 }
 
 /** Attribute of the subject by OID (CN 2.5.4.3, O 2.5.4.10), NFC. */
 export function subjectField(c: Cert, oid: string): string | null {
-  const tv = c.pkijs.subject.typesAndValues.find((t) => t.type === oid);
-  const v = (tv?.value as { valueBlock?: { value?: unknown } } | undefined)?.valueBlock?.value;
+  const v = c.fields.subjectAttributes.find((t) => t.type === oid)?.value;
   return typeof v === 'string' ? v.normalize('NFC') : null;
 }
 
@@ -112,11 +110,12 @@ export function isOrganisation(c: Cert): boolean {
 }
 
 /**
- * Two distinguished names are the same: their bytes as written, else pkijs's comparison (string
- * preparation and a locale comparison, which loads ICU's collation: needed only when encodings differ).
+ * A certificate's issuer or subject is the name `other` (from a CMS or a CRL): the bytes as written,
+ * else pkijs's comparison (string preparation and a locale comparison, which loads ICU's collation:
+ * needed only when the encodings differ).
  */
-export function sameName(a: pkijs.RelativeDistinguishedNames, b: pkijs.RelativeDistinguishedNames): boolean {
-  return Buffer.from(a.valueBeforeDecode).equals(Buffer.from(b.valueBeforeDecode)) || a.isEqual(b);
+export function sameName(c: Cert, which: 'issuer' | 'subject', other: pkijs.RelativeDistinguishedNames): boolean {
+  return c.fields[which].equals(Buffer.from(other.valueBeforeDecode)) || c.pkijs[which].isEqual(other);
 }
 
 export function sha256(b: Uint8Array): Buffer {

@@ -3,6 +3,7 @@ import * as asn1js from 'asn1js';
 import { parseBer } from './ber';
 import * as pkijs from 'pkijs';
 import { parseCert, sameName, sha256, type Cert } from './certs';
+import { EXT, subjectKeyId } from '../crypto/cert-fields';
 import { digestName, hashOf } from './hashes';
 
 export const CMS_OID = {
@@ -249,15 +250,15 @@ function findSigner(si: pkijs.SignerInfo, certs: Cert[]): Cert | null {
     const sid = si.sid;
     // The serial first: serials rarely collide, and names cost more to compare.
     const serial = Buffer.from(sid.serialNumber.valueBlock.valueHexView);
-    return certs.find((c) => serial.equals(c.pkijs.serialNumber.valueBlock.valueHexView) && sameName(c.pkijs.issuer, sid.issuer)) ?? null;
+    return certs.find((c) => serial.equals(c.fields.serial) && sameName(c, 'issuer', sid.issuer)) ?? null;
   }
   const ski = sidKeyId(si.sid);
   if (!ski) return null;
   return certs.find((c) => {
-    const e = c.pkijs.extensions?.find((x) => x.extnID === '2.5.29.14');
-    const v = e ? octets(e.parsedValue as asn1js.OctetString) : null;
+    const e = c.fields.extensions.get(EXT.SUBJECT_KEY_ID);
+    const v = e ? subjectKeyId(e.value) : null;
     // Without the extension, the identifier is by convention the SHA-1 of the public key bits (RFC 5280 §4.2.1.2).
-    return v ? v.equals(ski) : hashOf('sha1', c.pkijs.subjectPublicKeyInfo.subjectPublicKey.valueBlock.valueHexView).equals(ski);
+    return v ? v.equals(ski) : hashOf('sha1', c.fields.publicKeyBits).equals(ski);
   }) ?? null;
 }
 

@@ -1,0 +1,113 @@
+/**
+ * Reading DER straight from the bytes: tag-length-value walking and the few primitive types that
+ * certificates and CMS envelopes need (OIDs, strings, times). asn1js/pkijs match every structure
+ * against a schema and spend milliseconds per certificate on a cold start; the callers that only read
+ * fields use this instead and fall back to the full parser (or refuse) where it returns null.
+ * Strict: single-byte tags and definite lengths only, every element inside its parent.
+ */
+
+export interface Tlv {
+  tag: number;
+  /** Offset of the tag byte. */
+  start: number;
+  /** Offset of the contents. */
+  body: number;
+  /** Offset just past the contents. */
+  end: number;
+}
+
+/** One tag-length-value at `at` inside [at, limit); null for what DER does not allow or we do not read. */
+export function tlv(b: Uint8Array, at: number, limit: number): Tlv | null {
+  if (at + 2 > limit) return null;
+  const tag = b[at]!;
+  if ((tag & 0x1f) === 0x1f) return null; // multi-byte tags: not in the structures read here
+  let len = b[at + 1]!;
+  let p = at + 2;
+  if (len === 0x80) return null; // BER indefinite length
+  if (len > 0x80) {
+    const n = len & 0x7f;
+    if (n > 4 || p + n > limit) return null;
+    len = 0;
+    for (let i = 0; i < n; i++) len = len * 256 + b[p++]!;
+  }
+  return p + len > limit ? null : { tag, start: at, body: p, end: p + len };
+}
+
+/** The elements inside a constructed one, at most `max`; null when they do not tile it exactly. */
+export function children(b: Uint8Array, parent: Tlv, max = 64): Tlv[] | null {
+  const out: Tlv[] = [];
+  for (let at = parent.body; at < parent.end; ) {
+    const t = tlv(b, at, parent.end);
+    if (!t || out.length >= max) return null;
+    out.push(t);
+    at = t.end;
+  }
+  return out;
+}
+
+/** The whole element (tag and length included), sharing memory with `b`. */
+export const element = (b: Uint8Array, t: Tlv): Buffer => Buffer.from(b.buffer, b.byteOffset + t.start, t.end - t.start);
+
+/** The element's contents, sharing memory with `b`. */
+export const contents = (b: Uint8Array, t: Tlv): Buffer => Buffer.from(b.buffer, b.byteOffset + t.body, t.end - t.body);
+
+export const DER = { BOOLEAN: 0x01, INTEGER: 0x02, BIT_STRING: 0x03, OCTET_STRING: 0x04, OID: 0x06, SEQUENCE: 0x30, SET: 0x31, UTC_TIME: 0x17, GENERALIZED_TIME: 0x18 } as const;
+
+/** Dotted form of an OBJECT IDENTIFIER's contents; null when malformed. */
+export function oidText(b: Uint8Array, t: Tlv): string | null {
+  if (t.tag !== DER.OID || t.end === t.body) return null;
+  const arcs: number[] = [];
+  let v = 0;
+  for (let p = t.body; p < t.end; p++) {
+    const byte = b[p]!;
+    if (v === 0 && byte === 0x80) return null; // non-minimal arc
+    v = v * 128 + (byte & 0x7f);
+    if (v > Number.MAX_SAFE_INTEGER / 128) return null;
+    if (byte & 0x80) continue;
+    if (arcs.length === 0) arcs.push(v < 40 ? 0 : v < 80 ? 1 : 2, v < 80 ? v % 40 : v - 80);
+    else arcs.push(v);
+    v = 0;
+  }
+  return (b[t.end - 1]! & 0x80) === 0 ? arcs.join('.') : null;
+}
+
+const utf8 = new TextDecoder('utf-8');
+
+/**
+ * A directory string's text as asn1js gives it: UTF8String as UTF-8, BMPString as UTF-16BE,
+ * UniversalString as UTF-32BE, the 8-bit types (Printable, IA5, Teletex, Visible, Numeric) one
+ * character per byte; null for any other type.
+ */
+export function stringText(b: Uint8Array, t: Tlv): string | null {
+  const body = b.subarray(t.body, t.end);
+  switch (t.tag) {
+    case 0x0c: return utf8.decode(body);
+    case 0x12: case 0x13: case 0x14: case 0x16: case 0x1a: return Buffer.from(body).toString('latin1');
+    case 0x1e: {
+      let s = '';
+      for (let i = 0; i + 1 < body.length; i += 2) s += String.fromCharCode((body[i]! << 8) | body[i + 1]!);
+      return s;
+    }
+    case 0x1c: {
+      let s = '';
+      for (let i = 0; i + 3 < body.length; i += 4) {
+        const cp = ((body[i]! << 24) >>> 0) + (body[i + 1]! << 16) + (body[i + 2]! << 8) + body[i + 3]!;
+        s += cp <= 0x10ffff ? String.fromCodePoint(cp) : '\ufffd';
+      }
+      return s;
+    }
+    default: return null;
+  }
+}
+
+/** UTCTime (years 1950–2049, RFC 5280) or GeneralizedTime, in whole seconds and Zulu; null otherwise. */
+export function timeValue(b: Uint8Array, t: Tlv): Date | null {
+  const s = Buffer.from(b.subarray(t.body, t.end)).toString('latin1');
+  const m = t.tag === DER.UTC_TIME ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(s)
+    : t.tag === DER.GENERALIZED_TIME ? /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(?:\.\d+)?Z$/.exec(s) : null;
+  if (!m) return null;
+  const n = m.slice(1).map(Number) as [number, number, number, number, number, number];
+  const year = t.tag === DER.UTC_TIME ? (n[0] < 50 ? 2000 + n[0] : 1900 + n[0]) : n[0];
+  const d = new Date(Date.UTC(year, n[1] - 1, n[2], n[3], n[4], n[5]));
+  return Number.isNaN(d.getTime()) ? null : d;
+}
