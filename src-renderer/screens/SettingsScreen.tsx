@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
-import { AutoComplete, Button, Card, DatePicker, Form, Input, InputNumber, Select } from 'antd';
+import { AutoComplete, Button, Card, Form, Input, InputNumber, Select } from 'antd';
+import { DatePicker } from '../ui/DatePicker';
 import type { Dayjs } from 'dayjs';
 import { SEAL_MM_MAX, SEAL_MM_MIN } from '@contract/limits';
 import { workstationSettingsSchema, type WorkstationSettings } from '@contract/settings';

@@ -1,6 +1,6 @@
 import dayjs, { type Dayjs } from 'dayjs';
 import customParseFormat from 'dayjs/plugin/customParseFormat';
-import { dateInVietnam } from '@contract/time';
+import { dateInVietnam, isoVietnam } from '@contract/time';
 
 dayjs.extend(customParseFormat);
 
@@ -22,6 +22,14 @@ export function dayValue(iso: string | null | undefined): Dayjs | null {
  */
 export function todayValue(): Dayjs {
   return dayValue(dateInVietnam())!;
+}
+
+/**
+ * Now, as a value whose wall clock reads Vietnam's time: what the date pickers take for "now" (the day
+ * they mark as today, their "Hôm nay" button) instead of the browser's own clock (ui/DatePicker.tsx).
+ */
+export function vietnamNow(): Dayjs {
+  return dayjs(isoVietnam(new Date()).slice(0, 19));
 }
 
 /** The picker's value back to the register's YYYY-MM-DD. */

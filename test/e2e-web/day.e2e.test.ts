@@ -136,7 +136,16 @@ describe('browser mode: a clerk\'s whole day', () => {
       const form = doc.locator('.doc-form');
       // The chủ trì is proposed; the clerk writes the person who signs for it.
       expect(await form.getByLabel('Đơn vị hoặc người nhận').inputValue()).toBe('Phòng Văn hóa - Xã hội');
-      expect(await form.getByLabel('Ngày chuyển').inputValue()).toBe(dmy(today));
+      const handedOn = form.getByLabel('Ngày chuyển');
+      expect(await handedOn.inputValue()).toBe(dmy(today));
+      // The calendar's own today (its marked day, its "Hôm nay" button) is Vietnam's, not the browser's,
+      // which the harness puts on another day.
+      await handedOn.click();
+      await handedOn.fill(dmy(addDaysIso(today, -1)));
+      const calendar = page.locator('.ant-picker-dropdown:not(.ant-picker-dropdown-hidden)');
+      expect(await calendar.locator('.ant-picker-cell-today').getAttribute('title')).toBe(today);
+      await calendar.getByText('Hôm nay', { exact: true }).click();
+      expect(await handedOn.inputValue()).toBe(dmy(today));
       await form.getByLabel('Đơn vị hoặc người nhận').fill('Bà Lê Thị Mai (Phòng VH-XH)');
     });
     await step('complete', async () => {

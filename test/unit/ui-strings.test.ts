@@ -37,4 +37,10 @@ describe('renderer strings', () => {
     }
     expect(missing).toEqual([]);
   });
+
+  it('takes every date picker from ui/DatePicker.tsx, whose "now" is Vietnam\'s clock, not antd\'s stock one', () => {
+    const stock = files.filter((f) => !f.endsWith(join('ui', 'DatePicker.tsx')) && /import \{[^}]*\bDatePicker\b[^}]*\} from 'antd'/.test(readFileSync(f, 'utf8')));
+    expect(stock).toEqual([]);
+    expect(files.filter((f) => /<DatePicker\b/.test(readFileSync(f, 'utf8'))).length).toBeGreaterThan(3);
+  });
 });

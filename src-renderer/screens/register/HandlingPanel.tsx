@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
-import { Button, DatePicker, Form, Input, InputNumber, Select, Space, type FormInstance } from 'antd';
+import { Button, Form, Input, InputNumber, Select, Space, type FormInstance } from 'antd';
+import { DatePicker } from '../../ui/DatePicker';
 import type { Dayjs } from 'dayjs';
 import type { RegisterDocumentDetailDto, RegisterDocumentDto } from '@contract/register';
 import { ApiError, type Client } from '../../api/client';

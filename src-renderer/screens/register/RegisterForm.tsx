@@ -1,5 +1,6 @@
 import { useState } from 'react';
-import { Alert, Button, DatePicker, Form, Input, Select } from 'antd';
+import { Alert, Button, Form, Input, Select } from 'antd';
+import { DatePicker } from '../../ui/DatePicker';
 import type { Rule } from 'antd/es/form';
 import type { Dayjs } from 'dayjs';
 import type { Client } from '../../api/client';

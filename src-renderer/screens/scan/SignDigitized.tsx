@@ -1,5 +1,6 @@
 import { useEffect, useState, type CSSProperties, type FormEvent } from 'react';
-import { Button, DatePicker } from 'antd';
+import { Button } from 'antd';
+import { DatePicker } from '../../ui/DatePicker';
 import type { Client } from '../../api/client';
 import type { PageRectDto, SignInspectionDto, SignResultDto, TextBoxDto } from '@contract/sign';
 import { decree30Day, decree30Month, decree30Number } from '@contract/text';

@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
-import { DatePicker, Form, Input, InputNumber, Select } from 'antd';
+import { Form, Input, InputNumber, Select } from 'antd';
+import { DatePicker } from '../../ui/DatePicker';
 import type { Client } from '../../api/client';
 import type { NextNumberDto } from '@contract/issuing';
 import type { bookDto } from '@contract/register';
