@@ -25,5 +25,9 @@ describe('PrefixDigest', () => {
     expect(p.rangeDigest([5, 10, 20, 5], 'sha256')).toBeUndefined();
     expect(p.rangeDigest([0, 30, 20, 5], 'sha256')).toBeUndefined();
     expect(p.rangeDigest([0, 10, 99_990, 20], 'sha256')).toBeUndefined();
+    // Not integers: declined, and the shared state is left where it was.
+    expect(p.rangeDigest([0, Number.NaN, 20, 5], 'sha256')).toBeUndefined();
+    expect(p.rangeDigest([0, 10.5, 20, 5], 'sha256')).toBeUndefined();
+    expect(p.rangeDigest([0, 10, 20, 5], 'sha256')!.toString('hex')).toBe(sha(bytes.subarray(0, 10), bytes.subarray(20, 25)));
   });
 });

@@ -13,6 +13,7 @@ import { rootCertificates } from 'node:tls';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { afterAll, describe, expect, it } from 'vitest';
+import { tlv, timeValue } from '../../src-main/core/crypto/der-read';
 import { accessUris, basicConstraintsCa, certificateFields, distributionPointUris, EXT, keyPurposes, keyUsageBits, subjectKeyId } from '../../src-main/core/crypto/cert-fields';
 import { decodeCertificate } from '../../src-main/core/token/cert-decode';
 import { parseCert, sameName } from '../../src-main/core/verify/certs';
@@ -44,6 +45,14 @@ function opensslCertificates() {
     bmp: make('bmp', '/CN=Lê Văn C/O=Sở Nội vụ', [], 'pkix'),
     teletex: make('teletex', '/CN=José Müller/O=Café', [], 'nombstr'),
   };
+}
+
+/** A certificate Node and the DER reader take but pkijs cannot parse: 12,000 NULLs in one extension pass asn1js's node limit. */
+function bloatedCertificate(): Buffer {
+  const out = join(work, 'bloated.der');
+  execFileSync('openssl', ['req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:P-256', '-nodes', '-keyout', join(work, 'bloated.key'),
+    '-days', '30', '-subj', '/CN=Hostile CA', '-addext', `1.2.3.4=DER:30825dc0${'0500'.repeat(12000)}`, '-outform', 'DER', '-out', out], { stdio: 'pipe' });
+  return readFileSync(out);
 }
 
 const made = opensslCertificates();
@@ -172,5 +181,34 @@ describe('certificate fields read from the DER', () => {
     const der = ders[0]!;
     const ber = Buffer.concat([Buffer.from([0x30, 0x80]), der.subarray(der[1]! & 0x80 ? 2 + (der[1]! & 0x7f) : 2), Buffer.from([0, 0])]);
     expect(certificateFields(ber)).toBeNull();
+  });
+
+  it('compares names as written when pkijs cannot parse the certificate, instead of failing the whole report', () => {
+    const bloated = parseCert(bloatedCertificate());
+    expect(() => bloated.pkijs).toThrow();
+    const other = pkijs.Certificate.fromBER(made.multi);
+    expect(sameName(bloated, 'subject', other.subject)).toBe(false);
+  });
+
+  it('reads the time forms older certificates use, and refuses a field out of range', () => {
+    const at = (tag: number, text: string) => {
+      const b = Buffer.concat([Buffer.from([tag, text.length]), Buffer.from(text, 'latin1')]);
+      return timeValue(b, tlv(b, 0, b.length)!)?.toISOString() ?? null;
+    };
+    expect(at(0x17, '261206143000Z')).toBe('2026-12-06T14:30:00.000Z');
+    expect(at(0x17, '2612061430Z')).toBe('2026-12-06T14:30:00.000Z');
+    expect(at(0x17, '261206213000+0700')).toBe('2026-12-06T14:30:00.000Z');
+    expect(at(0x17, '491231235959Z')).toBe('2049-12-31T23:59:59.000Z');
+    expect(at(0x17, '500101000000Z')).toBe('1950-01-01T00:00:00.000Z');
+    expect(at(0x18, '20601206143000Z')).toBe('2060-12-06T14:30:00.000Z');
+    for (const bad of ['261306143000Z', '261131143000Z', '261206246000Z', '261206143000', '26120614300Z']) expect(at(0x17, bad), bad).toBeNull();
+  });
+
+  it('clears keyUsage\'s unused bits and refuses an extKeyUsage holding anything but OIDs', () => {
+    // 07 unused bits: the set bit (nonRepudiation) lies in them.
+    expect([...keyUsageBits(Buffer.from('03020740', 'hex'))]).toEqual([0]);
+    expect([...keyUsageBits(Buffer.from('030205a0', 'hex'))]).toEqual([0xa0]);
+    expect(keyPurposes(Buffer.from('300c06082b060105050703080500', 'hex'))).toEqual([]);
+    expect(keyPurposes(Buffer.from('300a06082b06010505070308', 'hex'))).toEqual(['1.3.6.1.5.5.7.3.8']);
   });
 });

@@ -38,8 +38,10 @@ export interface CertificateFields {
 
 function nameAttributes(b: Uint8Array, name: Tlv): NameAttribute[] | null {
   if (name.tag !== DER.SEQUENCE) return null;
+  const rdns = children(b, name, 256);
+  if (!rdns) return null;
   const out: NameAttribute[] = [];
-  for (const rdn of children(b, name, 256) ?? []) {
+  for (const rdn of rdns) {
     const atvs = rdn.tag === DER.SET ? children(b, rdn, 32) : null;
     if (!atvs) return null;
     for (const atv of atvs) {
@@ -72,7 +74,8 @@ function extensionsOf(b: Uint8Array, wrapper: Tlv): Map<string, CertificateExten
 /** The certificate's fields, or null when its DER is not the shape RFC 5280 gives it. */
 export function certificateFields(der: Uint8Array): CertificateFields | null {
   const outer = tlv(der, 0, der.length);
-  if (!outer || outer.tag !== DER.SEQUENCE || outer.end !== der.length) return null;
+  // Bytes after the certificate (a newline at the end of a .der file) are ignored, as OpenSSL does.
+  if (!outer || outer.tag !== DER.SEQUENCE) return null;
   const tbs = children(der, outer, 3)?.[0];
   const f = tbs?.tag === DER.SEQUENCE ? children(der, tbs, 10) : null;
   if (!f) return null;
@@ -117,15 +120,24 @@ function root(value: Buffer, tag: number): { t: Tlv; kids: Tlv[] | null } | null
   return t && t.tag === tag && t.end === value.length ? { t, kids: tag & 0x20 ? children(value, t, 256) : null } : null;
 }
 
-/** keyUsage's bits (first byte first); empty when the extension is present but unreadable (no usage). */
+/**
+ * keyUsage's bits (first byte first), the unused bits of the last byte cleared; empty when the
+ * extension is present but unreadable (no usage at all).
+ */
 export function keyUsageBits(value: Buffer): Buffer {
   const r = root(value, DER.BIT_STRING);
-  return r && r.t.end > r.t.body ? contents(value, r.t).subarray(1) : Buffer.alloc(0);
+  if (!r || r.t.end === r.t.body) return Buffer.alloc(0);
+  const unused = value[r.t.body]!;
+  const bits = Buffer.from(contents(value, r.t).subarray(1));
+  if (unused > 7 || (bits.length === 0 && unused > 0)) return Buffer.alloc(0);
+  if (bits.length > 0) bits[bits.length - 1]! &= (0xff << unused) & 0xff;
+  return bits;
 }
 
-/** extKeyUsage's purpose OIDs; empty when unreadable. */
+/** extKeyUsage's purpose OIDs; empty when unreadable, as when any member is not an OID. */
 export function keyPurposes(value: Buffer): string[] {
-  return (root(value, DER.SEQUENCE)?.kids ?? []).flatMap((t) => oidText(value, t) ?? []);
+  const oids = (root(value, DER.SEQUENCE)?.kids ?? []).map((t) => oidText(value, t));
+  return oids.every((o) => o !== null) ? (oids as string[]) : [];
 }
 
 /** basicConstraints' cA flag; false when unreadable. */

@@ -100,14 +100,24 @@ export function stringText(b: Uint8Array, t: Tlv): string | null {
   }
 }
 
-/** UTCTime (years 1950–2049, RFC 5280) or GeneralizedTime, in whole seconds and Zulu; null otherwise. */
+/**
+ * UTCTime (years 1950–2049, RFC 5280) or GeneralizedTime. RFC 5280 asks for seconds and Zulu; older
+ * certificates also write times without seconds or with an offset (+0700), which OpenSSL and pkijs read
+ * and so does this. A field out of range (month 13, minute 60) is null, not rolled over into the next.
+ */
 export function timeValue(b: Uint8Array, t: Tlv): Date | null {
   const s = Buffer.from(b.subarray(t.body, t.end)).toString('latin1');
-  const m = t.tag === DER.UTC_TIME ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})Z$/.exec(s)
-    : t.tag === DER.GENERALIZED_TIME ? /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(?:\.\d+)?Z$/.exec(s) : null;
+  const m = t.tag === DER.UTC_TIME ? /^(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?(Z|[+-]\d{4})$/.exec(s)
+    : t.tag === DER.GENERALIZED_TIME ? /^(\d{4})(\d{2})(\d{2})(\d{2})(\d{2})(\d{2})?(?:\.\d+)?(Z|[+-]\d{4})$/.exec(s) : null;
   if (!m) return null;
-  const n = m.slice(1).map(Number) as [number, number, number, number, number, number];
-  const year = t.tag === DER.UTC_TIME ? (n[0] < 50 ? 2000 + n[0] : 1900 + n[0]) : n[0];
-  const d = new Date(Date.UTC(year, n[1] - 1, n[2], n[3], n[4], n[5]));
-  return Number.isNaN(d.getTime()) ? null : d;
+  const [y, mo, d, h, mi] = m.slice(1, 6).map(Number) as [number, number, number, number, number];
+  const sec = m[6] === undefined ? 0 : Number(m[6]);
+  const year = t.tag === DER.UTC_TIME ? (y < 50 ? 2000 + y : 1900 + y) : y;
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 59) return null;
+  const zone = m[7]!;
+  const offsetMin = zone === 'Z' ? 0 : (zone[0] === '-' ? -1 : 1) * (Number(zone.slice(1, 3)) * 60 + Number(zone.slice(3, 5)));
+  const ms = Date.UTC(year, mo - 1, d, h, mi, sec);
+  // Day 31 of a 30-day month rolls over in Date.UTC: refused as out of range.
+  if (new Date(ms).getUTCDate() !== d) return null;
+  return new Date(ms - offsetMin * 60_000);
 }

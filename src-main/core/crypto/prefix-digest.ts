@@ -21,7 +21,7 @@ export class PrefixDigest {
    */
   readonly rangeDigest = (range: readonly [number, number, number, number], hashName: string): Buffer | undefined => {
     const [a, b, c, d] = range;
-    if (hashName !== 'sha256' || a !== 0 || b < 0 || c < b || d < 0 || c + d > this.bytes.byteLength) return undefined;
+    if (hashName !== 'sha256' || !range.every(Number.isSafeInteger) || a !== 0 || b < 0 || c < b || d < 0 || c + d > this.bytes.byteLength) return undefined;
     return this.upTo(b).update(this.bytes.subarray(c, c + d)).digest();
   };
 

@@ -115,7 +115,14 @@ export function isOrganisation(c: Cert): boolean {
  * needed only when the encodings differ).
  */
 export function sameName(c: Cert, which: 'issuer' | 'subject', other: pkijs.RelativeDistinguishedNames): boolean {
-  return c.fields[which].equals(Buffer.from(other.valueBeforeDecode)) || c.pkijs[which].isEqual(other);
+  if (c.fields[which].equals(Buffer.from(other.valueBeforeDecode))) return true;
+  try {
+    return c.pkijs[which].isEqual(other);
+  } catch {
+    // A certificate Node and the DER reader accept but pkijs cannot parse (one a signer appended with
+    // an oversized extension, say): its names are compared as written only, never a crash of the verdict.
+    return false;
+  }
 }
 
 export function sha256(b: Uint8Array): Buffer {

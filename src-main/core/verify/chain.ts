@@ -96,8 +96,10 @@ export function validityAt(path: readonly Cert[], t: Date): { expired: Cert[]; n
   const expired: Cert[] = [];
   const notYetValid: Cert[] = [];
   for (const c of path.slice(0, -1)) {
-    if (t.getTime() > new Date(c.x509.validTo).getTime()) expired.push(c);
-    if (t.getTime() < new Date(c.x509.validFrom).getTime()) notYetValid.push(c);
+    // From the DER reader, not Node's validTo text: a date OpenSSL cannot print reads as NaN there and
+    // would never count as expired; the reader refuses such a certificate outright.
+    if (t.getTime() > c.fields.notAfter.getTime()) expired.push(c);
+    if (t.getTime() < c.fields.notBefore.getTime()) notYetValid.push(c);
   }
   return { expired, notYetValid };
 }

@@ -99,7 +99,7 @@ export function crlOf(der: Buffer, issuer: Cert): pkijs.CertificateRevocationLis
 export function crlStatus(der: Buffer, cert: Cert, issuer: Cert): Status | null {
   const crl = crlOf(der, issuer);
   if (!crl) return null;
-  const hit = (crl.revokedCertificates ?? []).find((r) => r.userCertificate.isEqual(cert.pkijs.serialNumber));
+  const hit = (crl.revokedCertificates ?? []).find((r) => cert.fields.serial.equals(r.userCertificate.valueBlock.valueHexView));
   return {
     status: hit ? 'revoked' : 'good',
     revokedAt: hit ? hit.revocationDate.value : null,

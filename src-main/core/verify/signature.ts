@@ -112,7 +112,7 @@ export function validateSignature(ctx: SignatureContext, sig: SignatureEntry, in
     report.signerName = subjectField(cms.signer, OID.CN) ?? sig.name;
     report.signerIsOrganisation = isOrganisation(cms.signer);
     report.issuerName = cms.signer.x509.issuer.replace(/\n/g, ', ').normalize('NFC');
-    report.certificateValidity = { notBefore: new Date(cms.signer.x509.validFrom).toISOString(), notAfter: new Date(cms.signer.x509.validTo).toISOString() };
+    report.certificateValidity = { notBefore: cms.signer.fields.notBefore.toISOString(), notAfter: cms.signer.fields.notAfter.toISOString() };
   }
   if (!cms.ok) {
     const f = cms.failure!;

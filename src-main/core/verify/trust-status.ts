@@ -25,7 +25,7 @@ function configured(settings: TrustSettings): { anchors: Cert[]; intermediates: 
 export function trustStatus(settings: TrustSettings, now = new Date()): TrustStatus {
   const { anchors, intermediates } = configured(settings);
   const row = (role: TrustedCertificate['role']) => (c: Cert): TrustedCertificate => ({
-    role, subject: describe(c), sha256: c.id, notAfter: new Date(c.x509.validTo).toISOString(), expired: new Date(c.x509.validTo).getTime() < now.getTime(),
+    role, subject: describe(c), sha256: c.id, notAfter: c.fields.notAfter.toISOString(), expired: c.fields.notAfter.getTime() < now.getTime(),
   });
   const cacheDir = revocationCacheDir(settings.dataDir);
   const revocation = new RevocationCache(cacheDir).list().map((m) => ({
