@@ -7,6 +7,7 @@ import { largeCrl } from '../fixtures-gen/crl';
 import { pdfsigVerdicts } from '../fixtures-gen/pdfsig';
 import { extractSignatures, opensslVerify } from '../sign/helpers/oracles';
 import { hashOf } from '../../src-main/core/verify/hashes';
+import { cmsCertificates, withoutCertificateSets } from '../../src-main/core/trust/cms-certificates';
 import { LEADER_RECT, verifyWithoutRevocation } from './helpers';
 
 // Issue 9, classes 1 and 4: CMS shapes that real signers produce. Each file is generated here; where a
@@ -109,6 +110,20 @@ describe('class 4: CMS variants', () => {
     const r = await verify(sign({ variant: { crls: [crl] }, contentsBytes: crl.length + 16_384 }));
     expect(r.signatures[0]!.reasons).toEqual([]);
     expect(r.overall).toBe('TOTAL_PASSED');
+  });
+  it('plain DER: the certificate and CRL sets are cut out before asn1js reads the rest, which keeps every other byte', () => {
+    const crl = largeCrl(2_000);
+    const der = buildCms(Buffer.alloc(32, 7), { signer: identity('rsa'), variant: { crls: [crl] } });
+    const split = withoutCertificateSets(Buffer.concat([der, Buffer.alloc(64)]))!;
+    expect(split.certificates).toEqual(cmsCertificates(der)!.certificates);
+    expect(split.certificates.length).toBeGreaterThan(0);
+    expect(cmsCertificates(split.rest)!.certificates).toEqual([]);
+    expect(der.length - split.rest.length).toBeGreaterThan(crl.length);
+    // What remains (version, digest algorithms, content, SignerInfos) is carried over byte for byte.
+    const infos = der.subarray(der.length - 300);
+    expect(split.rest.includes(infos)).toBe(true);
+    // BER (an indefinite length) is not cut here: the verifier's full parse reads it.
+    expect(withoutCertificateSets(Buffer.concat([Buffer.from([0x30, 0x80]), der.subarray(2 + (der[1]! & 0x7f)), Buffer.alloc(2)]))).toBeNull();
   });
   it.each([
     ['duplicate signed attributes', { variant: { duplicateAttribute: true } }, /appears twice/],

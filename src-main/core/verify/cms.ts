@@ -4,6 +4,7 @@ import { parseBer } from './ber';
 import * as pkijs from 'pkijs';
 import { parseCert, sameName, sha256, type Cert } from './certs';
 import { EXT, subjectKeyId } from '../crypto/cert-fields';
+import { withoutCertificateSets } from '../trust/cms-certificates';
 import { digestName, hashOf } from './hashes';
 
 export const CMS_OID = {
@@ -119,12 +120,19 @@ export function verifyCms(der: Buffer, content: SignedContent | null, mode: CmsM
   };
   let sd: pkijs.SignedData;
   try {
-    const asn = parseBer(new Uint8Array(der));
+    // Plain DER (nearly every signature): the certificate sets are cut out before asn1js reads the
+    // rest. Anything else, or a carried certificate that does not parse, takes the full parse below,
+    // which decides as it always did.
+    const split = withoutCertificateSets(der);
+    const certs = split?.certificates.map(carriedCert);
+    const fast = split && certs!.every((c) => c !== null) ? split : null;
+    const asn = parseBer(new Uint8Array(fast ? fast.rest : der));
     if (asn.offset === -1) return fail(r, 'FORMAT_FAILURE', `CMS is not BER: ${asn.result.error}`);
     const ci = new pkijs.ContentInfo({ schema: asn.result });
     if (ci.contentType !== CMS_OID.signedData) return fail(r, 'FORMAT_FAILURE', `CMS content type ${ci.contentType} is not signedData`);
-    const carried = takeCertificateSets(ci.content);
+    const carried = fast ? [] : takeCertificateSets(ci.content);
     sd = new pkijs.SignedData({ schema: ci.content });
+    if (fast) r.certificates.push(...(certs as Cert[]));
     for (const der of carried) {
       const cert = carriedCert(der);
       if (cert) r.certificates.push(cert);
@@ -197,12 +205,13 @@ export function verifyCms(der: Buffer, content: SignedContent | null, mode: CmsM
 }
 
 /**
- * Removes the optional certificates [0] and CRLs [1] from a parsed SignedData before pkijs reads it,
- * and returns each plain certificate's bytes as carried. pkijs would match every certificate and CRL
- * entry against its schema (the larger part of reading a signature) only for us to encode them again;
- * parseCert reads each certificate once per process instead (the same CA certificates return in every
- * signature). Attribute and other certificate formats (tagged choices) are skipped, as before; the
- * CRLs here are not used (revocation data comes from the DSS, the signed archival attribute or the network).
+ * The full parse's counterpart of withoutCertificateSets, for a CMS that is not plain DER or carries a
+ * certificate that does not parse: removes the certificates [0] and CRLs [1] from a parsed SignedData
+ * before pkijs reads it, and returns each plain certificate's bytes as carried. pkijs would match every
+ * certificate and CRL entry against its schema only for us to encode them again; parseCert reads each
+ * certificate once per process instead (the same CA certificates return in every signature). Attribute
+ * and other certificate formats (tagged choices) are skipped; the CRLs here are not used (revocation
+ * data comes from the DSS, the signed archival attribute or the network).
  */
 function takeCertificateSets(signedData: unknown): Buffer[] {
   if (!(signedData instanceof asn1js.Sequence)) return [];
