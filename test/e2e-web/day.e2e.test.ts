@@ -4,10 +4,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { dateInVietnam } from '../../src-main/contract/time';
-import { leaderSignedSample, screenshot, startAiaOcspResponder, withWorkstationPage } from './harness';
+import { dayForTheFile, leaderSignedSample, screenshot, startAiaOcspResponder, withWorkstationPage } from './harness';
 import { loadPki } from '../helpers/pki';
 import { addDaysIso, axeScan, hasHorizontalScroll, rpc, serious } from './ui-helpers';
+
+const today = await dayForTheFile();
 
 /** WCAG contrast ratio of two computed rgb() colours. */
 function contrast(a: string, b: string): number {
@@ -40,7 +41,6 @@ describe('browser mode: a clerk\'s whole day', () => {
   let ocsp: { stop(): void };
   let signedPath: string;
   const dir = mkdtempSync(join(tmpdir(), 'vanthu-e2e-day-'));
-  const today = dateInVietnam();
 
   beforeAll(async () => {
     const { signed } = await leaderSignedSample();

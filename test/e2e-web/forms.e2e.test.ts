@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Locator, Page } from 'playwright-core';
 import { DOC_TYPES } from '../../src-main/contract/doc-types';
-import { dateInVietnam } from '../../src-main/contract/time';
-import { screenshot, withWorkstationPage } from './harness';
+import { dayForTheFile, screenshot, withWorkstationPage } from './harness';
 import { addDaysIso, axeScan, hasHorizontalScroll, serious } from './ui-helpers';
+
+const today = await dayForTheFile();
 
 /** dd/MM/yyyy, the only way dates are typed and shown. */
 const vn = (iso: string) => iso.split('-').reverse().join('/');
@@ -11,7 +12,6 @@ const vn = (iso: string) => iso.split('-').reverse().join('/');
 describe('browser mode: register forms guard the register', () => {
   let page: Page;
   let consoleErrors: string[];
-  const today = dateInVietnam();
 
   async function typeDate(form: Locator, labelText: string, iso: string) {
     const input = form.getByLabel(labelText, { exact: true });

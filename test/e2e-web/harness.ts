@@ -8,7 +8,7 @@ import { loadPki, repoRoot } from '../helpers/pki';
 import { approvePdf, makeSampleDocument } from '../../src-main/core/pdf/sign/index';
 import { p12Signer, issuingChain } from '../sign/helpers/software-signer';
 import { SIGNATURE_PNG, tempDir } from '../sign/helpers/fixtures';
-import { timeInVietnam } from '../../src-main/contract/time';
+import { dateInVietnam, isoVietnam, timeInVietnam } from '../../src-main/contract/time';
 
 export const CHROMIUM = '/usr/bin/chromium';
 export const screenshotDir = join(repoRoot, '.tmp/screenshots');
@@ -84,6 +84,18 @@ export async function launchChromium(): Promise<Browser> {
  * yesterday (until 19:00); from 18:00 UTC+14 is already on tomorrow (from 17:00).
  */
 const OTHER_DAY_ZONE = Number(timeInVietnam(new Date()).slice(0, 2)) < 18 ? 'Etc/GMT+12' : 'Etc/GMT-14';
+
+/**
+ * Vietnam's date, for a test file that reads it once as it loads. Within two minutes of midnight in
+ * Vietnam it first waits until midnight has passed: a file run across it would write yesterday's date
+ * into forms that the workstation checks against today's.
+ */
+export async function dayForTheFile(): Promise<string> {
+  const [h, m, sec] = isoVietnam(new Date()).slice(11, 19).split(':').map(Number) as [number, number, number];
+  const left = 86_400 - (h * 3600 + m * 60 + sec);
+  if (left < 120) await new Promise((resolve) => setTimeout(resolve, (left + 5) * 1000));
+  return dateInVietnam();
+}
 
 /**
  * A Vietnamese page on the workstation's address, collecting console errors and uncaught exceptions

@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { dateInVietnam } from '../../src-main/contract/time';
-import { screenshot, withWorkstationPage } from './harness';
+import { dayForTheFile, screenshot, withWorkstationPage } from './harness';
 import { addDaysIso, axeScan, hasHorizontalScroll, rpc, serious } from './ui-helpers';
+
+const today = await dayForTheFile();
 
 interface Doc { document: { id: number; code: string | null } }
 
 describe('browser mode: the shell and "Hôm nay"', () => {
   let page: Page;
   let consoleErrors: string[];
-  const today = dateInVietnam();
 
   withWorkstationPage({ page: { viewport: { width: 1366, height: 768 } } }, (s) => {
     ({ page, consoleErrors } = s);
