@@ -6,7 +6,6 @@ import { createDispatcher, type Dispatch, type DispatchLog } from '../../contrac
 import { AppError, type ErrorCode } from '../../contract/errors';
 import { IMPORT_SLICE, registerMethods } from '../../contract/register';
 import { defaultDataDir, loadSettings, registerDbPath } from '../../core/config';
-import { writeFileAtomic } from '../../core/fsx/atomic-write';
 import { checksOutputs } from '../../core/paths';
 import type { AgencyInfo } from '../../core/register/index';
 import { EXIT, flagString, parseArgs, type CliCommand, type CliIo } from '../io';
@@ -168,7 +167,8 @@ const register: CliCommand = async (args, io) => {
         const r = await call('register.print', { kind, book, year, ...(quyen ? { quyenSo: Number(quyen) } : {}) });
         const path = resolve(out);
         mkdirSync(dirname(path), { recursive: true });
-        writeFileAtomic(path, [Buffer.from(r.base64, 'base64')]);
+        // Loaded here: its node:crypto (random temp names) cost every register command ~2 ms, searches included.
+        (await import('../../core/fsx/atomic-write')).writeFileAtomic(path, [Buffer.from(r.base64, 'base64')]);
         io.out(json ? JSON.stringify({ path, pages: r.pages, rows: r.rows }) : `Đã in ${r.rows} văn bản, ${r.pages} trang: ${path}`);
         return EXIT.OK;
       }
