@@ -177,6 +177,13 @@ describe('certificate fields read from the DER', () => {
     }
   });
 
+  it('takes a certificate with bytes after it (a .der file\'s newline) as the certificate alone', () => {
+    const der = made.ca;
+    const padded = parseCert(Buffer.concat([der, Buffer.from('\n')]));
+    expect(padded.der).toEqual(der);
+    expect(padded.id).toBe(parseCert(der).id);
+  });
+
   it('refuses a BER indefinite length', () => {
     const der = ders[0]!;
     const ber = Buffer.concat([Buffer.from([0x30, 0x80]), der.subarray(der[1]! & 0x80 ? 2 + (der[1]! & 0x7f) : 2), Buffer.from([0, 0])]);

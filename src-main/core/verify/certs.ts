@@ -1,6 +1,7 @@
 import { X509Certificate, createHash } from 'node:crypto';
 import * as pkijs from 'pkijs';
 import { accessUris, basicConstraintsCa, certificateFields, distributionPointUris, EXT, keyPurposes, keyUsageBits, type CertificateFields } from '../crypto/cert-fields';
+import { tlv } from '../crypto/der-read';
 import { parseBer } from './ber';
 
 /**
@@ -30,7 +31,11 @@ function pkijsCertificate(der: Buffer): pkijs.Certificate {
   return new pkijs.Certificate({ schema: asn.result });
 }
 
-export function parseCert(der: Buffer): Cert {
+export function parseCert(input: Buffer): Cert {
+  // Bytes after the certificate (a newline at the end of a .der file) are not part of it: its identity,
+  // its ESS hash and the chain see the certificate alone.
+  const outer = tlv(input, 0, input.length);
+  const der = outer && outer.end < input.length ? input.subarray(0, outer.end) : input;
   const id = createHash('sha256').update(der).digest('hex');
   const known = parsed.get(id);
   if (known) return known;
