@@ -45,6 +45,25 @@ export function children(b: Uint8Array, parent: Tlv, max = 64): Tlv[] | null {
   return out;
 }
 
+/**
+ * How many elements `t` and everything inside it count, walking into every constructed element; null
+ * when one's contents do not tile it, the nesting passes `maxDepth`, or the count passes `budget`.
+ */
+export function subtreeNodes(b: Uint8Array, t: Tlv, maxDepth: number, budget: number): number | null {
+  let count = 0;
+  const walk = (e: Tlv, depth: number): boolean => {
+    if (++count > budget || depth > maxDepth) return false;
+    if ((e.tag & 0x20) === 0) return true;
+    for (let at = e.body; at < e.end; ) {
+      const c = tlv(b, at, e.end);
+      if (!c || !walk(c, depth + 1)) return false;
+      at = c.end;
+    }
+    return true;
+  };
+  return walk(t, 1) ? count : null;
+}
+
 /** The whole element (tag and length included), sharing memory with `b`. */
 export const element = (b: Uint8Array, t: Tlv): Buffer => Buffer.from(b.buffer, b.byteOffset + t.start, t.end - t.start);
 

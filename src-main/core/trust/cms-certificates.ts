@@ -5,7 +5,7 @@
  * than the four agency signatures. The verifier still parses and verifies everything its own way.
  */
 import { tlv as derTlv } from '../cms/der';
-import { children, element, tlv } from '../crypto/der-read';
+import { children, element, subtreeNodes, tlv, type Tlv } from '../crypto/der-read';
 
 /** Issuer Name and serial INTEGER of a certificate, as DER, for matching an IssuerAndSerialNumber. */
 function issuerAndSerial(cert: Buffer): { issuer: Buffer; serial: Buffer } | null {
@@ -34,10 +34,7 @@ const SIGNATURE_TIME_STAMP = Buffer.from('060b2a864886f70d010910020e', 'hex');
  * that shape: the caller then uses the full parser.
  */
 export function cmsCertificates(der: Uint8Array): CarriedCertificates | null {
-  const ci = tlv(der, 0, der.length);
-  const ciParts = ci && ci.tag === 0x30 ? children(der, ci) : null;
-  const explicit = ciParts?.[1]?.tag === 0xa0 ? children(der, ciParts[1]) : null;
-  const sd = explicit?.[0]?.tag === 0x30 ? children(der, explicit[0]) : null;
+  const sd = signedData(der)?.parts;
   if (!sd) return null;
   const certSet = sd.find((t) => t.tag === 0xa0);
   const infos = sd[sd.length - 1];
@@ -61,27 +58,45 @@ export function cmsCertificates(der: Uint8Array): CarriedCertificates | null {
 }
 
 /**
- * The same ContentInfo(SignedData) without its certificate [0] and CRL [1] sets, and the certificates
- * as carried (plain certificates only; other choices are left out, as the verifier always did). Null
- * when the bytes are not plain DER of that shape. The verifier hands asn1js only the rest: matching
- * every certificate and CRL entry node by node was most of reading a signature (~8 ms of a cold
- * `vanthu verify`), and each certificate is read once per process from its DER (verify/certs.ts).
+ * ContentInfo(SignedData)'s contentType element and SignedData's elements, read as DER; trailing bytes
+ * (a PDF /Contents' zero padding) ignored. Null for anything else.
  */
-export function withoutCertificateSets(der: Uint8Array): { rest: Buffer; certificates: Buffer[] } | null {
+function signedData(der: Uint8Array): { contentType: Tlv; parts: Tlv[] } | null {
   const ci = tlv(der, 0, der.length);
   const ciParts = ci && ci.tag === 0x30 ? children(der, ci) : null;
   if (ciParts?.length !== 2 || ciParts[1]!.tag !== 0xa0) return null;
   const explicit = children(der, ciParts[1]!);
-  const sd = explicit?.length === 1 && explicit[0]!.tag === 0x30 ? children(der, explicit[0]!) : null;
+  const parts = explicit?.length === 1 && explicit[0]!.tag === 0x30 ? children(der, explicit[0]!) : null;
+  return parts ? { contentType: ciParts[0]!, parts } : null;
+}
+
+/** asn1js's own nesting limit, less the levels above a SignedData's sets. */
+const SET_MAX_DEPTH = 96;
+
+/**
+ * The same ContentInfo(SignedData) without its certificate [0] and CRL [1] sets, the certificates as
+ * carried, and how many elements were cut. The verifier hands asn1js only the rest: matching every
+ * certificate and CRL entry node by node was most of reading a signature (~8 ms of a cold `vanthu
+ * verify`), and each certificate is read once per process from its DER (verify/certs.ts).
+ *
+ * Null, and the verifier parses everything as before, unless the sets are what the full parse would
+ * also accept: every member a SEQUENCE, well-formed DER all the way down, nested no deeper than asn1js
+ * allows, and the cut elements within `nodeBudget` (the whole blob's node limit; the verifier gives the
+ * rest what is left of it).
+ */
+export function withoutCertificateSets(der: Uint8Array, nodeBudget: number): { rest: Buffer; certificates: Buffer[]; cutNodes: number } | null {
+  const sd = signedData(der);
   if (!sd) return null;
   const certificates: Buffer[] = [];
   const kept: Buffer[] = [];
-  for (const t of sd) {
+  let cutNodes = 0;
+  for (const t of sd.parts) {
     if (t.tag !== 0xa0 && t.tag !== 0xa1) { kept.push(element(der, t)); continue; }
-    if (t.tag === 0xa1) continue;
-    const set = children(der, t, 256);
-    if (!set) return null;
-    for (const c of set) if (c.tag === 0x30) certificates.push(element(der, c));
+    const set = children(der, t, 4096);
+    const nodes = subtreeNodes(der, t, SET_MAX_DEPTH, nodeBudget - cutNodes);
+    if (!set || nodes === null || set.some((m) => m.tag !== 0x30)) return null;
+    cutNodes += nodes;
+    if (t.tag === 0xa0) certificates.push(...set.map((c) => element(der, c)));
   }
-  return { rest: derTlv(0x30, element(der, ciParts[0]!), derTlv(0xa0, derTlv(0x30, ...kept))), certificates };
+  return { rest: derTlv(0x30, element(der, sd.contentType), derTlv(0xa0, derTlv(0x30, ...kept))), certificates, cutNodes };
 }

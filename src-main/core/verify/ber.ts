@@ -7,6 +7,11 @@ import * as asn1js from 'asn1js';
  * genuine blob while keeping hostile all-tiny-node input to a quarter of its worst case. The input
  * size itself is capped by the callers (CMS in byterange.ts, fetched CRLs in revocation.ts).
  */
-export function parseBer(bytes: Uint8Array): ReturnType<typeof asn1js.fromBER> {
-  return asn1js.fromBER(bytes, { maxNodes: Math.max(10_000, Math.ceil(bytes.byteLength / 4)) });
+export function berNodeLimit(byteLength: number): number {
+  return Math.max(10_000, Math.ceil(byteLength / 4));
+}
+
+/** `maxNodes`: a caller that parses part of a blob passes what is left of the whole blob's limit. */
+export function parseBer(bytes: Uint8Array, maxNodes = berNodeLimit(bytes.byteLength)): ReturnType<typeof asn1js.fromBER> {
+  return asn1js.fromBER(bytes, { maxNodes });
 }

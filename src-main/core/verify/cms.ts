@@ -1,6 +1,6 @@
 import { createVerify, publicDecrypt, verify as cryptoVerify, constants, type KeyObject } from 'node:crypto';
 import * as asn1js from 'asn1js';
-import { parseBer } from './ber';
+import { berNodeLimit, parseBer } from './ber';
 import * as pkijs from 'pkijs';
 import { parseCert, sameName, sha256, type Cert } from './certs';
 import { EXT, subjectKeyId } from '../crypto/cert-fields';
@@ -121,12 +121,13 @@ export function verifyCms(der: Buffer, content: SignedContent | null, mode: CmsM
   let sd: pkijs.SignedData;
   try {
     // Plain DER (nearly every signature): the certificate sets are cut out before asn1js reads the
-    // rest. Anything else, or a carried certificate that does not parse, takes the full parse below,
-    // which decides as it always did.
-    const split = withoutCertificateSets(der);
+    // rest, within the same node limit. Anything else, or a carried certificate that does not parse,
+    // takes the full parse.
+    const limit = berNodeLimit(der.length);
+    const split = withoutCertificateSets(der, limit);
     const certs = split?.certificates.map(carriedCert);
     const fast = split && certs!.every((c) => c !== null) ? split : null;
-    const asn = parseBer(new Uint8Array(fast ? fast.rest : der));
+    const asn = fast ? parseBer(new Uint8Array(fast.rest), limit - fast.cutNodes) : parseBer(new Uint8Array(der), limit);
     if (asn.offset === -1) return fail(r, 'FORMAT_FAILURE', `CMS is not BER: ${asn.result.error}`);
     const ci = new pkijs.ContentInfo({ schema: asn.result });
     if (ci.contentType !== CMS_OID.signedData) return fail(r, 'FORMAT_FAILURE', `CMS content type ${ci.contentType} is not signedData`);
