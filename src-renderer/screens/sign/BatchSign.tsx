@@ -6,7 +6,6 @@ import { t, type MessageKey } from '../../i18n';
 import { uploadFile } from '../../ui/files';
 import { dateInVietnam } from '@contract/time';
 import { COPY_FORMS, type CopyForm } from '@contract/vocabulary';
-import {  } from 'antd';
 import { DatePicker } from '../../ui/DatePicker';
 import { AGENCY_NAME_MAX_CHARS, MAX_BATCH_JOBS, REF_MAX_CHARS } from '@contract/limits';
 import { DATE_FORMAT, dayValue, isoDay } from '../../ui/dates';
