@@ -25,7 +25,6 @@ for (const c of '()<>[]{}/%') DELIM[c.charCodeAt(0)] = 1;
 export function isWhite(c: number | undefined): boolean { return c !== undefined && WS[c] === 1; }
 function isRegular(c: number | undefined): boolean { return c !== undefined && WS[c] === 0 && DELIM[c] === 0; }
 
-/** Resolves /Length when it is an indirect reference; returns null when it cannot. */
 /**
  * The bytes of a hex string's digits (between < and >), as ISO 32000-1 §7.3.4.3 reads them: white
  * space dropped, an odd last digit followed by 0.
@@ -35,6 +34,7 @@ export function hexStringBytes(hex: string): Buffer {
   return Buffer.from(digits.length % 2 ? `${digits}0` : digits, 'hex');
 }
 
+/** Resolves /Length when it is an indirect reference; returns null when it cannot. */
 export type LengthResolver = (ref: PdfRef) => number | null;
 
 /** A cursor over the file bytes with PDF tokenisation. Stateless apart from `pos`. */
