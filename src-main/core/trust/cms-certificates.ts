@@ -5,17 +5,8 @@
  * than the four agency signatures. The verifier still parses and verifies everything its own way.
  */
 import { tlv as derTlv } from '../cms/der';
-import { children, element, subtreeNodes, tlv, type Tlv } from '../crypto/der-read';
-
-/** Issuer Name and serial INTEGER of a certificate, as DER, for matching an IssuerAndSerialNumber. */
-function issuerAndSerial(cert: Buffer): { issuer: Buffer; serial: Buffer } | null {
-  const outer = tlv(cert, 0, cert.length);
-  const tbs = outer && children(cert, outer)?.[0];
-  const fields = tbs ? children(cert, tbs, 16) : null;
-  if (!fields) return null;
-  const i = fields[0]?.tag === 0xa0 ? 1 : 0; // optional [0] version
-  return fields[i + 2] ? { serial: element(cert, fields[i]!), issuer: element(cert, fields[i + 2]!) } : null;
-}
+import { certificateFields } from '../crypto/cert-fields';
+import { children, contents, DER, element, subtreeNodes, tlv, type Tlv } from '../crypto/der-read';
 
 export interface CarriedCertificates {
   certificates: Buffer[];
@@ -49,10 +40,10 @@ export function cmsCertificates(der: Uint8Array): CarriedCertificates | null {
     return (children(der, values, 4) ?? []).map((t) => element(der, t));
   });
   let signer: Buffer | null = null;
-  if (sidParts?.length === 2) {
+  if (sidParts?.length === 2 && sidParts[1]!.tag === DER.INTEGER) {
     const issuer = element(der, sidParts[0]!);
-    const serial = element(der, sidParts[1]!);
-    signer = certificates.find((c) => { const id = issuerAndSerial(c); return id !== null && id.issuer.equals(issuer) && id.serial.equals(serial); }) ?? null;
+    const serial = contents(der, sidParts[1]!);
+    signer = certificates.find((c) => { const f = certificateFields(c); return f !== null && f.issuer.equals(issuer) && f.serial.equals(serial); }) ?? null;
   }
   return { certificates, signer, timestamps };
 }
