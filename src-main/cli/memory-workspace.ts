@@ -1,4 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { PrefixDigest } from '../core/crypto/prefix-digest';
 import { FILE_ID_PATTERN } from '../contract/files';
 import { cleanFileName, Workspace, type StoredFile } from '../core/workspace';
 
@@ -29,7 +30,7 @@ export class MemoryWorkspace extends Workspace {
     // Not one of ours: the disk workspace has nothing either and answers NOT_FOUND as it always does.
     if (!f) return super.stat(fileId);
     // The hash is worked out when someone asks for it: verifying never does.
-    return { fileId, name: f.name, size: f.bytes.byteLength, get sha256() { return (f.sha256 ??= createHash('sha256').update(f.bytes).digest('hex')); } };
+    return { fileId, name: f.name, size: f.bytes.byteLength, get sha256() { return (f.sha256 ??= PrefixDigest.of(f.bytes).hex()); } };
   }
 
   override read(fileId: string): { file: StoredFile; bytes: Buffer } {

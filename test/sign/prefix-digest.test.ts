@@ -8,7 +8,7 @@ describe('PrefixDigest', () => {
   const bytes = randomBytes(100_000);
 
   it('gives the ByteRange digests and the whole-input state a direct hash would, in any order', () => {
-    const p = new PrefixDigest(bytes);
+    const p = PrefixDigest.of(Buffer.from(bytes));
     for (const [b, c] of [[40_000, 41_000], [90_000, 95_000], [10_000, 12_000], [90_000, 95_000]] as const) {
       const d = 100_000 - c;
       expect(p.rangeDigest([0, b, c, d], 'sha256')!.toString('hex')).toBe(sha(bytes.subarray(0, b), bytes.subarray(c)));
@@ -17,10 +17,31 @@ describe('PrefixDigest', () => {
     expect(whole.update(Buffer.from('tail')).digest('hex')).toBe(sha(bytes, Buffer.from('tail')));
     // The shared state is not consumed by handing out a copy.
     expect(p.whole().digest('hex')).toBe(sha(bytes));
+    expect(p.hex()).toBe(sha(bytes));
+  });
+
+  it('serves ranges that end behind the shared state from its saved states, on and off their boundaries', () => {
+    const big = randomBytes(3 * 1024 * 1024 + 12_345);
+    const p = PrefixDigest.of(big);
+    expect(p.hex()).toBe(sha(big));
+    const q = 256 * 1024;
+    for (const b of [0, 1, q - 1, q, q + 1, 5 * q, 7 * q + 99, 12 * q, big.byteLength - 10]) {
+      const c = Math.min(big.byteLength, b + 7);
+      expect(p.rangeDigest([0, b, c, big.byteLength - c], 'sha256')!.toString('hex'), `b=${b}`).toBe(sha(big.subarray(0, b), big.subarray(c)));
+    }
+  });
+
+  it('is one instance per memory: the same bytes hashed twice cost one pass, another view is another instance', () => {
+    const buf = Buffer.from(bytes);
+    const p = PrefixDigest.of(buf);
+    expect(PrefixDigest.of(Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength))).toBe(p);
+    expect(PrefixDigest.of(buf.subarray(1))).not.toBe(p);
+    expect(PrefixDigest.of(buf.subarray(1)).hex()).toBe(sha(bytes.subarray(1)));
+    expect(PrefixDigest.of(Buffer.from(buf))).not.toBe(p);
   });
 
   it('declines other hashes and ranges it cannot serve, so the verifier computes them itself', () => {
-    const p = new PrefixDigest(bytes);
+    const p = PrefixDigest.of(Buffer.from(bytes));
     expect(p.rangeDigest([0, 10, 20, 5], 'sha1')).toBeUndefined();
     expect(p.rangeDigest([5, 10, 20, 5], 'sha256')).toBeUndefined();
     expect(p.rangeDigest([0, 30, 20, 5], 'sha256')).toBeUndefined();

@@ -15,7 +15,7 @@ import { issuersByAia } from './chain';
 import { aiaCacheDir } from '../trust/aia';
 import { cmsCertificates } from '../trust/cms-certificates';
 import type { SignatureEntry } from '../pdf/parse/signatures';
-import { gapsOverlap, type RangeDigest } from './byterange';
+import { gapsOverlap } from './byterange';
 import { analyseChanges } from './changes';
 import { checkRevocation, type RevocationOptions } from './revocation';
 import { dssCertificates, dssRevocationData } from './dss';
@@ -23,7 +23,6 @@ import { verdictVi, worst } from './verdict';
 import type { SignatureReport, VerificationReport } from './report';
 
 export { loadTrustAnchors, installTrustAnchor } from './trust';
-export type { RangeDigest } from './byterange';
 export type { VerificationReport, SignatureReport, Indication, SubIndication } from './report';
 
 export interface VerifyOptions extends RevocationOptions {
@@ -40,16 +39,9 @@ export interface VerifyOptions extends RevocationOptions {
    */
   revocation?: 'require' | 'skip';
   /**
-   * Optional digest of a signature's ByteRange over `bytes`, supplied by a caller that hashes the same
-   * buffer anyway (the issuing signer shares one pass over the leader's signed prefix with its own
-   * digest). Returning undefined means "compute it here". The caller vouches that the digest is of
-   * exactly these bytes: only trusted in-process code may pass it, never input from outside.
-   */
-  rangeDigest?: RangeDigest;
-  /**
    * The parse of `bytes` the caller already made (issuing parses its input once for the page-1 text
-   * and the leader check). Used only when it was made from this very memory; as with rangeDigest,
-   * only trusted in-process code may pass it.
+   * and the leader check). Used only when it was made from this very memory; only trusted
+   * in-process code may pass it.
    */
   file?: PdfFile;
 }
@@ -113,8 +105,8 @@ async function verifyParsed(file: PdfFile, anchors: Cert[], options: VerifyOptio
   const pool = dssCertificates(file);
   // Every ByteRange starts at byte 0 and most of a file precedes its first signature's /Contents: one
   // SHA-256 pass over that shared prefix serves all signatures (a two-signature 10 MB file hashed twice
-  // cost ~6 ms more).
-  const ctx = { file, anchors, pool, now, rangeDigest: options.rangeDigest ?? new PrefixDigest(file.bytes).rangeDigest };
+  // cost ~6 ms more), and it is the pass the reader or the workspace already made over this memory.
+  const ctx = { file, anchors, pool, now, rangeDigest: PrefixDigest.of(file.bytes).rangeDigest };
   const works: SignatureWork[] = entries.map((e, i) => validateSignature(ctx, e, i));
   await completeChainsByAia(ctx, entries, works, options);
 

@@ -24,7 +24,7 @@ export interface SignatureContext {
   /** Certificates from the DSS and elsewhere in the file. */
   pool: Cert[];
   now: Date;
-  /** ByteRange digests over the file's shared prefix (VerifyOptions.rangeDigest, else the verifier's own). */
+  /** ByteRange digests over the file's shared prefix (crypto/prefix-digest.ts). */
   rangeDigest?: RangeDigest;
 }
 

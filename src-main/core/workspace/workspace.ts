@@ -1,9 +1,10 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
 import { AppError } from '../../contract/errors';
 import { FILE_ID_PATTERN, MAX_FILE_BYTES } from '../../contract/files';
+import { PrefixDigest } from '../crypto/prefix-digest';
 import { removeQuietly, writeFileAtomic } from '../fsx/atomic-write';
 import { cleanFileName } from './file-name';
 import { requirePdf } from './pdf-magic';
@@ -46,7 +47,8 @@ export class Workspace {
     if (bytes.byteLength > this.maxBytes) {
       throw new AppError('PDF_TOO_LARGE', `Tệp quá lớn (tối đa ${Math.round(this.maxBytes / 1024 / 1024)} MB).`, `${bytes.byteLength} bytes > ${this.maxBytes}`);
     }
-    const sha256 = createHash('sha256').update(bytes).digest('hex');
+    // The shared pass (crypto/prefix-digest.ts): free for bytes read by fsx/read-hashed.ts.
+    const sha256 = PrefixDigest.of(bytes).hex();
     const blob = this.blobPath(sha256);
     if (!existsFile(blob)) {
       mkdirSync(join(this.blobs, sha256.slice(0, 2), sha256.slice(2, 4)), { recursive: true });
@@ -81,7 +83,8 @@ export class Workspace {
     } catch {
       throw notFound('blob missing');
     }
-    if (createHash('sha256').update(bytes).digest('hex') !== file.sha256) {
+    // Through the shared digest: the verifier or signer handed these bytes next hashes nothing again.
+    if (PrefixDigest.of(bytes).hex() !== file.sha256) {
       throw new AppError('IO_ERROR', 'Tệp trong phiên làm việc đã bị thay đổi ngoài ứng dụng; vui lòng chọn lại tệp.', `blob ${file.sha256} does not match its hash`);
     }
     return { file, bytes };

@@ -7,7 +7,6 @@ import { assertCertificateUsable } from '../../token/choose';
 import type { TsaOptions } from '../../cms/timestamp';
 import { PendingFile } from '../../fsx/pending-file';
 import { isSameFile } from '../../fsx/same-file';
-import type { PrefixDigest } from '../../crypto/prefix-digest';
 import { IncrementalSigner, PlaceholderTooSmall, type SignedRevision } from './incremental-signer';
 
 // Certificate validity is the token layer's rule; the signer re-checks it at signing time.
@@ -107,11 +106,10 @@ export async function runSigningJob(
   out: SignOutput,
   now: Date,
   job: (s: IncrementalSigner) => Promise<void>,
-  prefix?: PrefixDigest,
 ): Promise<SignResult> {
   let signed: IncrementalSigner | null = null;
   for (let boost = 0; boost <= 2 && !signed; boost++) {
-    const s = await IncrementalSigner.open(inputBytes, boost, prefix);
+    const s = await IncrementalSigner.open(inputBytes, boost);
     try {
       await job(s);
       await s.settle();

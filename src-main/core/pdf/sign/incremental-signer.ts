@@ -14,7 +14,7 @@
  * it grows, and each new signature hashes only its own revision on a copy of that state. Several
  * signatures on a 50 MB file therefore hash the file once.
  */
-import { createHash, type Hash } from 'node:crypto';
+import type { Hash } from 'node:crypto';
 import { ParseSpeeds, PDFDocument } from '@cantoo/pdf-lib';
 import { AppError } from '../../../contract/errors';
 import { MAX_PDF_BYTES, MAX_PDF_SIZE_VI } from '../../../contract/limits';
@@ -22,7 +22,7 @@ import type { KeySigner } from '../../crypto/signer';
 import { buildPadesCms, estimateCmsSize } from '../../cms/signed-data';
 import { requestSignatureTimestamp, type TsaOptions } from '../../cms/timestamp';
 import { assertSigningPermitted } from './docmdp';
-import type { PrefixDigest } from '../../crypto/prefix-digest';
+import { PrefixDigest } from '../../crypto/prefix-digest';
 import { addSignatureField, BYTE_RANGE_PLACEHOLDER, type SignatureFieldSpec } from './signature-field';
 
 export interface RevisionSpec extends Omit<SignatureFieldSpec, 'contentsSize'> {
@@ -46,7 +46,7 @@ export class IncrementalSigner {
   /** The file as written: the untouched input, then one chunk per appended revision. */
   private readonly chunks: Uint8Array[];
   private size: number;
-  /** SHA-256 over the file as written so far; taken from the prefix digest on first use (see gate()). */
+  /** SHA-256 over the file as written so far; taken from the input's prefix digest on first use (see running). */
   private state: Hash | null = null;
   readonly revisions: SignedRevision[] = [];
   /** The signature fields of the revisions queued so far, signed or not, in order. */
@@ -63,23 +63,22 @@ export class IncrementalSigner {
     private readonly input: Uint8Array,
     private readonly xrefStream: boolean,
     private readonly placeholderBoost: number,
-    private readonly prefix?: PrefixDigest,
   ) {
     this.chunks = [input];
     this.size = input.byteLength;
   }
 
   /**
-   * Lazily, so that a leader check sharing the prefix digest hashes its own range first (a prefix
-   * digest only moves forward; asked for less after the whole it would hash again from the start).
+   * The input's shared digest (crypto/prefix-digest.ts): a workspace that checked the file's SHA-256,
+   * or a leader check on the same memory, hashed it already. Taken lazily, so that a leader check still
+   * hashing forward asks for its shorter range first.
    */
   private get running(): Hash {
-    this.state ??= this.prefix?.bytes === this.input ? this.prefix.whole() : createHash('sha256').update(this.input);
+    this.state ??= PrefixDigest.of(this.input).whole();
     return this.state;
   }
 
-  /** `prefix`, a PrefixDigest over this same input buffer, spares a second pass over it. */
-  static async open(input: Uint8Array, placeholderBoost = 0, prefix?: PrefixDigest): Promise<IncrementalSigner> {
+  static async open(input: Uint8Array, placeholderBoost = 0): Promise<IncrementalSigner> {
     if (input.byteLength > MAX_PDF_BYTES) {
       throw new AppError('PDF_TOO_LARGE', `Tệp PDF quá lớn (trên ${MAX_PDF_SIZE_VI}), không ký được.`, `input ${input.byteLength} bytes`);
     }
@@ -105,7 +104,7 @@ export class IncrementalSigner {
     // each old object they change themselves (signature-field.ts, validation-data.ts) and new objects
     // are always written, so the search is switched off for this document.
     doc.context.registerObjectChange = () => {};
-    return new IncrementalSigner(doc, input, style === 'stream', placeholderBoost, prefix);
+    return new IncrementalSigner(doc, input, style === 'stream', placeholderBoost);
   }
 
   /** Appends one revision holding one signature field, and signs it. */

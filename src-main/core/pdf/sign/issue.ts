@@ -23,7 +23,6 @@ import { PdfFile } from '../parse/document';
 import { loadTrustAnchors } from '../../verify/trust';
 import { assertCertificateUsable, certificateCommonName, readInput, revisionExtras, runSigningJob, withOutput, type CommonSignOptions, type PdfInput, type SignResult } from './common';
 import type { IncrementalSigner } from './incremental-signer';
-import { PrefixDigest } from '../../crypto/prefix-digest';
 import { defaultVerifyPdf, isUnknownRevocation, requireLeaderSignature, type LeaderRevocationOptions, type VerifyOptions, type VerifyPdf } from './leader-check';
 
 export type { TextSpot };
@@ -115,9 +114,9 @@ export async function issuePdf(input: PdfInput, output: string, signer: KeySigne
     // The trust folder is read once for the whole issue: the leader check, the agency's revocation and
     // the validation data all take these anchors.
     const trust = withAnchors(opts.trust);
-    // One SHA-256 pass over the input serves the leader's ByteRange digest and the agency signatures.
-    const prefix = new PrefixDigest(bytes);
-    const checked = leaderCheck(bytes, signer.certificate, { ...opts, trust }, prefix, parsed);
+    // The leader's ByteRange digest and the agency signatures share one SHA-256 pass over the input
+    // (crypto/prefix-digest.ts, found by memory).
+    const checked = leaderCheck(bytes, signer.certificate, { ...opts, trust }, parsed);
     checked.catch(() => {}); // awaited on every path below
     try {
       if (located.status === 'rejected') throw located.reason;
@@ -159,7 +158,7 @@ export async function issuePdf(input: PdfInput, output: string, signer: KeySigne
           // With a TSA configured, a document timestamp follows the DSS (B-LTA).
           ltv = await embedValidationData(s, { ...trust, offline: opts.offline ?? false, now, pool, ownSigner: signer.certificate, ...(opts.tsa ? { tsa: opts.tsa } : {}) });
         }
-      }, prefix);
+      });
       const leader = await checked;
       return {
         ...result, number: numberText, day: dayText, month: monthText, spots, seal: seal!,
@@ -192,11 +191,11 @@ export async function assertIssuable(input: PdfInput, agencyCertificate: Buffer,
 
 type LeaderCheckOptions = Pick<IssueOptions, 'jobType' | 'verifyPdf' | 'offline' | 'trust' | 'now' | 'acceptUnknownRevocation'>;
 
-async function leaderCheck(bytes: Uint8Array, agencyCertificate: Buffer, opts: LeaderCheckOptions, prefix?: PrefixDigest, file?: PdfFile): Promise<SignatureReport | null> {
+async function leaderCheck(bytes: Uint8Array, agencyCertificate: Buffer, opts: LeaderCheckOptions, file?: PdfFile): Promise<SignatureReport | null> {
   if ((opts.jobType ?? 'issue') !== 'issue') return null;
   const verify = opts.verifyPdf ?? (await defaultVerifyPdf());
   const report = await verify(bytes, {
-    ...opts.trust, offline: opts.offline ?? false, now: opts.now ?? new Date(), ...(prefix ? { rangeDigest: prefix.rangeDigest } : {}), ...(file ? { file } : {}),
+    ...opts.trust, offline: opts.offline ?? false, now: opts.now ?? new Date(), ...(file ? { file } : {}),
   });
   return requireLeaderSignature(report, agencyCertificate, opts.acceptUnknownRevocation ?? false);
 }

@@ -3,7 +3,6 @@
  * signature. The decision reads the verifier's report — never a second copy of verification.
  */
 import { AppError } from '../../../contract/errors';
-import type { RangeDigest } from '../../verify/byterange';
 import type { PdfFile } from '../parse/document';
 import type { SignatureReport, VerificationReport } from '../../verify/report';
 import type { RevocationOptions } from '../../verify/revocation';
@@ -16,8 +15,6 @@ export interface VerifyOptions extends LeaderRevocationOptions {
   trustAnchors?: readonly Buffer[];
   offline?: boolean;
   now?: Date;
-  /** Digests the caller already holds (see src-main/core/verify VerifyOptions.rangeDigest). */
-  rangeDigest?: RangeDigest;
   /** The input's parse the caller already made (VerifyOptions.file). */
   file?: PdfFile;
 }
