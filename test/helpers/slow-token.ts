@@ -3,14 +3,17 @@ import type { Pkcs11Factory } from '../../src-main/core/token';
 import { ckr, fakeFactory } from '../pkcs11/fake-module';
 
 /**
- * A model of a real USB token over SoftHSM: SoftHSM signs RSA-2048 in well under a millisecond, a
- * USB token in roughly 50–300 ms, during which the host waits (the card computes). Optionally every
+ * A model of a real USB token over SoftHSM: SoftHSM signs RSA-2048 in about a millisecond, a USB
+ * token in roughly 50–300 ms, during which the host waits (the card computes). A C_Sign here takes the
+ * delay, with SoftHSM's signing inside it as the card's computing is inside a real token's time:
+ * added after the delay, SoftHSM's RSA (1–3 ms a signature, more when the host is busy) counted as
+ * the host's overhead against a floor of `signatures × delay`. Optionally every
  * private key asks for context-specific login (CKA_ALWAYS_AUTHENTICATE, the "signature PIN"): C_Sign
  * fails unless C_Login(CKU_CONTEXT_SPECIFIC) with the right PIN came after its C_SignInit, and, as on
  * real tokens, the failed C_Sign ends the operation.
  */
 export interface SlowTokenOptions {
-  /** Wait added to each C_Sign (ms). */
+  /** How long each C_Sign takes at least (ms), SoftHSM's own signing included. */
   signDelayMs?: number;
   alwaysAuthenticate?: boolean;
   /** The PIN a context-specific login must carry. */
@@ -59,8 +62,7 @@ export function slowToken(opts: SlowTokenOptions): { factory: Pkcs11Factory; cou
     C_SignAsync: async (real, session, input, output) => {
       const t0 = performance.now();
       try {
-        await new Promise((resolve) => setTimeout(resolve, delay));
-        const signature = await real.C_SignAsync(session, input, output);
+        const [signature] = await Promise.all([real.C_SignAsync(session, input, output), new Promise((resolve) => setTimeout(resolve, delay))]);
         if (awaitingContext.delete(session.toString('hex'))) throw ckr('CKR_USER_NOT_LOGGED_IN', 'C_Sign');
         counters.signs++;
         return signature;
