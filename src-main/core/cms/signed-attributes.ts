@@ -1,62 +1,51 @@
 import { createHash } from 'node:crypto';
-import * as asn1js from 'asn1js';
-import * as pkijs from 'pkijs';
+import { certificateFields } from '../crypto/cert-fields';
+import { oid, tlv, TAG } from './der';
 import { OID } from './oids';
-import { parsedCertificate } from './certificates';
-import { toArrayBuffer } from './der';
 
-/**
- * The PAdES baseline signed attributes (ETSI EN 319 142-1): content-type, message-digest and ESS
- * signing-certificate-v2 — and deliberately no signing-time (the claimed time lives in /M).
- */
-export function padesSignedAttributes(messageDigest: Buffer, signerCertDer: Buffer): pkijs.Attribute[] {
-  return sortByEncoding([
-    new pkijs.Attribute({ type: OID.contentType, values: [new asn1js.ObjectIdentifier({ value: OID.data })] }),
-    new pkijs.Attribute({ type: OID.messageDigest, values: [new asn1js.OctetString({ valueHex: toArrayBuffer(messageDigest) })] }),
-    new pkijs.Attribute({ type: OID.signingCertificateV2, values: [signingCertificateV2(signerCertDer)] }),
-  ]);
+/** What a signer certificate contributes to every CMS it signs: worked out once per certificate. */
+export interface SignerIdentity {
+  /** IssuerAndSerialNumber, the SignerInfo's sid: the issuer Name and serial INTEGER as the certificate holds them. */
+  sid: Buffer;
+  /** The signing-certificate-v2 Attribute. */
+  signingCertificate: Buffer;
 }
 
-/**
- * SigningCertificateV2 { certs SEQUENCE OF ESSCertIDv2 }. hashAlgorithm is omitted because SHA-256 is
- * its DER DEFAULT; issuerSerial is included so a verifier can match the certificate without hashing
- * every candidate.
- */
-function signingCertificateV2(certDer: Buffer): asn1js.Sequence {
-  const cert = parsedCertificate(certDer);
-  const certHash = createHash('sha256').update(certDer).digest();
-  const issuerSerial = new asn1js.Sequence({
-    value: [
-      // GeneralNames with one directoryName [4] (EXPLICIT, because Name is a CHOICE).
-      new asn1js.Sequence({
-        value: [new asn1js.Constructed({ idBlock: { tagClass: 3, tagNumber: 4 }, value: [cert.issuer.toSchema()] })],
-      }),
-      cert.serialNumber,
-    ],
-  });
-  const essCertIdV2 = new asn1js.Sequence({ value: [new asn1js.OctetString({ valueHex: toArrayBuffer(certHash) }), issuerSerial] });
-  return new asn1js.Sequence({ value: [new asn1js.Sequence({ value: [essCertIdV2] })] });
+const identities = new WeakMap<Buffer, SignerIdentity>();
+
+export function signerIdentity(certDer: Buffer): SignerIdentity {
+  let id = identities.get(certDer);
+  if (id) return id;
+  const fields = certificateFields(certDer);
+  if (!fields) throw new Error('signer certificate is not a well-formed X.509 certificate');
+  const serial = tlv(TAG.INTEGER, fields.serial);
+  // SigningCertificateV2 { certs SEQUENCE OF ESSCertIDv2 { certHash, issuerSerial } }: hashAlgorithm is
+  // left out because SHA-256 is its DER DEFAULT; issuerSerial lets a verifier match the certificate
+  // without hashing every candidate. GeneralNames holds one directoryName [4], EXPLICIT (Name is a CHOICE).
+  const issuerSerial = tlv(TAG.SEQUENCE, tlv(TAG.SEQUENCE, tlv(TAG.CONTEXT_4, fields.issuer)), serial);
+  const essCertIdV2 = tlv(TAG.SEQUENCE, tlv(TAG.OCTET_STRING, createHash('sha256').update(certDer).digest()), issuerSerial);
+  id = {
+    sid: tlv(TAG.SEQUENCE, fields.issuer, serial),
+    signingCertificate: attribute(OID.signingCertificateV2, tlv(TAG.SEQUENCE, tlv(TAG.SEQUENCE, essCertIdV2))),
+  };
+  identities.set(certDer, id);
+  return id;
 }
 
-/**
- * DER wants SET OF members ordered by their encodings; pkijs keeps insertion order, so order them here
- * and then the bytes we sign and the bytes pkijs embeds are the same.
- */
-function sortByEncoding(attrs: pkijs.Attribute[]): pkijs.Attribute[] {
-  const enc = attrs.map((a) => ({ a, der: Buffer.from(a.toSchema().toBER(false)) }));
-  enc.sort((x, y) => Buffer.compare(x.der, y.der));
-  return enc.map((e) => e.a);
-}
+/** Attribute { type, values SET OF } with one value. */
+export const attribute = (type: string, value: Buffer): Buffer => tlv(TAG.SEQUENCE, oid(type), tlv(TAG.SET, value));
 
 /**
- * The bytes the key signs: the DER of SET OF Attribute, i.e. the [0] IMPLICIT signedAttrs with its tag
- * byte turned into 0x31 (RFC 5652 §5.4).
+ * The bytes the key signs: the DER SET OF the PAdES baseline signed attributes (ETSI EN 319 142-1):
+ * content-type, message-digest and ESS signing-certificate-v2 — and deliberately no signing-time (the
+ * claimed time lives in /M). The CMS carries the same bytes as [0] IMPLICIT (RFC 5652 §5.4).
  */
-export function bytesToSign(signedAttrs: pkijs.SignedAndUnsignedAttributes): Buffer {
-  const der = Buffer.from(signedAttrs.toSchema().toBER(false));
-  if (der[0] !== 0xa0) throw new Error(`signedAttrs tag is 0x${der[0]?.toString(16)}, expected 0xa0`);
-  der[0] = 0x31;
-  return der;
+export function signedAttributes(messageDigest: Buffer, id: SignerIdentity): Buffer {
+  const attrs = [
+    attribute(OID.contentType, oid(OID.data)),
+    attribute(OID.messageDigest, tlv(TAG.OCTET_STRING, messageDigest)),
+    id.signingCertificate,
+  ];
+  // DER orders the members of a SET OF by their encodings.
+  return tlv(TAG.SET, ...attrs.sort(Buffer.compare));
 }
-
-export { toArrayBuffer } from './der';

@@ -1,19 +1,21 @@
 /**
  * CMS SignedData for PAdES (ETSI.CAdES.detached).
  *
- * Why pkijs and not node-forge: the key never leaves the token, so the SignerInfo must be assembled
- * around an *external* signature value. pkijs lets us build signedAttrs, hand their DER to any signer
- * and embed the returned bytes, for RSA PKCS#1 v1.5, RSASSA-PSS and ECDSA alike. node-forge's PKCS#7
- * signer wants a synchronous private-key object and supports neither PSS nor ECDSA
- * (digitalbazaar/forge#729).
+ * The key never leaves the token, so the SignerInfo is assembled around an *external* signature value:
+ * the signed attributes' DER goes to the signer and the returned bytes are embedded, for RSA PKCS#1
+ * v1.5, RSASSA-PSS and ECDSA alike (node-forge's PKCS#7 signer wants a private-key object and supports
+ * neither PSS nor ECDSA, digitalbazaar/forge#729). It is written as DER directly (der.ts), not built in
+ * pkijs: an issue makes four signatures with one certificate, every part but the digest and the
+ * signature value is the same each time, and pkijs's object building and serialising cost about a
+ * millisecond a signature, between the token's signatures. What is written is checked by the verifier,
+ * openssl and pdfsig in the tests, and read back by pkijs (test/sign/cms-build.test.ts).
  */
-import * as asn1js from 'asn1js';
-import * as pkijs from 'pkijs';
+import { tlv as readTlv } from '../crypto/der-read';
 import type { KeySigner, SignatureAlgorithm } from '../crypto/signer';
-import { cachedChain, parsedCertificate } from './certificates';
-import { tlv, TAG } from './der';
+import { cachedChain } from './certificates';
+import { oid, tlv, TAG } from './der';
 import { OID } from './oids';
-import { bytesToSign, padesSignedAttributes, toArrayBuffer } from './signed-attributes';
+import { attribute, signedAttributes, signerIdentity } from './signed-attributes';
 
 export interface CmsInput {
   /** SHA-256 over the ByteRange. */
@@ -28,43 +30,37 @@ export interface CmsInput {
   intermediates?: readonly Buffer[];
 }
 
+/** Hands the signed attributes to the signer before its first await (incremental-signer.ts counts on it). */
 export async function buildPadesCms(input: CmsInput): Promise<Buffer> {
   const { signer } = input;
-  const cert = parsedCertificate(signer.certificate);
-  const signedAttrs = new pkijs.SignedAndUnsignedAttributes({
-    type: 0,
-    attributes: padesSignedAttributes(input.messageDigest, signer.certificate),
-  });
-  const toSign = bytesToSign(signedAttrs);
+  const id = signerIdentity(signer.certificate);
+  const toSign = signedAttributes(input.messageDigest, id);
   const signature = await signer.sign(toSign);
   if (signature.length === 0) throw new Error('key holder returned an empty signature');
-
-  const signerInfo = new pkijs.SignerInfo({
-    version: 1,
-    sid: new pkijs.IssuerAndSerialNumber({ issuer: cert.issuer, serialNumber: cert.serialNumber }),
-    digestAlgorithm: new pkijs.AlgorithmIdentifier({ algorithmId: OID.sha256 }),
-    signedAttrs,
-    signatureAlgorithm: signatureAlgorithmIdentifier(signer.algorithm),
-    signature: new asn1js.OctetString({ valueHex: toArrayBuffer(signature) }),
-  });
+  const implicit = Buffer.from(toSign);
+  implicit[0] = TAG.CONTEXT_0;
+  let unsigned: Buffer[] = [];
   if (input.timestamp) {
     const token = await input.timestamp(signature);
-    const parsed = asn1js.fromBER(toArrayBuffer(token));
-    if (parsed.offset === -1) throw new Error('timestamp token is not valid BER');
-    signerInfo.unsignedAttrs = new pkijs.SignedAndUnsignedAttributes({
-      type: 1,
-      attributes: [new pkijs.Attribute({ type: OID.signatureTimeStampToken, values: [parsed.result] })],
-    });
+    const whole = readTlv(token, 0, token.length);
+    if (!whole || whole.tag !== TAG.SEQUENCE || whole.end !== token.length) throw new Error('timestamp token is not one DER ContentInfo');
+    unsigned = [tlv(TAG.CONTEXT_1, attribute(OID.signatureTimeStampToken, token))];
   }
-
+  const signerInfo = tlv(TAG.SEQUENCE,
+    tlv(TAG.INTEGER, Buffer.from([1])),
+    id.sid,
+    SHA256_ALGORITHM,
+    implicit,
+    signatureAlgorithm(signer.algorithm),
+    tlv(TAG.OCTET_STRING, signature),
+    ...unsigned);
   const chain = cachedChain(signer.certificate, signer.chain, input.intermediates ?? []);
-  const der = contentInfo([signer.certificate, ...chain], Buffer.from(signerInfo.toSchema().toBER(false)));
-  assertSameSignedBytes(der, toSign);
-  return der;
+  return contentInfo([signer.certificate, ...chain], signerInfo);
 }
 
-const oidDer = (oid: string) => Buffer.from(new asn1js.ObjectIdentifier({ value: oid }).toBER(false));
-const sha256AlgorithmDer = tlv(TAG.SEQUENCE, oidDer(OID.sha256));
+/** AlgorithmIdentifier { sha256 } with its parameters absent (RFC 5754 §2: SHOULD be absent for digests in CMS). */
+const SHA256_ALGORITHM = tlv(TAG.SEQUENCE, oid(OID.sha256));
+const NULL = Buffer.from([TAG.NULL, 0]);
 
 /**
  * ContentInfo { signedData, [0] SignedData { 1, {sha256}, {data}, [0] certificates, {signerInfo} } }
@@ -73,38 +69,29 @@ const sha256AlgorithmDer = tlv(TAG.SEQUENCE, oidDer(OID.sha256));
 function contentInfo(certificates: readonly Buffer[], signerInfo: Buffer): Buffer {
   const signedData = tlv(TAG.SEQUENCE,
     tlv(TAG.INTEGER, Buffer.from([1])),
-    tlv(TAG.SET, sha256AlgorithmDer),
-    tlv(TAG.SEQUENCE, oidDer(OID.data)),
+    tlv(TAG.SET, SHA256_ALGORITHM),
+    tlv(TAG.SEQUENCE, oid(OID.data)),
     tlv(TAG.CONTEXT_0, ...certificates),
     tlv(TAG.SET, signerInfo));
-  return tlv(TAG.SEQUENCE, oidDer(OID.signedData), tlv(TAG.CONTEXT_0, signedData));
+  return tlv(TAG.SEQUENCE, oid(OID.signedData), tlv(TAG.CONTEXT_0, signedData));
 }
 
-/**
- * Post-condition: the signedAttrs embedded in the output are byte-for-byte the ones that were signed
- * (the [0] IMPLICIT form of the signed SET). A mismatch would yield a CMS that no verifier accepts, so
- * fail here instead.
- */
-function assertSameSignedBytes(cmsDer: Buffer, signed: Buffer): void {
-  const embedded = Buffer.from(signed);
-  embedded[0] = 0xa0;
-  if (cmsDer.indexOf(embedded) < 0) throw new Error('embedded signedAttrs differ from the signed bytes');
-}
-
-function signatureAlgorithmIdentifier(alg: SignatureAlgorithm): pkijs.AlgorithmIdentifier {
+function signatureAlgorithm(alg: SignatureAlgorithm): Buffer {
   switch (alg) {
     case 'RSA_PKCS1_SHA256':
-      return new pkijs.AlgorithmIdentifier({ algorithmId: OID.sha256WithRSA, algorithmParams: new asn1js.Null() });
+      return tlv(TAG.SEQUENCE, oid(OID.sha256WithRSA), NULL);
     case 'ECDSA_SHA256':
-      return new pkijs.AlgorithmIdentifier({ algorithmId: OID.ecdsaWithSha256 });
+      // RFC 5758 §3.2: the parameters field is absent.
+      return tlv(TAG.SEQUENCE, oid(OID.ecdsaWithSha256));
     case 'RSA_PSS_SHA256': {
-      const sha256 = new pkijs.AlgorithmIdentifier({ algorithmId: OID.sha256, algorithmParams: new asn1js.Null() });
-      const params = new pkijs.RSASSAPSSParams({
-        hashAlgorithm: sha256,
-        maskGenAlgorithm: new pkijs.AlgorithmIdentifier({ algorithmId: OID.mgf1, algorithmParams: sha256.toSchema() }),
-        saltLength: 32,
-      });
-      return new pkijs.AlgorithmIdentifier({ algorithmId: OID.rsaPss, algorithmParams: params.toSchema() });
+      // RSASSA-PSS-params (RFC 4055 §3.1) with every field that differs from its DEFAULT: SHA-256,
+      // MGF1 over SHA-256, a 32-byte salt; trailerField 1 is the DEFAULT and left out.
+      const sha256 = tlv(TAG.SEQUENCE, oid(OID.sha256), NULL);
+      const params = tlv(TAG.SEQUENCE,
+        tlv(TAG.CONTEXT_0, sha256),
+        tlv(TAG.CONTEXT_1, tlv(TAG.SEQUENCE, oid(OID.mgf1), sha256)),
+        tlv(TAG.CONTEXT_2, tlv(TAG.INTEGER, Buffer.from([32]))));
+      return tlv(TAG.SEQUENCE, oid(OID.rsaPss), params);
     }
   }
 }

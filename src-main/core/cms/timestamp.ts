@@ -3,7 +3,7 @@ import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { AppError } from '../../contract/errors';
 import { OID } from './oids';
-import { toArrayBuffer } from './signed-attributes';
+import { toArrayBuffer } from './der';
 
 export interface TsaOptions {
   url: string;
