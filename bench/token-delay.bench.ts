@@ -1,6 +1,6 @@
 /**
- * Issuing on a slow token (test/helpers/slow-token.ts: SoftHSM plus a wait per C_Sign, default 150 ms,
- * `VANTHU_TOKEN_DELAY_MS` to change it). An issue makes four agency signatures (number, day, month,
+ * Issuing on a slow token (test/helpers/slow-token.ts: a C_Sign takes the delay, SoftHSM's signing
+ * inside it; default 150 ms, `VANTHU_TOKEN_DELAY_MS` to change it). An issue makes four agency signatures (number, day, month,
  * seal), so the token alone costs 4 × delay; the rest is ours.
  *   issue      — issuePdf on a leader-signed sample (one page) and on the same padded to 10 MB; floor
  *                `signatures × delay`; target: ≤ 30 ms above it. Where the rest goes, from the times
@@ -64,6 +64,10 @@ export default async function bench(): Promise<void> {
 
     console.log(`token delay ${delay} ms per C_Sign; ${RUNS} runs, medians; batches of ${BATCH} issues (signature-PIN key = CKA_ALWAYS_AUTHENTICATE; a context login is a prompt on a PIN-pad reader)`);
     figure(FLOOR, 4 * delay);
+    // Each issue writes a file of its own, as the app's scratch paths are: renaming over the last run's
+    // 10 MB output would free its blocks inside rename (≈ 3 ms on ext4), no cost of issuing.
+    let n = 0;
+    const out = () => join(dir, `issued-${n++}.pdf`);
     for (const [label, input] of Object.entries(inputs)) {
       for (const d of [0, delay]) {
         const slow = slowToken({ signDelayMs: d, pin: pki.userPin });
@@ -75,15 +79,14 @@ export default async function bench(): Promise<void> {
             calls.push(call);
             try { return await token.sign(data); } finally { call.answered = performance.now(); }
           } };
-          const out = join(dir, 'issued.pdf');
-          await issuePdf(input, out, agency, opts);
+          await issuePdf(input, out(), agency, opts);
           slow.reset();
           const split = { before: [] as number[], between: [] as number[], after: [] as number[] };
           const cpu0 = process.cpuUsage();
           const times = await sample(RUNS, async () => {
             calls.length = 0;
             const t0 = performance.now();
-            await issuePdf(input, out, agency, opts);
+            await issuePdf(input, out(), agency, opts);
             split.before.push(calls[0]!.asked - t0);
             split.between.push(calls.slice(1).reduce((n, c, i) => n + c.asked - calls[i]!.answered, 0));
             split.after.push(performance.now() - calls.at(-1)!.answered);
