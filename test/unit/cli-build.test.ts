@@ -20,6 +20,11 @@ function evaluatedModules(coverageDir: string): Set<string> {
   const seen = new Set<string>();
   for (const f of readdirSync(coverageDir)) {
     const { result } = JSON.parse(readFileSync(join(coverageDir, f), 'utf8')) as { result: Array<{ url: string; functions: Array<{ functionName: string; ranges: Array<{ count: number }> }> }> };
+    // A package the build left outside the bundle is a script of its own, loaded from node_modules.
+    for (const script of result) {
+      const outside = /(?:^|\/)(node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(script.url)?.[1];
+      if (outside) seen.add(`${outside}/ (outside the bundle)`);
+    }
     for (const script of result.filter((s) => /\/cli(-[a-z0-9-]+)?\.cjs$/.test(s.url))) {
       for (const fn of script.functions) {
         // A symlinked node_modules is named by its real path ("../elsewhere/node_modules/…").
