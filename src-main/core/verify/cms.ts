@@ -6,6 +6,7 @@ import { parseCert, sameName, sha256, type Cert } from './certs';
 import { EXT, subjectKeyId } from '../crypto/cert-fields';
 import { withoutCertificateSets } from '../trust/cms-certificates';
 import { digestName, hashOf } from './hashes';
+import { octets, readContentInfo, readSignedData, type SignedDataView, type SignerInfoView } from './signed-data';
 
 export const CMS_OID = {
   signedData: '1.2.840.113549.1.7.2',
@@ -94,15 +95,6 @@ function fail(r: CmsResult, failure: CmsFailure, reason: string): CmsResult {
   return r;
 }
 
-function octets(o: asn1js.AsnType | undefined): Buffer | null {
-  if (!(o instanceof asn1js.OctetString)) return null;
-  if (o.idBlock.isConstructed) {
-    const parts = (o.valueBlock.value as asn1js.OctetString[]).map((p) => Buffer.from(p.valueBlock.valueHexView));
-    return Buffer.concat(parts);
-  }
-  return Buffer.from(o.valueBlock.valueHexView);
-}
-
 function bytesContent(b: Buffer): SignedContent {
   return { digest: (h) => hashOf(h, b), chunks: () => [b] };
 }
@@ -118,7 +110,7 @@ export function verifyCms(der: Buffer, content: SignedContent | null, mode: CmsM
     ok: true, reasons: [], warnings: [], unusual: [], signer: null, certificates: [], digestAlgorithm: null, signatureAlgorithm: null,
     signingTime: null, signatureValue: null, unsigned: new Map(), eContent: null, eContentType: null, signedAttrs: new Map(),
   };
-  let sd: pkijs.SignedData;
+  let sd: SignedDataView;
   try {
     // Plain DER (nearly every signature): the certificate sets are cut out before asn1js reads the
     // rest, within the same node limit. Anything else, or a carried certificate that does not parse,
@@ -129,10 +121,10 @@ export function verifyCms(der: Buffer, content: SignedContent | null, mode: CmsM
     const fast = split && certs!.every((c) => c !== null) ? split : null;
     const asn = fast ? parseBer(new Uint8Array(fast.rest), limit - fast.cutNodes) : parseBer(new Uint8Array(der), limit);
     if (asn.offset === -1) return fail(r, 'FORMAT_FAILURE', `CMS is not BER: ${asn.result.error}`);
-    const ci = new pkijs.ContentInfo({ schema: asn.result });
+    const ci = readContentInfo(asn.result);
     if (ci.contentType !== CMS_OID.signedData) return fail(r, 'FORMAT_FAILURE', `CMS content type ${ci.contentType} is not signedData`);
     const carried = fast ? [] : takeCertificateSets(ci.content);
-    sd = new pkijs.SignedData({ schema: ci.content });
+    sd = readSignedData(ci.content);
     if (fast) r.certificates.push(...(certs as Cert[]));
     for (const der of carried) {
       const cert = carriedCert(der);
@@ -143,8 +135,8 @@ export function verifyCms(der: Buffer, content: SignedContent | null, mode: CmsM
     return fail(r, 'FORMAT_FAILURE', `CMS does not parse: ${(e as Error).message}`);
   }
   if (sd.signerInfos.length === 0) return fail(r, 'FORMAT_FAILURE', 'CMS has no SignerInfo');
-  r.eContentType = sd.encapContentInfo.eContentType;
-  r.eContent = sd.encapContentInfo.eContent ? octets(sd.encapContentInfo.eContent) : null;
+  r.eContentType = sd.eContentType;
+  r.eContent = sd.eContent;
   let signed: SignedContent;
   if (!content) {
     signed = bytesContent(r.eContent ?? Buffer.alloc(0));
@@ -164,11 +156,11 @@ export function verifyCms(der: Buffer, content: SignedContent | null, mode: CmsM
   }
   if (sd.signerInfos.length > 1) r.unusual.push(`CMS has ${sd.signerInfos.length} SignerInfos; the first one is the signature verified`);
   const si = sd.signerInfos[0]!;
-  r.signatureAlgorithm = si.signatureAlgorithm.algorithmId;
-  r.signatureValue = Buffer.from(si.signature.valueBlock.valueHexView);
-  r.digestAlgorithm = digestName(si.digestAlgorithm.algorithmId);
-  if (!r.digestAlgorithm) return fail(r, 'CRYPTO_CONSTRAINTS_FAILURE', `unknown digest algorithm ${si.digestAlgorithm.algorithmId}`);
-  for (const a of si.unsignedAttrs?.attributes ?? []) r.unsigned.set(a.type, a.values);
+  r.signatureAlgorithm = si.signatureAlgorithm.oid;
+  r.signatureValue = si.signature;
+  r.digestAlgorithm = digestName(si.digestAlgorithm.oid);
+  if (!r.digestAlgorithm) return fail(r, 'CRYPTO_CONSTRAINTS_FAILURE', `unknown digest algorithm ${si.digestAlgorithm.oid}`);
+  for (const a of si.unsignedAttrs) r.unsigned.set(a.type, a.values);
 
   // Signer certificate: by issuer+serial or by subject key identifier.
   r.signer = findSigner(si, r.certificates);
@@ -190,7 +182,7 @@ export function verifyCms(der: Buffer, content: SignedContent | null, mode: CmsM
     const st = r.signedAttrs.get(CMS_OID.signingTime)?.[0];
     if (st instanceof asn1js.UTCTime || st instanceof asn1js.GeneralizedTime) r.signingTime = st.toDate();
     // DER(SET OF Attribute): the [0] IMPLICIT bytes as received, tag changed to SET (RFC 5652 §5.4).
-    const tbs = Buffer.from(si.signedAttrs.encodedValue);
+    const tbs = Buffer.from(si.signedAttrs.encoded);
     tbs[0] = 0x31;
     outcome = verifySignatureValue(r, si, key, bytesContent(tbs), false);
   } else {
@@ -244,26 +236,22 @@ function carriedCert(carried: Buffer): Cert | null {
   }
 }
 
-/** The [0] subjectKeyIdentifier choice of a SignerIdentifier (pkijs keeps it as a tagged block). */
-function sidKeyId(sid: unknown): Buffer | null {
-  if (sid instanceof asn1js.OctetString) return octets(sid);
-  if (!(sid instanceof asn1js.BaseBlock)) return null;
-  const block = sid as asn1js.BaseBlock<asn1js.ValueBlock & { value?: asn1js.AsnType[]; valueHexView?: Uint8Array }>;
-  if (block.idBlock.tagClass !== 3 || block.idBlock.tagNumber !== 0) return null;
-  const inner = block.valueBlock.value?.[0];
-  if (block.idBlock.isConstructed) return inner instanceof asn1js.OctetString ? octets(inner) : null;
-  return block.valueBlock.valueHexView ? Buffer.from(block.valueBlock.valueHexView) : null;
-}
-
-function findSigner(si: pkijs.SignerInfo, certs: Cert[]): Cert | null {
-  if (si.sid instanceof pkijs.IssuerAndSerialNumber) {
-    const sid = si.sid;
-    // The serial first: serials rarely collide, and names cost more to compare.
-    const serial = Buffer.from(sid.serialNumber.valueBlock.valueHexView);
-    return certs.find((c) => serial.equals(c.fields.serial) && sameName(c, 'issuer', sid.issuer)) ?? null;
+function findSigner(si: SignerInfoView, certs: Cert[]): Cert | null {
+  const sid = si.sid;
+  if (sid.kind === 'issuerAndSerial') {
+    // The serial first: serials rarely collide, and names cost more to compare (as written first; pkijs
+    // compares names written in other string types).
+    let issuer: pkijs.RelativeDistinguishedNames | null | undefined;
+    const named = (c: Cert) => {
+      if (c.fields.issuer.equals(sid.issuer.valueBeforeDecodeView)) return true;
+      if (issuer === undefined) {
+        try { issuer = new pkijs.RelativeDistinguishedNames({ schema: sid.issuer }); } catch { issuer = null; }
+      }
+      return issuer !== null && sameName(c, 'issuer', issuer);
+    };
+    return certs.find((c) => sid.serial.equals(c.fields.serial) && named(c)) ?? null;
   }
-  const ski = sidKeyId(si.sid);
-  if (!ski) return null;
+  const ski = sid.keyId;
   return certs.find((c) => {
     const e = c.fields.extensions.get(EXT.SUBJECT_KEY_ID);
     const v = e ? subjectKeyId(e.value) : null;
@@ -279,8 +267,8 @@ type Outcome = 'ok' | 'bad' | 'unsupported';
  * message is the document: RSA PKCS#1 v1.5 is checked by recovering the DigestInfo and comparing it to
  * the content digest (no second pass over the document); the other schemes need the bytes.
  */
-function verifySignatureValue(r: CmsResult, si: pkijs.SignerInfo, key: KeyObject, message: SignedContent, overContent: boolean): Outcome {
-  const alg = si.signatureAlgorithm.algorithmId;
+function verifySignatureValue(r: CmsResult, si: SignerInfoView, key: KeyObject, message: SignedContent, overContent: boolean): Outcome {
+  const alg = si.signatureAlgorithm.oid;
   const sig = r.signatureValue!;
   const unsupported = (why: string): Outcome => { r.reasons.push(why); return 'unsupported'; };
   const keyType = key.asymmetricKeyType;
@@ -292,7 +280,7 @@ function verifySignatureValue(r: CmsResult, si: pkijs.SignerInfo, key: KeyObject
     }
     if (alg === RSA_PSS) {
       let p: pkijs.RSASSAPSSParams;
-      try { p = new pkijs.RSASSAPSSParams({ schema: si.signatureAlgorithm.algorithmParams }); } catch { return unsupported('bad RSASSA-PSS parameters'); }
+      try { p = new pkijs.RSASSAPSSParams({ schema: si.signatureAlgorithm.params ?? new asn1js.Sequence() }); } catch { return unsupported('bad RSASSA-PSS parameters'); }
       const hash = digestName(p.hashAlgorithm.algorithmId);
       if (!hash) return unsupported(`unknown RSASSA-PSS hash ${p.hashAlgorithm.algorithmId}`);
       return streamVerify(hash, message, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: p.saltLength }, sig);
