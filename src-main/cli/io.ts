@@ -1,4 +1,4 @@
-import { createInterface } from 'node:readline';
+import { writeSync } from 'node:fs';
 import { AppError } from '../contract/errors';
 
 /** What a CLI command may touch: arguments, output streams and the PIN source. */
@@ -19,12 +19,36 @@ export function defaultIo(): CliIo {
   // `vanthu register search … | head`: once the reader has gone, what is left to print goes nowhere and
   // the command still finishes (closes its files, removes its workspace) instead of dying on EPIPE.
   let readerGone = false;
-  process.stdout.on('error', (e: NodeJS.ErrnoException) => {
-    if (e.code !== 'EPIPE') throw e;
-    readerGone = true;
-  });
+  let stream: NodeJS.WriteStream | null = null;
+  const viaStream = (bytes: Uint8Array) => {
+    if (!stream) {
+      stream = process.stdout;
+      stream.on('error', (e: NodeJS.ErrnoException) => {
+        if (e.code !== 'EPIPE') throw e;
+        readerGone = true;
+      });
+    }
+    stream.write(bytes);
+  };
+  // Lines go to the descriptor directly: process.stdout builds a stream (node:stream and its helpers,
+  // ≈ 2 ms of every start) to print a few lines. A descriptor that is non-blocking and full (EAGAIN)
+  // hands the rest to the stream, which waits for it, and every later line follows the same way.
+  const out = (line: string) => {
+    if (readerGone) return;
+    const bytes = Buffer.from(`${line}\n`);
+    if (stream) return viaStream(bytes);
+    let off = 0;
+    try {
+      while (off < bytes.length) off += writeSync(1, bytes, off);
+    } catch (e) {
+      const code = (e as NodeJS.ErrnoException).code;
+      if (code === 'EPIPE') readerGone = true;
+      else if (code === 'EAGAIN') viaStream(bytes.subarray(off));
+      else throw e;
+    }
+  };
   return {
-    out: (l) => { if (!readerGone) process.stdout.write(`${l}\n`); },
+    out,
     err: (l) => process.stderr.write(`${l}\n`),
     env: process.env,
     readPin: (prompt = 'Mã PIN: ') => readPinFrom(process.env, prompt),
@@ -37,7 +61,8 @@ async function readPinFrom(env: NodeJS.ProcessEnv, prompt: string): Promise<Buff
   if (!process.stdin.isTTY) {
     throw new AppError('TOKEN_PIN_INVALID', 'Cần mã PIN: đặt biến môi trường VANTHU_PIN hoặc chạy trong cửa sổ dòng lệnh để nhập.', 'no PIN: VANTHU_PIN unset and stdin is not a TTY');
   }
-  // Echo off: the muted output hides the typed characters.
+  // Echo off: the muted output hides the typed characters. Loaded here: only a PIN prompt needs it.
+  const { createInterface } = await import('node:readline');
   const rl = createInterface({ input: process.stdin, output: process.stderr, terminal: true });
   const muted = rl as unknown as { _writeToOutput: (s: string) => void };
   process.stderr.write(prompt);
