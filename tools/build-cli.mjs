@@ -27,8 +27,10 @@ const startedAt = Date.now();
 const EXTERNAL = ['better-sqlite3', 'pkcs11js', 'pdfjs-dist', 'tsx', 'electron'];
 // Packages imported at the top of a module every command loads, used by few commands, and costly to
 // initialise: axios (the revocation fetcher's HTTP client) reaches for fetch's globals as it loads, and
-// that loads Node's undici, a large part of `vanthu verify --offline`, which never fetches.
-const LAZY_PACKAGES = ['axios'];
+// that loads Node's undici, a large part of `vanthu verify --offline`, which never fetches; pkijs
+// defines some 300 classes as it loads (≈ 3 ms), and a verification needs it only for revocation data,
+// timestamps and names written in other string types.
+const LAZY_PACKAGES = ['axios', 'pkijs'];
 // The packages of the signing, printing and scanning stacks, and the HTTP client, stay outside the
 // bundles of the groups that only read (verify, token, trust): half of what the backend reaches, 2 MB
 // of `vanthu verify`'s 4 MB bundle, read and checked against the code cache at every start (≈ 5 ms)

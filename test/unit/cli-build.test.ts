@@ -8,6 +8,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { builtIsFresh } from '../../src-main/cli/built.cjs';
 import { loadPki, repoRoot, type TestPki } from '../helpers/pki';
 import { twoSignaturePdf } from '../../bench/fixtures';
+import { makeBasePdf } from '../fixtures-gen/base-pdf';
+import { addSignature } from '../fixtures-gen/pades';
+import { identity } from '../fixtures-gen/test-certs';
 
 // Built into a folder two levels below the root, as out/cli is: core/paths.ts finds resources/ from there.
 const OUT = join(repoRoot, '.tmp', `cli-build-${process.pid}`);
@@ -101,13 +104,25 @@ describe('the built CLI (tools/build-cli.sh)', () => {
     for (const m of used) expect(m, m).not.toMatch(/^src-main\/core\/(register\/open|register\/printing|print\/)|@cantoo\/(pdf-lib|fontkit)/);
   });
 
-  it('verify evaluates neither the signer, SQLite, PKCS#11, pdf.js nor the HTTP client', () => {
+  it('verify evaluates neither the signer, SQLite, PKCS#11, pdf.js, the HTTP client nor pkijs', () => {
     const used = evaluated(verifyArgs());
     expect(used).toContain('src-main/cli/commands/verify.ts');
-    expect(used).toContain('node_modules/pkijs/build/index.js');
+    expect(used).toContain('node_modules/asn1js/build/index.js');
     // pkcs11-api.ts loads pkcs11js, connection.ts better-sqlite3, pdfjs.ts pdf.js; the signer and pdf-lib
-    // are bundled; axios is deferred by the build (verify --offline never fetches).
-    for (const m of used) expect(m, m).not.toMatch(/^src-main\/core\/(token\/pkcs11-api|db\/connection|register\/|pdf\/sign\/(?!read-input)|pdf\/layout\/pdfjs)|@cantoo\/pdf-lib|node_modules\/axios\//);
+    // are left out; axios and pkijs are deferred by the build (verify --offline never fetches, and a file
+    // without revocation data or timestamps needs no pkijs).
+    for (const m of used) expect(m, m).not.toMatch(/^src-main\/core\/(token\/pkcs11-api|db\/connection|register\/|pdf\/sign\/(?!read-input)|pdf\/layout\/pdfjs)|@cantoo\/pdf-lib|node_modules\/(axios|pkijs)\//);
+  });
+
+  it('loads the deferred pkijs when a signature needs it (a timestamp), and judges as the sources do', async () => {
+    const stamped = join(work, 'stamped.pdf');
+    writeFileSync(stamped, addSignature(await makeBasePdf(), { signer: identity('rsa'), tsa: { id: identity('tsa'), time: new Date(Date.now() - 60_000) } }));
+    const args = ['verify', stamped, '--trust', pki.trustDir, '--offline', '--json'];
+    const built = run(args);
+    expect([0, 2], built.stderr).toContain(built.status);
+    expect(verdict(built.stdout)).toEqual(verdict(fromSources(args).stdout));
+    expect((JSON.parse(built.stdout) as { signatures: Array<{ timestamp?: unknown }> }).signatures[0]!.timestamp).toBeTruthy();
+    expect(evaluated(args)).toContain('node_modules/pkijs/build/index.js');
   });
 
   it('fetches over HTTP through the client the build defers (trust refresh of a CRL on loopback)', async () => {

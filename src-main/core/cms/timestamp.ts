@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import * as asn1js from 'asn1js';
-import * as pkijs from 'pkijs';
+import pkijs from 'pkijs';
 import { AppError } from '../../contract/errors';
 import { OID } from './oids';
 import { toArrayBuffer } from './der';

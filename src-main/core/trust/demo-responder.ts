@@ -15,7 +15,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import * as asn1js from 'asn1js';
-import * as pkijs from 'pkijs';
+import pkijs from 'pkijs';
 
 export interface DemoCaFiles {
   /** The CA certificate (PEM or DER) and its private key (PEM). */

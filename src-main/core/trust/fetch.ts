@@ -2,7 +2,7 @@
  * Fetching revocation data over HTTP, with short timeouts and a memory of unreachable hosts: a
  * workstation without network pays the timeout once per host for a while, not once per certificate.
  */
-import * as pkijs from 'pkijs';
+import pkijs from 'pkijs';
 import axios from 'axios';
 
 /** Biggest OCSP response / CRL we download (bytes). */

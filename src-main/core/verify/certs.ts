@@ -1,5 +1,5 @@
 import { X509Certificate, createHash } from 'node:crypto';
-import * as pkijs from 'pkijs';
+import pkijs from 'pkijs';
 import { accessUris, basicConstraintsCa, certificateFields, distributionPointUris, EXT, keyPurposes, keyUsageBits, type CertificateFields } from '../crypto/cert-fields';
 import { tlv } from '../crypto/der-read';
 import { parseBer } from './ber';

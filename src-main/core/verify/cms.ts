@@ -1,7 +1,7 @@
 import { createVerify, publicDecrypt, verify as cryptoVerify, constants, type KeyObject } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import { berNodeLimit, parseBer } from './ber';
-import * as pkijs from 'pkijs';
+import pkijs from 'pkijs';
 import { parseCert, sameName, sha256, type Cert } from './certs';
 import { EXT, subjectKeyId } from '../crypto/cert-fields';
 import { withoutCertificateSets } from '../trust/cms-certificates';

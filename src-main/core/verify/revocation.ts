@@ -1,7 +1,7 @@
 import { verify as cryptoVerify, constants } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import { parseBer } from './ber';
-import * as pkijs from 'pkijs';
+import pkijs from 'pkijs';
 import { DEFAULT_NETWORK_TIMEOUT_MS, fetchCrl, fetchOcsp, forgetDownHosts } from '../trust/fetch';
 import { cacheKey, clearCacheMemory, freshness, RevocationCache } from '../trust/revocation-cache';
 import { crlUrls, extKeyUsage, ocspUrls, parseCert, sameName, type Cert } from './certs';

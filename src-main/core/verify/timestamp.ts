@@ -1,6 +1,6 @@
 import * as asn1js from 'asn1js';
 import { parseBer } from './ber';
-import * as pkijs from 'pkijs';
+import pkijs from 'pkijs';
 import { verifyCms, CMS_OID, digestName } from './cms';
 import { buildChain, validityAt } from './chain';
 import { extKeyUsage, subjectField, OID, type Cert } from './certs';
