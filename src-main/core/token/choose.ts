@@ -1,5 +1,6 @@
 import { X509Certificate } from 'node:crypto';
 import { AppError } from '../../contract/errors';
+import { certificateFields } from '../crypto/cert-fields';
 import { x509Of } from '../crypto/x509';
 
 /** What key choice needs to know of a certificate on a token. */
@@ -16,12 +17,19 @@ export interface KeyCandidate {
 
 /** Refuses a certificate outside its validity at `at`: signing with it would make a signature no one accepts. */
 export function assertCertificateUsable(signer: { certificate: string | Buffer }, at: Date): void {
-  const cert = typeof signer.certificate === 'string' ? new X509Certificate(Buffer.from(signer.certificate, 'base64')) : x509Of(signer.certificate);
-  if (at < new Date(cert.validFrom)) {
-    throw new AppError('TOKEN_CERT_NOT_YET_VALID', 'Chứng thư số chưa đến ngày có hiệu lực, không ký được.', `certificate valid from ${cert.validFrom}`);
+  const der = typeof signer.certificate === 'string' ? Buffer.from(signer.certificate, 'base64') : signer.certificate;
+  // Node parses first (bytes it refuses throw here); the dates come from the DER reader, not from
+  // Node's printed validFrom/validTo: a date OpenSSL cannot print (month 13) read as NaN there, which is
+  // neither before nor after any instant, so such a certificate was never out of validity.
+  if (typeof signer.certificate === 'string') new X509Certificate(der);
+  else x509Of(der);
+  const fields = certificateFields(der);
+  if (!fields) throw new AppError('INPUT_INVALID', 'Chứng thư số không đọc được (sai định dạng), không ký được.', 'certificate fields do not read as RFC 5280 DER');
+  if (at < fields.notBefore) {
+    throw new AppError('TOKEN_CERT_NOT_YET_VALID', 'Chứng thư số chưa đến ngày có hiệu lực, không ký được.', `certificate valid from ${fields.notBefore.toISOString()}`);
   }
-  if (at > new Date(cert.validTo)) {
-    throw new AppError('TOKEN_CERT_EXPIRED', 'Chứng thư số đã hết hạn, không ký được. Vui lòng gia hạn chứng thư số.', `certificate expired ${cert.validTo}`);
+  if (at > fields.notAfter) {
+    throw new AppError('TOKEN_CERT_EXPIRED', 'Chứng thư số đã hết hạn, không ký được. Vui lòng gia hạn chứng thư số.', `certificate expired ${fields.notAfter.toISOString()}`);
   }
 }
 
