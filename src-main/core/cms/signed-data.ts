@@ -35,10 +35,12 @@ export async function buildPadesCms(input: CmsInput): Promise<Buffer> {
   const { signer } = input;
   const id = signerIdentity(signer.certificate);
   const toSign = signedAttributes(input.messageDigest, id);
-  const signature = await signer.sign(toSign);
-  if (signature.length === 0) throw new Error('key holder returned an empty signature');
+  // Taken before the key holder sees the bytes: what is embedded is what was handed over to be signed,
+  // whatever the holder does with its buffer.
   const implicit = Buffer.from(toSign);
   implicit[0] = TAG.CONTEXT_0;
+  const signature = await signer.sign(toSign);
+  if (signature.length === 0) throw new Error('key holder returned an empty signature');
   let unsigned: Buffer[] = [];
   if (input.timestamp) {
     const token = await input.timestamp(signature);

@@ -77,6 +77,11 @@ export function octets(o: asn1js.AsnType | undefined): Buffer | null {
   return Buffer.from(o.valueBlock.valueHexView);
 }
 
+/** A primitive OCTET STRING's octets: pkijs's schemas take no constructed form for these fields. */
+function primitiveOctets(o: asn1js.AsnType | undefined): Buffer | null {
+  return o && !o.idBlock.isConstructed ? octets(o) : null;
+}
+
 function algorithm(b: asn1js.AsnType | undefined, what: string): AlgorithmView {
   if (!isSequence(b)) return bad(`${what} is not an AlgorithmIdentifier`);
   const [oid, params, ...rest] = b.valueBlock.value;
@@ -107,7 +112,7 @@ function signerId(b: asn1js.AsnType | undefined): SignerIdView {
   }
   // [0] SubjectKeyIdentifier: IMPLICIT as RFC 5652 has it, or wrapped around an OCTET STRING.
   if (b && isContext(b, 0)) {
-    const keyId = b.idBlock.isConstructed ? octets(items(b, 'sid')[0]) : Buffer.from((b as asn1js.Primitive).valueBlock.valueHexView);
+    const keyId = b.idBlock.isConstructed ? primitiveOctets(items(b, 'sid')[0]) : Buffer.from((b as asn1js.Primitive).valueBlock.valueHexView);
     if (keyId) return { kind: 'keyId', keyId };
   }
   return bad('SignerIdentifier is neither IssuerAndSerialNumber nor [0] SubjectKeyIdentifier');
@@ -126,8 +131,8 @@ function signerInfo(b: asn1js.AsnType): SignerInfoView {
     signedAttrs = { encoded: Buffer.from(block.valueBeforeDecodeView), attributes: attributes(block, 'signedAttrs') };
   }
   const signatureAlgorithm = algorithm(e[i++], 'signatureAlgorithm');
-  const signature = octets(e[i++]);
-  if (!signature) return bad('SignerInfo signature is not an OCTET STRING');
+  const signature = primitiveOctets(e[i++]);
+  if (!signature) return bad('SignerInfo signature is not a primitive OCTET STRING');
   let unsignedAttrs: AttributeView[] = [];
   if (e[i] && isContext(e[i]!, 1)) unsignedAttrs = attributes(e[i++]!, 'unsignedAttrs');
   if (i !== e.length) return bad('SignerInfo has elements after its last field');
