@@ -5,10 +5,16 @@
  * encapsulated content, what RFC 5652 does not allow).
  */
 import { spawnSync } from 'node:child_process';
-import { createHash } from 'node:crypto';
+import { constants, createHash, sign as cryptoSign } from 'node:crypto';
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { describe, expect, it } from 'vitest';
+import { verifyCms } from '../../src-main/core/verify/cms';
+import { loadTrustAnchors, verifyPdf } from '../../src-main/core/verify/index';
+import { makeBasePdf } from '../fixtures-gen/base-pdf';
+import { addSignature } from '../fixtures-gen/pades';
+import { loadPki } from '../helpers/pki';
+import { hashOf } from '../../src-main/core/verify/hashes';
 import { readContentInfo, readSignedData, SignedDataError, type SignedDataView } from '../../src-main/core/verify/signed-data';
 import { buildCms, buildTimestampToken } from '../fixtures-gen/pades';
 import { identity } from '../fixtures-gen/test-certs';
@@ -124,5 +130,55 @@ describe('reading SignedData by walking the tree (verify/signed-data.ts)', () =>
     // in the certificates, which neither reads here), some refused.
     expect(compared, `refused by both: ${refusedBoth}`).toBeGreaterThan(50);
     expect(refusedBoth).toBeGreaterThan(30);
+  });
+});
+
+describe('what the SignerInfo fields may be (verifyCms)', () => {
+  const content = Buffer.from('văn bản');
+  const signed = { digest: (h: string) => hashOf(h, content), chunks: () => [content] };
+  const signer = identity('rsa');
+  const base = buildCms(hashOf('sha256', content), { signer });
+  /** A CMS with its SignerInfo's signature algorithm and value replaced (the value made by `sign` over the signed attributes). */
+  const withSignature = (algorithm: asn1js.AsnType, sign: (tbs: Buffer) => asn1js.AsnType, cms = base): Buffer => {
+    const root = parse(cms).result as asn1js.Sequence;
+    const sd = (root.valueBlock.value[1] as asn1js.Constructed).valueBlock.value[0] as asn1js.Sequence;
+    const si = (sd.valueBlock.value.at(-1) as asn1js.Set).valueBlock.value[0] as asn1js.Sequence;
+    const f = si.valueBlock.value;
+    const tbs = Buffer.from(f[3]!.toBER(false));
+    tbs[0] = 0x31;
+    f[4] = algorithm;
+    f[5] = sign(tbs);
+    return Buffer.from(root.toBER(false));
+  };
+  const octet = (b: Buffer) => new asn1js.OctetString({ valueHex: new Uint8Array(b).buffer });
+
+  it('judges the unchanged CMS as verified (the edits below are what fails)', () => {
+    const same = withSignature(new asn1js.Sequence({ value: [new asn1js.ObjectIdentifier({ value: '1.2.840.113549.1.1.11' }), new asn1js.Null()] }), (tbs) => octet(cryptoSign('sha256', tbs, signer.key)));
+    expect(verifyCms(same, signed)).toMatchObject({ ok: true, signatureHash: 'sha256' });
+  });
+
+  it('reports SHA-1 as the signature hash, which the signature grading refuses like a SHA-1 digest', async () => {
+    const sha1Algorithm = () => new asn1js.Sequence({ value: [new asn1js.ObjectIdentifier({ value: '1.2.840.113549.1.1.5' }), new asn1js.Null()] });
+    const sha1 = (tbs: Buffer) => octet(cryptoSign('sha1', tbs, signer.key));
+    expect(verifyCms(withSignature(sha1Algorithm(), sha1), signed)).toMatchObject({ ok: true, digestAlgorithm: 'sha256', signatureHash: 'sha1' });
+    const pdf = addSignature(await makeBasePdf(), {
+      signer, makeCms: (parts) => withSignature(sha1Algorithm(), sha1, buildCms(hashOf('sha256', Buffer.concat(parts)), { signer })),
+    });
+    const report = await verifyPdf(pdf, { trustAnchors: loadTrustAnchors(loadPki().trustDir), revocation: 'skip' });
+    expect(report.signatures[0]).toMatchObject({ indication: 'INDETERMINATE', subIndication: 'CRYPTO_CONSTRAINTS_FAILURE' });
+  });
+
+  it('refuses RSASSA-PSS without its parameters (their DEFAULTs would be SHA-1)', () => {
+    const pss = withSignature(new asn1js.Sequence({ value: [new asn1js.ObjectIdentifier({ value: '1.2.840.113549.1.1.10' })] }),
+      (tbs) => octet(cryptoSign('sha1', tbs, { key: signer.key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: 20 })));
+    expect(verifyCms(pss, signed)).toMatchObject({ ok: false, failure: 'CRYPTO_CONSTRAINTS_FAILURE' });
+  });
+
+  it('refuses a signature value split into a constructed OCTET STRING, as pkijs did', () => {
+    const split = withSignature(new asn1js.Sequence({ value: [new asn1js.ObjectIdentifier({ value: '1.2.840.113549.1.1.11' }), new asn1js.Null()] }), (tbs) => {
+      const sig = cryptoSign('sha256', tbs, signer.key);
+      return new asn1js.OctetString({ isConstructed: true, idBlock: { isConstructed: true }, value: [octet(sig.subarray(0, 100)), octet(sig.subarray(100))] } as never);
+    });
+    expect(verifyCms(split, signed)).toMatchObject({ ok: false, failure: 'FORMAT_FAILURE' });
   });
 });

@@ -62,6 +62,8 @@ export interface CmsResult {
   certificates: Cert[];
   digestAlgorithm: string | null;
   signatureAlgorithm: string | null;
+  /** The hash the signature value is computed with (null for EdDSA, or when the algorithm is unknown). */
+  signatureHash: string | null;
   signingTime: Date | null;
   /** The SignerInfo signature value (for the timestamp imprint). */
   signatureValue: Buffer | null;
@@ -107,7 +109,7 @@ function bytesContent(b: Buffer): SignedContent {
  */
 export function verifyCms(der: Buffer, content: SignedContent | null, mode: CmsMode = 'detached'): CmsResult {
   const r: CmsResult = {
-    ok: true, reasons: [], warnings: [], unusual: [], signer: null, certificates: [], digestAlgorithm: null, signatureAlgorithm: null,
+    ok: true, reasons: [], warnings: [], unusual: [], signer: null, certificates: [], digestAlgorithm: null, signatureAlgorithm: null, signatureHash: null,
     signingTime: null, signatureValue: null, unsigned: new Map(), eContent: null, eContentType: null, signedAttrs: new Map(),
   };
   let sd: SignedDataView;
@@ -199,10 +201,9 @@ export function verifyCms(der: Buffer, content: SignedContent | null, mode: CmsM
 
 /**
  * The full parse's counterpart of withoutCertificateSets, for a CMS that is not plain DER or carries a
- * certificate that does not parse: removes the certificates [0] and CRLs [1] from a parsed SignedData
- * before pkijs reads it, and returns each plain certificate's bytes as carried. pkijs would match every
- * certificate and CRL entry against its schema only for us to encode them again; parseCert reads each
- * certificate once per process instead (the same CA certificates return in every signature). Attribute
+ * certificate that does not parse: takes the certificates [0] and CRLs [1] out of a parsed SignedData
+ * and returns each plain certificate's bytes as carried, for parseCert, which reads each certificate
+ * once per process (the same CA certificates return in every signature). Attribute
  * and other certificate formats (tagged choices) are skipped; the CRLs here are not used (revocation
  * data comes from the DSS, the signed archival attribute or the network).
  */
@@ -279,14 +280,20 @@ function verifySignatureValue(r: CmsResult, si: SignerInfoView, key: KeyObject, 
       return cryptoVerify(null, Buffer.concat(message.chunks()), key, sig) ? 'ok' : 'bad';
     }
     if (alg === RSA_PSS) {
+      // RFC 4055 §3.1: a signature's RSASSA-PSS identifier MUST carry its parameters (their DEFAULTs
+      // would mean SHA-1, and OpenSSL refuses it without them).
+      if (!si.signatureAlgorithm.params) return unsupported('RSASSA-PSS without parameters');
       let p: pkijs.RSASSAPSSParams;
-      try { p = new pkijs.RSASSAPSSParams({ schema: si.signatureAlgorithm.params ?? new asn1js.Sequence() }); } catch { return unsupported('bad RSASSA-PSS parameters'); }
+      try { p = new pkijs.RSASSAPSSParams({ schema: si.signatureAlgorithm.params }); } catch { return unsupported('bad RSASSA-PSS parameters'); }
       const hash = digestName(p.hashAlgorithm.algorithmId);
       if (!hash) return unsupported(`unknown RSASSA-PSS hash ${p.hashAlgorithm.algorithmId}`);
+      r.signatureHash = hash;
+      if (hash === 'sha1') r.warnings.push('SHA-1 signature algorithm');
       return streamVerify(hash, message, { key, padding: constants.RSA_PKCS1_PSS_PADDING, saltLength: p.saltLength }, sig);
     }
     const hash = SIG_HASH[alg] ?? (alg === RSA_ENCRYPTION || alg === EC_PUBLIC_KEY ? r.digestAlgorithm! : null);
     if (!hash || hash === 'shake256') return unsupported(`unsupported signature algorithm ${alg}${hash ? ` with ${hash}` : ''}`);
+    r.signatureHash = hash;
     if (hash === 'sha1') r.warnings.push('SHA-1 signature algorithm');
     if (keyType === 'rsa' && overContent) return rsaDigestInfoMatches(key, sig, hash, message.digest(hash)) ? 'ok' : 'bad';
     if (keyType !== 'rsa' && keyType !== 'ec') return unsupported(`key type ${keyType ?? 'unknown'} with ${alg}`);

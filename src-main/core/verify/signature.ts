@@ -163,7 +163,9 @@ export function validateSignature(ctx: SignatureContext, sig: SignatureEntry, in
     const nowCheck = validityAt(chain.path, ctx.now);
     if (nowCheck.expired.length) return set('INDETERMINATE', 'OUT_OF_BOUNDS_NO_POE', 'a certificate of the chain has expired and no timestamp proves the signature existed before that');
   }
-  if (cms.digestAlgorithm === 'sha1') return set('INDETERMINATE', 'CRYPTO_CONSTRAINTS_FAILURE', 'SHA-1 is no longer accepted');
+  // SHA-1 as the message digest, or as the hash the signature is made with (over the signed attributes,
+  // which carry the document's digest: a collision there binds another document).
+  if (cms.digestAlgorithm === 'sha1' || cms.signatureHash === 'sha1') return set('INDETERMINATE', 'CRYPTO_CONSTRAINTS_FAILURE', 'SHA-1 is no longer accepted');
   const bits = signer.x509.publicKey.asymmetricKeyDetails?.modulusLength;
   if (signer.x509.publicKey.asymmetricKeyType === 'rsa' && bits !== undefined && bits < 2048) return set('INDETERMINATE', 'CRYPTO_CONSTRAINTS_FAILURE', `RSA key of ${bits} bits`);
   if (cms.unusual.length) return set('INDETERMINATE', 'SIG_CONSTRAINTS_FAILURE', `unusual CMS structure: ${cms.unusual.join('; ')}`, UNUSUAL_VI);
