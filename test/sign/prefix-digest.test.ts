@@ -31,13 +31,21 @@ describe('PrefixDigest', () => {
     }
   });
 
-  it('is one instance per memory: the same bytes hashed twice cost one pass, another view is another instance', () => {
+  it('is shared by memory its owner registered, and only that: another view, or memory a caller handed in, is hashed afresh', () => {
     const buf = Buffer.from(bytes);
-    const p = PrefixDigest.of(buf);
+    const p = PrefixDigest.own(buf);
     expect(PrefixDigest.of(Buffer.from(buf.buffer, buf.byteOffset, buf.byteLength))).toBe(p);
+    expect(PrefixDigest.own(buf)).toBe(p);
     expect(PrefixDigest.of(buf.subarray(1))).not.toBe(p);
     expect(PrefixDigest.of(buf.subarray(1)).hex()).toBe(sha(bytes.subarray(1)));
-    expect(PrefixDigest.of(Buffer.from(buf))).not.toBe(p);
+    // A caller's buffer refilled with the next file must not meet the first file's digest.
+    const scratch = Buffer.from(randomBytes(600_000));
+    const first = PrefixDigest.of(scratch).rangeDigest([0, 500_000, 500_100, 99_900], 'sha256')!.toString('hex');
+    scratch.fill(7, 0, 300_000);
+    expect(PrefixDigest.of(scratch)).not.toBe(PrefixDigest.of(scratch));
+    const second = PrefixDigest.of(scratch).rangeDigest([0, 500_000, 500_100, 99_900], 'sha256')!.toString('hex');
+    expect(second).not.toBe(first);
+    expect(second).toBe(sha(scratch.subarray(0, 500_000), scratch.subarray(500_100)));
   });
 
   it('declines other hashes and ranges it cannot serve, so the verifier computes them itself', () => {

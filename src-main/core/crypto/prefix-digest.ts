@@ -6,18 +6,19 @@
  * pass at 10 MB). Here one state runs forward over the file, saving a copy every CHECKPOINT_BYTES, and
  * every digest is a copy of a state plus at most a checkpoint's worth of bytes and its own tail.
  *
- * One instance per memory: `PrefixDigest.of(bytes)` hands out the instance already made for this very
- * memory (same ArrayBuffer, offset and length), so whoever hashes a buffer after the workspace or the
- * verifier did pays nothing. The rule that makes this sound is the one the rest of the code keeps
- * anyway: an input's memory never changes once read (originals are never modified; the signer writes
- * only into its own revision buffers).
+ * Shared by memory: the code that reads a file into a buffer of its own (the workspace, the signer's
+ * reader of a path) registers it with `PrefixDigest.own`, and `PrefixDigest.of(bytes)` then hands
+ * that instance to whoever hashes the same memory (same ArrayBuffer, offset and length) later: the
+ * workspace's SHA-256 check, the verifier, the issuing signer. The owner vouches that the memory never
+ * changes; memory a caller handed in is never registered, since a caller may refill a buffer with the
+ * next file (a stale digest would then pass it): `of` gives such memory an instance of its own.
  */
 import { createHash, type Hash } from 'node:crypto';
 
 /** Distance between saved states: a range that ends before the shared state rehashes at most this. */
 const CHECKPOINT_BYTES = 256 * 1024;
 
-/** The instances made so far, by the memory they hash (a pooled small Buffer shares its ArrayBuffer). */
+/** The registered instances, by the memory they hash (a pooled small Buffer shares its ArrayBuffer). */
 const made = new WeakMap<ArrayBufferLike, PrefixDigest[]>();
 
 export class PrefixDigest {
@@ -28,15 +29,24 @@ export class PrefixDigest {
 
   private constructor(readonly bytes: Uint8Array) {}
 
-  /** The instance for this memory, made on first use. */
+  /** The instance its owner registered for this memory, else one of its own for this caller. */
   static of(bytes: Uint8Array): PrefixDigest {
-    const same = made.get(bytes.buffer);
-    const found = same?.find((p) => p.bytes.byteOffset === bytes.byteOffset && p.bytes.byteLength === bytes.byteLength);
+    return PrefixDigest.registered(bytes) ?? new PrefixDigest(bytes);
+  }
+
+  /** Registers memory the caller allocated and will never change (a file it has just read). */
+  static own(bytes: Uint8Array): PrefixDigest {
+    const found = PrefixDigest.registered(bytes);
     if (found) return found;
     const p = new PrefixDigest(bytes);
+    const same = made.get(bytes.buffer);
     if (same) same.push(p);
     else made.set(bytes.buffer, [p]);
     return p;
+  }
+
+  private static registered(bytes: Uint8Array): PrefixDigest | undefined {
+    return made.get(bytes.buffer)?.find((p) => p.bytes.byteOffset === bytes.byteOffset && p.bytes.byteLength === bytes.byteLength);
   }
 
   /** Hashes on up to `end`, saving a state at every checkpoint. */

@@ -47,7 +47,7 @@ export class Workspace {
     if (bytes.byteLength > this.maxBytes) {
       throw new AppError('PDF_TOO_LARGE', `Tệp quá lớn (tối đa ${Math.round(this.maxBytes / 1024 / 1024)} MB).`, `${bytes.byteLength} bytes > ${this.maxBytes}`);
     }
-    // The shared pass (crypto/prefix-digest.ts): free for bytes read by fsx/read-hashed.ts.
+    // Through the shared digest (crypto/prefix-digest.ts): free for bytes the CLI read from a path.
     const sha256 = PrefixDigest.of(bytes).hex();
     const blob = this.blobPath(sha256);
     if (!existsFile(blob)) {
@@ -83,8 +83,8 @@ export class Workspace {
     } catch {
       throw notFound('blob missing');
     }
-    // Through the shared digest: the verifier or signer handed these bytes next hashes nothing again.
-    if (PrefixDigest.of(bytes).hex() !== file.sha256) {
+    // Registered as their owner: the verifier or signer handed these bytes next hashes nothing again.
+    if (PrefixDigest.own(bytes).hex() !== file.sha256) {
       throw new AppError('IO_ERROR', 'Tệp trong phiên làm việc đã bị thay đổi ngoài ứng dụng; vui lòng chọn lại tệp.', `blob ${file.sha256} does not match its hash`);
     }
     return { file, bytes };
