@@ -32,11 +32,14 @@ export function defaultIo(): CliIo {
   };
   // Lines go to the descriptor directly: process.stdout builds a stream (node:stream and its helpers,
   // ≈ 2 ms of every start) to print a few lines. A descriptor that is non-blocking and full (EAGAIN)
-  // hands the rest to the stream, which waits for it, and every later line follows the same way.
+  // hands the rest to the stream, which waits for it, and every later line follows the same way. Not on
+  // Windows: a console there reads raw bytes in its own code page, and only the stream writes the
+  // Vietnamese text as text (nodejs/node#24550).
+  const direct = process.platform !== 'win32';
   const out = (line: string) => {
     if (readerGone) return;
     const bytes = Buffer.from(`${line}\n`);
-    if (stream) return viaStream(bytes);
+    if (stream || !direct) return viaStream(bytes);
     let off = 0;
     try {
       while (off < bytes.length) off += writeSync(1, bytes, off);
