@@ -1,6 +1,6 @@
 import { X509Certificate, createHash } from 'node:crypto';
 import pkijs from 'pkijs';
-import { accessUris, basicConstraintsCa, certificateFields, distributionPointUris, EXT, keyPurposes, keyUsageBits, type CertificateFields } from '../crypto/cert-fields';
+import { accessUris, basicConstraintsCa, distributionPointUris, EXT, keyPurposes, keyUsageBits, requireCertificateFields, type CertificateFields } from '../crypto/cert-fields';
 import { tlv } from '../crypto/der-read';
 import { parseBer } from './ber';
 
@@ -43,8 +43,7 @@ export function parseCert(input: Buffer): Cert {
   const x509 = new X509Certificate(own);
   // Node's parser accepted it; certificates are DER by definition (RFC 5280 §4.1), so one the strict
   // reader refuses (BER lengths, a repeated extension) is refused here too.
-  const fields = certificateFields(own);
-  if (!fields) throw new Error('certificate is not DER');
+  const fields = requireCertificateFields(own);
   let full: pkijs.Certificate | undefined;
   const cert: Cert = { der: own, x509, fields, id, get pkijs() { return (full ??= pkijsCertificate(own)); } };
   if (parsed.size >= MAX_PARSED) parsed.delete(parsed.keys().next().value!);
@@ -115,17 +114,19 @@ export function isOrganisation(c: Cert): boolean {
 }
 
 /**
- * A certificate's issuer or subject is the name `other` (from a CMS or a CRL): the bytes as written,
- * else pkijs's comparison (string preparation and a locale comparison, which loads ICU's collation:
- * needed only when the encodings differ).
+ * A certificate's issuer or subject is the name `other` (from a CMS or a CRL), given as written: the
+ * bytes as written, else pkijs's comparison (string preparation and a locale comparison, which loads
+ * ICU's collation: needed only when the encodings differ). `otherParsed` builds pkijs's form of the
+ * name; it is called only then.
  */
-export function sameName(c: Cert, which: 'issuer' | 'subject', other: pkijs.RelativeDistinguishedNames): boolean {
-  if (c.fields[which].equals(Buffer.from(other.valueBeforeDecode))) return true;
+export function sameName(c: Cert, which: 'issuer' | 'subject', other: Uint8Array, otherParsed: () => pkijs.RelativeDistinguishedNames): boolean {
+  if (c.fields[which].equals(other)) return true;
   try {
-    return c.pkijs[which].isEqual(other);
+    return c.pkijs[which].isEqual(otherParsed());
   } catch {
     // A certificate Node and the DER reader accept but pkijs cannot parse (one a signer appended with
-    // an oversized extension, say): its names are compared as written only, never a crash of the verdict.
+    // an oversized extension, say), or a name pkijs cannot read: compared as written only, never a
+    // crash of the verdict.
     return false;
   }
 }

@@ -240,17 +240,9 @@ function carriedCert(carried: Buffer): Cert | null {
 function findSigner(si: SignerInfoView, certs: Cert[]): Cert | null {
   const sid = si.sid;
   if (sid.kind === 'issuerAndSerial') {
-    // The serial first: serials rarely collide, and names cost more to compare (as written first; pkijs
-    // compares names written in other string types).
-    let issuer: pkijs.RelativeDistinguishedNames | null | undefined;
-    const named = (c: Cert) => {
-      if (c.fields.issuer.equals(sid.issuer.valueBeforeDecodeView)) return true;
-      if (issuer === undefined) {
-        try { issuer = new pkijs.RelativeDistinguishedNames({ schema: sid.issuer }); } catch { issuer = null; }
-      }
-      return issuer !== null && sameName(c, 'issuer', issuer);
-    };
-    return certs.find((c) => sid.serial.equals(c.fields.serial) && named(c)) ?? null;
+    // The serial first: serials rarely collide, and names cost more to compare.
+    const issuer = () => new pkijs.RelativeDistinguishedNames({ schema: sid.issuer });
+    return certs.find((c) => sid.serial.equals(c.fields.serial) && sameName(c, 'issuer', sid.issuer.valueBeforeDecodeView, issuer)) ?? null;
   }
   const ski = sid.keyId;
   return certs.find((c) => {

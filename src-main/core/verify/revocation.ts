@@ -88,7 +88,7 @@ export function crlOf(der: Buffer, issuer: Cert): pkijs.CertificateRevocationLis
     const asn = parseBer(new Uint8Array(der));
     if (asn.offset === -1) return null;
     const crl = new pkijs.CertificateRevocationList({ schema: asn.result });
-    if (!sameName(issuer, 'subject', crl.issuer)) return null;
+    if (!sameName(issuer, 'subject', new Uint8Array(crl.issuer.valueBeforeDecode), () => crl.issuer)) return null;
     return verifySigned(crl.tbsView, crl.signatureAlgorithm, crl.signatureValue, issuer) ? crl : null;
   } catch {
     return null;
