@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { certificateFields } from '../crypto/cert-fields';
+import { requireCertificateFields } from '../crypto/cert-fields';
 import { oid, tlv, TAG } from './der';
 import { OID } from './oids';
 
@@ -16,8 +16,7 @@ const identities = new WeakMap<Buffer, SignerIdentity>();
 export function signerIdentity(certDer: Buffer): SignerIdentity {
   let id = identities.get(certDer);
   if (id) return id;
-  const fields = certificateFields(certDer);
-  if (!fields) throw new Error('signer certificate is not a well-formed X.509 certificate');
+  const fields = requireCertificateFields(certDer);
   const serial = tlv(TAG.INTEGER, fields.serial);
   // SigningCertificateV2 { certs SEQUENCE OF ESSCertIDv2 { certHash, issuerSerial } }: hashAlgorithm is
   // left out because SHA-256 is its DER DEFAULT; issuerSerial lets a verifier match the certificate

@@ -105,6 +105,13 @@ export function certificateFields(der: Uint8Array): CertificateFields | null {
   };
 }
 
+/** The fields of a certificate that must read as RFC 5280 DER; throws when it does not. */
+export function requireCertificateFields(der: Uint8Array): CertificateFields {
+  const fields = certificateFields(der);
+  if (!fields) throw new Error('certificate is not DER');
+  return fields;
+}
+
 export const EXT = {
   KEY_USAGE: '2.5.29.15',
   EXT_KEY_USAGE: '2.5.29.37',

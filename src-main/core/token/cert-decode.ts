@@ -1,6 +1,6 @@
 import { X509Certificate } from 'node:crypto';
 import { nfc } from '../../contract/text';
-import { certificateFields, EXT, keyUsageBits, type CertificateFields, type NameAttribute } from '../crypto/cert-fields';
+import { EXT, keyUsageBits, requireCertificateFields, type NameAttribute } from '../crypto/cert-fields';
 
 /** What the clerk and the signer need to know about a certificate, JSON-safe. */
 export interface CertificateFacts {
@@ -41,16 +41,10 @@ function dnString(list: Rdn[]): string {
 
 const field = (list: Rdn[], oid: string) => list.find((r) => r.type === oid)?.value ?? null;
 
-function fieldsOf(der: Buffer): CertificateFields {
-  const f = certificateFields(der);
-  if (!f) throw new Error('certificate is not DER');
-  return f;
-}
-
 export function decodeCertificate(der: Buffer): CertificateFacts {
   // Node's parse first: it refuses what is not a certificate before the field reader looks at it.
   const key = new X509Certificate(der).publicKey;
-  const cert = fieldsOf(der);
+  const cert = requireCertificateFields(der);
   const subject = rdns(cert.subjectAttributes);
   const issuer = rdns(cert.issuerAttributes);
   const ku = cert.extensions.get(EXT.KEY_USAGE);
@@ -79,7 +73,7 @@ export function decodeCertificate(der: Buffer): CertificateFacts {
 
 /** Raw subject and issuer DER, for chain building by exact name match. */
 export function nameBytes(der: Buffer): { subject: Buffer; issuer: Buffer } {
-  const { subject, issuer } = fieldsOf(der);
+  const { subject, issuer } = requireCertificateFields(der);
   return { subject: Buffer.from(subject), issuer: Buffer.from(issuer) };
 }
 

@@ -1,4 +1,3 @@
-import { X509Certificate } from 'node:crypto';
 import { AppError } from '../../contract/errors';
 import { certificateFields } from '../crypto/cert-fields';
 import { x509Of } from '../crypto/x509';
@@ -21,8 +20,7 @@ export function assertCertificateUsable(signer: { certificate: string | Buffer }
   // Node parses first (bytes it refuses throw here); the dates come from the DER reader, not from
   // Node's printed validFrom/validTo: a date OpenSSL cannot print (month 13) read as NaN there, which is
   // neither before nor after any instant, so such a certificate was never out of validity.
-  if (typeof signer.certificate === 'string') new X509Certificate(der);
-  else x509Of(der);
+  x509Of(der);
   const fields = certificateFields(der);
   if (!fields) throw new AppError('INPUT_INVALID', 'Chứng thư số không đọc được (sai định dạng), không ký được.', 'certificate fields do not read as RFC 5280 DER');
   if (at < fields.notBefore) {
