@@ -24,6 +24,37 @@ export function defineMethod<I extends z.ZodType, O extends z.ZodType>(input: I,
   return { kind: 'method', input, output, ...(opts?.progressEvent ? { progressEvent: opts.progressEvent } : {}) };
 }
 
+/**
+ * A value built on first use and kept. Building a zod schema costs far more than checking a value
+ * with it (every schema object carries its own parser closures), and a command-line process checks a
+ * handful: `vanthu register search` needs one method of the register's fifteen.
+ */
+export function lazy<T>(build: () => T): () => T {
+  let built: { value: T } | undefined;
+  return () => (built ??= { value: build() }).value;
+}
+
+/**
+ * A domain's method map whose entries are built on first lookup (a getter that replaces itself with
+ * the definition). Keys, types and enumeration are those of the plain map; only the cost moves to
+ * the first call of each method.
+ */
+export function lazyMethods<T extends Record<string, () => MethodDef>>(builders: T): { readonly [K in keyof T]: ReturnType<T[K]> } {
+  const map = {};
+  for (const [name, build] of Object.entries(builders)) {
+    Object.defineProperty(map, name, {
+      enumerable: true,
+      configurable: true,
+      get: () => {
+        const def = build();
+        Object.defineProperty(map, name, { value: def, enumerable: true });
+        return def;
+      },
+    });
+  }
+  return map as { readonly [K in keyof T]: ReturnType<T[K]> };
+}
+
 export function defineEvent<P extends z.ZodType>(payload: P): EventDef<P> {
   return { kind: 'event', payload };
 }
@@ -35,12 +66,6 @@ export function text(max: number, min = 0) {
 
 /** A filesystem path from the clerk's side; NUL bytes are never legitimate. */
 export const pathString = z.string().min(1).max(4096).refine((s) => !s.includes('\0'), 'NUL in path');
-
-/** Hex string (CKA_ID and the like). */
-export const hexString = z.string().max(256).regex(/^(?:[0-9a-fA-F]{2})*$/);
-
-/** ISO 8601 instant string; machine timestamps carry +07:00. */
-export const isoDateTime = z.string().datetime({ offset: true });
 
 export type MethodMap = Record<string, MethodDef>;
 export type EventMap = Record<string, EventDef>;

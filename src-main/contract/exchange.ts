@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { defineEvent, defineMethod, text } from './api';
 import { base64String } from './files';
-import { verificationReportDto } from './verify';
+import { reportSchemas } from './verify';
 
 /**
  * The exchange with the provincial hub (docs/exchange.md): sync indicator, inbox of arrived packages,
@@ -88,9 +88,9 @@ export const exchangeMethods = {
    * the same bytes again register nothing new (`duplicate`). A refused package is kept as INVALID
    * with its reason.
    */
-  'exchange.import': defineMethod(z.strictObject({ base64: base64String }), z.object({ item: inboxItemDto, duplicate: z.boolean(), duplicateOf: z.number().int().nullable() })),
+  'exchange.import': defineMethod(z.strictObject({ base64: base64String() }), z.object({ item: inboxItemDto, duplicate: z.boolean(), duplicateOf: z.number().int().nullable() })),
   /** Verifies the PDF attachments of an arrived document with the verifier, before vào sổ or trả lại. */
-  'exchange.verifyArrived': defineMethod(z.strictObject({ inboxId: id }), z.object({ attachments: z.array(z.object({ name: z.string(), report: verificationReportDto.nullable() })) })),
+  'exchange.verifyArrived': defineMethod(z.strictObject({ inboxId: id }), z.object({ attachments: z.array(z.object({ name: z.string(), report: reportSchemas().verificationReportDto.nullable() })) })),
 };
 
 export const exchangeEvents = {

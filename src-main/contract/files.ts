@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineMethod, text } from './api';
+import { defineMethod, lazy, lazyMethods, text } from './api';
 
 /**
  * Files cross the API as JSON (base64), the same over IPC and the loopback bridge. The backend keeps
@@ -27,12 +27,12 @@ export function isBase64(s: string): boolean {
   return pad === -1 || pad === s.length - 1 || (pad === s.length - 2 && s.endsWith('=='));
 }
 
-export const base64String = z.string().max(MAX_FILE_BASE64, { abort: true }).refine(isBase64, 'not base64');
+export const base64String = lazy(() => z.string().max(MAX_FILE_BASE64, { abort: true }).refine(isBase64, 'not base64'));
 
-export const storedFileDto = z.object({ fileId, name: z.string(), size: z.number().int().nonnegative(), sha256: z.string() });
-export type StoredFileDto = z.infer<typeof storedFileDto>;
+const storedFileDto = lazy(() => z.object({ fileId, name: z.string(), size: z.number().int().nonnegative(), sha256: z.string() }));
+export type StoredFileDto = z.infer<ReturnType<typeof storedFileDto>>;
 
-export const fileMethods = {
-  'file.put': defineMethod(z.strictObject({ name: text(255, 1), base64: base64String }), storedFileDto),
-  'file.get': defineMethod(z.strictObject({ fileId }), z.object({ name: z.string(), size: z.number().int().nonnegative(), base64: z.string() })),
-};
+export const fileMethods = lazyMethods({
+  'file.put': () => defineMethod(z.strictObject({ name: text(255, 1), base64: base64String() }), storedFileDto()),
+  'file.get': () => defineMethod(z.strictObject({ fileId }), z.object({ name: z.string(), size: z.number().int().nonnegative(), base64: z.string() })),
+});

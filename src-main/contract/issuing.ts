@@ -61,17 +61,17 @@ export const registerIssuingMethods = {
       /** Điều 17.4.c: a paper original digitised here, issued without a leader signature. */
       digitized: z.boolean().optional(),
     }),
-    z.object({ document: documentDto }),
+    z.object({ document: documentDto() }),
   ),
   /** The signing failed after the number was reserved: the number is cancelled with the reason, never given again. */
   'register.voidIssue': defineMethod(
     z.strictObject({ id: z.number().int().positive(), reason: text(2000, 1), code: z.string().max(64) }),
-    z.object({ document: documentDto }),
+    z.object({ document: documentDto() }),
   ),
   /** The outgoing entry that already carries this số and ký hiệu in that year (a typed number is checked against it). */
   'register.codeUsed': defineMethod(
     z.strictObject({ year: z.number().int(), number: z.number().int().min(1).max(DOC_NUMBER_MAX), notation: text(NOTATION_MAX_CHARS, 1) }),
-    z.object({ document: documentDto.nullable() }),
+    z.object({ document: documentDto().nullable() }),
   ),
   /**
    * A PDF this workstation digitised (Điều 17.4.c's exception applies to exactly these bytes): recorded by
@@ -82,6 +82,6 @@ export const registerIssuingMethods = {
     z.object({ recorded: z.boolean() }),
   ),
   /** The issued entry whose attachment has these bytes (a copy is made only of an issued document). */
-  'register.issuedFile': defineMethod(z.strictObject({ sha256: sha256Hex }), z.object({ document: documentDto.nullable() })),
+  'register.issuedFile': defineMethod(z.strictObject({ sha256: sha256Hex }), z.object({ document: documentDto().nullable() })),
 };
 export type RegisterIssuingMethods = typeof registerIssuingMethods;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { defineMethod, pathString, text } from './api';
+import { defineMethod, lazy, lazyMethods, pathString, text } from './api';
 import { PAGE_SIZE_MAX, YEAR_MAX, YEAR_MIN } from './limits';
 import { base64String } from './files';
 import { isCalendarDate } from './time';
@@ -14,14 +14,18 @@ export const isoDaySchema = z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'YYYY-MM-DD'
 const bookId = z.string().min(1).max(32).regex(/^[a-z0-9-]+$/);
 const year = z.number().int().min(YEAR_MIN).max(YEAR_MAX);
 
-const scalar = z.union([z.string().max(5000), z.number().finite(), z.boolean(), z.null()]);
-const group = z.record(z.string().max(64), scalar).refine((r) => Object.keys(r).length <= 20, 'too many fields');
+// Every schema below is built on first use (api.ts `lazy`, `lazyMethods`): a command-line search
+// builds the search's and the document row's, not the other fourteen methods'.
 /** A record keyed by Phụ lục VI tags (TypeName, CodeNumber, Subject…), plus `book`; `To` is a list of nơi nhận. */
-const recordInput = z
-  .record(z.string().max(64).regex(/^[A-Za-z][A-Za-z0-9_]*$/), z.union([scalar, group, z.array(group).max(200)]))
-  .refine((r) => Object.keys(r).length <= 60, 'too many fields');
+const recordInput = lazy(() => {
+  const scalar = z.union([z.string().max(5000), z.number().finite(), z.boolean(), z.null()]);
+  const group = z.record(z.string().max(64), scalar).refine((r) => Object.keys(r).length <= 20, 'too many fields');
+  return z
+    .record(z.string().max(64).regex(/^[A-Za-z][A-Za-z0-9_]*$/), z.union([scalar, group, z.array(group).max(200)]))
+    .refine((r) => Object.keys(r).length <= 60, 'too many fields');
+});
 
-export const documentDto = z.object({
+export const documentDto = lazy(() => z.object({
   id: z.number(),
   book: z.string(),
   direction: z.enum(DIRECTIONS),
@@ -40,8 +44,8 @@ export const documentDto = z.object({
   DueDate: z.string().nullable(),
   ArrivalDate: z.string().nullable(),
   IssuedDate: z.string().nullable(),
-});
-export type RegisterDocumentDto = z.infer<typeof documentDto>;
+}));
+export type RegisterDocumentDto = z.infer<ReturnType<typeof documentDto>>;
 
 const page = <T extends z.ZodType>(item: T) =>
   z.object({ items: z.array(item), page: z.number(), pageSize: z.number(), total: z.number(), totalCapped: z.boolean() });
@@ -49,14 +53,14 @@ const page = <T extends z.ZodType>(item: T) =>
 /** The groups of "Hôm nay", in the order a clerk handles them (a document sits in the first that takes it). */
 export const TODAY_GROUPS = ['urgent', 'due_today', 'overdue', 'to_register', 'to_issue'] as const;
 /** Exact counts per group and per direction (the navigation's badges), from maintained aggregates. */
-export const todayCountsDto = z.object({
+const todayCountsDto = lazy(() => z.object({
   ...Object.fromEntries(TODAY_GROUPS.map((g) => [g, z.number()])) as Record<(typeof TODAY_GROUPS)[number], z.ZodNumber>,
   den: z.number(),
   di: z.number(),
   total: z.number(),
-});
+}));
 
-export const alertDto = z.object({
+const alertDto = lazy(() => z.object({
   kind: z.string(),
   docId: z.number(),
   direction: z.enum(DIRECTIONS),
@@ -66,15 +70,16 @@ export const alertDto = z.object({
   dueAt: z.string(),
   overdue: z.boolean(),
   messageVi: z.string(),
-});
+}));
+export type AlertDto = z.infer<ReturnType<typeof alertDto>>;
 
 /** Records a clerk may import in one call; the CLI sends a large file in slices of this size. */
 export const IMPORT_SLICE = 1000;
 
 /** "<entries>:<head hash>" as printed on a closing page; the hash may be cut to its first 16 hex digits. */
-export const checkpointText = z.string().max(100).transform((s) => s.replace(/\s+/g, '').toLowerCase()).pipe(z.string().regex(/^\d{1,12}:[0-9a-f]{16,64}$/, '<count>:<hash>'));
+const checkpointText = lazy(() => z.string().max(100).transform((s) => s.replace(/\s+/g, '').toLowerCase()).pipe(z.string().regex(/^\d{1,12}:[0-9a-f]{16,64}$/, '<count>:<hash>')));
 
-export const checkpointDto = z.object({
+const checkpointDto = lazy(() => z.object({
   count: z.number(),
   head: z.string(),
   at: z.string(),
@@ -82,19 +87,21 @@ export const checkpointDto = z.object({
   signerKind: z.enum(['token', 'installation']),
   signer: z.string(),
   file: z.string().nullable(),
+}));
+
+const auditReportDto = lazy(() => {
+  const problemDto = z.object({ kind: z.string(), messageVi: z.string() });
+  return z.object({
+    ok: z.boolean(),
+    count: z.number(),
+    head: z.string(),
+    problems: z.array(problemDto.extend({ id: z.number() })),
+    entities: z.array(problemDto.extend({ table: z.string(), rowId: z.number(), field: z.string().nullable(), chainValue: z.string().nullable(), tableValue: z.string().nullable() })),
+    checkpoints: z.array(problemDto.extend({ count: z.number(), head: z.string(), source: z.string(), ok: z.boolean() })),
+  });
 });
 
-const problemDto = z.object({ kind: z.string(), messageVi: z.string() });
-export const auditReportDto = z.object({
-  ok: z.boolean(),
-  count: z.number(),
-  head: z.string(),
-  problems: z.array(problemDto.extend({ id: z.number() })),
-  entities: z.array(problemDto.extend({ table: z.string(), rowId: z.number(), field: z.string().nullable(), chainValue: z.string().nullable(), tableValue: z.string().nullable() })),
-  checkpoints: z.array(problemDto.extend({ count: z.number(), head: z.string(), source: z.string(), ok: z.boolean() })),
-});
-
-export const documentDetailDto = z.object({
+const documentDetailDto = lazy(() => z.object({
   ToPlaces: z.string().nullable(),
   handedAt: z.string().nullable(),
   receivedAt: z.string().nullable(),
@@ -109,21 +116,22 @@ export const documentDetailDto = z.object({
   attachments: z.array(z.object({ id: z.number(), name: z.string(), mime: z.string(), size: z.number(), sha256: z.string(), addedAt: z.string() })),
   /** The steps the register allows from the document's state now (the page offers only these). */
   actions: z.array(z.string()),
-});
-export type RegisterDocumentDetailDto = z.infer<typeof documentDetailDto>;
+}));
+export type RegisterDocumentDetailDto = z.infer<ReturnType<typeof documentDetailDto>>;
 
 /** The working-day calendar the deadlines use (saved in "Cài đặt"; weekends are Saturday and Sunday). */
-export const workingCalendarDto = z.strictObject({ holidays: z.array(isoDaySchema).max(2000), workingWeekends: z.array(isoDaySchema).max(500) });
+const workingCalendarDto = lazy(() => z.strictObject({ holidays: z.array(isoDaySchema).max(2000), workingWeekends: z.array(isoDaySchema).max(500) }));
 
-export const bookDto = z.object({ id: z.string(), direction: z.enum(DIRECTIONS), kind: z.enum(['normal', 'copies', 'secret']), name: z.string(), notation: z.string().nullable() });
+const bookDto = lazy(() => z.object({ id: z.string(), direction: z.enum(DIRECTIONS), kind: z.enum(['normal', 'copies', 'secret']), name: z.string(), notation: z.string().nullable() }));
+export type BookDto = z.infer<ReturnType<typeof bookDto>>;
 
-export const registerMethods = {
-  'register.books': defineMethod(z.strictObject({}), z.object({ books: z.array(bookDto) })),
-  'register.list': defineMethod(
+export const registerMethods = lazyMethods({
+  'register.books': () => defineMethod(z.strictObject({}), z.object({ books: z.array(bookDto()) })),
+  'register.list': () => defineMethod(
     z.strictObject({ book: bookId, year, page: z.number().int().min(1).max(100_000).default(1), pageSize: z.number().int().min(1).max(PAGE_SIZE_MAX).default(50) }),
-    page(documentDto),
+    page(documentDto()),
   ),
-  'register.search': defineMethod(
+  'register.search': () => defineMethod(
     z.strictObject({
       text: text(500).optional(),
       book: bookId.optional(),
@@ -133,15 +141,15 @@ export const registerMethods = {
       page: z.number().int().min(1).max(100_000).default(1),
       pageSize: z.number().int().min(1).max(PAGE_SIZE_MAX).default(50),
     }),
-    page(documentDto),
+    page(documentDto()),
   ),
-  'register.add': defineMethod(
-    z.strictObject({ record: recordInput }),
-    z.object({ document: documentDto, duplicates: z.array(z.object({ id: z.number(), reason: z.string(), code: z.string().nullable(), OrganName: z.string().nullable(), number: z.number().nullable(), book: z.string() })) }),
+  'register.add': () => defineMethod(
+    z.strictObject({ record: recordInput() }),
+    z.object({ document: documentDto(), duplicates: z.array(z.object({ id: z.number(), reason: z.string(), code: z.string().nullable(), OrganName: z.string().nullable(), number: z.number().nullable(), book: z.string() })) }),
   ),
   /** One document with what its page shows: the entry's handling columns, assignments, history and files. */
-  'register.get': defineMethod(z.strictObject({ id: z.number().int().positive() }), z.object({ document: documentDto, detail: documentDetailDto })),
-  'register.transition': defineMethod(
+  'register.get': () => defineMethod(z.strictObject({ id: z.number().int().positive() }), z.object({ document: documentDto(), detail: documentDetailDto() })),
+  'register.transition': () => defineMethod(
     z.strictObject({
       id: z.number().int().positive(), action: z.string().max(20).regex(/^[a-z]+$/), note: text(2000).optional(), reason: text(2000).optional(), DueDate: isoDaySchema.optional(),
       /** Giao xử lý: chủ trì / phối hợp / để biết, with the leader's ý kiến and hạn (the register checks each field). */
@@ -154,47 +162,47 @@ export const registerMethods = {
       changes: z.record(z.string().max(32), z.union([z.string().max(500), z.number().finite()])).refine((r) => Object.keys(r).length <= 20, 'too many fields').optional(),
       correctedBy: z.number().int().positive().optional(),
     }),
-    z.object({ document: documentDto }),
+    z.object({ document: documentDto() }),
   ),
   /**
    * "Hôm nay": exact counts, and a page of each group's documents (one alert each, the one that put it
    * there); with `group`, that group's page only. `alerts` is the groups' items in order.
    */
-  'register.alerts': defineMethod(
+  'register.alerts': () => defineMethod(
     z.strictObject({ group: z.enum(TODAY_GROUPS).optional(), page: z.number().int().min(1).max(100_000).default(1), pageSize: z.number().int().min(1).max(PAGE_SIZE_MAX).default(20) }),
     z.object({
-      counts: todayCountsDto,
-      groups: z.array(z.object({ id: z.enum(TODAY_GROUPS), total: z.number(), alerts: z.array(alertDto) })),
-      alerts: z.array(alertDto),
+      counts: todayCountsDto(),
+      groups: z.array(z.object({ id: z.enum(TODAY_GROUPS), total: z.number(), alerts: z.array(alertDto()) })),
+      alerts: z.array(alertDto()),
     }),
   ),
-  'register.print': defineMethod(
+  'register.print': () => defineMethod(
     z.strictObject({ kind: z.enum(PRINT_KINDS), year, book: bookId.optional(), quyenSo: z.number().int().min(1).max(999).optional() }),
     z.object({ name: z.string(), pages: z.number(), rows: z.number(), base64: z.string() }),
   ),
   /** A slice of a JSONL import (the caller reads the file; line numbers are its own). */
-  'register.import': defineMethod(
-    z.strictObject({ records: z.array(recordInput).max(IMPORT_SLICE), lineNumbers: z.array(z.number().int().positive()).max(IMPORT_SLICE).optional() }),
+  'register.import': () => defineMethod(
+    z.strictObject({ records: z.array(recordInput()).max(IMPORT_SLICE), lineNumbers: z.array(z.number().int().positive()).max(IMPORT_SLICE).optional() }),
     z.object({ imported: z.number(), duplicates: z.number(), failed: z.array(z.object({ line: z.number(), code: z.string(), message: z.string() })) }),
   ),
   /** Đóng sổ up to a day; the checkpoint anchoring the audit chain at that moment comes back. */
-  'register.close': defineMethod(
+  'register.close': () => defineMethod(
     z.strictObject({ book: bookId, until: isoDaySchema }),
-    z.object({ book: z.string(), until: z.string(), entries: z.number(), checkpoint: checkpointDto.nullable() }),
+    z.object({ book: z.string(), until: z.string(), entries: z.number(), checkpoint: checkpointDto().nullable() }),
   ),
   /** The audit chain, every registered row against it, and every checkpoint (and a printed one typed in). */
-  'register.auditVerify': defineMethod(z.strictObject({ checkpoint: checkpointText.optional() }), auditReportDto),
-  'register.backup': defineMethod(
+  'register.auditVerify': () => defineMethod(z.strictObject({ checkpoint: checkpointText().optional() }), auditReportDto()),
+  'register.backup': () => defineMethod(
     z.strictObject({ path: pathString }),
-    z.object({ path: z.string(), bytes: z.number(), checkpoint: checkpointDto.nullable() }),
+    z.object({ path: z.string(), bytes: z.number(), checkpoint: checkpointDto().nullable() }),
   ),
   /** A PDF (or other file) attached to an entry: kept as it came, its text searchable, the step audited. */
-  'register.attach': defineMethod(
-    z.strictObject({ id: z.number().int().positive(), name: text(255, 1), base64: base64String }),
+  'register.attach': () => defineMethod(
+    z.strictObject({ id: z.number().int().positive(), name: text(255, 1), base64: base64String() }),
     z.object({ attachment: z.object({ id: z.number(), name: z.string(), size: z.number(), sha256: z.string() }) }),
   ),
   /** An attachment's bytes, checked against their hash. */
-  'register.attachment': defineMethod(z.strictObject({ id: z.number().int().positive(), attachmentId: z.number().int().positive() }), z.object({ name: z.string(), base64: z.string() })),
+  'register.attachment': () => defineMethod(z.strictObject({ id: z.number().int().positive(), attachmentId: z.number().int().positive() }), z.object({ name: z.string(), base64: z.string() })),
   /** The calendar deadlines are computed with, set from "Cài đặt" (audited in the register's chain). */
-  'register.calendar': defineMethod(workingCalendarDto, z.object({ holidays: z.number(), workingWeekends: z.number() })),
-};
+  'register.calendar': () => defineMethod(workingCalendarDto(), z.object({ holidays: z.number(), workingWeekends: z.number() })),
+});

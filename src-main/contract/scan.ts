@@ -96,7 +96,7 @@ export const scanProgress = z.object({
 export type ScanProgressDto = z.infer<typeof scanProgress>;
 
 export const digitizedRegistration = z.object({
-  document: documentDto,
+  document: documentDto(),
   attachment: z.object({ id: z.number(), name: z.string(), size: z.number(), sha256: z.string() }),
   report: conformanceReport,
   /** From the workstation's own record of what it produced (never from the file): the Điều 17.4.c provenance. */

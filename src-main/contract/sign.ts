@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { defineEvent, defineMethod, text } from './api';
 import { fileId } from './files';
 import { tokenRef } from './token';
-import { pdfRect, verificationReportDto } from './verify';
+import { pdfRect, reportSchemas } from './verify';
 import { bookId, nextNumberDto } from './issuing';
 import { AGENCY_NAME_MAX_CHARS, DOC_NUMBER_MAX, MAX_BATCH_JOBS, NOTATION_MAX_CHARS, REF_MAX_CHARS, SEAL_MM_MAX, SEAL_MM_MIN, YEAR_MAX, YEAR_MIN } from './limits';
 import { COPY_FORMS } from './vocabulary';
@@ -123,7 +123,7 @@ export const signResultDto = z.strictObject({
   size: z.number().int(),
   sha256: z.string(),
   signingTime: z.string(),
-  verification: verificationReportDto,
+  verification: reportSchemas().verificationReportDto,
   /** With `book`: the entry made in the register (Văn bản đi) for the signed file. */
   registered: registeredDto.optional(),
   /** sign.appendix and sign.copy: the visible text line written. */

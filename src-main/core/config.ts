@@ -3,6 +3,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { createRequire } from 'node:module';
 import { z } from 'zod';
+import { lazy } from '../contract/api';
 import { AppError } from '../contract/errors';
 import { SEAL_MM_DEFAULT, SEAL_MM_MAX, SEAL_MM_MIN } from '../contract/limits';
 import { appRoot as repoRoot } from './paths';
@@ -10,9 +11,10 @@ import type { DemoCaFiles } from './trust/demo-responder';
 
 /**
  * Agency settings. An administrator's file (VANTHU_CONFIG) wins; without one the workstation runs on
- * an embedded demo profile that uses the SoftHSM test tokens, so a fresh machine starts usable.
+ * an embedded demo profile that uses the SoftHSM test tokens, so a fresh machine starts usable. Built
+ * on first use: a command run on the demo profile, or with its paths as flags, never parses a file.
  */
-export const settingsSchema = z.strictObject({
+export const settingsSchema = lazy(() => z.strictObject({
   agency: z.strictObject({ name: z.string().min(1).max(300), code: z.string().max(64), abbr: z.string().min(1).max(20) }),
   /** PKCS#11 libraries allowed on this workstation; empty = auto-detect from the catalogue. */
   pkcs11Modules: z.array(z.string().min(1).max(4096)).max(32),
@@ -30,8 +32,8 @@ export const settingsSchema = z.strictObject({
   /** Private SoftHSM configuration (demo and tests only). */
   softhsm2Conf: z.string().optional(),
   demo: z.boolean(),
-});
-export type Settings = z.infer<typeof settingsSchema>;
+}));
+export type Settings = z.infer<ReturnType<typeof settingsSchema>>;
 
 export { appRoot as repoRoot } from './paths';
 
@@ -50,7 +52,7 @@ export function loadSettings(env: NodeJS.ProcessEnv = process.env): Settings {
     } catch (e) {
       throw new AppError('INPUT_INVALID', 'Không đọc được tệp cấu hình của cơ quan.', `cannot read settings ${file}: ${(e as Error).message}`);
     }
-    const parsed = settingsSchema.safeParse(raw);
+    const parsed = settingsSchema().safeParse(raw);
     if (!parsed.success) {
       throw new AppError('INPUT_INVALID', 'Tệp cấu hình của cơ quan không hợp lệ.', `settings ${file}: ${parsed.error.issues.map((i) => i.path.join('.')).join(', ')}`);
     }

@@ -1,7 +1,6 @@
 import { useState } from 'react';
 import { Button, Card, Empty, Pagination, Tag } from 'antd';
-import type { z } from 'zod';
-import type { alertDto, TODAY_GROUPS } from '@contract/register';
+import type { AlertDto, TODAY_GROUPS } from '@contract/register';
 import type { Client } from '../api/client';
 import { t, type MessageKey } from '../i18n';
 import { useNav } from '../shell/nav';
@@ -9,7 +8,6 @@ import { formatDue } from '../ui/format';
 import { useAsync } from '../ui/useAsync';
 import { priorityKey } from './register/RegisterList';
 
-type AlertDto = z.infer<typeof alertDto>;
 type GroupId = (typeof TODAY_GROUPS)[number];
 
 /** Each group's heading; the groups and their order come from the register (contract TODAY_GROUPS). */

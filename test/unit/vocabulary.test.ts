@@ -37,7 +37,7 @@ describe('one vocabulary in the contract', () => {
     for (const [mm, ok] of [[limits.SEAL_MM_MIN, true], [limits.SEAL_MM_MAX, true], [limits.SEAL_MM_MIN - 1, false], [limits.SEAL_MM_MAX + 1, false]] as const) {
       expect(issueInput.safeParse(issue({ sealMm: mm })).success).toBe(ok);
       expect(job({ sealMm: mm })).toBe(ok);
-      expect(settingsSchema.shape.sealMm.safeParse(mm).success).toBe(ok);
+      expect(settingsSchema().shape.sealMm.safeParse(mm).success).toBe(ok);
     }
     expect(limits.SEAL_MM_DEFAULT).toBeGreaterThanOrEqual(limits.SEAL_MM_MIN);
     expect(limits.SEAL_MM_DEFAULT).toBeLessThanOrEqual(limits.SEAL_MM_MAX);

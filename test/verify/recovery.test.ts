@@ -33,7 +33,7 @@ describe('class 5: recovery of broken cross-reference data', () => {
     expect(r.repairs!.join()).toMatch(/cross-reference chain does not read/);
     expect(r.structureFindings!.some((f) => f.startsWith('REPAIRED'))).toBe(true);
     expect(r.summaryVi).toMatch(/dựng lại/);
-    expect(verificationReportSchema.safeParse(JSON.parse(JSON.stringify(r))).success).toBe(true);
+    expect(verificationReportSchema().safeParse(JSON.parse(JSON.stringify(r))).success).toBe(true);
     expect(pdfsigVerdicts(pdf)).toHaveLength(3);
   });
   it('an unreadable last xref section is rebuilt by scanning object headers', async () => {

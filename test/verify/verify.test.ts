@@ -32,7 +32,7 @@ describe('valid signatures from independent signers', () => {
     expect(r.signatures[0]!.coverage).toBe('ENTIRE_REVISION');
     expect(r.signatures[1]!.coverage).toBe('ENTIRE_FILE');
     expect(r.signatures[0]!.signingTimeSource).toBe('claimed');
-    expect(verificationReportSchema.safeParse(JSON.parse(JSON.stringify(r))).success).toBe(true);
+    expect(verificationReportSchema().safeParse(JSON.parse(JSON.stringify(r))).success).toBe(true);
   });
   it('pdfsig agrees on the valid samples', () => {
     const v = pdfsigVerdicts(twoSigs);

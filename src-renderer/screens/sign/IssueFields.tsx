@@ -3,8 +3,7 @@ import { Form, Input, InputNumber, Select } from 'antd';
 import { DatePicker } from '../../ui/DatePicker';
 import type { Client } from '../../api/client';
 import type { NextNumberDto } from '@contract/issuing';
-import type { bookDto } from '@contract/register';
-import type { z } from 'zod';
+import type { BookDto as Book } from '@contract/register';
 import { docTypeNames } from '@contract/doc-types';
 import { NOTATION_MAX_CHARS, SEAL_MM_MAX, SEAL_MM_MIN } from '@contract/limits';
 import { t } from '../../i18n';
@@ -25,7 +24,6 @@ export interface IssueValues {
 
 const TYPE_OPTIONS = docTypeNames('di').map((n) => ({ value: n, label: n }));
 
-type Book = z.infer<typeof bookDto>;
 /** The register's sổ as the sign screen asks them once (each showing) and hands them to its parts. */
 export type Books = { data: { books: Book[] } | null; error: string | null };
 
