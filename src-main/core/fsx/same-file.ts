@@ -1,6 +1,10 @@
 import { realpathSync, statSync } from 'node:fs';
 import { basename, dirname, resolve } from 'node:path';
 
+// The C library's realpath: Node's own walks the path component by component in JavaScript (an
+// lstat each), ~1 ms of every issue; both sides resolve the same way, which is all a comparison needs.
+const realpath = realpathSync.native;
+
 /**
  * Whether writing `output` would replace `input`: the same path after resolution, the same file
  * through symbolic links (realpath of the file, or of the folder for a file not yet there), or the
@@ -13,19 +17,19 @@ export function isSameFile(input: string, output: string): boolean {
   let inReal: string;
   let inStat: { dev: number; ino: number };
   try {
-    inReal = realpathSync(a);
+    inReal = realpath(a);
     inStat = statSync(inReal);
   } catch {
     return false;
   }
   let outReal: string;
   try {
-    outReal = realpathSync(b);
+    outReal = realpath(b);
     const outStat = statSync(outReal);
     if (outStat.dev === inStat.dev && outStat.ino === inStat.ino) return true;
   } catch {
     try {
-      outReal = resolve(realpathSync(dirname(b)), basename(b));
+      outReal = resolve(realpath(dirname(b)), basename(b));
     } catch {
       return false; // no such folder: the write fails on its own, and cannot touch the input
     }
