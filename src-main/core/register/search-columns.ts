@@ -48,10 +48,46 @@ export const SOURCES_OF = FTS_COLUMNS.reduce((all, column, c) => ({
 // The characters of a word as the index's unicode61 tokenizer sees them (letters, digits, private use).
 const WORD_CLASSES = '\\p{L}\\p{N}\\p{Co}';
 /** A character of a word, as a regular expression class. */
-export const WORD_CHAR = `[${WORD_CLASSES}]`;
-const NON_WORD = new RegExp(`[^${WORD_CLASSES}]+`, 'u');
+const WORD_CHAR = `[${WORD_CLASSES}]`;
+// Built on first use: V8 compiles a \p{L} class from ICU's tables at about a millisecond a pattern,
+// more than a whole ranking over ASCII text, which folded Vietnamese nearly always is.
+let nonWord: RegExp | undefined;
+let wordChar: RegExp | undefined;
+const ASCII = /^[\0-\x7f]*$/;
 
 /** Folded text split into words the way the index's tokenizer splits it. */
 export function words(folded: string): string[] {
-  return folded.split(NON_WORD).filter(Boolean);
+  const split = ASCII.test(folded) ? /[^0-9A-Za-z]+/ : (nonWord ??= new RegExp(`[^${WORD_CLASSES}]+`, 'u'));
+  return folded.split(split).filter(Boolean);
+}
+
+/** Whether a code point is a character of a word (WORD_CHAR). */
+function isWordCodePoint(cp: number): boolean {
+  if (cp < 0x80) return (cp >= 0x30 && cp <= 0x39) || (cp >= 0x41 && cp <= 0x5a) || (cp >= 0x61 && cp <= 0x7a);
+  return (wordChar ??= new RegExp(`^${WORD_CHAR}$`, 'u')).test(String.fromCodePoint(cp));
+}
+
+/** The code point that ends just before index i (a surrogate pair read whole). */
+function codePointBefore(s: string, i: number): number {
+  const low = s.charCodeAt(i - 1);
+  if (low >= 0xdc00 && low <= 0xdfff && i >= 2) {
+    const high = s.charCodeAt(i - 2);
+    if (high >= 0xd800 && high <= 0xdbff) return (high - 0xd800) * 0x400 + (low - 0xdc00) + 0x10000;
+  }
+  return low;
+}
+
+/**
+ * Whether `term` (a word of words(): never empty) stands in folded `text` as a whole word, or starts
+ * one when it is a prefix: the index's own reading of a match, without a regular expression.
+ */
+export function hasWord(text: string, term: string, prefix: boolean): boolean {
+  if (term === '') return false;
+  for (let i = text.indexOf(term); i >= 0; i = text.indexOf(term, i + 1)) {
+    if (i > 0 && isWordCodePoint(codePointBefore(text, i))) continue;
+    const end = i + term.length;
+    if (!prefix && end < text.length && isWordCodePoint(text.codePointAt(end)!)) continue;
+    return true;
+  }
+  return false;
 }

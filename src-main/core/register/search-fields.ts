@@ -1,7 +1,7 @@
 import { vnFold } from '../../contract/text';
 import type { Db } from '../db/connection';
-import { FTS_COLUMNS, SOURCES_OF, ftsValues, joinParts, type SearchField } from './search-columns';
-import { indexStats, phraseRegExp, type IndexStats, type Phrase } from './search-rank';
+import { FTS_COLUMNS, SOURCES_OF, ftsValues, hasWord, joinParts, type SearchField } from './search-columns';
+import { indexStats, type IndexStats, type Phrase } from './search-rank';
 
 /**
  * Which of a query's terms the full-text walk intersects, and which are checked on the rows it finds.
@@ -40,13 +40,13 @@ export function checkedColumns(onRow: readonly Phrase[]): string[] {
  * each value is folded and judged once per query.
  */
 export function rowCheck(onRow: readonly Phrase[]): (row: Record<string, unknown>) => boolean {
-  const tests = onRow.map((p) => ({ c: FTS_COLUMNS.indexOf(p.column as SearchField), word: phraseRegExp(p), seen: new Map<string, boolean>() }));
+  const tests = onRow.map((p) => ({ c: FTS_COLUMNS.indexOf(p.column as SearchField), p, seen: new Map<string, boolean>() }));
   return (row) => {
     const values = ftsValues(row, '', joinParts);
-    return tests.every(({ c, word, seen }) => {
+    return tests.every(({ c, p, seen }) => {
       const value = values[c]!;
       let ok = seen.get(value);
-      if (ok === undefined) seen.set(value, (ok = word.test(vnFold(value))));
+      if (ok === undefined) seen.set(value, (ok = hasWord(vnFold(value), p.term, p.prefix)));
       return ok;
     });
   };

@@ -1,6 +1,6 @@
 import type { Db } from '../db/connection';
 import { vnFold } from '../../contract/text';
-import { FTS_COLUMNS, FTS_SOURCE_COLUMNS, WEIGHTS, WORD_CHAR, ftsValues, joinParts } from './search-columns';
+import { FTS_COLUMNS, FTS_SOURCE_COLUMNS, WEIGHTS, ftsValues, hasWord, joinParts } from './search-columns';
 
 /** One term of a query as FTS5 sees it: a whole word or a prefix, in every column or in one. */
 export interface Phrase {
@@ -46,11 +46,6 @@ function varints(buf: Uint8Array): number[] {
 
 const SEP = '\u0001';
 const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
-
-/** A whole word, or a word's start for a prefix term (the index's word characters: search-columns.ts). */
-export function phraseRegExp(p: Phrase): RegExp {
-  return new RegExp(`(?<!${WORD_CHAR})${p.term}${p.prefix ? '' : `(?!${WORD_CHAR})`}`, 'u');
-}
 
 export interface IndexStats { rows: number; avgdl: number; frequency: (p: Phrase) => number }
 
@@ -120,12 +115,11 @@ export function rankWindow(db: Db, phrases: readonly Phrase[], ids: readonly num
     const bodyHits = p.column === null || p.column === 'body'
       ? new Set(withBody.length ? (inBody.all(phraseMatch(p, 'body'), Math.min(...withBody), Math.max(...withBody)) as number[]) : [])
       : new Set<number>();
-    const word = phraseRegExp(p);
     for (const r of rowsOf) {
       let f = 0;
       FTS_COLUMNS.forEach((column, c) => {
         if (p.column !== null && p.column !== column) return;
-        if (column === 'body' ? bodyHits.has(r.id) : word.test(r.columns[c]!)) f += WEIGHTS[column];
+        if (column === 'body' ? bodyHits.has(r.id) : hasWord(r.columns[c]!, p.term, p.prefix)) f += WEIGHTS[column];
       });
       const s = idf * ((f * (K1 + 1)) / (f + K1 * (1 - B + (B * r.length) / avgdl)));
       scores.set(r.id, (scores.get(r.id) ?? 0) - s);
