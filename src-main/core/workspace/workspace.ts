@@ -37,10 +37,10 @@ export class Workspace {
   private readonly ids: string;
 
   constructor(readonly root: string, private readonly maxBytes = MAX_FILE_BYTES) {
+    // The folders are made by the first write: a command that only reads what it was given (the CLI's
+    // in-memory workspace, cli/memory-workspace.ts) never touches the disk for them.
     this.blobs = join(root, 'blobs');
     this.ids = join(root, 'ids');
-    mkdirSync(this.blobs, { recursive: true });
-    mkdirSync(this.ids, { recursive: true });
   }
 
   put(name: string, bytes: Uint8Array): StoredFile {
@@ -56,6 +56,7 @@ export class Workspace {
     }
     const fileId = randomBytes(24).toString('base64url');
     const meta: Meta = { name: cleanFileName(name), size: bytes.byteLength, sha256, createdAt: new Date().toISOString() };
+    mkdirSync(this.ids, { recursive: true });
     writeFileAtomic(join(this.ids, `${fileId}.json`), [Buffer.from(JSON.stringify(meta))]);
     return { fileId, name: meta.name, size: meta.size, sha256 };
   }
@@ -121,7 +122,7 @@ export class Workspace {
     const keep = new Set<string>();
     let ids = 0;
     let blobs = 0;
-    for (const entry of readdirSync(this.ids)) {
+    for (const entry of existsDir(this.ids) ? readdirSync(this.ids) : []) {
       const path = join(this.ids, entry);
       const id = entry.endsWith('.json') ? entry.slice(0, -5) : '';
       let meta: Meta | null = null;
@@ -135,7 +136,7 @@ export class Workspace {
         ids++;
       }
     }
-    for (const a of readdirSync(this.blobs)) {
+    for (const a of existsDir(this.blobs) ? readdirSync(this.blobs) : []) {
       for (const b of readdirSync(join(this.blobs, a))) {
         for (const sha of readdirSync(join(this.blobs, a, b))) {
           if (keep.has(sha)) continue;
