@@ -7,7 +7,7 @@
  * putting each input into a private workspace and writing each result back out. Nothing path-shaped is
  * added to what a transport accepts.
  */
-import { accessSync, constants, mkdirSync, rmSync } from 'node:fs';
+import { accessSync, constants, existsSync, mkdirSync, rmSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { Api, MethodName } from '../contract';
@@ -64,7 +64,9 @@ export async function openCliBackend(settings: Settings, opts: CliBackendOptions
       try {
         await backend.close();
       } finally {
-        rmSync(dir, { recursive: true, force: true });
+        // Only a command that wrote something made the folder (workspace.ts): asking rmSync to walk a
+        // folder that is not there still loads Node's recursive remover, ~1 ms of `vanthu verify`.
+        if (existsSync(dir)) rmSync(dir, { recursive: true, force: true });
       }
     },
   };
