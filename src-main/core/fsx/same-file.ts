@@ -24,15 +24,13 @@ export function isSameFile(input: string, output: string): boolean {
   }
   let outReal: string;
   try {
-    outReal = realpath(b);
-    const outStat = statSync(outReal);
-    if (outStat.dev === inStat.dev && outStat.ino === inStat.ino) return true;
+    // An output not yet there (the usual case) is asked without an exception: building one costs more
+    // than the question.
+    const outStat = statSync(b, { throwIfNoEntry: false });
+    if (outStat && outStat.dev === inStat.dev && outStat.ino === inStat.ino) return true;
+    outReal = outStat ? realpath(b) : resolve(realpath(dirname(b)), basename(b));
   } catch {
-    try {
-      outReal = resolve(realpath(dirname(b)), basename(b));
-    } catch {
-      return false; // no such folder: the write fails on its own, and cannot touch the input
-    }
+    return false; // no such folder: the write fails on its own, and cannot touch the input
   }
   return outReal === inReal;
 }
