@@ -46,6 +46,9 @@ function toUnicodeMap(file: PdfFile, o: PdfObject | undefined): Map<number, stri
   const text = data.toString('latin1');
   const map = new Map<number, string>();
   const utf16 = (hex: string) => {
+    // One UTF-16 unit, nearly every entry of a real CMap: no buffer for it (a page's font maps
+    // thousands of codes, and the buffers cost each issue about a millisecond).
+    if (hex.length === 4) return String.fromCharCode(parseInt(hex, 16));
     const b = Buffer.from(hex.length % 2 ? `0${hex}` : hex, 'hex');
     return b.length % 2 ? String.fromCharCode(...b) : b.swap16().toString('utf16le');
   };
