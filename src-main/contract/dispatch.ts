@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { AppError, GENERIC_VI, isAppError, type ErrorPayload } from './errors';
 import type { Envelope, MethodDef, MethodMap } from './api';
 

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineEvent, defineMethod, text } from './api';
 import { base64String } from './files';
 import { reportSchemas } from './verify';

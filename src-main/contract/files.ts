@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineMethod, lazy, lazyMethods, text } from './api';
 
 /**

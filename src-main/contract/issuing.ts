@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineMethod, pathString, text } from './api';
 import { DOC_NUMBER_MAX, NOTATION_MAX_CHARS } from './limits';
 import { documentDto, isoDaySchema } from './register';

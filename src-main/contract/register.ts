@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineMethod, lazy, lazyMethods, pathString, text } from './api';
 import { PAGE_SIZE_MAX, YEAR_MAX, YEAR_MIN } from './limits';
 import { base64String } from './files';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineMethod, pathString, text } from './api';
 import { AGENCY_NAME_MAX_CHARS, SEAL_MM_MAX, SEAL_MM_MIN } from './limits';
 import { isoDaySchema } from './register';

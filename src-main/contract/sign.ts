@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineEvent, defineMethod, text } from './api';
 import { fileId } from './files';
 import { tokenRef } from './token';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineEvent, defineMethod, text } from './api';
 
 /** Opaque handle to one token: module + label + serial (never a slot index, which changes). */

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { defineMethod } from './api';
 
 const trustedCertificate = z.strictObject({ role: z.enum(['anchor', 'intermediate']), subject: z.string(), sha256: z.string(), notAfter: z.string(), expired: z.boolean() });

@@ -1,5 +1,5 @@
 import { readFileSync } from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The faults the reference hub injects (docs/exchange.md §5), switchable per test: counters fire

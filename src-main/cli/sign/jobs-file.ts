@@ -2,7 +2,7 @@
  * The CLI's jobs file (JSON lines): the schema of one job description and the parser. Its limits are
  * the contract's, so a line the file accepts is a job sign.batch accepts (the CLI turns each into one).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { pathString as path } from '../../contract/api';
 import { AppError } from '../../contract/errors';
 import { AGENCY_NAME_MAX_CHARS, DOC_NUMBER_MAX, MAX_BATCH_JOBS, NOTATION_MAX_CHARS, REF_MAX_CHARS } from '../../contract/limits';

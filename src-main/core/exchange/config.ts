@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { AppError } from '../../contract/errors';
 import { readSecret } from './secrets';
 import { SdkTransport } from './transport/sdk';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { pathString } from '../../contract/api';
 import { YEAR_MAX, YEAR_MIN } from '../../contract/limits';
 import { isoDaySchema } from '../../contract/register';

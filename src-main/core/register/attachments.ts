@@ -1,5 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
-import { z } from 'zod';
+import * as z from 'zod';
 import { AppError } from '../../contract/errors';
 import { nfc } from '../../contract/text';
 import { DEFAULT_MAX_BLOB_BYTES, type FileStore } from '../filestore/store';

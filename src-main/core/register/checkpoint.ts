@@ -1,7 +1,7 @@
 import { constants, createPrivateKey, createPublicKey, generateKeyPairSync, sign as edSign, verify, X509Certificate, type KeyObject } from 'node:crypto';
 import { chmodSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, statSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { writeFileAtomic } from '../fsx/atomic-write';
 
 /**

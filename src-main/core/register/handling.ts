@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { AppError } from '../../contract/errors';
 import { nfc } from '../../contract/text';
 import { calendarSchema, type CalendarConfig } from './calendar';

@@ -1,6 +1,6 @@
 import { mkdirSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { isoVietnam } from '../../contract/time';
 import { openDatabase, type Db } from '../db/connection';
 import { migrate, schemaVersion } from '../db/migrate';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { PAGE_SIZE_MAX, YEAR_MAX, YEAR_MIN } from '../../contract/limits';
 import { nfc } from '../../contract/text';
 import type { ActOptions, RegisterContext } from './context';

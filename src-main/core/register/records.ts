@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { NOTATION_MAX_CHARS } from '../../contract/limits';
 import { nfc } from '../../contract/text';
 import { DIRECTIONS } from '../../contract/vocabulary';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Injectable source of "now": tests and the bench drive time, production uses the system clock. */
 export type Clock = () => Date;

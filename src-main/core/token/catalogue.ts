@@ -1,7 +1,7 @@
 import { existsSync, readFileSync, realpathSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, win32 } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { resourcesDir } from '../paths';
 
 const moduleEntry = z.object({

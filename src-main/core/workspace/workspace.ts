@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { AppError } from '../../contract/errors';
 import { FILE_ID_PATTERN, MAX_FILE_BYTES } from '../../contract/files';
 import { PrefixDigest } from '../crypto/prefix-digest';

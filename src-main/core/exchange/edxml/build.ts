@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { refuse } from './errors';
 import { DEFAULT_LIMITS } from './limits';
 import {

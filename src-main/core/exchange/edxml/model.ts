@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /**
  * The edXML package model, field names as on the wire (docs/exchange.md §1). Values stay in wire

@@ -1,6 +1,6 @@
 import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import { z } from 'zod';
+import * as z from 'zod';
 import { AppError } from '../../../contract/errors';
 import { DEFAULT_LIMITS } from './limits';
 import { mediaTypeOf } from './parse';

@@ -3,7 +3,7 @@
  * signed one after another (a PKCS#11 session is not re-entrant). Which jobs are already done is the
  * caller's question, answered by the one rule in resume.ts (the sign.batch service asks it).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { isAppError, type ErrorPayload } from '../../../contract/errors';
 import type { KeySigner } from '../../crypto/signer';
 import { asSignError, type SignResult } from './common';
