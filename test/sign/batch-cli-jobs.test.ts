@@ -57,7 +57,7 @@ describe('vanthu sign batch', () => {
       `[1/4] Đã ký: ${join(dir, 'out/main.issued.pdf')}`,
       `[2/4] Đã ký: ${join(dir, 'out/pl1.signed.pdf')}`,
       `[3/4] Đã ký: ${join(dir, 'out/ban.sao.pdf')}`,
-      `[4/4] Lỗi: ${join(dir, 'missing.pdf')}: Không tìm thấy tệp PDF cần ký.`,
+      `[4/4] Lỗi: ${join(dir, 'missing.pdf')}: Không tìm thấy tệp “missing.pdf”.`,
       'Xong: 3 tệp đã ký, 0 tệp bỏ qua (đã ký trước đó), 1 tệp lỗi.',
     ]);
     const res = JSON.parse(first.stdout) as { results: Array<{ status: string; output: string; error?: { code: string } }>; signed: number; failed: number };

@@ -28,7 +28,7 @@ describe('signBatch', () => {
     const progress: Array<[number, number, string]> = [];
     const first = await signBatch(jobs, signer, { onProgress: (p) => progress.push([p.done, p.total, p.item.status]) });
     expect(first.map((r) => r.status)).toEqual(['signed', 'signed', 'signed', 'signed', 'failed']);
-    expect(first[4]!.error).toMatchObject({ code: 'NOT_FOUND', message: 'Không tìm thấy tệp PDF cần ký.' });
+    expect(first[4]!.error).toMatchObject({ code: 'NOT_FOUND', message: 'Không tìm thấy tệp “missing.pdf”.' });
     expect(progress).toEqual([[1, 5, 'signed'], [2, 5, 'signed'], [3, 5, 'signed'], [4, 5, 'signed'], [5, 5, 'failed']]);
     expect(JSON.parse(JSON.stringify(first))).toEqual(first);
     for (const j of jobs.slice(0, 3)) expect(pdfsig(pki, j.output)[0]!.signature).toBe('Signature is Valid.');
