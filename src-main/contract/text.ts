@@ -85,3 +85,43 @@ export function decree30Number(n: number): string {
 
 // Older imports name it here; Vietnam time itself lives in ./time.
 export { isoVietnam } from './time';
+
+// Letters and digits of any script (\p{L}, \p{N}) without a Unicode-class expression at each use: V8
+// builds such a class from ICU's tables, about a millisecond, and a long-running process compiled the
+// issuing check's pattern again at every issue. ASCII is answered here, any other character once.
+const LETTER_OR_DIGIT_SEEN_MAX = 4096;
+const letterOrDigitSeen = new Map<number, boolean>();
+let letterOrDigitClass: RegExp | undefined;
+
+/** Whether a code point is a letter or a digit (\p{L} or \p{N}). */
+export function isLetterOrDigit(cp: number): boolean {
+  if (cp < 0x80) return (cp >= 0x30 && cp <= 0x39) || ((cp | 0x20) >= 0x61 && (cp | 0x20) <= 0x7a);
+  let known = letterOrDigitSeen.get(cp);
+  if (known === undefined) {
+    known = (letterOrDigitClass ??= /^[\p{L}\p{N}]$/u).test(String.fromCodePoint(cp));
+    if (letterOrDigitSeen.size < LETTER_OR_DIGIT_SEEN_MAX) letterOrDigitSeen.set(cp, known);
+  }
+  return known;
+}
+
+/**
+ * The shape of a ký hiệu (Phụ lục I): two or more groups of letters and digits joined by "-", after an
+ * optional "<year>/" (VBQPPL): "QĐ-UBND", "2026/NĐ-CP". Checked on NFC text.
+ */
+export function isNotationShape(s: string): boolean {
+  let groups = 0;
+  let inGroup = false;
+  for (let i = /^\d{4}\//.test(s) ? 5 : 0; i < s.length; ) {
+    const cp = s.codePointAt(i)!;
+    if (isLetterOrDigit(cp)) {
+      if (!inGroup) groups++;
+      inGroup = true;
+    } else if (cp === 0x2d && inGroup) {
+      inGroup = false;
+    } else {
+      return false;
+    }
+    i += cp > 0xffff ? 2 : 1;
+  }
+  return inGroup && groups >= 2;
+}

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { compareVi, decree30DateLine, decree30Month, decree30Number, isoVietnam, nfc, vnFold } from '../../src-main/contract/text';
+import { compareVi, decree30DateLine, decree30Month, decree30Number, isLetterOrDigit, isNotationShape, isoVietnam, nfc, vnFold } from '../../src-main/contract/text';
 
 describe('Vietnamese text rules', () => {
   it('folds accents and đ for search', () => {
@@ -57,5 +57,28 @@ describe('Vietnamese text rules', () => {
 
   it('formats machine time in +07:00', () => {
     expect(isoVietnam(new Date('2026-11-26T20:30:05Z'))).toBe('2026-11-27T03:30:05+07:00');
+  });
+});
+
+describe('letters, digits and the shape of a ký hiệu without Unicode-class expressions', () => {
+  const NOTATION = /^(\d{4}\/)?[\p{L}\p{N}]+(-[\p{L}\p{N}]+)+$/u;
+  const POOL = ['Q', 'Đ', 'U', 'B', 'N', 'D', 'đ', 'ư', 'ạ', '2', '0', '6', '-', '/', ' ', '.', 'ж', '中', '٣', '𝐀', '😀', '\u0301', '\ud800', '×', '_'];
+  it('agrees with the regular expression on 30,000 random strings and on real ones', () => {
+    let s = 20261206;
+    const rnd = () => ((s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 2 ** 32);
+    let valid = 0;
+    for (let n = 0; n < 30_000; n++) {
+      const t = (rnd() < 0.3 ? '2026/' : '') + Array.from({ length: Math.floor(rnd() * 9) }, () => POOL[Math.floor(rnd() * POOL.length)]!).join('');
+      const want = NOTATION.test(t);
+      if (want) valid++;
+      expect(isNotationShape(t), JSON.stringify(t)).toBe(want);
+    }
+    expect(valid).toBeGreaterThan(200); // the corpus holds valid shapes too, not only refusals
+    for (const t of ['QĐ-UBND', 'UBND-VP', '2026/NĐ-CP', 'KH-UBND', 'SY-UBND']) expect(isNotationShape(t), t).toBe(true);
+    for (const t of ['UBND', 'QĐ--UBND', '-QĐ', 'QĐ-', '2026/UBND', 'QĐ UBND', '']) expect(isNotationShape(t), t).toBe(false);
+  });
+  it('isLetterOrDigit is \\p{L} or \\p{N}, code point by code point', () => {
+    for (let cp = 0; cp < 0x3000; cp++) expect(isLetterOrDigit(cp), cp.toString(16)).toBe(/^[\p{L}\p{N}]$/u.test(String.fromCodePoint(cp)));
+    for (const cp of [0x1d400, 0x1d7d9, 0x1f600, 0xd800, 0xdc00, 0x10ffff]) expect(isLetterOrDigit(cp), cp.toString(16)).toBe(/^[\p{L}\p{N}]$/u.test(String.fromCodePoint(cp)));
   });
 });

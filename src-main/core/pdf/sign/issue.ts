@@ -10,7 +10,7 @@
  */
 import { AppError } from '../../../contract/errors';
 import { DOC_NUMBER_MAX, NOTATION_MAX_CHARS, SEAL_MM_DEFAULT, SEAL_MM_MAX, SEAL_MM_MIN } from '../../../contract/limits';
-import { decree30Day, decree30Month, decree30Number, nfc } from '../../../contract/text';
+import { decree30Day, decree30Month, decree30Number, isNotationShape, nfc } from '../../../contract/text';
 import { dayInVietnam, isDocumentDay, type CalendarDay } from '../../../contract/time';
 import type { KeySigner } from '../../crypto/signer';
 import type { SignatureReport } from '../../verify/report';
@@ -88,8 +88,7 @@ export async function issuePdf(input: PdfInput, output: string, signer: KeySigne
     throw new AppError('INPUT_INVALID', 'Số văn bản phải là số nguyên dương.', `number ${opts.number}`);
   }
   const notation = nfc(opts.notation).trim();
-  // Phụ lục I: groups of letters/digits joined by "-", an optional "<year>/" segment for VBQPPL.
-  if (notation.length > NOTATION_MAX_CHARS || !/^(\d{4}\/)?[\p{L}\p{N}]+(-[\p{L}\p{N}]+)+$/u.test(notation)) {
+  if (notation.length > NOTATION_MAX_CHARS || !isNotationShape(notation)) {
     throw new AppError('INPUT_INVALID', 'Ký hiệu văn bản không hợp lệ (ví dụ đúng: QĐ-UBND, UBND-VP).', `notation ${JSON.stringify(opts.notation)}`);
   }
   if (opts.date && !isDocumentDay(opts.date)) throw new AppError('INPUT_INVALID', 'Ngày ban hành không hợp lệ.', `date ${JSON.stringify(opts.date)}`);
