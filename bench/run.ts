@@ -15,7 +15,7 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, loadavg, tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { startHog } from './load';
 import { renderTable, takeFigures, type Condition, type Figure } from './stats';
@@ -77,7 +77,9 @@ async function runCondition(file: string, condition: ConditionName, out: string)
     if (hog) await new Promise((r) => setTimeout(r, HOG_SETTLE_MS));
     const proc = spawn(process.execPath, [...process.execArgv, import.meta.filename], {
       stdio: 'inherit',
-      env: { ...process.env, VANTHU_BENCH_CHILD: file, VANTHU_BENCH_FIGURES: out, VANTHU_BENCH_CONDITION: condition },
+      // TMPDIR: the bench's scratch folders (an exchange run's hub store is over a gigabyte) go inside
+      // the run's own folder, removed when the run ends, as are those of the processes it starts.
+      env: { ...process.env, TMPDIR: dirname(out), VANTHU_BENCH_CHILD: file, VANTHU_BENCH_FIGURES: out, VANTHU_BENCH_CONDITION: condition },
     });
     return await new Promise<number>((resolve) => proc.once('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1))));
   } finally {
