@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { defineMethod } from './api';
+import { defineMethod, lazyMethods } from './api';
 
 export const appInfo = z.object({
   name: z.string(),
@@ -11,6 +11,6 @@ export const appInfo = z.object({
 });
 export type AppInfo = z.infer<typeof appInfo>;
 
-export const appMethods = {
-  'app.info': defineMethod(z.strictObject({}), appInfo),
-};
+export const appMethods = lazyMethods({
+  'app.info': () => defineMethod(z.strictObject({}), appInfo),
+});

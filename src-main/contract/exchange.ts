@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { defineEvent, defineMethod, text } from './api';
+import { defineEvent, defineMethod, lazyMethods, text } from './api';
 import { base64String } from './files';
 import { reportSchemas } from './verify';
 
@@ -73,25 +73,25 @@ export const outboxItemDto = z.object({
   createdAt: z.string(),
 });
 
-export const exchangeMethods = {
-  'exchange.status': defineMethod(z.strictObject({}), syncSummaryDto),
-  'exchange.syncNow': defineMethod(z.strictObject({}), syncReportDto, { progressEvent: 'exchange.progress' }),
-  'exchange.inbox': defineMethod(z.strictObject({ state: inboxItemDto.shape.state.optional() }), z.object({ items: z.array(inboxItemDto) })),
-  'exchange.outbox': defineMethod(z.strictObject({ registerDocId: id.optional() }), z.object({ items: z.array(outboxItemDto) })),
+export const exchangeMethods = lazyMethods({
+  'exchange.status': () => defineMethod(z.strictObject({}), syncSummaryDto),
+  'exchange.syncNow': () => defineMethod(z.strictObject({}), syncReportDto, { progressEvent: 'exchange.progress' }),
+  'exchange.inbox': () => defineMethod(z.strictObject({ state: inboxItemDto.shape.state.optional() }), z.object({ items: z.array(inboxItemDto) })),
+  'exchange.outbox': () => defineMethod(z.strictObject({ registerDocId: id.optional() }), z.object({ items: z.array(outboxItemDto) })),
   /** A recipient without OrganName takes the name the register holds for it, else its OrganId. */
-  'exchange.send': defineMethod(z.strictObject({ registerDocId: id, to: z.array(z.strictObject({ OrganId: organId, OrganName: text(200, 1).optional() })).min(1).max(500) }), z.object({ outboxId: id })),
-  'exchange.recall': defineMethod(z.strictObject({ registerDocId: id, reason: text(500, 1) }), z.object({ queued: z.number().int() })),
-  'exchange.resend': defineMethod(z.strictObject({ outboxId: id }), z.object({ requeued: z.boolean() })),
-  'exchange.answer': defineMethod(z.strictObject({ inboxId: id, accept: z.boolean(), reason: text(500).optional() }), z.object({ ok: z.literal(true) })),
+  'exchange.send': () => defineMethod(z.strictObject({ registerDocId: id, to: z.array(z.strictObject({ OrganId: organId, OrganName: text(200, 1).optional() })).min(1).max(500) }), z.object({ outboxId: id })),
+  'exchange.recall': () => defineMethod(z.strictObject({ registerDocId: id, reason: text(500, 1) }), z.object({ queued: z.number().int() })),
+  'exchange.resend': () => defineMethod(z.strictObject({ outboxId: id }), z.object({ requeued: z.boolean() })),
+  'exchange.answer': () => defineMethod(z.strictObject({ inboxId: id, accept: z.boolean(), reason: text(500).optional() }), z.object({ ok: z.literal(true) })),
   /**
    * A package delivered by hand (USB, e-mail): stored and registered like one fetched from the hub;
    * the same bytes again register nothing new (`duplicate`). A refused package is kept as INVALID
    * with its reason.
    */
-  'exchange.import': defineMethod(z.strictObject({ base64: base64String() }), z.object({ item: inboxItemDto, duplicate: z.boolean(), duplicateOf: z.number().int().nullable() })),
+  'exchange.import': () => defineMethod(z.strictObject({ base64: base64String() }), z.object({ item: inboxItemDto, duplicate: z.boolean(), duplicateOf: z.number().int().nullable() })),
   /** Verifies the PDF attachments of an arrived document with the verifier, before vào sổ or trả lại. */
-  'exchange.verifyArrived': defineMethod(z.strictObject({ inboxId: id }), z.object({ attachments: z.array(z.object({ name: z.string(), report: reportSchemas().verificationReportDto.nullable() })) })),
-};
+  'exchange.verifyArrived': () => defineMethod(z.strictObject({ inboxId: id }), z.object({ attachments: z.array(z.object({ name: z.string(), report: reportSchemas().verificationReportDto.nullable() })) })),
+});
 
 export const exchangeEvents = {
   'exchange.progress': defineEvent(z.object({ phase: z.enum(['reconcile', 'send', 'receive', 'statuses']), done: z.number().int(), total: z.number().int() })),

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { defineMethod, pathString, text } from './api';
+import { defineMethod, lazyMethods, pathString, text } from './api';
 import { DOC_NUMBER_MAX, NOTATION_MAX_CHARS } from './limits';
 import { documentDto, isoDaySchema } from './register';
 
@@ -22,13 +22,13 @@ const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/);
 const certificateRef = z.strictObject({ subject: z.string().max(1000), serial: z.string().max(200), sha256: sha256Hex });
 const seriesKind = z.enum(['issue', 'copy']);
 
-export const registerIssuingMethods = {
+export const registerIssuingMethods = lazyMethods({
   /** The number the next reservation in this sổ would get for a document dated `date` (a preview). */
-  'register.nextNumber': defineMethod(
+  'register.nextNumber': () => defineMethod(
     z.strictObject({ book: bookId, date: isoDaySchema, notation: text(NOTATION_MAX_CHARS, 1).optional(), kind: seriesKind }),
     nextNumberDto,
   ),
-  'register.reserveIssue': defineMethod(
+  'register.reserveIssue': () => defineMethod(
     z.strictObject({
       book: bookId,
       date: isoDaySchema,
@@ -47,7 +47,7 @@ export const registerIssuingMethods = {
     nextNumberDto.extend({ id: z.number().int().positive() }),
   ),
   /** The signed file becomes the entry's attachment; the entry goes to "Đã phát hành". */
-  'register.recordIssued': defineMethod(
+  'register.recordIssued': () => defineMethod(
     z.strictObject({
       id: z.number().int().positive(),
       path: pathString,
@@ -64,12 +64,12 @@ export const registerIssuingMethods = {
     z.object({ document: documentDto() }),
   ),
   /** The signing failed after the number was reserved: the number is cancelled with the reason, never given again. */
-  'register.voidIssue': defineMethod(
+  'register.voidIssue': () => defineMethod(
     z.strictObject({ id: z.number().int().positive(), reason: text(2000, 1), code: z.string().max(64) }),
     z.object({ document: documentDto() }),
   ),
   /** The outgoing entry that already carries this số and ký hiệu in that year (a typed number is checked against it). */
-  'register.codeUsed': defineMethod(
+  'register.codeUsed': () => defineMethod(
     z.strictObject({ year: z.number().int(), number: z.number().int().min(1).max(DOC_NUMBER_MAX), notation: text(NOTATION_MAX_CHARS, 1) }),
     z.object({ document: documentDto().nullable() }),
   ),
@@ -77,11 +77,11 @@ export const registerIssuingMethods = {
    * A PDF this workstation digitised (Điều 17.4.c's exception applies to exactly these bytes): recorded by
    * the register, in its audit chain, for the scanning service only. Recording the same bytes again keeps the first record.
    */
-  'register.recordDigitized': defineMethod(
+  'register.recordDigitized': () => defineMethod(
     z.strictObject({ sha256: sha256Hex, source: z.enum(['scan', 'import']), pageCount: z.number().int().positive(), conforms: z.boolean(), ocr: z.boolean() }),
     z.object({ recorded: z.boolean() }),
   ),
   /** The issued entry whose attachment has these bytes (a copy is made only of an issued document). */
-  'register.issuedFile': defineMethod(z.strictObject({ sha256: sha256Hex }), z.object({ document: documentDto().nullable() })),
-};
+  'register.issuedFile': () => defineMethod(z.strictObject({ sha256: sha256Hex }), z.object({ document: documentDto().nullable() })),
+});
 export type RegisterIssuingMethods = typeof registerIssuingMethods;

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { defineEvent, defineMethod, text } from './api';
+import { defineEvent, defineMethod, lazyMethods, text } from './api';
 import { fileId } from './files';
 import { documentDto, registerMethods } from './register';
 
@@ -105,13 +105,13 @@ export const digitizedRegistration = z.object({
 });
 export type DigitizedRegistrationDto = z.infer<typeof digitizedRegistration>;
 
-export const scanMethods = {
-  'scan.devices': defineMethod(z.strictObject({}), z.object({ devices: z.array(scannerDto) })),
+export const scanMethods = lazyMethods({
+  'scan.devices': () => defineMethod(z.strictObject({}), z.object({ devices: z.array(scannerDto) })),
   /** Scans until the device stops (one sheet on the flatbed, the whole feeder); pages arrive as scan.progress. */
-  'scan.acquire': defineMethod(scanSettings, z.object({ pages: z.array(fileId) }), { progressEvent: 'scan.progress' }),
-  'scan.cancel': defineMethod(z.strictObject({ jobId }), z.object({ cancelled: z.boolean() })),
+  'scan.acquire': () => defineMethod(scanSettings, z.object({ pages: z.array(fileId) }), { progressEvent: 'scan.progress' }),
+  'scan.cancel': () => defineMethod(z.strictObject({ jobId }), z.object({ cancelled: z.boolean() })),
   /** Images and PDFs → one PDF at 100 % (OCR optional), checked, recorded as digitised on this workstation. */
-  'digitize.assemble': defineMethod(z.strictObject({
+  'digitize.assemble': () => defineMethod(z.strictObject({
     jobId,
     files: z.array(fileId).min(1).max(500),
     arrangement: z.array(pageArrangement).max(2000).optional(),
@@ -121,19 +121,19 @@ export const scanMethods = {
     jpegQuality: z.number().int().min(JPEG_QUALITY.min).max(JPEG_QUALITY.max).optional(),
     name: text(255, 1).optional(),
   }), digitizeResult, { progressEvent: 'scan.progress' }),
-  'digitize.check': defineMethod(z.strictObject({ fileId }), conformanceReport),
+  'digitize.check': () => defineMethod(z.strictObject({ fileId }), conformanceReport),
   /**
    * Vào sổ as "số hóa" (Điều 10.1–10.2): the PDF is checked first and refused with its per-page report
    * when it fails; a conforming one becomes a register entry with the PDF attached (its OCR text layer
    * searchable) and its provenance written in the entry's Ghi chú.
    */
-  'digitize.register': defineMethod(z.strictObject({ fileId, record: registerMethods['register.add'].input.shape.record }), digitizedRegistration),
+  'digitize.register': () => defineMethod(z.strictObject({ fileId, record: registerMethods['register.add'].input.shape.record }), digitizedRegistration),
   /** Whether these bytes were digitised here (the Điều 17.4.c exception), from the workstation's own record. */
-  'digitize.provenance': defineMethod(z.strictObject({ fileId }), z.object({
+  'digitize.provenance': () => defineMethod(z.strictObject({ fileId }), z.object({
     digitizedHere: z.boolean(),
     record: z.object({ source: z.enum(['scan', 'import']), createdAt: z.string(), pageCount: z.number().int(), conforms: z.boolean(), ocr: z.boolean() }).nullable(),
   })),
-};
+});
 
 export const scanEvents = {
   'scan.progress': defineEvent(scanProgress),

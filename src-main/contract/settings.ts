@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { defineMethod, pathString, text } from './api';
+import { defineMethod, lazyMethods, pathString, text } from './api';
 import { AGENCY_NAME_MAX_CHARS, SEAL_MM_MAX, SEAL_MM_MIN } from './limits';
 import { isoDaySchema } from './register';
 
@@ -41,12 +41,12 @@ export const workstationSettingsSchema = z.strictObject({
 });
 export type WorkstationSettings = z.infer<typeof workstationSettingsSchema>;
 
-export const settingsMethods = {
+export const settingsMethods = lazyMethods({
   /** The stored settings (or the installation's defaults) and the token drivers found on this machine. */
-  'settings.get': defineMethod(
+  'settings.get': () => defineMethod(
     z.strictObject({}),
     z.object({ settings: workstationSettingsSchema, detectedDrivers: z.array(z.object({ vendor: z.string(), path: z.string() })), savedAt: z.string().nullable() }),
   ),
   /** Validated whole, written atomically; the previous file stays intact when anything fails. */
-  'settings.save': defineMethod(z.strictObject({ settings: workstationSettingsSchema }), z.object({ settings: workstationSettingsSchema, savedAt: z.string() })),
-};
+  'settings.save': () => defineMethod(z.strictObject({ settings: workstationSettingsSchema }), z.object({ settings: workstationSettingsSchema, savedAt: z.string() })),
+});

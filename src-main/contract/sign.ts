@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { defineEvent, defineMethod, text } from './api';
+import { defineEvent, defineMethod, lazyMethods, text } from './api';
 import { fileId } from './files';
 import { tokenRef } from './token';
 import { pdfRect, reportSchemas } from './verify';
@@ -198,8 +198,8 @@ export const signProgress = z.object({
 });
 export type SignProgressDto = z.infer<typeof signProgress>;
 
-export const signMethods = {
-  'sign.inspect': defineMethod(
+export const signMethods = lazyMethods({
+  'sign.inspect': () => defineMethod(
     z.strictObject({
       fileId, sealMm: sealMm.optional(), acceptUnknownRevocation: z.boolean().optional(),
       /** The sổ đi (or copies sổ for `kind: 'copy'`) and Ngày ban hành whose next number to show. */
@@ -208,32 +208,32 @@ export const signMethods = {
     signInspection,
   ),
   /** Cấp số preview: the number the next issue into this sổ (for a document of that date) would get now. */
-  'sign.nextNumber': defineMethod(
+  'sign.nextNumber': () => defineMethod(
     z.strictObject({ book: bookId, date: documentDate, notation: text(NOTATION_MAX_CHARS, 1).optional(), kind: z.enum(['issue', 'copy']).optional() }),
     nextNumberDto,
   ),
   // Asked before the PIN: a key out of validity, or two keys and none named, is refused here.
   // Also refused here: a certificate whose chain does not reach a configured trust anchor through the
   // token's CA objects and the configured intermediates (allowUntrustedChain: test set-ups only).
-  'sign.key': defineMethod(z.strictObject({ token: tokenRef, keyId: keyId.optional(), allowUntrustedChain: z.boolean().optional() }), chosenKey),
+  'sign.key': () => defineMethod(z.strictObject({ token: tokenRef, keyId: keyId.optional(), allowUntrustedChain: z.boolean().optional() }), chosenKey),
   // No token PIN here: the token must already be logged in through token.login (contextPin is the
   // second, per-signature PIN of some keys, not the login PIN).
-  'sign.issue': defineMethod(z.strictObject({ fileId, ...signer, ...issueFields }), signResultDto),
+  'sign.issue': () => defineMethod(z.strictObject({ fileId, ...signer, ...issueFields }), signResultDto),
   /** The leader's own approval signature (ô 7c) with the blue signature image, a PNG in the workspace. */
-  'sign.approve': defineMethod(
+  'sign.approve': () => defineMethod(
     z.strictObject({ fileId, ...signer, image: fileId, page: z.number().int().min(0).max(9999).optional(), rect: pdfRect.optional() }),
     signResultDto,
   ),
-  'sign.appendix': defineMethod(z.strictObject({ fileId, ...signer, ...appendixFields }), signResultDto),
-  'sign.copy': defineMethod(z.strictObject({ fileId, ...signer, ...copyFields }), signResultDto),
+  'sign.appendix': () => defineMethod(z.strictObject({ fileId, ...signer, ...appendixFields }), signResultDto),
+  'sign.copy': () => defineMethod(z.strictObject({ fileId, ...signer, ...copyFields }), signResultDto),
   // One signer (one token session) for every job; resumable: a job already signed by this certificate
   // with the same options is reported as skipped with its earlier output.
-  'sign.batch': defineMethod(
+  'sign.batch': () => defineMethod(
     z.strictObject({ ...signer, operationId: operationId.optional(), jobs: z.array(batchJob).min(1).max(MAX_BATCH_JOBS) }),
     batchResultDto,
     { progressEvent: 'sign.progress' },
   ),
-};
+});
 
 export const signEvents = {
   'sign.progress': defineEvent(signProgress),

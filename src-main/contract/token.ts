@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { defineEvent, defineMethod, text } from './api';
+import { defineEvent, defineMethod, lazyMethods, text } from './api';
 
 /** Opaque handle to one token: module + label + serial (never a slot index, which changes). */
 export const tokenRef = z.string().min(1).max(600);
@@ -55,14 +55,14 @@ export const moduleStatusDto = z.object({
   errorMessage: z.string().nullable(),
 });
 
-export const tokenMethods = {
-  'token.modules': defineMethod(z.strictObject({}), z.object({ modules: z.array(moduleStatusDto) })),
-  'token.list': defineMethod(z.strictObject({}), z.object({ tokens: z.array(tokenDto) })),
-  'token.certificates': defineMethod(z.strictObject({ token: tokenRef }), z.object({ certificates: z.array(certificateDto) })),
+export const tokenMethods = lazyMethods({
+  'token.modules': () => defineMethod(z.strictObject({}), z.object({ modules: z.array(moduleStatusDto) })),
+  'token.list': () => defineMethod(z.strictObject({}), z.object({ tokens: z.array(tokenDto) })),
+  'token.certificates': () => defineMethod(z.strictObject({ token: tokenRef }), z.object({ certificates: z.array(certificateDto) })),
   // The PIN crosses the API once, as a string; the host turns it into a Buffer that is wiped after C_Login.
-  'token.login': defineMethod(z.strictObject({ token: tokenRef, pin: text(64, 4) }), z.object({ loggedIn: z.literal(true) })),
-  'token.logout': defineMethod(z.strictObject({ token: tokenRef }), z.object({ loggedIn: z.literal(false) })),
-};
+  'token.login': () => defineMethod(z.strictObject({ token: tokenRef, pin: text(64, 4) }), z.object({ loggedIn: z.literal(true) })),
+  'token.logout': () => defineMethod(z.strictObject({ token: tokenRef }), z.object({ loggedIn: z.literal(false) })),
+});
 
 export const tokenEvents = {
   'token.changed': defineEvent(z.object({ kind: z.enum(['inserted', 'removed']), label: z.string().nullable() })),

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { defineMethod } from './api';
+import { defineMethod, lazyMethods } from './api';
 
 const trustedCertificate = z.strictObject({ role: z.enum(['anchor', 'intermediate']), subject: z.string(), sha256: z.string(), notAfter: z.string(), expired: z.boolean() });
 
@@ -28,12 +28,12 @@ export const trustStatusDto = z.strictObject({
 /** Extra CRL addresses a refresh may fetch (an internal mirror): http(s) only, a handful. */
 const crlUrl = z.string().max(2048).url().refine((u) => /^https?:\/\//i.test(u), 'http(s) only');
 
-export const trustMethods = {
+export const trustMethods = lazyMethods({
   /** Trust anchors, intermediates and the age of every cached CRL / OCSP answer. */
-  'trust.status': defineMethod(z.strictObject({}), trustStatusDto),
+  'trust.status': () => defineMethod(z.strictObject({}), trustStatusDto),
   /** Fetches ahead of time the CRLs of every configured CA, for the hours without network. */
-  'trust.refresh': defineMethod(
+  'trust.refresh': () => defineMethod(
     z.strictObject({ extraUrls: z.array(crlUrl).max(16).optional() }),
     z.array(z.strictObject({ url: z.string(), ok: z.boolean(), issuer: z.string().nullable(), detail: z.string() })),
   ),
-};
+});
