@@ -49,7 +49,7 @@ try {
     ...common,
     external,
     entryPoints: ['src-main/cli/main.ts'],
-    plugins: [onFirstUse(LAZY_PACKAGES), noZodLocales(), ...plugins],
+    plugins: [onFirstUse(LAZY_PACKAGES), ...plugins],
     outfile: join(partial, file),
     format: 'cjs',
     // Core modules use import.meta.dirname/url (ESM in a checkout); here they are the bundle's own folder and URL.
@@ -137,22 +137,6 @@ function onFirstUse(packages) {
 const load = () => (real ??= require(${JSON.stringify(args.path)}));
 export default new Proxy(function () {}, { get: (_, key) => load()[key], apply: (_, self, args) => Reflect.apply(load(), self, args) });`,
       }));
-    },
-  };
-}
-
-/**
- * zod's translated messages (`z.locales`, 40 languages, 300 kB of each bundle) left out: nothing here
- * calls z.config(z.locales…()), the clerk reads our own Vietnamese sentences, and zod's English
- * default is imported by zod on its own. Every bundle is read and checked against its code cache
- * at each start.
- */
-function noZodLocales() {
-  return {
-    name: 'no-zod-locales',
-    setup(b) {
-      b.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) => (/[\\/]node_modules[\\/]zod[\\/]/.test(args.importer) ? { path: 'zod-locales', namespace: 'no-zod-locales' } : undefined));
-      b.onLoad({ filter: /.*/, namespace: 'no-zod-locales' }, () => ({ contents: 'export {};', loader: 'js' }));
     },
   };
 }
