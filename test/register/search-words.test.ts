@@ -54,5 +54,10 @@ describe('word matching without regular expressions (search-columns.ts)', () => 
     expect(hasWord('ke hoach phat trien', 'oach', true)).toBe(false);
     expect(hasWord('qd-ubnd', 'ubnd', false)).toBe(true);
     expect(hasWord('x', '', true)).toBe(false);
+    // Private use, at the edges of its three ranges, is a word character as the tokenizer has it.
+    for (const cp of [0xdfff, 0xe000, 0xf8ff, 0xf900, 0xeffff, 0xf0000, 0xffffd, 0xffffe, 0x100000, 0x10fffd, 0x10ffff]) {
+      const text = `${String.fromCodePoint(cp)}ab ab${String.fromCodePoint(cp)}`;
+      for (const prefix of [true, false]) expect(hasWord(text, 'ab', prefix), cp.toString(16)).toBe(byRegExp(text, 'ab', prefix));
+    }
   });
 });

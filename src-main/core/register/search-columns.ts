@@ -1,4 +1,4 @@
-import { vnFold } from '../../contract/text';
+import { isLetterOrDigit, vnFold } from '../../contract/text';
 
 /**
  * The FTS5 columns (table doc_fts, created by migration 0020): one per searchable field plus the
@@ -47,12 +47,9 @@ export const SOURCES_OF = FTS_COLUMNS.reduce((all, column, c) => ({
 
 // The characters of a word as the index's unicode61 tokenizer sees them (letters, digits, private use).
 const WORD_CLASSES = '\\p{L}\\p{N}\\p{Co}';
-/** A character of a word, as a regular expression class. */
-const WORD_CHAR = `[${WORD_CLASSES}]`;
 // Built on first use: V8 compiles a \p{L} class from ICU's tables at about a millisecond a pattern,
 // more than a whole ranking over ASCII text, which folded Vietnamese nearly always is.
 let nonWord: RegExp | undefined;
-let wordChar: RegExp | undefined;
 const ASCII = /^[\0-\x7f]*$/;
 
 /** Folded text split into words the way the index's tokenizer splits it. */
@@ -61,10 +58,9 @@ export function words(folded: string): string[] {
   return folded.split(split).filter(Boolean);
 }
 
-/** Whether a code point is a character of a word (WORD_CHAR). */
+/** Whether a code point is a character of a word: a letter, a digit, or private use (\p{Co}'s three ranges). */
 function isWordCodePoint(cp: number): boolean {
-  if (cp < 0x80) return (cp >= 0x30 && cp <= 0x39) || (cp >= 0x41 && cp <= 0x5a) || (cp >= 0x61 && cp <= 0x7a);
-  return (wordChar ??= new RegExp(`^${WORD_CHAR}$`, 'u')).test(String.fromCodePoint(cp));
+  return isLetterOrDigit(cp) || (cp >= 0xe000 && cp <= 0xf8ff) || (cp >= 0xf0000 && cp <= 0xffffd) || (cp >= 0x100000 && cp <= 0x10fffd);
 }
 
 /** The code point that ends just before index i (a surrogate pair read whole). */
