@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { X509Certificate } from 'node:crypto';
 import { AppError } from '../../contract/errors';
 import { certificatesFromFile } from '../trust/pem';
+import { parseCert } from './certs';
 
 const MAX_ANCHOR_FILES = 500;
 const MAX_ANCHOR_FILE_BYTES = 1024 * 1024;
@@ -22,9 +23,12 @@ export function loadTrustAnchors(dir: string, skipped: string[] = []): Buffer[] 
   for (const name of names.slice(0, MAX_ANCHOR_FILES)) {
     if (!/\.(pem|crt|cer|der)$/i.test(name)) continue;
     const path = join(dir, name);
-    if (!statSync(path).isFile() || statSync(path).size > MAX_ANCHOR_FILE_BYTES) { skipped.push(`${name}: not a file or too large`); continue; }
+    const st = statSync(path);
+    if (!st.isFile() || st.size > MAX_ANCHOR_FILE_BYTES) { skipped.push(`${name}: not a file or too large`); continue; }
+    // parseCert keeps what it parsed (by SHA-256 of the DER): the folder is read again at every
+    // verification and issue, its certificates parsed once per process.
     for (const der of certificatesFromFile(readFileSync(path))) {
-      try { new X509Certificate(der); out.push(der); } catch { skipped.push(`${name}: not a certificate`); }
+      try { parseCert(der); out.push(der); } catch { skipped.push(`${name}: not a certificate`); }
     }
   }
   return out;
