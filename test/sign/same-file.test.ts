@@ -28,6 +28,7 @@ beforeAll(async () => {
   symlinkSync(join(dir, 'docs', 'orig.pdf'), join(dir, 'link.pdf'));
   symlinkSync(join(dir, 'docs'), join(dir, 'docs-link'));
   linkSync(input, join(dir, 'hard.pdf'));
+  symlinkSync(join(dir, 'docs', 'gone.pdf'), join(dir, 'dangling.pdf'));
 });
 afterAll(() => { if (dir) rmSync(dir, { recursive: true, force: true }); });
 
@@ -59,6 +60,8 @@ describe('the output may never be the input', () => {
     expect(isSameFile(input, join(dir, 'docs-link', 'other.pdf'))).toBe(false);
     expect(isSameFile(join(dir, 'missing.pdf'), join(dir, 'missing.pdf'))).toBe(true);
     expect(isSameFile(input, join(dir, 'no-such-dir', 'orig.pdf'))).toBe(false);
+    expect(isSameFile(input, join(dir, 'dangling.pdf')), 'a link to nothing is replaced, not followed').toBe(false);
+    expect(isSameFile(input, join(dir, 'docs', 'orig.pdf', 'x.pdf')), 'a file used as a folder').toBe(false);
   });
 
   for (const [name, call] of Object.entries(calls)) {

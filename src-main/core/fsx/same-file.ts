@@ -1,36 +1,27 @@
 import { realpathSync, statSync } from 'node:fs';
-import { basename, dirname, resolve } from 'node:path';
-
-// The C library's realpath: Node's own walks the path component by component in JavaScript (an
-// lstat each), ~1 ms of every issue; both sides resolve the same way, which is all a comparison needs.
-const realpath = realpathSync.native;
+import { resolve } from 'node:path';
 
 /**
- * Whether writing `output` would replace `input`: the same path after resolution, the same file
- * through symbolic links (realpath of the file, or of the folder for a file not yet there), or the
- * same inode through a hard link. An input that does not exist cannot be overwritten.
+ * Whether writing `output` would replace `input`: the same path after resolution, or the same file
+ * by device and inode, which stat reaches through symbolic links (to the file or to a folder on the
+ * way) and hard links alike. An input that does not exist cannot be overwritten, and an output that
+ * does not exist is a new file (the write renames over the path, so a dangling link there is replaced,
+ * not followed). No path is resolved with realpath unless a volume gives no inode numbers.
  */
 export function isSameFile(input: string, output: string): boolean {
   const a = resolve(input);
   const b = resolve(output);
   if (a === b) return true;
-  let inReal: string;
-  let inStat: { dev: number; ino: number };
   try {
-    inReal = realpath(a);
-    inStat = statSync(inReal);
+    const inStat = statSync(a, { throwIfNoEntry: false });
+    // Asked without an exception: an output not yet there is the usual case, and building one costs
+    // more than the question.
+    const outStat = inStat && statSync(b, { throwIfNoEntry: false });
+    if (!inStat || !outStat) return false;
+    if (inStat.ino !== 0 || outStat.ino !== 0) return inStat.dev === outStat.dev && inStat.ino === outStat.ino;
+    // Some network and FAT volumes report no inode numbers: compare the resolved paths instead.
+    return realpathSync.native(a) === realpathSync.native(b);
   } catch {
-    return false;
+    return false; // no such folder or no access: the write fails on its own, and cannot touch the input
   }
-  let outReal: string;
-  try {
-    // An output not yet there (the usual case) is asked without an exception: building one costs more
-    // than the question.
-    const outStat = statSync(b, { throwIfNoEntry: false });
-    if (outStat && outStat.dev === inStat.dev && outStat.ino === inStat.ino) return true;
-    outReal = outStat ? realpath(b) : resolve(realpath(dirname(b)), basename(b));
-  } catch {
-    return false; // no such folder: the write fails on its own, and cannot touch the input
-  }
-  return outReal === inReal;
 }
