@@ -1,7 +1,7 @@
 import fontkit from '@cantoo/fontkit';
 import { PDFDocument } from '@cantoo/pdf-lib';
 import { describe, expect, it } from 'vitest';
-import { fontBytes } from '../../src-main/core/pdf/appearance/fonts';
+import { fontBytes, parsedFont } from '../../src-main/core/pdf/appearance/fonts';
 import { textWidth } from '../../src-main/core/pdf/appearance/text';
 import { findDateGaps, findNumberGap, findSignerBlock, signatureRectInBlock } from '../../src-main/core/pdf/layout/decree30';
 import { extractLines } from '../../src-main/core/pdf/layout/text-lines';
@@ -31,6 +31,24 @@ async function wordByWordDocument(): Promise<{ bytes: Uint8Array; soEnd: number;
   put('Trần Thị Bình', 405, 200);
   return { bytes: await doc.save(), soEnd, slashStart, ngayEnd, thangStart };
 }
+
+describe('shaped text kept per face', () => {
+  type Run = { glyphs: Array<{ id: number }>; advanceWidth: number };
+  it('answers a text shaped before with the same run, equal to a fresh shaping, per text and features', () => {
+    const kept = parsedFont('italic') as { layout(t: string, f?: unknown): Run };
+    const fresh = fontkit.create(Buffer.from(fontBytes('italic'))) as unknown as { layout(t: string, f?: unknown): Run };
+    for (const text of ['05', 'Số 12/QĐ-UBND', 'ffi', 'tháng 07']) {
+      const first = kept.layout(text);
+      expect(kept.layout(text)).toBe(first);
+      expect(first.glyphs.map((g) => g.id)).toEqual(fresh.layout(text).glyphs.map((g) => g.id));
+      expect(first.advanceWidth).toBe(fresh.layout(text).advanceWidth);
+    }
+    // Features change the shaping: a run made without ligatures is not the default one.
+    const noLiga = kept.layout('ffi', { liga: false });
+    expect(noLiga).not.toBe(kept.layout('ffi'));
+    expect(noLiga.glyphs.map((g) => g.id)).toEqual(fresh.layout('ffi', { liga: false }).glyphs.map((g) => g.id));
+  });
+});
 
 describe('Decree-30 layout from pdf.js text', () => {
   it('finds the blanks and the signer block when every word is its own run', async () => {

@@ -33,6 +33,31 @@ export function parsedFont(face: FontFace): unknown {
 
 const parsed = new WeakMap<Uint8Array, unknown>();
 
+type Layout = (text: unknown, ...rest: unknown[]) => unknown;
+const LAYOUTS_PER_FACE = 256;
+
+/**
+ * Makes a parsed face answer a text it has shaped before with the same run: fontkit runs its whole
+ * OpenType shaping for every call, and every issue shapes the same digits, days and months (about a
+ * millisecond before its first signature). Its callers only read a run (pdf-lib's subset embedder takes
+ * the glyph ids and advances, textWidth the advance width), so one run serves them all.
+ */
+function memoizeLayout(font: { layout: Layout }): void {
+  const layout: Layout = font.layout.bind(font);
+  const runs = new Map<string, unknown>();
+  font.layout = (text, ...rest) => {
+    if (typeof text !== 'string' || rest.length > 1) return layout(text, ...rest);
+    const key = `${JSON.stringify(rest[0] ?? null)}\u0000${text}`;
+    let run = runs.get(key);
+    if (run === undefined) {
+      run = layout(text, ...rest);
+      if (runs.size >= LAYOUTS_PER_FACE) runs.delete(runs.keys().next().value!);
+      runs.set(key, run);
+    }
+    return run;
+  };
+}
+
 /**
  * What documents register as their fontkit: fontkit itself, except that our own font files (the same
  * Buffer objects fontBytes hands out) are parsed once and shared. Decoding the glyph tables of a
@@ -46,6 +71,7 @@ export const cachingFontkit: Fontkit = {
     let f = parsed.get(buffer);
     if (!f) {
       f = fontkit.create(buffer);
+      memoizeLayout(f as { layout: Layout });
       parsed.set(buffer, f);
     }
     return f;
