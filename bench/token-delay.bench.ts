@@ -6,7 +6,8 @@
  *                `signatures × delay`; target: ≤ 30 ms above it. Where the rest goes, from the times
  *                the signer is called and answers: before the first signature (read, page-1 text,
  *                leader check, first revision), between signatures (the previous CMS, the next
- *                digest) and after the last (hashing it, the commit's fsync and rename).
+ *                digest) and after the last (hashing it, the commit's fsync and rename); beside them,
+ *                reading and hashing the input alone, the part of the window that is the file's size.
  *   batch      — BATCH issues through signBatch: one untimed, then the median of BATCH_RUNS; floor
  *                `4 × BATCH × delay`.
  *   PIN prompts — how often the clerk types a PIN to issue a batch of BATCH documents from a logged-out
@@ -18,6 +19,7 @@
  *                itself (OpenSC's pin_cache_ignore_user_consent) hides CKA_ALWAYS_AUTHENTICATE: the
  *                plain-key row.
  */
+import { createHash } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -102,6 +104,11 @@ export default async function bench(): Promise<void> {
             figure(`  before the first signature, issue ${label}`, median(split.before));
             figure(`  between signatures (3 gaps), issue ${label}`, median(split.between));
             figure(`  after the last signature, issue ${label}`, median(split.after));
+            // The share of the window no code of ours removes, in the same conditions: reading the input
+            // into fresh memory and one SHA-256 pass over it (the leader check and the agency's revisions
+            // share it, crypto/prefix-digest.ts). Under load it shows how much the busy core slows one thread.
+            const floor = await sample(RUNS, () => createHash('sha256').update(readFileSync(input)).digest());
+            figure(`  of which reading and hashing the input alone, ${label}`, median(floor));
             // What the issue costs the CPU (this process, SoftHSM included), less swayed by other load than wall time.
             figure(`CPU time per issue ${label}, slow token`, (cpu.user + cpu.system) / 1000 / RUNS);
           }
