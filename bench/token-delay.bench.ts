@@ -106,7 +106,8 @@ export default async function bench(): Promise<void> {
             figure(`  after the last signature, issue ${label}`, median(split.after));
             // The share of the window no code of ours removes, in the same conditions: reading the input
             // into fresh memory and one SHA-256 pass over it (the leader check and the agency's revisions
-            // share it, crypto/prefix-digest.ts). Under load it shows how much the busy core slows one thread.
+            // share it, crypto/prefix-digest.ts). Taken right after the issues, so under load it also pays
+            // for V8's helper threads still at work beside it (docs/signing.md).
             const floor = await sample(RUNS, () => createHash('sha256').update(readFileSync(input)).digest());
             figure(`  of which reading and hashing the input alone, ${label}`, median(floor));
             // What the issue costs the CPU (this process, SoftHSM included), less swayed by other load than wall time.
