@@ -43,4 +43,3 @@ function readError(e: unknown, path: string): AppError {
   };
   return new AppError(missing ? 'NOT_FOUND' : 'IO_ERROR', vi[code] ?? `Không đọc được tệp ${name}.`, `read ${path}: ${code}`, { errno: code }, { cause: e });
 }
-
