@@ -36,6 +36,15 @@ function glyphNameText(name: string): string | null {
   return m ? String.fromCodePoint(parseInt(m[1]!, 16)) : null;
 }
 
+/** A CMap destination (UTF-16BE hex) as text. */
+function utf16(hex: string): string {
+  // One UTF-16 unit, nearly every entry of a real CMap: no buffer for it (a page's font maps
+  // thousands of codes, and the buffers cost each issue about a millisecond).
+  if (hex.length === 4) return String.fromCharCode(parseInt(hex, 16));
+  const b = Buffer.from(hex.length % 2 ? `0${hex}` : hex, 'hex');
+  return b.length % 2 ? String.fromCharCode(...b) : b.swap16().toString('utf16le');
+}
+
 /** Code → text from a /ToUnicode CMap (bfchar and bfrange, UTF-16BE destinations). */
 function toUnicodeMap(file: PdfFile, o: PdfObject | undefined): Map<number, string> | null {
   const s = file.resolve(o);
@@ -45,13 +54,6 @@ function toUnicodeMap(file: PdfFile, o: PdfObject | undefined): Map<number, stri
   if (!data || data.length > MAX_CMAP_BYTES) return null;
   const text = data.toString('latin1');
   const map = new Map<number, string>();
-  const utf16 = (hex: string) => {
-    // One UTF-16 unit, nearly every entry of a real CMap: no buffer for it (a page's font maps
-    // thousands of codes, and the buffers cost each issue about a millisecond).
-    if (hex.length === 4) return String.fromCharCode(parseInt(hex, 16));
-    const b = Buffer.from(hex.length % 2 ? `0${hex}` : hex, 'hex');
-    return b.length % 2 ? String.fromCharCode(...b) : b.swap16().toString('utf16le');
-  };
   for (const sec of text.matchAll(/beginbfchar([\s\S]*?)endbfchar/g)) {
     for (const m of sec[1]!.matchAll(/<([0-9a-fA-F]+)>\s*<([0-9a-fA-F]*)>/g)) {
       if (map.size >= MAX_MAPPINGS) return map;
@@ -68,34 +70,47 @@ function toUnicodeMap(file: PdfFile, o: PdfObject | undefined): Map<number, stri
         const head = base.slice(0, -1), last = base.charCodeAt(base.length - 1);
         for (let c = lo; c <= hi; c++) map.set(c, head + String.fromCharCode(last + c - lo));
       } else {
-        [...m[4]!.matchAll(/<([0-9a-fA-F]*)>/g)].forEach((d, i) => { if (lo + i <= hi) map.set(lo + i, utf16(d[1]!)); });
+        let c = lo;
+        for (const d of m[4]!.matchAll(/<([0-9a-fA-F]*)>/g)) {
+          if (c > hi) break;
+          map.set(c++, utf16(d[1]!));
+        }
       }
     }
   }
   return map;
 }
 
+/** The 256 one-byte codes of a base encoding as text, decoded once per process. */
+const baseTables = new Map<typeof WIN_ANSI, string[]>();
+function baseTable(decoder: typeof WIN_ANSI): string[] {
+  let t = baseTables.get(decoder);
+  if (!t) baseTables.set(decoder, (t = Array.from({ length: 256 }, (_, code) => decoder.decode(Uint8Array.of(code)))));
+  return t;
+}
+
 /** Simple-font codes → text through /Encoding (base encoding + /Differences); WinAnsi by default. */
-function simpleEncoding(file: PdfFile, font: PdfDict): (code: number) => string {
+function simpleEncoding(file: PdfFile, font: PdfDict): string[] {
   const enc = file.resolve(font.get('Encoding'));
   const baseName = enc instanceof PdfName ? enc.name : (dictOf(enc)?.get('BaseEncoding') as PdfName | undefined)?.name;
-  const decoder = baseName === 'MacRomanEncoding' ? MAC_ROMAN : WIN_ANSI;
-  const diffs = new Map<number, string>();
+  const base = baseTable(baseName === 'MacRomanEncoding' ? MAC_ROMAN : WIN_ANSI);
   const d = dictOf(enc) ? file.resolve(dictOf(enc)!.get('Differences')) : undefined;
-  if (Array.isArray(d)) {
-    let code = 0;
-    for (const e of d.slice(0, 4096)) {
-      if (typeof e === 'number') code = e;
-      else if (e instanceof PdfName) { const t = glyphNameText(e.name); if (t !== null) diffs.set(code, t); code++; }
-    }
+  if (!Array.isArray(d)) return base;
+  const table = [...base];
+  let code = 0;
+  for (const e of d.slice(0, 4096)) {
+    if (typeof e === 'number') code = e;
+    else if (e instanceof PdfName) { const t = glyphNameText(e.name); if (t !== null && code >= 0 && code < 256) table[code] = t; code++; }
   }
-  return (code) => diffs.get(code) ?? decoder.decode(Uint8Array.of(code));
+  return table;
 }
 
 function numbers(file: PdfFile, o: PdfObject | undefined): number[] | null {
   const a = file.resolve(o);
   if (!Array.isArray(a)) return null;
-  return a.slice(0, MAX_MAPPINGS).map((v) => { const n = file.resolve(v); return typeof n === 'number' ? n : 0; });
+  const out: number[] = [];
+  for (const v of a.slice(0, MAX_MAPPINGS)) { const n = file.resolve(v); out.push(typeof n === 'number' ? n : 0); }
+  return out;
 }
 
 /** Type0 /W: `c [w1 w2 …]` and `cFirst cLast w` entries. */
@@ -108,7 +123,7 @@ function cidWidths(file: PdfFile, df: PdfDict | null): Map<number, number> {
     const next = file.resolve(w[i + 1]);
     if (typeof first !== 'number') break;
     if (Array.isArray(next)) {
-      next.slice(0, MAX_MAPPINGS).forEach((v, k) => { const n = file.resolve(v); if (typeof n === 'number') map.set(first + k, n); });
+      for (let k = 0; k < next.length && k < MAX_MAPPINGS; k++) { const n = file.resolve(next[k]); if (typeof n === 'number') map.set(first + k, n); }
       i += 2;
     } else {
       const v = file.resolve(w[i + 2]);
@@ -143,7 +158,45 @@ export function timesAdvance(ch: string): number {
   return times(ch);
 }
 
-const UNKNOWN_FONT: TextFontInfo = { twoByte: false, advance: () => 0.5, text: () => null };
+/*
+ * The font kinds as classes, not closures made per font: V8 keeps a method's optimized code as long as
+ * the method lives, while closures made anew for each issue lose theirs once the last issue's are
+ * collected, and were compiled again every few issues (content-text.ts says the same of the reader).
+ */
+
+/** A font the page does not define: no text, half an em per code. */
+class UnknownFont implements TextFontInfo {
+  readonly twoByte = false;
+  advance(): number { return 0.5; }
+  text(): string | null { return null; }
+}
+const UNKNOWN_FONT: TextFontInfo = new UnknownFont();
+
+/** Type0 with two-byte codes: /W widths (default /DW) and /ToUnicode text. */
+class Type0Font implements TextFontInfo {
+  readonly twoByte = true;
+  constructor(private readonly widths: Map<number, number>, private readonly fallback: number, private readonly unicode: Map<number, string> | null) {}
+  advance(c: number): number { return (this.widths.get(c) ?? this.fallback) / 1000; }
+  text(c: number): string | null { return this.unicode?.get(c) ?? null; }
+}
+
+/** A simple font: one-byte codes, /Widths from /FirstChar (or Times metrics), /ToUnicode or the encoding. */
+class SimpleFont implements TextFontInfo {
+  readonly twoByte = false;
+  constructor(
+    private readonly unicode: Map<number, string> | null, private readonly encoded: string[],
+    private readonly widths: number[] | null, private readonly first: number, private readonly missing: unknown, private readonly scale: number,
+  ) {}
+  text(c: number): string {
+    return this.unicode?.get(c) ?? this.encoded[c] ?? '\ufffd';
+  }
+  advance(c: number): number {
+    const w = this.widths?.[c - this.first];
+    if (w !== undefined) return w * this.scale;
+    if (typeof this.missing === 'number' && this.widths) return this.missing * this.scale;
+    return timesAdvance(this.text(c));
+  }
+}
 
 /** The text facts of a font dictionary (cached per font object by the caller). */
 export function textFontInfo(file: PdfFile, font: PdfDict | null): TextFontInfo {
@@ -153,27 +206,12 @@ export function textFontInfo(file: PdfFile, font: PdfDict | null): TextFontInfo 
   if (sub instanceof PdfName && sub.name === 'Type0') {
     const desc = file.resolve(font.get('DescendantFonts'));
     const df = dictOf(file.resolve(Array.isArray(desc) ? desc[0] : undefined));
-    const widths = cidWidths(file, df);
     const dw = file.resolve(df?.get('DW'));
-    const fallback = typeof dw === 'number' ? dw : 1000;
-    return { twoByte: true, advance: (c) => (widths.get(c) ?? fallback) / 1000, text: (c) => unicode?.get(c) ?? null };
+    return new Type0Font(cidWidths(file, df), typeof dw === 'number' ? dw : 1000, unicode);
   }
-  const encoded = simpleEncoding(file, font);
-  const text = (c: number) => unicode?.get(c) ?? encoded(c);
   const fm = numbers(file, font.get('FontMatrix'));
   const scale = sub instanceof PdfName && sub.name === 'Type3' && fm && fm.length === 6 ? fm[0]! : 1 / 1000;
-  const widths = numbers(file, font.get('Widths'));
   const firstChar = file.resolve(font.get('FirstChar'));
-  const first = typeof firstChar === 'number' ? firstChar : 0;
   const missing = file.resolve(dictOf(file.resolve(font.get('FontDescriptor')))?.get('MissingWidth'));
-  return {
-    twoByte: false,
-    advance: (c) => {
-      const w = widths?.[c - first];
-      if (w !== undefined) return w * scale;
-      if (typeof missing === 'number' && widths) return missing * scale;
-      return timesAdvance(text(c));
-    },
-    text,
-  };
+  return new SimpleFont(unicode, simpleEncoding(file, font), numbers(file, font.get('Widths')), typeof firstChar === 'number' ? firstChar : 0, missing, scale);
 }
