@@ -50,18 +50,22 @@ export function children(b: Uint8Array, parent: Tlv, max = 64): Tlv[] | null {
  * when one's contents do not tile it, the nesting passes `maxDepth`, or the count passes `budget`.
  */
 export function subtreeNodes(b: Uint8Array, t: Tlv, maxDepth: number, budget: number): number | null {
-  let count = 0;
-  const walk = (e: Tlv, depth: number): boolean => {
-    if (++count > budget || depth > maxDepth) return false;
-    if ((e.tag & 0x20) === 0) return true;
-    for (let at = e.body; at < e.end; ) {
-      const c = tlv(b, at, e.end);
-      if (!c || !walk(c, depth + 1)) return false;
-      at = c.end;
-    }
-    return true;
-  };
-  return walk(t, 1) ? count : null;
+  const walk: Walk = { b, maxDepth, budget, count: 0 };
+  return walkTree(walk, t, 1) ? walk.count : null;
+}
+
+interface Walk { readonly b: Uint8Array; readonly maxDepth: number; readonly budget: number; count: number }
+
+/** subtreeNodes' recursion: a module function, not a closure made per call, so V8 keeps its optimized code between calls. */
+function walkTree(w: Walk, e: Tlv, depth: number): boolean {
+  if (++w.count > w.budget || depth > w.maxDepth) return false;
+  if ((e.tag & 0x20) === 0) return true;
+  for (let at = e.body; at < e.end; ) {
+    const c = tlv(w.b, at, e.end);
+    if (!c || !walkTree(w, c, depth + 1)) return false;
+    at = c.end;
+  }
+  return true;
 }
 
 /** The whole element (tag and length included), sharing memory with `b`. */
