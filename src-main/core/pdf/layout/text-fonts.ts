@@ -100,7 +100,7 @@ function simpleEncoding(file: PdfFile, font: PdfDict): string[] {
   let code = 0;
   for (const e of d.slice(0, 4096)) {
     if (typeof e === 'number') code = e;
-    else if (e instanceof PdfName) { const t = glyphNameText(e.name); if (t !== null && code >= 0 && code < 256) table[code] = t; code++; }
+    else if (e instanceof PdfName) { const t = glyphNameText(e.name); if (t !== null && Number.isInteger(code) && code >= 0 && code < 256) table[code] = t; code++; }
   }
   return table;
 }
