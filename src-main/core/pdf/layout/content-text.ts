@@ -120,8 +120,8 @@ class ContentReader {
     return s instanceof PdfString ? s : null;
   }
 
+  /** Interprets one content stream; `depth` counts the forms around it (drawForm bounds it). */
   read(data: Buffer, depth: number): void {
-    if (depth > LIMITS.MAX_FORM_DEPTH) return;
     const { file, budget } = this.sh;
     for (const op of contentOperators(data)) {
       if (--budget.ops < 0) return;
@@ -165,7 +165,7 @@ class ContentReader {
   /** `Do` of a form XObject: its content read with its own state, inside the current CTM. */
   private drawForm(depth: number): void {
     const { file, budget } = this.sh;
-    if (depth + 1 > LIMITS.MAX_FORM_DEPTH) return;
+    if (depth >= LIMITS.MAX_FORM_DEPTH) return;
     const n = this.stack[this.stack.length - 1];
     const xo = n instanceof PdfName ? file.resolve(this.xobjects?.get(n.name)) : undefined;
     // A form drawing itself (directly or through others) is drawn once on the way down.
